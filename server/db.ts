@@ -1,0 +1,20 @@
+import "server-only";
+/**
+ * The one Prisma client (DESIGN §3): Prisma 7 with `@prisma/adapter-pg`, the same adapter for the embedded
+ * PGlite (served over the wire protocol) and for PostgreSQL. Kept on `globalThis` because Next's
+ * instrumentation and route bundles may load separate module instances.
+ */
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client";
+import { env } from "./env";
+
+const g = globalThis as unknown as { heraldPrisma?: PrismaClient };
+
+function create(): PrismaClient {
+  const { DATABASE_URL, DATABASE_POOL_SIZE } = env("database");
+  const adapter = new PrismaPg({ connectionString: DATABASE_URL, max: DATABASE_POOL_SIZE });
+  return new PrismaClient({ adapter });
+}
+
+/** The shared Prisma client. Services are the only callers (DESIGN §3). */
+export const db: PrismaClient = g.heraldPrisma ?? (g.heraldPrisma = create());

@@ -1,0 +1,64 @@
+/**
+ * Herald's environment, validated with zod: the only reader of `process.env` in app code (DESIGN §11).
+ * Grouped so each part of the app asks only for what it uses; each group switches one embedded piece to
+ * its scale-out engine (DESIGN §2). `scripts/herald.ts` fills the embedded values in when a group is
+ * absent, so the app itself never asks which mode it runs in. See `.env.example`.
+ */
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+const groups = {
+  app: z.object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    /** Public base URL of the app, used in links (emails, unsubscribe, OpenAPI). */
+    APP_URL: z.url().default("http://localhost:3000"),
+  }),
+  database: z.object({
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL"),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  }),
+  auth: z.object({
+    NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters"),
+  }),
+  realtime: z.object({
+    PUSHER_APP_ID: z.string().min(1),
+    PUSHER_KEY: z.string().min(1),
+    PUSHER_SECRET: z.string().min(1),
+    /** Pusher cluster (hosted Pusher); or host/port for soketi or the embedded server. */
+    PUSHER_CLUSTER: z.string().default("mt1"),
+    PUSHER_HOST: z.string().optional(),
+    PUSHER_PORT: z.coerce.number().int().positive().optional(),
+    PUSHER_USE_TLS: bool.default(false),
+    /** How the browser reaches the WebSocket server (defaults to PUSHER_HOST / PUSHER_PORT). */
+    PUSHER_PUBLIC_HOST: z.string().optional(),
+    PUSHER_PUBLIC_PORT: z.coerce.number().int().positive().optional(),
+  }),
+  jobs: z.object({
+    INNGEST_EVENT_KEY: z.string().min(1),
+    INNGEST_SIGNING_KEY: z.string().regex(/^signkey-[a-z]+-[0-9a-f]+$/i, "must look like signkey-<env>-<hex>"),
+    INNGEST_BASE_URL: z.url().optional(),
+  }),
+} as const;
+
+type Groups = typeof groups;
+export type Env<G extends keyof Groups> = z.infer<Groups[G]>;
+
+const cache = new Map<keyof Groups, unknown>();
+
+/**
+ * The validated variables of one group, parsed on first use.
+ * @throws Error naming every missing or malformed variable of the group.
+ */
+export function env<G extends keyof Groups>(group: G): Env<G> {
+  if (cache.has(group)) return cache.get(group) as Env<G>;
+  const parsed = groups[group].safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(
+      `Invalid environment (${group}):\n${lines}\nSee .env.example; \`npm run dev\` fills these in for the embedded mode.`,
+    );
+  }
+  cache.set(group, parsed.data);
+  return parsed.data as Env<G>;
+}

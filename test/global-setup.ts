@@ -1,0 +1,50 @@
+/**
+ * Vitest global setup: one real PostgreSQL for the whole run.
+ * - default: an in-memory PGlite served over the wire protocol (the embedded mode's database);
+ * - `HERALD_TEST_DATABASE_URL=postgresql://…/<db>`: that PostgreSQL database, dropped and recreated first
+ *   (`.ci/run` does this against the machine's PostgreSQL on 127.0.0.1:5432 when it answers).
+ * Migrations are applied either way; tests read the URL from `inject("databaseUrl")` (test/setup.ts).
+ */
+import type { TestProject } from "vitest/node";
+import pg from "pg";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "../server/embedded/database";
+import { migrate } from "../server/db/migrate";
+
+let embedded: EmbeddedDatabase | undefined;
+
+async function recreate(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`HERALD_TEST_DATABASE_URL: unsafe database name "${name}"`);
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+}
+
+export default async function setup(project: TestProject) {
+  let url = process.env.HERALD_TEST_DATABASE_URL;
+  if (url) {
+    await recreate(url);
+  } else {
+    embedded = await startEmbeddedDatabase({ dataDir: "memory://", maxConnections: 64 });
+    url = embedded.url;
+  }
+  await migrate(url);
+  project.provide("databaseUrl", url);
+  return async () => {
+    await embedded?.stop();
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
