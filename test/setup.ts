@@ -1,4 +1,13 @@
-/** Per-worker setup: expose the run's database (test/global-setup.ts) as DATABASE_URL before app code loads. */
+/** Per-worker setup: expose the run's database and realtime server (test/global-setup.ts) before app code loads. */
 import { inject } from "vitest";
 
 process.env.DATABASE_URL = inject("databaseUrl");
+const rt = inject("realtime");
+Object.assign(process.env, {
+  PUSHER_APP_ID: rt.id,
+  PUSHER_KEY: rt.key,
+  PUSHER_SECRET: rt.secret,
+  PUSHER_HOST: rt.host,
+  PUSHER_PORT: String(rt.port),
+  PUSHER_USE_TLS: "false",
+});

@@ -1,0 +1,43 @@
+/**
+ * Private-channel authorization for pusher-js (DESIGN §6, §8): signs exactly the caller's own channels
+ * (`private-user-<id>`, and `private-business-<id>` for the business they own). 401 when signed out.
+ */
+import { currentUser } from "@/server/auth";
+import { env } from "@/server/env";
+import { getOwnedBusiness } from "@/server/services/businesses/businesses";
+import { authorizeChannel } from "@/server/services/realtime/channel-auth";
+
+export async function POST(req: Request): Promise<Response> {
+  // Only our own pages ask: a cross-site request (a form on another origin) is refused outright.
+  if (req.headers.get("sec-fetch-site") === "cross-site") {
+    return Response.json({ error: { code: "PERMISSION_DENIED", message: "Cross-site request refused" } }, { status: 403 });
+  }
+  const user = await currentUser();
+  if (!user) return Response.json({ error: { code: "UNAUTHORIZED", message: "Sign in to continue" } }, { status: 401 });
+  let socketId: unknown;
+  let channelName: unknown;
+  try {
+    const type = req.headers.get("content-type") ?? "";
+    if (type.includes("application/json")) {
+      const body = (await req.json()) as Record<string, unknown>;
+      socketId = body.socket_id;
+      channelName = body.channel_name;
+    } else {
+      const form = new URLSearchParams(await req.text());
+      socketId = form.get("socket_id");
+      channelName = form.get("channel_name");
+    }
+  } catch {
+    return Response.json({ error: { code: "VALIDATION_ERROR", message: "Malformed request body" } }, { status: 400 });
+  }
+  const business = user.role === "BUSINESS" ? await getOwnedBusiness(user.id) : null;
+  const { PUSHER_KEY, PUSHER_SECRET } = env("realtime");
+  const result = authorizeChannel({
+    socketId,
+    channelName,
+    user: { id: user.id, role: user.role, businessId: business?.id ?? null },
+    app: { key: PUSHER_KEY, secret: PUSHER_SECRET },
+  });
+  if (!result.ok) return Response.json({ error: { code: result.code, message: result.message } }, { status: result.status });
+  return Response.json(result.body);
+}

@@ -1,0 +1,60 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { api } from "@/server/trpc/server";
+import { currentUser } from "@/server/auth";
+import { BusinessLogo } from "@/components/businesses/business-logo";
+import { FollowButton } from "@/components/following/follow-button";
+
+export const metadata: Metadata = { title: "Businesses" };
+
+export default async function BusinessesPage(props: { searchParams: Promise<{ q?: string }> }) {
+  const q = (await props.searchParams).q?.slice(0, 100) ?? "";
+  const [caller, user] = [await api(), await currentUser()];
+  const businesses = await caller.businesses.list({ query: q || undefined });
+  const canFollow = user?.role === "CUSTOMER" || user?.role === "NGO";
+  return (
+    <section aria-labelledby="biz-title" className="space-y-5">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 id="biz-title" className="text-2xl font-semibold tracking-tight">Businesses</h1>
+          <p className="text-sm text-slate-600">Follow a business to hear about its food before it goes to waste.</p>
+        </div>
+        <form role="search" className="flex gap-2" action="/businesses">
+          <label htmlFor="q" className="sr-only">Search businesses</label>
+          <input id="q" name="q" defaultValue={q} placeholder="Search by name or area" className="w-56 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm" />
+          <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">Search</button>
+        </form>
+      </div>
+      {businesses.length === 0 ? (
+        <p className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center text-sm text-slate-600">
+          No business matches &ldquo;{q}&rdquo;.
+        </p>
+      ) : (
+        <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          {businesses.map((b) => (
+            <li key={b.id} className="flex flex-col rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+              <div className="flex items-start gap-3">
+                <BusinessLogo slug={b.slug} size={48} />
+                <div className="min-w-0">
+                  <h2 className="font-semibold leading-tight">
+                    <Link href={`/businesses/${b.slug}`} className="hover:underline">{b.name}</Link>
+                  </h2>
+                  <p className="truncate text-sm text-slate-600">{b.address}</p>
+                  <p className="mt-0.5 text-xs text-slate-500">
+                    <span aria-label={`Rated ${b.rating.toFixed(1)} out of 5`}>★ {b.rating.toFixed(1)}</span> · {b.followersCount} follower{b.followersCount === 1 ? "" : "s"}
+                  </p>
+                </div>
+              </div>
+              <p className="mt-3 line-clamp-2 flex-1 text-sm text-slate-700">{b.description}</p>
+              {canFollow ? (
+                <div className="mt-3">
+                  <FollowButton businessId={b.id} businessName={b.name} following={b.following} />
+                </div>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+import type { Metadata, Viewport } from "next";
+import type { ReactNode } from "react";
+import "./globals.css";
+import { Providers } from "@/components/providers";
+import { SiteHeader } from "@/components/ui/site-header";
+import { currentUser } from "@/server/auth";
+import { getOwnedBusiness } from "@/server/services/businesses/businesses";
+import { realtimeClientConfig } from "@/server/realtime-config";
+
+export const metadata: Metadata = {
+  title: { default: "Herald", template: "%s · Herald" },
+  description: "Notifications from the businesses you follow.",
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#065f46" };
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
+  const business = user?.role === "BUSINESS" ? await getOwnedBusiness(user.id) : null;
+  return (
+    <html lang="en">
+      <body className="min-h-screen">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+          Skip to content
+        </a>
+        <Providers realtime={realtimeClientConfig()} user={user ? { id: user.id, businessId: business?.id ?? null } : null}>
+          <SiteHeader user={user ? { name: user.name ?? "", role: user.role } : null} hasBusiness={!!business} />
+          <main id="main" className="mx-auto w-full max-w-5xl px-4 py-6 sm:px-6">
+            {children}
+          </main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

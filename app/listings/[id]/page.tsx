@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { TRPCError } from "@trpc/server";
+import { api } from "@/server/trpc/server";
+import { BusinessLogo } from "@/components/businesses/business-logo";
+import { formatPrice, formatWindow, isPast } from "@/components/listings/format";
+
+export const metadata: Metadata = { title: "Listing" };
+
+export default async function ListingPage(props: { params: Promise<{ id: string }> }) {
+  const { id } = await props.params;
+  let listing;
+  try {
+    listing = await (await api()).listings.get({ id });
+  } catch (err) {
+    if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) notFound();
+    throw err;
+  }
+  const expired = isPast(listing.expiresAt);
+  return (
+    <article className="mx-auto max-w-2xl space-y-4">
+      <Link href={`/businesses/${listing.business.slug}`} className="flex items-center gap-3 text-sm text-slate-700 hover:underline">
+        <BusinessLogo slug={listing.business.slug} size={32} /> {listing.business.name}
+      </Link>
+      <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
+        <h1 className="text-2xl font-semibold tracking-tight">{listing.title}</h1>
+        <p className="mt-1 text-xl font-medium text-brand-700">{formatPrice(listing.priceCents, listing.currency)}</p>
+        {listing.description ? <p className="mt-4 whitespace-pre-line text-slate-700">{listing.description}</p> : null}
+        <dl className="mt-5 grid gap-3 text-sm sm:grid-cols-2">
+          <div><dt className="text-slate-500">Pickup</dt><dd className="font-medium">{formatWindow(listing.pickupStart, listing.pickupEnd)}</dd></div>
+          <div><dt className="text-slate-500">Where</dt><dd className="font-medium">{listing.business.address}</dd></div>
+          <div><dt className="text-slate-500">Available until</dt><dd className="font-medium">{listing.expiresAt.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}</dd></div>
+          <div><dt className="text-slate-500">Status</dt><dd className={`font-medium ${expired ? "text-slate-500" : "text-brand-700"}`}>{expired ? "Expired" : "Available"}</dd></div>
+        </dl>
+      </div>
+    </article>
+  );
+}

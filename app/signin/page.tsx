@@ -1,0 +1,45 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { currentUser } from "@/server/auth";
+import { SignInForm } from "@/components/ui/sign-in-form";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+function safeCallback(raw: string | string[] | undefined): string {
+  const v = Array.isArray(raw) ? raw[0] : raw;
+  return v && v.startsWith("/") && !v.startsWith("//") ? v : "/notifications";
+}
+
+export default async function SignInPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const callbackUrl = safeCallback((await props.searchParams).callbackUrl);
+  if (await currentUser()) redirect(callbackUrl);
+  return (
+    <div className="mx-auto grid max-w-4xl gap-8 py-4 md:grid-cols-2">
+      <section aria-labelledby="signin-title" className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
+        <h1 id="signin-title" className="text-2xl font-semibold tracking-tight">Sign in to Herald</h1>
+        <p className="mt-1 text-sm text-slate-600">Your inbox, the businesses you follow, and what they post.</p>
+        <SignInForm callbackUrl={callbackUrl} />
+      </section>
+      <section aria-labelledby="demo-title" className="rounded-2xl border border-brand-100 bg-brand-50/60 p-6">
+        <h2 id="demo-title" className="text-lg font-semibold text-brand-800">Demo accounts</h2>
+        <p className="mt-1 text-sm text-slate-700">
+          Every demo account&rsquo;s password is <code className="rounded bg-white px-1.5 py-0.5 font-mono text-sm">{DEMO_PASSWORD}</code>.
+        </p>
+        <table className="mt-4 w-full text-left text-sm">
+          <thead className="text-xs uppercase tracking-wide text-slate-500">
+            <tr><th className="py-1 font-medium">Email</th><th className="py-1 font-medium">Role</th></tr>
+          </thead>
+          <tbody className="divide-y divide-brand-100">
+            {DEMO_ACCOUNTS.map((a) => (
+              <tr key={a.email}>
+                <td className="py-2 font-mono text-[13px] text-slate-800">{a.email}</td>
+                <td className="py-2 text-slate-700">{a.role === "BUSINESS" ? `Business (${a.business})` : a.role === "NGO" ? "NGO" : a.role[0] + a.role.slice(1).toLowerCase()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+"use client";
+/**
+ * The bell: unread badge (always the server's count) and a dropdown with the latest notifications.
+ * Opening an item marks it read and goes to its target. Escape or a click outside closes the dropdown.
+ */
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useId, useRef, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useTRPC } from "@/components/trpc";
+import { TimeAgo } from "@/components/ui/time-ago";
+import { useNotificationActions } from "./use-notification-actions";
+
+export function NotificationBell() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  const root = useRef<HTMLDivElement>(null);
+  const count = useQuery(trpc.notifications.unreadCount.queryOptions());
+  const latest = useQuery({ ...trpc.notifications.list.queryOptions({ filter: "all", limit: 6 }), enabled: open });
+  const { markRead, markAllRead } = useNotificationActions();
+  const unread = count.data ?? 0;
+
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
+    const onClick = (e: MouseEvent) => root.current && !root.current.contains(e.target as Node) && setOpen(false);
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("mousedown", onClick);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      document.removeEventListener("mousedown", onClick);
+    };
+  }, [open]);
+
+  return (
+    <div ref={root} className="relative">
+      <button
+        type="button"
+        aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen((o) => !o)}
+        className="relative grid h-9 w-9 place-items-center rounded-full text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+      >
+        <svg aria-hidden viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth={2}>
+          <path d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9" strokeLinecap="round" strokeLinejoin="round" />
+          <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" strokeLinecap="round" />
+        </svg>
+        {unread > 0 ? (
+          <span data-testid="unread-badge" className="absolute -right-0.5 -top-0.5 min-w-5 rounded-full bg-rose-600 px-1.5 text-center text-[11px] font-semibold leading-5 text-white">
+            {unread > 99 ? "99+" : unread}
+          </span>
+        ) : null}
+      </button>
+      {open ? (
+        <div
+          id={panelId}
+          role="region"
+          aria-label="Latest notifications"
+          className="fixed inset-x-2 top-14 z-40 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xl sm:absolute sm:inset-x-auto sm:right-0 sm:top-11 sm:w-96"
+        >
+          <div className="flex items-center justify-between border-b border-slate-100 px-4 py-2.5">
+            <h2 className="text-sm font-semibold">Notifications</h2>
+            <button
+              type="button"
+              disabled={unread === 0 || markAllRead.isPending}
+              onClick={() => markAllRead.mutate()}
+              className="text-xs font-medium text-brand-700 hover:underline disabled:text-slate-400 disabled:no-underline"
+            >
+              Mark all read
+            </button>
+          </div>
+          <ul className="max-h-[60vh] divide-y divide-slate-100 overflow-y-auto">
+            {latest.isPending ? (
+              <li className="px-4 py-6 text-center text-sm text-slate-500">Loading…</li>
+            ) : latest.isError ? (
+              <li className="px-4 py-6 text-center text-sm text-rose-700">Could not load notifications.</li>
+            ) : latest.data.items.length === 0 ? (
+              <li className="px-4 py-8 text-center text-sm text-slate-500">You&rsquo;re all caught up.</li>
+            ) : (
+              latest.data.items.map((n) => (
+                <li key={n.id}>
+                  <button
+                    type="button"
+                    onClick={async () => {
+                      setOpen(false);
+                      if (!n.readAt) await markRead.mutateAsync({ ids: [n.id] }).catch(() => undefined);
+                      router.push(n.actionUrl ?? "/notifications");
+                    }}
+                    className={`flex w-full gap-3 px-4 py-3 text-left hover:bg-slate-50 ${n.readAt ? "" : "bg-brand-50/60"}`}
+                  >
+                    <span aria-hidden className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${n.readAt ? "bg-transparent" : "bg-brand-600"}`} />
+                    <span className="min-w-0 flex-1">
+                      <span className={`block truncate text-sm ${n.readAt ? "text-slate-700" : "font-semibold text-slate-900"}`}>
+                        {n.readAt ? "" : <span className="sr-only">Unread: </span>}
+                        {n.title}
+                      </span>
+                      <TimeAgo iso={n.createdAt} className="text-xs text-slate-500" />
+                    </span>
+                  </button>
+                </li>
+              ))
+            )}
+          </ul>
+          <Link href="/notifications" onClick={() => setOpen(false)} className="block border-t border-slate-100 px-4 py-2.5 text-center text-sm font-medium text-brand-700 hover:bg-slate-50">
+            See all notifications
+          </Link>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+"use client";
+/** Inbox mutations; each one refetches the inbox and the badge from the server afterwards. */
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "@/components/trpc";
+
+export function useNotificationActions() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const onSettled = () => queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
+  return {
+    markRead: useMutation(trpc.notifications.markRead.mutationOptions({ onSettled })),
+    markUnread: useMutation(trpc.notifications.markUnread.mutationOptions({ onSettled })),
+    archive: useMutation(trpc.notifications.archive.mutationOptions({ onSettled })),
+    unarchive: useMutation(trpc.notifications.unarchive.mutationOptions({ onSettled })),
+    remove: useMutation(trpc.notifications.delete.mutationOptions({ onSettled })),
+    markAllRead: useMutation(trpc.notifications.markAllRead.mutationOptions({ onSettled })),
+  };
+}

@@ -1,0 +1,118 @@
+"use client";
+/**
+ * The listing composer: title, description, price, pickup window, expiry. Times are entered in the
+ * browser's time zone and sent as ISO 8601 (UTC). Field errors come from the server's validation.
+ */
+import Link from "next/link";
+import { useState } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { useTRPC } from "@/components/trpc";
+
+/** `YYYY-MM-DDTHH:mm` in local time, for <input type="datetime-local">. */
+function localInput(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+function defaults() {
+  const start = new Date();
+  start.setMinutes(0, 0, 0);
+  start.setHours(start.getHours() + 2);
+  const end = new Date(start.getTime() + 2 * 3_600_000);
+  return { pickupStart: localInput(start), pickupEnd: localInput(end), expiresAt: localInput(end) };
+}
+
+type Fields = "title" | "description" | "priceCents" | "pickupStart" | "pickupEnd" | "expiresAt";
+
+export function ListingComposer() {
+  const trpc = useTRPC();
+  const [initial] = useState(defaults);
+  const [formKey, setFormKey] = useState(0);
+  const create = useMutation(trpc.listings.create.mutationOptions());
+  const details = (create.error?.data as { details?: Partial<Record<Fields, string[]>> } | undefined)?.details ?? {};
+  const fieldError = (f: Fields) => details[f]?.[0];
+
+  if (create.isSuccess) {
+    return (
+      <div role="status" className="rounded-2xl border border-brand-100 bg-brand-50 p-6">
+        <p className="font-semibold text-brand-800">Posted “{create.data.title}”.</p>
+        <p className="mt-1 text-sm text-slate-700">Your followers are being notified now.</p>
+        <div className="mt-4 flex gap-3">
+          <Link href={`/listings/${create.data.id}`} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800">View listing</Link>
+          <button type="button" onClick={() => { create.reset(); setFormKey((k) => k + 1); }} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">
+            Post another
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <form
+      key={formKey}
+      noValidate
+      className="space-y-4 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        const iso = (name: string) => {
+          const d = new Date(String(f.get(name)));
+          return Number.isNaN(d.getTime()) ? "" : d.toISOString();
+        };
+        const price = Number(String(f.get("price")).replace(",", "."));
+        create.mutate({
+          title: String(f.get("title")),
+          description: String(f.get("description")),
+          priceCents: Number.isFinite(price) ? Math.round(price * 100) : -1,
+          pickupStart: iso("pickupStart") as unknown as Date,
+          pickupEnd: iso("pickupEnd") as unknown as Date,
+          expiresAt: iso("expiresAt") as unknown as Date,
+        });
+      }}
+    >
+      <Field id="title" label="Title" error={fieldError("title")}>
+        <input id="title" name="title" required maxLength={120} placeholder="e.g. Margherita pizza, 3 slices" className={input(fieldError("title"))} aria-invalid={!!fieldError("title")} aria-describedby={fieldError("title") ? "title-error" : undefined} />
+      </Field>
+      <Field id="description" label="Description" hint="Optional. What's in it, allergens, how to collect." error={fieldError("description")}>
+        <textarea id="description" name="description" rows={3} maxLength={2000} className={input(fieldError("description"))} />
+      </Field>
+      <Field id="price" label="Price (ZAR)" error={fieldError("priceCents")}>
+        <input id="price" name="price" inputMode="decimal" required placeholder="45.00" className={`${input(fieldError("priceCents"))} max-w-40`} aria-invalid={!!fieldError("priceCents")} aria-describedby={fieldError("priceCents") ? "price-error" : undefined} />
+      </Field>
+      <fieldset className="grid gap-4 sm:grid-cols-2">
+        <legend className="mb-1 text-sm font-medium text-slate-700">Pickup window</legend>
+        <Field id="pickupStart" label="From" error={fieldError("pickupStart")}>
+          <input id="pickupStart" name="pickupStart" type="datetime-local" defaultValue={initial.pickupStart} required className={input(fieldError("pickupStart"))} />
+        </Field>
+        <Field id="pickupEnd" label="Until" error={fieldError("pickupEnd")}>
+          <input id="pickupEnd" name="pickupEnd" type="datetime-local" defaultValue={initial.pickupEnd} required className={input(fieldError("pickupEnd"))} aria-invalid={!!fieldError("pickupEnd")} aria-describedby={fieldError("pickupEnd") ? "pickupEnd-error" : undefined} />
+        </Field>
+      </fieldset>
+      <Field id="expiresAt" label="Listing expires" error={fieldError("expiresAt")}>
+        <input id="expiresAt" name="expiresAt" type="datetime-local" defaultValue={initial.expiresAt} required className={`${input(fieldError("expiresAt"))} max-w-64`} aria-invalid={!!fieldError("expiresAt")} aria-describedby={fieldError("expiresAt") ? "expiresAt-error" : undefined} />
+      </Field>
+      {create.isError && Object.keys(details).length === 0 ? (
+        <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">{create.error.message}</p>
+      ) : null}
+      <div className="flex justify-end">
+        <button type="submit" disabled={create.isPending} className="rounded-md bg-brand-700 px-5 py-2 font-medium text-white hover:bg-brand-800 disabled:opacity-60">
+          {create.isPending ? "Posting…" : "Post listing"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+const input = (err?: string) =>
+  `mt-1 block w-full rounded-md border px-3 py-2 ${err ? "border-rose-500 bg-rose-50/40" : "border-slate-300"}`;
+
+function Field(props: { id: string; label: string; hint?: string; error?: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <label htmlFor={props.id} className="block text-sm font-medium text-slate-700">{props.label}</label>
+      {props.children}
+      {props.hint && !props.error ? <p className="mt-1 text-xs text-slate-500">{props.hint}</p> : null}
+      {props.error ? <p id={`${props.id}-error`} role="alert" className="mt-1 text-sm text-rose-700">{props.error}</p> : null}
+    </div>
+  );
+}

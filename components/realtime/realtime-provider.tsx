@@ -1,0 +1,68 @@
+"use client";
+/**
+ * Subscribes the signed-in user to `private-user-<id>` (and a business owner to `private-business-<id>`)
+ * with pusher-js, and turns realtime signals into query invalidations: the badge and inbox always come
+ * from the server (DESIGN §6). Every (re)connect refetches, so a missed event never leaves the badge wrong.
+ */
+import Pusher from "pusher-js";
+import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "@/components/trpc";
+
+/** What the browser needs to reach the realtime server (public values only; no secret). */
+export interface RealtimeClientConfig {
+  key: string;
+  cluster: string;
+  wsHost?: string;
+  wsPort?: number;
+  forceTLS: boolean;
+}
+
+export type ConnectionState = "connecting" | "connected" | "unavailable" | "failed" | "disconnected" | "initialized";
+
+interface RealtimeContextValue {
+  state: ConnectionState;
+  pusher: Pusher | null;
+}
+
+const RealtimeContext = createContext<RealtimeContextValue>({ state: "initialized", pusher: null });
+
+/** The connection state and client, e.g. for a "reconnecting…" hint or a business's follower feed. */
+export function useRealtime(): RealtimeContextValue {
+  return useContext(RealtimeContext);
+}
+
+export function RealtimeProvider(props: { config: RealtimeClientConfig; userId: string; businessId: string | null; children: ReactNode }) {
+  const { config, userId, businessId } = props;
+  const queryClient = useQueryClient();
+  const trpc = useTRPC();
+  const [value, setValue] = useState<RealtimeContextValue>({ state: "initialized", pusher: null });
+
+  useEffect(() => {
+    const pusher = new Pusher(config.key, {
+      cluster: config.cluster,
+      ...(config.wsHost ? { wsHost: config.wsHost, wsPort: config.wsPort, wssPort: config.wsPort } : {}),
+      forceTLS: config.forceTLS,
+      enabledTransports: config.forceTLS ? ["wss"] : ["ws"],
+      disableStats: true,
+      channelAuthorization: { endpoint: "/api/pusher/auth", transport: "ajax" },
+    });
+    const refresh = () => {
+      void queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
+    };
+    pusher.connection.bind("state_change", ({ current }: { current: ConnectionState }) => {
+      setValue({ state: current, pusher });
+      if (current === "connected") refresh();
+    });
+    const channel = pusher.subscribe(`private-user-${userId}`);
+    for (const name of ["notification.new", "notification.read", "notifications.bulk_read", "notifications.changed"]) {
+      channel.bind(name, refresh);
+    }
+    if (businessId) pusher.subscribe(`private-business-${businessId}`);
+    return () => {
+      pusher.disconnect();
+    };
+  }, [config, userId, businessId, queryClient, trpc]);
+
+  return <RealtimeContext.Provider value={value}>{props.children}</RealtimeContext.Provider>;
+}

@@ -1,0 +1,6 @@
+"use client";
+/** tRPC + TanStack Query bindings for client components (`useTRPC()`), DESIGN §11. */
+import { createTRPCContext } from "@trpc/tanstack-react-query";
+import type { AppRouter } from "@/server/trpc/root";
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();

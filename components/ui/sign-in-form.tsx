@@ -1,0 +1,39 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useState } from "react";
+
+export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  return (
+    <form
+      className="mt-6 space-y-4"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const form = new FormData(e.currentTarget);
+        setPending(true);
+        setError(null);
+        const res = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false });
+        if (res?.ok) {
+          window.location.assign(callbackUrl);
+        } else {
+          setPending(false);
+          setError("That email and password do not match an account.");
+        }
+      }}
+    >
+      <div>
+        <label htmlFor="email" className="block text-sm font-medium text-slate-700">Email</label>
+        <input id="email" name="email" type="email" autoComplete="email" required className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2" />
+      </div>
+      <div>
+        <label htmlFor="password" className="block text-sm font-medium text-slate-700">Password</label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2" />
+      </div>
+      {error ? <p role="alert" className="text-sm text-rose-700">{error}</p> : null}
+      <button type="submit" disabled={pending} className="w-full rounded-md bg-brand-700 px-4 py-2 font-medium text-white hover:bg-brand-800 disabled:opacity-60">
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,69 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { signOut } from "next-auth/react";
+import { NotificationBell } from "@/components/inbox/notification-bell";
+import { useRealtime } from "@/components/realtime/realtime-provider";
+
+const ROLE_LABEL = { CUSTOMER: "Customer", NGO: "NGO", BUSINESS: "Business", ADMIN: "Admin" } as const;
+
+export function SiteHeader(props: { user: { name: string; role: keyof typeof ROLE_LABEL } | null; hasBusiness: boolean }) {
+  const pathname = usePathname();
+  const { state } = useRealtime();
+  const links = props.user
+    ? [
+        { href: "/notifications", label: "Inbox" },
+        { href: "/businesses", label: "Businesses" },
+        ...(props.user.role === "CUSTOMER" || props.user.role === "NGO" ? [{ href: "/following", label: "Following" }] : []),
+        ...(props.hasBusiness ? [{ href: "/business/listings/new", label: "New listing" }] : []),
+      ]
+    : [{ href: "/businesses", label: "Businesses" }];
+  return (
+    <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/95 backdrop-blur">
+      <div className="mx-auto flex h-14 max-w-5xl items-center gap-2 px-4 sm:gap-4 sm:px-6">
+        <Link href={props.user ? "/notifications" : "/"} className="flex items-center gap-2 font-semibold text-brand-800">
+          <span aria-hidden className="grid h-7 w-7 place-items-center rounded-lg bg-brand-700 text-sm text-white">H</span>
+          <span className="hidden sm:inline">Herald</span>
+        </Link>
+        <nav aria-label="Main" className="flex min-w-0 flex-1 items-center gap-1 overflow-x-auto text-sm">
+          {links.map((l) => {
+            const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
+            return (
+              <Link
+                key={l.href}
+                href={l.href}
+                aria-current={active ? "page" : undefined}
+                className={`whitespace-nowrap rounded-md px-2.5 py-1.5 ${active ? "bg-brand-50 font-medium text-brand-800" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"}`}
+              >
+                {l.label}
+              </Link>
+            );
+          })}
+        </nav>
+        {props.user ? (
+          <div className="flex items-center gap-1 sm:gap-3">
+            {state === "unavailable" || state === "failed" ? (
+              <span role="status" className="hidden text-xs text-amber-700 sm:inline">Reconnecting…</span>
+            ) : null}
+            <NotificationBell />
+            <div className="hidden text-right text-xs leading-tight md:block">
+              <div className="font-medium text-slate-800">{props.user.name}</div>
+              <div className="text-slate-500">{ROLE_LABEL[props.user.role]}</div>
+            </div>
+            <button
+              type="button"
+              onClick={() => void signOut({ callbackUrl: "/signin" })}
+              className="rounded-md px-2 py-1.5 text-sm text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+            >
+              Sign out
+            </button>
+          </div>
+        ) : (
+          <Link href="/signin" className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800">
+            Sign in
+          </Link>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from "node:fs";
+import { expect, type Page } from "@playwright/test";
+import pg from "pg";
+import { DEMO_PASSWORD } from "../prisma/demo-accounts";
+
+/** Signs in through the real form and waits for the inbox. */
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/notifications$/);
+}
+
+/** A client on the e2e server's database (its URL is written by scripts/herald.ts to runtime.json). */
+export async function database(): Promise<pg.Client> {
+  const runtime = JSON.parse(readFileSync(".data/e2e/runtime.json", "utf8")) as { databaseUrl: string };
+  const client = new pg.Client({ connectionString: runtime.databaseUrl });
+  await client.connect();
+  return client;
+}
+
+/** The server's unread count for a user, straight from the database. */
+export async function unreadInDb(db: pg.Client, email: string): Promise<number> {
+  const r = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM notifications n JOIN users u ON u.id = n.user_id
+     WHERE u.email = $1 AND n.read_at IS NULL AND n.deleted_at IS NULL AND n.archived_at IS NULL`,
+    [email],
+  );
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/** Saves a screenshot under e2e/screenshots (looked at by people, not compared). */
+export async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: false });
+}
+
+export const badge = (page: Page) => page.getByRole("button", { name: /^Notifications/ });

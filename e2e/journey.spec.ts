@@ -1,0 +1,179 @@
+/**
+ * The foundation journey (issue "Herald runs end to end on one machine"): a customer follows a business,
+ * the business posts a listing, and the customer's badge and inbox update live, without a reload.
+ */
+import { expect, test, type Browser } from "@playwright/test";
+import type pg from "pg";
+import { badge, database, shot, signIn, unreadInDb } from "./helpers";
+
+const CUSTOMER = "thandi@herald.test";
+const OWNER = "mario@herald.test";
+
+let db: pg.Client;
+test.beforeAll(async () => {
+  db = await database();
+});
+test.afterAll(async () => {
+  await db.end();
+});
+
+async function newPage(browser: Browser, width = 1280, height = 860) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  return context.newPage();
+}
+
+test("follow, post, and the follower's badge and inbox update live", async ({ browser }) => {
+  const customer = await newPage(browser);
+  await signIn(customer, CUSTOMER);
+
+  // 2. Browse businesses, open one, follow it, see it in the following list.
+  await customer.getByRole("link", { name: "Businesses" }).click();
+  await expect(customer.getByRole("heading", { name: "Businesses" })).toBeVisible();
+  await shot(customer, "businesses-desktop");
+  await customer.getByRole("link", { name: "Mario's Trattoria" }).click();
+  await expect(customer.getByRole("heading", { name: "Mario's Trattoria" })).toBeVisible();
+  const followers = Number(await customer.getByTestId("followers-count").textContent());
+  await customer.getByRole("button", { name: "Follow Mario's Trattoria" }).click();
+  await expect(customer.getByRole("button", { name: "Unfollow Mario's Trattoria" })).toBeVisible();
+  await expect(customer.getByTestId("followers-count")).toHaveText(String(followers + 1));
+  await customer.getByRole("link", { name: "Following" }).click();
+  await expect(customer.getByTestId("following-list")).toContainText("Mario's Trattoria");
+
+  // The inbox, before the post.
+  await customer.getByRole("link", { name: "Inbox" }).click();
+  await expect(customer.getByTestId("inbox-list")).toBeVisible();
+  const before = await unreadInDb(db, CUSTOMER);
+  await expect(badge(customer)).toHaveAccessibleName(before ? `Notifications, ${before} unread` : "Notifications");
+
+  // 3. The owner posts a listing from the composer, in another browser context.
+  const owner = await newPage(browser);
+  await signIn(owner, OWNER);
+  await owner.getByRole("link", { name: "New listing" }).click();
+  await expect(owner.getByRole("heading", { name: "New listing" })).toBeVisible();
+  await shot(owner, "composer-desktop");
+  const title = `Lasagne tray ${Date.now()}`;
+  await owner.getByLabel("Title").fill(title);
+  await owner.getByLabel("Description").fill("Six portions of beef lasagne, baked today.");
+  await owner.getByLabel("Price (ZAR)").fill("55");
+  await owner.getByRole("button", { name: "Post listing" }).click();
+  await expect(owner.getByRole("status")).toContainText(`Posted “${title}”`);
+
+  // 4. Without reloading, the customer's badge goes up and the notification is first in the inbox.
+  await expect(badge(customer)).toHaveAccessibleName(`Notifications, ${before + 1} unread`);
+  const first = customer.getByTestId("inbox-item").first();
+  await expect(first).toContainText(title);
+  await expect(first).toHaveAttribute("data-unread", "true");
+  await shot(customer, "inbox-desktop");
+
+  // The bell's dropdown shows it too.
+  await badge(customer).click();
+  const dropdown = customer.getByRole("region", { name: "Latest notifications" });
+  await expect(dropdown).toContainText(title);
+  await shot(customer, "bell-desktop");
+  await customer.keyboard.press("Escape");
+  await expect(dropdown).toBeHidden();
+
+  // Clicking it marks it read and opens its target.
+  await first.getByRole("button", { name: new RegExp(title) }).click();
+  await expect(customer).toHaveURL(/\/listings\/[0-9a-f-]{36}$/);
+  await expect(customer.getByRole("heading", { name: title })).toBeVisible();
+  await expect(badge(customer)).toHaveAccessibleName(before ? `Notifications, ${before} unread` : "Notifications");
+  expect(await unreadInDb(db, CUSTOMER)).toBe(before);
+
+  await owner.context().close();
+  await customer.context().close();
+});
+
+test("inbox: filters, read/unread, mark all read, archive, delete, load more; badge equals the database", async ({ browser }) => {
+  const page = await newPage(browser);
+  await signIn(page, CUSTOMER);
+  // Enough rows for a second page (the page size is 20).
+  await db.query(
+    `INSERT INTO notifications (user_id, type, category, title, body, dedupe_key, created_at)
+     SELECT u.id, 'business_update', 'business', 'Opening hours update #' || g, 'We now open at 7am.', 'e2e-load-more:' || g,
+            now() - interval '40 days' - g * interval '1 minute'
+     FROM users u, generate_series(1, 25) g WHERE u.email = $1 ON CONFLICT DO NOTHING`,
+    [CUSTOMER],
+  );
+  await page.reload();
+  const items = page.getByTestId("inbox-item");
+  await expect(items).toHaveCount(20);
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(items.nth(20)).toBeVisible();
+  expect(await items.count()).toBeGreaterThan(20);
+
+  // Type filter.
+  await page.getByLabel("Type").selectOption({ label: "Business update" });
+  await expect(items.first()).toContainText("Business update");
+  await page.getByLabel("Type").selectOption({ label: "All types" });
+
+  // Unread filter, mark one read and back to unread.
+  await page.getByRole("button", { name: "Unread", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Unread", exact: true })).toHaveAttribute("aria-pressed", "true");
+  const unreadBefore = await unreadInDb(db, CUSTOMER);
+  const target = items.first();
+  const targetTitle = (await target.getByRole("button").first().textContent())!.replace(/^Unread: /, "");
+  await target.getByRole("button", { name: "Mark read" }).click();
+  await expect(badge(page)).toHaveAccessibleName(`Notifications, ${unreadBefore - 1} unread`);
+  await page.getByRole("button", { name: "All", exact: true }).click();
+  await page.getByTestId("inbox-item").filter({ hasText: targetTitle }).getByRole("button", { name: "Mark unread" }).click();
+  await expect(badge(page)).toHaveAccessibleName(`Notifications, ${unreadBefore} unread`);
+
+  // Archive moves it to Archived; delete removes it everywhere.
+  const row = page.getByTestId("inbox-item").filter({ hasText: targetTitle });
+  await row.getByRole("button", { name: "Archive" }).click();
+  await expect(row).toHaveCount(0);
+  await page.getByRole("button", { name: "Archived" }).click();
+  await expect(page.getByTestId("inbox-item").filter({ hasText: targetTitle })).toHaveCount(1);
+  await page.getByTestId("inbox-item").filter({ hasText: targetTitle }).getByRole("button", { name: /^Delete/ }).click();
+  await expect(page.getByText("Nothing archived")).toBeVisible();
+
+  // Mark all read, and the badge equals the server's count (0).
+  await page.getByRole("button", { name: "All", exact: true }).click();
+  await page.getByRole("button", { name: "Mark all read" }).click();
+  await expect(badge(page)).toHaveAccessibleName("Notifications");
+  expect(await unreadInDb(db, CUSTOMER)).toBe(0);
+
+  // After a reconnect the badge still matches the server: write behind the UI's back, then reconnect.
+  await db.query(
+    `INSERT INTO notifications (user_id, type, category, title, dedupe_key)
+     SELECT id, 'business_update', 'business', 'Written while offline', 'e2e-offline' FROM users WHERE email = $1`,
+    [CUSTOMER],
+  );
+  await page.context().setOffline(true);
+  await page.context().setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  await expect(badge(page)).toHaveAccessibleName(`Notifications, ${await unreadInDb(db, CUSTOMER)} unread`);
+  await page.context().close();
+});
+
+test("access rules: signed-out visitors are sent to sign in; customers cannot open the composer", async ({ browser }) => {
+  const page = await newPage(browser);
+  await page.goto("/notifications");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fnotifications/);
+  await expect(page.getByRole("heading", { name: "Demo accounts" })).toBeVisible();
+  await shot(page, "signin-desktop");
+  await signIn(page, CUSTOMER);
+  const res = await page.goto("/business/listings/new");
+  expect(res?.status()).toBe(403);
+  await expect(page.getByText("403 · Forbidden")).toBeVisible();
+  await page.context().close();
+});
+
+test("phone width: inbox, bell, businesses and composer", async ({ browser }) => {
+  const customer = await newPage(browser, 390, 844);
+  await signIn(customer, CUSTOMER);
+  await shot(customer, "inbox-phone");
+  await badge(customer).click();
+  await expect(customer.getByRole("region", { name: "Latest notifications" })).toBeVisible();
+  await shot(customer, "bell-phone");
+  await customer.goto("/businesses");
+  await shot(customer, "businesses-phone");
+  const owner = await newPage(browser, 390, 844);
+  await signIn(owner, OWNER);
+  await owner.goto("/business/listings/new");
+  await expect(owner.getByRole("heading", { name: "New listing" })).toBeVisible();
+  await shot(owner, "composer-phone");
+  await customer.context().close();
+  await owner.context().close();
+});

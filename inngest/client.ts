@@ -1,0 +1,9 @@
+/**
+ * The Inngest client. Mode and keys come from the environment the SDK reads itself (INNGEST_EVENT_KEY,
+ * INNGEST_SIGNING_KEY, INNGEST_BASE_URL; validated in server/env.ts "jobs"): in the embedded mode they point
+ * at the embedded executor (server/embedded/jobs), otherwise at Inngest Cloud or a self-hosted Inngest.
+ * Always cloud mode (`isDev: false`): requests to /api/inngest must be signed (DESIGN §7).
+ */
+import { Inngest } from "inngest";
+
+export const inngest = new Inngest({ id: "herald", isDev: false });

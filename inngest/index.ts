@@ -1,0 +1,5 @@
+/** Every Inngest function Herald serves (app/api/inngest/route.ts). */
+import { fanOutListing } from "./functions/fan-out-listing";
+import { deliverListingChunk } from "./functions/deliver-listing-chunk";
+
+export const functions = [fanOutListing, deliverListingChunk];

@@ -1,0 +1,86 @@
+import "server-only";
+import { db } from "../../db";
+import { AppError } from "../errors";
+import { NOTIFICATION_TYPES } from "../notifications/catalog";
+import { signalUsers } from "../realtime";
+
+/** Followers per fan-out chunk (one executor run each). */
+export const FAN_OUT_CHUNK_SIZE = 5_000;
+
+/** A chunk is the followers with `afterUserId < user_id <= throughUserId`; null means unbounded. */
+export interface FanOutChunk {
+  afterUserId: string | null;
+  throughUserId: string | null;
+}
+
+/**
+ * Splits a business's active followers into chunks of `chunkSize` by user id, with one index-only pass over
+ * `follows_business_id_user_id_idx` that returns only every `chunkSize`-th id: followers are never loaded
+ * into memory (DESIGN §5). The last chunk is open-ended so followers who arrive meanwhile are included.
+ */
+export async function planFanOutChunks(businessId: string, chunkSize = FAN_OUT_CHUNK_SIZE): Promise<FanOutChunk[]> {
+  const rows = await db.$queryRaw<{ user_id: string }[]>`
+    SELECT user_id FROM (
+      SELECT user_id, row_number() OVER (ORDER BY user_id) AS rn
+      FROM follows WHERE business_id = ${businessId}::uuid AND deleted_at IS NULL
+    ) numbered
+    WHERE rn % ${chunkSize} = 0
+    ORDER BY user_id`;
+  const chunks: FanOutChunk[] = [];
+  let after: string | null = null;
+  for (const r of rows) {
+    chunks.push({ afterUserId: after, throughUserId: r.user_id });
+    after = r.user_id;
+  }
+  chunks.push({ afterUserId: after, throughUserId: null });
+  return chunks;
+}
+
+/**
+ * Writes the `new_listing` in-app notification for every active follower in the chunk with one
+ * `INSERT … SELECT … ON CONFLICT DO NOTHING` (idempotent: dedupe key `listing:<id>` is unique per
+ * recipient, so a retried or repeated chunk inserts nothing new), then sends one realtime signal per new
+ * recipient (batched by the publisher). The business owner never notifies themself (seed 001 §8.1).
+ * @returns how many notifications were created now
+ * @throws AppError NOT_FOUND when the listing does not exist
+ */
+export async function deliverListingChunk(listingId: string, chunk: FanOutChunk): Promise<{ inserted: number }> {
+  const listing = await db.listing.findUnique({
+    where: { id: listingId },
+    include: { business: { select: { id: true, name: true, ownerId: true } } },
+  });
+  if (!listing) throw new AppError("NOT_FOUND", "Listing not found");
+  const spec = NOTIFICATION_TYPES.new_listing;
+  const price = (listing.priceCents / 100).toFixed(2);
+  const title = `New at ${listing.business.name}: ${listing.title}`;
+  const body = `${listing.currency} ${price} · pickup ${listing.pickupStart.toISOString()}–${listing.pickupEnd.toISOString()}`;
+  const data = {
+    listing_id: listing.id,
+    business_id: listing.business.id,
+    listing_name: listing.title,
+    price,
+    currency: listing.currency,
+    pickup_start: listing.pickupStart.toISOString(),
+    pickup_end: listing.pickupEnd.toISOString(),
+    expiry_date: listing.expiresAt.toISOString(),
+  };
+  const rows = await db.$queryRaw<{ id: string; user_id: string }[]>`
+    INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url,
+                               business_id, actor_id, dedupe_key, expires_at)
+    SELECT f.user_id, 'new_listing', ${spec.category}, ${spec.priority}, ${title}, ${body}, ${JSON.stringify(data)}::jsonb,
+           ${`/listings/${listing.id}`}, ${listing.business.id}::uuid, ${listing.business.ownerId}::uuid,
+           ${`listing:${listing.id}`}, ${listing.expiresAt}
+    FROM follows f
+    WHERE f.business_id = ${listing.business.id}::uuid AND f.deleted_at IS NULL
+      AND f.user_id <> ${listing.business.ownerId}::uuid
+      AND (${chunk.afterUserId}::uuid IS NULL OR f.user_id > ${chunk.afterUserId}::uuid)
+      AND (${chunk.throughUserId}::uuid IS NULL OR f.user_id <= ${chunk.throughUserId}::uuid)
+    ON CONFLICT (user_id, dedupe_key) DO NOTHING
+    RETURNING id, user_id`;
+  await signalUsers(
+    rows.map((r) => r.user_id),
+    "notification.new",
+    { notification_type: "new_listing", title, business_id: listing.business.id, listing_id: listing.id },
+  );
+  return { inserted: rows.length };
+}

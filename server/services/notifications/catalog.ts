@@ -1,0 +1,58 @@
+/**
+ * The notification catalog: every type Herald sends, with its category, priority, default channels and
+ * whether it is critical (bypasses quiet hours and cannot be turned off). Sources: seed 001 §6.1 (types,
+ * triggers, channels), seed 002 (categories, priorities), seeds 000/003/004 (password reset, booking,
+ * security, billing, digest). The one place these facts live (DESIGN §5).
+ */
+export const CHANNELS = ["IN_APP", "EMAIL", "PUSH", "SMS"] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+export const CATEGORIES = {
+  listings: "New listings and expiring food from businesses you follow",
+  pickups: "Pickup reminders and order updates",
+  business: "News from businesses you follow",
+  reviews: "Reviews of your business",
+  account: "Account, verification and security",
+  billing: "Payments and subscriptions",
+  announcements: "Announcements from the Herald team",
+} as const;
+export type Category = keyof typeof CATEGORIES;
+
+export type Priority = "low" | "normal" | "high" | "urgent";
+
+export interface NotificationTypeSpec {
+  category: Category;
+  priority: Priority;
+  /** Channels used when the user has not chosen otherwise (seed 001 §6.1). */
+  channels: readonly ChannelName[];
+  /** Critical: bypasses quiet hours and preferences (seed 001 §16.2 "Emergency Override"). */
+  critical: boolean;
+  /** A short label for filters and settings. */
+  label: string;
+}
+
+export const NOTIFICATION_TYPES = {
+  new_listing: { category: "listings", priority: "normal", channels: ["IN_APP", "EMAIL", "PUSH"], critical: false, label: "New listing" },
+  listing_expiring: { category: "listings", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Listing expiring" },
+  pickup_reminder: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL", "SMS"], critical: true, label: "Pickup reminder" },
+  interaction_confirmed: { category: "pickups", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Order confirmed" },
+  interaction_completed: { category: "pickups", priority: "low", channels: ["IN_APP"], critical: false, label: "Pickup completed" },
+  review_received: { category: "reviews", priority: "normal", channels: ["IN_APP", "EMAIL"], critical: false, label: "Review received" },
+  business_update: { category: "business", priority: "low", channels: ["IN_APP"], critical: false, label: "Business update" },
+  system_announcement: { category: "announcements", priority: "normal", channels: ["IN_APP", "EMAIL"], critical: false, label: "Announcement" },
+  welcome: { category: "account", priority: "normal", channels: ["EMAIL"], critical: true, label: "Welcome" },
+  verification_status: { category: "account", priority: "high", channels: ["IN_APP", "EMAIL"], critical: true, label: "Verification" },
+  security_alert: { category: "account", priority: "urgent", channels: ["IN_APP", "EMAIL"], critical: true, label: "Security alert" },
+  password_reset: { category: "account", priority: "urgent", channels: ["EMAIL"], critical: true, label: "Password reset" },
+  booking_confirmed: { category: "pickups", priority: "normal", channels: ["IN_APP", "EMAIL"], critical: false, label: "Booking confirmed" },
+  booking_cancelled: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL"], critical: false, label: "Booking cancelled" },
+  billing: { category: "billing", priority: "high", channels: ["IN_APP", "EMAIL"], critical: true, label: "Billing" },
+  digest: { category: "announcements", priority: "low", channels: ["EMAIL"], critical: false, label: "Digest" },
+} as const satisfies Record<string, NotificationTypeSpec>;
+
+export type NotificationType = keyof typeof NOTIFICATION_TYPES;
+export const NOTIFICATION_TYPE_NAMES = Object.keys(NOTIFICATION_TYPES) as NotificationType[];
+
+export function isNotificationType(v: string): v is NotificationType {
+  return Object.hasOwn(NOTIFICATION_TYPES, v);
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { db } from "../../db";
+import { createNotification, createUser } from "../../../prisma/factory";
+import { countUnread, getNotification, listNotifications } from "./list-notifications";
+import { changeNotifications, markAllRead } from "./update-notifications";
+
+async function userWith(n: number) {
+  const user = await createUser(db);
+  const base = Date.parse("2026-01-01T00:00:00Z");
+  for (let i = 0; i < n; i++) {
+    await createNotification(db, { userId: user.id, title: `n${i}`, createdAt: new Date(base + Math.floor(i / 2) * 1000) });
+  }
+  return user;
+}
+
+describe("inbox", () => {
+  it("pages newest first with a keyset cursor, ties broken by id, no row twice or missed", async () => {
+    const user = await userWith(7); // pairs share a created_at: ties must still page correctly
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await listNotifications({ userId: user.id, cursor, limit: 3 });
+      seen.push(...page.items.map((i) => i.title));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(7);
+    const times = (await listNotifications({ userId: user.id, limit: 10 })).items.map((i) => i.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+  });
+
+  it("filters unread, archived and by type; counts unread", async () => {
+    const user = await createUser(db);
+    const a = await createNotification(db, { userId: user.id, type: "new_listing", category: "listings" });
+    const b = await createNotification(db, { userId: user.id });
+    const c = await createNotification(db, { userId: user.id });
+    await changeNotifications(user.id, [b.id], "read");
+    await changeNotifications(user.id, [c.id], "archive");
+    const ids = async (f: Parameters<typeof listNotifications>[0]) => (await listNotifications(f)).items.map((i) => i.id).sort();
+    expect(await ids({ userId: user.id, filter: "all" })).toEqual([a.id, b.id].sort());
+    expect(await ids({ userId: user.id, filter: "unread" })).toEqual([a.id]);
+    expect(await ids({ userId: user.id, filter: "archived" })).toEqual([c.id]);
+    expect(await ids({ userId: user.id, type: "new_listing" })).toEqual([a.id]);
+    expect(await countUnread(user.id)).toBe(1);
+  });
+
+  it("marks read/unread, mark-all-read, delete; counts only real changes", async () => {
+    const user = await userWith(4);
+    const page = await listNotifications({ userId: user.id });
+    const [x, y] = page.items;
+    expect(await changeNotifications(user.id, [x!.id, y!.id], "read")).toEqual({ changedCount: 2, unreadCount: 2 });
+    expect(await changeNotifications(user.id, [x!.id], "read")).toEqual({ changedCount: 0, unreadCount: 2 });
+    expect(await changeNotifications(user.id, [x!.id], "unread")).toEqual({ changedCount: 1, unreadCount: 3 });
+    expect(await markAllRead(user.id)).toEqual({ changedCount: 3, unreadCount: 0 });
+    await changeNotifications(user.id, [y!.id], "delete");
+    expect((await listNotifications({ userId: user.id })).items.map((i) => i.id)).not.toContain(y!.id);
+    await expect(getNotification(user.id, y!.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("another user's notification is NOT_FOUND for every operation and nothing changes", async () => {
+    const alice = await createUser(db);
+    const bob = await userWith(1);
+    const [bobs] = (await listNotifications({ userId: bob.id })).items;
+    const mine = await createNotification(db, { userId: alice.id });
+    await expect(getNotification(alice.id, bobs!.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    for (const action of ["read", "archive", "delete"] as const) {
+      // mixing one's own id with someone else's changes neither
+      await expect(changeNotifications(alice.id, [mine.id, bobs!.id], action)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    const after = await db.notification.findUniqueOrThrow({ where: { id: bobs!.id } });
+    expect([after.readAt, after.archivedAt, after.deletedAt]).toEqual([null, null, null]);
+    const own = await db.notification.findUniqueOrThrow({ where: { id: mine.id } });
+    expect([own.readAt, own.archivedAt, own.deletedAt]).toEqual([null, null, null]);
+  });
+
+  it("rejects a forged cursor", async () => {
+    const user = await createUser(db);
+    await expect(listNotifications({ userId: user.id, cursor: "bm90LWEtY3Vyc29y" })).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+  });
+});

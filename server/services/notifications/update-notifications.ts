@@ -1,0 +1,81 @@
+import "server-only";
+import { db } from "../../db";
+import { Prisma } from "../../generated/prisma/client";
+import { AppError } from "../errors";
+import { signalUsers } from "../realtime";
+import { countUnread } from "./list-notifications";
+
+/** What a bulk change does to the chosen rows. */
+export type NotificationAction = "read" | "unread" | "archive" | "unarchive" | "delete";
+
+const SET: Record<NotificationAction, Prisma.Sql> = {
+  read: Prisma.sql`read_at = COALESCE(read_at, now()), seen_at = COALESCE(seen_at, now())`,
+  unread: Prisma.sql`read_at = NULL`,
+  archive: Prisma.sql`archived_at = COALESCE(archived_at, now())`,
+  unarchive: Prisma.sql`archived_at = NULL`,
+  delete: Prisma.sql`deleted_at = now()`,
+};
+
+/** Rows an action actually changes (so counts are honest: marking a read row read changes nothing). */
+const PENDING: Record<NotificationAction, Prisma.Sql> = {
+  read: Prisma.sql`read_at IS NULL`,
+  unread: Prisma.sql`read_at IS NOT NULL`,
+  archive: Prisma.sql`archived_at IS NULL`,
+  unarchive: Prisma.sql`archived_at IS NOT NULL`,
+  delete: Prisma.sql`TRUE`,
+};
+
+export interface ChangeResult {
+  /** Rows whose state changed. */
+  changedCount: number;
+  /** The user's unread count after the change. */
+  unreadCount: number;
+}
+
+/**
+ * Applies `action` to the user's notifications `ids` (1–500 distinct UUIDs), all or nothing: if any id is
+ * missing, deleted or someone else's, nothing changes and NOT_FOUND is thrown (DESIGN §11; "mark one calls
+ * mark many"). Then signals the user's other tabs (seed 001 §4.1 `notification.read` /
+ * `notifications.bulk_read`).
+ * @throws AppError NOT_FOUND, VALIDATION_ERROR (no ids / too many)
+ */
+export async function changeNotifications(userId: string, ids: readonly string[], action: NotificationAction): Promise<ChangeResult> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0 || unique.length > 500) {
+    throw new AppError("VALIDATION_ERROR", "Give between 1 and 500 notification ids", { notification_ids: ["1–500 ids"] });
+  }
+  const changedCount = await db.$transaction(async (tx) => {
+    const owned = await tx.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM notifications
+      WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId}::uuid AND deleted_at IS NULL`;
+    if (Number(owned[0]?.n ?? 0) !== unique.length) throw new AppError("NOT_FOUND", "Notification not found");
+    return tx.$executeRaw`
+      UPDATE notifications SET ${SET[action]}
+      WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId}::uuid AND deleted_at IS NULL AND ${PENDING[action]}`;
+  });
+  const unreadCount = await countUnread(userId);
+  if (changedCount > 0) {
+    const only = unique.length === 1 && action === "read";
+    await signalUsers(
+      [userId],
+      only ? "notification.read" : "notifications.changed",
+      only ? { notification_id: unique[0], unread_count: unreadCount } : { action, changed_count: changedCount, unread_count: unreadCount },
+    );
+  }
+  return { changedCount, unreadCount };
+}
+
+/**
+ * Marks every unread, live notification of the user read in one statement (seed 001 §3.2.4).
+ * @returns how many changed and the unread count after (0 unless new ones arrived meanwhile).
+ */
+export async function markAllRead(userId: string): Promise<ChangeResult> {
+  const changedCount = await db.$executeRaw`
+    UPDATE notifications SET read_at = now(), seen_at = COALESCE(seen_at, now())
+    WHERE user_id = ${userId}::uuid AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL`;
+  const unreadCount = await countUnread(userId);
+  if (changedCount > 0) {
+    await signalUsers([userId], "notifications.bulk_read", { marked_count: changedCount, unread_count: unreadCount });
+  }
+  return { changedCount, unreadCount };
+}

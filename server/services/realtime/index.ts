@@ -1,0 +1,56 @@
+/**
+ * Realtime signals after writes (DESIGN §6): small payloads on private channels; clients refetch through
+ * tRPC. The publisher talks to the embedded Pusher-protocol server, soketi or Pusher by configuration only.
+ */
+import { env } from "../../env";
+import { businessChannel, createRealtimePublisher, userChannel } from "./publisher";
+
+type Publisher = ReturnType<typeof createRealtimePublisher>;
+const g = globalThis as unknown as { heraldRealtime?: Publisher };
+
+function publisher(): Publisher {
+  if (g.heraldRealtime) return g.heraldRealtime;
+  const e = env("realtime");
+  g.heraldRealtime = createRealtimePublisher({
+    appId: e.PUSHER_APP_ID,
+    key: e.PUSHER_KEY,
+    secret: e.PUSHER_SECRET,
+    cluster: e.PUSHER_CLUSTER,
+    host: e.PUSHER_HOST,
+    port: e.PUSHER_PORT,
+    useTLS: e.PUSHER_USE_TLS,
+  });
+  return g.heraldRealtime;
+}
+
+/** Realtime event names (seed 001 §4, DESIGN §6). */
+export type RealtimeEvent =
+  | "notification.new"
+  | "notification.read"
+  | "notifications.bulk_read"
+  | "notifications.changed"
+  | "business.new_follower"
+  | "interaction.status_changed"
+  | "campaign.progress";
+
+/**
+ * Sends one event to each user's private channel. Best effort: a realtime failure is logged, never fails
+ * the write that caused it (clients refetch on reconnect, so the badge heals).
+ */
+export async function signalUsers(userIds: readonly string[], name: RealtimeEvent, data: Record<string, unknown>): Promise<void> {
+  if (userIds.length === 0) return;
+  try {
+    await publisher().publish(userIds.map((id) => ({ channel: userChannel(id), name, data })));
+  } catch (err) {
+    console.error(`[realtime] ${name} to ${userIds.length} user(s) failed: ${(err as Error).message}`);
+  }
+}
+
+/** Sends one event to a business's private channel (best effort, as signalUsers). */
+export async function signalBusiness(businessId: string, name: RealtimeEvent, data: Record<string, unknown>): Promise<void> {
+  try {
+    await publisher().publish([{ channel: businessChannel(businessId), name, data }]);
+  } catch (err) {
+    console.error(`[realtime] ${name} to business ${businessId} failed: ${(err as Error).message}`);
+  }
+}

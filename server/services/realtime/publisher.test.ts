@@ -1,0 +1,191 @@
+/**
+ * The realtime publisher port (DESIGN §2, §6): the real `pusher` package against the embedded
+ * Pusher-protocol server, received by real `pusher-js` clients on Herald's private channels.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import PusherClient, { type Channel } from "pusher-js";
+import Pusher from "pusher";
+import {
+  businessChannel,
+  createRealtimePublisher,
+  RealtimePublishError,
+  userChannel,
+} from "./publisher";
+import { authorizeChannel } from "./channel-auth";
+import { startRealtimeServer, type RealtimeServer } from "../../embedded/realtime/server";
+
+const APP = { id: "4004", key: "pub-key", secret: "pub-secret" };
+
+let server: RealtimeServer;
+const clients: PusherClient[] = [];
+
+beforeAll(async () => {
+  server = await startRealtimeServer({ apps: [APP] });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const client of clients.splice(0)) client.disconnect();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function publisher(overrides: Partial<Parameters<typeof createRealtimePublisher>[0]> = {}) {
+  return createRealtimePublisher({
+    appId: APP.id,
+    key: APP.key,
+    secret: APP.secret,
+    host: "127.0.0.1",
+    port: server.port,
+    ...overrides,
+  });
+}
+
+/** A user's browser: pusher-js subscribed to their own private channel through authorizeChannel. */
+async function userClient(userId: string): Promise<{ channel: Channel; events: unknown[] }> {
+  const user = { id: userId, role: "CUSTOMER" as const, businessId: null };
+  const client = new PusherClient(APP.key, {
+    wsHost: "127.0.0.1",
+    wsPort: server.port,
+    forceTLS: false,
+    enabledTransports: ["ws"],
+    disableStats: true,
+    cluster: "local",
+    channelAuthorization: {
+      customHandler: ({ socketId, channelName }, callback) => {
+        const result = authorizeChannel({ socketId, channelName, user, app: APP });
+        if (result.ok) callback(null, result.body);
+        else callback(new Error(result.code), null);
+      },
+    },
+  });
+  clients.push(client);
+  const channel = client.subscribe(userChannel(userId));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("subscription timed out")), 5000);
+    channel.bind("pusher:subscription_succeeded", () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    });
+  });
+  const events: unknown[] = [];
+  channel.bind("notification.new", (data: unknown) => events.push(data));
+  return { channel, events };
+}
+
+async function waitUntil(condition: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("channel name helpers", () => {
+  it("builds Herald's private channel names (DESIGN §6)", () => {
+    const id = randomUUID();
+    expect(userChannel(id)).toBe(`private-user-${id}`);
+    expect(businessChannel(id)).toBe(`private-business-${id}`);
+  });
+});
+
+describe("createRealtimePublisher", () => {
+  it("publishes one event with trigger", async () => {
+    const userId = randomUUID();
+    const { events } = await userClient(userId);
+    const trigger = vi.spyOn(Pusher.prototype, "trigger");
+    const triggerBatch = vi.spyOn(Pusher.prototype, "triggerBatch");
+
+    await publisher().publish([{ channel: userChannel(userId), name: "notification.new", data: { id: "n1", unread: 3 } }]);
+    await waitUntil(() => events.length === 1, "the event");
+    expect(events).toEqual([{ id: "n1", unread: 3 }]);
+    expect(trigger).toHaveBeenCalledTimes(1);
+    expect(triggerBatch).not.toHaveBeenCalled();
+  });
+
+  it("publishes many events as batches of at most 10, a few in flight at once", async () => {
+    const users = [randomUUID(), randomUUID(), randomUUID()];
+    const receivers = await Promise.all(users.map((id) => userClient(id)));
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const sizes: number[] = [];
+    const original = Pusher.prototype.triggerBatch;
+    vi.spyOn(Pusher.prototype, "triggerBatch").mockImplementation(async function (this: Pusher, batch) {
+      sizes.push(batch.length);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        return await original.call(this, batch);
+      } finally {
+        inFlight--;
+      }
+    });
+
+    const events = Array.from({ length: 45 }, (_, i) => ({
+      channel: userChannel(users[i % 3] as string),
+      name: "notification.new",
+      data: { seq: i },
+    }));
+    await publisher({ concurrency: 2 }).publish(events);
+
+    expect(sizes).toEqual([10, 10, 10, 10, 5]);
+    expect(maxInFlight).toBe(2);
+    await waitUntil(() => receivers.every((r) => r.events.length === 15), "45 deliveries");
+    receivers.forEach((r, u) => {
+      // Each user's events, in order (batches may complete in any order, so compare as sets).
+      const seqs = (r.events as Array<{ seq: number }>).map((e) => e.seq).sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 15 }, (_, k) => k * 3 + u));
+    });
+  });
+
+  it("passes string data through unchanged and does nothing for an empty list", async () => {
+    const userId = randomUUID();
+    const { events } = await userClient(userId);
+    const trigger = vi.spyOn(Pusher.prototype, "trigger");
+    await publisher().publish([]);
+    expect(trigger).not.toHaveBeenCalled();
+    await publisher().publish([{ channel: userChannel(userId), name: "notification.new", data: "plain text" }]);
+    await waitUntil(() => events.length === 1, "the event");
+    expect(events).toEqual(["plain text"]);
+  });
+
+  it("rejects invalid events before sending anything", async () => {
+    const trigger = vi.spyOn(Pusher.prototype, "trigger");
+    const triggerBatch = vi.spyOn(Pusher.prototype, "triggerBatch");
+    const p = publisher();
+    const ok = { channel: userChannel(randomUUID()), name: "notification.new", data: {} };
+    await expect(p.publish([ok, { ...ok, channel: "private-user-x:y" }])).rejects.toBeInstanceOf(RealtimePublishError);
+    await expect(p.publish([{ ...ok, name: "" }])).rejects.toThrow(/event name/);
+    await expect(p.publish([{ ...ok, data: { big: "x".repeat(11_000) } }])).rejects.toThrow(/10 KB/);
+    expect(trigger).not.toHaveBeenCalled();
+    expect(triggerBatch).not.toHaveBeenCalled();
+  });
+
+  it("reports refused requests with the HTTP status (wrong secret → 401)", async () => {
+    const p = publisher({ secret: "wrong-secret" });
+    const single = p.publish([{ channel: "private-user-a", name: "e", data: {} }]);
+    await expect(single).rejects.toMatchObject({ name: "RealtimePublishError", status: 401, failedEvents: 1 });
+    const many = p.publish(Array.from({ length: 12 }, () => ({ channel: "private-user-a", name: "e", data: {} })));
+    await expect(many).rejects.toMatchObject({ status: 401, failedEvents: 12, totalEvents: 12 });
+  });
+
+  it("needs a host or a cluster; a cluster targets Pusher's API host over TLS", async () => {
+    expect(() => createRealtimePublisher({ appId: "1", key: "k", secret: "s" })).toThrow(/host .* or cluster/);
+    // No network here: capture the configured client instead of sending.
+    const targets: Array<{ host: string; scheme: string }> = [];
+    vi.spyOn(Pusher.prototype, "trigger").mockImplementation(async function (this: Pusher) {
+      const { config } = this as unknown as { config: { host: string; scheme: string } };
+      targets.push({ host: config.host, scheme: config.scheme });
+      return new Response("{}") as never;
+    });
+    await createRealtimePublisher({ appId: "1", key: "k", secret: "s", cluster: "eu" }).publish([
+      { channel: "private-user-a", name: "e", data: {} },
+    ]);
+    await publisher().publish([{ channel: "private-user-a", name: "e", data: {} }]);
+    expect(targets).toEqual([
+      { host: "api-eu.pusher.com", scheme: "https" },
+      { host: "127.0.0.1", scheme: "http" },
+    ]);
+  });
+});

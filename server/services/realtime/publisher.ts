@@ -1,0 +1,210 @@
+/**
+ * The server-side realtime publisher port (DESIGN §2, §6): what Herald's services call after a write
+ * ("every mutation: write → realtime signal", DESIGN §11).
+ *
+ * Built on the real `pusher` package, so the same code talks to Pusher Channels (`cluster`), soketi, or
+ * Herald's embedded server (`host` + `port`) by configuration only. One event goes out as one
+ * `trigger` (`POST /apps/:id/events`); several go out as `triggerBatch` calls of at most 10 events
+ * (`POST /apps/:id/batch_events`, Pusher's batch limit) with a few batches in flight at once.
+ *
+ * Delivery is best effort by design: clients refetch through tRPC on every reconnect (DESIGN §6), so a
+ * lost signal never leaves a badge wrong. `publish` does not retry; it reports failures by rejecting.
+ *
+ * Not imported with "server-only" so Vitest can load it; server code adds that boundary.
+ *
+ * @module
+ */
+import http from "node:http";
+import https from "node:https";
+import Pusher from "pusher";
+
+/** Pusher's limits (HTTP API reference). */
+const MAX_BATCH = 10;
+const MAX_EVENT_DATA_BYTES = 10 * 1024;
+const MAX_EVENT_NAME = 200;
+const CHANNEL_NAME = /^[A-Za-z0-9_\-=@,.;]+$/;
+
+/** Connection settings of {@link createRealtimePublisher}. Give `host` (soketi, embedded) or `cluster` (Pusher). */
+export interface RealtimePublisherConfig {
+  /** Pusher app id (`PUSHER_APP_ID`). */
+  appId: string;
+  /** Pusher app key (`PUSHER_KEY`). */
+  key: string;
+  /** Pusher app secret (`PUSHER_SECRET`). */
+  secret: string;
+  /** API host, e.g. `127.0.0.1` for the embedded server or soketi. Wins over `cluster`. */
+  host?: string;
+  /** API port (default: 80, or 443 with TLS). */
+  port?: number;
+  /** Use HTTPS. Default: false with `host`, true with `cluster`. */
+  useTLS?: boolean;
+  /** Pusher cluster, e.g. `eu` → `api-eu.pusher.com`. */
+  cluster?: string;
+  /** Per-request timeout in milliseconds. Default 10 000. */
+  timeoutMs?: number;
+  /** Batch requests in flight at once for large publishes. Default 4. */
+  concurrency?: number;
+}
+
+/** One realtime event: the channel, the event name (DESIGN §6 names), and JSON-serialisable data. */
+export interface RealtimeEvent {
+  channel: string;
+  name: string;
+  /** Serialised with `JSON.stringify` unless already a string; at most 10 KB once serialised. */
+  data: unknown;
+}
+
+/** The publisher port. */
+export interface RealtimePublisher {
+  /**
+   * Sends the events. Resolves when every request has been accepted by the realtime server.
+   * @throws RealtimePublishError before sending anything when an event is invalid (channel name,
+   *   event name, data over 10 KB), or after all requests settled when some were refused or failed.
+   */
+  publish(events: readonly RealtimeEvent[]): Promise<void>;
+}
+
+/** Raised by {@link RealtimePublisher.publish}: invalid input, or some requests failed. */
+export class RealtimePublishError extends Error {
+  constructor(
+    message: string,
+    /** Events that were not accepted (all of them for invalid input). */
+    readonly failedEvents: number,
+    /** Events in the call. */
+    readonly totalEvents: number,
+    /** HTTP status of the first refused request, when the server answered. */
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "RealtimePublishError";
+  }
+}
+
+/** `private-user-<userId>`: the channel of one user's personal events (DESIGN §6). */
+export function userChannel(userId: string): string {
+  return `private-user-${userId}`;
+}
+
+/** `private-business-<businessId>`: the channel of one business's events (DESIGN §6). */
+export function businessChannel(businessId: string): string {
+  return `private-business-${businessId}`;
+}
+
+interface PreparedEvent {
+  channel: string;
+  name: string;
+  data: string;
+}
+
+function prepare(events: readonly RealtimeEvent[]): PreparedEvent[] {
+  return events.map((event, index) => {
+    const where = `event ${index}`;
+    if (
+      typeof event.channel !== "string" ||
+      event.channel.length === 0 ||
+      event.channel.length > 200 ||
+      !CHANNEL_NAME.test(event.channel)
+    ) {
+      throw new RealtimePublishError(`${where}: invalid channel name`, events.length, events.length);
+    }
+    if (typeof event.name !== "string" || event.name.length === 0 || event.name.length > MAX_EVENT_NAME) {
+      throw new RealtimePublishError(`${where}: event name must be 1-200 characters`, events.length, events.length);
+    }
+    const data = typeof event.data === "string" ? event.data : (JSON.stringify(event.data) ?? "null");
+    if (Buffer.byteLength(data, "utf8") > MAX_EVENT_DATA_BYTES) {
+      throw new RealtimePublishError(`${where}: data over 10 KB`, events.length, events.length);
+    }
+    return { channel: event.channel, name: event.name, data };
+  });
+}
+
+function statusOf(err: unknown): number | undefined {
+  if (err instanceof Pusher.RequestError && typeof err.status === "number") return err.status;
+  return undefined;
+}
+
+/**
+ * Creates the publisher for one Pusher app.
+ *
+ * @param config `appId`, `key`, `secret`, and either `host` (+ `port`, `useTLS`) for soketi or the
+ *   embedded server, or `cluster` for Pusher Channels.
+ * @throws Error when neither `host` nor `cluster` is given.
+ */
+export function createRealtimePublisher(config: RealtimePublisherConfig): RealtimePublisher {
+  const concurrency = Math.max(1, Math.floor(config.concurrency ?? 4));
+  const timeout = config.timeoutMs ?? 10_000;
+  let pusher: Pusher;
+  if (config.host) {
+    const useTLS = config.useTLS ?? false;
+    const AgentClass = useTLS ? https.Agent : http.Agent;
+    pusher = new Pusher({
+      appId: config.appId,
+      key: config.key,
+      secret: config.secret,
+      host: config.host,
+      ...(config.port !== undefined ? { port: String(config.port) } : {}),
+      useTLS,
+      timeout,
+      agent: new AgentClass({ keepAlive: true, maxSockets: concurrency * 2 }),
+    });
+  } else if (config.cluster) {
+    pusher = new Pusher({
+      appId: config.appId,
+      key: config.key,
+      secret: config.secret,
+      cluster: config.cluster,
+      useTLS: config.useTLS ?? true,
+      timeout,
+      agent: new https.Agent({ keepAlive: true, maxSockets: concurrency * 2 }),
+    });
+  } else {
+    throw new Error("createRealtimePublisher: give host (soketi / embedded server) or cluster (Pusher)");
+  }
+
+  async function publish(events: readonly RealtimeEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const prepared = prepare(events);
+
+    if (prepared.length === 1) {
+      const only = prepared[0] as PreparedEvent;
+      try {
+        await pusher.trigger(only.channel, only.name, only.data);
+      } catch (err) {
+        throw new RealtimePublishError(`realtime publish failed: ${String(err)}`, 1, 1, statusOf(err), { cause: err });
+      }
+      return;
+    }
+
+    const batches: PreparedEvent[][] = [];
+    for (let i = 0; i < prepared.length; i += MAX_BATCH) batches.push(prepared.slice(i, i + MAX_BATCH));
+
+    let next = 0;
+    let failedEvents = 0;
+    let firstError: unknown;
+    async function worker(): Promise<void> {
+      while (next < batches.length) {
+        const batch = batches[next++] as PreparedEvent[];
+        try {
+          // Fresh objects: pusher's triggerBatch rewrites `data` in place.
+          await pusher.triggerBatch(batch.map((e) => ({ channel: e.channel, name: e.name, data: e.data })));
+        } catch (err) {
+          failedEvents += batch.length;
+          firstError ??= err;
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, () => worker()));
+    if (failedEvents > 0) {
+      throw new RealtimePublishError(
+        `realtime publish failed for ${failedEvents} of ${prepared.length} events: ${String(firstError)}`,
+        failedEvents,
+        prepared.length,
+        statusOf(firstError),
+        { cause: firstError },
+      );
+    }
+  }
+
+  return { publish };
+}

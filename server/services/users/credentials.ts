@@ -1,0 +1,24 @@
+import "server-only";
+import bcrypt from "bcryptjs";
+import { db } from "../../db";
+import type { Role } from "../../generated/prisma/client";
+
+/** bcrypt cost factor for new password hashes (bcryptjs; OWASP's minimum for bcrypt is 10). */
+export const BCRYPT_COST = 10;
+
+/** Hashes a password with bcrypt (salted; ~60 chars). */
+export function hashPassword(password: string): Promise<string> {
+  return bcrypt.hash(password, BCRYPT_COST);
+}
+
+/**
+ * Checks an email + password. Runs a bcrypt comparison even for unknown emails so timing does not reveal
+ * which emails have accounts.
+ * @returns the user's id, name, email and role, or null when the pair is wrong.
+ */
+export async function verifyCredentials(email: string, password: string): Promise<{ id: string; name: string; email: string; role: Role } | null> {
+  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  const ok = await bcrypt.compare(password, user?.passwordHash ?? "$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinvali");
+  if (!user || !ok) return null;
+  return { id: user.id, name: user.name, email: user.email, role: user.role };
+}

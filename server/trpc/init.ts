@@ -1,0 +1,83 @@
+import "server-only";
+/**
+ * tRPC setup (DESIGN §11): context from the next-auth session; `publicProcedure`, `protectedProcedure`,
+ * `businessProcedure`, `adminProcedure` narrow `ctx.user`. AppError codes map to tRPC codes here, once.
+ * Stack traces never reach the browser.
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import { AppError, type ErrorCode } from "../services/errors";
+import { currentUser } from "../auth";
+
+export type SessionUser = { id: string; role: "CUSTOMER" | "NGO" | "BUSINESS" | "ADMIN"; name?: string | null; email?: string | null };
+
+export interface Context {
+  user: SessionUser | null;
+}
+
+/** Context for the fetch adapter (app/api/trpc/[trpc]/route.ts). */
+export async function createContext(): Promise<Context> {
+  return { user: await currentUser() };
+}
+
+const TRPC_CODE: Record<ErrorCode, TRPCError["code"]> = {
+  VALIDATION_ERROR: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  PERMISSION_DENIED: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  BUSINESS_NOT_FOUND: "NOT_FOUND",
+  ALREADY_FOLLOWING: "CONFLICT",
+  CONFLICT: "CONFLICT",
+  FOLLOW_LIMIT_REACHED: "UNPROCESSABLE_CONTENT",
+  NOTIFICATION_LIMIT_EXCEEDED: "UNPROCESSABLE_CONTENT",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  DELIVERY_FAILED: "INTERNAL_SERVER_ERROR",
+};
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const app = error.cause instanceof AppError ? error.cause : null;
+    const zod = error.cause instanceof ZodError ? error.cause : null;
+    return {
+      ...shape,
+      message: error.code === "INTERNAL_SERVER_ERROR" && !app ? "Something went wrong on our side" : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        appCode: app?.code ?? (zod ? "VALIDATION_ERROR" : null),
+        details: app?.details ?? (zod ? zod.flatten().fieldErrors : null),
+      },
+    };
+  },
+});
+
+/** Turns domain errors into tRPC errors (one place). */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(appErrors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  return next({ ctx: { user: ctx.user } });
+});
+
+export const businessProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "BUSINESS") throw new TRPCError({ code: "FORBIDDEN", message: "Only business accounts can do this" });
+  return next({ ctx });
+});
+
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "ADMIN") throw new TRPCError({ code: "FORBIDDEN", message: "Only admins can do this" });
+  return next({ ctx });
+});

@@ -1,0 +1,19 @@
+import "server-only";
+import { createCallerFactory, router } from "./init";
+import { notificationsRouter } from "./routers/notifications";
+import { businessesRouter } from "./routers/businesses";
+import { followingRouter } from "./routers/following";
+import { listingsRouter } from "./routers/listings";
+
+/** The app's tRPC API: one router per domain (DESIGN §11). */
+export const appRouter = router({
+  notifications: notificationsRouter,
+  businesses: businessesRouter,
+  following: followingRouter,
+  listings: listingsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side caller (tests, server components): `createCaller({ user })`. */
+export const createCaller = createCallerFactory(appRouter);
