@@ -20,19 +20,17 @@
  * Targets: 10,000 connections under 200 MB total server memory (RSS); at least 5,000 delivered events/s.
  */
 import { fork, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocket, type RawData } from "ws";
 import { startRealtimeServer } from "../server/embedded/realtime/server";
 import { signChannel } from "../server/embedded/realtime/signature";
 import { createRealtimePublisher, userChannel } from "../server/services/realtime/publisher";
+import { machine, RESULTS, writeResults } from "./lib";
 
 const APP = { id: "9001", key: "bench-key", secret: "bench-secret" };
 const HOST = "127.0.0.1";
 const SCRIPT = fileURLToPath(import.meta.url);
-const RESULTS = path.join(path.dirname(SCRIPT), "RESULTS.md");
 const WATCHDOG_MS = 10 * 60 * 1000;
 
 // ----- IPC messages ----------------------------------------------------------------------------------
@@ -233,36 +231,6 @@ const MB = 1024 * 1024;
 const fmtMB = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 const fmtInt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-function machine(): { cpus: number; model: string; memory: string; node: string; os: string } {
-  const nproc = Number(shell("nproc")) || os.availableParallelism();
-  const memLine = shell("free -h").split("\n").find((l) => l.startsWith("Mem:"));
-  const memory = memLine?.split(/\s+/)[1] ?? fmtMB(os.totalmem());
-  return {
-    cpus: nproc,
-    model: os.cpus()[0]?.model.trim() ?? "unknown",
-    memory,
-    node: process.version,
-    os: `${os.type()} ${os.release()}`,
-  };
-}
-
-function writeResults(section: string): void {
-  const existing = existsSync(RESULTS) ? readFileSync(RESULTS, "utf8") : "# Benchmark results\n";
-  const lines = existing.split("\n");
-  const start = lines.findIndex((l) => /^## Realtime\s*$/.test(l));
-  let out: string;
-  if (start < 0) {
-    out = `${existing.replace(/\n*$/, "")}\n\n${section.trimEnd()}\n`;
-  } else {
-    let end = lines.findIndex((l, i) => i > start && /^## /.test(l));
-    if (end < 0) end = lines.length;
-    const before = lines.slice(0, start).join("\n").replace(/\n*$/, "");
-    const after = lines.slice(end).join("\n");
-    out = `${before}${before ? "\n\n" : ""}${section.trimEnd()}\n${after ? `\n${after.replace(/\n*$/, "")}\n` : ""}`;
-  }
-  writeFileSync(RESULTS, out);
-}
-
 async function runOrchestrator(): Promise<void> {
   const n = argValue("connections", 10_000);
   const rounds = argValue("rounds", 3);
@@ -382,7 +350,7 @@ async function runOrchestrator(): Promise<void> {
         table,
         "",
       ].join("\n");
-      writeResults(section);
+      writeResults("Realtime", section);
       console.log(`wrote the "## Realtime" section of ${path.relative(process.cwd(), RESULTS)}`);
     }
     if (!rssOk || !rateOk) process.exitCode = 1;

@@ -11,3 +11,8 @@ Object.assign(process.env, {
   PUSHER_PORT: String(rt.port),
   PUSHER_USE_TLS: "false",
 });
+
+// Inngest keys shared by the app's client and the executors that tests start (INNGEST_BASE_URL is set by
+// each test that runs the app's functions, once its executor listens).
+process.env.INNGEST_SIGNING_KEY ??= `signkey-test-${"ab".repeat(32)}`;
+process.env.INNGEST_EVENT_KEY ??= "test-event-key";

@@ -2,8 +2,14 @@
  * Embedded database: PGlite (PostgreSQL compiled to WASM) served over the PostgreSQL wire protocol, so
  * Herald reaches it exactly as it reaches a real PostgreSQL (`pg` + `@prisma/adapter-pg`). DESIGN §2, §10.
  *
- * While one connection has a transaction open, other connections' statements wait (PGlite is a single
- * backend); correctness holds, throughput is that of one backend.
+ * PGlite is one backend shared by every connection. `@electric-sql/pglite-socket` 0.2.17 queues the
+ * connections' protocol messages one by one and keeps the backend for one connection only while that
+ * connection is inside a transaction. That is not enough for the extended query protocol (Parse, Bind,
+ * Describe, Execute … Sync, which `pg` and Prisma use for every parameterised statement): another
+ * connection's messages could run between them, and queries failed or answered with another query's
+ * rows. {@link exclusiveProtocolQueue} keeps the backend for a connection from its first extended-protocol
+ * message until its Sync (and for the whole of a transaction), and survives a failed message.
+ * database.test.ts checks it with concurrent parameterised queries from many connections.
  */
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
@@ -14,6 +20,78 @@ export interface EmbeddedDatabase {
   url: string;
   port: number;
   stop(): Promise<void>;
+}
+
+/** The parts of pglite-socket's (private) query queue that {@link exclusiveProtocolQueue} replaces. */
+interface QueuedMessage {
+  handlerId: number;
+  message: Uint8Array;
+  onData(data: Uint8Array): void;
+  resolve(bytes: number): void;
+  reject(err: unknown): void;
+}
+interface QueryQueue {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  db: PGlite;
+  processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+/** Extended-protocol frontend messages: Parse, Bind, Describe, Execute, Close, Flush (until Sync). */
+const EXTENDED = new Set(["P", "B", "D", "E", "C", "H"]);
+
+/**
+ * Replaces the queue's scheduling so that a connection owns the backend from its first extended-protocol
+ * message to its Sync (`S`) or a simple Query (`Q`), and for as long as it has a transaction open.
+ * Written against @electric-sql/pglite-socket 0.2.17 (pinned exactly in package.json).
+ */
+function exclusiveProtocolQueue(server: PGLiteSocketServer): void {
+  const q = (server as unknown as { queryQueue: QueryQueue }).queryQueue;
+  if (!q || typeof q.processQueue !== "function" || !Array.isArray(q.queue)) {
+    throw new Error("@electric-sql/pglite-socket changed its internals: review server/embedded/database.ts");
+  }
+  let extendedOwner: number | null = null;
+  const clear = q.clearQueueForHandler.bind(q);
+  q.clearQueueForHandler = (handlerId: number) => {
+    if (extendedOwner === handlerId) extendedOwner = null;
+    clear(handlerId);
+  };
+  q.processQueue = async function processQueue(this: QueryQueue) {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const owner = extendedOwner ?? (this.db.isInTransaction() ? this.lastHandlerId : null);
+        const index = owner === null ? 0 : this.queue.findIndex((m) => m.handlerId === owner);
+        if (index < 0) break; // the owner's next message has not arrived yet; enqueue() restarts us
+        const [item] = this.queue.splice(index, 1) as [QueuedMessage];
+        const type = String.fromCharCode(item.message[0] ?? 0);
+        if (EXTENDED.has(type)) extendedOwner = item.handlerId;
+        else if (type === "S" || type === "Q") extendedOwner = null;
+        let bytes = 0;
+        try {
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(item.message, {
+              onRawData: (data: Uint8Array) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (err) {
+          this.lastHandlerId = item.handlerId;
+          item.reject(err);
+          continue;
+        }
+        this.lastHandlerId = item.handlerId;
+        item.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  };
 }
 
 /**
@@ -34,9 +112,9 @@ export async function startEmbeddedDatabase(opts: {
     port: opts.port ?? 0,
     maxConnections: opts.maxConnections ?? 32,
   });
+  exclusiveProtocolQueue(server);
   await server.start();
-  const conn = server.getServerConn(); // "127.0.0.1:<port>"
-  const port = Number(conn.split(":").pop());
+  const port = Number(server.getServerConn().split(":").pop());
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     port,

@@ -139,6 +139,18 @@ describe("createRealtimePublisher", () => {
     });
   });
 
+  it("sends one event to many channels as multi-channel triggers of at most 100 channels", async () => {
+    const users = Array.from({ length: 205 }, () => randomUUID());
+    const watched = await Promise.all([users[0], users[150], users[204]].map((id) => userClient(id as string)));
+    const trigger = vi.spyOn(Pusher.prototype, "trigger");
+    const triggerBatch = vi.spyOn(Pusher.prototype, "triggerBatch");
+    await publisher().publish(users.map((id) => ({ channel: userChannel(id), name: "notification.new", data: { listing: "x" } })));
+    expect(trigger.mock.calls.map((c) => (c[0] as string[]).length)).toEqual([100, 100, 5]);
+    expect(triggerBatch).not.toHaveBeenCalled();
+    await waitUntil(() => watched.every((r) => r.events.length === 1), "a delivery on each watched channel");
+    for (const r of watched) expect(r.events).toEqual([{ listing: "x" }]);
+  });
+
   it("passes string data through unchanged and does nothing for an empty list", async () => {
     const userId = randomUUID();
     const { events } = await userClient(userId);

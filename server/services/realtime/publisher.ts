@@ -4,8 +4,9 @@
  *
  * Built on the real `pusher` package, so the same code talks to Pusher Channels (`cluster`), soketi, or
  * Herald's embedded server (`host` + `port`) by configuration only. One event goes out as one
- * `trigger` (`POST /apps/:id/events`); several go out as `triggerBatch` calls of at most 10 events
- * (`POST /apps/:id/batch_events`, Pusher's batch limit) with a few batches in flight at once.
+ * `trigger` (`POST /apps/:id/events`); the same event to many channels as multi-channel `trigger`s of at
+ * most 100 channels; other mixes as `triggerBatch` calls of at most 10 events (`POST
+ * /apps/:id/batch_events`, Pusher's batch limit), with a few requests in flight at once.
  *
  * Delivery is best effort by design: clients refetch through tRPC on every reconnect (DESIGN §6), so a
  * lost signal never leaves a badge wrong. `publish` does not retry; it reports failures by rejecting.
@@ -20,6 +21,8 @@ import Pusher from "pusher";
 
 /** Pusher's limits (HTTP API reference). */
 const MAX_BATCH = 10;
+/** Channels per multi-channel trigger (Pusher HTTP API limit). */
+const MAX_CHANNELS = 100;
 const MAX_EVENT_DATA_BYTES = 10 * 1024;
 const MAX_EVENT_NAME = 200;
 const CHANNEL_NAME = /^[A-Za-z0-9_\-=@,.;]+$/;
@@ -176,25 +179,49 @@ export function createRealtimePublisher(config: RealtimePublisherConfig): Realti
       return;
     }
 
-    const batches: PreparedEvent[][] = [];
-    for (let i = 0; i < prepared.length; i += MAX_BATCH) batches.push(prepared.slice(i, i + MAX_BATCH));
+    // The same event to many channels (a fan-out's signals) goes as one multi-channel trigger per
+    // MAX_CHANNELS channels (Pusher's limit); the rest as batches of MAX_BATCH different events.
+    const groups = new Map<string, PreparedEvent[]>();
+    for (const e of prepared) {
+      const key = `${e.name}\u0000${e.data}`;
+      const g = groups.get(key);
+      if (g) g.push(e);
+      else groups.set(key, [e]);
+    }
+    const requests: { size: number; send: () => Promise<unknown> }[] = [];
+    const singles: PreparedEvent[] = [];
+    for (const group of groups.values()) {
+      if (group.length < 2) {
+        singles.push(...group);
+        continue;
+      }
+      const { name, data } = group[0] as PreparedEvent;
+      for (let i = 0; i < group.length; i += MAX_CHANNELS) {
+        const channels = group.slice(i, i + MAX_CHANNELS).map((e) => e.channel);
+        requests.push({ size: channels.length, send: () => pusher.trigger(channels, name, data) });
+      }
+    }
+    for (let i = 0; i < singles.length; i += MAX_BATCH) {
+      const batch = singles.slice(i, i + MAX_BATCH);
+      // Fresh objects: pusher's triggerBatch rewrites `data` in place.
+      requests.push({ size: batch.length, send: () => pusher.triggerBatch(batch.map((e) => ({ channel: e.channel, name: e.name, data: e.data }))) });
+    }
 
     let next = 0;
     let failedEvents = 0;
     let firstError: unknown;
     async function worker(): Promise<void> {
-      while (next < batches.length) {
-        const batch = batches[next++] as PreparedEvent[];
+      while (next < requests.length) {
+        const request = requests[next++] as (typeof requests)[number];
         try {
-          // Fresh objects: pusher's triggerBatch rewrites `data` in place.
-          await pusher.triggerBatch(batch.map((e) => ({ channel: e.channel, name: e.name, data: e.data })));
+          await request.send();
         } catch (err) {
-          failedEvents += batch.length;
+          failedEvents += request.size;
           firstError ??= err;
         }
       }
     }
-    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, () => worker()));
+    await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, () => worker()));
     if (failedEvents > 0) {
       throw new RealtimePublishError(
         `realtime publish failed for ${failedEvents} of ${prepared.length} events: ${String(firstError)}`,

@@ -1,0 +1,160 @@
+/**
+ * `npm run dev` / `npm start`: runs Herald. For every hosted engine whose env vars are absent it starts the
+ * embedded stand-in first (DESIGN §2) and hands its address to the Next.js process through the same env
+ * vars the hosted engine would use, so the app runs one code path:
+ *
+ * | absent              | embedded stand-in                                   | env handed to Next            |
+ * |---------------------|-----------------------------------------------------|-------------------------------|
+ * | DATABASE_URL        | PGlite in $HERALD_DATA_DIR/pglite, wire protocol     | DATABASE_URL                  |
+ * | PUSHER_APP_ID       | Pusher-protocol server (server/embedded/realtime)   | PUSHER_* (host/port)          |
+ * | INNGEST_SIGNING_KEY | Inngest executor (server/embedded/jobs)             | INNGEST_BASE_URL, _EVENT_KEY, _SIGNING_KEY |
+ * | NEXTAUTH_SECRET     | generated once, kept in $HERALD_DATA_DIR/secrets.json | NEXTAUTH_SECRET             |
+ *
+ * Migrations are applied at start. The demo data is seeded into an empty database in `dev`, and in
+ * `start` when HERALD_SEED=true.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { startEmbeddedDatabase } from "../server/embedded/database";
+import { startRealtimeServer } from "../server/embedded/realtime/server";
+import { createExecutor } from "../server/embedded/jobs/executor";
+import { migrate } from "../server/db/migrate";
+import { seedDatabase } from "../prisma/seed";
+import { dataDir } from "./lib/database";
+
+const mode = process.argv[2];
+if (mode !== "dev" && mode !== "start") {
+  console.error("usage: tsx scripts/herald.ts dev|start");
+  process.exit(2);
+}
+if (existsSync(".env")) process.loadEnvFile(".env");
+
+const log = (msg: string) => console.log(`[herald] ${msg}`);
+const port = Number(process.env.PORT ?? 3000);
+const dir = dataDir();
+mkdirSync(dir, { recursive: true });
+
+interface Secrets {
+  nextauthSecret: string;
+  pusher: { id: string; key: string; secret: string };
+  inngest: { eventKey: string; signingKey: string };
+}
+
+/** Local secrets for the embedded mode, generated on first start (never committed: .data/ is ignored). */
+function localSecrets(): Secrets {
+  const file = path.join(dir, "secrets.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Secrets;
+  const hex = (n: number) => randomBytes(n).toString("hex");
+  const s: Secrets = {
+    nextauthSecret: hex(32),
+    pusher: { id: String(100000 + (randomBytes(3).readUIntBE(0, 3) % 900000)), key: hex(10), secret: hex(20) },
+    inngest: { eventKey: hex(32), signingKey: `signkey-local-${hex(32)}` },
+  };
+  writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
+  return s;
+}
+
+const secrets = localSecrets();
+const childEnv: NodeJS.ProcessEnv = { ...process.env };
+const stops: (() => Promise<void>)[] = [];
+childEnv.APP_URL ??= `http://localhost:${port}`;
+childEnv.NEXTAUTH_URL ??= childEnv.APP_URL;
+childEnv.NEXTAUTH_SECRET ??= secrets.nextauthSecret;
+
+// Database
+if (!childEnv.DATABASE_URL) {
+  const db = await startEmbeddedDatabase({ dataDir: path.join(dir, "pglite"), port: Number(process.env.HERALD_DB_PORT ?? 0) });
+  stops.push(() => db.stop());
+  childEnv.DATABASE_URL = db.url;
+  log(`database: embedded PGlite (${path.join(dir, "pglite")}) on ${db.url}`);
+} else {
+  log("database: DATABASE_URL");
+}
+const applied = await migrate(childEnv.DATABASE_URL);
+if (applied.length) log(`applied migrations: ${applied.join(", ")}`);
+if (mode === "dev" ? process.env.HERALD_SEED !== "false" : process.env.HERALD_SEED === "true") {
+  if (await seedDatabase(childEnv.DATABASE_URL)) log("seeded the demo data (password for every demo account: herald-demo)");
+}
+
+// Realtime
+if (!childEnv.PUSHER_APP_ID) {
+  const rt = await startRealtimeServer({ port: Number(process.env.HERALD_REALTIME_PORT ?? 6001), apps: [secrets.pusher] });
+  stops.push(() => rt.close());
+  Object.assign(childEnv, {
+    PUSHER_APP_ID: secrets.pusher.id,
+    PUSHER_KEY: secrets.pusher.key,
+    PUSHER_SECRET: secrets.pusher.secret,
+    PUSHER_HOST: "127.0.0.1",
+    PUSHER_PORT: String(rt.port),
+    PUSHER_USE_TLS: "false",
+  });
+  log(`realtime: embedded Pusher-protocol server on ws://127.0.0.1:${rt.port}`);
+} else {
+  log("realtime: PUSHER_* env");
+}
+
+// Jobs
+let executor: ReturnType<typeof createExecutor> | undefined;
+if (!childEnv.INNGEST_SIGNING_KEY) {
+  executor = createExecutor({
+    databaseUrl: childEnv.DATABASE_URL,
+    appUrl: `http://127.0.0.1:${port}/api/inngest`,
+    signingKey: secrets.inngest.signingKey,
+    eventKey: secrets.inngest.eventKey,
+    log: (line) => log(`jobs: ${line}`),
+    syncWaitMs: 300_000,
+    // Stable per host and port (two live processes cannot share both): a restart resumes its runs at once.
+    instanceId: `${hostname()}:${port}`,
+  });
+  const api = await executor.listen(Number(process.env.HERALD_JOBS_PORT ?? 8288), "127.0.0.1");
+  stops.push(() => api.close());
+  Object.assign(childEnv, {
+    INNGEST_BASE_URL: `http://127.0.0.1:${api.port}`,
+    INNGEST_EVENT_KEY: secrets.inngest.eventKey,
+    INNGEST_SIGNING_KEY: secrets.inngest.signingKey,
+  });
+  log(`jobs: embedded Inngest executor, event API on http://127.0.0.1:${api.port}`);
+} else {
+  log("jobs: INNGEST_* env (Inngest Cloud or self-hosted)");
+}
+
+// Where things are, for tools and tests (e.g. the Playwright suite reads the database URL from here).
+writeFileSync(
+  path.join(dir, "runtime.json"),
+  JSON.stringify({ appUrl: childEnv.APP_URL, databaseUrl: childEnv.DATABASE_URL, pusherPort: childEnv.PUSHER_PORT, inngestBaseUrl: childEnv.INNGEST_BASE_URL }, null, 2),
+);
+
+// The app
+const nextBin = path.resolve("node_modules/next/dist/bin/next");
+const child: ChildProcess = spawn(process.execPath, [nextBin, mode, "-p", String(port)], {
+  env: { NEXT_TELEMETRY_DISABLED: "1", ...childEnv },
+  stdio: "inherit",
+});
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  child.kill("SIGTERM");
+  await executor?.stop().catch(() => undefined);
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+child.on("exit", (code) => void shutdown(code ?? 0));
+
+if (executor) {
+  // Syncs with the app's serve handler as soon as Next answers (it compiles the route on first use in dev).
+  try {
+    await executor.start();
+    log("jobs: functions synced from /api/inngest");
+  } catch (err) {
+    console.error(`[herald] jobs: ${(err as Error).message}`);
+    await shutdown(1);
+  }
+}
+log(`ready on http://localhost:${port}`);

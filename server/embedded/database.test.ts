@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { startEmbeddedDatabase } from "./database";
+
+describe("embedded database (PGlite over the wire)", () => {
+  it("keeps concurrent parameterised queries from many connections apart while another opens transactions", async () => {
+    const db = await startEmbeddedDatabase({ dataDir: "memory://", maxConnections: 16 });
+    const pool = new pg.Pool({ connectionString: db.url, max: 8 });
+    const holder = new pg.Client({ connectionString: db.url });
+    try {
+      await holder.connect();
+      await pool.query("CREATE TABLE kv (k int PRIMARY KEY, v text NOT NULL)");
+      await pool.query("INSERT INTO kv SELECT g, 'value-' || g FROM generate_series(1, 200) g");
+      // Another connection opens and closes transactions while 800 parameterised queries race on 8 others:
+      // each transaction builds a backlog, and the backlog is where messages used to interleave.
+      const transactions = (async () => {
+        for (let j = 0; j < 10; j++) {
+          await holder.query("BEGIN");
+          await holder.query("UPDATE kv SET v = 'in-tx' WHERE k = $1", [1]);
+          await new Promise((r) => setTimeout(r, 20));
+          await holder.query("ROLLBACK");
+        }
+      })();
+      const results = await Promise.all(
+        Array.from({ length: 800 }, async (_, i) => {
+          const k = 2 + (i % 199);
+          const r = await pool.query<{ k: number; v: string; echo: string }>("SELECT k, v, $2::text AS echo FROM kv WHERE k = $1", [k, `q${i}`]);
+          return { i, k, row: r.rows[0] };
+        }),
+      );
+      await transactions;
+      const wrong = results.filter(({ i, k, row }) => row?.k !== k || row.v !== `value-${k}` || row.echo !== `q${i}`);
+      expect(wrong).toEqual([]);
+      expect((await pool.query("SELECT v FROM kv WHERE k = 1")).rows[0].v).toBe("value-1"); // rolled back
+    } finally {
+      await holder.end().catch(() => undefined);
+      await pool.end();
+      await db.stop();
+    }
+  });
+
+  it("keeps serving after a statement fails in the middle of the extended protocol", async () => {
+    const db = await startEmbeddedDatabase({ dataDir: "memory://" });
+    const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    try {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) => pool.query(i % 2 ? "SELECT $1::int AS n" : "SELECT $1::int / 0 AS n", [i])),
+      );
+      expect(outcomes.filter((o) => o.status === "rejected")).toHaveLength(20);
+      const ok = outcomes.flatMap((o, i) => (o.status === "fulfilled" ? [[i, o.value.rows[0].n]] : []));
+      expect(ok).toEqual(Array.from({ length: 20 }, (_, j) => [2 * j + 1, 2 * j + 1]));
+    } finally {
+      await pool.end();
+      await db.stop();
+    }
+  });
+});

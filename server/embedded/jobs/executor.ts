@@ -1,0 +1,528 @@
+/**
+ * Herald's embedded Inngest executor (DESIGN §7): it plays the Inngest server against the app's own
+ * `serve()` handler, so the same Inngest functions run here with nothing but Node and PostgreSQL/PGlite,
+ * and on Inngest Cloud or self-hosted Inngest when real keys are set.
+ *
+ * Protocol: INNGEST-PROTOCOL.md (verified with inngest 4.24) and SDK_SPEC (inngest/inngest
+ * `docs/SDK_SPEC.md`) §4.3 sync, §4.4 calls, §5 steps. Cloud mode only: every request is signed and every
+ * answer verified.
+ *
+ * Implemented: in-band sync; event triggers with an optional `if` in a small CEL subset; step memoization
+ * (`StepRun`), planned/parallel steps (`StepPlanned` → call with `stepId`); `step.sendEvent`/`inngest.send`
+ * through the event API `POST /e/:eventKey` (ids from `x-inngest-event-id-seed`, 24 h dedupe of sender
+ * ids); retries with exponential backoff + jitter, `retry-after`, `NonRetriableError`; runs durable in the
+ * database and resumed after a restart; leases so two executors never run the same attempt at once;
+ * `inngest/function.failed` on failure (so `onFailure` handlers run).
+ * Refused at start-up by name (functions.ts): cron, cancelOn, idempotency, concurrency, throttle, debounce,
+ * batchEvents, rateLimit, priority, timeouts, singleton, unknown options, expressions beyond the subset.
+ * Failed at run time with a clear NonRetriable error naming the op: Sleep, WaitForEvent, WaitForSignal,
+ * InvokeFunction, AI/fetch gateway steps, defer, realtime publish and sendSignal steps.
+ *
+ * Time: every schedule reads the injectable {@link Clock} (`clock.ts`); tests move a FakeClock.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import pg from "pg";
+import { systemClock, type Clock, type TimerHandle } from "./clock";
+import { prepareFunctions, type FunctionDef } from "./functions";
+import { eventApiBodySchema, headers as h, type EventInput, type SerializedError, type StoredEvent } from "./protocol";
+import { createStorage, DEFAULT_SCHEMA, type IngestEvent, type NewRun, type PlannedStep, type RunFilter, type RunRow, type RunStatus, type StepRow, type Storage } from "./storage";
+import { createRunDriver } from "./run-driver";
+import { createTransport } from "./transport";
+import { monotonicUlidFactory, seededEventId } from "./ulid";
+
+/** Options of {@link createExecutor}. Times are ms. */
+export interface ExecutorOptions {
+  /** PostgreSQL connection string (PostgreSQL 15+ or PGlite over the wire). */
+  databaseUrl: string;
+  /** Absolute http(s) URL of the app's `/api/inngest`, when driving the app over HTTP. */
+  appUrl?: string;
+  /** The app's serve handler, in-process (takes precedence over `appUrl`). */
+  handler?: (req: Request) => Promise<Response>;
+  /** Signing key (`signkey-<env>-<hex>`), shared with the app (`INNGEST_SIGNING_KEY`). */
+  signingKey: string;
+  /** The only key the event API accepts (`INNGEST_EVENT_KEY` of the app). */
+  eventKey: string;
+  /** Time source for every schedule (default: wall clock). */
+  clock?: Clock;
+  /** Runs in flight at once in this process (default 8). */
+  concurrency?: number;
+  /** Log sink (default `console.log`). */
+  log?: (line: string) => void;
+  /** How often to look for work created by other processes, in real ms (default 1000). */
+  pollIntervalMs?: number;
+  /** PostgreSQL schema owned by the executor (default `herald_jobs`). */
+  schema?: string;
+  /** Lease length in clock ms (default 60 000); renewed every third of it while a run is in flight. */
+  leaseMs?: number;
+  /** Delay before retry number `retry` (1-based), in clock ms (default {@link defaultBackoff}). */
+  backoff?: (retry: number) => number;
+  /** Steps a run may memoize before it is failed (default 1000, Inngest's limit). */
+  maxStepsPerRun?: number;
+  /** How long `start()` retries an unreachable app before giving up, real ms (default 30 000 with `appUrl`, 0 in-process). */
+  syncWaitMs?: number;
+  /** Maximum pool connections (default 4). */
+  poolMax?: number;
+  /**
+   * Stable identity of this executor process. At start, leases still held under this id are released at
+   * once (a previous incarnation with this id died). Default: random per start (leases then expire after
+   * `leaseMs`). Never give two live processes the same id.
+   */
+  instanceId?: string;
+}
+
+/** A run as reported by {@link Executor.runs}. Times are ms since the epoch (UTC). */
+export interface RunSummary {
+  id: string;
+  functionId: string;
+  status: RunStatus;
+  /** Internal ids of the triggering events (as returned by the event API). */
+  eventIds: string[];
+  /** Attempt of the next discovery call. */
+  attempt: number;
+  maxAttempts: number;
+  /** Retries spent so far across the run. */
+  retries: number;
+  /** Calls made to the app's serve handler. */
+  calls: number;
+  /** Steps planned and still to call, with their attempt and due time. */
+  planned: PlannedStep[];
+  output: unknown;
+  error: SerializedError | null;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  nextAttemptAt: number;
+}
+
+/** A synced function as reported by {@link Executor.functions}. */
+export interface FunctionSummary {
+  id: string;
+  name: string;
+  triggers: { event: string; if?: string }[];
+  retries: number;
+}
+
+/** The executor. */
+export interface Executor {
+  /**
+   * Creates/migrates storage, syncs the app's functions, then starts claiming runs (runs left by a
+   * previous process resume here). May be called again after it throws (e.g. while the app is still
+   * starting); with `appUrl` it already retries an unreachable app for `syncWaitMs`.
+   * @throws {UnsupportedFeatureError} naming every function and option it does not implement.
+   * @throws when the app cannot be synced (unreachable, signature refused, not in cloud mode).
+   */
+  start(): Promise<void>;
+  /**
+   * Stops claiming work, discards the answers of calls still in flight, releases this process's leases
+   * (so another executor resumes those runs at once) and closes the pool and any `listen()` server.
+   * @param opts.abandon keep the leases, as a process that died would (tests of lease expiry).
+   */
+  stop(opts?: { abandon?: boolean }): Promise<void>;
+  /** Re-syncs the app's functions (e.g. after a code reload). Same errors as `start()`. */
+  sync(): Promise<FunctionSummary[]>;
+  /** The functions of the last sync. */
+  functions(): FunctionSummary[];
+  /**
+   * Accepts events as the event API does (no key check; `inngest/` names refused).
+   * @throws on invalid events, or before `start()`.
+   */
+  send(events: EventInput | EventInput[]): Promise<{ ids: string[] }>;
+  /**
+   * The event API, `POST /e/:eventKey` (INNGEST-PROTOCOL.md "Events"): 200 `{ids, status: 200}`; 401 for
+   * any other key; 400 for a body that is not JSON or not valid events; 503 before `start()`.
+   */
+  handleEventApi(req: Request): Promise<Response>;
+  /** Serves the event API over HTTP on `host` (default 127.0.0.1); `port` 0 picks a free port. */
+  listen(port: number, host?: string): Promise<{ port: number; close(): Promise<void> }>;
+  /**
+   * Resolves when no run is due (next attempt at or before `clock.now()`) and none is in flight here. Runs
+   * waiting for a later time (backoff) do not count: move the clock. For tests.
+   */
+  idle(): Promise<void>;
+  /** Runs, oldest first. */
+  runs(filter?: RunFilter): Promise<RunSummary[]>;
+  /** A run's memoized steps, in completion order. */
+  runSteps(runId: string): Promise<StepRow[]>;
+}
+
+/**
+ * Default retry delay: 10 s · 2^(retry − 1), capped at 1 h, with "equal jitter" (a uniform value between
+ * half and all of it). Retry 1 waits 5–10 s, retry 2 10–20 s, retry 3 20–40 s, retry 4 40–80 s.
+ */
+export function defaultBackoff(retry: number): number {
+  const ceiling = Math.min(10_000 * 2 ** Math.max(0, retry - 1), 3_600_000);
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/** How long an event's sender-given `id` deduplicates later events with the same id: 24 h (Inngest). */
+export const EVENT_ID_DEDUPE_MS = 24 * 60 * 60 * 1000;
+
+/** Largest event API body accepted, in bytes (Inngest's per-request limit: 3 MB). */
+export const MAX_EVENT_API_BODY = 3 * 1024 * 1024;
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+}
+
+function keyMatches(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function summarize(run: RunRow): RunSummary {
+  return {
+    id: run.id,
+    functionId: run.functionId,
+    status: run.status,
+    eventIds: run.eventIds,
+    attempt: run.attempt,
+    maxAttempts: run.maxAttempts,
+    retries: run.retries,
+    calls: run.calls,
+    planned: run.planned,
+    output: run.output,
+    error: run.error,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    nextAttemptAt: run.nextAttemptAt,
+  };
+}
+
+/**
+ * Creates an executor (not started).
+ * @throws when neither `handler` nor `appUrl` is given, or the schema name is unsafe.
+ */
+export function createExecutor(opts: ExecutorOptions): Executor {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const concurrency = Math.max(1, opts.concurrency ?? 8);
+  const pollIntervalMs = opts.pollIntervalMs ?? 1000;
+  const leaseMs = opts.leaseMs ?? 60_000;
+  const backoff = opts.backoff ?? defaultBackoff;
+  const maxStepsPerRun = opts.maxStepsPerRun ?? 1000;
+  const syncWaitMs = opts.syncWaitMs ?? (opts.handler ? 0 : 30_000);
+  const owner = opts.instanceId ?? `exec-${randomBytes(6).toString("hex")}`;
+  const transport = createTransport({ handler: opts.handler, appUrl: opts.handler ? undefined : opts.appUrl, signingKey: opts.signingKey });
+
+  const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 4 });
+  pool.on("error", (err) => log(`[herald-jobs ${owner}] database pool error: ${err.message}`));
+  const storage: Storage = createStorage(pool, opts.schema ?? DEFAULT_SCHEMA);
+  const ulid = monotonicUlidFactory();
+
+  let functions = new Map<string, FunctionDef>();
+  let started = false;
+  let stopped = false;
+  const abort = new AbortController();
+  const inFlight = new Map<string, Promise<void>>();
+  let loopDone: Promise<void> | undefined;
+  const servers = new Set<{ close(): Promise<void> }>();
+
+  // Wake-ups of the loop and of idle() waiters.
+  let nudged = false;
+  let wakeLoop: (() => void) | undefined;
+  const nudge = () => {
+    nudged = true;
+    wakeLoop?.();
+  };
+  let tickWaiters: (() => void)[] = [];
+  const notifyTick = () => {
+    const waiters = tickWaiters;
+    tickWaiters = [];
+    for (const w of waiters) w();
+  };
+
+  // ---------------------------------------------------------------------------------------------------
+  // Events
+
+  function matchingRuns(e: IngestEvent): NewRun[] {
+    const runs: NewRun[] = [];
+    for (const fn of functions.values()) {
+      const matches = fn.triggers.some((t) => t.event === e.event.name && (!t.expression || t.expression.evaluate({ event: e.event })));
+      if (matches) runs.push({ id: ulid(clock.now()), functionId: fn.id, maxAttempts: fn.maxAttempts });
+    }
+    return runs;
+  }
+
+  function prepareEvents(inputs: EventInput[], seed: string | null | undefined): IngestEvent[] {
+    const now = clock.now();
+    return inputs.map((input, index) => {
+      const internalId = seededEventId(seed, index) ?? ulid(now);
+      const event: StoredEvent = {
+        id: input.id ?? internalId,
+        name: input.name,
+        data: input.data ?? {},
+        ts: input.ts || now,
+        ...(input.user ? { user: input.user } : {}),
+        ...(input.v ? { v: input.v } : {}),
+      };
+      return { internalId, dedupeKey: input.id ? `id:${input.id}` : undefined, event };
+    });
+  }
+
+  async function ingest(events: IngestEvent[]): Promise<string[]> {
+    const { accepted, runIds } = await storage.ingest(events, matchingRuns, clock.now(), EVENT_ID_DEDUPE_MS);
+    const skipped = events.length - accepted.size;
+    if (events.length > 0) {
+      log(`[herald-jobs ${owner}] events: ${events.map((e) => e.event.name).join(", ")} → ${runIds.length} run(s)${skipped ? `, ${skipped} duplicate(s) skipped` : ""}`);
+    }
+    if (runIds.length > 0) nudge();
+    return events.map((e) => e.internalId);
+  }
+
+  function validateInputs(body: unknown): { ok: true; events: EventInput[] } | { ok: false; error: string } {
+    const parsed = eventApiBodySchema.safeParse(body);
+    if (!parsed.success) return { ok: false, error: `invalid events: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}` };
+    const reserved = parsed.data.find((e) => e.name.startsWith("inngest/"));
+    if (reserved) return { ok: false, error: `event name is reserved for internal use: ${reserved.name}` };
+    return { ok: true, events: parsed.data };
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Runs
+
+  const drive = createRunDriver({
+    storage,
+    transport,
+    clock,
+    owner,
+    leaseMs,
+    backoff,
+    maxStepsPerRun,
+    functions: () => functions,
+    ingest,
+    log,
+    isStopped: () => stopped,
+    signal: abort.signal,
+  });
+
+  // ---------------------------------------------------------------------------------------------------
+  // Loop
+
+  function startRun(run: RunRow) {
+    const p = drive(run)
+      .catch((err: unknown) => log(`[herald-jobs ${owner}] run ${run.id}: ${(err as Error).message}`))
+      .finally(() => {
+        inFlight.delete(run.id);
+        nudge();
+        notifyTick();
+      });
+    inFlight.set(run.id, p);
+  }
+
+  async function waitForWake(wakeAt: number | null): Promise<void> {
+    if (nudged) {
+      nudged = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      let clockTimer: TimerHandle | undefined;
+      const realTimer = setTimeout(done, pollIntervalMs);
+      function done() {
+        clearTimeout(realTimer);
+        clockTimer?.cancel();
+        wakeLoop = undefined;
+        resolve();
+      }
+      if (wakeAt !== null && wakeAt > clock.now()) clockTimer = clock.setTimeout(done, wakeAt - clock.now());
+      wakeLoop = done;
+    });
+    nudged = false;
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      try {
+        const free = concurrency - inFlight.size;
+        if (free > 0) {
+          const claimed = await storage.claim(owner, clock.now(), leaseMs, free);
+          for (const run of claimed) {
+            if (stopped) break;
+            startRun(run);
+          }
+        }
+        if (stopped) break;
+        const wakeAt = await storage.nextWakeAt(owner);
+        notifyTick();
+        await waitForWake(wakeAt);
+      } catch (err) {
+        if (stopped) break;
+        log(`[herald-jobs ${owner}] loop error: ${(err as Error).message}`);
+        notifyTick();
+        await waitForWake(null);
+      }
+    }
+    notifyTick();
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Sync
+
+  async function doSync(): Promise<FunctionSummary[]> {
+    const deadline = Date.now() + syncWaitMs;
+    for (;;) {
+      try {
+        const answer = await transport.sync(abort.signal);
+        functions = new Map(prepareFunctions(answer.functions).map((f) => [f.id, f]));
+        log(`[herald-jobs ${owner}] synced app "${answer.app_id}": ${[...functions.keys()].join(", ") || "no functions"}`);
+        return summarizeFunctions();
+      } catch (err) {
+        const unreachable = err instanceof Error && err.message.includes("cannot reach");
+        if (!unreachable || Date.now() >= deadline || stopped) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  function summarizeFunctions(): FunctionSummary[] {
+    return [...functions.values()].map((f) => ({
+      id: f.id,
+      name: f.name,
+      triggers: f.triggers.map((t) => ({ event: t.event, ...(t.expression ? { if: t.expression.source } : {}) })),
+      retries: f.retries,
+    }));
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Public API
+
+  const executor: Executor = {
+    async start() {
+      if (started) throw new Error("herald jobs executor: already started");
+      if (stopped) throw new Error("herald jobs executor: a stopped executor cannot start again; create a new one");
+      await storage.migrate();
+      await doSync();
+      if (opts.instanceId) await storage.releaseLeases(owner);
+      started = true;
+      loopDone = loop();
+    },
+
+    async stop(stopOpts) {
+      if (stopped) return;
+      stopped = true;
+      abort.abort(new Error("herald jobs executor stopped"));
+      nudge();
+      await loopDone;
+      if (!stopOpts?.abandon) await storage.releaseLeases(owner).catch(() => 0);
+      for (const s of [...servers]) await s.close();
+      notifyTick();
+      await pool.end();
+    },
+
+    async sync() {
+      const result = await doSync();
+      nudge();
+      return result;
+    },
+
+    functions: summarizeFunctions,
+
+    async send(input) {
+      if (!started || stopped) throw new Error("herald jobs executor: not running");
+      const checked = validateInputs(input);
+      if (!checked.ok) throw new Error(checked.error);
+      return { ids: await ingest(prepareEvents(checked.events, undefined)) };
+    },
+
+    async handleEventApi(req) {
+      if (req.method !== "POST") return json(405, { error: "method not allowed; POST events to /e/:eventKey", status: 405 });
+      const match = /\/e\/([^/]+)\/?$/.exec(new URL(req.url).pathname);
+      const key = match?.[1] ? decodeURIComponent(match[1]) : "";
+      if (!keyMatches(key, opts.eventKey)) return json(401, { error: "Event key not found", status: 401 });
+      if (!started || stopped) return json(503, { error: "the executor is not running", status: 503 });
+      const text = await req.text();
+      if (text.length > MAX_EVENT_API_BODY) return json(413, { error: `the body exceeds ${MAX_EVENT_API_BODY} bytes`, status: 413 });
+      let body: unknown;
+      try {
+        body = JSON.parse(text) as unknown;
+      } catch {
+        return json(400, { error: "the body is not JSON", status: 400 });
+      }
+      const checked = validateInputs(body);
+      if (!checked.ok) return json(400, { error: checked.error, status: 400 });
+      try {
+        const ids = await ingest(prepareEvents(checked.events, req.headers.get(h.eventIdSeed)));
+        return json(200, { ids, status: 200 });
+      } catch (err) {
+        log(`[herald-jobs ${owner}] event API error: ${(err as Error).message}`);
+        return json(500, { error: "could not store the events", status: 500 });
+      }
+    },
+
+    listen(port, host = "127.0.0.1") {
+      return new Promise((resolve, reject) => {
+        const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+          void (async () => {
+            try {
+              const chunks: Buffer[] = [];
+              for await (const chunk of req) chunks.push(chunk as Buffer);
+              const url = `http://${host}${req.url ?? "/"}`;
+              let response: Response;
+              if ((req.url ?? "").startsWith("/e/")) {
+                const forwarded: Record<string, string> = {};
+                for (const name of ["content-type", h.eventIdSeed]) {
+                  const value = req.headers[name];
+                  if (typeof value === "string") forwarded[name] = value;
+                }
+                const init: RequestInit = { method: req.method, headers: forwarded };
+                if (req.method !== "GET" && req.method !== "HEAD") init.body = Buffer.concat(chunks);
+                response = await executor.handleEventApi(new Request(url, init));
+              } else if (req.url === "/health") {
+                response = json(200, { ok: started && !stopped });
+              } else {
+                response = json(404, { error: `not served by Herald's embedded executor: ${req.method} ${req.url}`, status: 404 });
+              }
+              res.writeHead(response.status, Object.fromEntries(response.headers));
+              res.end(Buffer.from(await response.arrayBuffer()));
+            } catch (err) {
+              res.writeHead(500, { "content-type": "application/json" });
+              res.end(JSON.stringify({ error: (err as Error).message, status: 500 }));
+            }
+          })();
+        });
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          const address = server.address();
+          const handle = {
+            port: typeof address === "object" && address ? address.port : port,
+            close: () =>
+              new Promise<void>((r) => {
+                servers.delete(handle);
+                server.closeAllConnections?.();
+                server.close(() => r());
+              }),
+          };
+          servers.add(handle);
+          resolve(handle);
+        });
+      });
+    },
+
+    async idle() {
+      if (!started) throw new Error("herald jobs executor: not started");
+      for (;;) {
+        if (stopped) return;
+        if (inFlight.size === 0) {
+          const due = await storage.countDue(clock.now());
+          if (due === 0 && inFlight.size === 0) return;
+        }
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, pollIntervalMs);
+          tickWaiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+    },
+
+    async runs(filter) {
+      return (await storage.listRuns(filter)).map(summarize);
+    },
+
+    runSteps: (runId) => storage.loadSteps(runId),
+  };
+  return executor;
+}

@@ -1,0 +1,351 @@
+/**
+ * Drives one claimed run to its next resting point: completed, failed, or waiting for a later time
+ * (a retry's backoff). It plays Inngest's executor loop for the run (INNGEST-PROTOCOL.md "A call";
+ * SDK_SPEC §4.4, §5):
+ *
+ * 1. If steps were planned (`StepPlanned`, e.g. `Promise.all` of steps) and are due, call each with
+ *    `stepId=<hashed id>` at once and record the answers in completion order.
+ * 2. Otherwise make a discovery call (`stepId=step`) with the memo so far.
+ * 3. Apply the answer: 200 → completed; 206 ops → memoize `StepRun` `{data}` / `StepFailed` `{error}`,
+ *    schedule a `StepError` step's retry (attempt + 1, backoff or `retry-after`), queue `StepPlanned`
+ *    steps; 500 (retriable) → retry the same call later with attempt + 1; 400 `x-inngest-no-retry: true`
+ *    or attempts exhausted (max attempts = retries + 1) → failed, emitting `inngest/function.failed`.
+ * 4. Repeat while the run makes progress and is due; otherwise save its state, release the lease, and let
+ *    the executor loop claim it again when `next_attempt_at` comes.
+ *
+ * Every write is guarded by this executor's lease (`storage.ts`); when the executor stops, answers still
+ * in flight are discarded. Ops it does not implement fail the run with a NonRetriableError naming the op.
+ * Where later issues plug in: `Sleep` (a planned entry waiting for its wake time, memoized `null`),
+ * `WaitForEvent` (a pause matched at ingestion), `InvokeFunction` (a child run + pause on its finish).
+ */
+import type { Clock, TimerHandle } from "./clock";
+import type { FunctionDef } from "./functions";
+import { internalEvents, opCodes, toSerializedError, type CallRequestBody, type MemoEntry, type Op, type SerializedError, type StoredEvent } from "./protocol";
+import type { IngestEvent, PlannedStep, RunRow, Storage } from "./storage";
+import type { CallOutcome, Transport } from "./transport";
+import { deterministicUlid } from "./ulid";
+
+/** What the driver needs from its executor. */
+export interface RunDriverDeps {
+  storage: Storage;
+  transport: Transport;
+  clock: Clock;
+  /** This executor's lease owner id. */
+  owner: string;
+  leaseMs: number;
+  backoff: (retry: number) => number;
+  maxStepsPerRun: number;
+  functions: () => ReadonlyMap<string, FunctionDef>;
+  /** Stores events (and starts their runs), as the event API does. */
+  ingest: (events: IngestEvent[]) => Promise<unknown>;
+  log: (line: string) => void;
+  isStopped: () => boolean;
+  /** Aborted when the executor stops. */
+  signal: AbortSignal;
+}
+
+/** Step ops the executor does not implement yet, with the SDK call that produces them. */
+export const UNIMPLEMENTED_OPS: Readonly<Record<string, string>> = {
+  [opCodes.sleep]: "step.sleep / step.sleepUntil",
+  [opCodes.waitForEvent]: "step.waitForEvent",
+  [opCodes.waitForSignal]: "step.waitForSignal",
+  [opCodes.invokeFunction]: "step.invoke",
+  [opCodes.aiGateway]: "step.ai.infer",
+  [opCodes.gateway]: "step.fetch",
+  [opCodes.deferAdd]: "defer()",
+  [opCodes.deferAbort]: "defer().abort()",
+};
+
+/** Step types (op `opts.type`) whose SDK side calls Inngest API endpoints the executor does not serve. */
+export const UNSUPPORTED_STEP_TYPES: Readonly<Record<string, string>> = {
+  "step.realtime.publish": "step.realtime.publish",
+  "step.sendSignal": "step.sendSignal",
+};
+
+class LeaseLost extends Error {}
+class Stopped extends Error {}
+
+type End = { status: "completed"; output: unknown } | { status: "failed"; error: SerializedError };
+
+/** One pass over one claimed run. */
+class RunExecution {
+  private readonly state: Pick<RunRow, "attempt" | "retries" | "calls" | "version" | "disableImmediateExecution" | "planned">;
+  private lost = false;
+  private events: StoredEvent[] = [];
+  private memo: Record<string, MemoEntry> = {};
+  private stack: string[] = [];
+  /** Set once the run has ended in this pass. */
+  private ended = false;
+  /** Set when the current iteration changed the run's state. */
+  private progressed = false;
+  /** Set when the discovery call must wait until this time (a retry). */
+  private discoveryDueAt: number | undefined;
+  private readonly label: string;
+
+  constructor(
+    private readonly deps: RunDriverDeps,
+    private readonly run: RunRow,
+    /** The function as synced; undefined when the app no longer serves it. */
+    private readonly fn: FunctionDef | undefined,
+  ) {
+    this.state = {
+      attempt: run.attempt,
+      retries: run.retries,
+      calls: run.calls,
+      version: run.version,
+      disableImmediateExecution: run.disableImmediateExecution,
+      planned: [...run.planned],
+    };
+    this.label = `run ${run.id} (${run.functionId})`;
+  }
+
+  private get now(): number {
+    return this.deps.clock.now();
+  }
+
+  private log(line: string) {
+    this.deps.log(`[herald-jobs ${this.deps.owner}] ${this.label}${line}`);
+  }
+
+  /** Throws when the executor stopped or the lease was lost: nothing more may be written. */
+  private guard() {
+    if (this.deps.isStopped()) throw new Stopped();
+    if (this.lost) throw new LeaseLost();
+  }
+
+  async drive(): Promise<void> {
+    let heartbeat: TimerHandle | undefined;
+    const beat = () => {
+      heartbeat = this.deps.clock.setTimeout(
+        () => {
+          if (this.deps.isStopped() || this.lost) return;
+          this.deps.storage
+            .renewLease(this.run.id, this.deps.owner, this.now + this.deps.leaseMs)
+            .then((ok) => (ok ? beat() : (this.lost = true)))
+            .catch(() => undefined);
+        },
+        Math.max(1, Math.floor(this.deps.leaseMs / 3)),
+      );
+    };
+    beat();
+    try {
+      await this.loop();
+    } catch (err) {
+      if (err instanceof Stopped || this.deps.isStopped()) return;
+      if (err instanceof LeaseLost) {
+        this.log(": lease lost; another executor continues this run");
+        return;
+      }
+      // A database or unexpected failure: give the lease back and try again after a backoff (if even that
+      // fails, the lease expires and the run is retaken then).
+      this.log(`: executor error: ${(err as Error).stack ?? String(err)}`);
+      await this.deps.storage.releaseRun(this.run.id, this.deps.owner, this.now + this.deps.backoff(1)).catch(() => false);
+    } finally {
+      heartbeat?.cancel();
+    }
+  }
+
+  private async loop(): Promise<void> {
+    if (!this.fn) {
+      const synced = [...this.deps.functions().keys()].join(", ") || "none";
+      return this.fail(`function "${this.run.functionId}" is not served by the app (synced: ${synced})`);
+    }
+    this.events = await this.deps.storage.loadEvents(this.run.eventIds);
+    if (this.events.length === 0) return this.fail(`the triggering events of run ${this.run.id} are missing from storage`);
+    let idleIterations = 0;
+    for (;;) {
+      this.guard();
+      const steps = await this.deps.storage.loadSteps(this.run.id);
+      if (steps.length > this.deps.maxStepsPerRun) {
+        return this.fail(`the run memoized more than ${this.deps.maxStepsPerRun} steps; fan out with step.sendEvent instead (DESIGN §7)`);
+      }
+      this.memo = {};
+      for (const s of steps) this.memo[s.stepId] = s.kind === "data" ? { data: s.data } : { error: s.error };
+      this.stack = steps.map((s) => s.stepId);
+      this.state.planned = this.state.planned.filter((p) => !this.memo[p.id]);
+      this.progressed = false;
+      this.discoveryDueAt = undefined;
+
+      if (this.state.planned.length > 0) {
+        const due = this.state.planned.filter((p) => p.nextAt <= this.now);
+        if (due.length === 0) return this.persist(true, Math.min(...this.state.planned.map((p) => p.nextAt)));
+        // Planned (parallel) steps: call each at once; record the answers in completion order.
+        let chain = Promise.resolve();
+        await Promise.all(
+          due.map(async (p) => {
+            const outcome = await this.call(p.id, p.attempt);
+            chain = chain.then(() => this.apply(outcome, p));
+            await chain;
+          }),
+        );
+        await chain;
+      } else {
+        await this.apply(await this.call("step", this.state.attempt), undefined);
+        if (!this.ended && this.discoveryDueAt !== undefined) return this.persist(true, this.discoveryDueAt);
+      }
+      if (this.ended) return;
+      if (this.progressed) idleIterations = 0;
+      else if (++idleIterations >= 3) {
+        return this.fail("the SDK keeps answering without progress (only steps that are already memoized)", "ExecutorError");
+      }
+      await this.persist(false, this.now);
+    }
+  }
+
+  private body(attempt: number): CallRequestBody {
+    return {
+      event: this.events[0] as StoredEvent,
+      events: this.events,
+      steps: this.memo,
+      version: this.state.version,
+      ctx: {
+        run_id: this.run.id,
+        attempt,
+        max_attempts: this.run.maxAttempts,
+        disable_immediate_execution: this.state.disableImmediateExecution,
+        use_api: false,
+        stack: { stack: this.stack, current: Math.max(0, this.stack.length - 1) },
+      },
+    };
+  }
+
+  private async call(stepId: string, attempt: number): Promise<CallOutcome> {
+    this.state.calls++;
+    const outcome = await this.deps.transport.call(this.run.functionId, stepId, this.body(attempt), this.deps.signal);
+    this.guard();
+    if (outcome.version !== undefined) this.state.version = outcome.version;
+    return outcome;
+  }
+
+  /** Applies one answer; `current` is the planned step that was called (undefined: discovery). */
+  private async apply(outcome: CallOutcome, current: PlannedStep | undefined): Promise<void> {
+    if (this.ended) return;
+    if (outcome.kind === "done") return this.finish({ status: "completed", output: outcome.data });
+    if (outcome.kind === "error") return this.applyError(outcome, current);
+    for (const op of outcome.ops) {
+      if (this.ended) return;
+      await this.applyOp(op, current, outcome.retryAfterMs);
+    }
+  }
+
+  private async applyOp(op: Op, current: PlannedStep | undefined, retryAfterMs: number | undefined): Promise<void> {
+    const stepName = op.displayName ?? op.userland?.id ?? op.name ?? op.id;
+    const type = typeof op.opts?.["type"] === "string" ? (op.opts["type"] as string) : undefined;
+    const unsupportedType = type ? UNSUPPORTED_STEP_TYPES[type] : undefined;
+    if (unsupportedType) return this.fail(`the embedded Inngest executor does not implement ${unsupportedType} (step "${stepName}")`);
+
+    switch (op.op) {
+      case opCodes.stepRun:
+        return this.memoize(op.id, stepName, op.op, "data", op.data ?? null);
+      case opCodes.stepFailed:
+        return this.memoize(op.id, stepName, op.op, "error", toSerializedError(op.error));
+      case opCodes.stepError: {
+        const prior = current?.id === op.id ? current.attempt : (this.state.planned.find((p) => p.id === op.id)?.attempt ?? this.state.attempt);
+        const next = prior + 1;
+        // The SDK answers StepFailed on the last attempt; should it not, the step's error is final here.
+        if (next >= this.run.maxAttempts) return this.memoize(op.id, stepName, opCodes.stepFailed, "error", toSerializedError(op.error));
+        const nextAt = this.now + (retryAfterMs ?? this.deps.backoff(next));
+        this.state.retries++;
+        this.state.planned = [...this.state.planned.filter((p) => p.id !== op.id), { id: op.id, name: stepName, attempt: next, nextAt }];
+        this.progressed = true;
+        this.log(`: step "${stepName}" failed (attempt ${next}/${this.run.maxAttempts}): ${toSerializedError(op.error).message}; retry at ${new Date(nextAt).toISOString()}`);
+        return;
+      }
+      case opCodes.stepPlanned:
+        this.state.disableImmediateExecution = true;
+        if (!this.memo[op.id] && !this.state.planned.some((p) => p.id === op.id)) {
+          this.state.planned.push({ id: op.id, name: stepName, attempt: 0, nextAt: this.now });
+          this.progressed = true;
+        }
+        return;
+      case opCodes.runComplete:
+        return this.finish({ status: "completed", output: op.data ?? null });
+      default: {
+        const what = UNIMPLEMENTED_OPS[op.op];
+        return this.fail(
+          what
+            ? `the embedded Inngest executor does not implement step op "${op.op}" (${what}) yet; step "${stepName}" was not run`
+            : `the embedded Inngest executor does not know step op "${op.op}" (step "${stepName}")`,
+        );
+      }
+    }
+  }
+
+  /** A function-level error or an untrustworthy answer of the call `current` (undefined: discovery). */
+  private async applyError(outcome: Extract<CallOutcome, { kind: "error" }>, current: PlannedStep | undefined): Promise<void> {
+    const prior = current ? current.attempt : this.state.attempt;
+    const next = prior + 1;
+    if (!outcome.retriable || next >= this.run.maxAttempts) return this.finish({ status: "failed", error: outcome.error });
+    const nextAt = this.now + (outcome.retryAfterMs ?? this.deps.backoff(next));
+    this.state.retries++;
+    this.progressed = true;
+    if (current) this.state.planned = this.state.planned.map((p) => (p.id === current.id ? { ...p, attempt: next, nextAt } : p));
+    else {
+      this.state.attempt = next;
+      this.discoveryDueAt = nextAt;
+    }
+    this.log(`: attempt ${next}/${this.run.maxAttempts} failed: ${outcome.error.message}; retry at ${new Date(nextAt).toISOString()}`);
+  }
+
+  private async memoize(stepId: string, name: string, op: string, kind: "data" | "error", value: unknown): Promise<void> {
+    this.guard();
+    const saved = await this.deps.storage.saveStep(this.run.id, this.deps.owner, { stepId, name, op, kind, value }, this.now);
+    if (saved === "lost") throw new LeaseLost();
+    if (saved === "saved") {
+      this.progressed = true;
+      this.state.attempt = 0;
+    }
+  }
+
+  private async persist(release: boolean, nextAttemptAt: number): Promise<void> {
+    this.guard();
+    const ok = await this.deps.storage.saveProgress(this.run.id, this.deps.owner, { ...this.state, nextAttemptAt }, this.now, release);
+    if (!ok) throw new LeaseLost();
+  }
+
+  private fail(message: string, name = "NonRetriableError"): Promise<void> {
+    return this.finish({ status: "failed", error: { name, message } });
+  }
+
+  private async finish(end: End): Promise<void> {
+    this.guard();
+    this.ended = true;
+    const now = this.now;
+    // `inngest/function.failed` (what onFailure handlers are triggered by), except for runs that were
+    // themselves triggered by it. Emitted before the run is marked failed, with an id fixed by the run id:
+    // a retake after a crash in between re-emits the same id, which is deduplicated.
+    if (end.status === "failed" && this.events[0]?.name !== internalEvents.functionFailed) {
+      await this.deps.ingest([failureEvent(this.run, this.events[0], end.error, now)]);
+      this.guard();
+    }
+    const ok = await this.deps.storage.finishRun(this.run.id, this.deps.owner, { ...end, calls: this.state.calls }, now);
+    if (!ok) throw new LeaseLost();
+    if (end.status === "completed") this.log(` completed after ${this.state.calls} call(s)`);
+    else this.log(` failed: ${end.error.name}: ${end.error.message}`);
+  }
+}
+
+/**
+ * The `inngest/function.failed` event for a failed run: `data: {function_id, run_id, error, event}` (the
+ * shape the SDK's `onFailure` handler parses), with an internal id derived from the run id.
+ */
+export function failureEvent(run: RunRow, event: StoredEvent | undefined, error: SerializedError, now: number): IngestEvent {
+  const internalId = deterministicUlid(run.createdAt, `${run.id}:function.failed`);
+  return {
+    internalId,
+    event: {
+      id: internalId,
+      name: internalEvents.functionFailed,
+      ts: now,
+      data: { function_id: run.functionId, run_id: run.id, error, event: event ?? null },
+    },
+  };
+}
+
+/**
+ * Returns `drive(run)`: advances a run this executor has just claimed, until it ends or must wait.
+ * Never throws: failures of the executor itself are logged and the run is released for a later retry.
+ */
+export function createRunDriver(deps: RunDriverDeps): (run: RunRow) => Promise<void> {
+  return (run) => new RunExecution(deps, run, deps.functions().get(run.functionId)).drive();
+}
