@@ -11,7 +11,13 @@ import { RealtimeProvider, type RealtimeClientConfig } from "@/components/realti
 function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
-      queries: { staleTime: 15_000, refetchOnWindowFocus: true, retry: (n, err) => n < 2 && !/UNAUTHORIZED|FORBIDDEN|NOT_FOUND/.test(String(err)) },
+      queries: {
+        staleTime: 15_000,
+        refetchOnWindowFocus: true,
+        // Back online: the badge and inbox must match the server, whatever was missed meanwhile.
+        refetchOnReconnect: "always",
+        retry: (n, err) => n < 2 && !/UNAUTHORIZED|FORBIDDEN|NOT_FOUND/.test(String(err)),
+      },
     },
   });
 }

@@ -16,5 +16,18 @@ function create(): PrismaClient {
   return new PrismaClient({ adapter });
 }
 
-/** The shared Prisma client. Services are the only callers (DESIGN §3). */
-export const db: PrismaClient = g.heraldPrisma ?? (g.heraldPrisma = create());
+function client(): PrismaClient {
+  return (g.heraldPrisma ??= create());
+}
+
+/**
+ * The shared Prisma client. Services are the only callers (DESIGN §3). Created on first use, so importing a
+ * module (e.g. while `next build` collects pages) needs no database configuration.
+ */
+export const db: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, prop) {
+    const c = client();
+    const value = Reflect.get(c, prop, c) as unknown;
+    return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(c) : value;
+  },
+});

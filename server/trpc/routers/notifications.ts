@@ -18,6 +18,8 @@ export const notificationsRouter = router({
           type: z.enum(NOTIFICATION_TYPE_NAMES as [string, ...string[]]).optional(),
           cursor: z.string().max(200).nullish(),
           limit: z.number().int().min(1).max(100).default(20),
+          /** Set by TanStack's infinite queries; pages only go forward (newest first). */
+          direction: z.literal("forward").optional(),
         })
         .strict(),
     )
