@@ -183,6 +183,7 @@ test("access rules: signed-out visitors are sent to sign in; customers cannot op
 test("phone width: inbox, bell, businesses and composer", async ({ browser }) => {
   const customer = await newPage(browser, 390, 844);
   await signIn(customer, CUSTOMER);
+  await expect(customer.getByTestId("inbox-item").first()).toBeVisible();
   await shot(customer, "inbox-phone");
   await badge(customer).click();
   await expect(customer.getByRole("region", { name: "Latest notifications" })).toBeVisible();

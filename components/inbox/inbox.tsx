@@ -10,6 +10,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { BusinessLogo } from "@/components/businesses/business-logo";
+import { formatWindow } from "@/components/listings/format";
 import { useNotificationActions } from "./use-notification-actions";
 
 type Filter = "all" | "unread" | "archived";
@@ -117,39 +118,42 @@ export function Inbox(props: { types: { value: string; label: string }[] }) {
               <li key={n.id} data-testid="inbox-item" data-unread={isUnread} className={`flex gap-3 p-3 sm:p-4 ${isUnread ? "bg-brand-50/50" : ""}`}>
                 <span aria-hidden className={`mt-2 h-2 w-2 shrink-0 rounded-full ${isUnread ? "bg-brand-600" : "bg-transparent"}`} />
                 {n.business ? <BusinessLogo slug={n.business.slug} size={36} /> : <span aria-hidden className="grid h-9 w-9 shrink-0 place-items-center rounded-lg bg-slate-200 text-sm">H</span>}
-                <div className="min-w-0 flex-1">
-                  <button
-                    type="button"
-                    onClick={async () => {
-                      if (isUnread) await actions.markRead.mutateAsync({ ids: [n.id] }).catch(() => undefined);
-                      if (n.actionUrl) router.push(n.actionUrl);
-                    }}
-                    className="block w-full text-left"
-                  >
-                    <span className={`block text-sm sm:text-base ${isUnread ? "font-semibold text-slate-900" : "text-slate-700"}`}>
-                      {isUnread ? <span className="sr-only">Unread: </span> : null}
-                      {n.title}
-                    </span>
-                    {n.body ? <span className="mt-0.5 block text-sm text-slate-600">{n.body}</span> : null}
-                  </button>
-                  <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
-                    <TimeAgo iso={n.createdAt} />
-                    {n.business ? <span>{n.business.name}</span> : null}
-                    <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">{props.types.find((t) => t.value === n.type)?.label ?? n.type}</span>
+                <div className="min-w-0 flex-1 sm:flex sm:items-start sm:gap-4">
+                  <div className="min-w-0 flex-1">
+                    <button
+                      type="button"
+                      onClick={async () => {
+                        if (isUnread) await actions.markRead.mutateAsync({ ids: [n.id] }).catch(() => undefined);
+                        if (n.actionUrl) router.push(n.actionUrl);
+                      }}
+                      className="block w-full text-left"
+                    >
+                      <span className={`block text-sm sm:text-base ${isUnread ? "font-semibold text-slate-900" : "text-slate-700"}`}>
+                        {isUnread ? <span className="sr-only">Unread: </span> : null}
+                        {n.title}
+                      </span>
+                      {n.body ? <span className="mt-0.5 block text-sm text-slate-600">{n.body}</span> : null}
+                      <PickupWindow data={n.data} />
+                    </button>
+                    <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
+                      <TimeAgo iso={n.createdAt} />
+                      {n.business ? <span>{n.business.name}</span> : null}
+                      <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">{props.types.find((t) => t.value === n.type)?.label ?? n.type}</span>
+                    </div>
                   </div>
-                </div>
-                <div className="flex shrink-0 flex-col items-end gap-1 sm:flex-row sm:items-start">
-                  <ActionButton
-                    label={isUnread ? "Mark read" : "Mark unread"}
-                    onClick={() => (isUnread ? actions.markRead : actions.markUnread).mutate({ ids: [n.id] })}
-                    disabled={busy}
-                  />
-                  <ActionButton
-                    label={n.archivedAt ? "Unarchive" : "Archive"}
-                    onClick={() => (n.archivedAt ? actions.unarchive : actions.archive).mutate({ ids: [n.id] })}
-                    disabled={busy}
-                  />
-                  <ActionButton label="Delete" danger onClick={() => actions.remove.mutate({ ids: [n.id] })} disabled={busy} title={n.title} />
+                  <div className="-ml-2 mt-1.5 flex shrink-0 flex-wrap gap-1 sm:ml-0 sm:mt-0">
+                    <ActionButton
+                      label={isUnread ? "Mark read" : "Mark unread"}
+                      onClick={() => (isUnread ? actions.markRead : actions.markUnread).mutate({ ids: [n.id] })}
+                      disabled={busy}
+                    />
+                    <ActionButton
+                      label={n.archivedAt ? "Unarchive" : "Archive"}
+                      onClick={() => (n.archivedAt ? actions.unarchive : actions.archive).mutate({ ids: [n.id] })}
+                      disabled={busy}
+                    />
+                    <ActionButton label="Delete" danger onClick={() => actions.remove.mutate({ ids: [n.id] })} disabled={busy} title={n.title} />
+                  </div>
                 </div>
               </li>
             );
@@ -172,6 +176,18 @@ export function Inbox(props: { types: { value: string; label: string }[] }) {
         <p className="text-center text-xs text-slate-500">That&rsquo;s everything.</p>
       ) : null}
     </section>
+  );
+}
+
+/** A listing's pickup window, from the notification's data (ISO 8601), in the reader's time zone. */
+function PickupWindow({ data }: { data: Record<string, unknown> }) {
+  const start = typeof data.pickup_start === "string" ? new Date(data.pickup_start) : null;
+  const end = typeof data.pickup_end === "string" ? new Date(data.pickup_end) : null;
+  if (!start || !end || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return null;
+  return (
+    <span className="mt-0.5 block text-sm text-slate-600" suppressHydrationWarning>
+      Pickup {formatWindow(start, end)}
+    </span>
   );
 }
 

@@ -20,12 +20,12 @@ export function SiteHeader(props: { user: { name: string; role: keyof typeof ROL
     : [{ href: "/businesses", label: "Businesses" }];
   return (
     <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/95 backdrop-blur">
-      <div className="mx-auto flex h-14 max-w-5xl items-center gap-2 px-4 sm:gap-4 sm:px-6">
-        <Link href={props.user ? "/notifications" : "/"} className="flex items-center gap-2 font-semibold text-brand-800">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-2 px-4 sm:h-14 sm:flex-nowrap sm:gap-4 sm:px-6">
+        <Link href={props.user ? "/notifications" : "/"} className="flex h-14 items-center gap-2 font-semibold text-brand-800">
           <span aria-hidden className="grid h-7 w-7 place-items-center rounded-lg bg-brand-700 text-sm text-white">H</span>
-          <span className="hidden sm:inline">Herald</span>
+          <span>Herald</span>
         </Link>
-        <nav aria-label="Main" className="flex min-w-0 flex-1 items-center gap-1 overflow-x-auto text-sm">
+        <nav aria-label="Main" className="order-last -mx-1 flex w-full items-center gap-1 overflow-x-auto pb-2 text-sm sm:order-none sm:mx-0 sm:w-auto sm:flex-1 sm:pb-0">
           {links.map((l) => {
             const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
             return (
@@ -41,7 +41,7 @@ export function SiteHeader(props: { user: { name: string; role: keyof typeof ROL
           })}
         </nav>
         {props.user ? (
-          <div className="flex items-center gap-1 sm:gap-3">
+          <div className="ml-auto flex items-center gap-1 sm:ml-0 sm:gap-3">
             {state === "unavailable" || state === "failed" ? (
               <span role="status" className="hidden text-xs text-amber-700 sm:inline">Reconnecting…</span>
             ) : null}
@@ -59,7 +59,7 @@ export function SiteHeader(props: { user: { name: string; role: keyof typeof ROL
             </button>
           </div>
         ) : (
-          <Link href="/signin" className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800">
+          <Link href="/signin" className="ml-auto rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800">
             Sign in
           </Link>
         )}

@@ -53,7 +53,8 @@ export async function deliverListingChunk(listingId: string, chunk: FanOutChunk)
   const spec = NOTIFICATION_TYPES.new_listing;
   const price = (listing.priceCents / 100).toFixed(2);
   const title = `New at ${listing.business.name}: ${listing.title}`;
-  const body = `${listing.currency} ${price} · pickup ${listing.pickupStart.toISOString()}–${listing.pickupEnd.toISOString()}`;
+  // Times stay in `data` (ISO 8601, UTC): each reader's inbox shows them in the reader's own time zone.
+  const body = [`${listing.currency} ${price}`, listing.description.slice(0, 160)].filter(Boolean).join(" · ");
   const data = {
     listing_id: listing.id,
     business_id: listing.business.id,
