@@ -10,8 +10,7 @@
  * < 50 ms for mark-all-read. Writes the "## Inbox" section of bench/RESULTS.md.
  */
 import { spawnSync } from "node:child_process";
-import { startRealtimeServer } from "../server/embedded/realtime/server";
-import { databaseKinds, freshDatabase, machineLine, ms, percentile, writeResults, type BenchDatabase } from "./lib";
+import { databaseKinds, freshDatabase, machineLine, startBenchEnvironment, ms, percentile, writeResults, type BenchDatabase } from "./lib";
 
 const argv = process.argv.slice(2);
 const CALLS = Number(argv[argv.indexOf("--calls") + 1]) || 1000;
@@ -26,11 +25,7 @@ interface Row {
 
 async function measure(kind: BenchDatabase["kind"]): Promise<Row[]> {
   const database = await freshDatabase(kind);
-  const realtime = await startRealtimeServer({ port: 0, apps: [{ id: "1", key: "bench", secret: "bench-secret" }] });
-  Object.assign(process.env, {
-    DATABASE_URL: database.url,
-    PUSHER_APP_ID: "1", PUSHER_KEY: "bench", PUSHER_SECRET: "bench-secret", PUSHER_HOST: "127.0.0.1", PUSHER_PORT: String(realtime.port),
-  });
+  const stopServices = await startBenchEnvironment(database);
   const { db } = await import("../server/db");
   const { listNotifications, countUnread } = await import("../server/services/notifications/list-notifications");
   const { markAllRead } = await import("../server/services/notifications/update-notifications");
@@ -85,7 +80,7 @@ async function measure(kind: BenchDatabase["kind"]): Promise<Row[]> {
   rows.push({ op: "mark all read (500 unread)", ...all, target: "p99 < 50 ms" });
 
   await db.$disconnect();
-  await realtime.close();
+  await stopServices();
   await database.stop();
   return rows;
 }

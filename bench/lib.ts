@@ -9,6 +9,7 @@ import path from "node:path";
 import pg from "pg";
 import { startEmbeddedDatabase } from "../server/embedded/database";
 import { migrate } from "../server/db/migrate";
+import { startRealtimeServer } from "../server/embedded/realtime/server";
 
 export const RESULTS = path.join(import.meta.dirname, "RESULTS.md");
 
@@ -111,4 +112,25 @@ export async function databaseKinds(argv: string[]): Promise<BenchDatabase["kind
   if (only === "pglite") return ["PGlite"];
   if (only === "postgres") return ["PostgreSQL"];
   return (await postgresAnswers()) ? ["PGlite", "PostgreSQL"] : ["PGlite"];
+}
+
+/**
+ * Points the app's environment at `database`, an embedded Pusher-protocol server (started here) and local
+ * Inngest keys, as the embedded mode does. Import app modules (dynamic `import()`) after this.
+ * @returns a function that stops the realtime server
+ */
+export async function startBenchEnvironment(database: BenchDatabase): Promise<() => Promise<void>> {
+  const app = { id: "1", key: "bench", secret: "bench-secret" };
+  const realtime = await startRealtimeServer({ port: 0, apps: [app] });
+  Object.assign(process.env, {
+    DATABASE_URL: database.url,
+    PUSHER_APP_ID: app.id,
+    PUSHER_KEY: app.key,
+    PUSHER_SECRET: app.secret,
+    PUSHER_HOST: "127.0.0.1",
+    PUSHER_PORT: String(realtime.port),
+    INNGEST_SIGNING_KEY: `signkey-bench-${"cd".repeat(32)}`,
+    INNGEST_EVENT_KEY: "bench-event-key",
+  });
+  return () => realtime.close();
 }

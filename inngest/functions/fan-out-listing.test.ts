@@ -3,10 +3,9 @@
  * createListing → `listing/created` → planned chunks → one run per chunk → bulk insert → realtime signal.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import Pusher from "pusher-js";
 import { startAppJobs } from "../../test/app-jobs";
 import { createBusiness, createFollowers, createUser } from "../../prisma/factory";
-import { authorizeChannel } from "../../server/services/realtime/channel-auth";
+import { heraldUserClient } from "../../test/pusher";
 // Types only: the modules themselves load after the executor listens (test/app-jobs.ts).
 import type * as DbModule from "../../server/db";
 import type * as ListingsModule from "../../server/services/listings/create-listing";
@@ -38,22 +37,10 @@ afterAll(async () => {
 /** A pusher-js client subscribed to one user's private channel, collecting `notification.new` events. */
 async function subscriber(userId: string) {
   const received: unknown[] = [];
-  const pusher = new Pusher(process.env.PUSHER_KEY!, {
-    cluster: "local",
-    wsHost: "127.0.0.1",
-    wsPort: Number(process.env.PUSHER_PORT),
-    forceTLS: false,
-    enabledTransports: ["ws"],
-    disableStats: true,
-    channelAuthorization: {
-      endpoint: "/unused",
-      transport: "ajax",
-      customHandler: ({ socketId, channelName }, callback) => {
-        const r = authorizeChannel({ socketId, channelName, user: { id: userId, role: "CUSTOMER", businessId: null }, app: { key: process.env.PUSHER_KEY!, secret: process.env.PUSHER_SECRET! } });
-        if (r.ok) callback(null, r.body);
-        else callback(new Error(r.message), null);
-      },
-    },
+  const pusher = heraldUserClient({
+    app: { key: process.env.PUSHER_KEY!, secret: process.env.PUSHER_SECRET! },
+    port: Number(process.env.PUSHER_PORT),
+    user: { id: userId, role: "CUSTOMER", businessId: null },
   });
   const channel = pusher.subscribe(`private-user-${userId}`);
   await new Promise<void>((resolve, reject) => {

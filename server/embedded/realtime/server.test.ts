@@ -5,9 +5,11 @@
  */
 import { createHash, createHmac } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import PusherClient, { type Channel, type PresenceChannel } from "pusher-js";
+import type PusherClient from "pusher-js";
+import { type Channel, type PresenceChannel } from "pusher-js";
 import Pusher from "pusher";
 import { WebSocket } from "ws";
+import { pusherClient, waitUntil as waitFor } from "../../../test/pusher";
 import { startRealtimeServer, type RealtimeServer } from "./server";
 
 const APP = { id: "1001", key: "test-key", secret: "test-secret" };
@@ -43,14 +45,7 @@ function withTimeout<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promis
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Polls a condition every 10 ms (a wait on state, not a blind sleep). */
-async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, ms = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const waitUntil = (condition: () => boolean | Promise<boolean>, what: string, ms = WAIT_MS) => waitFor(condition, what, ms);
 
 type Authorizer = (socketId: string, channelName: string) => { auth: string; channel_data?: string };
 
@@ -58,23 +53,7 @@ type Authorizer = (socketId: string, channelName: string) => { auth: string; cha
 function newClient(opts: { port?: number; key?: string; authorize?: Authorizer } = {}): PusherClient {
   const authorize: Authorizer =
     opts.authorize ?? ((socketId, channelName) => api.authorizeChannel(socketId, channelName));
-  const client = new PusherClient(opts.key ?? APP.key, {
-    wsHost: "127.0.0.1",
-    wsPort: opts.port ?? server.port,
-    forceTLS: false,
-    enabledTransports: ["ws"],
-    disableStats: true,
-    cluster: "local",
-    channelAuthorization: {
-      customHandler: ({ socketId, channelName }, callback) => {
-        try {
-          callback(null, authorize(socketId, channelName));
-        } catch (err) {
-          callback(err instanceof Error ? err : new Error(String(err)), null);
-        }
-      },
-    },
-  });
+  const client = pusherClient({ key: opts.key ?? APP.key, port: opts.port ?? server.port, authorize });
   cleanups.push(() => client.disconnect());
   return client;
 }

@@ -4,9 +4,11 @@
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import PusherClient, { type Channel } from "pusher-js";
+import type PusherClient from "pusher-js";
+import { type Channel } from "pusher-js";
 import Pusher from "pusher";
 import { authorizeChannel, type AuthorizeChannelInput } from "./channel-auth";
+import { heraldUserClient } from "../../../test/pusher";
 import { startRealtimeServer, type RealtimeServer } from "../../embedded/realtime/server";
 
 const APP = { id: "3003", key: "auth-key", secret: "auth-secret" };
@@ -137,21 +139,7 @@ describe("authorizeChannel with pusher-js against the embedded server", () => {
 
   /** What the `/api/pusher/auth` route does: authorizeChannel, then 200 {auth} or the error status. */
   function clientFor(user: User): PusherClient {
-    const client = new PusherClient(APP.key, {
-      wsHost: "127.0.0.1",
-      wsPort: server.port,
-      forceTLS: false,
-      enabledTransports: ["ws"],
-      disableStats: true,
-      cluster: "local",
-      channelAuthorization: {
-        customHandler: ({ socketId, channelName }, callback) => {
-          const result = authorizeChannel({ socketId, channelName, user, app: APP });
-          if (result.ok) callback(null, result.body);
-          else callback(new Error(`${result.status} ${result.code}`), null);
-        },
-      },
-    });
+    const client = heraldUserClient({ app: APP, port: server.port, user });
     clients.push(client);
     return client;
   }

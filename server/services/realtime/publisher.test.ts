@@ -4,7 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import PusherClient, { type Channel } from "pusher-js";
+import type PusherClient from "pusher-js";
+import { type Channel } from "pusher-js";
 import Pusher from "pusher";
 import {
   businessChannel,
@@ -12,7 +13,7 @@ import {
   RealtimePublishError,
   userChannel,
 } from "./publisher";
-import { authorizeChannel } from "./channel-auth";
+import { heraldUserClient, waitUntil } from "../../../test/pusher";
 import { startRealtimeServer, type RealtimeServer } from "../../embedded/realtime/server";
 
 const APP = { id: "4004", key: "pub-key", secret: "pub-secret" };
@@ -45,21 +46,7 @@ function publisher(overrides: Partial<Parameters<typeof createRealtimePublisher>
 /** A user's browser: pusher-js subscribed to their own private channel through authorizeChannel. */
 async function userClient(userId: string): Promise<{ channel: Channel; events: unknown[] }> {
   const user = { id: userId, role: "CUSTOMER" as const, businessId: null };
-  const client = new PusherClient(APP.key, {
-    wsHost: "127.0.0.1",
-    wsPort: server.port,
-    forceTLS: false,
-    enabledTransports: ["ws"],
-    disableStats: true,
-    cluster: "local",
-    channelAuthorization: {
-      customHandler: ({ socketId, channelName }, callback) => {
-        const result = authorizeChannel({ socketId, channelName, user, app: APP });
-        if (result.ok) callback(null, result.body);
-        else callback(new Error(result.code), null);
-      },
-    },
-  });
+  const client = heraldUserClient({ app: APP, port: server.port, user });
   clients.push(client);
   const channel = client.subscribe(userChannel(userId));
   await new Promise((resolve, reject) => {
@@ -72,14 +59,6 @@ async function userClient(userId: string): Promise<{ channel: Channel; events: u
   const events: unknown[] = [];
   channel.bind("notification.new", (data: unknown) => events.push(data));
   return { channel, events };
-}
-
-async function waitUntil(condition: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe("channel name helpers", () => {
