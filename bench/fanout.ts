@@ -13,7 +13,8 @@
  */
 import { spawnSync } from "node:child_process";
 import pg from "pg";
-import { databaseKinds, freshDatabase, machineLine, startBenchEnvironment, writeResults, type BenchDatabase } from "./lib";
+import { databaseKinds, freshDatabase, startBenchEnvironment, type BenchDatabase } from "./db";
+import { machineLine, writeResults } from "./lib";
 
 const argv = process.argv.slice(2);
 const sizesArg = argv.includes("--sizes") ? argv[argv.indexOf("--sizes") + 1]! : "10000,100000";

@@ -10,7 +10,8 @@
  * < 50 ms for mark-all-read. Writes the "## Inbox" section of bench/RESULTS.md.
  */
 import { spawnSync } from "node:child_process";
-import { databaseKinds, freshDatabase, machineLine, startBenchEnvironment, ms, percentile, writeResults, type BenchDatabase } from "./lib";
+import { databaseKinds, freshDatabase, startBenchEnvironment, type BenchDatabase } from "./db";
+import { machineLine, ms, percentile, writeResults } from "./lib";
 
 const argv = process.argv.slice(2);
 const CALLS = Number(argv[argv.indexOf("--calls") + 1]) || 1000;

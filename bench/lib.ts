@@ -1,15 +1,12 @@
 /**
- * Shared benchmark helpers: machine description, percentiles, the databases to measure on, and writing one
- * `## <Heading>` section of bench/RESULTS.md without touching the others.
+ * Shared benchmark helpers: machine description, percentiles, and writing one `## <Heading>` section of
+ * bench/RESULTS.md without touching the others. (Database helpers: bench/db.ts, kept apart so that the
+ * realtime bench's server process does not load PGlite.)
  */
 import { execSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
-import { startEmbeddedDatabase } from "../server/embedded/database";
-import { migrate } from "../server/db/migrate";
-import { startRealtimeServer } from "../server/embedded/realtime/server";
 
 export const RESULTS = path.join(import.meta.dirname, "RESULTS.md");
 
@@ -65,72 +62,3 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export const ms = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(0)} ms`;
 
-export interface BenchDatabase {
-  kind: "PGlite" | "PostgreSQL";
-  url: string;
-  stop(): Promise<void>;
-}
-
-const PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres";
-
-/** Whether the machine's PostgreSQL answers on 127.0.0.1:5432. */
-export async function postgresAnswers(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * A fresh, migrated database of the given kind: an in-memory PGlite served over the wire, or the
- * `herald_bench` database on the machine's PostgreSQL (dropped and recreated).
- */
-export async function freshDatabase(kind: BenchDatabase["kind"]): Promise<BenchDatabase> {
-  if (kind === "PGlite") {
-    const db = await startEmbeddedDatabase({ dataDir: "memory://" });
-    await migrate(db.url);
-    return { kind, url: db.url, stop: () => db.stop() };
-  }
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query("DROP DATABASE IF EXISTS herald_bench WITH (FORCE)");
-  await admin.query("CREATE DATABASE herald_bench");
-  await admin.end();
-  const url = "postgresql://postgres@127.0.0.1:5432/herald_bench";
-  await migrate(url);
-  return { kind, url, stop: async () => undefined };
-}
-
-/** The kinds to measure: `--db pglite|postgres`, else both (PostgreSQL only when it answers). */
-export async function databaseKinds(argv: string[]): Promise<BenchDatabase["kind"][]> {
-  const i = argv.indexOf("--db");
-  const only = i >= 0 ? argv[i + 1] : undefined;
-  if (only === "pglite") return ["PGlite"];
-  if (only === "postgres") return ["PostgreSQL"];
-  return (await postgresAnswers()) ? ["PGlite", "PostgreSQL"] : ["PGlite"];
-}
-
-/**
- * Points the app's environment at `database`, an embedded Pusher-protocol server (started here) and local
- * Inngest keys, as the embedded mode does. Import app modules (dynamic `import()`) after this.
- * @returns a function that stops the realtime server
- */
-export async function startBenchEnvironment(database: BenchDatabase): Promise<() => Promise<void>> {
-  const app = { id: "1", key: "bench", secret: "bench-secret" };
-  const realtime = await startRealtimeServer({ port: 0, apps: [app] });
-  Object.assign(process.env, {
-    DATABASE_URL: database.url,
-    PUSHER_APP_ID: app.id,
-    PUSHER_KEY: app.key,
-    PUSHER_SECRET: app.secret,
-    PUSHER_HOST: "127.0.0.1",
-    PUSHER_PORT: String(realtime.port),
-    INNGEST_SIGNING_KEY: `signkey-bench-${"cd".repeat(32)}`,
-    INNGEST_EVENT_KEY: "bench-event-key",
-  });
-  return () => realtime.close();
-}

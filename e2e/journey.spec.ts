@@ -167,13 +167,25 @@ test("inbox: filters, read/unread, mark all read, archive, delete, load more; ba
   await page.context().close();
 });
 
-test("access rules: signed-out visitors are sent to sign in; customers cannot open the composer", async ({ browser }) => {
+test("access rules: sign-in redirect, channel authorization, and customers cannot open the composer", async ({ browser }) => {
   const page = await newPage(browser);
   await page.goto("/notifications");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fnotifications/);
   await expect(page.getByRole("heading", { name: "Demo accounts" })).toBeVisible();
   await shot(page, "signin-desktop");
+  // Channel authorization for pusher-js: signed out → 401.
+  const form = (socketId: string, channel: string) => ({ form: { socket_id: socketId, channel_name: channel } });
+  expect((await page.request.post("/api/pusher/auth", form("123.456", "private-user-x"))).status()).toBe(401);
   await signIn(page, CUSTOMER);
+  const ids = await db.query<{ email: string; id: string }>("SELECT email, id FROM users WHERE email = ANY($1)", [[CUSTOMER, OWNER]]);
+  const idOf = (email: string) => ids.rows.find((r) => r.email === email)!.id;
+  const own = await page.request.post("/api/pusher/auth", form("123.456", `private-user-${idOf(CUSTOMER)}`));
+  expect(own.status()).toBe(200);
+  expect((await own.json()).auth).toMatch(/^[^:]+:[0-9a-f]{64}$/);
+  // Someone else's channel, and a crafted socket id that smuggles a channel in: refused, nothing signed.
+  expect((await page.request.post("/api/pusher/auth", form("123.456", `private-user-${idOf(OWNER)}`))).status()).toBe(403);
+  expect((await page.request.post("/api/pusher/auth", form(`1.1:private-user-${idOf(OWNER)}`, `private-user-${idOf(CUSTOMER)}`))).status()).toBe(400);
+
   const res = await page.goto("/business/listings/new");
   expect(res?.status()).toBe(403);
   await expect(page.getByText("403 · Forbidden")).toBeVisible();

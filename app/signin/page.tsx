@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentUser } from "@/server/auth";
-import { SignInForm } from "@/components/ui/sign-in-form";
+import { DemoSignInButton, SignInForm } from "@/components/ui/sign-in-form";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -28,13 +28,14 @@ export default async function SignInPage(props: { searchParams: Promise<Record<s
         </p>
         <table className="mt-4 w-full text-left text-sm">
           <thead className="text-xs uppercase tracking-wide text-slate-500">
-            <tr><th className="py-1 font-medium">Email</th><th className="py-1 font-medium">Role</th></tr>
+            <tr><th className="py-1 font-medium">Email</th><th className="py-1 font-medium">Role</th><th className="py-1"><span className="sr-only">Sign in</span></th></tr>
           </thead>
           <tbody className="divide-y divide-brand-100">
             {DEMO_ACCOUNTS.map((a) => (
               <tr key={a.email}>
                 <td className="py-2 font-mono text-[13px] text-slate-800">{a.email}</td>
                 <td className="py-2 text-slate-700">{a.role === "BUSINESS" ? `Business (${a.business})` : a.role === "NGO" ? "NGO" : a.role[0] + a.role.slice(1).toLowerCase()}</td>
+                <td className="py-2 text-right"><DemoSignInButton email={a.email} password={DEMO_PASSWORD} label={a.name} callbackUrl={callbackUrl} /></td>
               </tr>
             ))}
           </tbody>

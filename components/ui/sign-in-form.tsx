@@ -37,3 +37,25 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     </form>
   );
 }
+
+/** One click signs in as a demo account (the demo seed's shared password). */
+export function DemoSignInButton(props: { email: string; password: string; label: string; callbackUrl: string }) {
+  const { email, password, label, callbackUrl } = props;
+  const [pending, setPending] = useState(false);
+  return (
+    <button
+      type="button"
+      disabled={pending}
+      aria-label={`Sign in as ${label}`}
+      onClick={async () => {
+        setPending(true);
+        const res = await signIn("credentials", { email, password, redirect: false });
+        if (res?.ok) window.location.assign(callbackUrl);
+        else setPending(false);
+      }}
+      className="rounded-md border border-brand-600/40 bg-white px-2.5 py-1 text-xs font-medium text-brand-800 hover:bg-brand-50 disabled:opacity-60"
+    >
+      {pending ? "…" : "Use"}
+    </button>
+  );
+}

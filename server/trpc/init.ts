@@ -6,7 +6,7 @@ import "server-only";
  */
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { ZodError } from "zod";
+import { z, ZodError } from "zod";
 import { AppError, type ErrorCode } from "../services/errors";
 import { currentUser } from "../auth";
 
@@ -47,7 +47,7 @@ const t = initTRPC.context<Context>().create({
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         appCode: app?.code ?? (zod ? "VALIDATION_ERROR" : null),
-        details: app?.details ?? (zod ? zod.flatten().fieldErrors : null),
+        details: app?.details ?? (zod ? z.flattenError(zod).fieldErrors : null),
       },
     };
   },

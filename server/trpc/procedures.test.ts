@@ -80,3 +80,27 @@ describe("tRPC procedures", () => {
     expect(await code(as(c).following.unfollow({ businessId: business.id }))).toBe("NOT_FOUND");
   });
 });
+
+describe("tRPC over HTTP (fetch adapter)", () => {
+  it("answers validation errors with field details and no stack trace", async () => {
+    const { fetchRequestHandler } = await import("@trpc/server/adapters/fetch");
+    const { appRouter } = await import("./root");
+    const { owner } = await createBusiness(db);
+    const user = { id: owner.id, role: "BUSINESS" as const };
+    const res = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      router: appRouter,
+      createContext: async () => ({ user }),
+      req: new Request("http://localhost/api/trpc/listings.create", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ json: { ...listing(), title: "", pickupStart: listing().pickupStart.toISOString(), pickupEnd: listing().pickupEnd.toISOString(), expiresAt: listing().expiresAt.toISOString() } }),
+      }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { json: { message: string; data: Record<string, unknown> } } };
+    expect(body.error.json.data).toMatchObject({ code: "BAD_REQUEST", appCode: "VALIDATION_ERROR" });
+    expect((body.error.json.data.details as Record<string, string[]>).title?.[0]).toMatch(/at least 3/i);
+    expect(JSON.stringify(body)).not.toMatch(/stack|at .*\.ts:\d+/);
+  });
+});

@@ -1,0 +1,75 @@
+/** Benchmark databases and the app environment around them (see bench/lib.ts for the rest). */
+import pg from "pg";
+import { startEmbeddedDatabase } from "../server/embedded/database";
+import { migrate } from "../server/db/migrate";
+import { startRealtimeServer } from "../server/embedded/realtime/server";
+
+export interface BenchDatabase {
+  kind: "PGlite" | "PostgreSQL";
+  url: string;
+  stop(): Promise<void>;
+}
+
+const PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres";
+
+/** Whether the machine's PostgreSQL answers on 127.0.0.1:5432. */
+export async function postgresAnswers(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A fresh, migrated database of the given kind: an in-memory PGlite served over the wire, or the
+ * `herald_bench` database on the machine's PostgreSQL (dropped and recreated).
+ */
+export async function freshDatabase(kind: BenchDatabase["kind"]): Promise<BenchDatabase> {
+  if (kind === "PGlite") {
+    const db = await startEmbeddedDatabase({ dataDir: "memory://" });
+    await migrate(db.url);
+    return { kind, url: db.url, stop: () => db.stop() };
+  }
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query("DROP DATABASE IF EXISTS herald_bench WITH (FORCE)");
+  await admin.query("CREATE DATABASE herald_bench");
+  await admin.end();
+  const url = "postgresql://postgres@127.0.0.1:5432/herald_bench";
+  await migrate(url);
+  return { kind, url, stop: async () => undefined };
+}
+
+/** The kinds to measure: `--db pglite|postgres`, else both (PostgreSQL only when it answers). */
+export async function databaseKinds(argv: string[]): Promise<BenchDatabase["kind"][]> {
+  const i = argv.indexOf("--db");
+  const only = i >= 0 ? argv[i + 1] : undefined;
+  if (only === "pglite") return ["PGlite"];
+  if (only === "postgres") return ["PostgreSQL"];
+  return (await postgresAnswers()) ? ["PGlite", "PostgreSQL"] : ["PGlite"];
+}
+
+/**
+ * Points the app's environment at `database`, an embedded Pusher-protocol server (started here) and local
+ * Inngest keys, as the embedded mode does. Import app modules (dynamic `import()`) after this.
+ * @returns a function that stops the realtime server
+ */
+export async function startBenchEnvironment(database: BenchDatabase): Promise<() => Promise<void>> {
+  const app = { id: "1", key: "bench", secret: "bench-secret" };
+  const realtime = await startRealtimeServer({ port: 0, apps: [app] });
+  Object.assign(process.env, {
+    DATABASE_URL: database.url,
+    PUSHER_APP_ID: app.id,
+    PUSHER_KEY: app.key,
+    PUSHER_SECRET: app.secret,
+    PUSHER_HOST: "127.0.0.1",
+    PUSHER_PORT: String(realtime.port),
+    INNGEST_SIGNING_KEY: `signkey-bench-${"cd".repeat(32)}`,
+    INNGEST_EVENT_KEY: "bench-event-key",
+  });
+  return () => realtime.close();
+}

@@ -1,0 +1,18 @@
+/**
+ * `npm run bench`: every benchmark in turn, each writing its section of bench/RESULTS.md.
+ * Extra arguments (e.g. `-- --db postgres`) go to the fan-out and inbox benches.
+ */
+import { spawnSync } from "node:child_process";
+
+const extra = process.argv.slice(2);
+// The fan-out and inbox benches load server code ("server-only" resolves under the react-server condition).
+const benches: [string, string[]][] = [
+  ["bench/fanout.ts", ["--conditions=react-server", "bench/fanout.ts", ...extra]],
+  ["bench/inbox.ts", ["--conditions=react-server", "bench/inbox.ts", ...extra]],
+  ["bench/realtime.ts", ["bench/realtime.ts"]],
+];
+for (const [script, args] of benches) {
+  console.log(`\n=== ${script} ===`);
+  const r = spawnSync("npx", ["tsx", ...args], { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
