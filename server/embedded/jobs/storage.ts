@@ -11,7 +11,9 @@
  * message separately and keeps a connection exclusive only while it is inside a transaction, so a
  * parameterized (Parse/Bind/Execute/Sync) query from one connection can be cut by another connection's
  * transaction; under load this fails ("unnamed prepared statement does not exist") or even returns another
- * query's rows. A single `Query` message cannot be cut. Work is claimed with
+ * query's rows. A single `Query` message cannot be cut. (server/embedded/database.ts now keeps each
+ * connection's extended-protocol messages together, so the app's parameterised queries are safe too; this
+ * module keeps the simple protocol, which holds on any PGlite server.) Work is claimed with
  * `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING`, under a lease with an expiry, so two
  * executor processes never run the same attempt at once and a crashed process's runs are retaken when its
  * lease expires. Writes by a lease holder are guarded by `lease_owner = <me>`.
