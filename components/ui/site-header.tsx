@@ -16,6 +16,7 @@ export function SiteHeader(props: { user: { name: string; role: keyof typeof ROL
         { href: "/businesses", label: "Businesses" },
         ...(props.user.role === "CUSTOMER" || props.user.role === "NGO" ? [{ href: "/following", label: "Following" }] : []),
         ...(props.hasBusiness ? [{ href: "/business/listings/new", label: "New listing" }] : []),
+        { href: "/settings/notifications", label: "Settings" },
       ]
     : [{ href: "/businesses", label: "Businesses" }];
   return (

@@ -4,6 +4,7 @@ import { notificationsRouter } from "./routers/notifications";
 import { businessesRouter } from "./routers/businesses";
 import { followingRouter } from "./routers/following";
 import { listingsRouter } from "./routers/listings";
+import { preferencesRouter } from "./routers/preferences";
 
 /** The app's tRPC API: one router per domain (DESIGN §11). */
 export const appRouter = router({
@@ -11,6 +12,7 @@ export const appRouter = router({
   businesses: businessesRouter,
   following: followingRouter,
   listings: listingsRouter,
+  preferences: preferencesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,257 @@
+"use client";
+/**
+ * /settings/notifications: category × channel matrix, channel master toggles, digest cadence, quiet hours
+ * and the email unsubscribe state. Every change saves at once (tRPC `preferences.update`) and the page shows
+ * what the server answered; a polite live region says "Saved" or what went wrong. Keyboard: every control
+ * is a native checkbox, radio, select or button.
+ */
+import { useId, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "@/components/trpc";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@/server/trpc/root";
+
+const CHANNEL_LABEL = { IN_APP: "In-app", EMAIL: "Email", PUSH: "Push", SMS: "SMS" } as const;
+const CATEGORY_LABEL: Record<string, string> = {
+  listings: "Listings",
+  pickups: "Pickups and orders",
+  business: "Business news",
+  reviews: "Reviews",
+  account: "Account and security",
+  billing: "Billing",
+  announcements: "Announcements",
+};
+
+type Update = inferRouterInputs<AppRouter>["preferences"]["update"];
+type Prefs = inferRouterOutputs<AppRouter>["preferences"]["get"];
+
+export function PreferenceCenter({ timeZones }: { timeZones: string[] }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const query = useQuery(trpc.preferences.get.queryOptions());
+  const [status, setStatus] = useState<{ kind: "idle" | "saving" | "saved" | "error"; message?: string }>({ kind: "idle" });
+  const save = useMutation(
+    trpc.preferences.update.mutationOptions({
+      onMutate: () => setStatus({ kind: "saving" }),
+      onSuccess: (data) => {
+        queryClient.setQueryData(trpc.preferences.get.queryKey(), data);
+        setStatus({ kind: "saved" });
+      },
+      onError: (err) => setStatus({ kind: "error", message: err.message }),
+    }),
+  );
+  const update = (change: Update) => save.mutate(change);
+
+  if (query.isPending) {
+    return <div aria-busy="true" aria-label="Loading your settings" className="h-96 animate-pulse rounded-2xl bg-slate-200/70" />;
+  }
+  if (query.isError) {
+    return (
+      <p role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-6 text-sm text-rose-800">
+        Could not load your settings. <button className="font-medium underline" onClick={() => void query.refetch()}>Try again</button>
+      </p>
+    );
+  }
+  const p = query.data;
+  const emailOn = p.channels.find((c) => c.channel === "EMAIL")?.enabled ?? false;
+
+  return (
+    <div className="mx-auto max-w-3xl space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Notification settings</h1>
+          <p className="text-sm text-slate-600">Choose what reaches you, where, and when. Changes save as you make them.</p>
+        </div>
+        <p role="status" aria-live="polite" className={`min-h-5 text-sm ${status.kind === "error" ? "text-rose-700" : "text-slate-600"}`}>
+          {status.kind === "saving" ? "Saving…" : status.kind === "saved" ? "Saved ✓" : status.kind === "error" ? `Not saved: ${status.message}` : ""}
+        </p>
+      </div>
+
+      <Section title="Channels" description="Turn a whole channel on or off. Push and SMS are on their way.">
+        <ul className="divide-y divide-slate-100">
+          {p.channels.map((c) => (
+            <li key={c.channel} className="flex items-center justify-between gap-4 py-3">
+              <div>
+                <span className="font-medium">{CHANNEL_LABEL[c.channel]}</span>
+                <p className="text-xs text-slate-500">{c.locked ?? (c.available ? "" : "Coming soon")}</p>
+              </div>
+              <Switch
+                label={`${CHANNEL_LABEL[c.channel]} notifications`}
+                checked={c.enabled && c.available}
+                disabled={!!c.locked || !c.available || save.isPending}
+                onChange={(enabled) => update({ channels: [{ channel: c.channel, enabled }] })}
+              />
+            </li>
+          ))}
+        </ul>
+      </Section>
+
+      <Section title="What you hear about" description="Per topic and channel. Locked boxes always reach you.">
+        <div className="-mx-2 overflow-x-auto">
+          <table className="w-full min-w-[34rem] text-left text-sm">
+            <caption className="sr-only">Notification topics by channel</caption>
+            <thead>
+              <tr className="text-xs uppercase tracking-wide text-slate-500">
+                <th scope="col" className="px-2 py-2 font-medium">Topic</th>
+                {p.channels.map((c) => (
+                  <th key={c.channel} scope="col" className="px-2 py-2 text-center font-medium">
+                    {CHANNEL_LABEL[c.channel]}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {p.categories.map((cat) => (
+                <tr key={cat.category}>
+                  <th scope="row" className="px-2 py-3 align-top font-normal">
+                    <span className="font-medium text-slate-900">{CATEGORY_LABEL[cat.category] ?? cat.category}</span>
+                    <span className="block text-xs text-slate-500">{cat.description}</span>
+                    {cat.alwaysSent.length > 0 && !cat.cells.some((c) => c.locked && c.channel !== "IN_APP") ? (
+                      <span className="block text-xs text-amber-800">{cat.alwaysSent.join(", ")}: always sent</span>
+                    ) : null}
+                  </th>
+                  {cat.cells.map((cell) => {
+                    const master = p.channels.find((c) => c.channel === cell.channel);
+                    const off = !cell.available || (master && !master.enabled);
+                    const label = `${CHANNEL_LABEL[cell.channel]}: ${CATEGORY_LABEL[cat.category] ?? cat.category}`;
+                    return (
+                      <td key={cell.channel} className="px-2 py-3 text-center align-top">
+                        {cell.locked ? (
+                          <span title={cell.locked} className="inline-flex items-center text-slate-400">
+                            <input type="checkbox" checked readOnly disabled aria-label={`${label} (locked: ${cell.locked})`} className="h-4 w-4 accent-brand-700" />
+                            <svg aria-hidden viewBox="0 0 16 16" className="ml-1 h-3.5 w-3.5" fill="currentColor">
+                              <path d="M5 7V5a3 3 0 1 1 6 0v2h.5A1.5 1.5 0 0 1 13 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-7A1.5 1.5 0 0 1 3 13.5v-5A1.5 1.5 0 0 1 4.5 7H5Zm1.5 0h3V5a1.5 1.5 0 0 0-3 0v2Z" />
+                            </svg>
+                          </span>
+                        ) : (
+                          <input
+                            type="checkbox"
+                            aria-label={label}
+                            title={!cell.available ? "Coming soon" : off ? `${CHANNEL_LABEL[cell.channel]} is off` : undefined}
+                            checked={cell.enabled && !off}
+                            disabled={off || save.isPending}
+                            onChange={(e) => update({ categories: [{ category: cat.category, channel: cell.channel, enabled: e.target.checked }] })}
+                            className="h-4 w-4 accent-brand-700 disabled:opacity-40"
+                          />
+                        )}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Section>
+
+      <Section title="Email digest" description="One email that gathers what you have not read yet, instead of one per notification.">
+        <fieldset className="flex flex-wrap gap-2">
+          <legend className="sr-only">Digest cadence</legend>
+          {(["OFF", "DAILY", "WEEKLY"] as const).map((v) => (
+            <label key={v} className={`flex cursor-pointer items-center gap-2 rounded-lg border px-3 py-2 text-sm ${p.digestCadence === v ? "border-brand-600 bg-brand-50 font-medium" : "border-slate-300 bg-white"}`}>
+              <input type="radio" name="digest" value={v} checked={p.digestCadence === v} disabled={save.isPending} onChange={() => update({ digestCadence: v })} className="accent-brand-700" />
+              {v === "OFF" ? "Off" : v === "DAILY" ? "Daily, 08:00" : "Weekly, Monday 08:00"}
+            </label>
+          ))}
+        </fieldset>
+      </Section>
+
+      <QuietHours prefs={p} timeZones={timeZones} disabled={save.isPending} onSave={update} />
+
+      <Section title="Email subscription" description="Unsubscribing stops every non-essential email. Security, account and pickup messages still reach you.">
+        {p.emailUnsubscribedAt ? (
+          <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3">
+            <p className="text-sm text-amber-900">You unsubscribed from non-essential email on {new Date(p.emailUnsubscribedAt).toLocaleDateString()}.</p>
+            <button type="button" disabled={save.isPending} onClick={() => update({ emailUnsubscribed: false })} className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800">
+              Resubscribe
+            </button>
+          </div>
+        ) : (
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <p className="text-sm text-slate-700">{emailOn ? "You receive email for the topics ticked above." : "Email is off above."}</p>
+            <button type="button" disabled={save.isPending} onClick={() => update({ emailUnsubscribed: true })} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50">
+              Unsubscribe from all non-essential email
+            </button>
+          </div>
+        )}
+      </Section>
+    </div>
+  );
+}
+
+function QuietHours(props: { prefs: Prefs; timeZones: string[]; disabled: boolean; onSave: (u: Update) => void }) {
+  const { quietHours, timezone } = props.prefs;
+  const [start, setStart] = useState(quietHours.start);
+  const [end, setEnd] = useState(quietHours.end);
+  const id = useId();
+  const dirty = start !== quietHours.start || end !== quietHours.end;
+  return (
+    <Section title="Quiet hours" description="Email, push and SMS wait until quiet hours end. Urgent messages (security, pickups) still come through.">
+      <div className="space-y-4">
+        <div className="flex items-center justify-between gap-4">
+          <span id={`${id}-label`} className="text-sm font-medium">Hold notifications during quiet hours</span>
+          <Switch
+            label="Quiet hours"
+            checked={quietHours.enabled}
+            disabled={props.disabled}
+            onChange={(enabled) => props.onSave({ quietHours: { enabled, start, end } })}
+          />
+        </div>
+        <form
+          className="flex flex-wrap items-end gap-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            props.onSave({ quietHours: { enabled: true, start, end } });
+          }}
+        >
+          <label className="text-sm">
+            <span className="block text-slate-700">From</span>
+            <input type="time" value={start} required onChange={(e) => setStart(e.target.value)} disabled={!quietHours.enabled} className="mt-1 rounded-md border border-slate-300 px-2 py-1.5" />
+          </label>
+          <label className="text-sm">
+            <span className="block text-slate-700">Until</span>
+            <input type="time" value={end} required onChange={(e) => setEnd(e.target.value)} disabled={!quietHours.enabled} className="mt-1 rounded-md border border-slate-300 px-2 py-1.5" />
+          </label>
+          <button type="submit" disabled={!dirty || !quietHours.enabled || props.disabled} className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800 disabled:opacity-40">
+            Save times
+          </button>
+        </form>
+        <label className="block text-sm">
+          <span className="block text-slate-700">Time zone (also used for digests)</span>
+          <select value={timezone} disabled={props.disabled} onChange={(e) => props.onSave({ timezone: e.target.value })} className="mt-1 w-full max-w-sm rounded-md border border-slate-300 bg-white px-2 py-1.5">
+            {(props.timeZones.includes(timezone) ? props.timeZones : [timezone, ...props.timeZones]).map((tz) => (
+              <option key={tz} value={tz}>{tz.replace(/_/g, " ")}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </Section>
+  );
+}
+
+function Section(props: { title: string; description: string; children: React.ReactNode }) {
+  const id = useId();
+  return (
+    <section aria-labelledby={id} className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
+      <h2 id={id} className="font-semibold">{props.title}</h2>
+      <p className="mb-3 text-sm text-slate-600">{props.description}</p>
+      {props.children}
+    </section>
+  );
+}
+
+function Switch(props: { label: string; checked: boolean; disabled?: boolean; onChange: (v: boolean) => void }) {
+  return (
+    <button
+      type="button"
+      role="switch"
+      aria-checked={props.checked}
+      aria-label={props.label}
+      disabled={props.disabled}
+      onClick={() => props.onChange(!props.checked)}
+      className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors disabled:cursor-not-allowed disabled:opacity-50 ${props.checked ? "bg-brand-700" : "bg-slate-300"}`}
+    >
+      <span aria-hidden className={`inline-block h-5 w-5 rounded-full bg-white shadow transition-transform ${props.checked ? "translate-x-5" : "translate-x-0.5"}`} />
+    </button>
+  );
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "notification_settings" ADD COLUMN     "email_unsubscribed_at" TIMESTAMPTZ(3);
+

@@ -1,0 +1,201 @@
+import "server-only";
+/**
+ * The preference center (seed 001 §3.3, §8.3–8.4, §16.2; issue "People choose what reaches them"): which
+ * categories reach a user on which channel, channel master toggles, digest cadence, quiet hours and the
+ * email unsubscribe state. Stored as `notification_preferences` rows (only where the user chose; no row =
+ * the catalog's default) and one `notification_settings` row.
+ */
+import { z } from "zod";
+import { db } from "../../db";
+import { AppError } from "../errors";
+import { CATEGORIES, CHANNELS, NOTIFICATION_TYPES, type Category, type ChannelName } from "../notifications/catalog";
+
+/** Channels that can deliver today; the others are shown disabled (web push and SMS come later). */
+export const AVAILABLE_CHANNELS: readonly ChannelName[] = ["IN_APP", "EMAIL"];
+
+/** Default quiet hours, minutes after local midnight: 22:00–07:00 (seed 001 §16.2). */
+export const DEFAULT_QUIET_HOURS = { start: 22 * 60, end: 7 * 60 } as const;
+
+const CATEGORY_NAMES = Object.keys(CATEGORIES) as Category[];
+
+/** The categories a role can receive: reviews are about one's own business (seed 001 §6.1 review_received). */
+export function categoriesFor(role: string): Category[] {
+  return CATEGORY_NAMES.filter((c) => c !== "reviews" || role === "BUSINESS");
+}
+
+/** Types of a category. */
+function typesOf(category: Category) {
+  return Object.entries(NOTIFICATION_TYPES).filter(([, spec]) => spec.category === category);
+}
+
+/**
+ * Why a cell cannot be changed, or null. In-app is always on (the inbox keeps everything); a category whose
+ * every type is critical cannot be turned off on any channel (seed 001 §16.2 "Emergency Override").
+ */
+export function lockReason(category: Category, channel: ChannelName): string | null {
+  if (channel === "IN_APP") return "Your inbox always keeps a copy";
+  const types = typesOf(category);
+  if (types.length > 0 && types.every(([, spec]) => spec.critical)) return "Security and account messages always reach you";
+  return null;
+}
+
+/** The catalog's default for a category × channel: on when any of its types uses the channel by default. */
+export function defaultEnabled(category: Category, channel: ChannelName): boolean {
+  return typesOf(category).some(([, spec]) => (spec.channels as readonly string[]).includes(channel));
+}
+
+/** "HH:MM" ⇄ minutes after midnight. */
+const hhmm = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM, 00:00–23:59")
+  .transform((v) => Number(v.slice(0, 2)) * 60 + Number(v.slice(3)));
+export const formatMinutes = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+
+/** Whether `tz` is an IANA time zone this runtime knows. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return tz.length <= 64;
+  } catch {
+    return false;
+  }
+}
+
+export interface PreferenceCenter {
+  channels: { channel: ChannelName; enabled: boolean; available: boolean; locked: string | null }[];
+  categories: {
+    category: Category;
+    description: string;
+    /** Critical types in the category that bypass these choices, e.g. ["Pickup reminder"]. */
+    alwaysSent: string[];
+    cells: { channel: ChannelName; enabled: boolean; available: boolean; locked: string | null }[];
+  }[];
+  digestCadence: "OFF" | "DAILY" | "WEEKLY";
+  quietHours: { enabled: boolean; start: string; end: string };
+  /** IANA zone of the user's quiet hours and digests. */
+  timezone: string;
+  /** ISO 8601 when unsubscribed from all non-essential email, else null. */
+  emailUnsubscribedAt: string | null;
+}
+
+/**
+ * Everything the preference center shows, with defaults filled in.
+ * @throws AppError NOT_FOUND when the user does not exist.
+ */
+export async function getPreferenceCenter(userId: string): Promise<PreferenceCenter> {
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { role: true, timezone: true, settings: true, preferences: { select: { category: true, channel: true, enabled: true } } },
+  });
+  if (!user) throw new AppError("NOT_FOUND", "User not found");
+  const s = user.settings;
+  const master: Record<ChannelName, boolean> = {
+    IN_APP: true,
+    EMAIL: s?.emailEnabled ?? true,
+    PUSH: s?.pushEnabled ?? true,
+    SMS: s?.smsEnabled ?? false,
+  };
+  const chosen = new Map(user.preferences.map((p) => [`${p.category}:${p.channel}`, p.enabled]));
+  const quietStart = s ? s.quietHoursStart : DEFAULT_QUIET_HOURS.start;
+  const quietEnd = s ? s.quietHoursEnd : DEFAULT_QUIET_HOURS.end;
+  return {
+    channels: CHANNELS.map((channel) => ({
+      channel,
+      enabled: master[channel],
+      available: AVAILABLE_CHANNELS.includes(channel),
+      locked: channel === "IN_APP" ? "Your inbox always keeps a copy" : null,
+    })),
+    categories: categoriesFor(user.role).map((category) => ({
+      category,
+      description: CATEGORIES[category],
+      alwaysSent: typesOf(category).filter(([, spec]) => spec.critical).map(([, spec]) => spec.label),
+      cells: CHANNELS.map((channel) => {
+        const locked = lockReason(category, channel);
+        return {
+          channel,
+          enabled: locked ? true : (chosen.get(`${category}:${channel}`) ?? defaultEnabled(category, channel)),
+          available: AVAILABLE_CHANNELS.includes(channel),
+          locked,
+        };
+      }),
+    })),
+    digestCadence: s?.digestCadence ?? "OFF",
+    quietHours: {
+      enabled: quietStart !== null && quietEnd !== null,
+      start: formatMinutes(quietStart ?? DEFAULT_QUIET_HOURS.start),
+      end: formatMinutes(quietEnd ?? DEFAULT_QUIET_HOURS.end),
+    },
+    timezone: user.timezone,
+    emailUnsubscribedAt: s?.emailUnsubscribedAt?.toISOString() ?? null,
+  };
+}
+
+/** A change from the preference center; every part optional, unknown fields rejected. */
+export const preferenceUpdateInput = z
+  .object({
+    channels: z
+      .array(z.object({ channel: z.enum(CHANNELS), enabled: z.boolean() }).strict())
+      .max(CHANNELS.length)
+      .optional(),
+    categories: z
+      .array(z.object({ category: z.enum(CATEGORY_NAMES as [Category, ...Category[]]), channel: z.enum(CHANNELS), enabled: z.boolean() }).strict())
+      .max(CATEGORY_NAMES.length * CHANNELS.length)
+      .optional(),
+    digestCadence: z.enum(["OFF", "DAILY", "WEEKLY"]).optional(),
+    quietHours: z.object({ enabled: z.boolean(), start: hhmm, end: hhmm }).strict().optional(),
+    timezone: z.string().refine(isTimeZone, "Unknown time zone").optional(),
+    emailUnsubscribed: z.boolean().optional(),
+  })
+  .strict();
+/** A validated change (times in minutes after midnight). Parse with {@link preferenceUpdateInput} first. */
+export type PreferenceChange = z.output<typeof preferenceUpdateInput>;
+
+/**
+ * Applies a validated change (tRPC and the HTTP API parse with {@link preferenceUpdateInput}) in one
+ * transaction and returns the new state. Changing a locked cell (in-app, or a
+ * category that is all critical) or a channel that is not available yet is a VALIDATION_ERROR and changes
+ * nothing. Quiet hours with the same start and end are refused (an empty or a 24-hour window is a mistake).
+ * @throws AppError VALIDATION_ERROR, NOT_FOUND
+ */
+export async function updatePreferences(userId: string, change: PreferenceChange): Promise<PreferenceCenter> {
+  for (const c of change.channels ?? []) {
+    if (c.channel === "IN_APP" && !c.enabled) throw new AppError("VALIDATION_ERROR", "In-app notifications cannot be turned off", { channels: ["IN_APP is always on"] });
+    if (!AVAILABLE_CHANNELS.includes(c.channel)) throw new AppError("VALIDATION_ERROR", `${c.channel} is not available yet`, { channels: [`${c.channel} is not available yet`] });
+  }
+  for (const c of change.categories ?? []) {
+    const locked = lockReason(c.category, c.channel);
+    if (locked && !c.enabled) throw new AppError("VALIDATION_ERROR", `${locked}: ${c.category} × ${c.channel} cannot be turned off`, { categories: [locked] });
+    if (!AVAILABLE_CHANNELS.includes(c.channel)) throw new AppError("VALIDATION_ERROR", `${c.channel} is not available yet`, { categories: [`${c.channel} is not available yet`] });
+  }
+  if (change.quietHours?.enabled && change.quietHours.start === change.quietHours.end) {
+    throw new AppError("VALIDATION_ERROR", "Quiet hours must start and end at different times", { quietHours: ["start and end are equal"] });
+  }
+  await db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
+    if (!user) throw new AppError("NOT_FOUND", "User not found");
+    const settings: Record<string, unknown> = {};
+    for (const c of change.channels ?? []) {
+      if (c.channel === "EMAIL") settings.emailEnabled = c.enabled;
+      if (c.channel === "PUSH") settings.pushEnabled = c.enabled;
+      if (c.channel === "SMS") settings.smsEnabled = c.enabled;
+    }
+    if (change.digestCadence) settings.digestCadence = change.digestCadence;
+    if (change.quietHours) {
+      settings.quietHoursStart = change.quietHours.enabled ? change.quietHours.start : null;
+      settings.quietHoursEnd = change.quietHours.enabled ? change.quietHours.end : null;
+    }
+    if (change.emailUnsubscribed !== undefined) settings.emailUnsubscribedAt = change.emailUnsubscribed ? new Date() : null;
+    if (Object.keys(settings).length > 0) {
+      await tx.notificationSettings.upsert({ where: { userId }, create: { userId, ...settings }, update: settings });
+    }
+    for (const c of change.categories ?? []) {
+      await tx.notificationPreference.upsert({
+        where: { userId_category_channel: { userId, category: c.category, channel: c.channel } },
+        create: { userId, category: c.category, channel: c.channel, enabled: c.enabled },
+        update: { enabled: c.enabled },
+      });
+    }
+    if (change.timezone) await tx.user.update({ where: { id: userId }, data: { timezone: change.timezone } });
+  });
+  return getPreferenceCenter(userId);
+}

@@ -1,0 +1,9 @@
+import "server-only";
+import { protectedProcedure, router } from "../init";
+import { getPreferenceCenter, preferenceUpdateInput, updatePreferences } from "../../services/preferences/preferences";
+
+/** The caller's own preference center (seed 001 §3.3). */
+export const preferencesRouter = router({
+  get: protectedProcedure.query(({ ctx }) => getPreferenceCenter(ctx.user.id)),
+  update: protectedProcedure.input(preferenceUpdateInput).mutation(({ ctx, input }) => updatePreferences(ctx.user.id, input)),
+});
