@@ -31,8 +31,8 @@ export async function unreadInDb(db: pg.Client, email: string): Promise<number> 
 }
 
 /** Saves a screenshot under e2e/screenshots (looked at by people, not compared). */
-export async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: false });
+export async function shot(page: Page, name: string, fullPage = false) {
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage });
 }
 
 export const badge = (page: Page) => page.getByRole("button", { name: /^Notifications/ });

@@ -51,6 +51,7 @@ test("preference center: matrix, digest, quiet hours, unsubscribe state; saved a
   await expect(page.getByRole("button", { name: "Unsubscribe from all non-essential email" })).toBeVisible();
 
   await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole("heading", { name: "What you hear about" }).scrollIntoViewIfNeeded();
   await shot(page, "preferences-phone");
   await page.context().close();
 });

@@ -88,13 +88,13 @@ export function PreferenceCenter({ timeZones }: { timeZones: string[] }) {
 
       <Section title="What you hear about" description="Per topic and channel. Locked boxes always reach you.">
         <div className="-mx-2 overflow-x-auto">
-          <table className="w-full min-w-[34rem] text-left text-sm">
+          <table className="w-full text-left text-sm">
             <caption className="sr-only">Notification topics by channel</caption>
             <thead>
               <tr className="text-xs uppercase tracking-wide text-slate-500">
                 <th scope="col" className="px-2 py-2 font-medium">Topic</th>
                 {p.channels.map((c) => (
-                  <th key={c.channel} scope="col" className="px-2 py-2 text-center font-medium">
+                  <th key={c.channel} scope="col" className="w-12 px-1 py-2 text-center font-medium sm:w-16 sm:px-2">
                     {CHANNEL_LABEL[c.channel]}
                   </th>
                 ))}
@@ -115,7 +115,7 @@ export function PreferenceCenter({ timeZones }: { timeZones: string[] }) {
                     const off = !cell.available || (master && !master.enabled);
                     const label = `${CHANNEL_LABEL[cell.channel]}: ${CATEGORY_LABEL[cat.category] ?? cat.category}`;
                     return (
-                      <td key={cell.channel} className="px-2 py-3 text-center align-top">
+                      <td key={cell.channel} className="px-1 py-3 text-center align-top sm:px-2">
                         {cell.locked ? (
                           <span title={cell.locked} className="inline-flex items-center text-slate-400">
                             <input type="checkbox" checked readOnly disabled aria-label={`${label} (locked: ${cell.locked})`} className="h-4 w-4 accent-brand-700" />
