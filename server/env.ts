@@ -34,6 +34,17 @@ const groups = {
     PUSHER_PUBLIC_HOST: z.string().optional(),
     PUSHER_PUBLIC_PORT: z.coerce.number().int().positive().optional(),
   }),
+  email: z.object({
+    /** Resend API key: email goes out through Resend. Absent: email is captured and shown at /dev/mailbox. */
+    RESEND_API_KEY: z.string().min(1).optional(),
+    /** Resend's API origin (tests point it at a local stub). */
+    RESEND_BASE_URL: z.url().optional(),
+    EMAIL_FROM: z.string().min(3).default("Herald <notifications@herald.local>"),
+    /** The postal address in every email's footer (CAN-SPAM, and good manners). */
+    EMAIL_POSTAL_ADDRESS: z.string().default("Herald · 123 Church Street · Pretoria 0002 · South Africa"),
+    /** Resend webhook signing secret (`whsec_…`, svix) for /api/webhooks/resend. */
+    RESEND_WEBHOOK_SECRET: z.string().min(1).optional(),
+  }),
   jobs: z.object({
     INNGEST_EVENT_KEY: z.string().min(1),
     INNGEST_SIGNING_KEY: z.string().regex(/^signkey-[a-z]+-[0-9a-f]+$/i, "must look like signkey-<env>-<hex>"),

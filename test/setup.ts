@@ -16,3 +16,4 @@ Object.assign(process.env, {
 // each test that runs the app's functions, once its executor listens).
 process.env.INNGEST_SIGNING_KEY ??= `signkey-test-${"ab".repeat(32)}`;
 process.env.INNGEST_EVENT_KEY ??= "test-event-key";
+process.env.NEXTAUTH_SECRET ??= "test-nextauth-secret-0123456789abcdef0123456789";

@@ -12,24 +12,38 @@
  * through the event API `POST /e/:eventKey` (ids from `x-inngest-event-id-seed`, 24 h dedupe of sender
  * ids); retries with exponential backoff + jitter, `retry-after`, `NonRetriableError`; runs durable in the
  * database and resumed after a restart; leases so two executors never run the same attempt at once;
- * `inngest/function.failed` on failure (so `onFailure` handlers run).
- * Refused at start-up by name (functions.ts): cron, cancelOn, idempotency, concurrency, throttle, debounce,
- * batchEvents, rateLimit, priority, timeouts, singleton, unknown options, expressions beyond the subset.
- * Failed at run time with a clear NonRetriable error naming the op: Sleep, WaitForEvent, WaitForSignal,
+ * `inngest/function.failed` on failure (so `onFailure` handlers run);
+ * `step.sleep`/`step.sleepUntil` (`Sleep` op: the wake time is stored as the run's `next_attempt_at` and a
+ * `planned` entry, so a sleep survives a restart; on wake the step is memoized `null`; sleeps over 1 year
+ * fail the run, NonRetriable); cron triggers (`cron.ts`: 5 fields, optional `TZ=` zone, DST-aware), each
+ * tick starting one run with the event `inngest/scheduled.timer` `{data: {cron}}`, recorded with a unique
+ * (function, tick) row so several executor processes or a restart never start a tick twice.
+ *
+ * Missed cron ticks (no executor ran at the tick, or the process stalled across several ticks): ONE
+ * catch-up run, for the most recent missed tick only, and only if that tick is at most
+ * {@link CRON_CATCH_UP_MS} (24 h) old; older ones are skipped. Both are logged. A function's first start
+ * (no tick recorded yet for its expression) schedules from now on, with no catch-up.
+ *
+ * Refused at start-up by name (functions.ts): cron `jitter`, wildcard event names, cancelOn, idempotency,
+ * concurrency, throttle, debounce, batchEvents, rateLimit, priority, timeouts, singleton, unknown options,
+ * expressions beyond the subset; unreadable cron expressions throw {@link InvalidCronError}.
+ * Failed at run time with a clear NonRetriable error naming the op: WaitForEvent, WaitForSignal,
  * InvokeFunction, AI/fetch gateway steps, defer, realtime publish and sendSignal steps.
  *
- * Time: every schedule reads the injectable {@link Clock} (`clock.ts`); tests move a FakeClock.
+ * Time: every schedule (backoff, leases, sleeps, cron ticks) reads the injectable {@link Clock}
+ * (`clock.ts`); tests move a FakeClock.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import pg from "pg";
 import { systemClock, type Clock, type TimerHandle } from "./clock";
-import { prepareFunctions, type FunctionDef } from "./functions";
-import { eventApiBodySchema, headers as h, type EventInput, type SerializedError, type StoredEvent } from "./protocol";
+import { nextTick, previousTick, type CronSchedule } from "./cron";
+import { prepareFunctions, type FunctionDef, type InvalidCronError } from "./functions";
+import { eventApiBodySchema, headers as h, internalEvents, type EventInput, type SerializedError, type StoredEvent } from "./protocol";
 import { createStorage, DEFAULT_SCHEMA, type IngestEvent, type NewRun, type PlannedStep, type RunFilter, type RunRow, type RunStatus, type StepRow, type Storage } from "./storage";
 import { createRunDriver } from "./run-driver";
 import { createTransport } from "./transport";
-import { monotonicUlidFactory, seededEventId } from "./ulid";
+import { deterministicUlid, monotonicUlidFactory, seededEventId } from "./ulid";
 
 /** Options of {@link createExecutor}. Times are ms. */
 export interface ExecutorOptions {
@@ -99,7 +113,7 @@ export interface RunSummary {
 export interface FunctionSummary {
   id: string;
   name: string;
-  triggers: { event: string; if?: string }[];
+  triggers: ({ event: string; if?: string } | { cron: string })[];
   retries: number;
 }
 
@@ -110,6 +124,7 @@ export interface Executor {
    * previous process resume here). May be called again after it throws (e.g. while the app is still
    * starting); with `appUrl` it already retries an unreachable app for `syncWaitMs`.
    * @throws {UnsupportedFeatureError} naming every function and option it does not implement.
+   * @throws {InvalidCronError} naming every function and cron expression it cannot read.
    * @throws when the app cannot be synced (unreachable, signature refused, not in cloud mode).
    */
   start(): Promise<void>;
@@ -136,8 +151,9 @@ export interface Executor {
   /** Serves the event API over HTTP on `host` (default 127.0.0.1); `port` 0 picks a free port. */
   listen(port: number, host?: string): Promise<{ port: number; close(): Promise<void> }>;
   /**
-   * Resolves when no run is due (next attempt at or before `clock.now()`) and none is in flight here. Runs
-   * waiting for a later time (backoff) do not count: move the clock. For tests.
+   * Resolves when no run is due (next attempt at or before `clock.now()`), none is in flight here, and no
+   * cron tick is due here. Runs waiting for a later time (backoff, sleep) and future ticks do not count:
+   * move the clock. For tests.
    */
   idle(): Promise<void>;
   /** Runs, oldest first. */
@@ -155,6 +171,9 @@ export function defaultBackoff(retry: number): number {
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
+/** Oldest missed cron tick that still gets its (single) catch-up run: 24 h. */
+export const CRON_CATCH_UP_MS = 24 * 60 * 60 * 1000;
+
 /** How long an event's sender-given `id` deduplicates later events with the same id: 24 h (Inngest). */
 export const EVENT_ID_DEDUPE_MS = 24 * 60 * 60 * 1000;
 
@@ -169,6 +188,12 @@ function keyMatches(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The `inngest/scheduled.timer` event of a cron tick, with ids fixed by function and tick. */
+function cronEvent(functionId: string, cron: string, tick: number): IngestEvent {
+  const internalId = deterministicUlid(tick, `${functionId}:cron-event:${tick}`);
+  return { internalId, event: { id: internalId, name: internalEvents.scheduledTimer, data: { cron }, ts: tick } };
 }
 
 function summarize(run: RunRow): RunSummary {
@@ -299,6 +324,85 @@ export function createExecutor(opts: ExecutorOptions): Executor {
   });
 
   // ---------------------------------------------------------------------------------------------------
+  // Cron
+
+  /** One cron trigger being scheduled by this process. */
+  interface CronEntry {
+    fn: FunctionDef;
+    cron: string;
+    schedule: CronSchedule;
+    /** Ticks after this time are candidates (the last recorded tick at start, then the last pass). */
+    cursor: number;
+    /** When the next pass is due for this entry (0: at once), or null when it never ticks again. */
+    next: number | null;
+    /** The first pass after start: a tick it fires is a catch-up of one missed while no executor ran. */
+    starting: boolean;
+  }
+  let cronEntries: CronEntry[] = [];
+
+  /** Builds the cron schedule of the synced functions, reading each expression's last recorded tick. */
+  async function initCron(): Promise<void> {
+    const now = clock.now();
+    const entries: CronEntry[] = [];
+    for (const fn of functions.values()) {
+      for (const c of fn.crons) {
+        const last = await storage.lastCronTick(fn.id, c.cron);
+        entries.push({ fn, cron: c.cron, schedule: c.schedule, cursor: last ?? now, next: 0, starting: last !== null });
+      }
+    }
+    cronEntries = entries;
+  }
+
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  /** Starts the runs of cron ticks that are due (see the module header for missed ticks). */
+  async function cronPass(): Promise<void> {
+    for (const entry of cronEntries) {
+      const now = clock.now();
+      if (entry.next === null || entry.next > now) continue;
+      const tick = previousTick(entry.schedule, now);
+      if (tick !== null && tick > entry.cursor) {
+        const expected = nextTick(entry.schedule, entry.cursor);
+        const what = `function ${entry.fn.id}, cron "${entry.cron}"`;
+        if (now - tick > CRON_CATCH_UP_MS) {
+          log(`[herald-jobs ${owner}] ${what}: missed ticks up to ${iso(tick)} are older than 24 h; no catch-up run`);
+        } else {
+          const created = await storage.recordCronTick(
+            {
+              functionId: entry.fn.id,
+              tickAt: tick,
+              cron: entry.cron,
+              runId: deterministicUlid(tick, `${entry.fn.id}:cron-run:${tick}`),
+              maxAttempts: entry.fn.maxAttempts,
+              event: cronEvent(entry.fn.id, entry.cron, tick),
+            },
+            now,
+          );
+          if (entry.starting || (expected !== null && expected < tick)) {
+            log(
+              `[herald-jobs ${owner}] ${what}: missed tick(s) from ${iso(expected ?? tick)} to ${iso(tick)}; ` +
+                `one catch-up run for ${iso(tick)}${created ? "" : " (already started by another executor)"}`,
+            );
+          } else if (created) {
+            log(`[herald-jobs ${owner}] ${what}: tick ${iso(tick)} → 1 run`);
+          }
+          if (created) nudge();
+        }
+      }
+      entry.cursor = Math.max(entry.cursor, now);
+      entry.starting = false;
+      entry.next = nextTick(entry.schedule, now);
+    }
+  }
+
+  /** The earliest cron pass due, or null. */
+  function nextCronAt(): number | null {
+    let at: number | null = null;
+    for (const e of cronEntries) if (e.next !== null && (at === null || e.next < at)) at = e.next;
+    return at;
+  }
+
+  // ---------------------------------------------------------------------------------------------------
   // Loop
 
   function startRun(run: RunRow) {
@@ -335,6 +439,9 @@ export function createExecutor(opts: ExecutorOptions): Executor {
   async function loop(): Promise<void> {
     while (!stopped) {
       try {
+        const cronAt = nextCronAt();
+        if (cronAt !== null && cronAt <= clock.now()) await cronPass();
+        if (stopped) break;
         const free = concurrency - inFlight.size;
         if (free > 0) {
           const claimed = await storage.claim(owner, clock.now(), leaseMs, free);
@@ -344,7 +451,9 @@ export function createExecutor(opts: ExecutorOptions): Executor {
           }
         }
         if (stopped) break;
-        const wakeAt = await storage.nextWakeAt(owner);
+        const runWakeAt = await storage.nextWakeAt(owner);
+        const cronWakeAt = nextCronAt();
+        const wakeAt = runWakeAt === null ? cronWakeAt : cronWakeAt === null ? runWakeAt : Math.min(runWakeAt, cronWakeAt);
         notifyTick();
         await waitForWake(wakeAt);
       } catch (err) {
@@ -366,6 +475,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
       try {
         const answer = await transport.sync(abort.signal);
         functions = new Map(prepareFunctions(answer.functions).map((f) => [f.id, f]));
+        await initCron();
         log(`[herald-jobs ${owner}] synced app "${answer.app_id}": ${[...functions.keys()].join(", ") || "no functions"}`);
         return summarizeFunctions();
       } catch (err) {
@@ -380,7 +490,10 @@ export function createExecutor(opts: ExecutorOptions): Executor {
     return [...functions.values()].map((f) => ({
       id: f.id,
       name: f.name,
-      triggers: f.triggers.map((t) => ({ event: t.event, ...(t.expression ? { if: t.expression.source } : {}) })),
+      triggers: [
+        ...f.triggers.map((t) => ({ event: t.event, ...(t.expression ? { if: t.expression.source } : {}) })),
+        ...f.crons.map((c) => ({ cron: c.cron })),
+      ],
       retries: f.retries,
     }));
   }
@@ -504,7 +617,8 @@ export function createExecutor(opts: ExecutorOptions): Executor {
       if (!started) throw new Error("herald jobs executor: not started");
       for (;;) {
         if (stopped) return;
-        if (inFlight.size === 0) {
+        const cronAt = nextCronAt();
+        if (inFlight.size === 0 && (cronAt === null || cronAt > clock.now())) {
           const due = await storage.countDue(clock.now());
           if (due === 0 && inFlight.size === 0) return;
         }

@@ -4,11 +4,14 @@
  * DESIGN §7 scope).
  *
  * Implemented: event triggers (exact names) with an optional `if` expression in the subset of
- * `expression.ts`, and `retries` (max attempts = retries + 1, default 4 retries; INNGEST-PROTOCOL.md).
- * Refused for now: cron triggers, wildcard event names, `cancelOn`, `idempotency`, `concurrency`, and, by
+ * `expression.ts`; cron triggers (`{ cron }`, 5 fields with an optional `TZ=Area/City ` prefix, parsed by
+ * `cron.ts`; an expression that cannot be read throws {@link InvalidCronError} naming function and
+ * expression); and `retries` (max attempts = retries + 1, default 4 retries; INNGEST-PROTOCOL.md).
+ * Refused for now: wildcard event names, cron `jitter`, `cancelOn`, `idempotency`, `concurrency`, and, by
  * design, `throttle`, `debounce`, `batchEvents`, `rateLimit`, `priority`, `timeouts`, `singleton`, plus any
  * option this version does not know.
  */
+import { CronSyntaxError, parseCron, type CronSchedule } from "./cron";
 import { compileExpression, type CompiledExpression } from "./expression";
 import { functionConfigSchema, type FunctionConfig } from "./protocol";
 
@@ -21,12 +24,20 @@ export interface EventTrigger {
   expression?: CompiledExpression;
 }
 
+/** A cron trigger: the expression as written and its parsed schedule. */
+export interface CronTrigger {
+  cron: string;
+  schedule: CronSchedule;
+}
+
 /** A function the executor can run. */
 export interface FunctionDef {
   /** Composite id `<appId>-<fnId>` (SDK_SPEC §1.3.3), also the `fnId` of calls. */
   id: string;
   name: string;
   triggers: EventTrigger[];
+  /** Cron triggers (each tick starts one run with the event `inngest/scheduled.timer`). */
+  crons: CronTrigger[];
   /** Retries after the first attempt (the config's `steps.step.retries.attempts`, default 4). */
   retries: number;
   /** retries + 1. */
@@ -61,6 +72,32 @@ export class UnsupportedFeatureError extends Error {
   }
 }
 
+/** One cron trigger that cannot be read. */
+export interface InvalidCronProblem {
+  functionId: string;
+  cron: string;
+  reason: string;
+}
+
+/**
+ * Thrown by `start()`/`sync()` when a served function's cron expression cannot be read. The message names
+ * every function and expression.
+ */
+export class InvalidCronError extends Error {
+  readonly problems: InvalidCronProblem[];
+  constructor(problems: InvalidCronProblem[]) {
+    super(
+      [
+        "The embedded Inngest executor cannot schedule these cron triggers (5 fields: minute hour day-of-month " +
+          'month day-of-week, optionally prefixed "TZ=Area/City "):',
+        ...problems.map((p) => `  - function "${p.functionId}": cron "${p.cron}": ${p.reason}`),
+      ].join("\n"),
+    );
+    this.name = "InvalidCronError";
+    this.problems = problems;
+  }
+}
+
 /** Config keys the executor handles. */
 const HANDLED_KEYS = new Set(["id", "name", "triggers", "steps"]);
 
@@ -90,11 +127,14 @@ function describe(value: unknown): string {
 /**
  * Validates every config and builds the runnable {@link FunctionDef}s.
  * @param rawConfigs the `functions` array of an in-band sync answer (unvalidated).
- * @throws {UnsupportedFeatureError} listing every refused option of every function.
+ * @throws {UnsupportedFeatureError} listing every refused option of every function (and any unreadable
+ * cron expression, when there are refused options too).
+ * @throws {InvalidCronError} listing every cron expression that cannot be read.
  * @throws {Error} when a config is malformed or two functions share an id.
  */
 export function prepareFunctions(rawConfigs: unknown[]): FunctionDef[] {
   const problems: UnsupportedProblem[] = [];
+  const invalidCrons: InvalidCronProblem[] = [];
   const defs: FunctionDef[] = [];
   const seen = new Set<string>();
   for (const raw of rawConfigs) {
@@ -116,9 +156,19 @@ export function prepareFunctions(rawConfigs: unknown[]): FunctionDef[] {
     }
 
     const triggers: EventTrigger[] = [];
+    const crons: CronTrigger[] = [];
     config.triggers.forEach((trigger, i) => {
       if ("cron" in trigger) {
-        refuse(`triggers[${i}].cron`, `("${trigger.cron}"): cron triggers are not implemented by the embedded executor yet`);
+        if (trigger.jitter !== undefined) {
+          refuse(`triggers[${i}].jitter`, `("${trigger.jitter}"): cron jitter is not implemented by the embedded executor`);
+          return;
+        }
+        try {
+          crons.push({ cron: trigger.cron, schedule: parseCron(trigger.cron) });
+        } catch (err) {
+          if (!(err instanceof CronSyntaxError)) throw err;
+          invalidCrons.push({ functionId: config.id, cron: trigger.cron, reason: err.reason });
+        }
         return;
       }
       if (trigger.event.includes("*")) {
@@ -149,8 +199,12 @@ export function prepareFunctions(rawConfigs: unknown[]): FunctionDef[] {
       refuse("steps.step.runtime.type", `("${step.runtime.type}"): only the HTTP runtime (serve()) is supported, not connect`);
     }
     const retries = step?.retries?.attempts ?? DEFAULT_RETRIES;
-    defs.push({ id: config.id, name: config.name ?? config.id, triggers, retries, maxAttempts: retries + 1, config });
+    defs.push({ id: config.id, name: config.name ?? config.id, triggers, crons, retries, maxAttempts: retries + 1, config });
   }
-  if (problems.length > 0) throw new UnsupportedFeatureError(problems);
+  if (problems.length > 0) {
+    for (const c of invalidCrons) problems.push({ functionId: c.functionId, option: "cron", detail: `("${c.cron}") is not a valid cron expression: ${c.reason}` });
+    throw new UnsupportedFeatureError(problems);
+  }
+  if (invalidCrons.length > 0) throw new InvalidCronError(invalidCrons);
   return defs;
 }

@@ -106,8 +106,8 @@ export type InBandSyncResponse = z.infer<typeof inBandSyncResponseSchema>;
 // ---------------------------------------------------------------------------------------------------------
 // Calls (SDK_SPEC §4.4)
 
-/** A memoized step as sent back to the SDK in `steps`. */
-export type MemoEntry = { data: unknown } | { error: unknown };
+/** A memoized step as sent back to the SDK in `steps` (`null`: a sleep that is over). */
+export type MemoEntry = { data: unknown } | { error: unknown } | null;
 
 /** The body of a call request (`POST ?fnId=…&stepId=…`). No `ctx.fn_id`: keeps the SDK in classic mode. */
 export interface CallRequestBody {

@@ -1,22 +1,26 @@
 /**
  * Drives one claimed run to its next resting point: completed, failed, or waiting for a later time
- * (a retry's backoff). It plays Inngest's executor loop for the run (INNGEST-PROTOCOL.md "A call";
- * SDK_SPEC §4.4, §5):
+ * (a retry's backoff, or a sleep's wake-up). It plays Inngest's executor loop for the run
+ * (INNGEST-PROTOCOL.md "A call"; SDK_SPEC §4.4, §5):
  *
- * 1. If steps were planned (`StepPlanned`, e.g. `Promise.all` of steps) and are due, call each with
- *    `stepId=<hashed id>` at once and record the answers in completion order.
+ * 1. If steps wait in the run's `planned` list and are due: a planned step (`StepPlanned`, e.g.
+ *    `Promise.all` of steps, or a step retry) is called with `stepId=<hashed id>`; a sleep (`Sleep` op) is
+ *    memoized `null` without a call. Answers are recorded in completion order.
  * 2. Otherwise make a discovery call (`stepId=step`) with the memo so far.
  * 3. Apply the answer: 200 → completed; 206 ops → memoize `StepRun` `{data}` / `StepFailed` `{error}`,
  *    schedule a `StepError` step's retry (attempt + 1, backoff or `retry-after`), queue `StepPlanned`
- *    steps; 500 (retriable) → retry the same call later with attempt + 1; 400 `x-inngest-no-retry: true`
- *    or attempts exhausted (max attempts = retries + 1) → failed, emitting `inngest/function.failed`.
- * 4. Repeat while the run makes progress and is due; otherwise save its state, release the lease, and let
- *    the executor loop claim it again when `next_attempt_at` comes.
+ *    steps, queue a `Sleep` until its wake time (duration or ISO time in `name`, at most
+ *    {@link MAX_SLEEP_MS}); 500 (retriable) → retry the same call later with attempt + 1; 400
+ *    `x-inngest-no-retry: true` or attempts exhausted (max attempts = retries + 1) → failed, emitting
+ *    `inngest/function.failed`.
+ * 4. Repeat while the run makes progress and is due; otherwise save its state (a sleep's wake time is the
+ *    run's `next_attempt_at`, durable across restarts), release the lease, and let the executor loop claim
+ *    it again when `next_attempt_at` comes.
  *
  * Every write is guarded by this executor's lease (`storage.ts`); when the executor stops, answers still
- * in flight are discarded. Ops it does not implement fail the run with a NonRetriableError naming the op.
- * Where later issues plug in: `Sleep` (a planned entry waiting for its wake time, memoized `null`),
- * `WaitForEvent` (a pause matched at ingestion), `InvokeFunction` (a child run + pause on its finish).
+ * in flight are discarded. Ops it does not implement fail the run with a NonRetriableError naming the op
+ * ({@link UNIMPLEMENTED_OPS}). Where later issues plug in: `WaitForEvent` (a pause matched at ingestion),
+ * `InvokeFunction` (a child run + pause on its finish).
  */
 import type { Clock, TimerHandle } from "./clock";
 import type { FunctionDef } from "./functions";
@@ -46,7 +50,6 @@ export interface RunDriverDeps {
 
 /** Step ops the executor does not implement yet, with the SDK call that produces them. */
 export const UNIMPLEMENTED_OPS: Readonly<Record<string, string>> = {
-  [opCodes.sleep]: "step.sleep / step.sleepUntil",
   [opCodes.waitForEvent]: "step.waitForEvent",
   [opCodes.waitForSignal]: "step.waitForSignal",
   [opCodes.invokeFunction]: "step.invoke",
@@ -61,6 +64,29 @@ export const UNSUPPORTED_STEP_TYPES: Readonly<Record<string, string>> = {
   "step.realtime.publish": "step.realtime.publish",
   "step.sendSignal": "step.sendSignal",
 };
+
+/** Longest sleep accepted: 1 year (365 days), Inngest's limit. */
+export const MAX_SLEEP_MS = 365 * 24 * 60 * 60 * 1000;
+
+const DURATION_UNITS_MS: Record<string, number> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+
+/**
+ * Reads a `Sleep` op's `name` (INNGEST-PROTOCOL.md: the SDK puts the duration, e.g. `"1w2d3h4m5s"`, or the
+ * ISO wake-up time there; `""` is a zero duration) into a wake-up time, ms since the epoch. Durations are
+ * counted from `now`; a wake-up time in the past means "wake now".
+ */
+export function sleepWakeAt(name: string | null | undefined, now: number): { ok: true; wakeAt: number } | { ok: false; reason: string } {
+  if (name === null || name === undefined) return { ok: false, reason: "the Sleep op carries no duration or time in `name`" };
+  const text = name.trim();
+  if (/^(?:\d+[wdhms])*$/.test(text)) {
+    let ms = 0;
+    for (const [, n, unit] of text.matchAll(/(\d+)([wdhms])/g)) ms += Number(n) * (DURATION_UNITS_MS[unit as string] as number);
+    return { ok: true, wakeAt: now + ms };
+  }
+  const at = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(at)) return { ok: false, reason: `cannot read the sleep's duration or time "${name}"` };
+  return { ok: true, wakeAt: Math.max(now, at) };
+}
 
 class LeaseLost extends Error {}
 class Stopped extends Error {}
@@ -160,9 +186,10 @@ class RunExecution {
         return this.fail(`the run memoized more than ${this.deps.maxStepsPerRun} steps; fan out with step.sendEvent instead (DESIGN §7)`);
       }
       this.memo = {};
-      for (const s of steps) this.memo[s.stepId] = s.kind === "data" ? { data: s.data } : { error: s.error };
+      // A finished sleep is memoized `null` (INNGEST-PROTOCOL.md: "on wake memoize null").
+      for (const s of steps) this.memo[s.stepId] = s.op === opCodes.sleep ? null : s.kind === "data" ? { data: s.data } : { error: s.error };
       this.stack = steps.map((s) => s.stepId);
-      this.state.planned = this.state.planned.filter((p) => !this.memo[p.id]);
+      this.state.planned = this.state.planned.filter((p) => !(p.id in this.memo));
       this.progressed = false;
       this.discoveryDueAt = undefined;
 
@@ -173,6 +200,10 @@ class RunExecution {
         let chain = Promise.resolve();
         await Promise.all(
           due.map(async (p) => {
+            if (p.kind === "sleep") {
+              chain = chain.then(() => this.wake(p));
+              return chain;
+            }
             const outcome = await this.call(p.id, p.attempt);
             chain = chain.then(() => this.apply(outcome, p));
             await chain;
@@ -251,9 +282,24 @@ class RunExecution {
         this.log(`: step "${stepName}" failed (attempt ${next}/${this.run.maxAttempts}): ${toSerializedError(op.error).message}; retry at ${new Date(nextAt).toISOString()}`);
         return;
       }
+      case opCodes.sleep: {
+        if (op.id in this.memo || this.state.planned.some((p) => p.id === op.id)) return;
+        const target = sleepWakeAt(op.name, this.now);
+        if (!target.ok) return this.fail(`step "${stepName}" (step.sleep / step.sleepUntil): ${target.reason}`);
+        if (target.wakeAt - this.now > MAX_SLEEP_MS) {
+          return this.fail(
+            `step "${stepName}" (step.sleep / step.sleepUntil) would sleep until ${new Date(target.wakeAt).toISOString()}, ` +
+              `more than 1 year ahead ("${op.name ?? ""}"); Inngest's limit for a sleep is 1 year`,
+          );
+        }
+        this.state.planned.push({ id: op.id, name: stepName, kind: "sleep", attempt: 0, nextAt: target.wakeAt });
+        this.progressed = true;
+        if (target.wakeAt > this.now) this.log(`: sleeping in step "${stepName}" until ${new Date(target.wakeAt).toISOString()}`);
+        return;
+      }
       case opCodes.stepPlanned:
         this.state.disableImmediateExecution = true;
-        if (!this.memo[op.id] && !this.state.planned.some((p) => p.id === op.id)) {
+        if (!(op.id in this.memo) && !this.state.planned.some((p) => p.id === op.id)) {
           this.state.planned.push({ id: op.id, name: stepName, attempt: 0, nextAt: this.now });
           this.progressed = true;
         }
@@ -295,6 +341,13 @@ class RunExecution {
       this.progressed = true;
       this.state.attempt = 0;
     }
+  }
+
+  /** A sleep is over: memoize its step `null` (stored as data `null` with op `Sleep`). */
+  private async wake(p: PlannedStep): Promise<void> {
+    if (this.ended) return;
+    await this.memoize(p.id, p.name ?? p.id, opCodes.sleep, "data", null);
+    this.state.planned = this.state.planned.filter((x) => x.id !== p.id);
   }
 
   private async persist(release: boolean, nextAttemptAt: number): Promise<void> {

@@ -26,15 +26,20 @@ import type { SerializedError, StoredEvent } from "./protocol";
 /** Lifecycle of a run. `cancelled` is reserved for cancelOn (not implemented yet). */
 export type RunStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
 
-/** A step reported as planned (parallel or deferred) that still has to be called with `stepId=<id>`. */
+/**
+ * A step waiting in a run: a planned step (parallel or deferred, or a step retry) that still has to be called
+ * with `stepId=<id>`, or a sleep (`kind: "sleep"`, from a `Sleep` op) memoized as `null` at `nextAt`.
+ */
 export interface PlannedStep {
   /** Hashed step id. */
   id: string;
   /** Display name, for logs. */
   name?: string;
+  /** `"sleep"`: no call; at `nextAt` the step is memoized `null` (the sleep is over). Absent: a step to call. */
+  kind?: "sleep";
   /** Attempt of the next call of this step (0-based). */
   attempt: number;
-  /** When that call is due, ms since the epoch. */
+  /** When that call is due (a sleep: its wake-up time), ms since the epoch. */
   nextAt: number;
 }
 
@@ -106,7 +111,7 @@ export interface RunFilter {
 }
 
 /** The current schema version this code writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Default schema name. */
 export const DEFAULT_SCHEMA = "herald_jobs";
@@ -166,6 +171,19 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (run_id, step_id),
     UNIQUE (run_id, seq)
   );
+  `,
+  // v2: cron ticks. One row per (function, tick instant): the unique key makes a tick start one run even
+  // when several executor processes (or a restarted one) schedule it.
+  `
+  CREATE TABLE {S}.cron_ticks (
+    function_id text NOT NULL,
+    tick_at bigint NOT NULL,
+    cron text NOT NULL,
+    run_id text NOT NULL,
+    created_at bigint NOT NULL,
+    PRIMARY KEY (function_id, tick_at)
+  );
+  CREATE INDEX cron_ticks_cron_idx ON {S}.cron_ticks (function_id, cron, tick_at);
   `,
 ];
 
@@ -607,6 +625,59 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         params,
       );
       return res.rows.map(toRun);
+    },
+
+    /** The latest tick recorded for `functionId` under the expression `cron`, or null. */
+    async lastCronTick(functionId: string, cron: string): Promise<number | null> {
+      const res = await q<{ at: string | null }>(
+        `SELECT MAX(tick_at) AS at FROM ${S}.cron_ticks WHERE function_id = $1 AND cron = $2`,
+        [functionId, cron],
+      );
+      const at = res.rows[0]?.at;
+      return at === null || at === undefined ? null : Number(at);
+    },
+
+    /**
+     * Records a cron tick and, only if this insert is the first for (function, tick), stores its event and
+     * creates its run — one statement, so a tick another process already recorded does nothing.
+     * @returns true when this call created the run.
+     */
+    async recordCronTick(
+      tick: { functionId: string; tickAt: number; cron: string; runId: string; maxAttempts: number; event: IngestEvent },
+      now: number,
+    ): Promise<boolean> {
+      const res = await q<{ id: string }>(
+        `WITH tick AS (
+           INSERT INTO ${S}.cron_ticks (function_id, tick_at, cron, run_id, created_at)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (function_id, tick_at) DO NOTHING
+           RETURNING run_id
+         ), ev AS (
+           INSERT INTO ${S}.events (internal_id, id, name, payload, ts, received_at)
+           SELECT $6, $7, $8, $9::jsonb, $10, $5 FROM tick
+           ON CONFLICT (internal_id) DO NOTHING
+           RETURNING internal_id
+         ), created AS (
+           INSERT INTO ${S}.runs (id, function_id, event_ids, status, max_attempts, created_at, updated_at, next_attempt_at)
+           SELECT run_id, $1, jsonb_build_array($6::text), 'queued', $11, $5, $5, $5 FROM tick
+           RETURNING id
+         )
+         SELECT id FROM created`,
+        [
+          tick.functionId,
+          tick.tickAt,
+          tick.cron,
+          tick.runId,
+          now,
+          tick.event.internalId,
+          tick.event.event.id,
+          tick.event.event.name,
+          json(tick.event.event),
+          tick.event.event.ts,
+          tick.maxAttempts,
+        ],
+      );
+      return res.rowCount === 1;
     },
 
     /** One run by id, or undefined. */

@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { unsubscribeState } from "@/server/services/email/unsubscribe";
+import { UnsubscribeActions } from "@/components/email/unsubscribe-actions";
+
+export const metadata: Metadata = { title: "Email preferences", robots: { index: false } };
+
+/**
+ * What a GET of the List-Unsubscribe URL shows (mail scanners fetch links, so a GET never unsubscribes):
+ * one click to leave this topic's email or all non-essential email, and to come back.
+ */
+export default async function UnsubscribePage(props: { params: Promise<{ token: string }> }) {
+  const { token } = await props.params;
+  const state = await unsubscribeState(token);
+  if (!state) {
+    return (
+      <div className="mx-auto max-w-md rounded-2xl border border-slate-200 bg-white p-8 text-center">
+        <h1 className="text-xl font-semibold">This unsubscribe link is not valid</h1>
+        <p className="mt-2 text-sm text-slate-600">It may be incomplete. Open the link from the email again, or manage email in your settings.</p>
+        <Link href="/settings/notifications" className="mt-5 inline-block text-sm font-medium text-brand-700 hover:underline">Notification settings</Link>
+      </div>
+    );
+  }
+  return (
+    <div className="mx-auto max-w-lg rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
+      <h1 className="text-2xl font-semibold tracking-tight">Email preferences</h1>
+      <p className="mt-1 text-sm text-slate-600">
+        For <span className="font-medium text-slate-800">{state.email}</span>. No sign-in needed.
+      </p>
+      <UnsubscribeActions token={token} initial={state} />
+      <p className="mt-6 text-xs text-slate-500">
+        Security, account and pickup messages are always sent. More choices in{" "}
+        <Link href="/settings/notifications" className="text-brand-700 hover:underline">notification settings</Link>.
+      </p>
+    </div>
+  );
+}

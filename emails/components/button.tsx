@@ -1,0 +1,48 @@
+import { Button as EmailButton, Link, Section } from "@react-email/components";
+import { colors, styles } from "./theme";
+import { safeActionUrl } from "./safety";
+
+export interface ButtonProps {
+  /** Link target: https or app-relative; anything else falls back to the inbox (see `safeActionUrl`). */
+  href: string;
+  appUrl: string;
+  children: string;
+}
+
+/** The brand call-to-action button. Its `href` always goes through `safeActionUrl`. */
+export function Button({ href, appUrl, children }: ButtonProps) {
+  return (
+    <Section style={{ margin: "8px 0 24px" }}>
+      <EmailButton
+        href={safeActionUrl(href, appUrl)}
+        style={{
+          backgroundColor: colors.brandLight,
+          borderRadius: "6px",
+          color: "#ffffff",
+          fontSize: "15px",
+          fontWeight: 600,
+          padding: "12px 22px",
+          textDecoration: "none",
+          display: "inline-block",
+        }}
+      >
+        {children}
+      </EmailButton>
+    </Section>
+  );
+}
+
+export interface SafeLinkProps {
+  href: string;
+  appUrl: string;
+  children: string;
+}
+
+/** An inline text link whose `href` goes through `safeActionUrl`. */
+export function SafeLink({ href, appUrl, children }: SafeLinkProps) {
+  return (
+    <Link href={safeActionUrl(href, appUrl)} style={styles.link}>
+      {children}
+    </Link>
+  );
+}
