@@ -21,3 +21,12 @@ export const listingFanOutChunkRequested = eventType("listing/fan-out-chunk-requ
     throughUserId: z.uuid().nullable(),
   }),
 });
+
+/** Send the queued emails of one fan-out chunk (decided in deliver-listing-chunk). */
+export const listingEmailsRequested = eventType("listing/emails-requested", {
+  schema: z.object({
+    listingId: z.uuid(),
+    afterUserId: z.uuid().nullable(),
+    throughUserId: z.uuid().nullable(),
+  }),
+});

@@ -1,5 +1,6 @@
 /** Every Inngest function Herald serves (app/api/inngest/route.ts). */
 import { fanOutListing } from "./functions/fan-out-listing";
 import { deliverListingChunk } from "./functions/deliver-listing-chunk";
+import { sendListingEmails } from "./functions/send-listing-emails";
 
-export const functions = [fanOutListing, deliverListingChunk];
+export const functions = [fanOutListing, deliverListingChunk, sendListingEmails];

@@ -1,0 +1,65 @@
+import "server-only";
+/**
+ * Email decisions for notifications, in SQL over sets of recipients (DESIGN §5; issue "People choose what
+ * reaches them"): master toggle → unsubscribed → category preference → critical override → suppression →
+ * quiet hours (hold until they end, in the user's time zone; DST handled by PostgreSQL's zone rules) →
+ * daily frequency cap per role (seed 001 §16.1; over cap → held for the digest, never dropped).
+ * The same expression decides at fan-out time and again at send time, so a change made in between (email
+ * turned off, one-click unsubscribe) wins.
+ */
+import { Prisma } from "../../generated/prisma/client";
+import { NOTIFICATION_TYPES, type NotificationType } from "../notifications/catalog";
+import { defaultEnabled, DEFAULT_QUIET_HOURS } from "../preferences/preferences";
+
+/** Daily email caps per role (seed 001 §16.1: Customer 10, NGO 20, Provider 50, Admin 100). */
+export const EMAIL_DAILY_CAP = { CUSTOMER: 10, NGO: 20, BUSINESS: 50, ADMIN: 100 } as const;
+
+/**
+ * The decision as SQL columns `status`, `reason`, `release_at` for one notification row. Expects the
+ * aliases `n` (notifications), `u` (users), `s` (notification_settings, LEFT JOIN), `p`
+ * (notification_preferences for EMAIL and n.category, LEFT JOIN). `at` is the decision time (UTC).
+ */
+export function emailDecisionSql(type: NotificationType, at: Date): Prisma.Sql {
+  const spec = NOTIFICATION_TYPES[type];
+  const critical = spec.critical;
+  const preferred = defaultEnabled(spec.category, "EMAIL");
+  // Quiet hours: the settings row's window, or the default window when the user never saved settings.
+  const qs = Prisma.sql`(CASE WHEN s.user_id IS NULL THEN ${DEFAULT_QUIET_HOURS.start}::int ELSE s.quiet_hours_start END)`;
+  const qe = Prisma.sql`(CASE WHEN s.user_id IS NULL THEN ${DEFAULT_QUIET_HOURS.end}::int ELSE s.quiet_hours_end END)`;
+  const local = Prisma.sql`(${at}::timestamptz AT TIME ZONE u.timezone)`;
+  const minute = Prisma.sql`(extract(hour FROM ${local})::int * 60 + extract(minute FROM ${local})::int)`;
+  const inQuiet = Prisma.sql`(${qs} IS NOT NULL AND ${qe} IS NOT NULL AND ${qs} <> ${qe} AND
+    CASE WHEN ${qs} < ${qe} THEN ${minute} >= ${qs} AND ${minute} < ${qe} ELSE ${minute} >= ${qs} OR ${minute} < ${qe} END)`;
+  const endToday = Prisma.sql`(date_trunc('day', ${local}) + ${qe} * interval '1 minute')`;
+  const releaseAt = Prisma.sql`((CASE WHEN ${endToday} > ${local} THEN ${endToday} ELSE ${endToday} + interval '1 day' END) AT TIME ZONE u.timezone)`;
+  const cap = Prisma.sql`(CASE u.role WHEN 'CUSTOMER' THEN ${EMAIL_DAILY_CAP.CUSTOMER}::int WHEN 'NGO' THEN ${EMAIL_DAILY_CAP.NGO}::int
+    WHEN 'BUSINESS' THEN ${EMAIL_DAILY_CAP.BUSINESS}::int ELSE ${EMAIL_DAILY_CAP.ADMIN}::int END)`;
+  const sentToday = Prisma.sql`(SELECT count(*) FROM deliveries d2
+    WHERE d2.user_id = n.user_id AND d2.channel = 'EMAIL' AND d2.status IN ('SENT', 'DELIVERED')
+      AND d2.sent_at >= (date_trunc('day', ${local}) AT TIME ZONE u.timezone))`;
+  const suppressed = Prisma.sql`EXISTS (SELECT 1 FROM email_suppressions x WHERE x.email_hash = encode(sha256(convert_to(lower(u.email), 'UTF8')), 'hex'))`;
+  if (critical) {
+    // Transactional: preferences, unsubscribes, suppression, quiet hours and caps do not apply.
+    return Prisma.sql`'QUEUED'::"DeliveryStatus" AS status, 'critical'::text AS reason, NULL::timestamptz AS release_at`;
+  }
+  return Prisma.sql`
+    (CASE WHEN s.email_enabled = false OR s.email_unsubscribed_at IS NOT NULL OR NOT coalesce(p.enabled, ${preferred}) OR ${suppressed} THEN 'SKIPPED'
+          WHEN ${inQuiet} OR ${sentToday} >= ${cap} THEN 'HELD'
+          ELSE 'QUEUED' END)::"DeliveryStatus" AS status,
+    (CASE WHEN s.email_enabled = false THEN 'channel_off'
+          WHEN s.email_unsubscribed_at IS NOT NULL THEN 'unsubscribed'
+          WHEN NOT coalesce(p.enabled, ${preferred}) THEN 'preference'
+          WHEN ${suppressed} THEN 'suppressed'
+          WHEN ${inQuiet} THEN 'quiet_hours'
+          WHEN ${sentToday} >= ${cap} THEN 'frequency_cap'
+          ELSE NULL END)::text AS reason,
+    (CASE WHEN s.email_enabled = false OR s.email_unsubscribed_at IS NOT NULL OR NOT coalesce(p.enabled, ${preferred}) OR ${suppressed} THEN NULL
+          WHEN ${inQuiet} THEN ${releaseAt}
+          ELSE NULL END)::timestamptz AS release_at`;
+}
+
+/** FROM/JOIN clause matching {@link emailDecisionSql}'s aliases, for notifications `n`. */
+export const EMAIL_DECISION_JOINS = Prisma.sql`
+  JOIN users u ON u.id = n.user_id
+  LEFT JOIN notification_settings s ON s.user_id = n.user_id
+  LEFT JOIN notification_preferences p ON p.user_id = n.user_id AND p.category = n.category AND p.channel = 'EMAIL'`;

@@ -1,0 +1,173 @@
+import "server-only";
+/**
+ * The email leg of a listing's fan-out (DESIGN §5): decide per recipient (set-based, one statement per
+ * chunk), then send what is queued, deciding again at send time. Rendering is a mail merge: the template
+ * is rendered once per recipient time zone with placeholders, and each recipient's name and signed
+ * unsubscribe token are substituted (escaped), so 5,000 recipients cost a handful of renders.
+ * Every decision and outcome lands in `deliveries` with its reason.
+ */
+import { db } from "../../db";
+import { env } from "../../env";
+import { Prisma } from "../../generated/prisma/client";
+import { AppError } from "../errors";
+import { renderEmail } from "../email/render";
+import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
+import { EmailSendError, type EmailTransport } from "../email/transport";
+import { emailTransport } from "../email";
+import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
+import type { FanOutChunk } from "./fan-out-listing";
+
+const NAME = "%%HERALD_RECIPIENT_NAME%%";
+const TOKEN = "HERALD_UNSUBSCRIBE_TOKEN";
+
+/** The chunk's followers' notifications for a listing: `f` (follows) → `n` (notifications). */
+function chunkNotifications(listingId: string, businessId: string, chunk: FanOutChunk): Prisma.Sql {
+  return Prisma.sql`follows f
+    JOIN notifications n ON n.user_id = f.user_id AND n.dedupe_key = ${`listing:${listingId}`}
+    WHERE f.business_id = ${businessId}::uuid AND f.deleted_at IS NULL
+      AND (${chunk.afterUserId}::uuid IS NULL OR f.user_id > ${chunk.afterUserId}::uuid)
+      AND (${chunk.throughUserId}::uuid IS NULL OR f.user_id <= ${chunk.throughUserId}::uuid)`;
+}
+
+async function listingOf(listingId: string) {
+  const listing = await db.listing.findUnique({ where: { id: listingId }, include: { business: { select: { id: true, name: true, address: true } } } });
+  if (!listing) throw new AppError("NOT_FOUND", "Listing not found");
+  return listing;
+}
+
+/**
+ * Records the email decision for every notification of the listing in the chunk (one INSERT … SELECT;
+ * ON CONFLICT DO NOTHING keeps it idempotent).
+ * @param at decision time (UTC), default now
+ * @returns counts by status
+ */
+export async function decideListingEmails(listingId: string, chunk: FanOutChunk, at = new Date()): Promise<Record<string, number>> {
+  const listing = await listingOf(listingId);
+  const rows = await db.$queryRaw<{ status: string }[]>`
+    WITH chunk AS (SELECT n.id, n.user_id, n.category FROM ${chunkNotifications(listingId, listing.business.id, chunk)})
+    INSERT INTO deliveries (notification_id, user_id, channel, status, reason, release_at)
+    SELECT n.id, n.user_id, 'EMAIL', dec.status, dec.reason, dec.release_at
+    FROM chunk n ${EMAIL_DECISION_JOINS}
+    CROSS JOIN LATERAL (SELECT ${emailDecisionSql("new_listing", at)}) dec
+    ON CONFLICT (notification_id, channel) DO NOTHING
+    RETURNING status`;
+  const counts: Record<string, number> = {};
+  for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return counts;
+}
+
+interface QueuedRow {
+  delivery_id: string;
+  notification_id: string;
+  user_id: string;
+  email: string;
+  name: string;
+  timezone: string;
+  status: "QUEUED" | "HELD" | "SKIPPED";
+  reason: string | null;
+  release_at: Date | null;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Sends the chunk's QUEUED emails for a listing, at most `batch` per call of the loop. Each is decided
+ * again first: a recipient who turned email off, unsubscribed, or entered quiet hours since is marked
+ * SKIPPED/HELD instead. Sent ones become SENT with the provider's id; a permanent refusal FAILED.
+ * @returns counts by outcome
+ * @throws EmailSendError when the provider fails in a retryable way (the caller's step retries; sent rows
+ *   are already SENT and idempotency keys stop duplicates)
+ */
+export async function sendListingEmails(
+  listingId: string,
+  chunk: FanOutChunk,
+  opts: { transport?: EmailTransport; at?: Date; batch?: number; concurrency?: number } = {},
+): Promise<Record<string, number>> {
+  const transport = opts.transport ?? emailTransport();
+  const { APP_URL } = env("app");
+  const { EMAIL_FROM } = env("email");
+  const secret = env("auth").NEXTAUTH_SECRET;
+  const appUrl = APP_URL.replace(/\/$/, "");
+  const listing = await listingOf(listingId);
+  const counts: Record<string, number> = {};
+  const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
+  const templates = new Map<string, Promise<{ subject: string; html: string; text: string }>>();
+  const template = (timeZone: string) => {
+    let t = templates.get(timeZone);
+    if (!t) {
+      t = renderEmail("new_listing", {
+        appUrl,
+        unsubscribeUrl: `${appUrl}/unsubscribe/${TOKEN}`,
+        recipientName: NAME,
+        businessName: listing.business.name,
+        listingName: listing.title,
+        ...(listing.description ? { description: listing.description } : {}),
+        price: (listing.priceCents / 100).toFixed(2),
+        currency: listing.currency,
+        expiryDate: listing.expiresAt.toISOString(),
+        pickupLocation: listing.business.address || listing.business.name,
+        listingUrl: `/listings/${listing.id}`,
+        timeZone,
+      });
+      templates.set(timeZone, t);
+    }
+    return t;
+  };
+
+  for (;;) {
+    const at = opts.at ?? new Date();
+    const rows = await db.$queryRaw<QueuedRow[]>`
+      WITH chunk AS (SELECT n.id, n.user_id, n.category FROM ${chunkNotifications(listingId, listing.business.id, chunk)})
+      SELECT d.id AS delivery_id, n.id AS notification_id, n.user_id, u.email, u.name, u.timezone, dec.status, dec.reason, dec.release_at
+      FROM chunk n
+      JOIN deliveries d ON d.notification_id = n.id AND d.channel = 'EMAIL' AND d.status = 'QUEUED'
+      ${EMAIL_DECISION_JOINS}
+      CROSS JOIN LATERAL (SELECT ${emailDecisionSql("new_listing", at)}) dec
+      ORDER BY n.user_id
+      LIMIT ${opts.batch ?? 500}`;
+    if (rows.length === 0) return counts;
+    const changed = rows.filter((r) => r.status !== "QUEUED");
+    for (const r of changed) {
+      await db.delivery.update({ where: { id: r.delivery_id }, data: { status: r.status, reason: r.reason, releaseAt: r.release_at } });
+      bump(r.status);
+    }
+    const queue = rows.filter((r) => r.status === "QUEUED");
+    let next = 0;
+    let failure: unknown;
+    const worker = async () => {
+      while (next < queue.length && !failure) {
+        const r = queue[next++]!;
+        const t = await template(r.timezone);
+        const token = unsubscribeToken(secret, { userId: r.user_id, category: "listings" });
+        const firstName = r.name.split(/\s+/)[0] ?? r.name;
+        try {
+          const sent = await transport.send({
+            to: r.email,
+            from: EMAIL_FROM,
+            subject: t.subject,
+            html: t.html.replaceAll(NAME, escapeHtml(firstName)).replaceAll(TOKEN, token),
+            text: t.text.replaceAll(NAME, firstName).replaceAll(TOKEN, token),
+            headers: unsubscribeHeaders(`${appUrl}/unsubscribe/${token}`),
+            tags: [{ name: "type", value: "new_listing" }, { name: "category", value: "listings" }],
+            idempotencyKey: `email:${r.notification_id}`,
+          });
+          await db.delivery.update({
+            where: { id: r.delivery_id },
+            data: { status: "SENT", reason: null, providerMessageId: sent.providerMessageId, sentAt: new Date(), attempts: { increment: 1 } },
+          });
+          bump("SENT");
+        } catch (err) {
+          if (err instanceof EmailSendError && err.opts.permanent) {
+            await db.delivery.update({ where: { id: r.delivery_id }, data: { status: "FAILED", reason: err.message.slice(0, 300), attempts: { increment: 1 } } });
+            bump("FAILED");
+          } else {
+            await db.delivery.update({ where: { id: r.delivery_id }, data: { attempts: { increment: 1 } } });
+            failure ??= err;
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, queue.length) }, worker));
+    if (failure) throw failure;
+  }
+}
