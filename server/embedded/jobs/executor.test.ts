@@ -277,18 +277,13 @@ describe("embedded Inngest executor", () => {
     expect(step).toMatchObject({ stepId: sha1("always"), kind: "error" });
   });
 
-  it("fails a run that reaches an op it does not implement (sleep, waitForEvent, invoke), naming the op", async () => {
+  it("fails a run that reaches an op it does not implement (waitForEvent, invoke), naming the op", async () => {
     let after = 0;
     h = createHarness({
       define: (c) => {
         const target = c.createFunction({ id: "target", triggers: [{ event: "test/target" }] }, async () => "t");
         return [
           target,
-          c.createFunction({ id: "sleepy", triggers: [{ event: "test/sleepy" }] }, async ({ step }) => {
-            await step.run("before", () => 1);
-            await step.sleep("nap", "1h");
-            await step.run("after", () => ++after);
-          }),
           c.createFunction({ id: "waiter", triggers: [{ event: "test/waiter" }] }, async ({ step }) => {
             await step.waitForEvent("wait-reply", { event: "test/reply", timeout: "1d" });
             after++;
@@ -302,14 +297,12 @@ describe("embedded Inngest executor", () => {
     });
     await h.executor.start();
     await h.client.send([
-      { name: "test/sleepy", data: {} },
       { name: "test/waiter", data: {} },
       { name: "test/invoker", data: {} },
     ]);
     await h.executor.idle();
     const byFn = new Map((await h.executor.runs()).map((r) => [r.functionId, r]));
     for (const [fn, fragment, step] of [
-      ["herald-test-sleepy", 'step op "Sleep" (step.sleep / step.sleepUntil)', "nap"],
       ["herald-test-waiter", 'step op "WaitForEvent" (step.waitForEvent)', "wait-reply"],
       ["herald-test-invoker", 'step op "InvokeFunction" (step.invoke)', "call-target"],
     ] as const) {
@@ -337,7 +330,8 @@ describe("embedded Inngest executor", () => {
         c.createFunction({ id: "cancellable", cancelOn: [{ event: "x/b", match: "data.id" }], triggers: [{ event: "x/a" }] }, noop),
         c.createFunction({ id: "timed", timeouts: { finish: "1m" }, triggers: [{ event: "x/a" }] }, noop),
         c.createFunction({ id: "single", singleton: { mode: "skip" }, triggers: [{ event: "x/a" }] }, noop),
-        c.createFunction({ id: "scheduled", triggers: [{ cron: "0 * * * *" }] }, noop),
+        c.createFunction({ id: "jittery", triggers: [{ cron: "0 * * * *", jitter: "5m" }] }, noop),
+        c.createFunction({ id: "badcron", triggers: [{ cron: "61 * * * *" }] }, noop),
         c.createFunction({ id: "clever", triggers: [{ event: "x/a", if: "event.data.n > 3" }] }, noop),
         c.createFunction({ id: "fine", triggers: [{ event: "x/a" }] }, noop),
       ],
@@ -359,7 +353,8 @@ describe("embedded Inngest executor", () => {
       ["cancellable", "cancelOn"],
       ["timed", "timeouts"],
       ["single", "singleton"],
-      ["scheduled", "triggers[0].cron"],
+      ["jittery", "triggers[0].jitter"],
+      ["badcron", "cron"],
       ["clever", "triggers[0].if"],
     ]) {
       expect(message).toContain(`function "herald-test-${fn}": option "${option}"`);

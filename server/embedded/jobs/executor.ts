@@ -26,7 +26,7 @@
  *
  * Refused at start-up by name (functions.ts): cron `jitter`, wildcard event names, cancelOn, idempotency,
  * concurrency, throttle, debounce, batchEvents, rateLimit, priority, timeouts, singleton, unknown options,
- * expressions beyond the subset; unreadable cron expressions throw {@link InvalidCronError}.
+ * expressions beyond the subset; unreadable cron expressions throw `InvalidCronError` (functions.ts).
  * Failed at run time with a clear NonRetriable error naming the op: WaitForEvent, WaitForSignal,
  * InvokeFunction, AI/fetch gateway steps, defer, realtime publish and sendSignal steps.
  *
@@ -38,7 +38,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import pg from "pg";
 import { systemClock, type Clock, type TimerHandle } from "./clock";
 import { nextTick, previousTick, type CronSchedule } from "./cron";
-import { prepareFunctions, type FunctionDef, type InvalidCronError } from "./functions";
+import { prepareFunctions, type FunctionDef } from "./functions";
 import { eventApiBodySchema, headers as h, internalEvents, type EventInput, type SerializedError, type StoredEvent } from "./protocol";
 import { createStorage, DEFAULT_SCHEMA, type IngestEvent, type NewRun, type PlannedStep, type RunFilter, type RunRow, type RunStatus, type StepRow, type Storage } from "./storage";
 import { createRunDriver } from "./run-driver";
@@ -124,7 +124,7 @@ export interface Executor {
    * previous process resume here). May be called again after it throws (e.g. while the app is still
    * starting); with `appUrl` it already retries an unreachable app for `syncWaitMs`.
    * @throws {UnsupportedFeatureError} naming every function and option it does not implement.
-   * @throws {InvalidCronError} naming every function and cron expression it cannot read.
+   * @throws `InvalidCronError` (functions.ts) naming every function and cron expression it cannot read.
    * @throws when the app cannot be synced (unreachable, signature refused, not in cloud mode).
    */
   start(): Promise<void>;

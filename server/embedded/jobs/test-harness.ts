@@ -62,10 +62,12 @@ export function createHarness(opts: {
   wrap?: (handler: (req: Request) => Promise<Response>) => (req: Request) => Promise<Response>;
   executor?: Partial<ExecutorOptions>;
   logs?: string[];
+  /** Start time of the FakeClock, ms since the epoch (default: the real current time). */
+  startAt?: number;
 }): Harness {
   const signingKey = generateSigningKey("test");
   const eventKey = generateEventKey();
-  const clock = new FakeClock();
+  const clock = new FakeClock(opts.startAt);
   const schema = `herald_jobs_t_${randomBytes(5).toString("hex")}`;
   const url = databaseUrl();
   const executors: Executor[] = [];
@@ -150,6 +152,17 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => 
     resolve = r;
   });
   return { promise, resolve };
+}
+
+/**
+ * Moves the FakeClock forward to `atMs` in steps of at most `stepMs`, awaiting `executor.idle()` after each
+ * step, so every due timer, sleep and cron tick on the way is handled at (about) its own time.
+ */
+export async function advanceTo(clock: FakeClock, executors: Executor[], atMs: number, stepMs = 60_000): Promise<void> {
+  while (clock.now() < atMs) {
+    clock.set(Math.min(atMs, clock.now() + stepMs));
+    for (const ex of executors) await ex.idle();
+  }
 }
 
 /** Waits (real time, polling every 10 ms) until `check` returns true; fails after `timeoutMs`. */
