@@ -30,14 +30,25 @@ export function PreferenceCenter({ timeZones }: { timeZones: string[] }) {
   const queryClient = useQueryClient();
   const query = useQuery(trpc.preferences.get.queryOptions());
   const [status, setStatus] = useState<{ kind: "idle" | "saving" | "saved" | "error"; message?: string }>({ kind: "idle" });
+  const key = trpc.preferences.get.queryKey();
   const save = useMutation(
     trpc.preferences.update.mutationOptions({
-      onMutate: () => setStatus({ kind: "saving" }),
+      // Optimistic: the control changes at once; the server's answer replaces it, an error rolls it back.
+      onMutate: async (change) => {
+        setStatus({ kind: "saving" });
+        await queryClient.cancelQueries({ queryKey: key });
+        const previous = queryClient.getQueryData(key);
+        if (previous) queryClient.setQueryData(key, applyLocally(previous, change));
+        return { previous };
+      },
       onSuccess: (data) => {
-        queryClient.setQueryData(trpc.preferences.get.queryKey(), data);
+        queryClient.setQueryData(key, data);
         setStatus({ kind: "saved" });
       },
-      onError: (err) => setStatus({ kind: "error", message: err.message }),
+      onError: (err, _change, context) => {
+        if (context?.previous) queryClient.setQueryData(key, context.previous);
+        setStatus({ kind: "error", message: err.message });
+      },
     }),
   );
   const update = (change: Update) => save.mutate(change);
@@ -78,7 +89,7 @@ export function PreferenceCenter({ timeZones }: { timeZones: string[] }) {
               <Switch
                 label={`${CHANNEL_LABEL[c.channel]} notifications`}
                 checked={c.enabled && c.available}
-                disabled={!!c.locked || !c.available || save.isPending}
+                disabled={!!c.locked || !c.available}
                 onChange={(enabled) => update({ channels: [{ channel: c.channel, enabled }] })}
               />
             </li>
@@ -129,7 +140,7 @@ export function PreferenceCenter({ timeZones }: { timeZones: string[] }) {
                             aria-label={label}
                             title={!cell.available ? "Coming soon" : off ? `${CHANNEL_LABEL[cell.channel]} is off` : undefined}
                             checked={cell.enabled && !off}
-                            disabled={off || save.isPending}
+                            disabled={off}
                             onChange={(e) => update({ categories: [{ category: cat.category, channel: cell.channel, enabled: e.target.checked }] })}
                             className="h-4 w-4 accent-brand-700 disabled:opacity-40"
                           />
@@ -149,7 +160,7 @@ export function PreferenceCenter({ timeZones }: { timeZones: string[] }) {
           <legend className="sr-only">Digest cadence</legend>
           {(["OFF", "DAILY", "WEEKLY"] as const).map((v) => (
             <label key={v} className={`flex cursor-pointer items-center gap-2 rounded-lg border px-3 py-2 text-sm ${p.digestCadence === v ? "border-brand-600 bg-brand-50 font-medium" : "border-slate-300 bg-white"}`}>
-              <input type="radio" name="digest" value={v} checked={p.digestCadence === v} disabled={save.isPending} onChange={() => update({ digestCadence: v })} className="accent-brand-700" />
+              <input type="radio" name="digest" value={v} checked={p.digestCadence === v} onChange={() => update({ digestCadence: v })} className="accent-brand-700" />
               {v === "OFF" ? "Off" : v === "DAILY" ? "Daily, 08:00" : "Weekly, Monday 08:00"}
             </label>
           ))}
@@ -177,6 +188,25 @@ export function PreferenceCenter({ timeZones }: { timeZones: string[] }) {
       </Section>
     </div>
   );
+}
+
+/** The change as the page should show it before the server answers. */
+function applyLocally(p: Prefs, change: Update): Prefs {
+  return {
+    ...p,
+    channels: p.channels.map((c) => ({ ...c, enabled: change.channels?.find((x) => x.channel === c.channel)?.enabled ?? c.enabled })),
+    categories: p.categories.map((cat) => ({
+      ...cat,
+      cells: cat.cells.map((cell) => ({
+        ...cell,
+        enabled: change.categories?.find((x) => x.category === cat.category && x.channel === cell.channel)?.enabled ?? cell.enabled,
+      })),
+    })),
+    digestCadence: change.digestCadence ?? p.digestCadence,
+    quietHours: change.quietHours ?? p.quietHours,
+    timezone: change.timezone ?? p.timezone,
+    emailUnsubscribedAt: change.emailUnsubscribed === undefined ? p.emailUnsubscribedAt : change.emailUnsubscribed ? new Date().toISOString() : null,
+  };
 }
 
 function QuietHours(props: { prefs: Prefs; timeZones: string[]; disabled: boolean; onSave: (u: Update) => void }) {

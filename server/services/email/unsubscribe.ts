@@ -90,6 +90,13 @@ export async function applyUnsubscribe(
   return { userId: user.id, category, action: opts.action };
 }
 
+/** `aisha.naidoo@herald.test` → `ai…@herald.test`: enough to recognise, not enough to harvest. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "…";
+  return `${email.slice(0, Math.min(2, at))}…${email.slice(at)}`;
+}
+
 /** What the unsubscribe page shows for a token: the user's email and current state, or null. */
 export async function unsubscribeState(token: string) {
   const granted = verifyUnsubscribeToken(env("auth").NEXTAUTH_SECRET, token);
@@ -100,7 +107,7 @@ export async function unsubscribeState(token: string) {
   });
   if (!user) return null;
   return {
-    email: user.email,
+    email: maskEmail(user.email),
     category: granted.category,
     categoryLabel: granted.category ? CATEGORIES[granted.category] : null,
     unsubscribedFromAll: !!user.settings?.emailUnsubscribedAt,
