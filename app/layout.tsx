@@ -6,6 +6,7 @@ import { SiteHeader } from "@/components/ui/site-header";
 import { currentUser } from "@/server/auth";
 import { getOwnedBusiness } from "@/server/services/businesses/businesses";
 import { realtimeClientConfig } from "@/server/realtime-config";
+import { emailIsCaptured } from "@/server/services/email";
 
 export const metadata: Metadata = {
   title: { default: "Herald", template: "%s · Herald" },
@@ -24,7 +25,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <Providers realtime={realtimeClientConfig()} user={user ? { id: user.id, businessId: business?.id ?? null } : null}>
-          <SiteHeader user={user ? { name: user.name ?? "", role: user.role } : null} hasBusiness={!!business} />
+          <SiteHeader user={user ? { name: user.name ?? "", role: user.role } : null} hasBusiness={!!business} mailbox={emailIsCaptured()} />
           <main id="main" className="mx-auto w-full max-w-5xl px-4 py-6 sm:px-6">
             {children}
           </main>

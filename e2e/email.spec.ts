@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import type pg from "pg";
-import { badge, database, shot, signIn } from "./helpers";
+import { database, shot, signIn } from "./helpers";
 
 const CUSTOMER = "aisha.naidoo@herald.test";
 const OWNER = "mario@herald.test";
@@ -67,6 +67,12 @@ test("email off → in-app only; on → email; unsubscribe link works logged out
   await customer.goto("/notifications");
   await expect(customer.getByTestId("inbox-item").first()).toContainText(first);
   expect(await emailDelivery(first)).toEqual({ status: "SKIPPED", reason: "preference" });
+  // The notification's details say where it went and why email did not.
+  const item = customer.getByTestId("inbox-item").filter({ hasText: first });
+  await item.getByRole("button", { name: "Details" }).click();
+  const where = item.getByRole("list", { name: "Where this notification went" });
+  await expect(where).toContainText("In-app");
+  await expect(where).toContainText("you turned this topic off for this channel");
   await customer.goto("/dev/mailbox");
   await expect(customer.getByRole("heading", { name: "Dev mailbox" })).toBeVisible();
   await expect(customer.getByText(first)).toHaveCount(0);
@@ -110,7 +116,15 @@ test("email off → in-app only; on → email; unsubscribe link works logged out
   // A forged link: the same generic page, nothing changes.
   await visitor.goto(`${url!.slice(0, -3)}xyz`);
   await expect(visitor.getByRole("heading", { name: "This unsubscribe link is not valid" })).toBeVisible();
-  await badge(customer).isVisible();
   await customer.goto("/dev/mailbox");
+  await expect(customer.getByTestId("mailbox-list")).toContainText(second);
   await shot(customer, "mailbox-desktop");
+
+  // An admin sees the same decisions in the user's delivery log.
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, "admin@herald.test");
+  await admin.goto(`/admin/deliveries?email=${encodeURIComponent(CUSTOMER)}`);
+  await expect(admin.getByRole("table")).toContainText("you turned this topic off for this channel");
+  await expect(admin.getByRole("table")).toContainText("SENT");
+  await shot(admin, "admin-deliveries-desktop");
 });

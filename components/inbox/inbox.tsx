@@ -12,6 +12,7 @@ import { TimeAgo } from "@/components/ui/time-ago";
 import { BusinessLogo } from "@/components/businesses/business-logo";
 import { formatWindow } from "@/components/listings/format";
 import { useNotificationActions } from "./use-notification-actions";
+import { DeliveryDetails } from "./delivery-details";
 
 type Filter = "all" | "unread" | "archived";
 const FILTERS: { value: Filter; label: string }[] = [
@@ -25,6 +26,7 @@ export function Inbox(props: { types: { value: string; label: string }[] }) {
   const router = useRouter();
   const [filter, setFilter] = useState<Filter>("all");
   const [type, setType] = useState<string>("");
+  const [details, setDetails] = useState<string | null>(null);
   const unread = useQuery(trpc.notifications.unreadCount.queryOptions());
   const list = useInfiniteQuery(
     trpc.notifications.list.infiniteQueryOptions(
@@ -140,6 +142,7 @@ export function Inbox(props: { types: { value: string; label: string }[] }) {
                       {n.business ? <span>{n.business.name}</span> : null}
                       <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">{props.types.find((t) => t.value === n.type)?.label ?? n.type}</span>
                     </div>
+                    {details === n.id ? <DeliveryDetails notificationId={n.id} /> : null}
                   </div>
                   <div className="-ml-2 mt-1.5 flex shrink-0 flex-wrap gap-1 sm:ml-0 sm:mt-0">
                     <ActionButton
@@ -153,6 +156,7 @@ export function Inbox(props: { types: { value: string; label: string }[] }) {
                       disabled={busy}
                     />
                     <ActionButton label="Delete" danger onClick={() => actions.remove.mutate({ ids: [n.id] })} disabled={busy} title={n.title} />
+                    <ActionButton label={details === n.id ? "Hide details" : "Details"} onClick={() => setDetails(details === n.id ? null : n.id)} expanded={details === n.id} />
                   </div>
                 </div>
               </li>
@@ -191,12 +195,13 @@ function PickupWindow({ data }: { data: Record<string, unknown> }) {
   );
 }
 
-function ActionButton(props: { label: string; onClick: () => void; disabled?: boolean; danger?: boolean; title?: string }) {
+function ActionButton(props: { label: string; onClick: () => void; disabled?: boolean; danger?: boolean; title?: string; expanded?: boolean }) {
   return (
     <button
       type="button"
       onClick={props.onClick}
       disabled={props.disabled}
+      aria-expanded={props.expanded}
       aria-label={props.title ? `${props.label}: ${props.title}` : undefined}
       className={`rounded px-2 py-1 text-xs font-medium disabled:opacity-50 ${props.danger ? "text-rose-700 hover:bg-rose-50" : "text-slate-600 hover:bg-slate-100"}`}
     >

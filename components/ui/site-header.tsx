@@ -7,7 +7,7 @@ import { useRealtime } from "@/components/realtime/realtime-provider";
 
 const ROLE_LABEL = { CUSTOMER: "Customer", NGO: "NGO", BUSINESS: "Business", ADMIN: "Admin" } as const;
 
-export function SiteHeader(props: { user: { name: string; role: keyof typeof ROLE_LABEL } | null; hasBusiness: boolean }) {
+export function SiteHeader(props: { user: { name: string; role: keyof typeof ROLE_LABEL } | null; hasBusiness: boolean; mailbox: boolean }) {
   const pathname = usePathname();
   const { state } = useRealtime();
   const links = props.user
@@ -16,7 +16,9 @@ export function SiteHeader(props: { user: { name: string; role: keyof typeof ROL
         { href: "/businesses", label: "Businesses" },
         ...(props.user.role === "CUSTOMER" || props.user.role === "NGO" ? [{ href: "/following", label: "Following" }] : []),
         ...(props.hasBusiness ? [{ href: "/business/listings/new", label: "New listing" }] : []),
+        ...(props.user.role === "ADMIN" ? [{ href: "/admin/deliveries", label: "Delivery log" }] : []),
         { href: "/settings/notifications", label: "Settings" },
+        ...(props.mailbox ? [{ href: "/dev/mailbox", label: "Mailbox" }] : []),
       ]
     : [{ href: "/businesses", label: "Businesses" }];
   return (

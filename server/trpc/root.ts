@@ -5,6 +5,7 @@ import { businessesRouter } from "./routers/businesses";
 import { followingRouter } from "./routers/following";
 import { listingsRouter } from "./routers/listings";
 import { preferencesRouter } from "./routers/preferences";
+import { adminRouter } from "./routers/admin";
 
 /** The app's tRPC API: one router per domain (DESIGN §11). */
 export const appRouter = router({
@@ -13,6 +14,7 @@ export const appRouter = router({
   following: followingRouter,
   listings: listingsRouter,
   preferences: preferencesRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,7 +9,7 @@ import { db } from "../../db";
 import { createBusiness, createListing, createNotification, createUser, follow } from "../../../prisma/factory";
 import type { NotificationType } from "../notifications/catalog";
 import { EMAIL_DECISION_JOINS, emailDecisionSql } from "./email-decisions";
-import { decideListingEmails, sendListingEmails } from "./send-listing-emails";
+import { decideListingEmails, releaseHeldEmails, sendListingEmails } from "./send-listing-emails";
 import { createCaptureTransport } from "../email/transport";
 
 async function decide(userId: string, at: Date, type: NotificationType = "new_listing") {
@@ -133,4 +133,17 @@ describe("listing emails", () => {
     const skipped = await db.delivery.findFirstOrThrow({ where: { userId: a.id, channel: "EMAIL" } });
     expect(skipped).toMatchObject({ status: "SKIPPED", reason: "channel_off" });
   });
+
+  it("holds during quiet hours, then the release sends it once the window has ended", async () => {
+    const { listing, a, b } = await setup();
+    await db.user.updateMany({ where: { id: { in: [a.id, b.id] } }, data: { timezone: "Africa/Johannesburg" } });
+    const night = new Date("2026-06-01T21:00:00Z"); // 23:00 SAST
+    expect(await decideListingEmails(listing.id, all, night)).toEqual({ HELD: 2 });
+    const transport = createCaptureTransport(db);
+    expect(await releaseHeldEmails(new Date("2026-06-02T04:59:00Z"), { transport })).toEqual({ listings: 0 }); // 06:59: still quiet
+    expect(await releaseHeldEmails(new Date("2026-06-02T05:00:00Z"), { transport })).toEqual({ listings: 1, SENT: 2 });
+    expect(await db.capturedEmail.count({ where: { to: { in: [a.email, b.email] } } })).toBe(2);
+    expect(await releaseHeldEmails(new Date("2026-06-02T05:01:00Z"), { transport })).toEqual({ listings: 0 }); // nothing twice
+  });
 });
+

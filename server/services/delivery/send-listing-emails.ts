@@ -171,3 +171,26 @@ export async function sendListingEmails(
     if (failure) throw failure;
   }
 }
+
+/**
+ * Quiet hours are over for some held emails: put those due by `at` back in the queue and send them, deciding
+ * again (someone whose window moved is held again with a new release time). Run every minute by the
+ * `release-held-emails` cron function.
+ * @returns how many were released and what became of them
+ */
+export async function releaseHeldEmails(at = new Date(), opts: { transport?: EmailTransport } = {}) {
+  const released = await db.$queryRaw<{ dedupe_key: string }[]>`
+    WITH due AS (
+      UPDATE deliveries SET status = 'QUEUED', reason = NULL, release_at = NULL, updated_at = now()
+      WHERE channel = 'EMAIL' AND status = 'HELD' AND reason = 'quiet_hours' AND release_at <= ${at}::timestamptz
+      RETURNING notification_id)
+    SELECT DISTINCT n.dedupe_key FROM due JOIN notifications n ON n.id = due.notification_id`;
+  const outcome: Record<string, number> = {};
+  for (const { dedupe_key } of released) {
+    const listingId = /^listing:([0-9a-f-]{36})$/.exec(dedupe_key)?.[1];
+    if (!listingId) continue; // only listings are emailed so far
+    const r = await sendListingEmails(listingId, { afterUserId: null, throughUserId: null }, { transport: opts.transport, at });
+    for (const [k, v] of Object.entries(r)) outcome[k] = (outcome[k] ?? 0) + v;
+  }
+  return { listings: released.length, ...outcome };
+}

@@ -4,6 +4,7 @@ import { protectedProcedure, router } from "../init";
 import { countUnread, getNotification, listNotifications } from "../../services/notifications/list-notifications";
 import { changeNotifications, markAllRead } from "../../services/notifications/update-notifications";
 import { NOTIFICATION_TYPE_NAMES } from "../../services/notifications/catalog";
+import { notificationDeliveries } from "../../services/delivery/delivery-log";
 
 const ids = z.object({ ids: z.array(z.uuid()).min(1).max(500) }).strict();
 const one = z.object({ id: z.uuid() }).strict();
@@ -28,6 +29,8 @@ export const notificationsRouter = router({
     ),
   unreadCount: protectedProcedure.query(({ ctx }) => countUnread(ctx.user.id)),
   get: protectedProcedure.input(one).query(({ ctx, input }) => getNotification(ctx.user.id, input.id)),
+  /** Which channels it went to, and why others were held or skipped. */
+  deliveries: protectedProcedure.input(one).query(({ ctx, input }) => notificationDeliveries(ctx.user.id, input.id)),
   markRead: protectedProcedure.input(ids).mutation(({ ctx, input }) => changeNotifications(ctx.user.id, input.ids, "read")),
   markUnread: protectedProcedure.input(ids).mutation(({ ctx, input }) => changeNotifications(ctx.user.id, input.ids, "unread")),
   archive: protectedProcedure.input(ids).mutation(({ ctx, input }) => changeNotifications(ctx.user.id, input.ids, "archive")),
