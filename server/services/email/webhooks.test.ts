@@ -13,11 +13,11 @@ import { emailHash } from "./webhooks";
 const SECRET_BYTES = randomBytes(24);
 process.env.RESEND_WEBHOOK_SECRET = `whsec_${SECRET_BYTES.toString("base64")}`;
 
-function sign(id: string, ts: number, body: string, key = SECRET_BYTES) {
+function sign(id: string, ts: number, body: string, key: Uint8Array = SECRET_BYTES) {
   return `v1,${createHmac("sha256", key).update(`${id}.${ts}.${body}`).digest("base64")}`;
 }
 
-async function hook(event: unknown, opts: { id?: string; ts?: number; key?: Buffer; signature?: string } = {}) {
+async function hook(event: unknown, opts: { id?: string; ts?: number; key?: Uint8Array; signature?: string } = {}) {
   const body = JSON.stringify(event);
   const id = opts.id ?? `msg_${randomUUID()}`;
   const ts = opts.ts ?? Math.floor(Date.now() / 1000);
