@@ -4,13 +4,15 @@
  * decision taken again at send time.
  */
 import { createHash } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { createBusiness, createListing, createNotification, createUser, follow } from "../../../prisma/factory";
 import type { NotificationType } from "../notifications/catalog";
 import { EMAIL_DECISION_JOINS, emailDecisionSql } from "./email-decisions";
 import { decideListingEmails, releaseHeldEmails, sendListingEmails } from "./send-listing-emails";
-import { createCaptureTransport } from "../email/transport";
+import { createCaptureTransport, createResendTransport } from "../email/transport";
 
 async function decide(userId: string, at: Date, type: NotificationType = "new_listing") {
   const n = await createNotification(db, { userId, type, category: type === "new_listing" ? "listings" : type === "pickup_reminder" ? "pickups" : "business" });
@@ -144,6 +146,33 @@ describe("listing emails", () => {
     expect(await releaseHeldEmails(new Date("2026-06-02T05:00:00Z"), { transport })).toEqual({ listings: 1, SENT: 2 });
     expect(await db.capturedEmail.count({ where: { to: { in: [a.email, b.email] } } })).toBe(2);
     expect(await releaseHeldEmails(new Date("2026-06-02T05:01:00Z"), { transport })).toEqual({ listings: 0 }); // nothing twice
+  });
+
+  it("sends through Resend in batches; a refused batch is retried one by one so one bad address fails alone", async () => {
+    const { listing, a, b } = await setup();
+    await decideListingEmails(listing.id, all, NOON_SAST);
+    const paths: string[] = [];
+    const stub = createServer((req, res) => {
+      let raw = "";
+      req.on("data", (c) => (raw += c));
+      req.on("end", () => {
+        paths.push(req.url!);
+        const body = JSON.parse(raw) as { to: string[] } | { to: string[] }[];
+        const bad = (Array.isArray(body) ? body : [body]).some((e) => e.to[0] === a.email);
+        res.writeHead(bad ? 422 : 200, { "content-type": "application/json" });
+        res.end(JSON.stringify(bad ? { name: "validation_error", message: "Invalid `to`", statusCode: 422 } : { id: `re_${paths.length}` }));
+      });
+    });
+    await new Promise<void>((r) => stub.listen(0, "127.0.0.1", r));
+    try {
+      const transport = createResendTransport({ apiKey: "re_test", baseUrl: `http://127.0.0.1:${(stub.address() as AddressInfo).port}` });
+      expect(await sendListingEmails(listing.id, all, { transport, at: NOON_SAST })).toEqual({ FAILED: 1, SENT: 1 });
+      expect(paths).toEqual(["/emails/batch", "/emails", "/emails"]);
+      const byUser = async (id: string) => (await db.delivery.findFirstOrThrow({ where: { userId: id, channel: "EMAIL" } })).status;
+      expect([await byUser(a.id), await byUser(b.id)]).toEqual(["FAILED", "SENT"]);
+    } finally {
+      await new Promise<void>((r) => stub.close(() => r()));
+    }
   });
 });
 

@@ -3,7 +3,8 @@ import "server-only";
  * The email leg of a listing's fan-out (DESIGN §5): decide per recipient (set-based, one statement per
  * chunk), then send what is queued, deciding again at send time. Rendering is a mail merge: the template
  * is rendered once per recipient time zone with placeholders, and each recipient's name and signed
- * unsubscribe token are substituted (escaped), so 5,000 recipients cost a handful of renders.
+ * unsubscribe token are substituted (escaped), so 5,000 recipients cost a handful of renders. Emails go
+ * out in provider batches of 100 (Resend's batch endpoint).
  * Every decision and outcome lands in `deliveries` with its reason.
  */
 import { db } from "../../db";
@@ -12,7 +13,7 @@ import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 import { renderEmail } from "../email/render";
 import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
-import { EmailSendError, type EmailTransport } from "../email/transport";
+import { EmailSendError, MAX_BATCH, type EmailTransport } from "../email/transport";
 import { emailTransport } from "../email";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
 import type { FanOutChunk } from "./fan-out-listing";
@@ -132,42 +133,66 @@ export async function sendListingEmails(
       bump(r.status);
     }
     const queue = rows.filter((r) => r.status === "QUEUED");
-    let next = 0;
-    let failure: unknown;
-    const worker = async () => {
-      while (next < queue.length && !failure) {
-        const r = queue[next++]!;
+    const messages = await Promise.all(
+      queue.map(async (r) => {
         const t = await template(r.timezone);
         const token = unsubscribeToken(secret, { userId: r.user_id, category: "listings" });
         const firstName = r.name.split(/\s+/)[0] ?? r.name;
+        return {
+          to: r.email,
+          from: EMAIL_FROM,
+          subject: t.subject,
+          html: t.html.replaceAll(NAME, escapeHtml(firstName)).replaceAll(TOKEN, token),
+          text: t.text.replaceAll(NAME, firstName).replaceAll(TOKEN, token),
+          headers: unsubscribeHeaders(`${appUrl}/unsubscribe/${token}`),
+          tags: [{ name: "type", value: "new_listing" }, { name: "category", value: "listings" }],
+          idempotencyKey: `email:${r.notification_id}`,
+        };
+      }),
+    );
+    // Batches of up to 100 per request, a few in flight. A batch the provider refuses outright is sent one
+    // by one, so one bad address cannot hold up 99 good ones.
+    const batches: number[][] = [];
+    for (let i = 0; i < queue.length; i += MAX_BATCH) batches.push(queue.slice(i, i + MAX_BATCH).map((_, j) => i + j));
+    let next = 0;
+    let failure: unknown;
+    const sent = async (i: number, providerMessageId: string) => {
+      await db.delivery.update({
+        where: { id: queue[i]!.delivery_id },
+        data: { status: "SENT", reason: null, providerMessageId, sentAt: new Date(), attempts: { increment: 1 } },
+      });
+      bump("SENT");
+    };
+    const failed = async (i: number, err: unknown) => {
+      if (err instanceof EmailSendError && err.opts.permanent) {
+        await db.delivery.update({ where: { id: queue[i]!.delivery_id }, data: { status: "FAILED", reason: err.message.slice(0, 300), attempts: { increment: 1 } } });
+        bump("FAILED");
+      } else {
+        failure ??= err;
+      }
+    };
+    const worker = async () => {
+      while (next < batches.length && !failure) {
+        const batch = batches[next++]!;
         try {
-          const sent = await transport.send({
-            to: r.email,
-            from: EMAIL_FROM,
-            subject: t.subject,
-            html: t.html.replaceAll(NAME, escapeHtml(firstName)).replaceAll(TOKEN, token),
-            text: t.text.replaceAll(NAME, firstName).replaceAll(TOKEN, token),
-            headers: unsubscribeHeaders(`${appUrl}/unsubscribe/${token}`),
-            tags: [{ name: "type", value: "new_listing" }, { name: "category", value: "listings" }],
-            idempotencyKey: `email:${r.notification_id}`,
-          });
-          await db.delivery.update({
-            where: { id: r.delivery_id },
-            data: { status: "SENT", reason: null, providerMessageId: sent.providerMessageId, sentAt: new Date(), attempts: { increment: 1 } },
-          });
-          bump("SENT");
+          const ids = await transport.sendBatch(batch.map((i) => messages[i]!));
+          for (const [k, i] of batch.entries()) await sent(i, ids[k]!.providerMessageId);
         } catch (err) {
-          if (err instanceof EmailSendError && err.opts.permanent) {
-            await db.delivery.update({ where: { id: r.delivery_id }, data: { status: "FAILED", reason: err.message.slice(0, 300), attempts: { increment: 1 } } });
-            bump("FAILED");
-          } else {
-            await db.delivery.update({ where: { id: r.delivery_id }, data: { attempts: { increment: 1 } } });
+          if (!(err instanceof EmailSendError && err.opts.permanent)) {
             failure ??= err;
+            continue;
+          }
+          for (const i of batch) {
+            try {
+              await sent(i, (await transport.send(messages[i]!)).providerMessageId);
+            } catch (one) {
+              await failed(i, one);
+            }
           }
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, queue.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, batches.length) }, worker));
     if (failure) throw failure;
   }
 }

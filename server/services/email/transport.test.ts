@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
-import { createCaptureTransport, createResendTransport, EmailSendError, retryAfterMs, type OutgoingEmail } from "./transport";
+import { batchIdempotencyKey, createCaptureTransport, createResendTransport, EmailSendError, retryAfterMs, type OutgoingEmail } from "./transport";
 
 interface Seen {
   method: string;
@@ -77,6 +77,20 @@ describe("Resend transport", () => {
     expect(((await transport.send(email()).catch((e: unknown) => e)) as EmailSendError).opts).toMatchObject({ permanent: true, status: 422 });
     reply = { status: 500, body: { name: "internal_server_error", message: "oops", statusCode: 500 } };
     expect(((await transport.send(email()).catch((e: unknown) => e)) as EmailSendError).opts).toMatchObject({ permanent: false, status: 500 });
+  });
+
+  it("sends a batch to /emails/batch with one idempotency key for the members, ids in order", async () => {
+    seen.length = 0;
+    reply = { status: 200, body: { data: [{ id: "re_a" }, { id: "re_b" }] } };
+    const transport = createResendTransport({ apiKey: "re_test_key", baseUrl });
+    const out = await transport.sendBatch([email("email:a"), { ...email("email:b"), to: "sipho@example.com" }]);
+    expect(out).toEqual([{ providerMessageId: "re_a" }, { providerMessageId: "re_b" }]);
+    expect(seen[0]!.url).toBe("/emails/batch");
+    expect(seen[0]!.headers["idempotency-key"]).toBe(batchIdempotencyKey([email("email:a"), email("email:b")]));
+    expect((seen[0]!.body as { to: string[] }[]).map((b) => b.to)).toEqual([["thandi@example.com"], ["sipho@example.com"]]);
+    expect(batchIdempotencyKey([email("email:a")])).not.toBe(batchIdempotencyKey([email("email:b")]));
+    reply = { status: 200, body: { data: [{ id: "re_a" }] } }; // fewer ids than emails: not trusted
+    await expect(transport.sendBatch([email("email:a"), email("email:b")])).rejects.toBeInstanceOf(EmailSendError);
   });
 
   it("reads Retry-After as seconds or an HTTP date, bounded", () => {

@@ -6,6 +6,7 @@
  * Failures are classified for the caller (an Inngest step): `retryAfterMs` for 429 (from `Retry-After`),
  * `permanent` for a request Resend refuses (4xx other than 429), retryable otherwise.
  */
+import { createHash } from "node:crypto";
 import { Resend } from "resend";
 import type { PrismaClient } from "../../generated/prisma/client";
 
@@ -26,6 +27,27 @@ export interface EmailTransport {
   readonly name: "resend" | "capture";
   /** @returns the provider's message id. @throws EmailSendError */
   send(email: OutgoingEmail): Promise<{ providerMessageId: string }>;
+  /**
+   * Up to {@link MAX_BATCH} emails in one request, all or nothing (Resend's batch endpoint, idempotency key
+   * derived from the members' keys). @returns the provider ids in input order. @throws EmailSendError
+   */
+  sendBatch(emails: readonly OutgoingEmail[]): Promise<{ providerMessageId: string }[]>;
+}
+
+/** Resend's batch limit. */
+export const MAX_BATCH = 100;
+
+/** One idempotency key for a batch: the same members, the same key. */
+export function batchIdempotencyKey(emails: readonly OutgoingEmail[]): string {
+  return `batch:${createHash("sha256").update(emails.map((e) => e.idempotencyKey).join("\n")).digest("hex")}`;
+}
+
+function sendError(error: { name?: string; message?: string; statusCode?: number | null } | null, headers: Record<string, string> | null): EmailSendError {
+  const status = error?.statusCode ?? null;
+  const message = `Resend refused the email: ${error?.name ?? "unknown"}: ${error?.message ?? ""}`;
+  if (status === 429) return new EmailSendError(message, { permanent: false, retryAfterMs: retryAfterMs(headers?.["retry-after"]), status });
+  const permanent = status !== null && status >= 400 && status < 500 && status !== 409;
+  return new EmailSendError(message, { permanent, status });
 }
 
 /** A failed send, classified for retry decisions. */
@@ -58,19 +80,31 @@ export function createResendTransport(opts: { apiKey: string; baseUrl?: string }
         { idempotencyKey: email.idempotencyKey },
       );
       if (data?.id) return { providerMessageId: data.id };
-      const status = (error as { statusCode?: number | null } | null)?.statusCode ?? null;
-      const message = `Resend refused the email: ${error?.name ?? "unknown"}: ${error?.message ?? ""}`;
-      if (status === 429) throw new EmailSendError(message, { permanent: false, retryAfterMs: retryAfterMs(headers?.["retry-after"]), status });
-      const permanent = status !== null && status >= 400 && status < 500 && status !== 409;
-      throw new EmailSendError(message, { permanent, status });
+      throw sendError(error, headers);
+    },
+    async sendBatch(emails) {
+      if (emails.length === 0) return [];
+      if (emails.length > MAX_BATCH) throw new EmailSendError(`At most ${MAX_BATCH} emails per batch`, { permanent: true, status: null });
+      const { data, error, headers } = await resend.batch.send(
+        emails.map((e) => ({ from: e.from, to: [e.to], subject: e.subject, html: e.html, text: e.text, headers: e.headers, tags: e.tags })),
+        { idempotencyKey: batchIdempotencyKey(emails) },
+      );
+      const ids = data?.data?.map((d) => d.id) ?? [];
+      if (ids.length === emails.length) return ids.map((providerMessageId) => ({ providerMessageId }));
+      throw sendError(error ?? { name: "unexpected_response", message: `expected ${emails.length} ids, got ${ids.length}`, statusCode: null }, headers);
     },
   };
 }
 
 /** Captures into `captured_emails` (embedded mode); the same idempotency key captures once. */
 export function createCaptureTransport(db: PrismaClient): EmailTransport {
-  return {
+  const transport: EmailTransport = {
     name: "capture",
+    async sendBatch(emails) {
+      const out = [];
+      for (const e of emails) out.push(await transport.send(e));
+      return out;
+    },
     async send(email) {
       const row = await db.capturedEmail.upsert({
         where: { idempotencyKey: email.idempotencyKey },
@@ -90,4 +124,5 @@ export function createCaptureTransport(db: PrismaClient): EmailTransport {
       return { providerMessageId: `captured:${row.id}` };
     },
   };
+  return transport;
 }
