@@ -61,10 +61,16 @@ export function follow(db: PrismaClient, userId: string, businessId: string, cre
 }
 
 /**
- * `n` new customers following the business, created with two set-based statements (for fan-out tests and
- * benchmarks: 100,000 followers in seconds). Returns nothing; count with SQL.
+ * `n` new followers (customers by default) of the business, created with set-based statements (for
+ * fan-out tests and benchmarks: 100,000 followers in seconds); `emailEnabled: false` turns their email off.
  */
-export async function createFollowers(db: PrismaClient, businessId: string, n: number, role: Role = "CUSTOMER"): Promise<void> {
+export async function createFollowers(
+  db: PrismaClient,
+  businessId: string,
+  n: number,
+  opts: { role?: Role; emailEnabled?: boolean } = {},
+): Promise<void> {
+  const role = opts.role ?? "CUSTOMER";
   const tag = uniq();
   const hash = await cachedHash(DEMO_PASSWORD);
   await db.$executeRaw`
@@ -74,6 +80,11 @@ export async function createFollowers(db: PrismaClient, businessId: string, n: n
   await db.$executeRaw`
     INSERT INTO follows (user_id, business_id)
     SELECT id, ${businessId}::uuid FROM users WHERE email LIKE ${`follower-${tag}-%`}`;
+  if (opts.emailEnabled === false) {
+    await db.$executeRaw`
+      INSERT INTO notification_settings (user_id, email_enabled)
+      SELECT id, false FROM users WHERE email LIKE ${`follower-${tag}-%`}`;
+  }
 }
 
 export function createListing(
