@@ -1,4 +1,5 @@
 /** Benchmark databases and the app environment around them (see bench/lib.ts for the rest). */
+import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { startEmbeddedDatabase } from "../server/embedded/database";
 import { migrate } from "../server/db/migrate";
@@ -72,4 +73,29 @@ export async function startBenchEnvironment(database: BenchDatabase): Promise<()
     INNGEST_EVENT_KEY: "bench-event-key",
   });
   return () => realtime.close();
+}
+
+/**
+ * Runs `measure` once per database kind, each in a child process of this same script (the app's Prisma
+ * client is a process-wide singleton): in the child (`--child --db <kind>`) it measures and prints the
+ * result; in the parent it yields each kind's result in turn. `extraArgs` are passed to the children.
+ */
+export async function* perDatabase<T>(
+  argv: string[],
+  measure: (kind: BenchDatabase["kind"]) => Promise<T>,
+  extraArgs: string[] = [],
+): AsyncGenerator<{ kind: BenchDatabase["kind"]; result: T }> {
+  if (argv.includes("--child")) {
+    const result = await measure(argv[argv.indexOf("--db") + 1] === "postgres" ? "PostgreSQL" : "PGlite");
+    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+    process.exit(0);
+  }
+  for (const kind of await databaseKinds(argv)) {
+    const args = [...process.execArgv, process.argv[1]!, "--child", "--db", kind === "PGlite" ? "pglite" : "postgres", ...extraArgs];
+    const r = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 1024 * 1024 });
+    const line = r.stdout.split("\n").find((l) => l.startsWith("RESULT "));
+    process.stdout.write(r.stdout.split("\n").filter((l) => !l.startsWith("RESULT ")).join("\n"));
+    if (r.status !== 0 || !line) throw new Error(`${process.argv[1]} on ${kind} failed (exit ${r.status})`);
+    yield { kind, result: JSON.parse(line.slice(7)) as T };
+  }
 }

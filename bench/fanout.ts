@@ -11,9 +11,8 @@
  * Target (issue "Herald runs end to end"): at least half the floor's rate; 100,000 followers in under
  * 1.5 s on PostgreSQL and 3 s on PGlite. Writes the "## Fan-out" section of bench/RESULTS.md.
  */
-import { spawnSync } from "node:child_process";
 import pg from "pg";
-import { databaseKinds, freshDatabase, startBenchEnvironment, type BenchDatabase } from "./db";
+import { freshDatabase, perDatabase, startBenchEnvironment, type BenchDatabase } from "./db";
 import { machineLine, writeResults } from "./lib";
 
 const argv = process.argv.slice(2);
@@ -95,36 +94,22 @@ async function measure(kind: BenchDatabase["kind"]): Promise<Row[]> {
 
 const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleString("en-US")}/s`;
 
-if (argv.includes("--child")) {
-  const kind = argv[argv.indexOf("--db") + 1] === "postgres" ? "PostgreSQL" : "PGlite";
-  const rows = await measure(kind);
-  process.stdout.write(`RESULT ${JSON.stringify(rows)}\n`);
-  process.exit(0);
-} else {
-  const sections: string[] = [];
-  for (const kind of await databaseKinds(argv)) {
-    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "--child", "--db", kind === "PGlite" ? "pglite" : "postgres", "--sizes", sizesArg], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const line = r.stdout.split("\n").find((l) => l.startsWith("RESULT "));
-    if (r.status !== 0 || !line) throw new Error(`bench/fanout on ${kind} failed (exit ${r.status})`);
-    const rows = JSON.parse(line.slice(7)) as Row[];
-    const target = (n: number) => (n === 100_000 ? (kind === "PostgreSQL" ? "< 1.5 s" : "< 3 s") : "");
-    sections.push(
-      `### ${kind}\n\n| followers | floor: raw INSERT … SELECT | Herald: event → last row | Herald rate ÷ floor rate | Herald: all runs done (incl. realtime) | target |\n|---|---|---|---|---|---|\n` +
-        rows
-          .map((x) => `| ${x.followers.toLocaleString("en-US")} | ${x.floorMs.toFixed(0)} ms (${rate(x.followers, x.floorMs)}) | ${x.toLastRowMs.toFixed(0)} ms (${rate(x.followers, x.toLastRowMs)}) | ${(x.floorMs / x.toLastRowMs).toFixed(2)} | ${x.allRunsMs.toFixed(0)} ms | ${target(x.followers)} |`)
-          .join("\n"),
-    );
-  }
-  writeResults(
-    "Fan-out",
-    `## Fan-out\n\n\`npx tsx --conditions=react-server bench/fanout.ts\`: one listing posted through \`createListing\` to a business with N followers; ` +
-      `the embedded executor runs \`fan-out-listing\` (plans chunks of 5,000 followers with one index pass) and one \`deliver-listing-chunk\` run per chunk ` +
-      `(8 runs in flight), each one \`INSERT … SELECT … ON CONFLICT DO NOTHING\` plus one realtime signal per recipient (multi-channel triggers of 100); ` +
-      `each chunk then queues its email leg (\`send-listing-emails\`: one set-based decision INSERT per chunk; the bench followers have email turned off, so nothing is rendered). ` +
-      `"event → last row" is polled every 20 ms. The floor is the same rows in one raw statement, measured in the same run.\n\n${machineLine()}\n\n${sections.join("\n\n")}\n`,
+const sections: string[] = [];
+for await (const { kind, result: rows } of perDatabase<Row[]>(argv, measure, ["--sizes", sizesArg])) {
+  const target = (n: number) => (n === 100_000 ? (kind === "PostgreSQL" ? "< 1.5 s" : "< 3 s") : "");
+  sections.push(
+    `### ${kind}\n\n| followers | floor: raw INSERT … SELECT | Herald: event → last row | Herald rate ÷ floor rate | Herald: all runs done (incl. realtime) | target |\n|---|---|---|---|---|---|\n` +
+      rows
+        .map((x) => `| ${x.followers.toLocaleString("en-US")} | ${x.floorMs.toFixed(0)} ms (${rate(x.followers, x.floorMs)}) | ${x.toLastRowMs.toFixed(0)} ms (${rate(x.followers, x.toLastRowMs)}) | ${(x.floorMs / x.toLastRowMs).toFixed(2)} | ${x.allRunsMs.toFixed(0)} ms | ${target(x.followers)} |`)
+        .join("\n"),
   );
-  console.log("wrote the \"## Fan-out\" section of bench/RESULTS.md");
 }
+writeResults(
+  "Fan-out",
+  `## Fan-out\n\n\`npx tsx --conditions=react-server bench/fanout.ts\`: one listing posted through \`createListing\` to a business with N followers; ` +
+    `the embedded executor runs \`fan-out-listing\` (plans chunks of 5,000 followers with one index pass) and one \`deliver-listing-chunk\` run per chunk ` +
+    `(8 runs in flight), each one \`INSERT … SELECT … ON CONFLICT DO NOTHING\` plus one realtime signal per recipient (multi-channel triggers of 100); ` +
+    `each chunk then queues its email leg (\`send-listing-emails\`: one set-based decision INSERT per chunk; the bench followers have email turned off, so nothing is rendered). ` +
+    `"event → last row" is polled every 20 ms. The floor is the same rows in one raw statement, measured in the same run.\n\n${machineLine()}\n\n${sections.join("\n\n")}\n`,
+);
+console.log("wrote the \"## Fan-out\" section of bench/RESULTS.md");

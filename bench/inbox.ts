@@ -9,8 +9,7 @@
  * Targets on PostgreSQL: p99 < 5 ms for the pages and the count (deep page no slower than the first),
  * < 50 ms for mark-all-read. Writes the "## Inbox" section of bench/RESULTS.md.
  */
-import { spawnSync } from "node:child_process";
-import { databaseKinds, freshDatabase, startBenchEnvironment, type BenchDatabase } from "./db";
+import { freshDatabase, perDatabase, startBenchEnvironment, type BenchDatabase } from "./db";
 import { machineLine, ms, percentile, writeResults } from "./lib";
 
 const argv = process.argv.slice(2);
@@ -86,36 +85,19 @@ async function measure(kind: BenchDatabase["kind"]): Promise<Row[]> {
   return rows;
 }
 
-if (argv.includes("--child")) {
-  const kind = argv[argv.indexOf("--db") + 1] === "postgres" ? "PostgreSQL" : "PGlite";
-  const rows = await measure(kind);
-  process.stdout.write(`RESULT ${JSON.stringify(rows)}\n`);
-  process.exit(0);
-} else {
-  // One child process per database: the app's Prisma client is a process-wide singleton.
-  const sections: string[] = [];
-  for (const kind of await databaseKinds(argv)) {
-    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "--child", "--db", kind === "PGlite" ? "pglite" : "postgres", "--calls", String(CALLS)], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const line = r.stdout.split("\n").find((l) => l.startsWith("RESULT "));
-    process.stdout.write(r.stdout.split("\n").filter((l) => !l.startsWith("RESULT ")).join("\n"));
-    if (r.status !== 0 || !line) throw new Error(`bench/inbox on ${kind} failed (exit ${r.status})`);
-    const rows = JSON.parse(line.slice(7)) as Row[];
-    console.table(rows.map((x) => ({ op: x.op, p50: ms(x.p50), p99: ms(x.p99), target: x.target })));
-    sections.push(
-      `### ${kind}\n\n| operation | p50 | p99 | target (PostgreSQL) |\n|---|---|---|---|\n` +
-        rows.map((x) => `| ${x.op} | ${ms(x.p50)} | ${ms(x.p99)} | ${x.target} |`).join("\n"),
-    );
-  }
-  writeResults(
-    "Inbox",
-    `## Inbox\n\n\`npx tsx --conditions=react-server bench/inbox.ts\`: the real service functions (\`listNotifications\`, \`countUnread\`, ` +
-      `\`markAllRead\` with its realtime signal to an embedded Pusher-protocol server), ${CALLS.toLocaleString()} calls each after 20 warm-up calls, ` +
-      `for one user owning 100,000 of ${ROWS.toLocaleString()} notifications (200 unread). Mark-all-read: 500 rows set unread before each call (not timed).\n\n` +
-      `${machineLine()}\n\n${sections.join("\n\n")}\n`,
+const sections: string[] = [];
+for await (const { kind, result: rows } of perDatabase<Row[]>(argv, measure, ["--calls", String(CALLS)])) {
+  console.table(rows.map((x) => ({ op: x.op, p50: ms(x.p50), p99: ms(x.p99), target: x.target })));
+  sections.push(
+    `### ${kind}\n\n| operation | p50 | p99 | target (PostgreSQL) |\n|---|---|---|---|\n` +
+      rows.map((x) => `| ${x.op} | ${ms(x.p50)} | ${ms(x.p99)} | ${x.target} |`).join("\n"),
   );
-  console.log("wrote the \"## Inbox\" section of bench/RESULTS.md");
 }
+writeResults(
+  "Inbox",
+  `## Inbox\n\n\`npx tsx --conditions=react-server bench/inbox.ts\`: the real service functions (\`listNotifications\`, \`countUnread\`, ` +
+    `\`markAllRead\` with its realtime signal to an embedded Pusher-protocol server), ${CALLS.toLocaleString()} calls each after 20 warm-up calls, ` +
+    `for one user owning 100,000 of ${ROWS.toLocaleString()} notifications (200 unread). Mark-all-read: 500 rows set unread before each call (not timed).\n\n` +
+    `${machineLine()}\n\n${sections.join("\n\n")}\n`,
+);
+console.log("wrote the \"## Inbox\" section of bench/RESULTS.md");
