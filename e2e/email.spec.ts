@@ -119,6 +119,11 @@ test("email off → in-app only; on → email; unsubscribe link works logged out
   await customer.goto("/dev/mailbox");
   await expect(customer.getByTestId("mailbox-list")).toContainText(second);
   await shot(customer, "mailbox-desktop");
+  await customer.setViewportSize({ width: 390, height: 844 });
+  await shot(customer, "mailbox-phone");
+  await visitor.setViewportSize({ width: 1280, height: 800 });
+  await visitor.goto(url!);
+  await shot(visitor, "unsubscribe-desktop");
 
   // An admin sees the same decisions in the user's delivery log.
   const admin = await (await browser.newContext()).newPage();

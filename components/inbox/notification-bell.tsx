@@ -15,6 +15,8 @@ export function NotificationBell() {
   const trpc = useTRPC();
   const router = useRouter();
   const [open, setOpen] = useState(false);
+  // On phones the panel spans the screen just below the header, whatever the header's height.
+  const [top, setTop] = useState<number | undefined>(undefined);
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
   const count = useQuery(trpc.notifications.unreadCount.queryOptions());
@@ -41,7 +43,10 @@ export function NotificationBell() {
         aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
         aria-expanded={open}
         aria-controls={panelId}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => {
+          setTop(root.current?.closest("header")?.getBoundingClientRect().bottom);
+          setOpen((o) => !o);
+        }}
         className="relative grid h-9 w-9 place-items-center rounded-full text-slate-600 hover:bg-slate-100 hover:text-slate-900"
       >
         <svg aria-hidden viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth={2}>
@@ -59,7 +64,8 @@ export function NotificationBell() {
           id={panelId}
           role="region"
           aria-label="Latest notifications"
-          className="fixed inset-x-2 top-[6.5rem] z-40 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xl sm:absolute sm:inset-x-auto sm:right-0 sm:top-11 sm:w-96"
+          style={{ "--panel-top": `${(top ?? 56) + 4}px` } as React.CSSProperties}
+          className="fixed inset-x-2 top-(--panel-top) z-40 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xl sm:absolute sm:inset-x-auto sm:right-0 sm:top-11 sm:w-96"
         >
           <div className="flex items-center justify-between border-b border-slate-100 px-4 py-2.5">
             <h2 className="text-sm font-semibold">Notifications</h2>

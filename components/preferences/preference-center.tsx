@@ -42,8 +42,11 @@ export function PreferenceCenter({ timeZones }: { timeZones: string[] }) {
         return { previous };
       },
       onSuccess: (data) => {
-        queryClient.setQueryData(key, data);
-        setStatus({ kind: "saved" });
+        // While a later change is still in flight, its optimistic state is newer than this answer.
+        if (queryClient.isMutating({ mutationKey: trpc.preferences.update.mutationKey() }) <= 1) {
+          queryClient.setQueryData(key, data);
+          setStatus({ kind: "saved" });
+        }
       },
       onError: (err, _change, context) => {
         if (context?.previous) queryClient.setQueryData(key, context.previous);

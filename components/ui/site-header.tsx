@@ -28,7 +28,7 @@ export function SiteHeader(props: { user: { name: string; role: keyof typeof ROL
           <span aria-hidden className="grid h-7 w-7 place-items-center rounded-lg bg-brand-700 text-sm text-white">H</span>
           <span>Herald</span>
         </Link>
-        <nav aria-label="Main" className="order-last -mx-1 flex w-full items-center gap-1 overflow-x-auto pb-2 text-sm sm:order-none sm:mx-0 sm:w-auto sm:flex-1 sm:pb-0">
+        <nav aria-label="Main" className="order-last -mx-1 flex w-full flex-wrap items-center gap-1 pb-2 text-sm sm:order-none sm:mx-0 sm:w-auto sm:flex-1 sm:flex-nowrap sm:overflow-x-auto sm:pb-0">
           {links.map((l) => {
             const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
             return (

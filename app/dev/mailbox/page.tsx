@@ -28,7 +28,7 @@ export default async function MailboxPage() {
         <ul data-testid="mailbox-list" className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white">
           {mails.map((m) => (
             <li key={m.id}>
-              <Link href={`/dev/mailbox/${m.id}`} className="flex flex-wrap items-baseline gap-x-4 gap-y-1 px-4 py-3 hover:bg-slate-50">
+              <Link href={`/dev/mailbox/${m.id}`} className="flex flex-col gap-0.5 px-4 py-3 hover:bg-slate-50 sm:flex-row sm:items-baseline sm:gap-4">
                 <span className="min-w-0 flex-1 font-medium text-slate-900">{m.subject}</span>
                 <span className="text-sm text-slate-600">to {m.to}</span>
                 <TimeAgo iso={m.createdAt.toISOString()} className="text-xs text-slate-500" />

@@ -69,6 +69,21 @@ describe("email decision", () => {
     expect((await decide(u.id, new Date("2026-10-24T21:30:00Z"))).release_at!.toISOString()).toBe("2026-10-25T06:00:00.000Z");
   });
 
+  it("applies seed 001 §16.1's email cap for every role: the cap-th email of the day is held, not the one before", async () => {
+    for (const [role, cap] of [["CUSTOMER", 10], ["NGO", 20], ["BUSINESS", 50], ["ADMIN", 100]] as const) {
+      const u = await createUser(db, { role });
+      await db.$executeRaw`
+        WITH ns AS (
+          INSERT INTO notifications (user_id, type, category, title, dedupe_key)
+          SELECT ${u.id}::uuid, 'new_listing', 'listings', 'x', 'cap:' || g FROM generate_series(1, ${cap - 1}::int) g RETURNING id)
+        INSERT INTO deliveries (notification_id, user_id, channel, status, sent_at) SELECT id, ${u.id}::uuid, 'EMAIL', 'SENT', ${NOON_SAST} FROM ns`;
+      expect((await decide(u.id, NOON_SAST)).status, `${role} at ${cap - 1}`).toBe("QUEUED");
+      const n = await createNotification(db, { userId: u.id });
+      await db.delivery.create({ data: { notificationId: n.id, userId: u.id, channel: "EMAIL", status: "SENT", sentAt: NOON_SAST } });
+      expect(await decide(u.id, NOON_SAST), `${role} at ${cap}`).toMatchObject({ status: "HELD", reason: "frequency_cap" });
+    }
+  });
+
   it("holds over the daily cap per role for the digest (customer 10, NGO 20; seed 001 §16.1)", async () => {
     const c = await createUser(db, { role: "CUSTOMER" });
     const ngo = await createUser(db, { role: "NGO" });
