@@ -2,9 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "@/server/auth";
 import { api } from "@/server/trpc/server";
-import { BusinessLogo } from "@/components/businesses/business-logo";
-import { FollowButton } from "@/components/following/follow-button";
-import { TimeAgo } from "@/components/ui/time-ago";
+import { FollowingList } from "@/components/following/following-list";
 
 export const metadata: Metadata = { title: "Following" };
 
@@ -25,21 +23,7 @@ export default async function FollowingPage() {
           <Link href="/businesses" className="mt-3 inline-block rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800">Browse businesses</Link>
         </div>
       ) : (
-        <ul data-testid="following-list" className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white">
-          {following.map((f) => (
-            <li key={f.business.id} className="flex flex-wrap items-center gap-3 p-4">
-              <BusinessLogo slug={f.business.slug} size={44} />
-              <div className="min-w-0 flex-1">
-                <Link href={`/businesses/${f.business.slug}`} className="font-medium hover:underline">{f.business.name}</Link>
-                <p className="truncate text-sm text-slate-600">{f.business.address}</p>
-                <p className="text-xs text-slate-500">
-                  ★ {f.business.rating.toFixed(1)} · {f.business.followersCount} followers · followed <TimeAgo iso={f.followedAt} /> · {f.notificationCount} notification{f.notificationCount === 1 ? "" : "s"}
-                </p>
-              </div>
-              <FollowButton businessId={f.business.id} businessName={f.business.name} following />
-            </li>
-          ))}
-        </ul>
+        <FollowingList initial={following} />
       )}
     </section>
   );

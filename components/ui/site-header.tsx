@@ -15,7 +15,7 @@ export function SiteHeader(props: { user: { name: string; role: keyof typeof ROL
         { href: "/notifications", label: "Inbox" },
         { href: "/businesses", label: "Businesses" },
         ...(props.user.role === "CUSTOMER" || props.user.role === "NGO" ? [{ href: "/following", label: "Following" }] : []),
-        ...(props.hasBusiness ? [{ href: "/business/listings/new", label: "New listing" }] : []),
+        ...(props.hasBusiness ? [{ href: "/business", label: "Dashboard" }, { href: "/business/listings/new", label: "New listing" }] : []),
         ...(props.user.role === "ADMIN" ? [{ href: "/admin/deliveries", label: "Delivery log" }] : []),
         { href: "/settings/notifications", label: "Settings" },
         ...(props.mailbox ? [{ href: "/dev/mailbox", label: "Mailbox" }] : []),
@@ -30,7 +30,9 @@ export function SiteHeader(props: { user: { name: string; role: keyof typeof ROL
         </Link>
         <nav aria-label="Main" className="order-last -mx-1 flex w-full flex-wrap items-center gap-1 pb-2 text-sm sm:order-none sm:mx-0 sm:w-auto sm:flex-1 sm:flex-nowrap sm:overflow-x-auto sm:pb-0">
           {links.map((l) => {
-            const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
+            // The longest matching link is the current one (/business/listings/new is "New listing", not "Dashboard").
+            const matches = links.filter((x) => pathname === x.href || pathname.startsWith(`${x.href}/`));
+            const active = matches.sort((a, b) => b.href.length - a.href.length)[0]?.href === l.href;
             return (
               <Link
                 key={l.href}

@@ -6,6 +6,7 @@ import { followingRouter } from "./routers/following";
 import { listingsRouter } from "./routers/listings";
 import { preferencesRouter } from "./routers/preferences";
 import { adminRouter } from "./routers/admin";
+import { businessDashboardRouter } from "./routers/business-dashboard";
 
 /** The app's tRPC API: one router per domain (DESIGN §11). */
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   listings: listingsRouter,
   preferences: preferencesRouter,
   admin: adminRouter,
+  businessDashboard: businessDashboardRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -44,3 +44,30 @@ describe("following (seed 001 §8.2)", () => {
     expect(await db.follow.count({ where: { userId: user.id, deletedAt: null } })).toBe(MAX_FOLLOWS);
   });
 });
+
+describe("live new follower (seed 001 §4.2)", () => {
+  it("signals business.new_follower on the business's private channel", async () => {
+    const { heraldUserClient } = await import("../../../test/pusher");
+    const { business, owner } = await createBusiness(db);
+    const client = heraldUserClient({
+      app: { key: process.env.PUSHER_KEY!, secret: process.env.PUSHER_SECRET! },
+      port: Number(process.env.PUSHER_PORT),
+      user: { id: owner.id, role: "BUSINESS", businessId: business.id },
+    });
+    try {
+      const channel = client.subscribe(`private-business-${business.id}`);
+      await new Promise<void>((resolve, reject) => {
+        channel.bind("pusher:subscription_succeeded", () => resolve());
+        channel.bind("pusher:subscription_error", reject);
+      });
+      const events: unknown[] = [];
+      channel.bind("business.new_follower", (d: unknown) => events.push(d));
+      const fan = await createUser(db, { name: "Jane Smith" });
+      await followBusiness(fan, business.id);
+      await expect.poll(() => events.length, { timeout: 5000 }).toBe(1);
+      expect(events[0]).toEqual({ follower: { id: fan.id, name: "Jane Smith", user_type: "customer" }, total_followers: 1 });
+    } finally {
+      client.disconnect();
+    }
+  });
+});

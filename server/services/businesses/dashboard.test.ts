@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { db } from "../../db";
+import { createBusiness, createListing, createNotification, createUser } from "../../../prisma/factory";
+import { businessOverview, listFollowers, listingStats } from "./dashboard";
+
+describe("business dashboard", () => {
+  it("pages followers newest first, filters by role and searches by name", async () => {
+    const { business, owner } = await createBusiness(db);
+    const base = Date.parse("2026-05-01T00:00:00Z");
+    const people = [];
+    for (let i = 0; i < 7; i++) {
+      const u = await createUser(db, { role: i % 3 === 0 ? "NGO" : "CUSTOMER", name: i === 4 ? "Zanele Khumalo" : `Person ${i}` });
+      await db.follow.create({ data: { userId: u.id, businessId: business.id, createdAt: new Date(base + i * 60_000) } });
+      people.push(u);
+    }
+    await db.follow.updateMany({ where: { userId: people[6]!.id }, data: { deletedAt: new Date() } }); // unfollowed
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof listFollowers>> = await listFollowers(owner.id, { cursor, limit: 4 });
+      seen.push(...page.items.map((i) => i.userId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(people.slice(0, 6).reverse().map((p) => p.id));
+    expect((await listFollowers(owner.id, { role: "NGO" })).items.map((i) => i.userId)).toEqual([people[3]!.id, people[0]!.id]);
+    expect((await listFollowers(owner.id, { query: "zan" })).items.map((i) => i.name)).toEqual(["Zanele Khumalo"]);
+    await expect(listFollowers((await createUser(db)).id)).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
+  });
+
+  it("computes the 30-day engagement (read ÷ received) and per-post stats", async () => {
+    const { business, owner } = await createBusiness(db);
+    const now = new Date("2026-06-30T12:00:00Z");
+    const listing = await createListing(db, business.id, { title: "Bagels" });
+    const readers = [];
+    for (let i = 0; i < 4; i++) {
+      const u = await createUser(db);
+      const n = await createNotification(db, {
+        userId: u.id, type: "new_listing", category: "listings", businessId: business.id, dedupeKey: `listing:${listing.id}`,
+        createdAt: new Date("2026-06-29T12:00:00Z"), readAt: i < 3 ? new Date("2026-06-29T13:00:00Z") : null,
+      });
+      if (i < 2) await db.delivery.create({ data: { notificationId: n.id, userId: u.id, channel: "EMAIL", status: i === 0 ? "SENT" : "DELIVERED" } });
+      readers.push(u);
+    }
+    // Older than 30 days: not counted in engagement.
+    await createNotification(db, { userId: readers[0]!.id, businessId: business.id, createdAt: new Date("2026-05-01T00:00:00Z") });
+    const o = await businessOverview(owner.id, now);
+    expect(o.engagement).toEqual({ received: 4, read: 3, rate: 0.75 });
+    expect(await listingStats(owner.id)).toEqual([{ listingId: listing.id, title: "Bagels", createdAt: listing.createdAt.toISOString(), recipients: 4, read: 3, emailed: 2 }]);
+  });
+});
