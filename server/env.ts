@@ -40,8 +40,6 @@ const groups = {
     /** Resend's API origin (tests point it at a local stub). */
     RESEND_BASE_URL: z.url().optional(),
     EMAIL_FROM: z.string().min(3).default("Herald <notifications@herald.local>"),
-    /** The postal address in every email's footer (CAN-SPAM, and good manners). */
-    EMAIL_POSTAL_ADDRESS: z.string().default("Herald · 123 Church Street · Pretoria 0002 · South Africa"),
     /** Resend webhook signing secret (`whsec_…`, svix) for /api/webhooks/resend. */
     RESEND_WEBHOOK_SECRET: z.string().min(1).optional(),
   }),
