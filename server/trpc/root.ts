@@ -6,6 +6,7 @@ import { followingRouter } from "./routers/following";
 import { listingsRouter } from "./routers/listings";
 import { preferencesRouter } from "./routers/preferences";
 import { adminRouter } from "./routers/admin";
+import { tokensRouter } from "./routers/tokens";
 import { businessDashboardRouter } from "./routers/business-dashboard";
 
 /** The app's tRPC API: one router per domain (DESIGN §11). */
@@ -16,6 +17,7 @@ export const appRouter = router({
   listings: listingsRouter,
   preferences: preferencesRouter,
   admin: adminRouter,
+  tokens: tokensRouter,
   businessDashboard: businessDashboardRouter,
 });
 

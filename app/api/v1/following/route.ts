@@ -1,0 +1,14 @@
+/** `GET /api/v1/following` (seed 001 §3.4.3): the businesses the caller follows, most recent first. */
+import { z } from "zod";
+import { apiRoute } from "@/server/services/api/http";
+import { followingPage } from "@/server/services/api/following";
+import { pageLinks, pageParams } from "@/server/services/api/pagination";
+
+export const GET = apiRoute({
+  scope: "following",
+  query: z.object(pageParams(20, 100)).strict(),
+  async handle({ auth, query, url }) {
+    const page = await followingPage(auth.userId, query.page, query.page_size);
+    return { count: page.count, ...pageLinks(url, query.page, query.page_size, page.count), results: page.results };
+  },
+});

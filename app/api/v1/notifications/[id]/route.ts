@@ -1,0 +1,16 @@
+/**
+ * `DELETE /api/v1/notifications/{id}` (and the seed's `…/{id}/delete`, seed 001 §3.2.5): soft-deletes one
+ * of the caller's notifications; another user's id answers 404 and changes nothing.
+ */
+import { z } from "zod";
+import { apiRoute, uuidParam } from "@/server/services/api/http";
+import { changeNotifications } from "@/server/services/notifications/update-notifications";
+
+export const DELETE = apiRoute({
+  scope: "notifications:write",
+  params: z.object({ id: uuidParam() }).strict(),
+  async handle({ auth, params }) {
+    await changeNotifications(auth.userId, [params.id], "delete");
+    return { message: "Notification deleted successfully" };
+  },
+});

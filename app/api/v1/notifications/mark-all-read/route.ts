@@ -1,0 +1,11 @@
+/** `POST /api/v1/notifications/mark-all-read` (seed 001 §3.2.4). Any request body is ignored. */
+import { apiRoute } from "@/server/services/api/http";
+import { markAllRead } from "@/server/services/notifications/update-notifications";
+
+export const POST = apiRoute({
+  scope: "notifications:write",
+  async handle({ auth }) {
+    const r = await markAllRead(auth.userId);
+    return { message: "All notifications marked as read", marked_count: r.changedCount, unread_count: r.unreadCount };
+  },
+});

@@ -1,0 +1,17 @@
+/** `GET/PUT /api/v1/preferences` (seed 001 §3.3); the field mapping is in server/services/api/preferences.ts. */
+import { apiRoute } from "@/server/services/api/http";
+import { apiPreferencesBody, getApiPreferences, putApiPreferences } from "@/server/services/api/preferences";
+
+export const GET = apiRoute({
+  scope: "preferences",
+  handle: async ({ auth }) => ({ preferences: await getApiPreferences(auth.userId) }),
+});
+
+export const PUT = apiRoute({
+  scope: "preferences",
+  body: apiPreferencesBody,
+  handle: async ({ auth, body }) => ({
+    message: "Notification preferences updated successfully",
+    preferences: await putApiPreferences(auth.userId, body),
+  }),
+});

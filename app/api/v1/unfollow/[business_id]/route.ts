@@ -1,0 +1,13 @@
+/** `DELETE /api/v1/unfollow/{business_id}` (seed 001 §3.4.2): 404 when the caller does not follow it. */
+import { z } from "zod";
+import { apiRoute, uuidParam } from "@/server/services/api/http";
+import { unfollowBusiness } from "@/server/services/following/follow";
+
+export const DELETE = apiRoute({
+  scope: "following",
+  params: z.object({ business_id: uuidParam() }).strict(),
+  async handle({ auth, params }) {
+    await unfollowBusiness(auth.userId, params.business_id);
+    return { message: "Successfully unfollowed business" };
+  },
+});

@@ -1,0 +1,211 @@
+import "server-only";
+/**
+ * The HTTP API's route-handler helper (`/api/v1`, seed 001 §3, §7, §17). One call per endpoint:
+ *
+ * ```ts
+ * export const GET = apiRoute({ scope: "notifications:read", query: listQuery, handle: ({ auth, query }) => … });
+ * ```
+ *
+ * In order, for every request: authenticate `Authorization: Bearer <personal access token>` (401
+ * UNAUTHORIZED when missing, malformed, unknown, revoked or expired; such requests count against the
+ * client IP's anonymous limit), count the request against the token's per-role limit (429 RATE_LIMITED
+ * with `Retry-After`), check the endpoint's scope (403 PERMISSION_DENIED), validate path params, query and
+ * JSON body with strict zod schemas (400 VALIDATION_ERROR, `details` per field), call the handler (which
+ * calls `server/services`), and answer JSON with `cache-control: no-store` and `X-RateLimit-*` headers.
+ * Errors use seed 001 §7.1's body `{ "error": { "code", "message", "details"? } }`; an `AppError` answers
+ * its own status (server/services/errors.ts); anything else is logged and answers a generic 500, never a
+ * stack trace.
+ *
+ * Later phases plug in here: `POST /api/v1/events` authenticates an `ApiKey` instead of a token (a second
+ * `auth` kind next to `"pat"`) and replays `Idempotency-Key` responses from `IdempotencyRecord`.
+ */
+import { z } from "zod";
+import { AppError } from "../errors";
+import { ANON_LIMIT, ROLE_LIMITS, clientIp, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
+import { verifyToken, type TokenPrincipal, type TokenScope } from "./tokens";
+
+/** Largest JSON body accepted (bytes). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Field → messages, as in seed 001 §7.1 `details`. */
+export type FieldErrors = Record<string, string[]>;
+
+/** A handler's answer with a status other than 200 (e.g. 201 Created). */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+type AnyObject = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
+type NoInput = z.ZodObject<Record<string, never>>;
+
+export interface ApiRequest<Q, B, P> {
+  auth: TokenPrincipal;
+  query: Q;
+  body: B;
+  params: P;
+  request: Request;
+  url: URL;
+}
+
+export interface ApiRouteSpec<Q extends AnyObject, B extends AnyObject, P extends AnyObject> {
+  /** The scope the token needs. */
+  scope: TokenScope;
+  /** Path params (dynamic segments); a strict object schema. */
+  params?: P;
+  /** Query string (each key once; repeated keys fail validation); a strict object schema. */
+  query?: Q;
+  /** JSON body; a strict object schema. An empty body is validated as `{}`. Without it, bodies are ignored. */
+  body?: B;
+  /** Returns the JSON body (200) or a {@link Reply}. Throw `AppError` for failures. */
+  handle(req: ApiRequest<z.output<Q>, z.output<B>, z.output<P>>): Promise<unknown>;
+}
+
+/** A Next.js route handler: `(request, { params })`. The context is optional for static routes. */
+export type RouteHandler<P> = (request: Request, context?: { params: Promise<P> }) => Promise<Response>;
+
+const BASE_HEADERS = { "cache-control": "no-store" } as const;
+
+/** A JSON response with `cache-control: no-store`. */
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { ...BASE_HEADERS, ...headers } });
+}
+
+/** Seed 001 §7.1's error body. */
+export function errorResponse(code: string, message: string, status: number, details?: Record<string, unknown>, headers: Record<string, string> = {}): Response {
+  return json({ error: { code, message, ...(details ? { details } : {}) } }, status, headers);
+}
+
+/** zod issues → `{ field: [messages] }`; unknown keys are reported under their own names. */
+export function fieldErrors(error: z.ZodError, prefix = ""): FieldErrors {
+  const out: FieldErrors = {};
+  const add = (key: string, msg: string) => (out[key] ??= []).push(msg);
+  for (const issue of error.issues) {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+    if (issue.code === "unrecognized_keys") {
+      for (const k of issue.keys) add([path, k].filter(Boolean).join("."), "Unknown field");
+    } else {
+      add(path || "_", issue.message);
+    }
+  }
+  return out;
+}
+
+function validate<S extends AnyObject>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new AppError("VALIDATION_ERROR", `Invalid ${what}`, fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+function queryObject(url: URL): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(key);
+    out[key] = all.length === 1 ? (all[0] ?? "") : all;
+  }
+  return out;
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) {
+    throw new AppError("VALIDATION_ERROR", `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AppError("VALIDATION_ERROR", "Request body must be JSON", { body: ["not valid JSON"] });
+  }
+}
+
+/** The bearer token of a request, or null. */
+export function bearerToken(request: Request): string | null {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
+  return m?.[1] ?? null;
+}
+
+/** A 429 for a refused rate-limit result. */
+function rateLimited(rl: RateLimitResult): Response {
+  return errorResponse("RATE_LIMITED", `Too many requests. Try again in ${rl.retryAfter} seconds.`, 429, { limit: rl.limit, retry_after: rl.retryAfter }, rateLimitHeaders(rl));
+}
+
+/**
+ * Builds a route handler from a spec (see the module comment for what it does, in order).
+ * @example export const GET = apiRoute({ scope: "notifications:read", handle: async ({ auth }) => ({ unread_count: await countUnread(auth.userId) }) });
+ */
+export function apiRoute<Q extends AnyObject = NoInput, B extends AnyObject = NoInput, P extends AnyObject = NoInput>(
+  spec: ApiRouteSpec<Q, B, P>,
+): RouteHandler<z.input<P>> {
+  return async (request, context) => {
+    let rl: RateLimitResult | undefined;
+    try {
+      const token = bearerToken(request);
+      const auth = token ? await verifyToken(token) : null;
+      if (!auth) {
+        rl = await hitRateLimit(`ip:${clientIp(request.headers)}`, ANON_LIMIT);
+        if (!rl.allowed) return rateLimited(rl);
+        return errorResponse(
+          "UNAUTHORIZED",
+          token ? "The access token is invalid, revoked or expired" : "Authentication required: send Authorization: Bearer <personal access token>",
+          401,
+          undefined,
+          { ...rateLimitHeaders(rl), "www-authenticate": token ? 'Bearer realm="herald", error="invalid_token"' : 'Bearer realm="herald"' },
+        );
+      }
+      rl = await hitRateLimit(`pat:${auth.tokenId}`, ROLE_LIMITS[auth.role]);
+      if (!rl.allowed) return rateLimited(rl);
+      if (!auth.scopes.includes(spec.scope)) {
+        return errorResponse("PERMISSION_DENIED", `This token lacks the "${spec.scope}" scope`, 403, { required_scope: spec.scope }, {
+          ...rateLimitHeaders(rl),
+          "www-authenticate": `Bearer realm="herald", error="insufficient_scope", scope="${spec.scope}"`,
+        });
+      }
+      const url = new URL(request.url);
+      const params = spec.params ? validate(spec.params, (await context?.params) ?? {}, "path") : ({} as z.output<P>);
+      const query = validate(spec.query ?? (z.object({}).strict() as unknown as Q), queryObject(url), "query parameters");
+      const body = spec.body ? validate(spec.body, await readJson(request), "request body") : ({} as z.output<B>);
+      const out = await spec.handle({ auth, query, body, params, request, url });
+      return out instanceof Reply ? json(out.body, out.status, rateLimitHeaders(rl)) : json(out, 200, rateLimitHeaders(rl));
+    } catch (err) {
+      const headers = rl ? rateLimitHeaders(rl) : {};
+      if (err instanceof AppError) return errorResponse(err.code, err.message, err.status, err.details, headers);
+      if (err instanceof z.ZodError) return errorResponse("VALIDATION_ERROR", "Invalid request", 400, fieldErrors(err), headers);
+      console.error(`[api] ${request.method} ${new URL(request.url).pathname} failed`, err);
+      return errorResponse("INTERNAL_ERROR", "Something went wrong on our side", 500, undefined, headers);
+    }
+  };
+}
+
+// ── query-parameter building blocks ─────────────────────────────────────────────────────────────────────
+
+/** A positive integer query parameter within [min, max], with a default. */
+export const intParam = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, "Must be a whole number")
+    .transform(Number)
+    .pipe(z.number().min(min, `Must be at least ${min}`).max(max, `Must be at most ${max}`))
+    .default(fallback);
+
+/** `true` | `false`. */
+export const boolParam = () => z.enum(["true", "false"], "Must be true or false").transform((v) => v === "true");
+
+/** A UTC calendar day, `YYYY-MM-DD`, as the Date of its midnight (UTC). */
+export const dayParam = () =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD")
+    .transform((v, ctx) => {
+      const d = new Date(`${v}T00:00:00.000Z`);
+      if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) {
+        ctx.addIssue({ code: "custom", message: "Not a calendar date" });
+        return z.NEVER;
+      }
+      return d;
+    });
+
+/** Path param: a UUID. */
+export const uuidParam = () => z.uuid("Must be a UUID");

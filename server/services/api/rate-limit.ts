@@ -1,0 +1,86 @@
+import "server-only";
+/**
+ * Rate limits of the HTTP API (seed 001 §17), kept in the database (`rate_limit_buckets`) so they hold
+ * across every app process: fixed windows, one `INSERT … ON CONFLICT … DO UPDATE … RETURNING` per request.
+ * Old buckets are dead weight only (the `window_start` index makes a pruner a single DELETE).
+ */
+import { db } from "../../db";
+import type { Role } from "../../generated/prisma/client";
+
+export interface RateLimitRule {
+  limit: number;
+  windowMs: number;
+}
+
+/** Per token, by the owner's role (seed 001 §17.2: customer 50, provider 100, NGO 75, admin 500 per minute). */
+export const ROLE_LIMITS: Record<Role, RateLimitRule> = {
+  CUSTOMER: { limit: 50, windowMs: 60_000 },
+  BUSINESS: { limit: 100, windowMs: 60_000 },
+  NGO: { limit: 75, windowMs: 60_000 },
+  ADMIN: { limit: 500, windowMs: 60_000 },
+};
+
+/** Per client IP for unauthenticated and failed-auth requests (seed 001 §17.1 `anon: 100/hour`). */
+export const ANON_LIMIT: RateLimitRule = { limit: 100, windowMs: 3_600_000 };
+
+export interface RateLimitResult {
+  allowed: boolean;
+  limit: number;
+  /** Requests left in this window (0 when over). */
+  remaining: number;
+  /** When the window ends. */
+  resetAt: Date;
+  /** Whole seconds until the window ends (at least 1): the `Retry-After` value. */
+  retryAfter: number;
+}
+
+/** The start of the fixed window that `now` falls in (windows are aligned to the Unix epoch). */
+export function windowStart(now: Date, windowMs: number): Date {
+  return new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+}
+
+/**
+ * Counts one request against `key` (e.g. `pat:<token id>`, `ip:<address>`) and says whether it is allowed.
+ * Every request is counted, refused ones too, so hammering past the limit does not reset anything.
+ */
+export async function hitRateLimit(key: string, rule: RateLimitRule, now = new Date()): Promise<RateLimitResult> {
+  const start = windowStart(now, rule.windowMs);
+  const [row] = await db.$queryRaw<{ count: number }[]>`
+    INSERT INTO rate_limit_buckets (key, window_start, count) VALUES (${key}, ${start}, 1)
+    ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_buckets.count + 1
+    RETURNING count`;
+  const count = Number(row?.count ?? 1);
+  const resetAt = new Date(start.getTime() + rule.windowMs);
+  return {
+    allowed: count <= rule.limit,
+    limit: rule.limit,
+    remaining: Math.max(0, rule.limit - count),
+    resetAt,
+    retryAfter: Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000)),
+  };
+}
+
+/** The `X-RateLimit-*` (and, when refused, `Retry-After`) headers for a result. `Reset` is Unix seconds. */
+export function rateLimitHeaders(r: RateLimitResult): Record<string, string> {
+  return {
+    "x-ratelimit-limit": String(r.limit),
+    "x-ratelimit-remaining": String(r.remaining),
+    "x-ratelimit-reset": String(Math.ceil(r.resetAt.getTime() / 1000)),
+    ...(r.allowed ? {} : { "retry-after": String(r.retryAfter) }),
+  };
+}
+
+/**
+ * The client's address for per-IP limits: the first hop of `x-forwarded-for`, else `x-real-ip`, else
+ * `"unknown"` (all such clients then share one bucket).
+ *
+ * Trust assumption: Herald is deployed behind a reverse proxy or platform (Vercel, nginx, a load balancer)
+ * that sets or overwrites these headers. Exposed directly to the internet, a client can send any
+ * `x-forwarded-for` and pick its own bucket, so this limit only slows down honest-but-careless clients;
+ * the per-token limits do not depend on it.
+ */
+export function clientIp(headers: Headers): string {
+  const first = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const ip = first || headers.get("x-real-ip")?.trim() || "unknown";
+  return ip.slice(0, 64);
+}
