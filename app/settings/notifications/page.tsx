@@ -1,11 +1,17 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/server/auth";
 import { PreferenceCenter } from "@/components/preferences/preference-center";
+import { SettingsNav } from "@/components/settings/settings-nav";
 
 export const metadata: Metadata = { title: "Notification settings" };
 
 export default async function NotificationSettingsPage() {
   await requireUser("/settings/notifications");
   const timeZones = Intl.supportedValuesOf("timeZone");
-  return <PreferenceCenter timeZones={timeZones} />;
+  return (
+    <div className="space-y-6">
+      <SettingsNav current="/settings/notifications" />
+      <PreferenceCenter timeZones={timeZones} />
+    </div>
+  );
 }

@@ -1,0 +1,38 @@
+/** API tokens: created in settings and shown once, usable as a Bearer token, refused once revoked. */
+import { expect, test } from "@playwright/test";
+import { shot, signIn } from "./helpers";
+
+test("create a token, call the HTTP API with it, revoke it", async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, "elena.nkosi@herald.test");
+  await page.goto("/settings/tokens");
+  await expect(page.getByRole("heading", { name: "API tokens" })).toBeVisible();
+  await page.getByLabel("Name").fill("My phone");
+  await page.getByRole("checkbox", { name: /notifications:read/ }).check();
+  await page.getByRole("button", { name: "Create token" }).click();
+  const secret = page.getByLabel("Your new token");
+  await expect(secret).toBeVisible();
+  const token = await secret.inputValue();
+  expect(token).toMatch(/^hrld_pat_[\w-]{40,}$/);
+  await shot(page, "tokens-created-desktop");
+
+  const call = () => page.request.get("/api/v1/notifications/unread-count", { headers: { authorization: `Bearer ${token}` } });
+  const ok = await call();
+  expect(ok.status()).toBe(200);
+  expect(await ok.json()).toEqual({ unread_count: expect.any(Number) });
+  // The scope is enforced: this token cannot mark things read.
+  const denied = await page.request.post("/api/v1/notifications/mark-all-read", { headers: { authorization: `Bearer ${token}` } });
+  expect(denied.status()).toBe(403);
+  expect((await denied.json()).error.code).toBe("PERMISSION_DENIED");
+
+  await page.getByRole("button", { name: "I've saved it" }).click();
+  await expect(secret).toHaveCount(0); // shown once
+  await page.getByRole("button", { name: "Revoke My phone" }).click();
+  await page.getByRole("group", { name: "Confirm revoking My phone" }).getByRole("button", { name: "Yes, revoke" }).click();
+  await expect(page.getByRole("group", { name: "Confirm revoking My phone" })).toHaveCount(0); // revoked tokens leave the list
+  const refused = await call();
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).error.code).toBe("UNAUTHORIZED");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot(page, "tokens-phone");
+});
