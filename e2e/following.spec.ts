@@ -88,4 +88,6 @@ test("the 100-follow limit is explained where you follow", async ({ browser }) =
   await expect(card.getByRole("alert")).toHaveText("You can follow at most 100 businesses. Unfollow one to follow another.");
   await shot(page, "follow-limit-desktop");
   await page.context().close();
+  // Leave the shared demo data as it was for the other specs.
+  await db.query(`DELETE FROM users WHERE email LIKE 'limit-owner-%@herald.test'`);
 });

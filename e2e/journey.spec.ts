@@ -30,6 +30,8 @@ test("follow, post, and the follower's badge and inbox update live", async ({ br
   await customer.getByRole("link", { name: "Businesses" }).click();
   await expect(customer.getByRole("heading", { name: "Businesses" })).toBeVisible();
   await shot(customer, "businesses-desktop");
+  await customer.getByLabel("Search businesses").fill("Mario");
+  await customer.getByRole("button", { name: "Search" }).click();
   await customer.getByRole("link", { name: "Mario's Trattoria" }).click();
   await expect(customer.getByRole("heading", { name: "Mario's Trattoria" })).toBeVisible();
   const followers = Number(await customer.getByTestId("followers-count").textContent());

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
+import { TRPCError } from "@trpc/server";
 import { api } from "@/server/trpc/server";
 import { currentUser } from "@/server/auth";
 import { BusinessLogo } from "@/components/businesses/business-logo";
@@ -7,10 +9,17 @@ import { FollowButton } from "@/components/following/follow-button";
 
 export const metadata: Metadata = { title: "Businesses" };
 
-export default async function BusinessesPage(props: { searchParams: Promise<{ q?: string }> }) {
-  const q = (await props.searchParams).q?.slice(0, 100) ?? "";
+export default async function BusinessesPage(props: { searchParams: Promise<{ q?: string; after?: string }> }) {
+  const params = await props.searchParams;
+  const q = params.q?.slice(0, 100) ?? "";
+  const after = params.after?.slice(0, 400) || null;
   const [caller, user] = [await api(), await currentUser()];
-  const businesses = await caller.businesses.list({ query: q || undefined });
+  const page = await caller.businesses.list({ query: q || undefined, after }).catch((err: unknown) => {
+    if (err instanceof TRPCError && err.code === "BAD_REQUEST") notFound();
+    throw err;
+  });
+  const businesses = page.items;
+  const link = (cursor: string | null) => `/businesses?${new URLSearchParams({ ...(q ? { q } : {}), ...(cursor ? { after: cursor } : {}) })}`;
   const canFollow = user?.role === "CUSTOMER" || user?.role === "NGO";
   return (
     <section aria-labelledby="biz-title" className="space-y-5">
@@ -55,6 +64,12 @@ export default async function BusinessesPage(props: { searchParams: Promise<{ q?
           ))}
         </ul>
       )}
+      {after || page.next ? (
+        <nav aria-label="Pages" className="flex justify-between text-sm">
+          {after ? <Link href={link(null)} className="font-medium text-brand-700 hover:underline">← First page</Link> : <span />}
+          {page.next ? <Link href={link(page.next)} className="font-medium text-brand-700 hover:underline">Next page →</Link> : null}
+        </nav>
+      ) : null}
     </section>
   );
 }

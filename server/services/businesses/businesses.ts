@@ -40,11 +40,22 @@ const toCard = (r: Row): BusinessCard => ({
 });
 
 /**
- * The business directory, by name, optionally filtered by a case-insensitive search on name or address.
- * @param opts.limit 1–100 (default 50)
+ * One page of the business directory, by name (keyset on name, id), optionally filtered by a
+ * case-insensitive search on name or address.
+ * @param opts.limit 1–100 (default 24); opts.after a cursor from the previous page's `next`
+ * @returns the page and the cursor of the next one (null at the end)
+ * @throws AppError VALIDATION_ERROR for a malformed cursor
  */
-export async function listBusinesses(opts: { viewerId?: string | null; query?: string; limit?: number } = {}): Promise<BusinessCard[]> {
-  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 100);
+export async function listBusinesses(
+  opts: { viewerId?: string | null; query?: string; limit?: number; after?: string | null } = {},
+): Promise<{ items: BusinessCard[]; next: string | null }> {
+  const limit = Math.min(Math.max(opts.limit ?? 24, 1), 100);
+  let after: { name: string; id: string } | null = null;
+  if (opts.after) {
+    const [name, id] = Buffer.from(opts.after, "base64url").toString("utf8").split("\u0000");
+    if (name === undefined || !id || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError("VALIDATION_ERROR", "Invalid page cursor");
+    after = { name, id };
+  }
   const q = opts.query?.trim() ? `%${opts.query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const rows = await db.$queryRaw<Row[]>`
     SELECT b.id, b.slug, b.name, b.description, b.address, b.rating, b.logo_color,
@@ -52,9 +63,15 @@ export async function listBusinesses(opts: { viewerId?: string | null; query?: s
       EXISTS (SELECT 1 FROM follows f WHERE f.business_id = b.id AND f.user_id = ${opts.viewerId ?? null}::uuid AND f.deleted_at IS NULL) AS following
     FROM businesses b
     WHERE (${q}::text IS NULL OR b.name ILIKE ${q} OR b.address ILIKE ${q})
+      AND (${after?.name ?? null}::text IS NULL OR (b.name, b.id) > (${after?.name ?? null}::text, ${after?.id ?? null}::uuid))
     ORDER BY b.name, b.id
-    LIMIT ${limit}`;
-  return rows.map(toCard);
+    LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toCard),
+    next: rows.length > limit && last ? Buffer.from(`${last.name}\u0000${last.id}`).toString("base64url") : null,
+  };
 }
 
 /**

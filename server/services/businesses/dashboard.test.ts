@@ -48,3 +48,21 @@ describe("business dashboard", () => {
     expect(await listingStats(owner.id)).toEqual([{ listingId: listing.id, title: "Bagels", createdAt: listing.createdAt.toISOString(), recipients: 4, read: 3, emailed: 2 }]);
   });
 });
+
+describe("business directory", () => {
+  it("pages by name with a keyset cursor and searches name or address", async () => {
+    const { listBusinesses } = await import("./businesses");
+    const tag = `Dirtest ${Date.now()}`;
+    for (const n of ["C", "A", "B", "E", "D"]) await createBusiness(db, { name: `${tag} ${n}`, address: n === "E" ? "9 Unique Lane" : "1 Main Road" });
+    const names: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof listBusinesses>> = await listBusinesses({ query: tag, limit: 2, after });
+      names.push(...page.items.map((b) => b.name));
+      after = page.next;
+    } while (after);
+    expect(names).toEqual(["A", "B", "C", "D", "E"].map((n) => `${tag} ${n}`));
+    expect((await listBusinesses({ query: "unique lane" })).items.map((b) => b.name)).toContain(`${tag} E`);
+    await expect(listBusinesses({ after: "garbage" })).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+  });
+});
