@@ -2,7 +2,8 @@
 /**
  * Subscribes the signed-in user to `private-user-<id>` (and a business owner to `private-business-<id>`)
  * with pusher-js, and turns realtime signals into query invalidations: the badge and inbox always come
- * from the server (DESIGN §6). Every (re)connect refetches, so a missed event never leaves the badge wrong.
+ * from the server (DESIGN §6). Every (re)subscription refetches, so a missed event never leaves the badge
+ * wrong.
  */
 import Pusher from "pusher-js";
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
@@ -52,9 +53,12 @@ export function RealtimeProvider(props: { config: RealtimeClientConfig; userId: 
     };
     pusher.connection.bind("state_change", ({ current }: { current: ConnectionState }) => {
       setValue({ state: current, pusher });
-      if (current === "connected") refresh();
     });
     const channel = pusher.subscribe(`private-user-${userId}`);
+    // Refetch once the subscription is confirmed (pusher-js resubscribes after every reconnect): events
+    // published from then on arrive, and the refetch covers everything before. Refetching on "connected"
+    // alone would leave a gap between the refetch and the subscription.
+    channel.bind("pusher:subscription_succeeded", refresh);
     for (const name of ["notification.new", "notification.read", "notifications.bulk_read", "notifications.changed"]) {
       channel.bind(name, refresh);
     }
