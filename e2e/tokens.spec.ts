@@ -35,4 +35,22 @@ test("create a token, call the HTTP API with it, revoke it", async ({ browser })
   expect((await refused.json()).error.code).toBe("UNAUTHORIZED");
   await page.setViewportSize({ width: 390, height: 844 });
   await shot(page, "tokens-phone");
+  // The public API reference the page links to.
+  await page.getByRole("link", { name: "API reference" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.getByText("/api/v1/notifications").first()).toBeVisible();
+  await shot(page, "api-docs-phone");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await shot(page, "api-docs-desktop");
+});
+
+test("admins create and revoke API keys; others cannot open the page", async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, "admin@herald.test");
+  await admin.getByRole("link", { name: "API keys" }).click();
+  await expect(admin.getByRole("heading", { level: 1 })).toBeVisible();
+  await shot(admin, "api-keys-desktop");
+  const customer = await (await browser.newContext()).newPage();
+  await signIn(customer, "thandi@herald.test");
+  expect((await customer.goto("/admin/api-keys"))?.status()).toBe(403);
 });

@@ -38,7 +38,8 @@ export function TokensManager({ scopes }: { scopes: { scope: string; description
         <h1 className="text-2xl font-semibold tracking-tight">API tokens</h1>
         <p className="text-sm text-slate-600">
           Personal access tokens let apps and scripts use Herald&apos;s HTTP API (<code className="rounded bg-slate-100 px-1">/api/v1</code>) as you. Send one
-          as <code className="rounded bg-slate-100 px-1">Authorization: Bearer …</code>. Give each token only the scopes it needs.
+          as <code className="rounded bg-slate-100 px-1">Authorization: Bearer …</code>. Give each token only the scopes it needs.{" "}
+          <a href="/docs/api" className="font-medium text-brand-700 hover:underline">API reference</a>
         </p>
       </div>
 

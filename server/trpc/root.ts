@@ -8,6 +8,7 @@ import { preferencesRouter } from "./routers/preferences";
 import { adminRouter } from "./routers/admin";
 import { tokensRouter } from "./routers/tokens";
 import { businessDashboardRouter } from "./routers/business-dashboard";
+import { apiKeysRouter } from "./routers/api-keys";
 
 /** The app's tRPC API: one router per domain (DESIGN §11). */
 export const appRouter = router({
@@ -19,6 +20,7 @@ export const appRouter = router({
   admin: adminRouter,
   tokens: tokensRouter,
   businessDashboard: businessDashboardRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -16,8 +16,8 @@ import "server-only";
  * its own status (server/services/errors.ts); anything else is logged and answers a generic 500, never a
  * stack trace.
  *
- * Later phases plug in here: `POST /api/v1/events` authenticates an `ApiKey` instead of a token (a second
- * `auth` kind next to `"pat"`) and replays `Idempotency-Key` responses from `IdempotencyRecord`.
+ * Host-platform endpoints (`POST /api/v1/events`: an `ApiKey` instead of a token, and `Idempotency-Key`
+ * replays from `IdempotencyRecord`) use `apiKeyRoute` (./api-key-route.ts), built from the helpers exported here.
  */
 import { z } from "zod";
 import { AppError } from "../errors";
@@ -108,7 +108,7 @@ function queryObject(url: URL): Record<string, string | string[]> {
   return out;
 }
 
-async function readJson(request: Request): Promise<unknown> {
+export async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) {
     throw new AppError("VALIDATION_ERROR", `Request body is larger than ${MAX_BODY_BYTES} bytes`);
@@ -128,7 +128,7 @@ export function bearerToken(request: Request): string | null {
 }
 
 /** A 429 for a refused rate-limit result. */
-function rateLimited(rl: RateLimitResult): Response {
+export function rateLimited(rl: RateLimitResult): Response {
   return errorResponse("RATE_LIMITED", `Too many requests. Try again in ${rl.retryAfter} seconds.`, 429, { limit: rl.limit, retry_after: rl.retryAfter }, rateLimitHeaders(rl));
 }
 

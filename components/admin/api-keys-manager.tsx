@@ -1,0 +1,201 @@
+"use client";
+/**
+ * /admin/api-keys: host-platform API keys for `POST /api/v1/events`. Lists them (name, prefix, created by,
+ * created, last used) with a Revoke button that asks for confirmation inline; a form creates one (name) and
+ * shows the new key exactly once, with a copy button. Native labelled controls; errors are announced
+ * (role="alert"); rows stack at phone width.
+ */
+import { useId, useRef, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import { useTRPC } from "@/components/trpc";
+import { TimeAgo } from "@/components/ui/time-ago";
+import type { AppRouter } from "@/server/trpc/root";
+
+type ApiKey = inferRouterOutputs<AppRouter>["apiKeys"]["list"][number];
+
+const dateFmt = (iso: string) => new Date(iso).toLocaleDateString("en", { day: "numeric", month: "short", year: "numeric" });
+
+export function ApiKeysManager() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const list = useQuery(trpc.apiKeys.list.queryOptions());
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.apiKeys.list.queryKey() });
+  const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
+        <p className="text-sm text-slate-600">
+          Host platforms send events (such as a new listing) to <code className="rounded bg-slate-100 px-1">POST /api/v1/events</code> with one of these keys as{" "}
+          <code className="rounded bg-slate-100 px-1">Authorization: Bearer …</code>. A key acts for the whole platform: give one to each system and revoke it
+          when it is no longer needed. See the <a href="/docs/api" className="font-medium text-brand-700 underline">API reference</a>.
+        </p>
+      </div>
+
+      {created ? (
+        <NewKey secret={created.key} name={created.name} onDone={() => setCreated(null)} />
+      ) : (
+        <CreateForm
+          onCreated={(key, name) => {
+            setCreated({ key, name });
+            void invalidate();
+          }}
+        />
+      )}
+
+      <section aria-labelledby="keys-heading" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
+        <h2 id="keys-heading" className="font-semibold">Active keys</h2>
+        {list.isPending ? (
+          <div aria-busy="true" aria-label="Loading API keys" className="mt-3 h-24 animate-pulse rounded-xl bg-slate-200/70" />
+        ) : list.isError ? (
+          <p role="alert" className="mt-3 rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-800">
+            Could not load the API keys.{" "}
+            <button type="button" className="font-medium underline" onClick={() => void list.refetch()}>
+              Try again
+            </button>
+          </p>
+        ) : list.data.length === 0 ? (
+          <p className="mt-3 rounded-xl border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600">
+            No API keys yet. Create one above for each host platform that sends events to Herald.
+          </p>
+        ) : (
+          <ul className="mt-3 divide-y divide-slate-100">
+            {list.data.map((k) => (
+              <KeyRow key={k.id} apiKey={k} onRevoked={() => void invalidate()} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function CreateForm({ onCreated }: { onCreated: (key: string, name: string) => void }) {
+  const trpc = useTRPC();
+  const id = useId();
+  const [name, setName] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const create = useMutation(
+    trpc.apiKeys.create.mutationOptions({
+      onSuccess: (r) => {
+        setName("");
+        setError(null);
+        onCreated(r.key, r.summary.name);
+      },
+      onError: (err) => setError(err.message),
+    }),
+  );
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!name.trim()) return setError("Give the key a name.");
+    setError(null);
+    create.mutate({ name: name.trim() });
+  };
+  return (
+    <form onSubmit={submit} aria-labelledby={`${id}-h`} className="space-y-4 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm" noValidate>
+      <h2 id={`${id}-h`} className="font-semibold">Create a key</h2>
+      <div>
+        <label htmlFor={`${id}-name`} className="block text-sm font-medium">Name</label>
+        <input
+          id={`${id}-name`}
+          value={name}
+          maxLength={80}
+          required
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. Marketplace backend"
+          aria-describedby={`${id}-name-hint`}
+          aria-invalid={error ? true : undefined}
+          className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-2 text-sm"
+        />
+        <p id={`${id}-name-hint`} className="mt-1 text-xs text-slate-500">Which system uses the key, so you recognise it later (up to 80 characters).</p>
+      </div>
+      {error && <p role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">{error}</p>}
+      <button type="submit" disabled={create.isPending} className="rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+        {create.isPending ? "Creating…" : "Create key"}
+      </button>
+    </form>
+  );
+}
+
+function NewKey({ secret, name, onDone }: { secret: string; name: string; onDone: () => void }) {
+  const id = useId();
+  const input = useRef<HTMLInputElement>(null);
+  const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopied("copied");
+    } catch {
+      input.current?.select();
+      setCopied("failed");
+    }
+  };
+  return (
+    <section aria-labelledby={`${id}-h`} className="space-y-3 rounded-2xl border border-emerald-300 bg-emerald-50 p-5 shadow-sm">
+      <h2 id={`${id}-h`} className="font-semibold text-emerald-900">Key “{name}” created</h2>
+      <p className="text-sm font-medium text-emerald-900">Copy it now: you won&apos;t see it again. Herald stores only a fingerprint of it.</p>
+      <div className="flex flex-col gap-2 sm:flex-row">
+        <label htmlFor={`${id}-key`} className="sr-only">The new API key</label>
+        <input
+          id={`${id}-key`}
+          ref={input}
+          readOnly
+          value={secret}
+          onFocus={(e) => e.target.select()}
+          className="min-w-0 flex-1 rounded-lg border border-emerald-300 bg-white px-3 py-2 font-mono text-xs sm:text-sm"
+        />
+        <button type="button" onClick={() => void copy()} className="rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white">
+          Copy key
+        </button>
+      </div>
+      <p role="status" aria-live="polite" className="min-h-5 text-sm text-emerald-900">
+        {copied === "copied" ? "Copied to the clipboard ✓" : copied === "failed" ? "Could not copy: the key is selected, press Ctrl+C (⌘C)." : ""}
+      </p>
+      <button type="button" onClick={onDone} className="rounded-lg border border-emerald-400 bg-white px-4 py-2 text-sm font-medium text-emerald-900">
+        I&apos;ve saved it
+      </button>
+    </section>
+  );
+}
+
+function KeyRow({ apiKey: k, onRevoked }: { apiKey: ApiKey; onRevoked: () => void }) {
+  const trpc = useTRPC();
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const revoke = useMutation(
+    trpc.apiKeys.revoke.mutationOptions({
+      onSuccess: onRevoked,
+      onError: (err) => setError(err.message),
+    }),
+  );
+  return (
+    <li className="flex flex-col gap-3 py-4 sm:flex-row sm:items-start sm:justify-between">
+      <div className="min-w-0 space-y-1">
+        <p className="flex flex-wrap items-center gap-2">
+          <span className="break-words font-medium">{k.name}</span>
+          <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700" aria-label={`Starts with ${k.prefix}`}>{k.prefix}…</code>
+        </p>
+        <dl className="grid grid-cols-[auto_1fr] gap-x-3 text-xs text-slate-600 sm:flex sm:flex-wrap sm:gap-x-4">
+          <div className="contents sm:flex sm:gap-1"><dt>Created</dt><dd>{dateFmt(k.createdAt)}{k.createdBy ? ` by ${k.createdBy}` : ""}</dd></div>
+          <div className="contents sm:flex sm:gap-1"><dt>Last used</dt><dd>{k.lastUsedAt ? <TimeAgo iso={k.lastUsedAt} /> : "Never"}</dd></div>
+        </dl>
+        {error && <p role="alert" className="text-sm text-rose-700">Not revoked: {error}</p>}
+      </div>
+      {confirming ? (
+        <div role="group" aria-label={`Confirm revoking ${k.name}`} className="flex shrink-0 flex-wrap items-center gap-2">
+          <span className="text-sm">Revoke “{k.name}”? Its events are refused at once.</span>
+          <button type="button" disabled={revoke.isPending} onClick={() => revoke.mutate({ id: k.id })} className="rounded-lg bg-rose-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">
+            {revoke.isPending ? "Revoking…" : "Yes, revoke"}
+          </button>
+          <button type="button" onClick={() => setConfirming(false)} className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm">Cancel</button>
+        </div>
+      ) : (
+        <button type="button" onClick={() => setConfirming(true)} aria-label={`Revoke ${k.name}`} className="shrink-0 self-start rounded-lg border border-rose-300 px-3 py-1.5 text-sm font-medium text-rose-700 hover:bg-rose-50">
+          Revoke
+        </button>
+      )}
+    </li>
+  );
+}
