@@ -9,6 +9,7 @@ const extra = process.argv.slice(2);
 const benches: [string, string[]][] = [
   ["bench/fanout.ts", ["--conditions=react-server", "bench/fanout.ts", ...extra]],
   ["bench/inbox.ts", ["--conditions=react-server", "bench/inbox.ts", ...extra]],
+  ["bench/events.ts", ["--conditions=react-server", "bench/events.ts", ...extra]],
   ["bench/realtime.ts", ["bench/realtime.ts"]],
 ];
 for (const [script, args] of benches) {
