@@ -56,6 +56,7 @@ test("email off → in-app only; on → email; unsubscribe link works logged out
   if ((await quiet.getAttribute("aria-checked")) === "true") {
     await quiet.click();
     await expect(quiet).toHaveAttribute("aria-checked", "false");
+    await expect(customer.getByRole("status")).toHaveText("Saved ✓");
   }
   await customer.getByRole("checkbox", { name: "Email: Listings" }).uncheck();
   await expect(customer.getByRole("status")).toHaveText("Saved ✓");

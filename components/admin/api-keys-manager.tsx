@@ -5,7 +5,8 @@
  * shows the new key exactly once, with a copy button. Native labelled controls; errors are announced
  * (role="alert"); rows stack at phone width.
  */
-import { useId, useRef, useState } from "react";
+import { SecretShownOnce } from "@/components/ui/secret-shown-once";
+import { useId, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useTRPC } from "@/components/trpc";
@@ -35,7 +36,7 @@ export function ApiKeysManager() {
       </div>
 
       {created ? (
-        <NewKey secret={created.key} name={created.name} onDone={() => setCreated(null)} />
+        <SecretShownOnce noun="Key" name={created.name} secret={created.key} label="The new API key" onDone={() => setCreated(null)} />
       ) : (
         <CreateForm
           onCreated={(key, name) => {
@@ -119,46 +120,6 @@ function CreateForm({ onCreated }: { onCreated: (key: string, name: string) => v
   );
 }
 
-function NewKey({ secret, name, onDone }: { secret: string; name: string; onDone: () => void }) {
-  const id = useId();
-  const input = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied("copied");
-    } catch {
-      input.current?.select();
-      setCopied("failed");
-    }
-  };
-  return (
-    <section aria-labelledby={`${id}-h`} className="space-y-3 rounded-2xl border border-emerald-300 bg-emerald-50 p-5 shadow-sm">
-      <h2 id={`${id}-h`} className="font-semibold text-emerald-900">Key “{name}” created</h2>
-      <p className="text-sm font-medium text-emerald-900">Copy it now: you won&apos;t see it again. Herald stores only a fingerprint of it.</p>
-      <div className="flex flex-col gap-2 sm:flex-row">
-        <label htmlFor={`${id}-key`} className="sr-only">The new API key</label>
-        <input
-          id={`${id}-key`}
-          ref={input}
-          readOnly
-          value={secret}
-          onFocus={(e) => e.target.select()}
-          className="min-w-0 flex-1 rounded-lg border border-emerald-300 bg-white px-3 py-2 font-mono text-xs sm:text-sm"
-        />
-        <button type="button" onClick={() => void copy()} className="rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white">
-          Copy key
-        </button>
-      </div>
-      <p role="status" aria-live="polite" className="min-h-5 text-sm text-emerald-900">
-        {copied === "copied" ? "Copied to the clipboard ✓" : copied === "failed" ? "Could not copy: the key is selected, press Ctrl+C (⌘C)." : ""}
-      </p>
-      <button type="button" onClick={onDone} className="rounded-lg border border-emerald-400 bg-white px-4 py-2 text-sm font-medium text-emerald-900">
-        I&apos;ve saved it
-      </button>
-    </section>
-  );
-}
 
 function KeyRow({ apiKey: k, onRevoked }: { apiKey: ApiKey; onRevoked: () => void }) {
   const trpc = useTRPC();

@@ -33,14 +33,7 @@ export function PreferenceCenter({ timeZones }: { timeZones: string[] }) {
   const key = trpc.preferences.get.queryKey();
   const save = useMutation(
     trpc.preferences.update.mutationOptions({
-      // Optimistic: the control changes at once; the server's answer replaces it, an error rolls it back.
-      onMutate: async (change) => {
-        setStatus({ kind: "saving" });
-        await queryClient.cancelQueries({ queryKey: key });
-        const previous = queryClient.getQueryData(key);
-        if (previous) queryClient.setQueryData(key, applyLocally(previous, change));
-        return { previous };
-      },
+      onMutate: () => setStatus({ kind: "saving" }),
       onSuccess: (data) => {
         // While a later change is still in flight, its optimistic state is newer than this answer.
         if (queryClient.isMutating({ mutationKey: trpc.preferences.update.mutationKey() }) <= 1) {
@@ -48,13 +41,22 @@ export function PreferenceCenter({ timeZones }: { timeZones: string[] }) {
           setStatus({ kind: "saved" });
         }
       },
-      onError: (err, _change, context) => {
-        if (context?.previous) queryClient.setQueryData(key, context.previous);
-        setStatus({ kind: "error", message: err.message });
-      },
+      onError: (err) => setStatus({ kind: "error", message: err.message }),
     }),
   );
-  const update = (change: Update) => save.mutate(change);
+  /**
+   * Optimistic: the control changes in the same event (a controlled input would otherwise snap back until
+   * the server answers); the server's answer replaces it, an error rolls it back.
+   */
+  const update = (change: Update) => {
+    const previous = queryClient.getQueryData(key);
+    if (previous) queryClient.setQueryData(key, applyLocally(previous, change));
+    save.mutate(change, {
+      onError: () => {
+        if (previous) queryClient.setQueryData(key, previous);
+      },
+    });
+  };
 
   if (query.isPending) {
     return <div aria-busy="true" aria-label="Loading your settings" className="h-96 animate-pulse rounded-2xl bg-slate-200/70" />;

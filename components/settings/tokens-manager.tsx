@@ -5,7 +5,8 @@
  * creates one (name, scopes, expiry) and shows the new token exactly once, with a copy button. Every
  * control is a native input, select or button with a label; errors are announced (role="alert").
  */
-import { useId, useRef, useState } from "react";
+import { SecretShownOnce } from "@/components/ui/secret-shown-once";
+import { useId, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useTRPC } from "@/components/trpc";
@@ -44,7 +45,7 @@ export function TokensManager({ scopes }: { scopes: { scope: string; description
       </div>
 
       {created ? (
-        <NewToken token={created.token} name={created.name} onDone={() => setCreated(null)} />
+        <SecretShownOnce noun="Token" name={created.name} secret={created.token} label="Your new token" onDone={() => setCreated(null)} />
       ) : (
         <CreateForm
           scopes={scopes}
@@ -171,46 +172,6 @@ function CreateForm({ scopes, onCreated }: { scopes: { scope: string; descriptio
   );
 }
 
-function NewToken({ token, name, onDone }: { token: string; name: string; onDone: () => void }) {
-  const id = useId();
-  const input = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(token);
-      setCopied("copied");
-    } catch {
-      input.current?.select();
-      setCopied("failed");
-    }
-  };
-  return (
-    <section aria-labelledby={`${id}-h`} className="space-y-3 rounded-2xl border border-emerald-300 bg-emerald-50 p-5 shadow-sm">
-      <h2 id={`${id}-h`} className="font-semibold text-emerald-900">Token “{name}” created</h2>
-      <p className="text-sm font-medium text-emerald-900">Copy it now: you won&apos;t see it again. Herald stores only a fingerprint of it.</p>
-      <div className="flex flex-col gap-2 sm:flex-row">
-        <label htmlFor={`${id}-token`} className="sr-only">Your new token</label>
-        <input
-          id={`${id}-token`}
-          ref={input}
-          readOnly
-          value={token}
-          onFocus={(e) => e.target.select()}
-          className="min-w-0 flex-1 rounded-lg border border-emerald-300 bg-white px-3 py-2 font-mono text-xs sm:text-sm"
-        />
-        <button type="button" onClick={() => void copy()} className="rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white">
-          Copy token
-        </button>
-      </div>
-      <p role="status" aria-live="polite" className="min-h-5 text-sm text-emerald-900">
-        {copied === "copied" ? "Copied to the clipboard ✓" : copied === "failed" ? "Could not copy: the token is selected, press Ctrl+C (⌘C)." : ""}
-      </p>
-      <button type="button" onClick={onDone} className="rounded-lg border border-emerald-400 bg-white px-4 py-2 text-sm font-medium text-emerald-900">
-        I&apos;ve saved it
-      </button>
-    </section>
-  );
-}
 
 function TokenRow({ token: t, onRevoked }: { token: Token; onRevoked: () => void }) {
   const trpc = useTRPC();
