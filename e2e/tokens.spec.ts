@@ -49,7 +49,18 @@ test("admins create and revoke API keys; others cannot open the page", async ({ 
   await signIn(admin, "admin@herald.test");
   await admin.getByRole("link", { name: "API keys" }).click();
   await expect(admin.getByRole("heading", { level: 1 })).toBeVisible();
+  await admin.getByLabel("Name").fill("Marketplace backend");
+  await admin.getByRole("button", { name: "Create key" }).click();
+  const key = await admin.getByLabel("The new API key").inputValue();
+  expect(key).toMatch(/^hrld_key_[\w-]{40,}$/);
   await shot(admin, "api-keys-desktop");
+  // The key authenticates (the request then fails validation: no Idempotency-Key), until revoked.
+  const send = () => admin.request.post("/api/v1/events", { headers: { authorization: `Bearer ${key}` }, data: { name: "listing.created", data: {} } });
+  expect((await send()).status()).toBe(400);
+  await admin.getByRole("button", { name: "I've saved it" }).click();
+  await admin.getByRole("button", { name: "Revoke Marketplace backend" }).click();
+  await admin.getByRole("button", { name: "Yes, revoke" }).click();
+  await expect.poll(async () => (await send()).status()).toBe(401);
   const customer = await (await browser.newContext()).newPage();
   await signIn(customer, "thandi@herald.test");
   expect((await customer.goto("/admin/api-keys"))?.status()).toBe(403);
