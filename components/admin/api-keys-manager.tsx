@@ -5,6 +5,7 @@
  * shows the new key exactly once, with a copy button. Native labelled controls; errors are announced
  * (role="alert"); rows stack at phone width.
  */
+import { RevocableCredential } from "@/components/ui/revocable-credential";
 import { SecretShownOnce } from "@/components/ui/secret-shown-once";
 import { useId, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -123,40 +124,21 @@ function CreateForm({ onCreated }: { onCreated: (key: string, name: string) => v
 
 function KeyRow({ apiKey: k, onRevoked }: { apiKey: ApiKey; onRevoked: () => void }) {
   const trpc = useTRPC();
-  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const revoke = useMutation(
-    trpc.apiKeys.revoke.mutationOptions({
-      onSuccess: onRevoked,
-      onError: (err) => setError(err.message),
-    }),
-  );
+  const revoke = useMutation(trpc.apiKeys.revoke.mutationOptions({ onSuccess: onRevoked, onError: (err) => setError(err.message) }));
   return (
-    <li className="flex flex-col gap-3 py-4 sm:flex-row sm:items-start sm:justify-between">
-      <div className="min-w-0 space-y-1">
-        <p className="flex flex-wrap items-center gap-2">
-          <span className="break-words font-medium">{k.name}</span>
-          <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700" aria-label={`Starts with ${k.prefix}`}>{k.prefix}…</code>
-        </p>
-        <dl className="grid grid-cols-[auto_1fr] gap-x-3 text-xs text-slate-600 sm:flex sm:flex-wrap sm:gap-x-4">
-          <div className="contents sm:flex sm:gap-1"><dt>Created</dt><dd>{dateFmt(k.createdAt)}{k.createdBy ? ` by ${k.createdBy}` : ""}</dd></div>
-          <div className="contents sm:flex sm:gap-1"><dt>Last used</dt><dd>{k.lastUsedAt ? <TimeAgo iso={k.lastUsedAt} /> : "Never"}</dd></div>
-        </dl>
-        {error && <p role="alert" className="text-sm text-rose-700">Not revoked: {error}</p>}
-      </div>
-      {confirming ? (
-        <div role="group" aria-label={`Confirm revoking ${k.name}`} className="flex shrink-0 flex-wrap items-center gap-2">
-          <span className="text-sm">Revoke “{k.name}”? Its events are refused at once.</span>
-          <button type="button" disabled={revoke.isPending} onClick={() => revoke.mutate({ id: k.id })} className="rounded-lg bg-rose-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">
-            {revoke.isPending ? "Revoking…" : "Yes, revoke"}
-          </button>
-          <button type="button" onClick={() => setConfirming(false)} className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm">Cancel</button>
-        </div>
-      ) : (
-        <button type="button" onClick={() => setConfirming(true)} aria-label={`Revoke ${k.name}`} className="shrink-0 self-start rounded-lg border border-rose-300 px-3 py-1.5 text-sm font-medium text-rose-700 hover:bg-rose-50">
-          Revoke
-        </button>
-      )}
-    </li>
+    <RevocableCredential
+      name={k.name}
+      prefix={k.prefix}
+      consequence="Its events are refused at once."
+      pending={revoke.isPending}
+      error={error}
+      onRevoke={() => revoke.mutate({ id: k.id })}
+    >
+      <dl className="grid grid-cols-[auto_1fr] gap-x-3 text-xs text-slate-600 sm:flex sm:flex-wrap sm:gap-x-4">
+        <div className="contents sm:flex sm:gap-1"><dt>Created</dt><dd>{dateFmt(k.createdAt)}{k.createdBy ? ` by ${k.createdBy}` : ""}</dd></div>
+        <div className="contents sm:flex sm:gap-1"><dt>Last used</dt><dd>{k.lastUsedAt ? <TimeAgo iso={k.lastUsedAt} /> : "Never"}</dd></div>
+      </dl>
+    </RevocableCredential>
   );
 }

@@ -5,6 +5,7 @@
  * creates one (name, scopes, expiry) and shows the new token exactly once, with a copy button. Every
  * control is a native input, select or button with a label; errors are announced (role="alert").
  */
+import { RevocableCredential } from "@/components/ui/revocable-credential";
 import { SecretShownOnce } from "@/components/ui/secret-shown-once";
 import { useId, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -175,47 +176,28 @@ function CreateForm({ scopes, onCreated }: { scopes: { scope: string; descriptio
 
 function TokenRow({ token: t, onRevoked }: { token: Token; onRevoked: () => void }) {
   const trpc = useTRPC();
-  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const revoke = useMutation(
-    trpc.tokens.revoke.mutationOptions({
-      onSuccess: onRevoked,
-      onError: (err) => setError(err.message),
-    }),
-  );
+  const revoke = useMutation(trpc.tokens.revoke.mutationOptions({ onSuccess: onRevoked, onError: (err) => setError(err.message) }));
   return (
-    <li className="flex flex-col gap-3 py-4 sm:flex-row sm:items-start sm:justify-between">
-      <div className="min-w-0 space-y-1">
-        <p className="flex flex-wrap items-center gap-2">
-          <span className="font-medium">{t.name}</span>
-          <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700" aria-label={`Starts with ${t.prefix}`}>{t.prefix}…</code>
-          {t.expired && <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">Expired</span>}
-        </p>
-        <ul aria-label="Scopes" className="flex flex-wrap gap-1">
-          {t.scopes.map((s) => (
-            <li key={s} className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700">{s}</li>
-          ))}
-        </ul>
-        <dl className="grid grid-cols-[auto_1fr] gap-x-3 text-xs text-slate-600 sm:flex sm:flex-wrap sm:gap-x-4">
-          <div className="contents sm:flex sm:gap-1"><dt>Created</dt><dd>{dateFmt(t.createdAt)}</dd></div>
-          <div className="contents sm:flex sm:gap-1"><dt>Last used</dt><dd>{t.lastUsedAt ? <TimeAgo iso={t.lastUsedAt} /> : "Never"}</dd></div>
-          <div className="contents sm:flex sm:gap-1"><dt>{t.expired ? "Expired" : "Expires"}</dt><dd>{t.expiresAt ? dateFmt(t.expiresAt) : "Never"}</dd></div>
-        </dl>
-        {error && <p role="alert" className="text-sm text-rose-700">Not revoked: {error}</p>}
-      </div>
-      {confirming ? (
-        <div role="group" aria-label={`Confirm revoking ${t.name}`} className="flex shrink-0 flex-wrap items-center gap-2">
-          <span className="text-sm">Revoke “{t.name}”? Apps using it stop working.</span>
-          <button type="button" disabled={revoke.isPending} onClick={() => revoke.mutate({ id: t.id })} className="rounded-lg bg-rose-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">
-            {revoke.isPending ? "Revoking…" : "Yes, revoke"}
-          </button>
-          <button type="button" onClick={() => setConfirming(false)} className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm">Cancel</button>
-        </div>
-      ) : (
-        <button type="button" onClick={() => setConfirming(true)} aria-label={`Revoke ${t.name}`} className="shrink-0 self-start rounded-lg border border-rose-300 px-3 py-1.5 text-sm font-medium text-rose-700 hover:bg-rose-50">
-          Revoke
-        </button>
-      )}
-    </li>
+    <RevocableCredential
+      name={t.name}
+      prefix={t.prefix}
+      badges={t.expired && <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">Expired</span>}
+      consequence="Apps using it stop working."
+      pending={revoke.isPending}
+      error={error}
+      onRevoke={() => revoke.mutate({ id: t.id })}
+    >
+      <ul aria-label="Scopes" className="flex flex-wrap gap-1">
+        {t.scopes.map((s) => (
+          <li key={s} className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700">{s}</li>
+        ))}
+      </ul>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-3 text-xs text-slate-600 sm:flex sm:flex-wrap sm:gap-x-4">
+        <div className="contents sm:flex sm:gap-1"><dt>Created</dt><dd>{dateFmt(t.createdAt)}</dd></div>
+        <div className="contents sm:flex sm:gap-1"><dt>Last used</dt><dd>{t.lastUsedAt ? <TimeAgo iso={t.lastUsedAt} /> : "Never"}</dd></div>
+        <div className="contents sm:flex sm:gap-1"><dt>{t.expired ? "Expired" : "Expires"}</dt><dd>{t.expiresAt ? dateFmt(t.expiresAt) : "Never"}</dd></div>
+      </dl>
+    </RevocableCredential>
   );
 }
