@@ -3,21 +3,12 @@
  * customer, business and other-user context (createCaller), against the real database.
  */
 import { describe, expect, it } from "vitest";
-import { TRPCError } from "@trpc/server";
 import { db } from "../db";
 import { createBusiness, createNotification, createUser } from "../../prisma/factory";
+import { trpcCode as code } from "../../test/trpc";
 import { createCaller } from "./root";
 
 const as = (user: { id: string; role: "CUSTOMER" | "NGO" | "BUSINESS" | "ADMIN" } | null) => createCaller({ user });
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (err) {
-    return err instanceof TRPCError ? err.code : `not a TRPCError: ${String(err)}`;
-  }
-}
 
 const listing = () => ({
   title: "Bagels",

@@ -1,19 +1,10 @@
 /** Host-platform API keys: the service and the tRPC `apiKeys` router (createCaller), against the real database. */
 import { describe, expect, it } from "vitest";
-import { TRPCError } from "@trpc/server";
 import { db } from "../../db";
 import { createUser } from "../../../prisma/factory";
+import { trpcCode as code } from "../../../test/trpc";
 import { createCaller } from "../../trpc/root";
 import { createApiKey, hashApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "./api-keys";
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (err) {
-    return err instanceof TRPCError ? err.code : `not a TRPCError: ${String(err)}`;
-  }
-}
 
 describe("API keys (service)", () => {
   it("creates hrld_key_ + 32 random bytes, stores only the SHA-256 and a 12-character prefix", async () => {

@@ -1,19 +1,10 @@
 /** Personal access tokens: the service and the tRPC `tokens` router (createCaller), against the real database. */
 import { describe, expect, it } from "vitest";
-import { TRPCError } from "@trpc/server";
 import { db } from "../../db";
 import { createUser } from "../../../prisma/factory";
+import { trpcCode as code } from "../../../test/trpc";
 import { createCaller } from "../../trpc/root";
 import { createToken, hashToken, listTokens, revokeToken, verifyToken, MAX_TOKENS_PER_USER } from "./tokens";
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (err) {
-    return err instanceof TRPCError ? err.code : `not a TRPCError: ${String(err)}`;
-  }
-}
 
 describe("personal access tokens (service)", () => {
   it("creates hrld_pat_ + 32 random bytes, stores only the SHA-256 and a 12-character prefix", async () => {

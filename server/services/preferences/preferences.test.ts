@@ -1,21 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { TRPCError } from "@trpc/server";
 import { db } from "../../db";
 import { createUser } from "../../../prisma/factory";
+import { trpcCode as code } from "../../../test/trpc";
 import { createCaller } from "../../trpc/root";
 import { getPreferenceCenter } from "./preferences";
 
 const cell = (p: Awaited<ReturnType<typeof getPreferenceCenter>>, category: string, channel: string) =>
   p.categories.find((c) => c.category === category)!.cells.find((c) => c.channel === channel)!;
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (err) {
-    return err instanceof TRPCError ? err.code : String(err);
-  }
-}
 
 describe("preference center", () => {
   it("starts from the catalog's defaults, quiet hours 22:00–07:00 in the user's zone, digest off", async () => {
