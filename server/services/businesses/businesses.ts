@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../../db";
+import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 
 export interface BusinessCard {
@@ -26,6 +27,13 @@ interface Row {
   followers_count: bigint;
   following: boolean;
 }
+
+/** The columns of {@link Row} from businesses `b`, with the viewer's follow state. */
+const cardRows = (viewerId: string | null | undefined) => Prisma.sql`
+  SELECT b.id, b.slug, b.name, b.description, b.address, b.rating, b.logo_color,
+    (SELECT count(*) FROM follows f WHERE f.business_id = b.id AND f.deleted_at IS NULL) AS followers_count,
+    EXISTS (SELECT 1 FROM follows f WHERE f.business_id = b.id AND f.user_id = ${viewerId ?? null}::uuid AND f.deleted_at IS NULL) AS following
+  FROM businesses b`;
 
 const toCard = (r: Row): BusinessCard => ({
   id: r.id,
@@ -58,10 +66,7 @@ export async function listBusinesses(
   }
   const q = opts.query?.trim() ? `%${opts.query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const rows = await db.$queryRaw<Row[]>`
-    SELECT b.id, b.slug, b.name, b.description, b.address, b.rating, b.logo_color,
-      (SELECT count(*) FROM follows f WHERE f.business_id = b.id AND f.deleted_at IS NULL) AS followers_count,
-      EXISTS (SELECT 1 FROM follows f WHERE f.business_id = b.id AND f.user_id = ${opts.viewerId ?? null}::uuid AND f.deleted_at IS NULL) AS following
-    FROM businesses b
+    ${cardRows(opts.viewerId)}
     WHERE (${q}::text IS NULL OR b.name ILIKE ${q} OR b.address ILIKE ${q})
       AND (${after?.name ?? null}::text IS NULL OR (b.name, b.id) > (${after?.name ?? null}::text, ${after?.id ?? null}::uuid))
     ORDER BY b.name, b.id
@@ -80,10 +85,7 @@ export async function listBusinesses(
  */
 export async function getBusinessBySlug(slug: string, viewerId?: string | null): Promise<BusinessCard> {
   const rows = await db.$queryRaw<Row[]>`
-    SELECT b.id, b.slug, b.name, b.description, b.address, b.rating, b.logo_color,
-      (SELECT count(*) FROM follows f WHERE f.business_id = b.id AND f.deleted_at IS NULL) AS followers_count,
-      EXISTS (SELECT 1 FROM follows f WHERE f.business_id = b.id AND f.user_id = ${viewerId ?? null}::uuid AND f.deleted_at IS NULL) AS following
-    FROM businesses b WHERE b.slug = ${slug}`;
+    ${cardRows(viewerId)} WHERE b.slug = ${slug}`;
   const row = rows[0];
   if (!row) throw new AppError("BUSINESS_NOT_FOUND", "Business profile not found");
   return toCard(row);

@@ -47,6 +47,13 @@ interface Row {
   archived_at: Date | null;
 }
 
+/** The columns of {@link Row}, from notifications `n` with their business `b`. */
+const INBOX_ROWS = Prisma.sql`
+  SELECT n.id, n.type, n.category, n.priority, n.title, n.body, n.data, n.action_url,
+         n.business_id, b.name AS business_name, b.slug AS business_slug, b.logo_color AS business_logo_color,
+         n.created_at, n.read_at, n.archived_at
+  FROM notifications n LEFT JOIN businesses b ON b.id = n.business_id`;
+
 /** Encodes the keyset position `(created_at, id)` of the last row of a page. */
 export function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString("base64url");
@@ -90,11 +97,7 @@ export async function listNotifications(opts: {
     conds.push(Prisma.sql`(n.created_at, n.id) < (${c.createdAt}::timestamptz, ${c.id}::uuid)`);
   }
   const rows = await db.$queryRaw<Row[]>`
-    SELECT n.id, n.type, n.category, n.priority, n.title, n.body, n.data, n.action_url,
-           n.business_id, b.name AS business_name, b.slug AS business_slug, b.logo_color AS business_logo_color,
-           n.created_at, n.read_at, n.archived_at
-    FROM notifications n
-    LEFT JOIN businesses b ON b.id = n.business_id
+    ${INBOX_ROWS}
     WHERE ${Prisma.join(conds, " AND ")}
     ORDER BY n.created_at DESC, n.id DESC
     LIMIT ${limit + 1}`;
@@ -143,10 +146,7 @@ export async function countUnread(userId: string): Promise<number> {
  */
 export async function getNotification(userId: string, id: string): Promise<InboxItem> {
   const rows = await db.$queryRaw<Row[]>`
-    SELECT n.id, n.type, n.category, n.priority, n.title, n.body, n.data, n.action_url,
-           n.business_id, b.name AS business_name, b.slug AS business_slug, b.logo_color AS business_logo_color,
-           n.created_at, n.read_at, n.archived_at
-    FROM notifications n LEFT JOIN businesses b ON b.id = n.business_id
+    ${INBOX_ROWS}
     WHERE n.id = ${id}::uuid AND n.user_id = ${userId}::uuid AND n.deleted_at IS NULL`;
   const row = rows[0];
   if (!row) throw new AppError("NOT_FOUND", "Notification not found");
