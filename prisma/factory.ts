@@ -9,7 +9,7 @@ import type { PrismaClient, Role } from "../server/generated/prisma/client";
 import { DEMO_PASSWORD } from "./demo-accounts";
 
 const hashes = new Map<string, Promise<string>>();
-/** bcrypt hash of `password`, computed once per process (seeding 50 users stays fast). */
+/** bcrypt hash (cost 10, OWASP's minimum) of `password`, computed once per process (seeding 50 users stays fast). */
 export function cachedHash(password: string): Promise<string> {
   let h = hashes.get(password);
   if (!h) hashes.set(password, (h = bcrypt.hash(password, 10)));

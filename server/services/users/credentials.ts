@@ -3,14 +3,6 @@ import bcrypt from "bcryptjs";
 import { db } from "../../db";
 import type { Role } from "../../generated/prisma/client";
 
-/** bcrypt cost factor for new password hashes (bcryptjs; OWASP's minimum for bcrypt is 10). */
-export const BCRYPT_COST = 10;
-
-/** Hashes a password with bcrypt (salted; ~60 chars). */
-export function hashPassword(password: string): Promise<string> {
-  return bcrypt.hash(password, BCRYPT_COST);
-}
-
 /**
  * Checks an email + password. Runs a bcrypt comparison even for unknown emails so timing does not reveal
  * which emails have accounts.
