@@ -6,7 +6,7 @@ import { formatDateTime, formatMoney, greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { BRAND_NAME, colors, PREVIEW_APP_URL, styles } from "./components/theme";
 
-export type BillingEvent = "payment_succeeded" | "payment_failed" | "invoice_available" | "subscription_renewing";
+export type BillingEvent = "payment_succeeded" | "payment_failed" | "invoice_available" | "subscription_renewing" | "subscription_expiring";
 
 /** `billing` (seed 004: payments and subscriptions). Critical, transactional. */
 export interface BillingEmailProps {
@@ -41,6 +41,12 @@ const EVENTS: Record<BillingEvent, { title: string; line: string; dateLabel: str
     line: "Your subscription will renew automatically.",
     dateLabel: "Renews on",
     cta: "Manage subscription",
+  },
+  subscription_expiring: {
+    title: "Your plan expires soon",
+    line: "Your subscription will not renew. Renew it to keep your plan's features.",
+    dateLabel: "Expires on",
+    cta: "Renew subscription",
   },
 };
 

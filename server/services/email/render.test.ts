@@ -21,6 +21,8 @@ const KEY_CONTENT: Record<EmailTemplateName, (string | RegExp)[]> = {
   pickup_reminder: ["SNB-2025-12345", "ABC123", "John Smith", "+27123456789", "123 Main Street, Pretoria", "2× Margherita Pizza"],
   interaction_confirmed: ["SNB-2025-12345", "Mario's Restaurant", "ABC123", /R\s?25\.50/],
   interaction_completed: ["SNB-2025-12345", "Leave a review", "3 meals saved"],
+  pickup_missed: ["You missed your pickup", "SNB-2025-12345", "Mario's Restaurant"],
+  order_status: ["Order ready for pickup", "SNB-2025-12345", "has your order ready for pickup"],
   review_received: ["Thandi M.", "4 out of 5", "Pizza was still warm"],
   business_update: ["New evening pickup window", "NGO partners can now reserve"],
   system_announcement: ["Scheduled maintenance on Sunday 29 June", "unavailable on Sunday"],

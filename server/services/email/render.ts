@@ -26,6 +26,8 @@ import InteractionCompletedEmail, {
   subject as interactionCompletedSubject,
   type InteractionCompletedEmailProps,
 } from "@/emails/interaction-completed";
+import PickupMissedEmail, { subject as pickupMissedSubject, type PickupMissedEmailProps } from "@/emails/pickup-missed";
+import OrderStatusEmail, { subject as orderStatusSubject, type OrderStatusEmailProps } from "@/emails/order-status";
 import ReviewReceivedEmail, { subject as reviewReceivedSubject, type ReviewReceivedEmailProps } from "@/emails/review-received";
 import BusinessUpdateEmail, { subject as businessUpdateSubject, type BusinessUpdateEmailProps } from "@/emails/business-update";
 import SystemAnnouncementEmail, {
@@ -147,6 +149,27 @@ export const interactionConfirmedSchema = z.strictObject({
   timeZone,
 });
 
+export const pickupMissedSchema = z.strictObject({
+  ...bulk,
+  audience: z.enum(["customer", "business"]),
+  businessName: text(),
+  customerName: optText(100),
+  orderNumber: text(64),
+  pickupTime: isoDateTime,
+  orderUrl: link,
+  timeZone,
+});
+
+export const orderStatusSchema = z.strictObject({
+  ...bulk,
+  businessName: text(),
+  orderNumber: text(64),
+  status: z.enum(["placed", "preparing", "ready"]),
+  pickupTime: isoDateTime.optional(),
+  orderUrl: link,
+  timeZone,
+});
+
 export const interactionCompletedSchema = z.strictObject({
   ...bulk,
   businessName: text(),
@@ -247,7 +270,7 @@ export const bookingCancelledSchema = z.strictObject({
 
 export const billingSchema = z.strictObject({
   ...base,
-  event: z.enum(["payment_succeeded", "payment_failed", "invoice_available", "subscription_renewing"]),
+  event: z.enum(["payment_succeeded", "payment_failed", "invoice_available", "subscription_renewing", "subscription_expiring"]),
   amount,
   currency,
   planName: optText(100),
@@ -303,6 +326,8 @@ export interface EmailPropsByTemplate {
   pickup_reminder: PickupReminderEmailProps;
   interaction_confirmed: InteractionConfirmedEmailProps;
   interaction_completed: InteractionCompletedEmailProps;
+  pickup_missed: PickupMissedEmailProps;
+  order_status: OrderStatusEmailProps;
   review_received: ReviewReceivedEmailProps;
   business_update: BusinessUpdateEmailProps;
   system_announcement: SystemAnnouncementEmailProps;
@@ -365,6 +390,20 @@ export const EMAIL_TEMPLATES: { readonly [N in EmailTemplateName]: EmailTemplate
     subject: interactionConfirmedSubject,
     schema: interactionConfirmedSchema,
     transactional: NOTIFICATION_TYPES.interaction_confirmed.critical,
+  },
+  pickup_missed: {
+    component: PickupMissedEmail,
+    previewProps: PickupMissedEmail.PreviewProps,
+    subject: pickupMissedSubject,
+    schema: pickupMissedSchema,
+    transactional: NOTIFICATION_TYPES.pickup_missed.critical,
+  },
+  order_status: {
+    component: OrderStatusEmail,
+    previewProps: OrderStatusEmail.PreviewProps,
+    subject: orderStatusSubject,
+    schema: orderStatusSchema,
+    transactional: NOTIFICATION_TYPES.order_status.critical,
   },
   interaction_completed: {
     component: InteractionCompletedEmail,

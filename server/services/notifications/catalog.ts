@@ -36,6 +36,8 @@ export const NOTIFICATION_TYPES = {
   listing_expiring: { category: "listings", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Listing expiring" },
   pickup_reminder: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL", "SMS"], critical: true, label: "Pickup reminder" },
   interaction_confirmed: { category: "pickups", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Order confirmed" },
+  pickup_missed: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL"], critical: false, label: "Missed pickup" },
+  order_status: { category: "pickups", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Order update" },
   interaction_completed: { category: "pickups", priority: "low", channels: ["IN_APP"], critical: false, label: "Pickup completed" },
   review_received: { category: "reviews", priority: "normal", channels: ["IN_APP", "EMAIL"], critical: false, label: "Review received" },
   business_update: { category: "business", priority: "low", channels: ["IN_APP"], critical: false, label: "Business update" },
