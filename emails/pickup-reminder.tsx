@@ -19,9 +19,9 @@ export interface PickupReminderEmailProps {
   /** ISO 8601. */
   pickupTime: string;
   pickupLocation: string;
-  contactPerson: string;
-  contactPhone: string;
-  confirmationCode: string;
+  contactPerson?: string;
+  contactPhone?: string;
+  confirmationCode?: string;
   items: OrderItem[];
   /** Decimal string, shown with `currency` when both are given. */
   totalAmount?: string;
@@ -53,10 +53,12 @@ export default function PickupReminderEmail(p: PickupReminderEmailProps) {
         rows={[
           { label: "Pickup time", value: when },
           { label: "Location", value: p.pickupLocation },
-          { label: "Contact", value: `${p.contactPerson} – ${p.contactPhone}` },
+          { label: "Contact", value: [p.contactPerson, p.contactPhone].filter(Boolean).join(" – ") },
           {
             label: "Confirmation code",
-            value: <code style={{ fontSize: "16px", fontWeight: 700, letterSpacing: "0.08em" }}>{p.confirmationCode}</code>,
+            value: p.confirmationCode ? (
+              <code style={{ fontSize: "16px", fontWeight: 700, letterSpacing: "0.08em" }}>{p.confirmationCode}</code>
+            ) : undefined,
           },
           { label: "Total", value: p.totalAmount && p.currency ? formatMoney(p.totalAmount, p.currency) : undefined },
         ]}

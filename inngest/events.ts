@@ -30,3 +30,25 @@ export const listingEmailsRequested = eventType("listing/emails-requested", {
     throughUserId: z.uuid().nullable(),
   }),
 });
+
+/**
+ * Send the queued emails of notices written by `notifyUsers` (server/services/delivery/notify.ts): one
+ * event per trigger, at most 500 notifications.
+ */
+export const notificationEmailsRequested = eventType("notifications/emails-requested", {
+  schema: z.object({ notificationIds: z.array(z.uuid()).min(1).max(500) }),
+});
+
+/**
+ * A pickup was scheduled or rescheduled (server/services/pickups/pickups.ts): start its reminder run.
+ * `scheduledFrom` is when the service scheduled it (ISO 8601, UTC): reminders whose moment had already
+ * passed then are skipped, without reading a clock inside the function.
+ */
+export const pickupScheduled = eventType("pickup/scheduled", {
+  schema: z.object({ pickupId: z.uuid(), version: z.number().int().min(1), scheduledAt: z.iso.datetime(), scheduledFrom: z.iso.datetime() }),
+});
+
+/** A pickup was completed, cancelled or marked missed: reminder runs of older versions are cancelled. */
+export const pickupChanged = eventType("pickup/changed", {
+  schema: z.object({ pickupId: z.uuid(), version: z.number().int().min(1), status: z.enum(["COMPLETED", "CANCELLED", "MISSED"]) }),
+});

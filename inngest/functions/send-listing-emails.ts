@@ -2,12 +2,10 @@
  * The email leg of one fan-out chunk: decide for every recipient (set-based, recorded in the delivery log),
  * then send what is queued, deciding again at send time. Resend's 429 is honoured with its Retry-After.
  */
-import { NonRetriableError, RetryAfterError } from "inngest";
 import { inngest } from "../client";
 import { listingEmailsRequested } from "../events";
 import { decideListingEmails, sendListingEmails as send } from "../../server/services/delivery/send-listing-emails";
-import { EmailSendError } from "../../server/services/email/transport";
-import { AppError } from "../../server/services/errors";
+import { emailStep } from "./email-step-errors";
 
 export const sendListingEmails = inngest.createFunction(
   { id: "send-listing-emails", triggers: [listingEmailsRequested], retries: 6 },
@@ -15,15 +13,7 @@ export const sendListingEmails = inngest.createFunction(
     const chunk = { afterUserId: event.data.afterUserId, throughUserId: event.data.throughUserId };
     const decided = await step.run("decide", () => decideListingEmails(event.data.listingId, chunk));
     if (!decided.QUEUED) return { decided };
-    const sent = await step.run("send", async () => {
-      try {
-        return await send(event.data.listingId, chunk);
-      } catch (err) {
-        if (err instanceof EmailSendError && err.opts.retryAfterMs) throw new RetryAfterError(err.message, err.opts.retryAfterMs);
-        if (err instanceof AppError && err.code === "NOT_FOUND") throw new NonRetriableError(err.message);
-        throw err;
-      }
-    });
+    const sent = await step.run("send", () => emailStep(() => send(event.data.listingId, chunk)));
     return { decided, sent };
   },
 );

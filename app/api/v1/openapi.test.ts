@@ -135,7 +135,11 @@ describe("the OpenAPI document", () => {
     const events = doc.paths["/api/v1/events"].post;
     expect(events.security).toEqual([{ apiKey: [] }]);
     expect(events.parameters).toContainEqual(expect.objectContaining({ name: "Idempotency-Key", in: "header", required: true }));
-    expect(events.requestBody.content["application/json"].schema.properties.data.required).toEqual(expect.arrayContaining(["business_id", "title", "pickup_start"]));
+    const variants = events.requestBody.content["application/json"].schema.anyOf as Schema[];
+    const variant = (name: string) => variants.find((v) => (v.properties as Record<string, Schema>).name!.const === name);
+    expect(variants).toHaveLength(14);
+    expect((variant("listing.created")!.properties as Record<string, Schema>).data!.required).toEqual(expect.arrayContaining(["business_id", "title", "pickup_start"]));
+    expect((variant("pickup.scheduled")!.properties as Record<string, Schema>).data!.required).toEqual(expect.arrayContaining(["pickup_id", "customer_id", "scheduled_at"]));
     expect(Object.keys(events.responses)).toEqual(expect.arrayContaining(["202", "400", "401", "409", "422", "429"]));
     expect(doc.paths["/api/v1/notifications"].get.security).toEqual([{ personalAccessToken: ["notifications:read"] }]);
   });

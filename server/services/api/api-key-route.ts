@@ -15,7 +15,7 @@ import { z } from "zod";
 import { AppError } from "../errors";
 import { verifyApiKey, API_KEY_LIMIT, type ApiKeyPrincipal } from "./api-keys";
 import { Reply, bearerToken, errorResponse, fieldErrors, json, rateLimited, readJson, type RouteHandler } from "./http";
-import { claimIdempotencyKey, completeIdempotencyKey, IDEMPOTENCY_KEY_FORMAT, releaseIdempotencyKey, requestHash } from "./idempotency";
+import { claimIdempotencyKey, completeIdempotencyKey, eventIdFor, IDEMPOTENCY_KEY_FORMAT, releaseIdempotencyKey, requestHash } from "./idempotency";
 import { ANON_LIMIT, clientIp, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
 
 /** A §7.1 failure whose code is specific to an endpoint (not one of the domain's `AppError` codes). */
@@ -34,8 +34,12 @@ export class ApiFailure extends Error {
 export interface ApiKeyRouteSpec<T> {
   /** Validates the parsed JSON body; throw `AppError` / `ApiFailure` / `ZodError` to refuse it (not stored). */
   parse(body: unknown): T;
-  /** Runs once per (key, Idempotency-Key, body). Returns the JSON body (200) or a {@link Reply}. */
-  handle(req: { auth: ApiKeyPrincipal; input: T; request: Request }): Promise<unknown>;
+  /**
+   * Runs once per (key, Idempotency-Key, body). Returns the JSON body (200) or a {@link Reply}. `eventId` is
+   * a UUID fixed by the API key, Idempotency-Key and body ({@link eventIdFor}): use it as the id of what
+   * the request creates, so a retry after a crash does not create it twice.
+   */
+  handle(req: { auth: ApiKeyPrincipal; input: T; request: Request; eventId: string }): Promise<unknown>;
 }
 
 function failure(err: unknown, headers: Record<string, string>): Response | null {
@@ -77,7 +81,8 @@ export function apiKeyRoute<T>(spec: ApiKeyRouteSpec<T>): RouteHandler<Record<st
       const input = spec.parse(raw);
 
       const recordKey = `apikey:${auth.keyId}:${idemKey}`;
-      const claim = await claimIdempotencyKey(recordKey, requestHash(raw));
+      const hash = requestHash(raw);
+      const claim = await claimIdempotencyKey(recordKey, hash);
       if (claim.kind === "mismatch") {
         return errorResponse("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request body", 422, { "Idempotency-Key": [idemKey] }, headers);
       }
@@ -89,7 +94,7 @@ export function apiKeyRoute<T>(spec: ApiKeyRouteSpec<T>): RouteHandler<Record<st
       let status: number;
       let body: unknown;
       try {
-        const out = await spec.handle({ auth, input, request });
+        const out = await spec.handle({ auth, input, request, eventId: eventIdFor(`${recordKey}:${hash}`) });
         [status, body] = out instanceof Reply ? [out.status, out.body] : [200, out];
       } catch (err) {
         const res = failure(err, headers);

@@ -4,16 +4,29 @@ import "server-only";
  * envelope `{ "name": "<event>", "data": {…} }`, one strict zod schema per supported event name, and the
  * handler that turns each into Herald's own path (never a second copy of it).
  *
- * Supported now: `listing.created` → `createListing` (server/services/listings/create-listing.ts), which
- * stores the listing and emits `listing/created`, so followers are notified exactly as when the business
- * posts with the composer. Any other name answers 422 UNSUPPORTED_EVENT with the supported names (pickups,
- * orders, reviews, billing, security alerts and `user.registered` come in later issues).
+ * `listing.created` → `createListing` (server/services/listings/create-listing.ts), which stores the listing
+ * and emits `listing/created`, so followers are notified exactly as when the business posts with the
+ * composer. `pickup.*` and `order.status_changed` → the pickup service (server/services/pickups), which
+ * notifies both sides and schedules reminders. `review.received`, `user.registered`,
+ * `verification.status_changed`, `security.new_login` and `billing.*` → notices through the one notice
+ * path (./event-handlers.ts). Any other name answers 422 UNSUPPORTED_EVENT with the supported names.
  */
 import { z } from "zod";
 import { db } from "../../db";
 import { AppError } from "../errors";
 import { createListing, type CreateListingInput } from "../listings/create-listing";
 import { ApiFailure } from "./api-key-route";
+import { cancelPickup, completePickup, confirmPickup, reschedulePickup, schedulePickup } from "../pickups/pickups";
+import {
+  ingestOrderStatus,
+  notifyBilling,
+  notifyReview,
+  notifySecurityAlert,
+  notifyVerification,
+  pickupInput,
+  registerUser,
+  type BillingEvent,
+} from "./event-handlers";
 
 /** The request body: an event name and its data (validated per name by {@link EVENT_DATA}). */
 export const eventEnvelope = z
@@ -47,12 +60,151 @@ export const listingCreatedData = z
   .strict()
   .refine((d) => (d.price === undefined) !== (d.price_cents === undefined), { message: "Send exactly one of price and price_cents", path: ["price"] });
 
-/** Event name → data schema. */
-export const EVENT_DATA = { "listing.created": listingCreatedData } as const;
+const text = (max: number) => z.string().trim().min(1, "Required").max(max, `At most ${max} characters`);
+const hostId = () => text(100);
+const decimal = () => z.string().regex(/^\d{1,9}(\.\d{1,2})?$/, 'A decimal string in major units, e.g. "30.00"');
+const currencyCode = () => z.string().regex(/^[A-Z]{3}$/, "An ISO 4217 code such as ZAR");
+const items = () =>
+  z
+    .array(z.object({ name: text(200), quantity: z.number().int().min(1).max(100_000) }).strict())
+    .max(100, "At most 100 items");
+
+/** Fields of a pickup's details, shared by `pickup.scheduled` and `order.status_changed`. */
+const pickupDetails = {
+  listing_id: z.uuid("Must be a UUID").optional(),
+  order_number: text(64).optional(),
+  confirmation_code: text(32).optional(),
+  location: text(300).optional(),
+  contact_person: text(100).optional(),
+  contact_phone: text(40).optional(),
+  items: items().optional(),
+  total: decimal().optional(),
+  currency: currencyCode().optional(),
+};
+
+/** `pickup.scheduled` (seed 001 §6.2, seed 003 booking): the same `pickup_id` again with another time reschedules. */
+export const pickupScheduledData = z
+  .object({ pickup_id: hostId(), business_id: z.uuid("Must be a UUID"), customer_id: z.uuid("Must be a UUID"), scheduled_at: instant(), ...pickupDetails })
+  .strict();
+/** `pickup.confirmed` / `pickup.completed`: the business's pickup by the host's id. */
+export const pickupRefData = z.object({ pickup_id: hostId(), business_id: z.uuid("Must be a UUID") }).strict();
+export const pickupRescheduledData = z.object({ pickup_id: hostId(), business_id: z.uuid("Must be a UUID"), scheduled_at: instant() }).strict();
+export const pickupCancelledData = z
+  .object({
+    pickup_id: hostId(),
+    business_id: z.uuid("Must be a UUID"),
+    cancelled_by: z.enum(["business", "customer", "system"]),
+    reason: text(1000).optional(),
+  })
+  .strict();
+
+/**
+ * `order.status_changed` (seed 001 §4 `interaction.status_changed`). `confirmed` needs `pickup_at` and
+ * creates the order's pickup (with reminders); `completed` and `cancelled` end it; `placed`, `preparing` and
+ * `ready` tell the customer.
+ */
+export const orderStatusChangedData = z
+  .object({
+    order_id: hostId(),
+    business_id: z.uuid("Must be a UUID"),
+    customer_id: z.uuid("Must be a UUID"),
+    status: z.enum(["placed", "preparing", "ready", "confirmed", "completed", "cancelled"]),
+    pickup_at: instant().optional(),
+    reason: text(1000).optional(),
+    ...pickupDetails,
+  })
+  .strict()
+  .refine((d) => d.status !== "confirmed" || d.pickup_at !== undefined, { message: "Required when the status is confirmed", path: ["pickup_at"] });
+
+/** `review.received` (seed 001 §6.1 review_received): to the business's owner. */
+export const reviewReceivedData = z
+  .object({
+    review_id: hostId(),
+    business_id: z.uuid("Must be a UUID"),
+    reviewer_name: text(100),
+    rating: z.number().int("Whole stars").min(1, "1 to 5").max(5, "1 to 5"),
+    comment: text(5000).optional(),
+    listing_name: text(200).optional(),
+    reviewed_at: instant().optional(),
+  })
+  .strict();
+
+/** `user.registered` (seed 001 §6.1 welcome): creates the Herald account (no password; sign-in by the host) and welcomes it. */
+export const userRegisteredData = z
+  .object({
+    email: z.email("Must be an email address").max(254),
+    name: text(100),
+    role: z.enum(["customer", "ngo", "business"]),
+    timezone: z.string().max(64).refine(isTimeZone, "An IANA time zone such as Africa/Johannesburg").optional(),
+  })
+  .strict();
+
+/** `verification.status_changed` (seed 001 §6.1 verification_status). */
+export const verificationStatusData = z
+  .object({
+    user_id: z.uuid("Must be a UUID"),
+    status: z.enum(["approved", "rejected", "pending"]),
+    organisation_name: text(200).optional(),
+    note: text(2000).optional(),
+  })
+  .strict();
+
+/** `security.new_login` (seed 000 security alerts): a sign-in from a new device or place. */
+export const securityNewLoginData = z
+  .object({
+    user_id: z.uuid("Must be a UUID"),
+    occurred_at: instant(),
+    ip_address: text(64).optional(),
+    device: text(200).optional(),
+    location: text(200).optional(),
+  })
+  .strict();
+
+/** `billing.*` (seed 004 billing): amounts are decimal strings in major units. */
+export const billingData = z
+  .object({
+    user_id: z.uuid("Must be a UUID"),
+    amount: decimal(),
+    currency: currencyCode(),
+    plan_name: text(100).optional(),
+    invoice_number: text(64).optional(),
+    /** Payment date, or the expiry date for subscription_expiring. */
+    date: instant().optional(),
+    payment_method: text(100).optional(),
+  })
+  .strict();
+
+function isTimeZone(v: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: v });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Event name → data schema (issue 4: the catalog's triggers; seeds 000, 001 §6.1, 002, 003, 004). */
+export const EVENT_DATA = {
+  "listing.created": listingCreatedData,
+  "pickup.scheduled": pickupScheduledData,
+  "pickup.confirmed": pickupRefData,
+  "pickup.rescheduled": pickupRescheduledData,
+  "pickup.completed": pickupRefData,
+  "pickup.cancelled": pickupCancelledData,
+  "order.status_changed": orderStatusChangedData,
+  "review.received": reviewReceivedData,
+  "user.registered": userRegisteredData,
+  "verification.status_changed": verificationStatusData,
+  "security.new_login": securityNewLoginData,
+  "billing.payment_succeeded": billingData,
+  "billing.payment_failed": billingData,
+  "billing.subscription_expiring": billingData,
+} as const;
 export type SupportedEvent = keyof typeof EVENT_DATA;
 export const SUPPORTED_EVENTS = Object.keys(EVENT_DATA) as SupportedEvent[];
 
-export type ParsedEvent = { name: "listing.created"; data: z.output<typeof listingCreatedData> };
+/** A validated event: its name and the output of its data schema. */
+export type ParsedEvent = { [N in SupportedEvent]: { name: N; data: z.output<(typeof EVENT_DATA)[N]> } }[SupportedEvent];
 
 const isSupported = (name: string): name is SupportedEvent => Object.hasOwn(EVENT_DATA, name);
 
@@ -65,7 +217,7 @@ export function parseEvent(body: unknown): ParsedEvent {
   if (!isSupported(env.name)) {
     throw new ApiFailure(422, "UNSUPPORTED_EVENT", `Unsupported event "${env.name}"`, { name: [env.name], supported: SUPPORTED_EVENTS });
   }
-  const data = EVENT_DATA[env.name].safeParse(env.data);
+  const data = (EVENT_DATA[env.name] as z.ZodType).safeParse(env.data);
   if (!data.success) {
     const details: Record<string, string[]> = {};
     for (const issue of data.error.issues) {
@@ -74,7 +226,7 @@ export function parseEvent(body: unknown): ParsedEvent {
     }
     throw new AppError("VALIDATION_ERROR", `Invalid data for "${env.name}"`, details);
   }
-  return { name: env.name, data: data.data };
+  return { name: env.name, data: data.data } as ParsedEvent;
 }
 
 /** `"30.5"` → 3050 (string arithmetic, no floating point). */
@@ -98,7 +250,7 @@ const LISTING_FIELD: Record<string, string> = {
  * @returns the new listing's id
  * @throws AppError BUSINESS_NOT_FOUND (404); VALIDATION_ERROR (400) with `data.<field>` details
  */
-export async function ingestListingCreated(d: z.output<typeof listingCreatedData>): Promise<string> {
+export async function ingestListingCreated(d: z.output<typeof listingCreatedData>, eventId: string): Promise<string> {
   const business = await db.business.findUnique({ where: { id: d.business_id }, select: { ownerId: true } });
   if (!business) throw new AppError("BUSINESS_NOT_FOUND", "Business profile not found", { business_id: d.business_id });
   const input: CreateListingInput = {
@@ -110,7 +262,7 @@ export async function ingestListingCreated(d: z.output<typeof listingCreatedData
     expiresAt: d.expires_at,
   };
   try {
-    return (await createListing(business.ownerId, input)).id;
+    return (await createListing(business.ownerId, input, { id: eventId })).id;
   } catch (err) {
     if (err instanceof AppError && err.code === "VALIDATION_ERROR" && err.details) {
       const details: Record<string, unknown> = {};
@@ -123,10 +275,39 @@ export async function ingestListingCreated(d: z.output<typeof listingCreatedData
   }
 }
 
-/** Runs a validated event; returns the id of what it created. */
-export async function ingestEvent(e: ParsedEvent): Promise<string> {
+/**
+ * Runs a validated event.
+ * @param eventId the request's stable id (see `eventIdFor`): the id of a created listing, and the dedupe
+ *   key of notices that have no id of their own on the host platform
+ * @returns the id of what the event created or changed: the listing, the pickup, the user, or the notification
+ */
+export async function ingestEvent(e: ParsedEvent, eventId: string): Promise<string> {
   switch (e.name) {
     case "listing.created":
-      return ingestListingCreated(e.data);
+      return ingestListingCreated(e.data, eventId);
+    case "pickup.scheduled":
+      return (await schedulePickup(pickupInput(e.data, e.data.scheduled_at), { kind: "booking" })).pickup.id;
+    case "pickup.confirmed":
+      return (await confirmPickup(e.data.business_id, e.data.pickup_id)).id;
+    case "pickup.rescheduled":
+      return (await reschedulePickup(e.data.business_id, e.data.pickup_id, new Date(e.data.scheduled_at))).id;
+    case "pickup.completed":
+      return (await completePickup(e.data.business_id, e.data.pickup_id)).id;
+    case "pickup.cancelled":
+      return (await cancelPickup(e.data.business_id, e.data.pickup_id, { cancelledBy: e.data.cancelled_by, reason: e.data.reason })).id;
+    case "order.status_changed":
+      return ingestOrderStatus(e.data, eventId);
+    case "review.received":
+      return notifyReview(e.data);
+    case "user.registered":
+      return registerUser(e.data);
+    case "verification.status_changed":
+      return notifyVerification(e.data, eventId);
+    case "security.new_login":
+      return notifySecurityAlert(e.data, eventId);
+    case "billing.payment_succeeded":
+    case "billing.payment_failed":
+    case "billing.subscription_expiring":
+      return notifyBilling(e.name.slice("billing.".length) as BillingEvent, e.data, eventId);
   }
 }

@@ -21,6 +21,20 @@ import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import { db } from "../../db";
 
+/**
+ * A stable UUID for one request: derived from `<caller>:<Idempotency-Key>:<request hash>` like an RFC 9562
+ * name-based UUID (SHA-256, version 8 bits set). Handlers use it as the id of what they create, so a retry
+ * after a crashed attempt (an abandoned "in progress" record) finds the first attempt's work instead of
+ * doing it twice.
+ */
+export function eventIdFor(name: string): string {
+  const h = createHash("sha256").update(`herald/event/${name}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x80; // version 8 (custom)
+  h[8] = (h[8]! & 0x3f) | 0x80; // RFC 9562 variant
+  const x = h.subarray(0, 16).toString("hex");
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
 /** Records answer for 24 hours. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 /** An "in progress" record this old is abandoned (its process died before completing). */

@@ -9,7 +9,7 @@ import "server-only";
 import { z } from "zod";
 import { NOTIFICATION_TYPE_NAMES, type NotificationType } from "../notifications/catalog";
 import { API_KEY_LIMIT } from "./api-keys";
-import { eventEnvelope, listingCreatedData, SUPPORTED_EVENTS } from "./events";
+import { EVENT_DATA, SUPPORTED_EVENTS } from "./events";
 import { boolParam, dayParam, MAX_BODY_BYTES, uuidParam } from "./http";
 import { MAX_PAGINATION_DEPTH, pageParams } from "./pagination";
 import { apiPreferencesBody } from "./preferences";
@@ -107,7 +107,15 @@ const followersPage = z
     ),
   })
   .strict();
-const eventAccepted = z.object({ id: uuid().meta({ description: "The id of what the event created (listing.created: the listing)" }), status: z.literal("accepted") }).strict();
+const eventAccepted = z
+  .object({
+    id: uuid().meta({
+      description:
+        "The id of what the event created or changed: the listing (listing.created), the pickup (pickup.*, order.status_changed confirmed/completed/cancelled), the user (user.registered), otherwise the notification",
+    }),
+    status: z.literal("accepted"),
+  })
+  .strict();
 
 // ── operations ───────────────────────────────────────────────────────────────────────────────────────────
 
@@ -316,16 +324,15 @@ export const OPERATIONS: Operation[] = [
     summary: "Send a host-platform event",
     description:
       `A host platform reports an event; Herald notifies the people concerned. Supported: ${SUPPORTED_EVENTS.map((e) => `\`${e}\``).join(", ")} ` +
-      "(creates the listing for the business and notifies its followers, as when the business posts it in Herald). Other names answer 422 UNSUPPORTED_EVENT. " +
+      "(`listing.created` creates the listing and notifies the business's followers; `pickup.*` and `order.status_changed` keep the pickup and its reminders — 24 h email, 1 h in-app, missed after 30 min — and notify both sides; the others notify the user or business concerned). Other names answer 422 UNSUPPORTED_EVENT. " +
       "`Idempotency-Key` is required: the same key with the same body (compared after RFC 8785 canonicalization) answers the same status and body again " +
       "with `Idempotent-Replayed: true` and delivers nothing twice, for 24 hours; with another body it is a 422 IDEMPOTENCY_KEY_REUSED; while the first " +
       "request still runs, 409 IDEMPOTENCY_IN_PROGRESS (retry after `Retry-After`). Refusals after validation (e.g. 404) are replayed too; server errors are not. " +
       `Rate limit: ${API_KEY_LIMIT.limit} requests a minute per key.`,
     security: { kind: "apikey" },
     body: z
-      .object({ name: eventEnvelope.shape.name, data: listingCreatedData })
-      .strict()
-      .meta({ description: "Envelope with the data of `listing.created` (the only event supported now)" }),
+      .union(SUPPORTED_EVENTS.map((name) => z.object({ name: z.literal(name), data: EVENT_DATA[name] }).strict().meta({ title: name })))
+      .meta({ description: "Envelope: the event's `name` and its `data`" }),
     headers: [
       {
         name: "Idempotency-Key",
@@ -350,8 +357,8 @@ export const OPERATIONS: Operation[] = [
     success: { status: 202, description: "Accepted (also the replay of an accepted request)", schema: eventAccepted, example: { id: "5c4b3a29-1807-4f6e-9d5c-4b3a29180716", status: "accepted" } },
     errors: [
       [400, ["VALIDATION_ERROR"]],
-      [404, ["BUSINESS_NOT_FOUND"]],
-      [409, ["IDEMPOTENCY_IN_PROGRESS"]],
+      [404, ["BUSINESS_NOT_FOUND", "NOT_FOUND"]],
+      [409, ["IDEMPOTENCY_IN_PROGRESS", "CONFLICT"]],
       [422, ["UNSUPPORTED_EVENT", "IDEMPOTENCY_KEY_REUSED"]],
     ],
   },

@@ -157,10 +157,10 @@ describe("listing emails", () => {
     const night = new Date("2026-06-01T21:00:00Z"); // 23:00 SAST
     expect(await decideListingEmails(listing.id, all, night)).toEqual({ HELD: 2 });
     const transport = createCaptureTransport(db);
-    expect(await releaseHeldEmails(new Date("2026-06-02T04:59:00Z"), { transport })).toEqual({ listings: 0 }); // 06:59: still quiet
-    expect(await releaseHeldEmails(new Date("2026-06-02T05:00:00Z"), { transport })).toEqual({ listings: 1, SENT: 2 });
+    expect(await releaseHeldEmails(new Date("2026-06-02T04:59:00Z"), { transport })).toEqual({ listings: 0, notices: 0 }); // 06:59: still quiet
+    expect(await releaseHeldEmails(new Date("2026-06-02T05:00:00Z"), { transport })).toEqual({ listings: 1, notices: 0, SENT: 2 });
     expect(await db.capturedEmail.count({ where: { to: { in: [a.email, b.email] } } })).toBe(2);
-    expect(await releaseHeldEmails(new Date("2026-06-02T05:01:00Z"), { transport })).toEqual({ listings: 0 }); // nothing twice
+    expect(await releaseHeldEmails(new Date("2026-06-02T05:01:00Z"), { transport })).toEqual({ listings: 0, notices: 0 }); // nothing twice
   });
 
   it("sends through Resend in batches; a refused batch is retried one by one so one bad address fails alone", async () => {

@@ -13,9 +13,11 @@ import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 import { renderEmail } from "../email/render";
 import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
-import { EmailSendError, MAX_BATCH, type EmailTransport } from "../email/transport";
+import type { EmailTransport } from "../email/transport";
 import { emailTransport } from "../email";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
+import { sendInBatches } from "./email-batches";
+import { sendNotificationEmails } from "./notify";
 import type { FanOutChunk } from "./fan-out-listing";
 
 const NAME = "%%HERALD_RECIPIENT_NAME%%";
@@ -150,50 +152,12 @@ export async function sendListingEmails(
         };
       }),
     );
-    // Batches of up to 100 per request, a few in flight. A batch the provider refuses outright is sent one
-    // by one, so one bad address cannot hold up 99 good ones.
-    const batches: number[][] = [];
-    for (let i = 0; i < queue.length; i += MAX_BATCH) batches.push(queue.slice(i, i + MAX_BATCH).map((_, j) => i + j));
-    let next = 0;
-    let failure: unknown;
-    const sent = async (i: number, providerMessageId: string) => {
-      await db.delivery.update({
-        where: { id: queue[i]!.delivery_id },
-        data: { status: "SENT", reason: null, providerMessageId, sentAt: new Date(), attempts: { increment: 1 } },
-      });
-      bump("SENT");
-    };
-    const failed = async (i: number, err: unknown) => {
-      if (err instanceof EmailSendError && err.opts.permanent) {
-        await db.delivery.update({ where: { id: queue[i]!.delivery_id }, data: { status: "FAILED", reason: err.message.slice(0, 300), attempts: { increment: 1 } } });
-        bump("FAILED");
-      } else {
-        failure ??= err;
-      }
-    };
-    const worker = async () => {
-      while (next < batches.length && !failure) {
-        const batch = batches[next++]!;
-        try {
-          const ids = await transport.sendBatch(batch.map((i) => messages[i]!));
-          for (const [k, i] of batch.entries()) await sent(i, ids[k]!.providerMessageId);
-        } catch (err) {
-          if (!(err instanceof EmailSendError && err.opts.permanent)) {
-            failure ??= err;
-            continue;
-          }
-          for (const i of batch) {
-            try {
-              await sent(i, (await transport.send(messages[i]!)).providerMessageId);
-            } catch (one) {
-              await failed(i, one);
-            }
-          }
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, batches.length) }, worker));
-    if (failure) throw failure;
+    const outcome = await sendInBatches(
+      transport,
+      queue.map((r, i) => ({ deliveryId: r.delivery_id, message: messages[i]! })),
+      opts.concurrency,
+    );
+    for (const [k, v] of Object.entries(outcome)) counts[k] = (counts[k] ?? 0) + v;
   }
 }
 
@@ -204,18 +168,29 @@ export async function sendListingEmails(
  * @returns how many were released and what became of them
  */
 export async function releaseHeldEmails(at = new Date(), opts: { transport?: EmailTransport } = {}) {
-  const released = await db.$queryRaw<{ dedupe_key: string }[]>`
+  const released = await db.$queryRaw<{ id: string; dedupe_key: string }[]>`
     WITH due AS (
       UPDATE deliveries SET status = 'QUEUED', reason = NULL, release_at = NULL, updated_at = now()
       WHERE channel = 'EMAIL' AND status = 'HELD' AND reason = 'quiet_hours' AND release_at <= ${at}::timestamptz
       RETURNING notification_id)
-    SELECT DISTINCT n.dedupe_key FROM due JOIN notifications n ON n.id = due.notification_id`;
+    SELECT n.id, n.dedupe_key FROM due JOIN notifications n ON n.id = due.notification_id`;
   const outcome: Record<string, number> = {};
-  for (const { dedupe_key } of released) {
-    const listingId = /^listing:([0-9a-f-]{36})$/.exec(dedupe_key)?.[1];
-    if (!listingId) continue; // only listings are emailed so far
-    const r = await sendListingEmails(listingId, { afterUserId: null, throughUserId: null }, { transport: opts.transport, at });
+  const add = (r: Record<string, number>) => {
     for (const [k, v] of Object.entries(r)) outcome[k] = (outcome[k] ?? 0) + v;
+  };
+  // Listings are mail-merged per listing; every other notice is rendered on its own.
+  const listings = new Set<string>();
+  const notices: string[] = [];
+  for (const r of released) {
+    const listingId = /^listing:([0-9a-f-]{36})$/.exec(r.dedupe_key)?.[1];
+    if (listingId) listings.add(listingId);
+    else notices.push(r.id);
   }
-  return { listings: released.length, ...outcome };
+  for (const listingId of listings) {
+    add(await sendListingEmails(listingId, { afterUserId: null, throughUserId: null }, { transport: opts.transport, at }));
+  }
+  for (let i = 0; i < notices.length; i += 500) {
+    add(await sendNotificationEmails(notices.slice(i, i + 500), { transport: opts.transport, at }));
+  }
+  return { listings: listings.size, notices: notices.length, ...outcome };
 }

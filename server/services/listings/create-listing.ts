@@ -28,16 +28,19 @@ export type CreateListingInput = z.input<typeof createListingInput>;
 /**
  * Creates a listing for the business the user owns and emits `listing/created`, which fans it out to the
  * business's followers (inngest/functions/fan-out-listing.ts).
+ * @param opts.id a fixed id (the events API's per-request id): when a listing with it already exists (a
+ *   retry after a crash), that listing is returned and `listing/created` sent again (fan-out is idempotent)
  * @throws AppError PERMISSION_DENIED when the user owns no business; VALIDATION_ERROR for bad input.
  */
-export async function createListing(ownerUserId: string, input: CreateListingInput) {
+export async function createListing(ownerUserId: string, input: CreateListingInput, opts: { id?: string } = {}) {
   const parsed = createListingInput.safeParse(input);
   if (!parsed.success) {
     throw new AppError("VALIDATION_ERROR", "The listing is not valid", z.flattenError(parsed.error).fieldErrors);
   }
   const business = await db.business.findUnique({ where: { ownerId: ownerUserId }, select: { id: true } });
   if (!business) throw new AppError("PERMISSION_DENIED", "Only a business owner can post listings");
-  const listing = await db.listing.create({ data: { ...parsed.data, businessId: business.id } });
+  const existing = opts.id ? await db.listing.findUnique({ where: { id: opts.id } }) : null;
+  const listing = existing ?? (await db.listing.create({ data: { ...parsed.data, businessId: business.id, ...(opts.id ? { id: opts.id } : {}) } }));
   await inngest.send(listingCreated.create({ listingId: listing.id, businessId: business.id }));
   return listing;
 }

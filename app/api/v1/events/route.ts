@@ -9,7 +9,7 @@ import { ingestEvent, parseEvent } from "@/server/services/api/events";
 
 export const POST = apiKeyRoute({
   parse: parseEvent,
-  async handle({ input }) {
-    return new Reply(202, { id: await ingestEvent(input), status: "accepted" });
+  async handle({ input, eventId }) {
+    return new Reply(202, { id: await ingestEvent(input, eventId), status: "accepted" });
   },
 });

@@ -1,0 +1,70 @@
+import "server-only";
+/**
+ * Hands queued emails to the transport in provider batches of up to 100 (Resend's batch endpoint), a few
+ * batches in flight, and records each outcome in `deliveries`. Shared by every email leg (listings,
+ * transactional notices, digests) so batching and failure handling live in one place.
+ */
+import { db } from "../../db";
+import { EmailSendError, MAX_BATCH, type EmailTransport, type OutgoingEmail } from "../email/transport";
+
+/** One queued email: its delivery row and the message to send. */
+export interface QueuedEmail {
+  deliveryId: string;
+  message: OutgoingEmail;
+}
+
+/**
+ * Sends the emails and marks each delivery SENT (with the provider's id) or FAILED (a permanent refusal).
+ * A batch the provider refuses outright is sent one by one, so one bad address cannot hold up 99 good ones.
+ * @param concurrency batches in flight at once (default 4)
+ * @returns counts by outcome (`SENT`, `FAILED`)
+ * @throws the first retryable failure (EmailSendError without `permanent`, network errors) once the
+ *   batches in flight settled; rows already sent stay SENT, and idempotency keys stop duplicates on retry
+ */
+export async function sendInBatches(transport: EmailTransport, queue: readonly QueuedEmail[], concurrency = 4): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
+  const batches: QueuedEmail[][] = [];
+  for (let i = 0; i < queue.length; i += MAX_BATCH) batches.push(queue.slice(i, i + MAX_BATCH));
+  let next = 0;
+  let failure: unknown;
+  const sent = async (q: QueuedEmail, providerMessageId: string) => {
+    await db.delivery.update({
+      where: { id: q.deliveryId },
+      data: { status: "SENT", reason: null, providerMessageId, sentAt: new Date(), attempts: { increment: 1 } },
+    });
+    bump("SENT");
+  };
+  const failed = async (q: QueuedEmail, err: unknown) => {
+    if (err instanceof EmailSendError && err.opts.permanent) {
+      await db.delivery.update({ where: { id: q.deliveryId }, data: { status: "FAILED", reason: err.message.slice(0, 300), attempts: { increment: 1 } } });
+      bump("FAILED");
+    } else {
+      failure ??= err;
+    }
+  };
+  const worker = async () => {
+    while (next < batches.length && !failure) {
+      const batch = batches[next++]!;
+      try {
+        const ids = await transport.sendBatch(batch.map((q) => q.message));
+        for (const [k, q] of batch.entries()) await sent(q, ids[k]!.providerMessageId);
+      } catch (err) {
+        if (!(err instanceof EmailSendError && err.opts.permanent)) {
+          failure ??= err;
+          continue;
+        }
+        for (const q of batch) {
+          try {
+            await sent(q, (await transport.send(q.message)).providerMessageId);
+          } catch (one) {
+            await failed(q, one);
+          }
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  if (failure) throw failure;
+  return counts;
+}

@@ -1,0 +1,43 @@
+import "server-only";
+/**
+ * `listing_expiring` (seed 001 §6.1; issue 5): 2 hours before a listing expires, followers who got the
+ * listing, still follow the business and have not acted on it — not read its notification, not booked a
+ * pickup of it — get an in-app reminder. One set-based `INSERT … SELECT` over the business's follows and
+ * each follower's `listing:<id>` notification (unique index lookups; never the follower list in memory),
+ * idempotent through the dedupe key `listing-expiring:<id>`.
+ */
+import { db } from "../../db";
+import { NOTIFICATION_TYPES } from "../notifications/catalog";
+import { signalUsers } from "../realtime";
+
+/** How long before expiry the reminder goes out (ms). */
+export const EXPIRING_NOTICE_MS = 2 * 3_600_000;
+
+/**
+ * Writes the reminders for one listing. Nothing for a withdrawn or already expired listing.
+ * @param at the current time (UTC)
+ * @returns how many reminders were written now
+ */
+export async function notifyListingExpiring(listingId: string, at = new Date()): Promise<{ inserted: number }> {
+  const listing = await db.listing.findUnique({ where: { id: listingId }, include: { business: { select: { name: true } } } });
+  if (!listing || listing.status !== "ACTIVE" || listing.expiresAt <= at) return { inserted: 0 };
+  const spec = NOTIFICATION_TYPES.listing_expiring;
+  const title = `Ending soon at ${listing.business.name}: ${listing.title}`;
+  const rows = await db.$queryRaw<{ user_id: string }[]>`
+    INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url, business_id, actor_id, dedupe_key, expires_at)
+    SELECT n.user_id, 'listing_expiring', ${spec.category}, ${spec.priority}, ${title}, 'Collect it before it expires',
+           jsonb_build_object('listing_id', ${listing.id}::text, 'expiry_date', ${listing.expiresAt.toISOString()}::text),
+           n.action_url, n.business_id, n.actor_id, ${`listing-expiring:${listing.id}`}, ${listing.expiresAt}
+    FROM follows f
+    JOIN notifications n ON n.user_id = f.user_id AND n.dedupe_key = ${`listing:${listing.id}`}
+    WHERE f.business_id = ${listing.businessId}::uuid AND f.deleted_at IS NULL AND n.read_at IS NULL AND n.deleted_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM pickups p WHERE p.listing_id = ${listing.id}::uuid AND p.customer_id = n.user_id)
+    ON CONFLICT (user_id, dedupe_key) DO NOTHING
+    RETURNING user_id`;
+  await signalUsers(
+    rows.map((r) => r.user_id),
+    "notification.new",
+    { notification_type: "listing_expiring", title, business_id: listing.businessId, listing_id: listing.id },
+  );
+  return { inserted: rows.length };
+}

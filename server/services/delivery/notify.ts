@@ -1,0 +1,224 @@
+import "server-only";
+/**
+ * Notifications to named recipients (DESIGN §5): pickups, orders, reviews, account and billing events,
+ * reminders and digests — everything that is not a follower fan-out. One path for all of them:
+ *
+ *   notices → one `INSERT … SELECT FROM jsonb_to_recordset … ON CONFLICT (user_id, dedupe_key) DO NOTHING`
+ *   (the dedupe key makes every trigger idempotent) → realtime `notification.new` to each new recipient →
+ *   the email decision for each notice that carries email props (the same SQL expression as listings:
+ *   preferences, critical override, suppression, quiet hours, daily cap), recorded in `deliveries` with the
+ *   props as `payload` → `notifications/emails-requested` for the queued ones, sent by the
+ *   `send-notification-emails` function, which decides again at send time.
+ */
+import { db } from "../../db";
+import { env } from "../../env";
+import { inngest } from "../../../inngest/client";
+import { notificationEmailsRequested } from "../../../inngest/events";
+import { EMAIL_TEMPLATES, renderEmail, type EmailTemplateName } from "../email/render";
+import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
+import type { EmailTransport, OutgoingEmail } from "../email/transport";
+import { emailTransport } from "../email";
+import { NOTIFICATION_TYPES, type NotificationType } from "../notifications/catalog";
+import { signalUsers } from "../realtime";
+import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
+import { sendInBatches } from "./email-batches";
+
+/** One notification for one recipient. */
+export interface Notice {
+  userId: string;
+  /** Catalog type: category and priority come from the catalog. */
+  type: NotificationType;
+  title: string;
+  body?: string;
+  /** Small JSON facts for the inbox and the API (ids, ISO 8601 times in UTC). */
+  data?: Record<string, unknown>;
+  /** App-relative link the inbox opens. */
+  actionUrl?: string | null;
+  businessId?: string | null;
+  actorId?: string | null;
+  /** Unique per recipient: a second notice with the same key creates nothing (idempotent triggers). */
+  dedupeKey: string;
+  expiresAt?: Date | null;
+  /**
+   * The email, when this notice is emailed: the props of the type's template (emails/<type>.tsx) without
+   * `appUrl`, `recipientName` and `unsubscribeUrl`, which are added per recipient at send time (so is
+   * `timeZone` when the template takes one and it is not given). Only for types whose catalog channels
+   * include EMAIL; validated by the template's zod schema when rendered.
+   */
+  email?: Record<string, unknown>;
+}
+
+/** What {@link notifyUsers} created: new rows only (a repeated dedupe key is not listed). */
+export interface NotifyResult {
+  created: { id: string; userId: string; type: NotificationType; dedupeKey: string }[];
+  /** Email decisions by status (QUEUED, HELD, SKIPPED). */
+  email: Record<string, number>;
+}
+
+/**
+ * Writes the notices (one statement), signals the recipients, decides their emails and queues the sending.
+ * @param at decision time (UTC) for quiet hours and caps; default now
+ * @throws Error when a notice asks for email on a type without the EMAIL channel (a programming error)
+ */
+export async function notifyUsers(notices: readonly Notice[], at = new Date()): Promise<NotifyResult> {
+  if (notices.length === 0) return { created: [], email: {} };
+  for (const n of notices) {
+    if (n.email && !(NOTIFICATION_TYPES[n.type].channels as readonly string[]).includes("EMAIL")) {
+      throw new Error(`Notification type ${n.type} has no email channel`);
+    }
+  }
+  const rows = notices.map((n) => {
+    const spec = NOTIFICATION_TYPES[n.type];
+    return {
+      user_id: n.userId,
+      type: n.type,
+      category: spec.category,
+      priority: spec.priority,
+      title: n.title,
+      body: n.body ?? "",
+      data: n.data ?? {},
+      action_url: n.actionUrl ?? null,
+      business_id: n.businessId ?? null,
+      actor_id: n.actorId ?? null,
+      dedupe_key: n.dedupeKey,
+      expires_at: n.expiresAt?.toISOString() ?? null,
+    };
+  });
+  const inserted = await db.$queryRaw<{ id: string; user_id: string; type: NotificationType; dedupe_key: string }[]>`
+    INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url, business_id, actor_id, dedupe_key, expires_at)
+    SELECT x.user_id, x.type, x.category, x.priority, x.title, x.body, x.data, x.action_url, x.business_id, x.actor_id, x.dedupe_key, x.expires_at
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(user_id uuid, type text, category text, priority text, title text,
+      body text, data jsonb, action_url text, business_id uuid, actor_id uuid, dedupe_key text, expires_at timestamptz)
+    ON CONFLICT (user_id, dedupe_key) DO NOTHING
+    RETURNING id, user_id, type, dedupe_key`;
+  const byKey = new Map(notices.map((n) => [`${n.userId} ${n.dedupeKey}`, n]));
+  const created = inserted.map((r) => ({ id: r.id, userId: r.user_id, type: r.type, dedupeKey: r.dedupe_key }));
+
+  await Promise.all(
+    created.map((c) => {
+      const n = byKey.get(`${c.userId} ${c.dedupeKey}`)!;
+      return signalUsers([c.userId], "notification.new", { id: c.id, notification_type: c.type, title: n.title, business_id: n.businessId ?? null });
+    }),
+  );
+
+  const email: Record<string, number> = {};
+  const queued: string[] = [];
+  const emailed = created.filter((c) => byKey.get(`${c.userId} ${c.dedupeKey}`)!.email);
+  for (const type of new Set(emailed.map((c) => c.type))) {
+    const payloads = emailed.filter((c) => c.type === type).map((c) => ({ id: c.id, payload: byKey.get(`${c.userId} ${c.dedupeKey}`)!.email }));
+    const decided = await db.$queryRaw<{ notification_id: string; status: string }[]>`
+      INSERT INTO deliveries (notification_id, user_id, channel, status, reason, release_at, payload)
+      SELECT n.id, n.user_id, 'EMAIL', dec.status, dec.reason, dec.release_at, x.payload
+      FROM jsonb_to_recordset(${JSON.stringify(payloads)}::jsonb) AS x(id uuid, payload jsonb)
+      JOIN notifications n ON n.id = x.id
+      ${EMAIL_DECISION_JOINS}
+      CROSS JOIN LATERAL (SELECT ${emailDecisionSql(type, at)}) dec
+      ON CONFLICT (notification_id, channel) DO NOTHING
+      RETURNING notification_id, status`;
+    for (const d of decided) {
+      email[d.status] = (email[d.status] ?? 0) + 1;
+      if (d.status === "QUEUED") queued.push(d.notification_id);
+    }
+  }
+  if (queued.length > 0) await inngest.send(notificationEmailsRequested.create({ notificationIds: queued }));
+  return { created, email };
+}
+
+interface QueuedRow {
+  delivery_id: string;
+  notification_id: string;
+  user_id: string;
+  type: NotificationType;
+  category: string;
+  email: string;
+  name: string;
+  timezone: string;
+  payload: Record<string, unknown> | null;
+  status: "QUEUED" | "HELD" | "SKIPPED";
+  reason: string | null;
+  release_at: Date | null;
+}
+
+/** Whether a template's strict schema takes a `timeZone` prop. */
+function takesTimeZone(template: EmailTemplateName): boolean {
+  const shape = (EMAIL_TEMPLATES[template].schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape !== undefined && "timeZone" in shape;
+}
+
+/**
+ * Renders one queued notice email for its recipient: the stored payload plus appUrl, the recipient's first
+ * name, their time zone (when the template takes one) and, for non-transactional types, the signed
+ * one-click unsubscribe link and RFC 8058 headers for the notice's category.
+ */
+async function composeEmail(r: QueuedRow, appUrl: string, from: string, secret: string): Promise<OutgoingEmail> {
+  const template = r.type as EmailTemplateName;
+  const transactional = EMAIL_TEMPLATES[template].transactional;
+  const token = unsubscribeToken(secret, { userId: r.user_id, category: NOTIFICATION_TYPES[r.type].category });
+  const unsubscribeUrl = `${appUrl}/unsubscribe/${token}`;
+  const props = {
+    ...(takesTimeZone(template) ? { timeZone: r.timezone } : {}),
+    ...(r.payload ?? {}),
+    appUrl,
+    recipientName: r.name.split(/\s+/)[0] ?? r.name,
+    ...(transactional ? {} : { unsubscribeUrl }),
+  };
+  const rendered = await renderEmail(template, props as never);
+  return {
+    to: r.email,
+    from,
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    headers: transactional ? {} : unsubscribeHeaders(unsubscribeUrl),
+    tags: [
+      { name: "type", value: r.type },
+      { name: "category", value: r.category },
+    ],
+    idempotencyKey: `email:${r.notification_id}`,
+  };
+}
+
+/**
+ * Sends the QUEUED emails of the given notifications, deciding again first (a recipient who turned email
+ * off, unsubscribed or entered quiet hours since is marked SKIPPED/HELD instead). Each email is rendered
+ * for its recipient (these are one-to-one notices, not mail merges).
+ * @param notificationIds at most a few hundred per call (one event's worth)
+ * @returns counts by outcome (SENT, FAILED, HELD, SKIPPED)
+ * @throws EmailSendError when the provider fails in a retryable way; AppError VALIDATION_ERROR when a
+ *   stored payload does not fit its template (a programming error: the step fails visibly)
+ */
+export async function sendNotificationEmails(
+  notificationIds: readonly string[],
+  opts: { transport?: EmailTransport; at?: Date } = {},
+): Promise<Record<string, number>> {
+  const transport = opts.transport ?? emailTransport();
+  const appUrl = env("app").APP_URL.replace(/\/$/, "");
+  const from = env("email").EMAIL_FROM;
+  const secret = env("auth").NEXTAUTH_SECRET;
+  const at = opts.at ?? new Date();
+  const counts: Record<string, number> = {};
+  const types = await db.$queryRaw<{ type: NotificationType }[]>`
+    SELECT DISTINCT type FROM notifications WHERE id = ANY(${notificationIds as string[]}::uuid[])`;
+  for (const { type } of types) {
+    const rows = await db.$queryRaw<QueuedRow[]>`
+      SELECT d.id AS delivery_id, n.id AS notification_id, n.user_id, n.type, n.category, u.email, u.name, u.timezone, d.payload,
+             dec.status, dec.reason, dec.release_at
+      FROM notifications n
+      JOIN deliveries d ON d.notification_id = n.id AND d.channel = 'EMAIL' AND d.status = 'QUEUED'
+      ${EMAIL_DECISION_JOINS}
+      CROSS JOIN LATERAL (SELECT ${emailDecisionSql(type, at)}) dec
+      WHERE n.id = ANY(${notificationIds as string[]}::uuid[]) AND n.type = ${type}`;
+    for (const r of rows.filter((x) => x.status !== "QUEUED")) {
+      await db.delivery.update({ where: { id: r.delivery_id }, data: { status: r.status, reason: r.reason, releaseAt: r.release_at } });
+      counts[r.status] = (counts[r.status] ?? 0) + 1;
+    }
+    const queue = rows.filter((x) => x.status === "QUEUED");
+    const messages = await Promise.all(queue.map((r) => composeEmail(r, appUrl, from, secret)));
+    const outcome = await sendInBatches(
+      transport,
+      queue.map((r, i) => ({ deliveryId: r.delivery_id, message: messages[i]! })),
+    );
+    for (const [k, v] of Object.entries(outcome)) counts[k] = (counts[k] ?? 0) + v;
+  }
+  return counts;
+}

@@ -1,0 +1,408 @@
+import "server-only";
+/**
+ * Pickups (orders and bookings collected at a business; seed 001 §6.2, seed 003 bookings) as the host
+ * platform reports them through `POST /api/v1/events`. Each change notifies the people concerned through
+ * the one notice path (server/services/delivery/notify.ts) and drives the reminder run
+ * (inngest/functions/pickup-reminders.ts):
+ *
+ * - schedule (new) → customer: booking confirmation (in-app + email) or, for a confirmed order, "order
+ *   confirmed" (in-app); business owner: "new pickup booked" (in-app). Emits `pickup/scheduled`.
+ * - schedule again with another time = reschedule → both sides told, `version` + 1, `pickup/scheduled`
+ *   for the new version (the older run is cancelled by `cancelOn` and also checks its version).
+ * - confirm → "order confirmed" to the customer. complete → "pickup completed" to the customer.
+ *   cancel → both sides told (customer by email too). Each bumps `version` and emits `pickup/changed`.
+ *
+ * Times are UTC instants; titles show them in each recipient's own time zone.
+ */
+import { db } from "../../db";
+import { Prisma, type Pickup } from "../../generated/prisma/client";
+import { inngest } from "../../../inngest/client";
+import { pickupChanged, pickupScheduled } from "../../../inngest/events";
+import { AppError } from "../errors";
+import { notifyUsers, type Notice } from "../delivery/notify";
+
+/** A line of an order. */
+export interface PickupItem {
+  name: string;
+  quantity: number;
+}
+
+/** What the host platform tells Herald about a pickup. */
+export interface PickupInput {
+  /** The host platform's id of the pickup or order (unique per business). */
+  externalId: string;
+  businessId: string;
+  customerId: string;
+  listingId?: string | null;
+  scheduledAt: Date;
+  orderNumber?: string;
+  confirmationCode?: string;
+  location?: string;
+  contactPerson?: string;
+  contactPhone?: string;
+  items?: PickupItem[];
+  /** Minor units. */
+  totalCents?: number;
+  currency?: string;
+}
+
+/** How far ahead a pickup may be scheduled (days). */
+export const MAX_PICKUP_DAYS_AHEAD = 90;
+
+const ACTIVE = new Set(["SCHEDULED", "CONFIRMED"]);
+
+/** "Mon 23 Nov, 14:30" in the recipient's time zone. */
+export function localTime(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(at);
+}
+
+const money = (cents: number | null) => (cents === null ? undefined : (cents / 100).toFixed(2));
+
+/** The pickup with what notices need: business (name, owner, address) and both people's name and zone. */
+async function context(pickupId: string) {
+  const p = await db.pickup.findUniqueOrThrow({
+    where: { id: pickupId },
+    include: {
+      business: { select: { id: true, name: true, address: true, owner: { select: { id: true, timezone: true } } } },
+      customer: { select: { id: true, name: true, timezone: true } },
+    },
+  });
+  return p;
+}
+type Ctx = Awaited<ReturnType<typeof context>>;
+
+/** Shared fields of a pickup's notices. */
+function base(p: Ctx, userId: string, key: string): Pick<Notice, "userId" | "dedupeKey" | "businessId" | "data" | "actionUrl"> {
+  return {
+    userId,
+    dedupeKey: `pickup:${p.id}:${key}`,
+    businessId: p.business.id,
+    actionUrl: "/notifications",
+    data: { pickup_id: p.id, external_id: p.externalId, order_number: p.orderNumber, scheduled_at: p.scheduledAt.toISOString(), status: p.status },
+  };
+}
+
+function bookingEmail(p: Ctx) {
+  return {
+    businessName: p.business.name,
+    bookingReference: p.orderNumber,
+    pickupTime: p.scheduledAt.toISOString(),
+    pickupLocation: p.location || p.business.address || p.business.name,
+    items: p.items as unknown as PickupItem[],
+    ...(p.totalCents !== null ? { totalAmount: money(p.totalCents), currency: p.currency } : {}),
+    bookingUrl: "/notifications",
+  };
+}
+
+async function emitScheduled(p: Pick<Pickup, "id" | "version" | "scheduledAt">, at: Date) {
+  await inngest.send(
+    pickupScheduled.create({ pickupId: p.id, version: p.version, scheduledAt: p.scheduledAt.toISOString(), scheduledFrom: at.toISOString() }),
+  );
+}
+
+async function checkParties(input: PickupInput, at: Date) {
+  const [business, customer] = await Promise.all([
+    db.business.findUnique({ where: { id: input.businessId }, select: { id: true } }),
+    db.user.findUnique({ where: { id: input.customerId }, select: { role: true } }),
+  ]);
+  if (!business) throw new AppError("BUSINESS_NOT_FOUND", "Business profile not found", { business_id: input.businessId });
+  if (!customer) throw new AppError("NOT_FOUND", "Customer not found", { customer_id: input.customerId });
+  if (customer.role !== "CUSTOMER" && customer.role !== "NGO") {
+    throw new AppError("VALIDATION_ERROR", "Only customers and NGOs collect pickups", { customer_id: ["Not a customer or NGO"] });
+  }
+  if (input.listingId) {
+    const listing = await db.listing.findUnique({ where: { id: input.listingId }, select: { businessId: true } });
+    if (!listing || listing.businessId !== input.businessId) {
+      throw new AppError("VALIDATION_ERROR", "The listing is not one of this business's", { listing_id: ["Unknown listing for this business"] });
+    }
+  }
+  if (input.scheduledAt.getTime() <= at.getTime()) {
+    throw new AppError("VALIDATION_ERROR", "The pickup time must be in the future", { scheduled_at: ["Must be in the future"] });
+  }
+  if (input.scheduledAt.getTime() > at.getTime() + MAX_PICKUP_DAYS_AHEAD * 86_400_000) {
+    throw new AppError("VALIDATION_ERROR", `A pickup is at most ${MAX_PICKUP_DAYS_AHEAD} days ahead`, { scheduled_at: ["Too far ahead"] });
+  }
+}
+
+/**
+ * Schedules a pickup, or reschedules it when the host reports the same pickup with another time; the same
+ * time again changes nothing (idempotent).
+ * @param kind "booking" (seed 003: booking confirmation to the customer) or "order" (a business confirmed
+ *   an order: "order confirmed")
+ * @param at the current time (UTC), injectable for tests
+ * @returns the pickup and what happened
+ * @throws AppError BUSINESS_NOT_FOUND, NOT_FOUND (customer), VALIDATION_ERROR (not a customer/NGO, foreign
+ *   listing, time not in the future or more than 90 days ahead), CONFLICT (the pickup is already completed,
+ *   cancelled or missed, or belongs to another customer)
+ */
+export async function schedulePickup(
+  input: PickupInput,
+  opts: { kind: "booking" | "order"; at?: Date },
+): Promise<{ pickup: Pickup; outcome: "scheduled" | "rescheduled" | "unchanged" }> {
+  const at = opts.at ?? new Date();
+  await checkParties(input, at);
+  let existing = await db.pickup.findUnique({ where: { businessId_externalId: { businessId: input.businessId, externalId: input.externalId } } });
+  if (!existing) {
+    try {
+      const created = await db.pickup.create({
+        data: {
+          externalId: input.externalId,
+          businessId: input.businessId,
+          customerId: input.customerId,
+          listingId: input.listingId ?? null,
+          scheduledAt: input.scheduledAt,
+          status: opts.kind === "order" ? "CONFIRMED" : "SCHEDULED",
+          orderNumber: input.orderNumber ?? input.externalId,
+          confirmationCode: input.confirmationCode ?? null,
+          location: input.location ?? "",
+          contactPerson: input.contactPerson ?? null,
+          contactPhone: input.contactPhone ?? null,
+          items: (input.items ?? []) as unknown as Prisma.InputJsonValue,
+          totalCents: input.totalCents ?? null,
+          currency: input.currency ?? "ZAR",
+        },
+      });
+      const p = await context(created.id);
+      const when = (tz: string) => localTime(p.scheduledAt, tz);
+      const notices: Notice[] =
+        opts.kind === "order"
+          ? [{ ...base(p, p.customerId, "confirmed"), type: "interaction_confirmed", title: `Order ${p.orderNumber} confirmed by ${p.business.name}`, body: `Pickup ${when(p.customer.timezone)}` }]
+          : [{ ...base(p, p.customerId, "booked"), type: "booking_confirmed", title: `Booking confirmed at ${p.business.name}`, body: `Pickup ${when(p.customer.timezone)} · ${p.orderNumber}`, email: bookingEmail(p) }];
+      notices.push({
+        ...base(p, p.business.owner.id, "booked"),
+        type: "booking_confirmed",
+        title: `New pickup: ${p.customer.name}`,
+        body: `Order ${p.orderNumber} · ${when(p.business.owner.timezone)}`,
+        actorId: p.customerId,
+      });
+      await notifyUsers(notices, at);
+      await emitScheduled(created, at);
+      return { pickup: created, outcome: "scheduled" };
+    } catch (err) {
+      // Two reports of a new pickup at once: the loser continues as "existing".
+      if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")) throw err;
+      existing = await db.pickup.findUniqueOrThrow({ where: { businessId_externalId: { businessId: input.businessId, externalId: input.externalId } } });
+    }
+  }
+  if (existing.customerId !== input.customerId) {
+    throw new AppError("CONFLICT", "This pickup id belongs to another customer", { pickup_id: [input.externalId] });
+  }
+  if (existing.scheduledAt.getTime() === input.scheduledAt.getTime()) return { pickup: existing, outcome: "unchanged" };
+  return { pickup: await reschedule(existing, input.scheduledAt, at), outcome: "rescheduled" };
+}
+
+/** Finds a business's pickup by the host's id. @throws AppError NOT_FOUND */
+async function findPickup(businessId: string, externalId: string): Promise<Pickup> {
+  const p = await db.pickup.findUnique({ where: { businessId_externalId: { businessId, externalId } } });
+  if (!p) throw new AppError("NOT_FOUND", "Pickup not found", { pickup_id: [externalId] });
+  return p;
+}
+
+/**
+ * Moves an active pickup to a new time and bumps its version only if nobody changed it meanwhile (the
+ * version check makes a reschedule racing a cancel lose cleanly).
+ * @throws AppError CONFLICT when the pickup is no longer active or changed concurrently
+ */
+async function reschedule(existing: Pickup, scheduledAt: Date, at: Date): Promise<Pickup> {
+  if (!ACTIVE.has(existing.status)) {
+    throw new AppError("CONFLICT", `The pickup is already ${existing.status.toLowerCase()}`, { status: [existing.status] });
+  }
+  const { count } = await db.pickup.updateMany({
+    where: { id: existing.id, version: existing.version, status: { in: ["SCHEDULED", "CONFIRMED"] } },
+    data: { scheduledAt, version: { increment: 1 } },
+  });
+  if (count === 0) throw new AppError("CONFLICT", "The pickup changed at the same time; send the event again");
+  const p = await context(existing.id);
+  const v = `v${p.version}:rescheduled`;
+  await notifyUsers(
+    [
+      { ...base(p, p.customerId, v), type: "booking_confirmed", title: `Pickup moved: ${p.business.name}`, body: `New time ${localTime(p.scheduledAt, p.customer.timezone)} · ${p.orderNumber}`, email: bookingEmail(p) },
+      { ...base(p, p.business.owner.id, v), type: "booking_confirmed", title: `Pickup moved: ${p.customer.name}`, body: `Order ${p.orderNumber} · ${localTime(p.scheduledAt, p.business.owner.timezone)}`, actorId: p.customerId },
+    ],
+    at,
+  );
+  await emitScheduled(p, at);
+  return p;
+}
+
+/**
+ * Moves a pickup to a new time (`pickup.rescheduled`).
+ * @throws AppError NOT_FOUND, VALIDATION_ERROR (time), CONFLICT (no longer active)
+ */
+export async function reschedulePickup(businessId: string, externalId: string, scheduledAt: Date, at = new Date()): Promise<Pickup> {
+  const existing = await findPickup(businessId, externalId);
+  await checkParties({ externalId, businessId, customerId: existing.customerId, scheduledAt }, at);
+  if (existing.scheduledAt.getTime() === scheduledAt.getTime()) return existing;
+  return reschedule(existing, scheduledAt, at);
+}
+
+/**
+ * The business confirmed a booked pickup: "order confirmed" to the customer (in-app). Confirming twice
+ * changes nothing.
+ * @throws AppError NOT_FOUND; CONFLICT when completed, cancelled or missed
+ */
+export async function confirmPickup(businessId: string, externalId: string, at = new Date()): Promise<Pickup> {
+  const existing = await findPickup(businessId, externalId);
+  if (existing.status === "CONFIRMED") return existing;
+  if (existing.status !== "SCHEDULED") throw new AppError("CONFLICT", `The pickup is already ${existing.status.toLowerCase()}`, { status: [existing.status] });
+  await db.pickup.update({ where: { id: existing.id }, data: { status: "CONFIRMED" } });
+  const p = await context(existing.id);
+  await notifyUsers(
+    [{ ...base(p, p.customerId, "confirmed"), type: "interaction_confirmed", title: `Order ${p.orderNumber} confirmed by ${p.business.name}`, body: `Pickup ${localTime(p.scheduledAt, p.customer.timezone)}` }],
+    at,
+  );
+  return p;
+}
+
+/**
+ * Ends an active pickup (completed or cancelled), bumping its version so pending reminders stop, and
+ * emits `pickup/changed`. Ending it again the same way changes nothing.
+ * @throws AppError NOT_FOUND; CONFLICT when it already ended another way
+ */
+async function end(businessId: string, externalId: string, status: "COMPLETED" | "CANCELLED"): Promise<{ pickup: Ctx; changed: boolean }> {
+  const existing = await findPickup(businessId, externalId);
+  if (existing.status === status) return { pickup: await context(existing.id), changed: false };
+  if (!ACTIVE.has(existing.status)) throw new AppError("CONFLICT", `The pickup is already ${existing.status.toLowerCase()}`, { status: [existing.status] });
+  const { count } = await db.pickup.updateMany({
+    where: { id: existing.id, status: { in: ["SCHEDULED", "CONFIRMED"] } },
+    data: { status, version: { increment: 1 } },
+  });
+  if (count === 0) throw new AppError("CONFLICT", "The pickup changed at the same time; send the event again");
+  const p = await context(existing.id);
+  await inngest.send(pickupChanged.create({ pickupId: p.id, version: p.version, status }));
+  return { pickup: p, changed: true };
+}
+
+/**
+ * The customer collected the pickup: "pickup completed" to the customer; reminders stop.
+ * @throws AppError NOT_FOUND; CONFLICT (cancelled or missed)
+ */
+export async function completePickup(businessId: string, externalId: string, at = new Date()): Promise<Pickup> {
+  const { pickup: p, changed } = await end(businessId, externalId, "COMPLETED");
+  if (changed) {
+    await notifyUsers([{ ...base(p, p.customerId, "completed"), type: "interaction_completed", title: `Pickup completed at ${p.business.name}`, body: `Order ${p.orderNumber}. Thank you for saving food!` }], at);
+  }
+  return p;
+}
+
+/**
+ * The pickup was cancelled (seed 003 cancellations): both sides are told, the customer by email too;
+ * reminders stop.
+ * @throws AppError NOT_FOUND; CONFLICT (completed or missed)
+ */
+export async function cancelPickup(
+  businessId: string,
+  externalId: string,
+  o: { cancelledBy: "business" | "customer" | "system"; reason?: string },
+  at = new Date(),
+): Promise<Pickup> {
+  const { pickup: p, changed } = await end(businessId, externalId, "CANCELLED");
+  if (changed) {
+    const why = o.reason ? ` · ${o.reason}` : "";
+    await notifyUsers(
+      [
+        {
+          ...base(p, p.customerId, "cancelled"),
+          type: "booking_cancelled",
+          title: `Pickup cancelled: ${p.business.name}`,
+          body: `Order ${p.orderNumber}, ${localTime(p.scheduledAt, p.customer.timezone)}${why}`,
+          email: {
+            businessName: p.business.name,
+            bookingReference: p.orderNumber,
+            pickupTime: p.scheduledAt.toISOString(),
+            cancelledBy: o.cancelledBy,
+            ...(o.reason ? { reason: o.reason } : {}),
+            browseUrl: "/businesses",
+          },
+        },
+        {
+          ...base(p, p.business.owner.id, "cancelled"),
+          type: "booking_cancelled",
+          title: `Pickup cancelled: ${p.customer.name}`,
+          body: `Order ${p.orderNumber}, ${localTime(p.scheduledAt, p.business.owner.timezone)}${why}`,
+          actorId: p.customerId,
+        },
+      ],
+      at,
+    );
+  }
+  return p;
+}
+
+/** Whether a reminder run for `version` still applies: same version, still active. */
+async function current(pickupId: string, version: number): Promise<Ctx | null> {
+  const p = await db.pickup.findUnique({ where: { id: pickupId }, select: { version: true, status: true } });
+  if (!p || p.version !== version || !ACTIVE.has(p.status)) return null;
+  return context(pickupId);
+}
+
+/**
+ * A pickup reminder (seed 001 §6.2): "24h" → email (critical: ignores quiet hours and preferences);
+ * "1h" → in-app. Does nothing when the pickup was rescheduled (another version), completed or cancelled.
+ * @returns `active`: whether the pickup is still this version and active (false ends the reminder run);
+ *   `sent`: whether a notice was written now (false on a retry that already wrote it)
+ */
+export async function sendPickupReminder(
+  pickupId: string,
+  version: number,
+  which: "24h" | "1h",
+  at = new Date(),
+): Promise<{ active: boolean; sent: boolean }> {
+  const p = await current(pickupId, version);
+  if (!p) return { active: false, sent: false };
+  const when = localTime(p.scheduledAt, p.customer.timezone);
+  const notice: Notice = {
+    ...base(p, p.customerId, `v${version}:reminder-${which}`),
+    type: "pickup_reminder",
+    title: which === "24h" ? `Pickup tomorrow at ${p.business.name}` : `Pickup in 1 hour at ${p.business.name}`,
+    body: `${when} · order ${p.orderNumber}${p.confirmationCode ? ` · code ${p.confirmationCode}` : ""}`,
+  };
+  if (which === "24h") {
+    notice.email = {
+      businessName: p.business.name,
+      orderNumber: p.orderNumber,
+      pickupTime: p.scheduledAt.toISOString(),
+      pickupLocation: p.location || p.business.address || p.business.name,
+      ...(p.contactPerson ? { contactPerson: p.contactPerson } : {}),
+      ...(p.contactPhone ? { contactPhone: p.contactPhone } : {}),
+      ...(p.confirmationCode ? { confirmationCode: p.confirmationCode } : {}),
+      items: p.items as unknown as PickupItem[],
+      ...(p.totalCents !== null ? { totalAmount: money(p.totalCents), currency: p.currency } : {}),
+      orderUrl: "/notifications",
+    };
+  }
+  const r = await notifyUsers([notice], at);
+  return { active: true, sent: r.created.length > 0 };
+}
+
+/**
+ * 30 minutes after the scheduled time: if the pickup is still not completed, mark it MISSED and tell the
+ * customer and the business (seed 001 §6.2 "Send missed pickup notification"; not critical, so quiet hours
+ * and preferences apply to the email).
+ * @returns whether it was marked missed now
+ */
+export async function markPickupMissed(pickupId: string, version: number, at = new Date()): Promise<{ missed: boolean }> {
+  const { count } = await db.pickup.updateMany({
+    where: { id: pickupId, version, status: { in: ["SCHEDULED", "CONFIRMED"] } },
+    data: { status: "MISSED", version: { increment: 1 } },
+  });
+  if (count === 0) return { missed: false };
+  const p = await context(pickupId);
+  const email = (audience: "customer" | "business") => ({
+    audience,
+    businessName: p.business.name,
+    ...(audience === "business" ? { customerName: p.customer.name } : {}),
+    orderNumber: p.orderNumber,
+    pickupTime: p.scheduledAt.toISOString(),
+    orderUrl: "/notifications",
+  });
+  await notifyUsers(
+    [
+      { ...base(p, p.customerId, "missed"), type: "pickup_missed", title: `Missed pickup at ${p.business.name}`, body: `Order ${p.orderNumber} was due ${localTime(p.scheduledAt, p.customer.timezone)}`, email: email("customer") },
+      { ...base(p, p.business.owner.id, "missed"), type: "pickup_missed", title: `Not collected: ${p.customer.name}`, body: `Order ${p.orderNumber} was due ${localTime(p.scheduledAt, p.business.owner.timezone)}`, actorId: p.customerId, email: email("business") },
+    ],
+    at,
+  );
+  await inngest.send(pickupChanged.create({ pickupId: p.id, version: p.version, status: "MISSED" }));
+  return { missed: true };
+}
