@@ -7,8 +7,13 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createExecutor, type Executor } from "../server/embedded/jobs/executor";
+import type { Clock } from "../server/embedded/jobs/clock";
 
-export async function startAppJobs(): Promise<{ executor: Executor; stop(): Promise<void> }> {
+/**
+ * @param opts.clock the executor's clock (a FakeClock lets a test move time through sleeps and crons;
+ *   app code still reads the wall clock, so start the FakeClock at `Date.now()`)
+ */
+export async function startAppJobs(opts: { clock?: Clock } = {}): Promise<{ executor: Executor; stop(): Promise<void> }> {
   const schema = `herald_jobs_app_${randomBytes(4).toString("hex")}`;
   const app: { handle?: (req: Request) => Promise<Response> } = {};
   const executor = createExecutor({
@@ -18,6 +23,7 @@ export async function startAppJobs(): Promise<{ executor: Executor; stop(): Prom
     eventKey: process.env.INNGEST_EVENT_KEY!,
     schema,
     log: () => undefined,
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const api = await executor.listen(0, "127.0.0.1");
   process.env.INNGEST_BASE_URL = `http://127.0.0.1:${api.port}`;
