@@ -154,6 +154,107 @@ describe("POST /api/v1/events: validation", () => {
   });
 });
 
+describe("POST /api/v1/events: the catalog's other events", () => {
+  const soon = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+  const send = async (key: string, name: string, data: Record<string, unknown>) => call(POST, post({ key, body: { name, data } }));
+  const noticesOf = (userId: string) => db.notification.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
+
+  it("pickup.scheduled → confirmed → rescheduled → completed keeps one pickup and tells both sides", async () => {
+    const { key } = await apiKey();
+    const { business, owner } = await createBusiness(db);
+    const customer = await createUser(db);
+    const data = { pickup_id: "host-77", business_id: business.id, customer_id: customer.id, scheduled_at: soon(30), order_number: "SNB-77", items: [{ name: "Bread", quantity: 2 }], total: "25.50" };
+    const r = await send(key, "pickup.scheduled", data);
+    expect(r.status).toBe(202);
+    const pickup = await db.pickup.findUniqueOrThrow({ where: { id: r.body.id } });
+    expect(pickup).toMatchObject({ externalId: "host-77", orderNumber: "SNB-77", totalCents: 2550, status: "SCHEDULED", version: 1 });
+    expect((await send(key, "pickup.confirmed", { pickup_id: "host-77", business_id: business.id })).body.id).toBe(pickup.id);
+    expect((await send(key, "pickup.rescheduled", { pickup_id: "host-77", business_id: business.id, scheduled_at: soon(50) })).status).toBe(202);
+    expect((await send(key, "pickup.completed", { pickup_id: "host-77", business_id: business.id })).status).toBe(202);
+    expect(await db.pickup.findUniqueOrThrow({ where: { id: pickup.id } })).toMatchObject({ status: "COMPLETED", version: 3 });
+    expect((await noticesOf(customer.id)).map((n) => n.type)).toEqual(["booking_confirmed", "interaction_confirmed", "booking_confirmed", "interaction_completed"]);
+    expect((await noticesOf(owner.id)).map((n) => n.type)).toEqual(["booking_confirmed", "booking_confirmed"]);
+    const late = await send(key, "pickup.cancelled", { pickup_id: "host-77", business_id: business.id, cancelled_by: "customer" });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe("CONFLICT");
+    await jobs.executor.idle();
+  });
+
+  it("order.status_changed: 'confirmed' creates the pickup, 'ready' informs, 'cancelled' ends it; 'confirmed' without pickup_at is a 400", async () => {
+    const { key } = await apiKey();
+    const { business } = await createBusiness(db);
+    const customer = await createUser(db, { role: "NGO" });
+    const order = { order_id: "o-1", business_id: business.id, customer_id: customer.id };
+    const bad = await send(key, "order.status_changed", { ...order, status: "confirmed" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual({ "data.pickup_at": ["Required when the status is confirmed"] });
+    const ok = await send(key, "order.status_changed", { ...order, status: "confirmed", pickup_at: soon(5) });
+    expect((await db.pickup.findUniqueOrThrow({ where: { id: ok.body.id } })).status).toBe("CONFIRMED");
+    expect((await send(key, "order.status_changed", { ...order, status: "ready" })).status).toBe(202);
+    expect((await send(key, "order.status_changed", { ...order, status: "cancelled", reason: "Sold out" })).status).toBe(202);
+    expect((await noticesOf(customer.id)).map((n) => [n.type, n.title])).toEqual([
+      ["interaction_confirmed", `Order o-1 confirmed by ${business.name}`],
+      ["order_status", `Order ready for pickup: ${business.name}`],
+      ["booking_cancelled", `Pickup cancelled: ${business.name}`],
+    ]);
+    await jobs.executor.idle();
+  });
+
+  it("review.received reaches the owner; user.registered creates the account and emails the welcome once", async () => {
+    const { key } = await apiKey();
+    const { business, owner } = await createBusiness(db);
+    const review = { review_id: "rv-1", business_id: business.id, reviewer_name: "Thandi M.", rating: 4, comment: "Still warm" };
+    const r1 = await send(key, "review.received", review);
+    const r2 = await call(POST, post({ key, body: { name: "review.received", data: review } })); // another Idempotency-Key, same review
+    expect(r2.body.id).toBe(r1.body.id);
+    expect((await noticesOf(owner.id)).map((n) => n.title)).toEqual(["New 4-star review from Thandi M."]);
+
+    const email = `new.${Date.now()}@herald.test`;
+    const u = await send(key, "user.registered", { email, name: "Lerato New", role: "ngo", timezone: "Africa/Johannesburg" });
+    expect(u.status).toBe(202);
+    expect(await db.user.findUniqueOrThrow({ where: { id: u.body.id } })).toMatchObject({ email, role: "NGO", timezone: "Africa/Johannesburg" });
+    const again = await send(key, "user.registered", { email, name: "Lerato New", role: "ngo" });
+    expect(again.status).toBe(409);
+    await jobs.executor.idle();
+    const mail = await db.capturedEmail.findMany({ where: { to: email } });
+    expect(mail.map((m) => m.subject)).toEqual([expect.stringContaining("Welcome")]);
+  });
+
+  it("security, verification and billing notices are critical: emailed even in quiet hours and with email preferences off", async () => {
+    const { key } = await apiKey();
+    const user = await createUser(db, { timezone: "Pacific/Kiritimati" });
+    await db.notificationSettings.create({ data: { userId: user.id, quietHoursStart: 0, quietHoursEnd: 1439, emailUnsubscribedAt: new Date() } });
+    expect((await send(key, "security.new_login", { user_id: user.id, occurred_at: soon(0), ip_address: "196.25.1.10", device: "Chrome on Windows" })).status).toBe(202);
+    expect((await send(key, "verification.status_changed", { user_id: user.id, status: "approved", organisation_name: "Food Bank" })).status).toBe(202);
+    for (const name of ["billing.payment_succeeded", "billing.payment_failed", "billing.subscription_expiring"]) {
+      expect((await send(key, name, { user_id: user.id, amount: "299.00", currency: "ZAR", plan_name: "Pro", date: soon(72) })).status).toBe(202);
+    }
+    await jobs.executor.idle();
+    const subjects = (await db.capturedEmail.findMany({ where: { to: user.email } })).map((m) => m.subject).sort();
+    expect(subjects).toHaveLength(5);
+    expect(subjects).toEqual(expect.arrayContaining([expect.stringContaining("Your plan expires soon"), expect.stringContaining("Your payment failed")]));
+    const missing = await send(key, "billing.payment_failed", { user_id: crypto.randomUUID(), amount: "1.00", currency: "ZAR" });
+    expect(missing.status).toBe(404);
+  });
+
+  it("answers 400 with field details for bad data of each kind", async () => {
+    const { key } = await apiKey();
+    const cases: [string, Record<string, unknown>, string][] = [
+      ["pickup.scheduled", { pickup_id: "x", business_id: "nope", customer_id: crypto.randomUUID(), scheduled_at: soon(3) }, "data.business_id"],
+      ["review.received", { review_id: "r", business_id: crypto.randomUUID(), reviewer_name: "A", rating: 6 }, "data.rating"],
+      ["user.registered", { email: "not-an-email", name: "A", role: "customer" }, "data.email"],
+      ["security.new_login", { user_id: crypto.randomUUID(), occurred_at: "yesterday" }, "data.occurred_at"],
+      ["billing.payment_failed", { user_id: crypto.randomUUID(), amount: "1,00", currency: "ZAR" }, "data.amount"],
+      ["pickup.cancelled", { pickup_id: "x", business_id: crypto.randomUUID(), cancelled_by: "customer", extra: 1 }, "data.extra"],
+    ];
+    for (const [name, data, field] of cases) {
+      const r = await send(key, name, data);
+      expect(r.status, name).toBe(400);
+      expect(Object.keys(r.body.error.details), name).toContain(field);
+    }
+  });
+});
+
 describe("POST /api/v1/events: Idempotency-Key", () => {
   it("replays the same answer for the same key and body (key order aside), without a second listing or notification", async () => {
     const { key } = await apiKey();
@@ -217,6 +318,20 @@ describe("POST /api/v1/events: Idempotency-Key", () => {
     expect(late.status).toBe(202);
     expect(late.headers.get("idempotent-replayed")).toBeNull();
     expect(await db.listing.count({ where: { businessId: business.id } })).toBe(2);
+    await jobs.executor.idle();
+  });
+
+  it("a retry after a crashed first attempt (abandoned 'in progress' record) creates no second listing", async () => {
+    const { key } = await apiKey();
+    const { business } = await createBusiness(db);
+    const idem = freshKey();
+    const ev = listingEvent(business.id);
+    expect((await call(POST, post({ key, idem, body: ev }))).status).toBe(202);
+    // As if the process died after writing the listing but before completing the record.
+    await db.idempotencyRecord.updateMany({ where: { key: { endsWith: `:${idem}` } }, data: { status: 0, response: {}, createdAt: new Date(Date.now() - 10 * 60_000) } });
+    const retry = await call(POST, post({ key, idem, body: ev }));
+    expect(retry.status).toBe(202);
+    expect(await db.listing.count({ where: { businessId: business.id } })).toBe(1);
     await jobs.executor.idle();
   });
 
