@@ -38,6 +38,15 @@ export function emailDecisionSql(type: NotificationType, at: Date): Prisma.Sql {
     WHERE d2.user_id = n.user_id AND d2.channel = 'EMAIL' AND d2.status IN ('SENT', 'DELIVERED')
       AND d2.sent_at >= (date_trunc('day', ${local}) AT TIME ZONE u.timezone))`;
   const suppressed = Prisma.sql`EXISTS (SELECT 1 FROM email_suppressions x WHERE x.email_hash = encode(sha256(convert_to(lower(u.email), 'UTF8')), 'hex'))`;
+  if (type === "digest") {
+    // The digest is the user's own choice of cadence: the announcements category, quiet hours and the cap
+    // do not apply; the master toggle, unsubscribe-from-all and suppression do.
+    return Prisma.sql`
+      (CASE WHEN s.email_enabled = false OR s.email_unsubscribed_at IS NOT NULL OR ${suppressed} THEN 'SKIPPED' ELSE 'QUEUED' END)::"DeliveryStatus" AS status,
+      (CASE WHEN s.email_enabled = false THEN 'channel_off' WHEN s.email_unsubscribed_at IS NOT NULL THEN 'unsubscribed'
+            WHEN ${suppressed} THEN 'suppressed' ELSE NULL END)::text AS reason,
+      NULL::timestamptz AS release_at`;
+  }
   if (critical) {
     // Transactional: preferences, unsubscribes, suppression, quiet hours and caps do not apply.
     return Prisma.sql`'QUEUED'::"DeliveryStatus" AS status, 'critical'::text AS reason, NULL::timestamptz AS release_at`;

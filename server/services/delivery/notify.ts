@@ -46,6 +46,11 @@ export interface Notice {
    * include EMAIL; validated by the template's zod schema when rendered.
    */
   email?: Record<string, unknown>;
+  /**
+   * Write the row read and archived, without a realtime signal: a record of something sent on another
+   * channel that should not sit in the inbox (the digest email).
+   */
+  archived?: boolean;
 }
 
 /** What {@link notifyUsers} created: new rows only (a repeated dedupe key is not listed). */
@@ -82,13 +87,16 @@ export async function notifyUsers(notices: readonly Notice[], at = new Date()): 
       actor_id: n.actorId ?? null,
       dedupe_key: n.dedupeKey,
       expires_at: n.expiresAt?.toISOString() ?? null,
+      archived_at: n.archived ? at.toISOString() : null,
     };
   });
   const inserted = await db.$queryRaw<{ id: string; user_id: string; type: NotificationType; dedupe_key: string }[]>`
-    INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url, business_id, actor_id, dedupe_key, expires_at)
-    SELECT x.user_id, x.type, x.category, x.priority, x.title, x.body, x.data, x.action_url, x.business_id, x.actor_id, x.dedupe_key, x.expires_at
+    INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url, business_id, actor_id, dedupe_key, expires_at,
+                               read_at, archived_at)
+    SELECT x.user_id, x.type, x.category, x.priority, x.title, x.body, x.data, x.action_url, x.business_id, x.actor_id, x.dedupe_key, x.expires_at,
+           x.archived_at, x.archived_at
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(user_id uuid, type text, category text, priority text, title text,
-      body text, data jsonb, action_url text, business_id uuid, actor_id uuid, dedupe_key text, expires_at timestamptz)
+      body text, data jsonb, action_url text, business_id uuid, actor_id uuid, dedupe_key text, expires_at timestamptz, archived_at timestamptz)
     ON CONFLICT (user_id, dedupe_key) DO NOTHING
     RETURNING id, user_id, type, dedupe_key`;
   const byKey = new Map(notices.map((n) => [`${n.userId} ${n.dedupeKey}`, n]));
@@ -97,6 +105,7 @@ export async function notifyUsers(notices: readonly Notice[], at = new Date()): 
   await Promise.all(
     created.map((c) => {
       const n = byKey.get(`${c.userId} ${c.dedupeKey}`)!;
+      if (n.archived) return undefined;
       return signalUsers([c.userId], "notification.new", { id: c.id, notification_type: c.type, title: n.title, business_id: n.businessId ?? null });
     }),
   );

@@ -29,26 +29,31 @@ export interface NotificationTypeSpec {
   critical: boolean;
   /** A short label for filters and settings. */
   label: string;
+  /**
+   * The plural noun for a group of these in the inbox ("5 new listings from …"); when absent, the label in
+   * lower case with an "s" ("Business update" → "business updates").
+   */
+  plural?: string;
 }
 
 export const NOTIFICATION_TYPES = {
   new_listing: { category: "listings", priority: "normal", channels: ["IN_APP", "EMAIL", "PUSH"], critical: false, label: "New listing" },
-  listing_expiring: { category: "listings", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Listing expiring" },
+  listing_expiring: { category: "listings", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Listing expiring", plural: "expiring listings" },
   pickup_reminder: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL", "SMS"], critical: true, label: "Pickup reminder" },
-  interaction_confirmed: { category: "pickups", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Order confirmed" },
+  interaction_confirmed: { category: "pickups", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Order confirmed", plural: "order confirmations" },
   pickup_missed: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL"], critical: false, label: "Missed pickup" },
   order_status: { category: "pickups", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Order update" },
-  interaction_completed: { category: "pickups", priority: "low", channels: ["IN_APP"], critical: false, label: "Pickup completed" },
-  review_received: { category: "reviews", priority: "normal", channels: ["IN_APP", "EMAIL"], critical: false, label: "Review received" },
+  interaction_completed: { category: "pickups", priority: "low", channels: ["IN_APP"], critical: false, label: "Pickup completed", plural: "completed pickups" },
+  review_received: { category: "reviews", priority: "normal", channels: ["IN_APP", "EMAIL"], critical: false, label: "Review received", plural: "reviews" },
   business_update: { category: "business", priority: "low", channels: ["IN_APP"], critical: false, label: "Business update" },
   system_announcement: { category: "announcements", priority: "normal", channels: ["IN_APP", "EMAIL"], critical: false, label: "Announcement" },
-  welcome: { category: "account", priority: "normal", channels: ["EMAIL"], critical: true, label: "Welcome" },
-  verification_status: { category: "account", priority: "high", channels: ["IN_APP", "EMAIL"], critical: true, label: "Verification" },
+  welcome: { category: "account", priority: "normal", channels: ["EMAIL"], critical: true, label: "Welcome", plural: "welcome messages" },
+  verification_status: { category: "account", priority: "high", channels: ["IN_APP", "EMAIL"], critical: true, label: "Verification", plural: "verification updates" },
   security_alert: { category: "account", priority: "urgent", channels: ["IN_APP", "EMAIL"], critical: true, label: "Security alert" },
   password_reset: { category: "account", priority: "urgent", channels: ["EMAIL"], critical: true, label: "Password reset" },
-  booking_confirmed: { category: "pickups", priority: "normal", channels: ["IN_APP", "EMAIL"], critical: false, label: "Booking confirmed" },
-  booking_cancelled: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL"], critical: false, label: "Booking cancelled" },
-  billing: { category: "billing", priority: "high", channels: ["IN_APP", "EMAIL"], critical: true, label: "Billing" },
+  booking_confirmed: { category: "pickups", priority: "normal", channels: ["IN_APP", "EMAIL"], critical: false, label: "Booking confirmed", plural: "booking confirmations" },
+  booking_cancelled: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL"], critical: false, label: "Booking cancelled", plural: "booking cancellations" },
+  billing: { category: "billing", priority: "high", channels: ["IN_APP", "EMAIL"], critical: true, label: "Billing", plural: "billing notices" },
   digest: { category: "announcements", priority: "low", channels: ["EMAIL"], critical: false, label: "Digest" },
 } as const satisfies Record<string, NotificationTypeSpec>;
 
