@@ -17,18 +17,24 @@
  * `planned` entry, so a sleep survives a restart; on wake the step is memoized `null`; sleeps over 1 year
  * fail the run, NonRetriable); cron triggers (`cron.ts`: 5 fields, optional `TZ=` zone, DST-aware), each
  * tick starting one run with the event `inngest/scheduled.timer` `{data: {cron}}`, recorded with a unique
- * (function, tick) row so several executor processes or a restart never start a tick twice.
+ * (function, tick) row so several executor processes or a restart never start a tick twice;
+ * `step.waitForEvent` (a `waits` row matched by later events, `null` at the timeout) and `step.invoke` (a
+ * child run with `inngest/function.invoked`; its output or error resumes the caller, or
+ * `InngestInvokeTimeoutError` at the timeout), both durable in the database (`run-driver.ts`);
+ * `cancelOn` (a later matching event cancels an active run: status `cancelled`, no further step;
+ * `matching.ts`); `concurrency` (at most `limit` runs per key hold a lease at once, across processes;
+ * the rest stay queued; `storage.ts` `claim`); `idempotency` (one run per function and key per 24 h).
  *
  * Missed cron ticks (no executor ran at the tick, or the process stalled across several ticks): ONE
  * catch-up run, for the most recent missed tick only, and only if that tick is at most
  * {@link CRON_CATCH_UP_MS} (24 h) old; older ones are skipped. Both are logged. A function's first start
  * (no tick recorded yet for its expression) schedules from now on, with no catch-up.
  *
- * Refused at start-up by name (functions.ts): cron `jitter`, wildcard event names, cancelOn, idempotency,
- * concurrency, throttle, debounce, batchEvents, rateLimit, priority, timeouts, singleton, unknown options,
+ * Refused at start-up by name (functions.ts): cron `jitter`, wildcard event names, concurrency scopes other
+ * than "fn", throttle, debounce, batchEvents, rateLimit, priority, timeouts, singleton, unknown options,
  * expressions beyond the subset; unreadable cron expressions throw `InvalidCronError` (functions.ts).
- * Failed at run time with a clear NonRetriable error naming the op: WaitForEvent, WaitForSignal,
- * InvokeFunction, AI/fetch gateway steps, defer, realtime publish and sendSignal steps.
+ * Failed at run time with a clear NonRetriable error naming the op: WaitForSignal, AI/fetch gateway steps,
+ * defer, realtime publish and sendSignal steps, and `step.waitForEvent` `if` expressions beyond the subset.
  *
  * Time: every schedule (backoff, leases, sleeps, cron ticks) reads the injectable {@link Clock}
  * (`clock.ts`); tests move a FakeClock.
@@ -38,9 +44,10 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import pg from "pg";
 import { systemClock, type Clock, type TimerHandle } from "./clock";
 import { nextTick, previousTick, type CronSchedule } from "./cron";
-import { prepareFunctions, type FunctionDef } from "./functions";
+import { concurrencySlots, idempotencyKey, prepareFunctions, type FunctionDef } from "./functions";
+import { createMatcher } from "./matching";
 import { eventApiBodySchema, headers as h, internalEvents, type EventInput, type SerializedError, type StoredEvent } from "./protocol";
-import { createStorage, DEFAULT_SCHEMA, type IngestEvent, type NewRun, type PlannedStep, type RunFilter, type RunRow, type RunStatus, type StepRow, type Storage } from "./storage";
+import { createStorage, DEFAULT_SCHEMA, type IngestEvent, type MatchableEvent, type NewRun, type PlannedStep, type RunFilter, type RunRow, type RunStatus, type StepRow, type Storage } from "./storage";
 import { createRunDriver } from "./run-driver";
 import { createTransport } from "./transport";
 import { deterministicUlid, monotonicUlidFactory, seededEventId } from "./ulid";
@@ -151,8 +158,9 @@ export interface Executor {
   /** Serves the event API over HTTP on `host` (default 127.0.0.1); `port` 0 picks a free port. */
   listen(port: number, host?: string): Promise<{ port: number; close(): Promise<void> }>;
   /**
-   * Resolves when no run is due (next attempt at or before `clock.now()`), none is in flight here, and no
-   * cron tick is due here. Runs waiting for a later time (backoff, sleep) and future ticks do not count:
+   * Resolves when no run is due (next attempt at or before `clock.now()`, or a wait of it is over), none is
+   * in flight here, no stored event awaits its matching pass, and no cron tick is due here. Runs held back
+   * by a concurrency limit count as due. Runs waiting for a later time (backoff, sleep) and future ticks do not count:
    * move the clock. For tests.
    */
   idle(): Promise<void>;
@@ -266,9 +274,31 @@ export function createExecutor(opts: ExecutorOptions): Executor {
     const runs: NewRun[] = [];
     for (const fn of functions.values()) {
       const matches = fn.triggers.some((t) => t.event === e.event.name && (!t.expression || t.expression.evaluate({ event: e.event })));
-      if (matches) runs.push({ id: ulid(clock.now()), functionId: fn.id, maxAttempts: fn.maxAttempts });
+      if (!matches) continue;
+      const key = idempotencyKey(fn, e.event);
+      if (key === null) log(`[herald-jobs ${owner}] function ${fn.id}: idempotency "${fn.idempotency?.source}" cannot be evaluated for event ${e.event.id}; the run starts without idempotency`);
+      runs.push({
+        id: ulid(clock.now()),
+        functionId: fn.id,
+        maxAttempts: fn.maxAttempts,
+        concurrency: concurrencySlots(fn, e.event),
+        ...(typeof key === "string" ? { idempotencyKey: key } : {}),
+      });
     }
     return runs;
+  }
+
+  const match = createMatcher({
+    storage,
+    functions: () => functions,
+    now: () => clock.now(),
+    log: (line) => log(`[herald-jobs ${owner}] ${line}`),
+  });
+
+  /** A matching pass (matching.ts); nudges the loop when it resumed or cancelled runs. */
+  async function matchEvents(events: MatchableEvent[]): Promise<void> {
+    const result = await match(events);
+    if (result.resumed.length > 0 || result.cancelled.length > 0) nudge();
   }
 
   function prepareEvents(inputs: EventInput[], seed: string | null | undefined): IngestEvent[] {
@@ -288,7 +318,14 @@ export function createExecutor(opts: ExecutorOptions): Executor {
   }
 
   async function ingest(events: IngestEvent[]): Promise<string[]> {
-    const { accepted, runIds } = await storage.ingest(events, matchingRuns, clock.now(), EVENT_ID_DEDUPE_MS);
+    const now = clock.now();
+    const { accepted, runIds } = await storage.ingest(events, matchingRuns, now, EVENT_ID_DEDUPE_MS);
+    // The matching pass (waitForEvent, cancelOn); should it fail, the executor loop retries it.
+    const stored = events.flatMap((e) => {
+      const seq = accepted.get(e.internalId);
+      return seq === undefined ? [] : [{ internalId: e.internalId, seq, receivedAt: now, event: e.event }];
+    });
+    await matchEvents(stored).catch((err: unknown) => log(`[herald-jobs ${owner}] matching events failed (retried by the loop): ${(err as Error).message}`));
     const skipped = events.length - accepted.size;
     if (events.length > 0) {
       log(`[herald-jobs ${owner}] events: ${events.map((e) => e.event.name).join(", ")} → ${runIds.length} run(s)${skipped ? `, ${skipped} duplicate(s) skipped` : ""}`);
@@ -318,6 +355,8 @@ export function createExecutor(opts: ExecutorOptions): Executor {
     maxStepsPerRun,
     functions: () => functions,
     ingest,
+    match: matchEvents,
+    nudge,
     log,
     isStopped: () => stopped,
     signal: abort.signal,
@@ -367,6 +406,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
         if (now - tick > CRON_CATCH_UP_MS) {
           log(`[herald-jobs ${owner}] ${what}: missed ticks up to ${iso(tick)} are older than 24 h; no catch-up run`);
         } else {
+          const event = cronEvent(entry.fn.id, entry.cron, tick);
           const created = await storage.recordCronTick(
             {
               functionId: entry.fn.id,
@@ -374,7 +414,8 @@ export function createExecutor(opts: ExecutorOptions): Executor {
               cron: entry.cron,
               runId: deterministicUlid(tick, `${entry.fn.id}:cron-run:${tick}`),
               maxAttempts: entry.fn.maxAttempts,
-              event: cronEvent(entry.fn.id, entry.cron, tick),
+              concurrency: concurrencySlots(entry.fn, event.event),
+              event,
             },
             now,
           );
@@ -441,6 +482,10 @@ export function createExecutor(opts: ExecutorOptions): Executor {
       try {
         const cronAt = nextCronAt();
         if (cronAt !== null && cronAt <= clock.now()) await cronPass();
+        if (stopped) break;
+        // Events whose matching pass did not happen (cron ticks, a crash after storing) are matched here.
+        const unmatched = await storage.unmatchedEvents(500);
+        if (unmatched.length > 0) await matchEvents(unmatched);
         if (stopped) break;
         const free = concurrency - inFlight.size;
         if (free > 0) {

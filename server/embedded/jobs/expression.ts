@@ -1,42 +1,64 @@
 /**
- * A deliberately small subset of CEL (Common Expression Language, SDK_SPEC §1.3.1) for trigger
- * `expression`s (`if`) — enough for equality filters such as the one `onFailure` registers
- * (`event.data.function_id == 'app-fn'`):
+ * A deliberately small subset of CEL (Common Expression Language, SDK_SPEC §1.3.1), for trigger `if`s,
+ * `step.waitForEvent` and `cancelOn` `if`s (roots `event` and `async`), and the value expressions of
+ * concurrency and idempotency keys:
  *
- *   expr    := clause ( "&&" clause )*
- *   clause  := operand ( "==" | "!=" ) operand
- *   operand := path | 'string' | "string" | number | true | false | null
- *   path    := root ( "." ident | "[" string "]" )*      root ∈ allowed roots (e.g. `event`)
+ *   expr    := and ( "||" and )*
+ *   and     := cmp ( "&&" cmp )*
+ *   cmp     := sum ( ( "==" | "!=" | "<" | "<=" | ">" | ">=" ) sum )?
+ *   sum     := primary ( "+" primary )*
+ *   primary := path | 'string' | "string" | number | true | false | null | "(" expr ")"
+ *   path    := root ( "." ident | "[" string "]" )*      root ∈ allowed roots (e.g. `event`, `async`)
  *
- * Anything else (||, !, <, functions, macros, arithmetic, `in`, ternaries, …) does not compile, and the
- * executor refuses the function at start-up naming the expression (DESIGN §2: refuse, never
- * half-implement). A clause whose path is missing evaluates to false (CEL: no-such-key is an error, and an
- * erroring expression does not match).
+ * Anything else (!, -, *, functions, macros, `in`, ternaries, numeric indexing, …) does not compile, and the
+ * executor refuses it naming the expression (DESIGN §2: refuse, never half-implement).
+ *
+ * Evaluation follows CEL's error rules: a missing field is an error; `<`/`>`/`+` on mismatched types are
+ * errors; `a || b` is true if either side is true, `a && b` is false if either side is false, whatever the
+ * other side; otherwise an error propagates. An expression matches only when it evaluates to `true` (an
+ * erroring expression does not match). `==`/`!=` compare JSON values structurally; different types are
+ * unequal. `+` adds two numbers or concatenates two strings.
  */
 import { canonicalJson } from "./signature";
 
+type Literal = string | number | boolean | null;
+type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
 type Token =
-  | { kind: "op"; value: "&&" | "==" | "!=" | "." | "[" | "]" }
+  | { kind: "op"; value: "&&" | "||" | CompareOp | "+" | "." | "[" | "]" | "(" | ")" }
   | { kind: "ident"; value: string }
-  | { kind: "literal"; value: string | number | boolean | null };
+  | { kind: "literal"; value: Literal };
 
-type Operand = { kind: "path"; root: string; keys: string[] } | { kind: "literal"; value: string | number | boolean | null };
-interface Clause {
-  left: Operand;
-  op: "==" | "!=";
-  right: Operand;
-}
+type Node =
+  | { kind: "literal"; value: Literal }
+  | { kind: "path"; root: string; keys: string[] }
+  | { kind: "sum"; left: Node; right: Node }
+  | { kind: "compare"; op: CompareOp; left: Node; right: Node }
+  | { kind: "and" | "or"; left: Node; right: Node };
 
-/** A compiled expression: `evaluate` takes the root variables (e.g. `{ event }`). */
+/** A compiled boolean expression: `evaluate` takes the root variables (e.g. `{ event, async }`). */
 export interface CompiledExpression {
   source: string;
+  /** True only when the expression evaluates to `true`; never throws. */
   evaluate(vars: Record<string, unknown>): boolean;
+}
+
+/** A compiled value expression (a concurrency or idempotency key). */
+export interface CompiledValueExpression {
+  source: string;
+  /** The value, or `{ ok: false }` when evaluation errors (e.g. a missing field); never throws. */
+  evaluate(vars: Record<string, unknown>): { ok: true; value: unknown } | { ok: false };
 }
 
 /** Result of {@link compileExpression}: the compiled form, or why the expression is outside the subset. */
 export type CompileResult = { ok: true; expression: CompiledExpression } | { ok: false; reason: string };
 
+/** Result of {@link compileValueExpression}. */
+export type CompileValueResult = { ok: true; expression: CompiledValueExpression } | { ok: false; reason: string };
+
 class Unsupported extends Error {}
+
+const TWO_CHAR_OPS = new Set(["&&", "||", "==", "!=", "<=", ">="]);
+const ONE_CHAR_OPS = new Set(["<", ">", "+", ".", "[", "]", "(", ")"]);
 
 function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
@@ -48,14 +70,13 @@ function tokenize(src: string): Token[] {
       continue;
     }
     const two = src.slice(i, i + 2);
-    if (two === "&&" || two === "==" || two === "!=") {
-      tokens.push({ kind: "op", value: two });
+    if (TWO_CHAR_OPS.has(two)) {
+      tokens.push({ kind: "op", value: two as Extract<Token, { kind: "op" }>["value"] });
       i += 2;
       continue;
     }
-    if (c === "." || c === "[" || c === "]") {
-      // A "." directly followed by a digit is part of a number, handled below only after a digit.
-      tokens.push({ kind: "op", value: c });
+    if (ONE_CHAR_OPS.has(c)) {
+      tokens.push({ kind: "op", value: c as Extract<Token, { kind: "op" }>["value"] });
       i++;
       continue;
     }
@@ -101,32 +122,40 @@ function tokenize(src: string): Token[] {
   return tokens;
 }
 
-function parse(tokens: Token[], roots: readonly string[]): Clause[] {
+function parse(tokens: Token[], roots: readonly string[]): Node {
   let pos = 0;
   const peek = () => tokens[pos];
   const take = () => tokens[pos++];
+  const isOp = (t: Token | undefined, ...values: string[]) => t?.kind === "op" && values.includes(t.value);
 
-  const operand = (): Operand => {
+  const primary = (): Node => {
     const t = take();
     if (!t) throw new Unsupported("expression ends where an operand was expected");
     if (t.kind === "literal") return { kind: "literal", value: t.value };
+    if (isOp(t, "(")) {
+      const inner = or();
+      if (!isOp(take(), ")")) throw new Unsupported('expected ")"');
+      return inner;
+    }
     if (t.kind !== "ident") throw new Unsupported(`unexpected "${t.value}"`);
     if (!roots.includes(t.value)) throw new Unsupported(`unknown variable "${t.value}" (allowed: ${roots.join(", ")})`);
+    if (isOp(peek(), "(")) throw new Unsupported(`function calls ("${t.value}(…)") are not supported`);
     const keys: string[] = [];
     for (;;) {
       const n = peek();
-      if (n?.kind === "op" && n.value === ".") {
+      if (isOp(n, ".")) {
         take();
         const k = take();
-        if (k?.kind !== "ident") throw new Unsupported("expected a field name after \".\"");
+        if (k?.kind !== "ident") throw new Unsupported('expected a field name after "."');
+        if (isOp(peek(), "(")) throw new Unsupported(`method calls (".${k.value}(…)") are not supported`);
         keys.push(k.value);
         continue;
       }
-      if (n?.kind === "op" && n.value === "[") {
+      if (isOp(n, "[")) {
         take();
         const k = take();
         const close = take();
-        if (k?.kind !== "literal" || typeof k.value !== "string" || close?.kind !== "op" || close.value !== "]") {
+        if (k?.kind !== "literal" || typeof k.value !== "string" || !isOp(close, "]")) {
           throw new Unsupported("only ['string'] indexing is supported");
         }
         keys.push(k.value);
@@ -137,35 +166,58 @@ function parse(tokens: Token[], roots: readonly string[]): Clause[] {
     return { kind: "path", root: t.value, keys };
   };
 
-  const clause = (): Clause => {
-    const left = operand();
-    const op = take();
-    if (op?.kind !== "op" || (op.value !== "==" && op.value !== "!=")) {
-      throw new Unsupported(`expected "==" or "!=" after an operand${op ? `, found "${String(op.value)}"` : ""}`);
+  const sum = (): Node => {
+    let left = primary();
+    while (isOp(peek(), "+")) {
+      take();
+      left = { kind: "sum", left, right: primary() };
     }
-    const right = operand();
-    return { left, op: op.value, right };
+    return left;
   };
 
-  const clauses = [clause()];
-  while (pos < tokens.length) {
-    const t = take();
-    if (t?.kind !== "op" || t.value !== "&&") throw new Unsupported(`unexpected "${String(t?.value)}"`);
-    clauses.push(clause());
+  const cmp = (): Node => {
+    const left = sum();
+    const t = peek();
+    if (t?.kind === "op" && ["==", "!=", "<", "<=", ">", ">="].includes(t.value)) {
+      take();
+      return { kind: "compare", op: t.value as CompareOp, left, right: sum() };
+    }
+    return left;
+  };
+
+  const and = (): Node => {
+    let left = cmp();
+    while (isOp(peek(), "&&")) {
+      take();
+      left = { kind: "and", left, right: cmp() };
+    }
+    return left;
+  };
+
+  function or(): Node {
+    let left = and();
+    while (isOp(peek(), "||")) {
+      take();
+      left = { kind: "or", left, right: and() };
+    }
+    return left;
   }
-  return clauses;
+
+  const root = or();
+  if (pos < tokens.length) throw new Unsupported(`unexpected "${String(tokens[pos]?.value)}"`);
+  return root;
 }
 
-const MISSING = Symbol("missing");
+/** CEL evaluation error (missing field, no such overload). */
+const ERROR = Symbol("error");
 
-function resolve(operand: Operand, vars: Record<string, unknown>): unknown {
-  if (operand.kind === "literal") return operand.value;
-  let value: unknown = Object.hasOwn(vars, operand.root) ? vars[operand.root] : MISSING;
-  for (const key of operand.keys) {
-    if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, key)) return MISSING;
+function resolvePath(node: Extract<Node, { kind: "path" }>, vars: Record<string, unknown>): unknown {
+  let value: unknown = Object.hasOwn(vars, node.root) ? vars[node.root] : ERROR;
+  for (const key of node.keys) {
+    if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, key)) return ERROR;
     value = (value as Record<string, unknown>)[key];
   }
-  return value === undefined ? MISSING : value;
+  return value === undefined ? ERROR : value;
 }
 
 function equal(a: unknown, b: unknown): boolean {
@@ -173,32 +225,83 @@ function equal(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-/**
- * Compiles `source` within the subset above.
- * @param roots the variables the expression may reference (triggers: `["event"]`).
- * @returns `{ ok: false, reason }` for anything outside the subset; never throws.
- */
-export function compileExpression(source: string, roots: readonly string[] = ["event"]): CompileResult {
-  let clauses: Clause[];
+function evaluateNode(node: Node, vars: Record<string, unknown>): unknown {
+  switch (node.kind) {
+    case "literal":
+      return node.value;
+    case "path":
+      return resolvePath(node, vars);
+    case "sum": {
+      const l = evaluateNode(node.left, vars);
+      const r = evaluateNode(node.right, vars);
+      if (typeof l === "number" && typeof r === "number") return l + r;
+      if (typeof l === "string" && typeof r === "string") return l + r;
+      return ERROR;
+    }
+    case "compare": {
+      const l = evaluateNode(node.left, vars);
+      const r = evaluateNode(node.right, vars);
+      if (l === ERROR || r === ERROR) return ERROR;
+      if (node.op === "==") return equal(l, r);
+      if (node.op === "!=") return !equal(l, r);
+      const ordered = (typeof l === "number" && typeof r === "number") || (typeof l === "string" && typeof r === "string");
+      if (!ordered) return ERROR;
+      const [a, b] = [l as number | string, r as number | string];
+      return node.op === "<" ? a < b : node.op === "<=" ? a <= b : node.op === ">" ? a > b : a >= b;
+    }
+    case "and":
+    case "or": {
+      const l = evaluateNode(node.left, vars);
+      const r = evaluateNode(node.right, vars);
+      const decisive = node.kind === "and" ? false : true;
+      if (l === decisive || r === decisive) return decisive;
+      if (typeof l === "boolean" && typeof r === "boolean") return !decisive;
+      return ERROR;
+    }
+  }
+}
+
+function compile(source: string, roots: readonly string[]): { ok: true; node: Node } | { ok: false; reason: string } {
   try {
     const tokens = tokenize(source);
     if (tokens.length === 0) return { ok: false, reason: "empty expression" };
-    clauses = parse(tokens, roots);
+    return { ok: true, node: parse(tokens, roots) };
   } catch (err) {
     if (err instanceof Unsupported) return { ok: false, reason: err.message };
     throw err;
   }
+}
+
+/**
+ * Compiles a boolean expression within the subset above.
+ * @param roots the variables the expression may reference (triggers: `["event"]`; waitForEvent and
+ * cancelOn: `["event", "async"]`).
+ * @returns `{ ok: false, reason }` for anything outside the subset; never throws.
+ */
+export function compileExpression(source: string, roots: readonly string[] = ["event"]): CompileResult {
+  const compiled = compile(source, roots);
+  if (!compiled.ok) return compiled;
+  const { node } = compiled;
+  return { ok: true, expression: { source, evaluate: (vars) => evaluateNode(node, vars) === true } };
+}
+
+/**
+ * Compiles a value expression (a concurrency or idempotency key, e.g. `event.data.userId` or
+ * `event.data.a + "-" + event.data.b`) within the subset above.
+ * @param roots the variables the expression may reference (`["event"]` for keys).
+ * @returns `{ ok: false, reason }` for anything outside the subset; never throws.
+ */
+export function compileValueExpression(source: string, roots: readonly string[] = ["event"]): CompileValueResult {
+  const compiled = compile(source, roots);
+  if (!compiled.ok) return compiled;
+  const { node } = compiled;
   return {
     ok: true,
     expression: {
       source,
       evaluate(vars) {
-        return clauses.every(({ left, op, right }) => {
-          const l = resolve(left, vars);
-          const r = resolve(right, vars);
-          if (l === MISSING || r === MISSING) return false;
-          return op === "==" ? equal(l, r) : !equal(l, r);
-        });
+        const value = evaluateNode(node, vars);
+        return value === ERROR ? { ok: false } : { ok: true, value };
       },
     },
   };

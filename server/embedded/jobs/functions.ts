@@ -6,14 +6,22 @@
  * Implemented: event triggers (exact names) with an optional `if` expression in the subset of
  * `expression.ts`; cron triggers (`{ cron }`, 5 fields with an optional `TZ=Area/City ` prefix, parsed by
  * `cron.ts`; an expression that cannot be read throws {@link InvalidCronError} naming function and
- * expression); and `retries` (max attempts = retries + 1, default 4 retries; INNGEST-PROTOCOL.md).
- * Refused for now: wildcard event names, cron `jitter`, `cancelOn`, `idempotency`, `concurrency`, and, by
- * design, `throttle`, `debounce`, `batchEvents`, `rateLimit`, `priority`, `timeouts`, `singleton`, plus any
- * option this version does not know.
+ * expression); `retries` (max attempts = retries + 1, default 4 retries; INNGEST-PROTOCOL.md);
+ * `cancelOn` (config key `cancel`: `[{event, if?, timeout?}]`, `match` arrives as
+ * `if: "event.<f> == async.<f>"`; `if` in the subset with roots `event`, `async`; `timeout` counted from
+ * the run's creation, default 1 year); `concurrency` (a number, `{limit, key?, scope?: "fn"}` or an array of
+ * at most 2 such entries; `limit: 0` means no limit; keys are value expressions over `event`); and
+ * `idempotency` (a value expression over `event`; one run per function and key per 24 h).
+ * Refused: wildcard event names, cron `jitter`, concurrency `scope` "env"/"account", expressions beyond the
+ * subset, and, by design, `throttle`, `debounce`, `batchEvents`, `rateLimit`, `priority`, `timeouts`,
+ * `singleton`, plus any option this version does not know.
  */
 import { CronSyntaxError, parseCron, type CronSchedule } from "./cron";
-import { compileExpression, type CompiledExpression } from "./expression";
-import { functionConfigSchema, type FunctionConfig } from "./protocol";
+import { z } from "zod";
+import { sleepWakeAt } from "./durations";
+import { compileExpression, compileValueExpression, type CompiledExpression, type CompiledValueExpression } from "./expression";
+import { functionConfigSchema, type FunctionConfig, type StoredEvent } from "./protocol";
+import { canonicalJson } from "./signature";
 
 /** Inngest's default retry count when a function sets none (INNGEST-PROTOCOL.md: 4 retries, 5 attempts). */
 export const DEFAULT_RETRIES = 4;
@@ -30,6 +38,30 @@ export interface CronTrigger {
   schedule: CronSchedule;
 }
 
+/**
+ * A `cancelOn` entry: a run of the function is cancelled by a later event named `event` (received before
+ * `timeout`, counted from the run's creation) for which `expression` holds (`event`: the run's triggering
+ * event, `async`: the incoming event).
+ */
+export interface CancelRule {
+  event: string;
+  expression?: CompiledExpression;
+  /** Duration or ISO time as the SDK wrote it (default: 1 year). */
+  timeout?: string;
+}
+
+/** A `concurrency` entry: at most `limit` runs per evaluated `key` (no key: per function) execute at once. */
+export interface ConcurrencyRule {
+  limit: number;
+  key?: CompiledValueExpression;
+}
+
+/** One concurrency slot a run needs: its evaluated key (unique per function and entry) and the limit. */
+export interface ConcurrencySlot {
+  key: string;
+  limit: number;
+}
+
 /** A function the executor can run. */
 export interface FunctionDef {
   /** Composite id `<appId>-<fnId>` (SDK_SPEC §1.3.3), also the `fnId` of calls. */
@@ -42,6 +74,12 @@ export interface FunctionDef {
   retries: number;
   /** retries + 1. */
   maxAttempts: number;
+  /** `cancelOn` entries (config key `cancel`). */
+  cancelOn: CancelRule[];
+  /** `concurrency` entries with a limit (at most 2). */
+  concurrency: ConcurrencyRule[];
+  /** The `idempotency` key expression. */
+  idempotency?: CompiledValueExpression;
   config: FunctionConfig;
 }
 
@@ -99,7 +137,7 @@ export class InvalidCronError extends Error {
 }
 
 /** Config keys the executor handles. */
-const HANDLED_KEYS = new Set(["id", "name", "triggers", "steps"]);
+const HANDLED_KEYS = new Set(["id", "name", "triggers", "steps", "cancel", "concurrency", "idempotency"]);
 
 /** Config keys refused today, with the option name the developer wrote and the reason. */
 const REFUSED_KEYS: Record<string, { option: string; detail: string }> = {
@@ -110,10 +148,136 @@ const REFUSED_KEYS: Record<string, { option: string; detail: string }> = {
   priority: { option: "priority", detail: "is not supported by the embedded executor (refused by design)" },
   timeouts: { option: "timeouts", detail: "is not supported by the embedded executor (refused by design)" },
   singleton: { option: "singleton", detail: "is not supported by the embedded executor (refused by design)" },
-  concurrency: { option: "concurrency", detail: "is not implemented by the embedded executor yet" },
-  cancel: { option: "cancelOn", detail: "is not implemented by the embedded executor yet" },
-  idempotency: { option: "idempotency", detail: "is not implemented by the embedded executor yet" },
 };
+
+/** What the expression subset is, for refusals. */
+const SUBSET =
+  "the embedded executor evaluates only comparisons (==, !=, <, <=, >, >=) of fields and literals, + on " +
+  "strings or numbers, joined by && and || (expression.ts)";
+
+type Refuse = (option: string, detail: string) => void;
+
+const cancelSchema = z.array(z.object({ event: z.string().min(1), if: z.string().optional(), timeout: z.string().optional() }).strict());
+
+/** Reads the config's `cancel` (the SDK's `cancelOn`), refusing what is outside the implemented subset. */
+function parseCancelOn(raw: unknown, refuse: Refuse): CancelRule[] {
+  if (raw === undefined || raw === null) return [];
+  const parsed = cancelSchema.safeParse(raw);
+  if (!parsed.success) {
+    refuse("cancelOn", `(${describe(raw)}) must be a list of {event, if?, timeout?}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+    return [];
+  }
+  const rules: CancelRule[] = [];
+  parsed.data.forEach((entry, i) => {
+    if (entry.event.includes("*")) {
+      refuse(`cancelOn[${i}].event`, `("${entry.event}"): wildcard event names are not supported by the embedded executor`);
+      return;
+    }
+    if (entry.timeout !== undefined && !sleepWakeAt(entry.timeout, 0).ok) {
+      refuse(`cancelOn[${i}].timeout`, `("${entry.timeout}"): cannot read the duration or time`);
+      return;
+    }
+    let expression: CompiledExpression | undefined;
+    if (entry.if) {
+      const compiled = compileExpression(entry.if, ["event", "async"]);
+      if (!compiled.ok) {
+        refuse(`cancelOn[${i}].if`, `("${entry.if}"): ${SUBSET} (${compiled.reason})`);
+        return;
+      }
+      expression = compiled.expression;
+    }
+    rules.push({ event: entry.event, expression, timeout: entry.timeout });
+  });
+  return rules;
+}
+
+const concurrencyEntrySchema = z
+  .object({ limit: z.number().int().nonnegative(), key: z.string().min(1).optional(), scope: z.string().optional() })
+  .strict();
+type ConcurrencyEntry = z.infer<typeof concurrencyEntrySchema>;
+const concurrencySchema = z.union([
+  z.number().int().nonnegative().transform((limit): ConcurrencyEntry[] => [{ limit }]),
+  concurrencyEntrySchema.transform((e): ConcurrencyEntry[] => [e]),
+  z.array(concurrencyEntrySchema),
+]);
+
+/** Reads `concurrency` (a number, an entry, or up to 2 entries), refusing scopes other than "fn". */
+function parseConcurrency(raw: unknown, refuse: Refuse): ConcurrencyRule[] {
+  if (raw === undefined || raw === null) return [];
+  const parsed = concurrencySchema.safeParse(raw);
+  if (!parsed.success) {
+    refuse("concurrency", `(${describe(raw)}) must be a limit, {limit, key?, scope?} or a list of at most 2 of them`);
+    return [];
+  }
+  if (parsed.data.length > 2) {
+    refuse("concurrency", `(${describe(raw)}): at most 2 concurrency entries are allowed (Inngest's limit)`);
+    return [];
+  }
+  const rules: ConcurrencyRule[] = [];
+  parsed.data.forEach((entry, i) => {
+    if (entry.scope !== undefined && entry.scope !== "fn") {
+      refuse(`concurrency[${i}].scope`, `("${entry.scope}"): only the "fn" scope is implemented by the embedded executor`);
+      return;
+    }
+    if (entry.limit === 0) return; // 0: no limit (SDK_SPEC §4.3 "use the maximum available concurrency")
+    if (entry.key === undefined) {
+      rules.push({ limit: entry.limit });
+      return;
+    }
+    const compiled = compileValueExpression(entry.key, ["event"]);
+    if (!compiled.ok) {
+      refuse(`concurrency[${i}].key`, `("${entry.key}"): ${SUBSET} (${compiled.reason})`);
+      return;
+    }
+    rules.push({ limit: entry.limit, key: compiled.expression });
+  });
+  return rules;
+}
+
+/** Reads `idempotency` (a value expression over `event`). */
+function parseIdempotency(raw: unknown, refuse: Refuse): CompiledValueExpression | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== "string" || raw === "") {
+    refuse("idempotency", `(${describe(raw)}) must be an expression`);
+    return undefined;
+  }
+  const compiled = compileValueExpression(raw, ["event"]);
+  if (!compiled.ok) {
+    refuse("idempotency", `("${raw}"): ${SUBSET} (${compiled.reason})`);
+    return undefined;
+  }
+  return compiled.expression;
+}
+
+/** A key's value as text: strings as they are, anything else as canonical JSON. */
+function keyText(value: unknown): string {
+  return typeof value === "string" ? value : canonicalJson(value ?? null);
+}
+
+/**
+ * The concurrency slots a run of `fn` triggered by `event` needs, one per `concurrency` entry: key
+ * `<fnId>#<entry index>:<evaluated key>` (no key: `<fnId>#<i>:`; a key expression that errors, e.g. on a
+ * missing field, evaluates to the empty text, as Inngest groups such runs together).
+ * @returns `[]` when the function has no concurrency limit.
+ */
+export function concurrencySlots(fn: FunctionDef, event: StoredEvent): ConcurrencySlot[] {
+  return fn.concurrency.map((rule, i) => {
+    const result = rule.key?.evaluate({ event });
+    const text = result === undefined || !result.ok ? "" : keyText(result.value);
+    return { key: `${fn.id}#${i}:${text}`, limit: rule.limit };
+  });
+}
+
+/**
+ * The idempotency key of a run of `fn` for `event`: the evaluated `idempotency` expression as text.
+ * @returns undefined when the function has no `idempotency`; null when the expression cannot be evaluated
+ * for this event (e.g. a missing field): such a run starts, without idempotency.
+ */
+export function idempotencyKey(fn: FunctionDef, event: StoredEvent): string | null | undefined {
+  if (!fn.idempotency) return undefined;
+  const result = fn.idempotency.evaluate({ event });
+  return result.ok ? keyText(result.value) : null;
+}
 
 function describe(value: unknown): string {
   try {
@@ -181,11 +345,7 @@ export function prepareFunctions(rawConfigs: unknown[]): FunctionDef[] {
       }
       const compiled = compileExpression(trigger.expression, ["event"]);
       if (!compiled.ok) {
-        refuse(
-          `triggers[${i}].if`,
-          `("${trigger.expression}"): the embedded executor evaluates only ==/!= comparisons of event fields ` +
-            `with literals joined by && (${compiled.reason})`,
-        );
+        refuse(`triggers[${i}].if`, `("${trigger.expression}"): ${SUBSET} (${compiled.reason})`);
         return;
       }
       triggers.push({ event: trigger.event, expression: compiled.expression });
@@ -199,7 +359,18 @@ export function prepareFunctions(rawConfigs: unknown[]): FunctionDef[] {
       refuse("steps.step.runtime.type", `("${step.runtime.type}"): only the HTTP runtime (serve()) is supported, not connect`);
     }
     const retries = step?.retries?.attempts ?? DEFAULT_RETRIES;
-    defs.push({ id: config.id, name: config.name ?? config.id, triggers, crons, retries, maxAttempts: retries + 1, config });
+    defs.push({
+      id: config.id,
+      name: config.name ?? config.id,
+      triggers,
+      crons,
+      retries,
+      maxAttempts: retries + 1,
+      cancelOn: parseCancelOn(config["cancel"], refuse),
+      concurrency: parseConcurrency(config["concurrency"], refuse),
+      idempotency: parseIdempotency(config["idempotency"], refuse),
+      config,
+    });
   }
   if (problems.length > 0) {
     for (const c of invalidCrons) problems.push({ functionId: c.functionId, option: "cron", detail: `("${c.cron}") is not a valid cron expression: ${c.reason}` });

@@ -1,31 +1,39 @@
 /**
  * Drives one claimed run to its next resting point: completed, failed, or waiting for a later time
- * (a retry's backoff, or a sleep's wake-up). It plays Inngest's executor loop for the run
- * (INNGEST-PROTOCOL.md "A call"; SDK_SPEC §4.4, §5):
+ * (a retry's backoff, a sleep's wake-up), an event (`step.waitForEvent`) or an invoked run (`step.invoke`).
+ * It plays Inngest's executor loop for the run (INNGEST-PROTOCOL.md "A call"; SDK_SPEC §4.4, §5):
  *
- * 1. If steps wait in the run's `planned` list and are due: a planned step (`StepPlanned`, e.g.
+ * 1. Waits of the run that are over (resolved by an event or a finished child run, or past their timeout)
+ *    are memoized: `WaitForEvent` → the matching event (`{data: event}`), or `null` at the timeout;
+ *    `InvokeFunction` → the child's `{data: output}` or `{error}`, or at the timeout `{error}`
+ *    `InngestInvokeTimeoutError` (the SDK throws it in the caller as a `StepError`).
+ * 2. If steps wait in the run's `planned` list and are due: a planned step (`StepPlanned`, e.g.
  *    `Promise.all` of steps, or a step retry) is called with `stepId=<hashed id>`; a sleep (`Sleep` op) is
  *    memoized `null` without a call. Answers are recorded in completion order.
- * 2. Otherwise make a discovery call (`stepId=step`) with the memo so far.
- * 3. Apply the answer: 200 → completed; 206 ops → memoize `StepRun` `{data}` / `StepFailed` `{error}`,
+ * 3. Otherwise make a discovery call (`stepId=step`) with the memo so far.
+ * 4. Apply the answer: 200 → completed; 206 ops → memoize `StepRun` `{data}` / `StepFailed` `{error}`,
  *    schedule a `StepError` step's retry (attempt + 1, backoff or `retry-after`), queue `StepPlanned`
  *    steps, queue a `Sleep` until its wake time (duration or ISO time in `name`, at most
- *    {@link MAX_SLEEP_MS}); 500 (retriable) → retry the same call later with attempt + 1; 400
- *    `x-inngest-no-retry: true` or attempts exhausted (max attempts = retries + 1) → failed, emitting
- *    `inngest/function.failed`.
- * 4. Repeat while the run makes progress and is due; otherwise save its state (a sleep's wake time is the
- *    run's `next_attempt_at`, durable across restarts), release the lease, and let the executor loop claim
- *    it again when `next_attempt_at` comes.
+ *    {@link MAX_SLEEP_MS}), open a `WaitForEvent` wait (event name in `name`, `opts.timeout`, `opts.if`),
+ *    start an `InvokeFunction` child run (`opts.function_id`, `opts.payload`, `opts.timeout`, default 1 year)
+ *    with the event `inngest/function.invoked`; 500 (retriable) → retry the same call later with
+ *    attempt + 1; 400 `x-inngest-no-retry: true` or attempts exhausted (max attempts = retries + 1) →
+ *    failed, emitting `inngest/function.failed`.
+ * 5. Repeat while the run makes progress and is due; otherwise save its state (wake times are the run's
+ *    `next_attempt_at`, waits are rows in `waits`: all durable across restarts), release the lease, and let
+ *    the executor loop claim it again when `next_attempt_at` comes or a wait is over.
  *
- * Every write is guarded by this executor's lease (`storage.ts`); when the executor stops, answers still
- * in flight are discarded. Ops it does not implement fail the run with a NonRetriableError naming the op
- * ({@link UNIMPLEMENTED_OPS}). Where later issues plug in: `WaitForEvent` (a pause matched at ingestion),
- * `InvokeFunction` (a child run + pause on its finish).
+ * Every write is guarded by this executor's lease and the run's `running` status (`storage.ts`); before
+ * each call the lease is renewed, which fails once the run was cancelled (cancelOn), so a cancelled run
+ * never makes another call. When the executor stops, answers still in flight are discarded. Ops it does
+ * not implement fail the run with a NonRetriableError naming the op ({@link UNIMPLEMENTED_OPS}).
  */
 import type { Clock, TimerHandle } from "./clock";
-import type { FunctionDef } from "./functions";
+import { MAX_SLEEP_MS, sleepWakeAt } from "./durations";
+import { compileExpression } from "./expression";
+import { concurrencySlots, type FunctionDef } from "./functions";
 import { internalEvents, opCodes, toSerializedError, type CallRequestBody, type MemoEntry, type Op, type SerializedError, type StoredEvent } from "./protocol";
-import type { IngestEvent, PlannedStep, RunRow, Storage } from "./storage";
+import type { IngestEvent, MatchableEvent, PlannedStep, RunRow, SettledWait, Storage } from "./storage";
 import type { CallOutcome, Transport } from "./transport";
 import { deterministicUlid } from "./ulid";
 
@@ -42,6 +50,10 @@ export interface RunDriverDeps {
   functions: () => ReadonlyMap<string, FunctionDef>;
   /** Stores events (and starts their runs), as the event API does. */
   ingest: (events: IngestEvent[]) => Promise<unknown>;
+  /** A matching pass over stored events (`matching.ts`). */
+  match: (events: MatchableEvent[]) => Promise<unknown>;
+  /** Tells the executor loop that runs became due (a child run was created, a parent resumed). */
+  nudge: () => void;
   log: (line: string) => void;
   isStopped: () => boolean;
   /** Aborted when the executor stops. */
@@ -50,9 +62,7 @@ export interface RunDriverDeps {
 
 /** Step ops the executor does not implement yet, with the SDK call that produces them. */
 export const UNIMPLEMENTED_OPS: Readonly<Record<string, string>> = {
-  [opCodes.waitForEvent]: "step.waitForEvent",
   [opCodes.waitForSignal]: "step.waitForSignal",
-  [opCodes.invokeFunction]: "step.invoke",
   [opCodes.aiGateway]: "step.ai.infer",
   [opCodes.gateway]: "step.fetch",
   [opCodes.deferAdd]: "defer()",
@@ -65,31 +75,17 @@ export const UNSUPPORTED_STEP_TYPES: Readonly<Record<string, string>> = {
   "step.sendSignal": "step.sendSignal",
 };
 
-/** Longest sleep accepted: 1 year (365 days), Inngest's limit. */
-export const MAX_SLEEP_MS = 365 * 24 * 60 * 60 * 1000;
+export { MAX_SLEEP_MS, sleepWakeAt };
 
-const DURATION_UNITS_MS: Record<string, number> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
-
-/**
- * Reads a `Sleep` op's `name` (INNGEST-PROTOCOL.md: the SDK puts the duration, e.g. `"1w2d3h4m5s"`, or the
- * ISO wake-up time there; `""` is a zero duration) into a wake-up time, ms since the epoch. Durations are
- * counted from `now`; a wake-up time in the past means "wake now".
- */
-export function sleepWakeAt(name: string | null | undefined, now: number): { ok: true; wakeAt: number } | { ok: false; reason: string } {
-  if (name === null || name === undefined) return { ok: false, reason: "the Sleep op carries no duration or time in `name`" };
-  const text = name.trim();
-  if (/^(?:\d+[wdhms])*$/.test(text)) {
-    let ms = 0;
-    for (const [, n, unit] of text.matchAll(/(\d+)([wdhms])/g)) ms += Number(n) * (DURATION_UNITS_MS[unit as string] as number);
-    return { ok: true, wakeAt: now + ms };
-  }
-  const at = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(at)) return { ok: false, reason: `cannot read the sleep's duration or time "${name}"` };
-  return { ok: true, wakeAt: Math.max(now, at) };
-}
+/** The error a `step.invoke` gets when the invoked run does not finish in time (Inngest's name and message). */
+export const INVOKE_TIMEOUT_ERROR: SerializedError = {
+  name: "InngestInvokeTimeoutError",
+  message: "Timed out waiting for invoked function to complete",
+};
 
 class LeaseLost extends Error {}
 class Stopped extends Error {}
+class Cancelled extends Error {}
 
 type End = { status: "completed"; output: unknown } | { status: "failed"; error: SerializedError };
 
@@ -158,8 +154,10 @@ class RunExecution {
       await this.loop();
     } catch (err) {
       if (err instanceof Stopped || this.deps.isStopped()) return;
-      if (err instanceof LeaseLost) {
-        this.log(": lease lost; another executor continues this run");
+      if (err instanceof LeaseLost || err instanceof Cancelled) {
+        const run = await this.deps.storage.getRun(this.run.id).catch(() => undefined);
+        if (run?.status === "cancelled") this.log(": cancelled (cancelOn); it runs no further step");
+        else this.log(": lease lost; another executor continues this run");
         return;
       }
       // A database or unexpected failure: give the lease back and try again after a backoff (if even that
@@ -179,8 +177,14 @@ class RunExecution {
     this.events = await this.deps.storage.loadEvents(this.run.eventIds);
     if (this.events.length === 0) return this.fail(`the triggering events of run ${this.run.id} are missing from storage`);
     let idleIterations = 0;
+    let first = true;
     for (;;) {
       this.guard();
+      this.progressed = false;
+      this.discoveryDueAt = undefined;
+      // Waits that are over are memoized first (on the first pass too: a retake may find some).
+      if (first || this.state.planned.some(isWait)) await this.settleWaits();
+      first = false;
       const steps = await this.deps.storage.loadSteps(this.run.id);
       if (steps.length > this.deps.maxStepsPerRun) {
         return this.fail(`the run memoized more than ${this.deps.maxStepsPerRun} steps; fan out with step.sendEvent instead (DESIGN §7)`);
@@ -190,11 +194,9 @@ class RunExecution {
       for (const s of steps) this.memo[s.stepId] = s.op === opCodes.sleep ? null : s.kind === "data" ? { data: s.data } : { error: s.error };
       this.stack = steps.map((s) => s.stepId);
       this.state.planned = this.state.planned.filter((p) => !(p.id in this.memo));
-      this.progressed = false;
-      this.discoveryDueAt = undefined;
 
       if (this.state.planned.length > 0) {
-        const due = this.state.planned.filter((p) => p.nextAt <= this.now);
+        const due = this.state.planned.filter((p) => !isWait(p) && p.nextAt <= this.now);
         if (due.length === 0) return this.persist(true, Math.min(...this.state.planned.map((p) => p.nextAt)));
         // Planned (parallel) steps: call each at once; record the answers in completion order.
         let chain = Promise.resolve();
@@ -241,6 +243,12 @@ class RunExecution {
   }
 
   private async call(stepId: string, attempt: number): Promise<CallOutcome> {
+    // Renewing the lease also checks the run is still running: a cancelled run makes no further call.
+    this.guard();
+    if (!(await this.deps.storage.renewLease(this.run.id, this.deps.owner, this.now + this.deps.leaseMs))) {
+      this.lost = true; // parallel calls still in flight write nothing either
+      throw new Cancelled();
+    }
     this.state.calls++;
     const outcome = await this.deps.transport.call(this.run.functionId, stepId, this.body(attempt), this.deps.signal);
     this.guard();
@@ -297,6 +305,10 @@ class RunExecution {
         if (target.wakeAt > this.now) this.log(`: sleeping in step "${stepName}" until ${new Date(target.wakeAt).toISOString()}`);
         return;
       }
+      case opCodes.waitForEvent:
+        return this.openEventWait(op, stepName);
+      case opCodes.invokeFunction:
+        return this.startInvoke(op, stepName);
       case opCodes.stepPlanned:
         this.state.disableImmediateExecution = true;
         if (!(op.id in this.memo) && !this.state.planned.some((p) => p.id === op.id)) {
@@ -343,6 +355,118 @@ class RunExecution {
     }
   }
 
+  /**
+   * `step.waitForEvent` (SDK_SPEC §5.3.3): the event name is in `name`, the timeout and `if` in `opts`.
+   * Opens the wait (a `waits` row), plans it until its timeout, then matches the events stored since the
+   * wait began (a concurrent matching pass could not see it).
+   */
+  private async openEventWait(op: Op, stepName: string): Promise<void> {
+    if (op.id in this.memo || this.state.planned.some((p) => p.id === op.id)) return;
+    const what = `step "${stepName}" (step.waitForEvent)`;
+    const eventName = op.name ?? "";
+    if (!eventName) return this.fail(`${what} names no event`);
+    const timeout = typeof op.opts?.["timeout"] === "string" ? op.opts["timeout"] : undefined;
+    const target = sleepWakeAt(timeout, this.now);
+    if (!target.ok) return this.fail(`${what}: timeout: ${target.reason}`);
+    if (target.wakeAt - this.now > MAX_SLEEP_MS) return this.fail(`${what}: the timeout "${timeout}" is more than 1 year ahead (Inngest's limit)`);
+    const source = typeof op.opts?.["if"] === "string" && op.opts["if"] !== "" ? op.opts["if"] : null;
+    if (source !== null) {
+      const compiled = compileExpression(source, ["event", "async"]);
+      if (!compiled.ok) {
+        return this.fail(
+          `${what}: the embedded executor cannot evaluate "${source}" (comparisons ==, !=, <, <=, >, >= of event/async ` +
+            `fields and literals, + and && / || only): ${compiled.reason}`,
+        );
+      }
+    }
+    this.guard();
+    const seq = await this.deps.storage.createEventWait(
+      this.run.id,
+      this.deps.owner,
+      { stepId: op.id, eventName, expression: source, expiresAt: target.wakeAt },
+      this.now,
+    );
+    if (seq === null) throw new LeaseLost();
+    this.state.planned.push({ id: op.id, name: stepName, kind: "wait", attempt: 0, nextAt: target.wakeAt });
+    this.progressed = true;
+    this.log(`: step "${stepName}" waits for event "${eventName}" until ${new Date(target.wakeAt).toISOString()}`);
+    const later = await this.deps.storage.eventsAfter(eventName, seq);
+    if (later.length > 0) await this.deps.match(later);
+  }
+
+  /**
+   * `step.invoke` (SDK_SPEC §5.3.4): starts a run of `opts.function_id` with the event
+   * `inngest/function.invoked` (`data` = `opts.payload.data` plus `_inngest` metadata, as Inngest adds) and
+   * plans the step until `opts.timeout` (default 1 year). An unknown function is the step's error.
+   */
+  private async startInvoke(op: Op, stepName: string): Promise<void> {
+    if (op.id in this.memo || this.state.planned.some((p) => p.id === op.id)) return;
+    const what = `step "${stepName}" (step.invoke)`;
+    const functionId = typeof op.opts?.["function_id"] === "string" ? op.opts["function_id"] : "";
+    const timeout = typeof op.opts?.["timeout"] === "string" && op.opts["timeout"] !== "" ? op.opts["timeout"] : undefined;
+    const target = timeout === undefined ? { ok: true as const, wakeAt: this.now + MAX_SLEEP_MS } : sleepWakeAt(timeout, this.now);
+    if (!target.ok) return this.fail(`${what}: timeout: ${target.reason}`);
+    if (target.wakeAt - this.now > MAX_SLEEP_MS) return this.fail(`${what}: the timeout "${timeout}" is more than 1 year ahead (Inngest's limit)`);
+    const fn = this.deps.functions().get(functionId);
+    if (!fn) {
+      const synced = [...this.deps.functions().keys()].join(", ") || "none";
+      return this.memoize(op.id, stepName, op.op, "error", { name: "Error", message: `function "${functionId}" is not served by the app (synced: ${synced})` });
+    }
+    const payload = (op.opts?.["payload"] ?? {}) as { data?: Record<string, unknown> | null; v?: string };
+    const internalId = deterministicUlid(this.run.createdAt, `${this.run.id}:invoke-event:${op.id}`);
+    const event: StoredEvent = {
+      id: internalId,
+      name: internalEvents.functionInvoked,
+      ts: this.now,
+      data: {
+        ...(payload.data ?? {}),
+        _inngest: { fn_id: functionId, source_fn_id: this.run.functionId, source_run_id: this.run.id, correlation_id: `${this.run.id}.${op.id}`, expire: target.wakeAt },
+      },
+      ...(payload.v ? { v: payload.v } : {}),
+    };
+    const childRunId = deterministicUlid(this.run.createdAt, `${this.run.id}:invoke-run:${op.id}`);
+    this.guard();
+    const started = await this.deps.storage.startInvoke(
+      this.run.id,
+      this.deps.owner,
+      {
+        stepId: op.id,
+        childRunId,
+        functionId,
+        maxAttempts: fn.maxAttempts,
+        concurrency: concurrencySlots(fn, event),
+        expiresAt: target.wakeAt,
+        event: { internalId, event },
+      },
+      this.now,
+    );
+    if (started === "lost") throw new LeaseLost();
+    this.state.planned.push({ id: op.id, name: stepName, kind: "invoke", attempt: 0, nextAt: target.wakeAt });
+    this.progressed = true;
+    this.log(`: step "${stepName}" invokes ${functionId} (run ${childRunId}), waiting until ${new Date(target.wakeAt).toISOString()}`);
+    this.deps.nudge();
+  }
+
+  /** Memoizes the run's waits that are over (see the module header, point 1), then deletes them. */
+  private async settleWaits(): Promise<void> {
+    const settled = await this.deps.storage.settleWaits(this.run.id, this.deps.owner, this.now);
+    if (settled.length === 0) return;
+    for (const w of settled) {
+      const name = this.state.planned.find((p) => p.id === w.stepId)?.name ?? w.stepId;
+      const entry = settledEntry(w);
+      const op = w.kind === "event" ? opCodes.waitForEvent : opCodes.invokeFunction;
+      if ("data" in entry) await this.memoize(w.stepId, name, op, "data", entry.data);
+      else await this.memoize(w.stepId, name, op, "error", toSerializedError(entry.error));
+      this.state.planned = this.state.planned.filter((p) => p.id !== w.stepId);
+      if (w.status === "timed_out") this.log(`: step "${name}" timed out`);
+    }
+    await this.deps.storage.deleteWaits(
+      this.run.id,
+      this.deps.owner,
+      settled.map((w) => w.stepId),
+    );
+  }
+
   /** A sleep is over: memoize its step `null` (stored as data `null` with op `Sleep`). */
   private async wake(p: PlannedStep): Promise<void> {
     if (this.ended) return;
@@ -368,14 +492,28 @@ class RunExecution {
     // themselves triggered by it. Emitted before the run is marked failed, with an id fixed by the run id:
     // a retake after a crash in between re-emits the same id, which is deduplicated.
     if (end.status === "failed" && this.events[0]?.name !== internalEvents.functionFailed) {
+      // Not for a run cancelled meanwhile (renewing the lease checks it is still running).
+      if (!(await this.deps.storage.renewLease(this.run.id, this.deps.owner, now + this.deps.leaseMs))) throw new LeaseLost();
       await this.deps.ingest([failureEvent(this.run, this.events[0], end.error, now)]);
       this.guard();
     }
-    const ok = await this.deps.storage.finishRun(this.run.id, this.deps.owner, { ...end, calls: this.state.calls }, now);
+    const { ok, resumedParent } = await this.deps.storage.finishRun(this.run.id, this.deps.owner, { ...end, calls: this.state.calls }, now);
     if (!ok) throw new LeaseLost();
+    if (resumedParent) this.deps.nudge();
     if (end.status === "completed") this.log(` completed after ${this.state.calls} call(s)`);
     else this.log(` failed: ${end.error.name}: ${end.error.message}`);
   }
+}
+
+/** Whether a planned entry is a wait (`step.waitForEvent` or `step.invoke`), resolved outside the run. */
+function isWait(p: PlannedStep): boolean {
+  return p.kind === "wait" || p.kind === "invoke";
+}
+
+/** The memo entry of a wait that is over: its result, or what its timeout means (SDK_SPEC §5.3.3, §5.3.4). */
+function settledEntry(w: SettledWait): { data: unknown } | { error: unknown } {
+  if (w.status === "timed_out" || w.result === null) return w.kind === "event" ? { data: null } : { error: INVOKE_TIMEOUT_ERROR };
+  return w.result;
 }
 
 /**

@@ -16,27 +16,41 @@
  * module keeps the simple protocol, which holds on any PGlite server.) Work is claimed with
  * `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING`, under a lease with an expiry, so two
  * executor processes never run the same attempt at once and a crashed process's runs are retaken when its
- * lease expires. Writes by a lease holder are guarded by `lease_owner = <me>`.
+ * lease expires. Writes by a lease holder are guarded by `lease_owner = <me>` and `status = 'running'` (a run
+ * cancelled by cancelOn accepts no further write). A claim is one multi-statement message (an implicit
+ * transaction): a transaction-scoped advisory lock, then the claim, so concurrency limits hold across
+ * executor processes.
+ *
+ * Tables: `events` (with `seq`, one sequence shared with `waits`, and `matched`: whether its matching pass
+ * for waitForEvent/cancelOn is done), `event_dedupe`, `runs` (with `trigger_seq` and its `concurrency`
+ * slots), `steps` (the memo), `cron_ticks`, `waits` (`step.waitForEvent` / `step.invoke`), and
+ * `idempotency_keys`.
  *
  * All times are ms since the Unix epoch (UTC) read from the executor's injectable clock.
  */
 import pg from "pg";
+import type { ConcurrencySlot } from "./functions";
 import type { SerializedError, StoredEvent } from "./protocol";
 
-/** Lifecycle of a run. `cancelled` is reserved for cancelOn (not implemented yet). */
+/** Lifecycle of a run. `cancelled`: stopped by a `cancelOn` event; it never runs another step. */
 export type RunStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
 
 /**
  * A step waiting in a run: a planned step (parallel or deferred, or a step retry) that still has to be called
- * with `stepId=<id>`, or a sleep (`kind: "sleep"`, from a `Sleep` op) memoized as `null` at `nextAt`.
+ * with `stepId=<id>`; a sleep (`kind: "sleep"`, from a `Sleep` op) memoized as `null` at `nextAt`; or a
+ * wait (`"wait"`: `step.waitForEvent`; `"invoke"`: `step.invoke`) whose row in `waits` is resolved by an
+ * event or a finished child run, or times out at `nextAt`.
  */
 export interface PlannedStep {
   /** Hashed step id. */
   id: string;
   /** Display name, for logs. */
   name?: string;
-  /** `"sleep"`: no call; at `nextAt` the step is memoized `null` (the sleep is over). Absent: a step to call. */
-  kind?: "sleep";
+  /**
+   * `"sleep"`: no call; at `nextAt` the step is memoized `null` (the sleep is over). `"wait"`/`"invoke"`:
+   * no call; memoized when its `waits` row is resolved, or timed out at `nextAt`. Absent: a step to call.
+   */
+  kind?: "sleep" | "wait" | "invoke";
   /** Attempt of the next call of this step (0-based). */
   attempt: number;
   /** When that call is due (a sleep: its wake-up time), ms since the epoch. */
@@ -99,6 +113,51 @@ export interface NewRun {
   id: string;
   functionId: string;
   maxAttempts: number;
+  /** The concurrency slots the run needs while it executes (functions.ts `concurrencySlots`). */
+  concurrency: ConcurrencySlot[];
+  /** Its idempotency key: no run is created when the function already has a run with it within 24 h. */
+  idempotencyKey?: string;
+}
+
+/** A stored event as the matcher (cancelOn, waitForEvent) sees it. */
+export interface MatchableEvent {
+  internalId: string;
+  /** Position in the executor's single sequence of events and waits (what "after" means). */
+  seq: number;
+  /** When the executor received it, ms since the epoch. */
+  receivedAt: number;
+  event: StoredEvent;
+}
+
+/** A `step.waitForEvent` wait still open, with its run's triggering event. */
+export interface OpenEventWait {
+  runId: string;
+  stepId: string;
+  eventName: string;
+  expression: string | null;
+  seq: number;
+  expiresAt: number;
+  /** The run's triggering event (the `event` of the `if` expression). */
+  trigger: StoredEvent;
+  triggerId: string;
+}
+
+/** An active run of a function with `cancelOn`, with its triggering event. */
+export interface CancellableRun {
+  id: string;
+  functionId: string;
+  /** Sequence number of its triggering event: only later events cancel it. */
+  triggerSeq: number;
+  createdAt: number;
+  trigger: StoredEvent;
+}
+
+/** A wait of a run that is over: resolved (`result` is the memo entry) or timed out. */
+export interface SettledWait {
+  stepId: string;
+  kind: "event" | "invoke";
+  status: "resolved" | "timed_out";
+  result: { data: unknown } | { error: unknown } | null;
 }
 
 /** Filter of {@link Storage.listRuns}. */
@@ -111,12 +170,21 @@ export interface RunFilter {
 }
 
 /** The current schema version this code writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Default schema name. */
 export const DEFAULT_SCHEMA = "herald_jobs";
 
 const ACTIVE = "('queued','running')";
+
+/** The error an invoking run's `step.invoke` receives when the invoked run is cancelled. */
+export const INVOKED_RUN_CANCELLED = "the invoked function run was cancelled";
+
+/** SQL: one of run `r`'s waits is over (resolved by an event or a finished child run, or timed out but not yet memoized). */
+const waitOver = (S: string) => `EXISTS (SELECT 1 FROM ${S}.waits w WHERE w.run_id = r.id AND w.status <> 'waiting')`;
+
+/** SQL: run `r` is due at `now` (a parameter) — its time has come, or one of its waits is over. */
+const due = (S: string, now: string) => `(r.next_attempt_at <= ${now} OR ${waitOver(S)})`;
 
 /** Versioned DDL: index i brings the schema from version i to i + 1. `{S}` is replaced by the quoted schema. */
 const MIGRATIONS: string[] = [
@@ -185,6 +253,44 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX cron_ticks_cron_idx ON {S}.cron_ticks (function_id, cron, tick_at);
   `,
+  // v3: waitForEvent, invoke, cancelOn, concurrency, idempotency. One sequence orders events and waits:
+  // an event resolves a wait, or cancels a run, only when it comes later in it. Events stored before v3 are
+  // marked matched (no matching pass for them).
+  `
+  CREATE SEQUENCE {S}.seq;
+  ALTER TABLE {S}.events ADD COLUMN seq bigint NOT NULL DEFAULT 0, ADD COLUMN matched boolean NOT NULL DEFAULT true;
+  ALTER TABLE {S}.events ALTER COLUMN seq SET DEFAULT nextval('{S}.seq'), ALTER COLUMN matched SET DEFAULT false;
+  CREATE INDEX events_unmatched_idx ON {S}.events (seq) WHERE NOT matched;
+  CREATE INDEX events_name_seq_idx ON {S}.events (name, seq);
+  ALTER TABLE {S}.runs ADD COLUMN trigger_seq bigint NOT NULL DEFAULT 0, ADD COLUMN concurrency jsonb NOT NULL DEFAULT '[]';
+  CREATE INDEX runs_leased_idx ON {S}.runs (lease_expires_at) WHERE lease_owner IS NOT NULL;
+  CREATE INDEX runs_active_function_idx ON {S}.runs (function_id) WHERE status IN ('queued','running');
+  CREATE TABLE {S}.waits (
+    run_id text NOT NULL REFERENCES {S}.runs(id) ON DELETE CASCADE,
+    step_id text NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('event','invoke')),
+    event_name text,
+    expression text,
+    child_run_id text,
+    seq bigint NOT NULL DEFAULT nextval('{S}.seq'),
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL,
+    status text NOT NULL DEFAULT 'waiting' CHECK (status IN ('waiting','resolved','timed_out')),
+    result jsonb,
+    resolved_at bigint,
+    PRIMARY KEY (run_id, step_id)
+  );
+  CREATE INDEX waits_open_event_idx ON {S}.waits (event_name) WHERE status = 'waiting' AND kind = 'event';
+  CREATE INDEX waits_child_idx ON {S}.waits (child_run_id) WHERE child_run_id IS NOT NULL;
+  CREATE INDEX waits_over_idx ON {S}.waits (run_id) WHERE status <> 'waiting';
+  CREATE TABLE {S}.idempotency_keys (
+    function_id text NOT NULL,
+    key text NOT NULL,
+    run_id text NOT NULL,
+    expires_at bigint NOT NULL,
+    PRIMARY KEY (function_id, key)
+  );
+  `,
 ];
 
 interface RunDbRow {
@@ -237,6 +343,20 @@ function toRun(r: RunDbRow): RunRow {
     leaseExpiresAt: numOrNull(r.lease_expires_at),
   };
 }
+
+interface MatchableDbRow {
+  internal_id: string;
+  seq: string;
+  received_at: string;
+  payload: StoredEvent;
+}
+
+const toMatchable = (r: MatchableDbRow): MatchableEvent => ({
+  internalId: r.internal_id,
+  seq: num(r.seq),
+  receivedAt: num(r.received_at),
+  event: r.payload,
+});
 
 /** JSON text for a jsonb parameter; `undefined` becomes JSON `null` (never SQL NULL). */
 const json = (v: unknown): string => JSON.stringify(v ?? null);
@@ -340,18 +460,20 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
     },
 
     /**
-     * Stores events and creates their runs in one short transaction. An event is skipped (no runs) when
-     * its internal id was seen before (a retried send with the same id seed) or its `dedupeKey` (the
-     * sender's `id`) was seen within `dedupeWindowMs`.
+     * Stores events and creates their runs in one statement. An event is skipped (no runs) when its
+     * internal id was seen before (a retried send with the same id seed) or its `dedupeKey` (the sender's
+     * `id`) was seen within `dedupeWindowMs`. A run with an `idempotencyKey` is created only when its
+     * function has no run with that key within `dedupeWindowMs` (and only the first of a batch). Events
+     * take their sequence numbers in the order given; a run's `trigger_seq` is its event's.
      * @param planRuns the runs to create for an accepted event.
-     * @returns the internal ids that were accepted and the ids of the runs created.
+     * @returns the accepted events' sequence numbers by internal id, and the ids of the runs created.
      */
     async ingest(
       events: IngestEvent[],
       planRuns: (event: IngestEvent) => NewRun[],
       now: number,
       dedupeWindowMs: number,
-    ): Promise<{ accepted: Set<string>; runIds: string[] }> {
+    ): Promise<{ accepted: Map<string, number>; runIds: string[] }> {
       // A sender id repeated inside one batch: only its first event can be accepted.
       const seenKeys = new Set<string>();
       const candidates = events.filter((e) => {
@@ -360,8 +482,9 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         seenKeys.add(e.dedupeKey);
         return true;
       });
-      if (candidates.length === 0) return { accepted: new Set(), runIds: [] };
-      const input = candidates.map((e) => ({
+      if (candidates.length === 0) return { accepted: new Map(), runIds: [] };
+      const input = candidates.map((e, ord) => ({
+        ord,
         internal_id: e.internalId,
         id: e.event.id,
         name: e.event.name,
@@ -369,14 +492,31 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         ts: e.event.ts,
         dedupe_key: e.dedupeKey ?? null,
       }));
+      // An idempotency key repeated inside one batch: only its first run can be created.
+      const seenIdempotency = new Set<string>();
       const runs = candidates.flatMap((e) =>
-        planRuns(e).map((r) => ({ id: r.id, function_id: r.functionId, event_internal_id: e.internalId, max_attempts: r.maxAttempts })),
+        planRuns(e)
+          .filter((r) => {
+            if (r.idempotencyKey === undefined) return true;
+            const k = `${r.functionId}\u0000${r.idempotencyKey}`;
+            if (seenIdempotency.has(k)) return false;
+            seenIdempotency.add(k);
+            return true;
+          })
+          .map((r) => ({
+            id: r.id,
+            function_id: r.functionId,
+            event_internal_id: e.internalId,
+            max_attempts: r.maxAttempts,
+            concurrency: r.concurrency,
+            idempotency_key: r.idempotencyKey ?? null,
+          })),
       );
-      // One statement: dedupe keys, events, then runs for the events actually inserted.
-      const res = await q<{ kind: "event" | "run"; id: string }>(
+      // One statement: dedupe keys, events (in order), idempotency keys, then runs for the events inserted.
+      const res = await q<{ kind: "event" | "run"; id: string; seq: string | null }>(
         `WITH input AS (
            SELECT * FROM jsonb_to_recordset($1::jsonb)
-             AS x(internal_id text, id text, name text, payload jsonb, ts bigint, dedupe_key text)
+             AS x(ord integer, internal_id text, id text, name text, payload jsonb, ts bigint, dedupe_key text)
          ), keyed AS (
            INSERT INTO ${S}.event_dedupe (key, expires_at)
            SELECT dedupe_key, $3::bigint FROM input WHERE dedupe_key IS NOT NULL
@@ -387,50 +527,89 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
            INSERT INTO ${S}.events (internal_id, id, name, payload, ts, received_at)
            SELECT internal_id, id, name, payload, ts, $4 FROM input
            WHERE dedupe_key IS NULL OR dedupe_key IN (SELECT key FROM keyed)
+           ORDER BY ord
            ON CONFLICT (internal_id) DO NOTHING
-           RETURNING internal_id
+           RETURNING internal_id, seq
+         ), planned AS (
+           SELECT r.*, a.seq FROM jsonb_to_recordset($2::jsonb)
+             AS r(id text, function_id text, event_internal_id text, max_attempts integer, concurrency jsonb, idempotency_key text)
+           JOIN accepted a ON a.internal_id = r.event_internal_id
+         ), idempotent AS (
+           INSERT INTO ${S}.idempotency_keys (function_id, key, run_id, expires_at)
+           SELECT function_id, idempotency_key, id, $3::bigint FROM planned WHERE idempotency_key IS NOT NULL
+           ON CONFLICT (function_id, key) DO UPDATE SET run_id = EXCLUDED.run_id, expires_at = EXCLUDED.expires_at
+             WHERE ${S}.idempotency_keys.expires_at <= $4
+           RETURNING run_id
          ), created AS (
-           INSERT INTO ${S}.runs (id, function_id, event_ids, status, max_attempts, created_at, updated_at, next_attempt_at)
-           SELECT r.id, r.function_id, jsonb_build_array(r.event_internal_id), 'queued', r.max_attempts, $4, $4, $4
-           FROM jsonb_to_recordset($2::jsonb) AS r(id text, function_id text, event_internal_id text, max_attempts integer)
-           WHERE r.event_internal_id IN (SELECT internal_id FROM accepted)
+           INSERT INTO ${S}.runs (id, function_id, event_ids, status, max_attempts, created_at, updated_at, next_attempt_at, trigger_seq, concurrency)
+           SELECT id, function_id, jsonb_build_array(event_internal_id), 'queued', max_attempts, $4, $4, $4, seq, concurrency
+           FROM planned
+           WHERE idempotency_key IS NULL OR id IN (SELECT run_id FROM idempotent)
            RETURNING id
          )
-         SELECT 'event' AS kind, internal_id AS id FROM accepted
+         SELECT 'event' AS kind, internal_id AS id, seq FROM accepted
          UNION ALL
-         SELECT 'run' AS kind, id FROM created`,
+         SELECT 'run' AS kind, id, NULL FROM created`,
         [json(input), json(runs), now + dedupeWindowMs, now],
       );
-      const accepted = new Set(res.rows.filter((r) => r.kind === "event").map((r) => r.id));
+      const accepted = new Map(res.rows.filter((r) => r.kind === "event").map((r) => [r.id, Number(r.seq)]));
       const created = new Set(res.rows.filter((r) => r.kind === "run").map((r) => r.id));
       return { accepted, runIds: runs.map((r) => r.id).filter((id) => created.has(id)) };
     },
 
     /**
-     * Claims up to `limit` due runs for `owner` until `now + leaseMs`: queued or running, due, and not
-     * under another live lease. Concurrent claimers skip each other's locked rows.
+     * Claims up to `limit` due runs for `owner` until `now + leaseMs`: queued or running, due, not under
+     * another live lease, and within their concurrency limits — for every slot a run needs, the runs
+     * holding a live lease on that key plus those claimed before it in this pass stay within the limit
+     * (sleeping and waiting runs hold no lease, so they do not count). Claims are serialized across
+     * processes by an advisory lock (the lock, then the claim: each statement reads what earlier claims
+     * committed), so two executors never exceed a limit together. Runs over a limit stay queued.
      */
     async claim(owner: string, now: number, leaseMs: number, limit: number): Promise<RunRow[]> {
       if (limit <= 0) return [];
-      const res = await q<RunDbRow>(
-        `UPDATE ${S}.runs SET lease_owner = $1, lease_expires_at = $2::bigint + $3::bigint,
-           status = 'running', started_at = COALESCE(started_at, $2), updated_at = $2
-         WHERE id IN (
-           SELECT id FROM ${S}.runs
-           WHERE status IN ${ACTIVE} AND next_attempt_at <= $2
-             AND (lease_owner IS NULL OR lease_expires_at <= $2)
-           ORDER BY next_attempt_at, id
-           LIMIT $4
-           FOR UPDATE SKIP LOCKED)
-         RETURNING *`,
-        [owner, now, leaseMs, limit],
-      );
-      return res.rows.map(toRun);
+      const res = (await pool.query(
+        inlineParams(
+          `SELECT pg_advisory_xact_lock(hashtext($5));
+           WITH busy AS (
+             SELECT k.key, count(*) AS n
+             FROM ${S}.runs b CROSS JOIN LATERAL jsonb_to_recordset(b.concurrency) AS k(key text, "limit" integer)
+             WHERE b.status = 'running' AND b.lease_owner IS NOT NULL AND b.lease_expires_at > $2
+             GROUP BY k.key
+           ), candidates AS (
+             SELECT r.id, r.concurrency, r.next_attempt_at FROM ${S}.runs r
+             WHERE r.status IN ${ACTIVE} AND ${due(S, "$2")}
+               AND (r.lease_owner IS NULL OR r.lease_expires_at <= $2)
+               AND NOT EXISTS (
+                 SELECT 1 FROM jsonb_to_recordset(r.concurrency) AS k(key text, "limit" integer)
+                 LEFT JOIN busy ON busy.key = k.key
+                 WHERE COALESCE(busy.n, 0) >= k."limit")
+             ORDER BY r.next_attempt_at, r.id
+             LIMIT GREATEST($4::integer * 4, 64)
+             FOR UPDATE OF r SKIP LOCKED
+           ), ranked AS (
+             SELECT c.id, k.key, k."limit", row_number() OVER (PARTITION BY k.key ORDER BY c.next_attempt_at, c.id) AS pos
+             FROM candidates c CROSS JOIN LATERAL jsonb_to_recordset(c.concurrency) AS k(key text, "limit" integer)
+           ), chosen AS (
+             SELECT c.id FROM candidates c
+             WHERE NOT EXISTS (
+               SELECT 1 FROM ranked x LEFT JOIN busy ON busy.key = x.key
+               WHERE x.id = c.id AND COALESCE(busy.n, 0) + x.pos > x."limit")
+             ORDER BY c.next_attempt_at, c.id
+             LIMIT $4
+           )
+           UPDATE ${S}.runs SET lease_owner = $1, lease_expires_at = $2::bigint + $3::bigint,
+             status = 'running', started_at = COALESCE(started_at, $2), updated_at = $2
+           WHERE id IN (SELECT id FROM chosen)
+           RETURNING *`,
+          [owner, now, leaseMs, limit, `herald-jobs-claim:${schema}`],
+        ),
+      )) as unknown as pg.QueryResult<RunDbRow>[];
+      return (res[res.length - 1] as pg.QueryResult<RunDbRow>).rows.map(toRun);
     },
 
-    /** Extends `owner`'s lease on a run to `until`; false when the lease was lost. */
+    /** Extends `owner`'s lease on a running run to `until`; false when the lease was lost or the run ended or was cancelled. */
     async renewLease(runId: string, owner: string, until: number): Promise<boolean> {
-      const res = await q(`UPDATE ${S}.runs SET lease_expires_at = $3 WHERE id = $1 AND lease_owner = $2`, [runId, owner, until]);
+      const res = await q(`UPDATE ${S}.runs SET lease_expires_at = $3 WHERE id = $1 AND lease_owner = $2 AND status = 'running'`, [runId, owner, until]);
       return res.rowCount === 1;
     },
 
@@ -498,7 +677,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
       now: number,
     ): Promise<"saved" | "exists" | "lost"> {
       const res = await q(
-        `WITH owned AS (SELECT id FROM ${S}.runs WHERE id = $1 AND lease_owner = $2 FOR UPDATE)
+        `WITH owned AS (SELECT id FROM ${S}.runs WHERE id = $1 AND lease_owner = $2 AND status = 'running' FOR UPDATE)
          INSERT INTO ${S}.steps (run_id, step_id, seq, name, op, kind, data, error, completed_at)
          SELECT owned.id, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM ${S}.steps WHERE run_id = $1), $4, $5, $6, $7::jsonb, $8::jsonb, $9
          FROM owned
@@ -517,7 +696,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         ],
       );
       if (res.rowCount === 1) return "saved";
-      const check = await q<{ owned: boolean }>(`SELECT lease_owner = $2 AS owned FROM ${S}.runs WHERE id = $1`, [runId, owner]);
+      const check = await q<{ owned: boolean }>(`SELECT lease_owner = $2 AND status = 'running' AS owned FROM ${S}.runs WHERE id = $1`, [runId, owner]);
       return check.rows[0]?.owned ? "exists" : "lost";
     },
 
@@ -555,17 +734,30 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
       return res.rowCount === 1;
     },
 
-    /** Ends a run (completed with `output`, or failed with `error`) if `owner` holds its lease. */
+    /**
+     * Ends a run (completed with `output`, or failed with `error`) if `owner` holds its lease, and in the
+     * same statement resolves the `step.invoke` wait of the run that invoked it (`{data: output}` or
+     * `{error}`, SDK_SPEC §5.3.4).
+     * @returns whether the run was ended here, and whether an invoking run was resumed.
+     */
     async finishRun(
       runId: string,
       owner: string,
       end: { status: "completed"; output: unknown; calls: number } | { status: "failed"; error: SerializedError; calls: number },
       now: number,
-    ): Promise<boolean> {
-      const res = await q(
-        `UPDATE ${S}.runs SET status = $3, output = $4::jsonb, error = $5::jsonb, calls = $6, planned = '[]',
-           ended_at = $7, updated_at = $7, lease_owner = NULL, lease_expires_at = NULL
-         WHERE id = $1 AND lease_owner = $2 AND status = 'running'`,
+    ): Promise<{ ok: boolean; resumedParent: boolean }> {
+      const res = await q<{ done: string; parents: string }>(
+        `WITH done AS (
+           UPDATE ${S}.runs SET status = $3, output = $4::jsonb, error = $5::jsonb, calls = $6, planned = '[]',
+             ended_at = $7, updated_at = $7, lease_owner = NULL, lease_expires_at = NULL
+           WHERE id = $1 AND lease_owner = $2 AND status = 'running'
+           RETURNING id
+         ), parents AS (
+           UPDATE ${S}.waits SET status = 'resolved', result = $8::jsonb, resolved_at = $7
+           WHERE kind = 'invoke' AND child_run_id = $1 AND status = 'waiting' AND EXISTS (SELECT 1 FROM done)
+           RETURNING run_id
+         )
+         SELECT (SELECT count(*) FROM done) AS done, (SELECT count(*) FROM parents) AS parents`,
         [
           runId,
           owner,
@@ -574,29 +766,33 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
           end.status === "failed" ? json(end.error) : null,
           end.calls,
           now,
+          json(end.status === "completed" ? { data: end.output ?? null } : { error: end.error }),
         ],
       );
-      return res.rowCount === 1;
+      const row = res.rows[0];
+      return { ok: Number(row?.done ?? 0) === 1, resumedParent: Number(row?.parents ?? 0) > 0 };
     },
 
     /**
      * The earliest time after which some active run not leased by `owner` may become claimable (its due
-     * time, or its current lease's expiry), or null when there is none.
+     * time — now when one of its waits is over — or its current lease's expiry), or null when there is none.
      */
     async nextWakeAt(owner: string): Promise<number | null> {
       const res = await q<{ at: string | null }>(
-        `SELECT MIN(GREATEST(next_attempt_at, COALESCE(lease_expires_at, 0))) AS at FROM ${S}.runs
-         WHERE status IN ${ACTIVE} AND lease_owner IS DISTINCT FROM $1`,
+        `SELECT MIN(GREATEST(CASE WHEN ${waitOver(S)} THEN 0 ELSE r.next_attempt_at END, COALESCE(r.lease_expires_at, 0))) AS at
+         FROM ${S}.runs r
+         WHERE r.status IN ${ACTIVE} AND r.lease_owner IS DISTINCT FROM $1`,
         [owner],
       );
       const at = res.rows[0]?.at;
       return at === null || at === undefined ? null : Number(at);
     },
 
-    /** How many active runs are due at `now` (claimed or not). */
+    /** How many active runs are due at `now` (claimed or not, including runs held back by a concurrency limit), plus events not yet matched. */
     async countDue(now: number): Promise<number> {
       const res = await q<{ n: string }>(
-        `SELECT count(*) AS n FROM ${S}.runs WHERE status IN ${ACTIVE} AND next_attempt_at <= $1`,
+        `SELECT (SELECT count(*) FROM ${S}.runs r WHERE r.status IN ${ACTIVE} AND ${due(S, "$1")})
+              + (SELECT count(*) FROM ${S}.events WHERE NOT matched) AS n`,
         [now],
       );
       return Number(res.rows[0]?.n ?? 0);
@@ -643,7 +839,15 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
      * @returns true when this call created the run.
      */
     async recordCronTick(
-      tick: { functionId: string; tickAt: number; cron: string; runId: string; maxAttempts: number; event: IngestEvent },
+      tick: {
+        functionId: string;
+        tickAt: number;
+        cron: string;
+        runId: string;
+        maxAttempts: number;
+        concurrency: ConcurrencySlot[];
+        event: IngestEvent;
+      },
       now: number,
     ): Promise<boolean> {
       const res = await q<{ id: string }>(
@@ -656,10 +860,10 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
            INSERT INTO ${S}.events (internal_id, id, name, payload, ts, received_at)
            SELECT $6, $7, $8, $9::jsonb, $10, $5 FROM tick
            ON CONFLICT (internal_id) DO NOTHING
-           RETURNING internal_id
+           RETURNING internal_id, seq
          ), created AS (
-           INSERT INTO ${S}.runs (id, function_id, event_ids, status, max_attempts, created_at, updated_at, next_attempt_at)
-           SELECT run_id, $1, jsonb_build_array($6::text), 'queued', $11, $5, $5, $5 FROM tick
+           INSERT INTO ${S}.runs (id, function_id, event_ids, status, max_attempts, created_at, updated_at, next_attempt_at, trigger_seq, concurrency)
+           SELECT run_id, $1, jsonb_build_array($6::text), 'queued', $11, $5, $5, $5, COALESCE((SELECT seq FROM ev), 0), $12::jsonb FROM tick
            RETURNING id
          )
          SELECT id FROM created`,
@@ -675,9 +879,251 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
           json(tick.event.event),
           tick.event.event.ts,
           tick.maxAttempts,
+          json(tick.concurrency),
         ],
       );
       return res.rowCount === 1;
+    },
+
+    /**
+     * Opens a `step.waitForEvent` wait for a run `owner` holds (idempotent: an existing wait is kept).
+     * @returns the wait's sequence number (events after it can resolve it), or null when the lease was lost.
+     */
+    async createEventWait(
+      runId: string,
+      owner: string,
+      wait: { stepId: string; eventName: string; expression: string | null; expiresAt: number },
+      now: number,
+    ): Promise<number | null> {
+      const res = await q<{ owned: string; seq: string | null }>(
+        `WITH owned AS (SELECT id FROM ${S}.runs WHERE id = $1 AND lease_owner = $2 AND status = 'running' FOR UPDATE),
+         ins AS (
+           INSERT INTO ${S}.waits (run_id, step_id, kind, event_name, expression, created_at, expires_at)
+           SELECT id, $3, 'event', $4, $5, $6, $7 FROM owned
+           ON CONFLICT (run_id, step_id) DO NOTHING
+           RETURNING seq
+         )
+         SELECT (SELECT count(*) FROM owned) AS owned,
+                COALESCE((SELECT seq FROM ins), (SELECT seq FROM ${S}.waits WHERE run_id = $1 AND step_id = $3)) AS seq`,
+        [runId, owner, wait.stepId, wait.eventName, wait.expression, now, wait.expiresAt],
+      );
+      const row = res.rows[0];
+      return row && Number(row.owned) === 1 && row.seq !== null ? Number(row.seq) : null;
+    },
+
+    /**
+     * `step.invoke`: for a run `owner` holds, stores the `inngest/function.invoked` event, creates the
+     * child run and opens the `invoke` wait, in one statement. Idempotent by the given ids (a retake after a
+     * crash creates nothing twice).
+     * @returns "started", "exists" (child and wait were created before), or "lost" (lease lost: nothing written).
+     */
+    async startInvoke(
+      runId: string,
+      owner: string,
+      invoke: {
+        stepId: string;
+        childRunId: string;
+        functionId: string;
+        maxAttempts: number;
+        concurrency: ConcurrencySlot[];
+        expiresAt: number;
+        event: IngestEvent;
+      },
+      now: number,
+    ): Promise<"started" | "exists" | "lost"> {
+      const res = await q<{ owned: string; created: string }>(
+        `WITH owned AS (SELECT id FROM ${S}.runs WHERE id = $1 AND lease_owner = $2 AND status = 'running' FOR UPDATE),
+         ev AS (
+           INSERT INTO ${S}.events (internal_id, id, name, payload, ts, received_at, matched)
+           SELECT $3, $4, $5, $6::jsonb, $7, $8, true FROM owned
+           ON CONFLICT (internal_id) DO NOTHING
+           RETURNING internal_id, seq
+         ), child AS (
+           INSERT INTO ${S}.runs (id, function_id, event_ids, status, max_attempts, created_at, updated_at, next_attempt_at, trigger_seq, concurrency)
+           SELECT $9, $10, jsonb_build_array(ev.internal_id), 'queued', $11, $8, $8, $8, ev.seq, $12::jsonb FROM ev
+           RETURNING id
+         ), wait AS (
+           INSERT INTO ${S}.waits (run_id, step_id, kind, child_run_id, created_at, expires_at)
+           SELECT id, $13, 'invoke', $9, $8, $14 FROM owned
+           ON CONFLICT (run_id, step_id) DO NOTHING
+           RETURNING run_id
+         )
+         SELECT (SELECT count(*) FROM owned) AS owned, (SELECT count(*) FROM child) AS created`,
+        [
+          runId,
+          owner,
+          invoke.event.internalId,
+          invoke.event.event.id,
+          invoke.event.event.name,
+          json(invoke.event.event),
+          invoke.event.event.ts,
+          now,
+          invoke.childRunId,
+          invoke.functionId,
+          invoke.maxAttempts,
+          json(invoke.concurrency),
+          invoke.stepId,
+          invoke.expiresAt,
+        ],
+      );
+      const row = res.rows[0];
+      if (!row || Number(row.owned) !== 1) return "lost";
+      return Number(row.created) === 1 ? "started" : "exists";
+    },
+
+    /**
+     * For a run `owner` holds: times out its open waits whose `expires_at` has come, and returns every wait
+     * of the run that is over (resolved or timed out), to be memoized then deleted
+     * ({@link Storage.deleteWaits}). An event and the timeout race on the wait's status: one of them wins.
+     */
+    async settleWaits(runId: string, owner: string, now: number): Promise<SettledWait[]> {
+      const res = await q<{ step_id: string; kind: "event" | "invoke"; status: "resolved" | "timed_out"; result: SettledWait["result"] }>(
+        `WITH owned AS (SELECT id FROM ${S}.runs WHERE id = $1 AND lease_owner = $2 AND status = 'running'),
+         timed AS (
+           UPDATE ${S}.waits SET status = 'timed_out', resolved_at = $3
+           WHERE run_id IN (SELECT id FROM owned) AND status = 'waiting' AND expires_at <= $3
+           RETURNING step_id, kind, status, result
+         )
+         SELECT step_id, kind, status, result FROM ${S}.waits WHERE run_id IN (SELECT id FROM owned) AND status <> 'waiting'
+         UNION ALL
+         SELECT step_id, kind, status, result FROM timed`,
+        [runId, owner, now],
+      );
+      return res.rows.map((r) => ({ stepId: r.step_id, kind: r.kind, status: r.status, result: r.result }));
+    },
+
+    /** Deletes waits that are over (once memoized), for a run `owner` holds. */
+    async deleteWaits(runId: string, owner: string, stepIds: string[]): Promise<void> {
+      if (stepIds.length === 0) return;
+      await q(
+        `DELETE FROM ${S}.waits WHERE run_id = $1 AND step_id = ANY($3::text[]) AND status <> 'waiting'
+           AND EXISTS (SELECT 1 FROM ${S}.runs WHERE id = $1 AND lease_owner = $2)`,
+        [runId, owner, stepIds],
+      );
+    },
+
+    /** Open `step.waitForEvent` waits for any of `names` that began before sequence number `beforeSeq`. */
+    async openEventWaits(names: string[], beforeSeq: number): Promise<OpenEventWait[]> {
+      const res = await q<{
+        run_id: string;
+        step_id: string;
+        event_name: string;
+        expression: string | null;
+        seq: string;
+        expires_at: string;
+        trigger: StoredEvent;
+        trigger_id: string;
+      }>(
+        `SELECT w.run_id, w.step_id, w.event_name, w.expression, w.seq, w.expires_at, t.payload AS trigger, t.internal_id AS trigger_id
+         FROM ${S}.waits w
+         JOIN ${S}.runs r ON r.id = w.run_id
+         JOIN ${S}.events t ON t.internal_id = r.event_ids->>0
+         WHERE w.kind = 'event' AND w.status = 'waiting' AND w.event_name = ANY($1::text[]) AND w.seq < $2
+           AND r.status IN ${ACTIVE}
+         ORDER BY w.seq`,
+        [names, beforeSeq],
+      );
+      return res.rows.map((r) => ({
+        runId: r.run_id,
+        stepId: r.step_id,
+        eventName: r.event_name,
+        expression: r.expression,
+        seq: num(r.seq),
+        expiresAt: num(r.expires_at),
+        trigger: r.trigger,
+        triggerId: r.trigger_id,
+      }));
+    },
+
+    /** Active runs of `functionIds` triggered before sequence number `beforeSeq`, with their triggering events. */
+    async cancellableRuns(functionIds: string[], beforeSeq: number): Promise<CancellableRun[]> {
+      if (functionIds.length === 0) return [];
+      const res = await q<{ id: string; function_id: string; trigger_seq: string; created_at: string; trigger: StoredEvent }>(
+        `SELECT r.id, r.function_id, r.trigger_seq, r.created_at, t.payload AS trigger
+         FROM ${S}.runs r JOIN ${S}.events t ON t.internal_id = r.event_ids->>0
+         WHERE r.function_id = ANY($1::text[]) AND r.status IN ${ACTIVE} AND r.trigger_seq < $2
+         ORDER BY r.trigger_seq`,
+        [functionIds, beforeSeq],
+      );
+      return res.rows.map((r) => ({
+        id: r.id,
+        functionId: r.function_id,
+        triggerSeq: num(r.trigger_seq),
+        createdAt: num(r.created_at),
+        trigger: r.trigger,
+      }));
+    },
+
+    /**
+     * Applies one matching pass, in one statement: cancels runs (status `cancelled`, `error` = the reason,
+     * lease cleared, waits dropped; a run that invoked a cancelled run gets `{error}` for its `step.invoke`),
+     * resolves `step.waitForEvent` waits still open with their memo entry, and marks the events matched.
+     * @returns the runs cancelled here and the runs resumed (a wait of theirs resolved).
+     */
+    async applyMatches(
+      pass: {
+        cancels: { runId: string; reason: SerializedError }[];
+        resolutions: { runId: string; stepId: string; result: { data: unknown } }[];
+        matchedEventIds: string[];
+      },
+      now: number,
+    ): Promise<{ cancelled: string[]; resumed: string[] }> {
+      const res = await q<{ kind: "cancelled" | "resumed"; id: string }>(
+        `WITH cancelled AS (
+           UPDATE ${S}.runs r SET status = 'cancelled', error = x.reason, planned = '[]', ended_at = $3, updated_at = $3,
+             lease_owner = NULL, lease_expires_at = NULL
+           FROM jsonb_to_recordset($1::jsonb) AS x(run_id text, reason jsonb)
+           WHERE r.id = x.run_id AND r.status IN ${ACTIVE}
+           RETURNING r.id
+         ), dropped AS (
+           DELETE FROM ${S}.waits WHERE run_id IN (SELECT id FROM cancelled) RETURNING run_id
+         ), resolved AS (
+           UPDATE ${S}.waits w SET status = 'resolved', result = x.result, resolved_at = $3
+           FROM jsonb_to_recordset($2::jsonb) AS x(run_id text, step_id text, result jsonb)
+           WHERE w.run_id = x.run_id AND w.step_id = x.step_id AND w.status = 'waiting'
+             AND w.run_id NOT IN (SELECT id FROM cancelled)
+           RETURNING w.run_id
+         ), parents AS (
+           UPDATE ${S}.waits w SET status = 'resolved', result = $5::jsonb, resolved_at = $3
+           WHERE w.kind = 'invoke' AND w.status = 'waiting' AND w.child_run_id IN (SELECT id FROM cancelled)
+             AND w.run_id NOT IN (SELECT id FROM cancelled)
+           RETURNING w.run_id
+         ), marked AS (
+           UPDATE ${S}.events SET matched = true WHERE internal_id = ANY($4::text[]) AND NOT matched RETURNING internal_id
+         )
+         SELECT 'cancelled' AS kind, id FROM cancelled
+         UNION ALL SELECT 'resumed' AS kind, run_id AS id FROM resolved
+         UNION ALL SELECT 'resumed' AS kind, run_id AS id FROM parents`,
+        [
+          json(pass.cancels.map((c) => ({ run_id: c.runId, reason: c.reason }))),
+          json(pass.resolutions.map((r) => ({ run_id: r.runId, step_id: r.stepId, result: r.result }))),
+          now,
+          pass.matchedEventIds,
+          json({ error: { name: "Error", message: INVOKED_RUN_CANCELLED } }),
+        ],
+      );
+      return {
+        cancelled: res.rows.filter((r) => r.kind === "cancelled").map((r) => r.id),
+        resumed: res.rows.filter((r) => r.kind === "resumed").map((r) => r.id),
+      };
+    },
+
+    /** Up to `limit` events not yet through a matching pass (e.g. after a crash), oldest first. */
+    async unmatchedEvents(limit: number): Promise<MatchableEvent[]> {
+      const res = await q<MatchableDbRow>(
+        `SELECT internal_id, seq, received_at, payload FROM ${S}.events WHERE NOT matched ORDER BY seq LIMIT $1`,
+        [limit],
+      );
+      return res.rows.map(toMatchable);
+    },
+
+    /** Events named `name` stored after sequence number `afterSeq` (at most 1000), oldest first. */
+    async eventsAfter(name: string, afterSeq: number): Promise<MatchableEvent[]> {
+      const res = await q<MatchableDbRow>(
+        `SELECT internal_id, seq, received_at, payload FROM ${S}.events WHERE name = $1 AND seq > $2 ORDER BY seq LIMIT 1000`,
+        [name, afterSeq],
+      );
+      return res.rows.map(toMatchable);
     },
 
     /** One run by id, or undefined. */

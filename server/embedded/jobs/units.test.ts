@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { FakeClock, sleepUntil } from "./clock";
 import { defaultBackoff } from "./executor";
-import { compileExpression } from "./expression";
+import { compileExpression, compileValueExpression } from "./expression";
 import { canonicalJson, signRequestBody, signText, verify } from "./signature";
 import { inlineParams, sqlLiteral } from "./storage";
 import { encodeUlid, seededEventId } from "./ulid";
@@ -73,8 +73,54 @@ describe("trigger expressions (CEL subset)", () => {
     expect(compiled.expression.evaluate(e({ n: 2, k: "v", flag: true }))).toBe(false); // missing field: no match
   });
 
+  it("evaluates <, <=, >, >=, ||, + and parentheses, with `async` where allowed", () => {
+    const compiled = compileExpression(
+      `(event.data.n > 3 && event.data.n <= 10) || async.data.force == true || event.data.a + "-" + event.data.b == "x-y" || async.data.m >= event.data.min && async.data.m < 100`,
+      ["event", "async"],
+    );
+    expect(compiled.ok).toBe(true);
+    if (!compiled.ok) return;
+    const v = (event: Record<string, unknown>, async: Record<string, unknown> = {}) => ({ event: { data: event }, async: { data: async } });
+    expect(compiled.expression.evaluate(v({ n: 4 }))).toBe(true);
+    expect(compiled.expression.evaluate(v({ n: 11 }))).toBe(false);
+    expect(compiled.expression.evaluate(v({ n: 11 }, { force: true }))).toBe(true);
+    expect(compiled.expression.evaluate(v({ a: "x", b: "y" }))).toBe(true);
+    expect(compiled.expression.evaluate(v({ a: "x", b: 1 }))).toBe(false); // string + number: an error, no match
+    expect(compiled.expression.evaluate(v({ min: 5 }, { m: 5 }))).toBe(true);
+    expect(compiled.expression.evaluate(v({ min: 5 }, { m: 100 }))).toBe(false);
+    expect(compiled.expression.evaluate(v({ min: 5 }, { m: "5" }))).toBe(false); // "5" >= 5: no overload, no match
+    expect(compiled.expression.evaluate(v({}))).toBe(false); // every clause misses a field
+    // CEL: `true || error` is true, `false && error` is false, `true && error` is an error (no match).
+    const or = compileExpression("event.data.ok == true || event.data.missing == 1");
+    const and = compileExpression("event.data.ok == true && event.data.missing == 1");
+    expect(or.ok && or.expression.evaluate({ event: { data: { ok: true } } })).toBe(true);
+    expect(and.ok && and.expression.evaluate({ event: { data: { ok: true } } })).toBe(false);
+  });
+
+  it("evaluates value expressions (concurrency and idempotency keys)", () => {
+    const key = compileValueExpression(`event.data.user + ":" + event.data.day`);
+    expect(key.ok).toBe(true);
+    if (!key.ok) return;
+    expect(key.expression.evaluate({ event: { data: { user: "u1", day: "mon" } } })).toEqual({ ok: true, value: "u1:mon" });
+    expect(key.expression.evaluate({ event: { data: { user: "u1" } } })).toEqual({ ok: false });
+    const n = compileValueExpression("event.data.n + 1");
+    expect(n.ok && n.expression.evaluate({ event: { data: { n: 41 } } })).toEqual({ ok: true, value: 42 });
+    expect(compileValueExpression(`"global"`).ok).toBe(true);
+  });
+
   it("refuses everything outside the subset", () => {
-    for (const src of ["event.data.n > 3", "event.data.a == 1 || event.data.b == 2", "!event.data.x", "size(event.data.list) == 1", "async.data.id == event.data.id", "event.data.a == 1 &&", ""]) {
+    for (const src of [
+      "!event.data.x",
+      "size(event.data.list) == 1",
+      "event.data.name.startsWith('a')",
+      "async.data.id == event.data.id", // `async` is not a root of trigger expressions
+      "event.data.a == 1 &&",
+      "event.data.a - 1 == 2",
+      "event.data.a ? 1 : 2",
+      "event.data.list[0] == 1",
+      "(event.data.a == 1",
+      "",
+    ]) {
       expect(compileExpression(src).ok, src).toBe(false);
     }
   });
