@@ -48,7 +48,7 @@ export const pickupScheduled = eventType("pickup/scheduled", {
   schema: z.object({ pickupId: z.uuid(), version: z.number().int().min(1), scheduledAt: z.iso.datetime(), scheduledFrom: z.iso.datetime() }),
 });
 
-/** A pickup was completed, cancelled or marked missed: reminder runs of older versions are cancelled. */
+/** A pickup was completed or cancelled: reminder runs of older versions are cancelled. */
 export const pickupChanged = eventType("pickup/changed", {
-  schema: z.object({ pickupId: z.uuid(), version: z.number().int().min(1), status: z.enum(["COMPLETED", "CANCELLED", "MISSED"]) }),
+  schema: z.object({ pickupId: z.uuid(), version: z.number().int().min(1), status: z.enum(["COMPLETED", "CANCELLED"]) }),
 });

@@ -3,11 +3,11 @@
  *   24 h before → email (critical), 1 h before → in-app, 30 min after → "missed pickup" if not completed.
  * A reminder whose moment had already passed when the pickup was scheduled is skipped (a pickup booked
  * 3 h ahead gets no "tomorrow" email). Rescheduling starts a run for the new version; completing,
- * cancelling or rescheduling ends the older run: each step checks the version, so a stale run never
- * sends anything.
+ * cancelling, marking missed or rescheduling cancels the older run (`cancelOn` an event for the same pickup
+ * with a newer version), and each step checks the version too, so a stale run never sends anything.
  */
 import { inngest } from "../client";
-import { pickupScheduled } from "../events";
+import { pickupChanged, pickupScheduled } from "../events";
 import { markPickupMissed, sendPickupReminder } from "../../server/services/pickups/pickups";
 
 const HOUR = 3_600_000;
@@ -15,7 +15,15 @@ const HOUR = 3_600_000;
 export const REMINDER_OFFSETS = { email: -24 * HOUR, inApp: -HOUR, missed: 30 * 60_000 } as const;
 
 export const pickupReminders = inngest.createFunction(
-  { id: "pickup-reminders", triggers: [pickupScheduled], retries: 4 },
+  {
+    id: "pickup-reminders",
+    triggers: [pickupScheduled],
+    retries: 4,
+    cancelOn: [pickupScheduled, pickupChanged].map((e) => ({
+      event: e.name,
+      if: "async.data.pickupId == event.data.pickupId && async.data.version > event.data.version",
+    })),
+  },
   async ({ event, step }) => {
     const { pickupId, version } = event.data;
     const due = Date.parse(event.data.scheduledAt);

@@ -93,6 +93,10 @@ describe("pickup reminders", () => {
     expect(await types(customer.id)).toEqual(["booked", "v2:rescheduled"]);
     await moveTo(second - 24 * HOUR);
     expect(await types(customer.id)).toEqual(["booked", "v2:rescheduled", "v2:reminder-24h"]);
+    // The first version's run was cancelled by the reschedule (cancelOn), not left sleeping. (The test before
+    // this one ends its runs normally, so this is the file's first cancelled run.)
+    const runs = await jobs.executor.runs({ functionId: "herald-pickup-reminders" });
+    expect(runs.filter((r) => r.status === "cancelled")).toHaveLength(1);
   });
 
   it("cancelling stops the reminders and tells both sides; completing prevents 'missed'", async () => {

@@ -403,6 +403,5 @@ export async function markPickupMissed(pickupId: string, version: number, at = n
     ],
     at,
   );
-  await inngest.send(pickupChanged.create({ pickupId: p.id, version: p.version, status: "MISSED" }));
-  return { missed: true };
+  return { missed: true }; // called by the version's own reminder run, which ends here: nothing to cancel
 }
