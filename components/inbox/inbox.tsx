@@ -1,18 +1,18 @@
 "use client";
 /**
  * The full inbox (/notifications): filters (all / unread / archived, by type), newest first, keyset
- * "load more", and per-item actions. Everything refetches from the server after a change or a realtime
- * signal, so what is shown is what the server has.
+ * "load more", and per-item actions. Similar unread notifications arrive grouped from the server (issue 5,
+ * seed 000 "aggregate notifications") and show as one expandable row. Everything refetches from the server
+ * after a change or a realtime signal, so what is shown is what the server has.
  */
-import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
-import { TimeAgo } from "@/components/ui/time-ago";
 import { BusinessLogo } from "@/components/businesses/business-logo";
-import { formatWindow } from "@/components/listings/format";
+import type { NotificationType } from "@/server/services/notifications/catalog";
 import { useNotificationActions } from "./use-notification-actions";
-import { DeliveryDetails } from "./delivery-details";
+import { ItemContent, type ItemContext } from "./inbox-item";
+import { InboxGroupRow } from "./inbox-group";
 
 type Filter = "all" | "unread" | "archived";
 const FILTERS: { value: Filter; label: string }[] = [
@@ -21,16 +21,18 @@ const FILTERS: { value: Filter; label: string }[] = [
   { value: "archived", label: "Archived" },
 ];
 
-export function Inbox(props: { types: { value: string; label: string }[] }) {
+/** The inbox. `types`: the catalog's types with their labels, for the filter and the type tags. */
+export function Inbox(props: { types: { value: NotificationType; label: string }[] }) {
   const trpc = useTRPC();
-  const router = useRouter();
   const [filter, setFilter] = useState<Filter>("all");
-  const [type, setType] = useState<string>("");
+  const [type, setType] = useState<NotificationType | "">("");
   const [details, setDetails] = useState<string | null>(null);
+  const [focusId, setFocusId] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   const unread = useQuery(trpc.notifications.unreadCount.queryOptions());
   const list = useInfiniteQuery(
     trpc.notifications.list.infiniteQueryOptions(
-      { filter, type: type || undefined, limit: 20 },
+      { filter, type: type || undefined, limit: 20, grouped: true },
       { getNextPageParam: (last) => last.nextCursor ?? undefined },
     ),
   );
@@ -38,12 +40,40 @@ export function Inbox(props: { types: { value: string; label: string }[] }) {
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const busy = Object.values(actions).some((m) => m.isPending);
   const failed = Object.values(actions).find((m) => m.isError);
+  // After "Mark all read" on a group (the list has been refetched by then), focus moves to the group's
+  // newest notification, now a plain entry; when that is not shown (the unread filter), to the heading, so
+  // keyboard focus is never dropped on the page.
+  const pendingFocus = useRef<string | null>(null);
+  const clearFocus = useCallback(() => {
+    pendingFocus.current = null;
+    setFocusId(null);
+  }, []);
+  const focusOn = useCallback((id: string) => {
+    pendingFocus.current = id;
+    setFocusId(id);
+    setTimeout(() => {
+      if (pendingFocus.current !== id) return;
+      pendingFocus.current = null;
+      setFocusId(null);
+      heading.current?.focus();
+    }, 100);
+  }, []);
+  const ctx: ItemContext = {
+    actions,
+    busy,
+    typeLabel: (t) => props.types.find((x) => x.value === t)?.label ?? t,
+    details,
+    setDetails,
+    focusId,
+    focusOn,
+    clearFocus,
+  };
 
   return (
     <section aria-labelledby="inbox-title" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 id="inbox-title" className="text-2xl font-semibold tracking-tight">Notifications</h1>
+          <h1 id="inbox-title" ref={heading} tabIndex={-1} className="text-2xl font-semibold tracking-tight">Notifications</h1>
           <p className="text-sm text-slate-600" aria-live="polite">
             {unread.data === undefined ? "\u00a0" : unread.data === 0 ? "No unread notifications" : `${unread.data} unread`}
           </p>
@@ -76,7 +106,7 @@ export function Inbox(props: { types: { value: string; label: string }[] }) {
           Type
           <select
             value={type}
-            onChange={(e) => setType(e.target.value)}
+            onChange={(e) => setType(e.target.value as NotificationType | "")}
             className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
           >
             <option value="">All types</option>
@@ -114,54 +144,17 @@ export function Inbox(props: { types: { value: string; label: string }[] }) {
         </div>
       ) : (
         <ul data-testid="inbox-list" className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white">
-          {items.map((n) => {
-            const isUnread = !n.readAt;
-            return (
-              <li key={n.id} data-testid="inbox-item" data-unread={isUnread} className={`flex gap-3 p-3 sm:p-4 ${isUnread ? "bg-brand-50/50" : ""}`}>
-                <span aria-hidden className={`mt-2 h-2 w-2 shrink-0 rounded-full ${isUnread ? "bg-brand-600" : "bg-transparent"}`} />
+          {items.map((n) =>
+            n.group ? (
+              <InboxGroupRow key={n.id} entry={n} group={n.group} ctx={ctx} />
+            ) : (
+              <li key={n.id} data-testid="inbox-item" data-unread={!n.readAt} className={`flex gap-3 p-3 sm:p-4 ${n.readAt ? "" : "bg-brand-50/50"}`}>
+                <span aria-hidden className={`mt-2 h-2 w-2 shrink-0 rounded-full ${n.readAt ? "bg-transparent" : "bg-brand-600"}`} />
                 {n.business ? <BusinessLogo slug={n.business.slug} size={36} /> : <span aria-hidden className="grid h-9 w-9 shrink-0 place-items-center rounded-lg bg-slate-200 text-sm">H</span>}
-                <div className="min-w-0 flex-1 sm:flex sm:items-start sm:gap-4">
-                  <div className="min-w-0 flex-1">
-                    <button
-                      type="button"
-                      onClick={async () => {
-                        if (isUnread) await actions.markRead.mutateAsync({ ids: [n.id] }).catch(() => undefined);
-                        if (n.actionUrl) router.push(n.actionUrl);
-                      }}
-                      className="block w-full text-left"
-                    >
-                      <span className={`block text-sm sm:text-base ${isUnread ? "font-semibold text-slate-900" : "text-slate-700"}`}>
-                        {isUnread ? <span className="sr-only">Unread: </span> : null}
-                        {n.title}
-                      </span>
-                      {n.body ? <span className="mt-0.5 block text-sm text-slate-600">{n.body}</span> : null}
-                      <PickupWindow data={n.data} />
-                    </button>
-                    <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
-                      <TimeAgo iso={n.createdAt} />
-                      {n.business ? <span>{n.business.name}</span> : null}
-                      <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">{props.types.find((t) => t.value === n.type)?.label ?? n.type}</span>
-                    </div>
-                    {details === n.id ? <DeliveryDetails notificationId={n.id} /> : null}
-                  </div>
-                  <div className="-ml-2 mt-1.5 flex shrink-0 flex-wrap gap-1 sm:ml-0 sm:mt-0">
-                    <ActionButton
-                      label={isUnread ? "Mark read" : "Mark unread"}
-                      onClick={() => (isUnread ? actions.markRead : actions.markUnread).mutate({ ids: [n.id] })}
-                      disabled={busy}
-                    />
-                    <ActionButton
-                      label={n.archivedAt ? "Unarchive" : "Archive"}
-                      onClick={() => (n.archivedAt ? actions.unarchive : actions.archive).mutate({ ids: [n.id] })}
-                      disabled={busy}
-                    />
-                    <ActionButton label="Delete" danger onClick={() => actions.remove.mutate({ ids: [n.id] })} disabled={busy} title={n.title} />
-                    <ActionButton label={details === n.id ? "Hide details" : "Details"} onClick={() => setDetails(details === n.id ? null : n.id)} expanded={details === n.id} />
-                  </div>
-                </div>
+                <ItemContent n={n} ctx={ctx} plain />
               </li>
-            );
-          })}
+            ),
+          )}
         </ul>
       )}
 
@@ -180,32 +173,5 @@ export function Inbox(props: { types: { value: string; label: string }[] }) {
         <p className="text-center text-xs text-slate-500">That&rsquo;s everything.</p>
       ) : null}
     </section>
-  );
-}
-
-/** A listing's pickup window, from the notification's data (ISO 8601), in the reader's time zone. */
-function PickupWindow({ data }: { data: Record<string, unknown> }) {
-  const start = typeof data.pickup_start === "string" ? new Date(data.pickup_start) : null;
-  const end = typeof data.pickup_end === "string" ? new Date(data.pickup_end) : null;
-  if (!start || !end || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return null;
-  return (
-    <span className="mt-0.5 block text-sm text-slate-600" suppressHydrationWarning>
-      Pickup {formatWindow(start, end)}
-    </span>
-  );
-}
-
-function ActionButton(props: { label: string; onClick: () => void; disabled?: boolean; danger?: boolean; title?: string; expanded?: boolean }) {
-  return (
-    <button
-      type="button"
-      onClick={props.onClick}
-      disabled={props.disabled}
-      aria-expanded={props.expanded}
-      aria-label={props.title ? `${props.label}: ${props.title}` : undefined}
-      className={`rounded px-2 py-1 text-xs font-medium disabled:opacity-50 ${props.danger ? "text-rose-700 hover:bg-rose-50" : "text-slate-600 hover:bg-slate-100"}`}
-    >
-      {props.label}
-    </button>
   );
 }

@@ -2,6 +2,8 @@
 /**
  * The bell: unread badge (always the server's count) and a dropdown with the latest notifications.
  * Opening an item marks it read and goes to its target. Escape or a click outside closes the dropdown.
+ * Similar unread notifications come grouped, as in the full inbox: "5 new listings from …" with the
+ * newest as the preview, "Show all 5" and "Mark all 5 read".
  */
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -10,6 +12,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { useNotificationActions } from "./use-notification-actions";
+import { groupSummary, markGroupLabel, useGroupMembers, type InboxGroupInfo, type InboxNotification } from "./group";
 
 export function NotificationBell() {
   const trpc = useTRPC();
@@ -20,9 +23,15 @@ export function NotificationBell() {
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
   const count = useQuery(trpc.notifications.unreadCount.queryOptions());
-  const latest = useQuery({ ...trpc.notifications.list.queryOptions({ filter: "all", limit: 6 }), enabled: open });
+  const latest = useQuery({ ...trpc.notifications.list.queryOptions({ filter: "all", limit: 6, grouped: true }), enabled: open });
   const { markRead, markAllRead } = useNotificationActions();
   const unread = count.data ?? 0;
+  /** Opens a notification: closes the dropdown, marks it read, goes to its target. */
+  const openItem = async (n: InboxNotification) => {
+    setOpen(false);
+    if (!n.readAt) await markRead.mutateAsync({ ids: [n.id] }).catch(() => undefined);
+    router.push(n.actionUrl ?? "/notifications");
+  };
 
   useEffect(() => {
     if (!open) return;
@@ -86,28 +95,15 @@ export function NotificationBell() {
             ) : latest.data.items.length === 0 ? (
               <li className="px-4 py-8 text-center text-sm text-slate-500">You&rsquo;re all caught up.</li>
             ) : (
-              latest.data.items.map((n) => (
-                <li key={n.id}>
-                  <button
-                    type="button"
-                    onClick={async () => {
-                      setOpen(false);
-                      if (!n.readAt) await markRead.mutateAsync({ ids: [n.id] }).catch(() => undefined);
-                      router.push(n.actionUrl ?? "/notifications");
-                    }}
-                    className={`flex w-full gap-3 px-4 py-3 text-left hover:bg-slate-50 ${n.readAt ? "" : "bg-brand-50/60"}`}
-                  >
-                    <span aria-hidden className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${n.readAt ? "bg-transparent" : "bg-brand-600"}`} />
-                    <span className="min-w-0 flex-1">
-                      <span className={`block truncate text-sm ${n.readAt ? "text-slate-700" : "font-semibold text-slate-900"}`}>
-                        {n.readAt ? "" : <span className="sr-only">Unread: </span>}
-                        {n.title}
-                      </span>
-                      <TimeAgo iso={n.createdAt} className="text-xs text-slate-500" />
-                    </span>
-                  </button>
-                </li>
-              ))
+              latest.data.items.map((n) =>
+                n.group ? (
+                  <BellGroup key={n.id} entry={n} group={n.group} open={openItem} markAll={(ids) => markRead.mutate({ ids })} busy={markRead.isPending} />
+                ) : (
+                  <li key={n.id}>
+                    <BellItem n={n} open={openItem} />
+                  </li>
+                ),
+              )
             )}
           </ul>
           <Link href="/notifications" onClick={() => setOpen(false)} className="block border-t border-slate-100 px-4 py-2.5 text-center text-sm font-medium text-brand-700 hover:bg-slate-50">
@@ -116,5 +112,87 @@ export function NotificationBell() {
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** One notification in the dropdown: the whole row opens it. */
+function BellItem({ n, open, inGroup = false }: { n: InboxNotification; open: (n: InboxNotification) => void; inGroup?: boolean }) {
+  // Inside a group the group's row carries the unread tint; the items only darken on hover.
+  const tint = inGroup ? "py-2 hover:bg-brand-100/60" : `py-3 hover:bg-slate-50 ${n.readAt ? "" : "bg-brand-50/60"}`;
+  return (
+    <button type="button" onClick={() => open(n)} className={`flex w-full gap-3 px-4 text-left ${tint}`}>
+      <span aria-hidden className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${n.readAt ? "bg-transparent" : "bg-brand-600"}`} />
+      <span className="min-w-0 flex-1">
+        <span className={`block truncate text-sm ${n.readAt ? "text-slate-700" : "font-semibold text-slate-900"}`}>
+          {n.readAt ? "" : <span className="sr-only">Unread: </span>}
+          {n.title}
+        </span>
+        <TimeAgo iso={n.createdAt} className="text-xs text-slate-500" />
+      </span>
+    </button>
+  );
+}
+
+/** A group in the dropdown: its summary, the newest as the preview, "Show all" and "Mark all read". */
+function BellGroup(props: {
+  entry: InboxNotification;
+  group: InboxGroupInfo;
+  open: (n: InboxNotification) => void;
+  markAll: (ids: string[]) => void;
+  busy: boolean;
+}) {
+  const { entry, group } = props;
+  const [expanded, setExpanded] = useState(false);
+  const summaryId = useId();
+  const membersId = useId();
+  const members = useGroupMembers(group, expanded);
+  const list = members.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <li data-testid="bell-group" className="bg-brand-50/60">
+      <p id={summaryId} className="break-words pl-9 pr-4 pt-3 text-sm font-semibold text-brand-800">
+        <span className="sr-only">Unread group: </span>
+        {groupSummary(group)}
+      </p>
+      {expanded ? (
+        <div id={membersId}>
+          {members.isPending ? (
+            <p className="px-4 py-2 text-xs text-slate-500">Loading…</p>
+          ) : members.isError ? (
+            <p role="alert" className="px-4 py-2 text-xs text-rose-700">Could not load this group.</p>
+          ) : (
+            <ul aria-labelledby={summaryId} className="divide-y divide-brand-100">
+              {list.map((n) => (
+                <li key={n.id}>
+                  <BellItem n={n} open={props.open} inGroup />
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ) : (
+        <BellItem n={entry} open={props.open} inGroup />
+      )}
+      <div className="flex flex-wrap gap-1 pb-2.5 pl-7 pr-4">
+        <button
+          type="button"
+          aria-expanded={expanded}
+          aria-controls={expanded ? membersId : undefined}
+          aria-describedby={summaryId}
+          onClick={() => setExpanded((e) => !e)}
+          className="rounded px-2 py-1 text-xs font-medium text-brand-800 hover:bg-brand-100"
+        >
+          {expanded ? "Show less" : `Show all ${group.count}`}
+        </button>
+        <button
+          type="button"
+          aria-describedby={summaryId}
+          disabled={props.busy}
+          onClick={() => props.markAll(group.ids)}
+          className="rounded px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100 disabled:opacity-50"
+        >
+          {markGroupLabel(group)}
+        </button>
+      </div>
+    </li>
   );
 }

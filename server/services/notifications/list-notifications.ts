@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
-import type { NotificationType } from "./catalog";
+import { NOTIFICATION_TYPES, isNotificationType, type NotificationType, type NotificationTypeSpec } from "./catalog";
 
 /** Which part of the inbox: live (not archived), unread (and not archived), or archived. */
 export type InboxFilter = "all" | "unread" | "archived";
@@ -23,11 +23,42 @@ export interface InboxItem {
   archivedAt: string | null;
 }
 
-export interface InboxPage {
-  items: InboxItem[];
+/**
+ * Similar unread notifications collapsed into one inbox entry: the live, unarchived, unread notifications
+ * of one user with the same `type` and `businessId`, at least {@link GROUP_MIN} of them.
+ */
+export interface InboxGroup {
+  /** Stable key `"<type>:<businessId>"`. */
+  key: string;
+  type: string;
+  businessId: string;
+  businessName: string;
+  /** The catalog's plural noun for the type, e.g. "new listings". */
+  noun: string;
+  /** How many notifications the group holds (≥ 2). */
+  count: number;
+  /** The members' ids, newest first: all of them, or the newest {@link GROUP_IDS_MAX} when `count` is larger. */
+  ids: string[];
+}
+
+/** One entry of an inbox page: a notification, or (when `group` is set) the newest member of a group. */
+export interface InboxEntry extends InboxItem {
+  group: InboxGroup | null;
+}
+
+/** A keyset page of entries. */
+export interface Page<T> {
+  items: T[];
   /** Opaque keyset cursor for the next page, or null at the end. */
   nextCursor: string | null;
 }
+
+export type InboxPage = Page<InboxEntry>;
+
+/** The fewest unread notifications that form a group. */
+export const GROUP_MIN = 2;
+/** At most this many member ids travel with a group (enough for "Mark all read" on any ordinary group). */
+export const GROUP_IDS_MAX = 50;
 
 interface Row {
   id: string;
@@ -47,12 +78,18 @@ interface Row {
   archived_at: Date | null;
 }
 
+interface GroupedRow extends Row {
+  group_count: bigint | number | null;
+  group_ids: string[] | null;
+}
+
 /** The columns of {@link Row}, from notifications `n` with their business `b`. */
-const INBOX_ROWS = Prisma.sql`
-  SELECT n.id, n.type, n.category, n.priority, n.title, n.body, n.data, n.action_url,
-         n.business_id, b.name AS business_name, b.slug AS business_slug, b.logo_color AS business_logo_color,
-         n.created_at, n.read_at, n.archived_at
-  FROM notifications n LEFT JOIN businesses b ON b.id = n.business_id`;
+const INBOX_COLUMNS = Prisma.sql`
+  n.id, n.type, n.category, n.priority, n.title, n.body, n.data, n.action_url,
+  n.business_id, b.name AS business_name, b.slug AS business_slug, b.logo_color AS business_logo_color,
+  n.created_at, n.read_at, n.archived_at`;
+const INBOX_FROM = Prisma.sql`notifications n LEFT JOIN businesses b ON b.id = n.business_id`;
+const INBOX_ROWS = Prisma.sql`SELECT ${INBOX_COLUMNS} FROM ${INBOX_FROM}`;
 
 /** Encodes the keyset position `(created_at, id)` of the last row of a page. */
 export function encodeCursor(createdAt: Date, id: string): string {
@@ -75,7 +112,21 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 /**
  * One inbox page, newest first, with keyset pagination on `(created_at, id)` (DESIGN §10: constant cost at
  * any depth, unlike OFFSET). Deleted rows never appear.
- * @param opts.limit 1–100 rows
+ *
+ * With `grouped` (the in-app inbox; off by default, so the REST API's flat shape is untouched), the
+ * "all" and "unread" views collapse similar notifications (issue 5, seed 000 "aggregate notifications"):
+ * the user's live, unarchived, **unread** notifications with the same `(type, business_id)`, when there
+ * are at least {@link GROUP_MIN}, become one entry at the position of their newest member, which carries
+ * `group`; the older members are left out of the keyset stream, so across pages every notification shows
+ * up exactly once, either as an entry or inside one group. Read notifications, notifications without a
+ * business and the archived view are never grouped. One statement per page, no per-group queries: a
+ * window over the user's groupable rows (the rows the badge counts, a range scan of
+ * `notifications_user_id_read_at_deleted_at_archived_at_idx`) gives each `(type, business_id)` its newest
+ * member and size; the page is the keyset merge of those newest members with the keyset scan of every
+ * other row on `notifications_user_id_created_at_id_idx`. The cost is that of the unread count plus a
+ * normal page. The cursor is the last entry's `(created_at, id)`, as without grouping. Load a group's
+ * members with {@link listGroupMembers}.
+ * @param opts.limit 1–100 entries
  * @throws AppError VALIDATION_ERROR for a malformed cursor
  */
 export async function listNotifications(opts: {
@@ -84,6 +135,7 @@ export async function listNotifications(opts: {
   type?: NotificationType;
   cursor?: string | null;
   limit?: number;
+  grouped?: boolean;
 }): Promise<InboxPage> {
   const limit = Math.min(Math.max(opts.limit ?? 20, 1), 100);
   const filter = opts.filter ?? "all";
@@ -92,13 +144,77 @@ export async function listNotifications(opts: {
   if (filter === "unread") conds.push(Prisma.sql`n.archived_at IS NULL AND n.read_at IS NULL`);
   if (filter === "archived") conds.push(Prisma.sql`n.archived_at IS NOT NULL`);
   if (opts.type) conds.push(Prisma.sql`n.type = ${opts.type}`);
-  if (opts.cursor) {
-    const c = decodeCursor(opts.cursor);
-    conds.push(Prisma.sql`(n.created_at, n.id) < (${c.createdAt}::timestamptz, ${c.id}::uuid)`);
-  }
+  const after = opts.cursor ? decodeCursor(opts.cursor) : null;
+  /** The keyset condition on `(created_at, id)`, for the notifications `n` or (unqualified) the unread rows. */
+  const keyset = (qualified: boolean) =>
+    !after
+      ? Prisma.empty
+      : qualified
+        ? Prisma.sql`AND (n.created_at, n.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
+        : Prisma.sql`AND (created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`;
+  const rows: GroupedRow[] =
+    opts.grouped && filter !== "archived"
+      ? // The groupable rows (unread, live, with a business) are numbered per (type, business_id) once; a
+        // page merges the newest of each partition (a group when it has GROUP_MIN or more, else a plain
+        // entry) with the keyset stream of every other row, so older members never reach any page.
+        await db.$queryRaw<GroupedRow[]>`
+          WITH unread AS (
+            SELECT id, type, business_id, created_at,
+                   row_number() OVER (PARTITION BY type, business_id ORDER BY created_at DESC, id DESC) AS rn,
+                   count(*) OVER (PARTITION BY type, business_id) AS n
+            FROM notifications
+            WHERE user_id = ${opts.userId}::uuid AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL
+              AND business_id IS NOT NULL ${opts.type ? Prisma.sql`AND type = ${opts.type}` : Prisma.empty}
+          ), page AS (
+            (SELECT n.id, n.created_at, NULL::bigint AS group_count FROM notifications n
+             WHERE ${Prisma.join(conds, " AND ")} AND (n.read_at IS NOT NULL OR n.business_id IS NULL) ${keyset(true)}
+             ORDER BY n.created_at DESC, n.id DESC LIMIT ${limit + 1})
+            UNION ALL
+            (SELECT id, created_at, CASE WHEN n >= ${GROUP_MIN} THEN n END FROM unread WHERE rn = 1 ${keyset(false)}
+             ORDER BY created_at DESC, id DESC LIMIT ${limit + 1})
+            ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}
+          ), groups AS (
+            SELECT type, business_id, array_agg(id ORDER BY rn) FILTER (WHERE rn <= ${GROUP_IDS_MAX}) AS ids
+            FROM unread WHERE n >= ${GROUP_MIN} GROUP BY type, business_id
+          )
+          SELECT ${INBOX_COLUMNS}, p.group_count, g.ids AS group_ids
+          FROM page p JOIN notifications n ON n.id = p.id LEFT JOIN businesses b ON b.id = n.business_id
+            LEFT JOIN groups g ON p.group_count IS NOT NULL AND g.type = n.type AND g.business_id = n.business_id
+          ORDER BY n.created_at DESC, n.id DESC`
+      : await db.$queryRaw<GroupedRow[]>`
+          ${INBOX_ROWS}
+          WHERE ${Prisma.join(conds, " AND ")} ${keyset(true)}
+          ORDER BY n.created_at DESC, n.id DESC
+          LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({ ...toItem(r), group: toGroup(r) })),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+  };
+}
+
+/**
+ * The members of one group (see {@link listNotifications}): the user's live, unarchived, unread
+ * notifications of `type` from `businessId`, newest first, keyset-paged like the inbox. Someone else's
+ * rows never appear; an empty page is the answer for a group that no longer exists.
+ * @param opts.limit 1–100 rows
+ * @throws AppError VALIDATION_ERROR for a malformed cursor
+ */
+export async function listGroupMembers(opts: {
+  userId: string;
+  type: string;
+  businessId: string;
+  cursor?: string | null;
+  limit?: number;
+}): Promise<Page<InboxItem>> {
+  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 100);
+  const after = opts.cursor ? decodeCursor(opts.cursor) : null;
   const rows = await db.$queryRaw<Row[]>`
     ${INBOX_ROWS}
-    WHERE ${Prisma.join(conds, " AND ")}
+    WHERE n.user_id = ${opts.userId}::uuid AND n.read_at IS NULL AND n.deleted_at IS NULL AND n.archived_at IS NULL
+      AND n.type = ${opts.type} AND n.business_id = ${opts.businessId}::uuid
+      ${after ? Prisma.sql`AND (n.created_at, n.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
     ORDER BY n.created_at DESC, n.id DESC
     LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit);
@@ -106,6 +222,26 @@ export async function listNotifications(opts: {
   return {
     items: page.map(toItem),
     nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+  };
+}
+
+/** The plural noun of a catalog type for a group's summary ("new listings"); unknown types use their name. */
+export function pluralNoun(type: string): string {
+  if (!isNotificationType(type)) return type.replace(/_/g, " ");
+  const spec: NotificationTypeSpec = NOTIFICATION_TYPES[type];
+  return spec.plural ?? `${spec.label.toLowerCase()}s`;
+}
+
+function toGroup(r: GroupedRow): InboxGroup | null {
+  if (r.group_count == null || !r.group_ids || !r.business_id) return null;
+  return {
+    key: `${r.type}:${r.business_id}`,
+    type: r.type,
+    businessId: r.business_id,
+    businessName: r.business_name ?? "",
+    noun: pluralNoun(r.type),
+    count: Number(r.group_count),
+    ids: r.group_ids,
   };
 }
 

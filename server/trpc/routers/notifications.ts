@@ -1,13 +1,14 @@
 import "server-only";
 import { z } from "zod";
 import { protectedProcedure, router } from "../init";
-import { countUnread, getNotification, listNotifications } from "../../services/notifications/list-notifications";
+import { countUnread, getNotification, listGroupMembers, listNotifications } from "../../services/notifications/list-notifications";
 import { changeNotifications, markAllRead } from "../../services/notifications/update-notifications";
-import { NOTIFICATION_TYPE_NAMES } from "../../services/notifications/catalog";
+import { NOTIFICATION_TYPE_NAMES, type NotificationType } from "../../services/notifications/catalog";
 import { notificationDeliveries } from "../../services/delivery/delivery-log";
 
 const ids = z.object({ ids: z.array(z.uuid()).min(1).max(500) }).strict();
 const one = z.object({ id: z.uuid() }).strict();
+const notificationType = z.enum(NOTIFICATION_TYPE_NAMES as [NotificationType, ...NotificationType[]]);
 
 /** The inbox (seed 001 §3.2): the caller's own notifications only; others' answer NOT_FOUND. */
 export const notificationsRouter = router({
@@ -16,16 +17,42 @@ export const notificationsRouter = router({
       z
         .object({
           filter: z.enum(["all", "unread", "archived"]).default("all"),
-          type: z.enum(NOTIFICATION_TYPE_NAMES as [string, ...string[]]).optional(),
+          type: notificationType.optional(),
           cursor: z.string().max(200).nullish(),
           limit: z.number().int().min(1).max(100).default(20),
+          /** Collapse similar unread notifications into groups (the in-app inbox and bell). */
+          grouped: z.boolean().default(false),
           /** Set by TanStack's infinite queries; pages only go forward (newest first). */
           direction: z.literal("forward").optional(),
         })
         .strict(),
     )
     .query(({ ctx, input }) =>
-      listNotifications({ userId: ctx.user.id, filter: input.filter, type: input.type as never, cursor: input.cursor, limit: input.limit }),
+      listNotifications({
+        userId: ctx.user.id,
+        filter: input.filter,
+        type: input.type,
+        cursor: input.cursor,
+        limit: input.limit,
+        grouped: input.grouped,
+      }),
+    ),
+  /** The members of one group of the grouped list (its unread notifications of one type from one business). */
+  group: protectedProcedure
+    .input(
+      z
+        .object({
+          /** The group's `type` as the list gave it (a catalog name; older rows may carry retired ones). */
+          type: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
+          businessId: z.uuid(),
+          cursor: z.string().max(200).nullish(),
+          limit: z.number().int().min(1).max(100).default(50),
+          direction: z.literal("forward").optional(),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) =>
+      listGroupMembers({ userId: ctx.user.id, type: input.type, businessId: input.businessId, cursor: input.cursor, limit: input.limit }),
     ),
   unreadCount: protectedProcedure.query(({ ctx }) => countUnread(ctx.user.id)),
   get: protectedProcedure.input(one).query(({ ctx, input }) => getNotification(ctx.user.id, input.id)),

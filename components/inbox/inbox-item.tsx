@@ -1,0 +1,116 @@
+"use client";
+/**
+ * One notification in the full inbox: its title (opens it, marking it read), body, pickup window, time,
+ * business and type, and its actions (read/unread, archive, delete, delivery details). Used for plain
+ * entries, for a group's preview and for a group's members.
+ */
+import { useRouter } from "next/navigation";
+import { useEffect, useRef } from "react";
+import { TimeAgo } from "@/components/ui/time-ago";
+import { formatWindow } from "@/components/listings/format";
+import { DeliveryDetails } from "./delivery-details";
+import type { InboxNotification } from "./group";
+import type { useNotificationActions } from "./use-notification-actions";
+
+export interface ItemContext {
+  actions: ReturnType<typeof useNotificationActions>;
+  /** A mutation is running: the row actions wait. */
+  busy: boolean;
+  /** Type name → label, from the catalog. */
+  typeLabel: (type: string) => string;
+  /** The notification whose delivery details are open. */
+  details: string | null;
+  setDetails: (id: string | null) => void;
+  /** A notification whose title should take keyboard focus when it renders (after its group went away). */
+  focusId: string | null;
+  /** Asks for keyboard focus on a notification's title once it renders as a plain entry. */
+  focusOn: (id: string) => void;
+  clearFocus: () => void;
+}
+
+/**
+ * The content of one notification row. `plain`: the row is a plain inbox entry (not inside a group), the
+ * one that takes focus when {@link ItemContext.focusId} names it.
+ */
+export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; ctx: ItemContext; plain?: boolean }) {
+  const router = useRouter();
+  const { actions, busy, details, setDetails } = ctx;
+  const isUnread = !n.readAt;
+  const title = useRef<HTMLButtonElement>(null);
+  const { focusId, clearFocus } = ctx;
+  useEffect(() => {
+    if (!plain || focusId !== n.id || !title.current) return;
+    title.current.focus();
+    clearFocus();
+  }, [plain, focusId, n.id, clearFocus]);
+
+  return (
+    <div className="min-w-0 flex-1 sm:flex sm:items-start sm:gap-4">
+      <div className="min-w-0 flex-1">
+        <button
+          ref={title}
+          type="button"
+          onClick={async () => {
+            if (isUnread) await actions.markRead.mutateAsync({ ids: [n.id] }).catch(() => undefined);
+            if (n.actionUrl) router.push(n.actionUrl);
+          }}
+          className="block w-full rounded text-left"
+        >
+          <span className={`block break-words text-sm sm:text-base ${isUnread ? "font-semibold text-slate-900" : "text-slate-700"}`}>
+            {isUnread ? <span className="sr-only">Unread: </span> : null}
+            {n.title}
+          </span>
+          {n.body ? <span className="mt-0.5 block break-words text-sm text-slate-600">{n.body}</span> : null}
+          <PickupWindow data={n.data} />
+        </button>
+        <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
+          <TimeAgo iso={n.createdAt} />
+          {n.business ? <span>{n.business.name}</span> : null}
+          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">{ctx.typeLabel(n.type)}</span>
+        </div>
+        {details === n.id ? <DeliveryDetails notificationId={n.id} /> : null}
+      </div>
+      <div className="-ml-2 mt-1.5 flex shrink-0 flex-wrap gap-1 sm:ml-0 sm:mt-0">
+        <ActionButton
+          label={isUnread ? "Mark read" : "Mark unread"}
+          onClick={() => (isUnread ? actions.markRead : actions.markUnread).mutate({ ids: [n.id] })}
+          disabled={busy}
+        />
+        <ActionButton
+          label={n.archivedAt ? "Unarchive" : "Archive"}
+          onClick={() => (n.archivedAt ? actions.unarchive : actions.archive).mutate({ ids: [n.id] })}
+          disabled={busy}
+        />
+        <ActionButton label="Delete" danger onClick={() => actions.remove.mutate({ ids: [n.id] })} disabled={busy} title={n.title} />
+        <ActionButton label={details === n.id ? "Hide details" : "Details"} onClick={() => setDetails(details === n.id ? null : n.id)} expanded={details === n.id} />
+      </div>
+    </div>
+  );
+}
+
+/** A listing's pickup window, from the notification's data (ISO 8601), in the reader's time zone. */
+function PickupWindow({ data }: { data: Record<string, unknown> }) {
+  const start = typeof data.pickup_start === "string" ? new Date(data.pickup_start) : null;
+  const end = typeof data.pickup_end === "string" ? new Date(data.pickup_end) : null;
+  if (!start || !end || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return null;
+  return (
+    <span className="mt-0.5 block text-sm text-slate-600" suppressHydrationWarning>
+      Pickup {formatWindow(start, end)}
+    </span>
+  );
+}
+
+function ActionButton(props: { label: string; onClick: () => void; disabled?: boolean; danger?: boolean; title?: string; expanded?: boolean }) {
+  return (
+    <button
+      type="button"
+      onClick={props.onClick}
+      disabled={props.disabled}
+      aria-expanded={props.expanded}
+      aria-label={props.title ? `${props.label}: ${props.title}` : undefined}
+      className={`rounded px-2 py-1 text-xs font-medium disabled:opacity-50 ${props.danger ? "text-rose-700 hover:bg-rose-50" : "text-slate-600 hover:bg-slate-100"}`}
+    >
+      {props.label}
+    </button>
+  );
+}
