@@ -37,6 +37,7 @@ export default defineConfig({
       HERALD_SEED: "true",
       HERALD_REALTIME_PORT: "0",
       HERALD_JOBS_PORT: "0",
+      HERALD_TEST_CLOCK: "1",
     },
   },
 });

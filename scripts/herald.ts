@@ -16,11 +16,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startEmbeddedDatabase } from "../server/embedded/database";
 import { startRealtimeServer } from "../server/embedded/realtime/server";
 import { createExecutor } from "../server/embedded/jobs/executor";
+import { OffsetClock } from "../server/embedded/jobs/offset-clock";
 import { migrate } from "../server/db/migrate";
 import { seedDatabase } from "../prisma/seed";
 import { dataDir } from "./lib/database";
@@ -98,8 +101,13 @@ if (!childEnv.PUSHER_APP_ID) {
 
 // Jobs
 let executor: ReturnType<typeof createExecutor> | undefined;
+let testClockUrl: string | undefined;
 if (!childEnv.INNGEST_SIGNING_KEY) {
+  // The embedded test mode only (the Playwright config sets HERALD_TEST_CLOCK=1): the executor's clock can be
+  // moved forward through a control endpoint on loopback, so a browser test reaches "24 h before" at once.
+  const testClock = process.env.HERALD_TEST_CLOCK === "1" ? new OffsetClock() : undefined;
   executor = createExecutor({
+    ...(testClock ? { clock: testClock } : {}),
     databaseUrl: childEnv.DATABASE_URL,
     appUrl: `http://127.0.0.1:${port}/api/inngest`,
     signingKey: secrets.inngest.signingKey,
@@ -117,6 +125,25 @@ if (!childEnv.INNGEST_SIGNING_KEY) {
     INNGEST_SIGNING_KEY: secrets.inngest.signingKey,
   });
   log(`jobs: embedded Inngest executor, event API on http://127.0.0.1:${api.port}`);
+  if (testClock) {
+    const jobs = executor;
+    const control = createServer((req, res) => {
+      const ms = Number(new URL(req.url ?? "/", "http://x").searchParams.get("ms"));
+      if (req.method !== "POST" || !new URL(req.url ?? "/", "http://x").pathname.startsWith("/advance") || !(ms >= 0)) {
+        res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: "POST /advance?ms=<ms ≥ 0>" }));
+        return;
+      }
+      testClock.advance(ms);
+      void jobs.idle().then(
+        () => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ now: new Date(testClock.now()).toISOString() })),
+        (err: Error) => res.writeHead(500).end(err.message),
+      );
+    });
+    await new Promise<void>((resolve) => control.listen(0, "127.0.0.1", resolve));
+    stops.push(() => new Promise<void>((resolve) => control.close(() => resolve())));
+    testClockUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+    log(`jobs: TEST CLOCK control on ${testClockUrl} (HERALD_TEST_CLOCK=1)`);
+  }
 } else {
   log("jobs: INNGEST_* env (Inngest Cloud or self-hosted)");
 }
@@ -124,7 +151,7 @@ if (!childEnv.INNGEST_SIGNING_KEY) {
 // Where things are, for tools and tests (e.g. the Playwright suite reads the database URL from here).
 writeFileSync(
   path.join(dir, "runtime.json"),
-  JSON.stringify({ appUrl: childEnv.APP_URL, databaseUrl: childEnv.DATABASE_URL, pusherPort: childEnv.PUSHER_PORT, inngestBaseUrl: childEnv.INNGEST_BASE_URL }, null, 2),
+  JSON.stringify({ appUrl: childEnv.APP_URL, databaseUrl: childEnv.DATABASE_URL, pusherPort: childEnv.PUSHER_PORT, inngestBaseUrl: childEnv.INNGEST_BASE_URL, testClockUrl }, null, 2),
 );
 
 // The app
