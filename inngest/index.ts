@@ -3,5 +3,10 @@ import { fanOutListing } from "./functions/fan-out-listing";
 import { deliverListingChunk } from "./functions/deliver-listing-chunk";
 import { sendListingEmails } from "./functions/send-listing-emails";
 import { releaseHeldEmails } from "./functions/release-held-emails";
+import { sendNotificationEmails } from "./functions/send-notification-emails";
+import { pickupReminders } from "./functions/pickup-reminders";
+import { listingExpiring } from "./functions/listing-expiring";
+import { sendDigests } from "./functions/send-digests";
+import { retention } from "./functions/retention";
 
-export const functions = [fanOutListing, deliverListingChunk, sendListingEmails, releaseHeldEmails];
+export const functions = [fanOutListing, deliverListingChunk, sendListingEmails, releaseHeldEmails, sendNotificationEmails, pickupReminders, listingExpiring, sendDigests, retention];

@@ -48,6 +48,23 @@ const groups = {
     INNGEST_SIGNING_KEY: z.string().regex(/^signkey-[a-z]+-[0-9a-f]+$/i, "must look like signkey-<env>-<hex>"),
     INNGEST_BASE_URL: z.url().optional(),
   }),
+  /**
+   * Retention (issue "Retention and erasure"; seed 001 §8.4 "personal data in notifications expires after 90
+   * days", §9.3 "store 6 months of notification history"; seed 000's cleanup task). Periods in days.
+   */
+  retention: z.object({
+    /** Read notifications are deleted this many days after they were read. Unread ones are never deleted by age. */
+    HERALD_RETENTION_READ_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** Delivery log rows (`deliveries`) are deleted this many days after they were created. */
+    HERALD_RETENTION_DELIVERY_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    /** Revoked personal access tokens and API keys are deleted this many days after revocation. */
+    HERALD_RETENTION_REVOKED_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+    /** Processed webhook ids (`webhook_events`) and captured dev emails (`captured_emails`) are kept this long. */
+    HERALD_RETENTION_WEBHOOK_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    HERALD_RETENTION_MAILBOX_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Rows per DELETE statement (each batch is its own short transaction). */
+    HERALD_RETENTION_BATCH: z.coerce.number().int().min(1).max(100_000).default(5000),
+  }),
 } as const;
 
 type Groups = typeof groups;

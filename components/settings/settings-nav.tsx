@@ -3,6 +3,7 @@ import Link from "next/link";
 const SETTINGS_NAV = [
   { href: "/settings/notifications", label: "Notifications" },
   { href: "/settings/tokens", label: "API tokens" },
+  { href: "/settings/account", label: "Account" },
 ] as const;
 
 /** The tabs above every settings page. */

@@ -9,6 +9,7 @@ import { adminRouter } from "./routers/admin";
 import { tokensRouter } from "./routers/tokens";
 import { businessDashboardRouter } from "./routers/business-dashboard";
 import { apiKeysRouter } from "./routers/api-keys";
+import { accountRouter } from "./routers/account";
 
 /** The app's tRPC API: one router per domain (DESIGN §11). */
 export const appRouter = router({
@@ -21,6 +22,7 @@ export const appRouter = router({
   tokens: tokensRouter,
   businessDashboard: businessDashboardRouter,
   apiKeys: apiKeysRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;
