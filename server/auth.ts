@@ -9,6 +9,7 @@ import { redirect } from "next/navigation";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { verifyCredentials } from "./services/users/credentials";
+import { db } from "./db";
 import type { Role } from "./generated/prisma/client";
 
 const credentials = z.object({ email: z.string().trim().email().max(320), password: z.string().min(1).max(200) });
@@ -42,10 +43,16 @@ export const authOptions: NextAuthOptions = {
   },
 };
 
-/** The signed-in user ({ id, role, name, email }) or null. */
+/**
+ * The signed-in user ({ id, role, name, email }) or null. The session's user must still exist: a deleted
+ * account's unexpired session signs in no one (issue 5 erasure), and the role is read fresh, so a changed
+ * role applies at once (one primary-key lookup per request).
+ */
 export async function currentUser() {
   const session = await getServerSession(authOptions);
-  return session?.user?.id ? session.user : null;
+  if (!session?.user?.id) return null;
+  const row = await db.user.findUnique({ where: { id: session.user.id }, select: { role: true } });
+  return row ? { ...session.user, role: row.role } : null;
 }
 
 /**
