@@ -21,5 +21,10 @@ describe("/docs/api", () => {
     expect(html).toContain("Example request body");
     expect(html).toContain("&quot;listing.created&quot;");
     expect(html).toContain("Authorization: Bearer hrld_key_…");
+    // Every event's data fields, one collapsible section per event name.
+    for (const name of ["listing.created", "pickup.scheduled", "order.status_changed", "billing.subscription_expiring"]) {
+      expect(html).toContain(`<summary class="cursor-pointer text-sm font-medium"><code>${name}</code></summary>`);
+    }
+    expect(html).toContain("data.scheduled_at");
   });
 });

@@ -138,7 +138,24 @@ function Operation({ method, path, op }: { method: string; path: string; op: Op 
       {body ? (
         <section aria-label={`${op.summary}: request body`} className="space-y-2">
           <h4 className="text-sm font-semibold">Request body (JSON)</h4>
-          <FieldList rows={fields(body.schema)} />
+          {body.schema.anyOf ? (
+            // One of several shapes (the events API: one per event name): each with its own fields.
+            body.schema.anyOf.map((variant) => {
+              const name = String(variant.properties?.name?.const ?? "");
+              return (
+                <details key={name} className="rounded-lg border border-slate-200 px-3 py-2">
+                  <summary className="cursor-pointer text-sm font-medium">
+                    <code>{name}</code>
+                  </summary>
+                  <div className="pt-2">
+                    <FieldList rows={fields(variant)} />
+                  </div>
+                </details>
+              );
+            })
+          ) : (
+            <FieldList rows={fields(body.schema)} />
+          )}
           {body.example !== undefined ? <Code label="Example request body" value={body.example} /> : null}
         </section>
       ) : null}
