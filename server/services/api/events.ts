@@ -16,6 +16,7 @@ import { db } from "../../db";
 import { AppError } from "../errors";
 import { createListing, type CreateListingInput } from "../listings/create-listing";
 import { ApiFailure } from "./api-key-route";
+import { isTimeZone } from "../preferences/preferences";
 import { cancelPickup, completePickup, confirmPickup, reschedulePickup, schedulePickup } from "../pickups/pickups";
 import {
   ingestOrderStatus,
@@ -173,15 +174,6 @@ export const billingData = z
     payment_method: text(100).optional(),
   })
   .strict();
-
-function isTimeZone(v: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: v });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Event name → data schema (issue 4: the catalog's triggers; seeds 000, 001 §6.1, 002, 003, 004). */
 export const EVENT_DATA = {
