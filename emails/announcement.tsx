@@ -2,21 +2,25 @@ import { Heading, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { Paragraphs, firstLine } from "./components/paragraphs";
+import { SafeMarkdown } from "./components/markdown";
 import { greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { BRAND_NAME, PREVIEW_APP_URL, styles } from "./components/theme";
 
 /**
- * The generic announcement (issue: "a generic announcement: title + markdown-free body paragraphs +
- * optional CTA"), used by broadcast campaigns. Not a catalog type; non-transactional.
+ * The generic announcement (title + body + optional CTA), used by broadcast campaigns (issue 6). Not a
+ * catalog type; non-transactional. The body is plain text, or a safe markdown subset with
+ * `format: "markdown"` (emails/components/markdown.tsx).
  */
 export interface AnnouncementEmailProps {
   appUrl: string;
   unsubscribeUrl: string;
   recipientName?: string;
   title: string;
-  /** Plain text; blank lines separate paragraphs. Never interpreted as markdown or HTML. */
+  /** Plain text (blank lines separate paragraphs) or, with `format: "markdown"`, a safe markdown subset. Never HTML. */
   body: string;
+  /** How to read `body`; default "text". */
+  format?: "text" | "markdown";
   /** Inbox preview text; defaults to the start of `body`. */
   preheader?: string;
   actionUrl?: string;
@@ -45,7 +49,7 @@ export default function AnnouncementEmail(p: AnnouncementEmailProps) {
         {p.title}
       </Heading>
       <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Paragraphs text={p.body} />
+      {p.format === "markdown" ? <SafeMarkdown source={p.body} appUrl={p.appUrl} /> : <Paragraphs text={p.body} />}
       {p.actionUrl ? (
         <Button href={p.actionUrl} appUrl={p.appUrl}>
           {p.actionLabel ?? "Read more"}

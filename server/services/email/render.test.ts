@@ -280,3 +280,26 @@ describe("props validation", () => {
     await expectValidationError(renderEmail("nope" as EmailTemplateName, {} as never));
   });
 });
+
+describe("markdown bodies (campaign announcements)", () => {
+  it("renders the safe subset, drops raw HTML and refuses hostile links", async () => {
+    const out = await renderEmail("announcement", {
+      ...preview("announcement"),
+      appUrl: APP,
+      format: "markdown",
+      body: [
+        "# Winter drive",
+        "Help us **double** the pickups — [find businesses](/businesses).",
+        "- Follow\n- Set a digest",
+        '<script>alert(1)</script><img src=x onerror="alert(2)">',
+        "[bad](javascript:alert(3)) and [data](data:text/html,hi)",
+      ].join("\n\n"),
+    });
+    expect(out.html).toMatch(/<h2[^>]*>Winter drive<\/h2>/);
+    expect(out.html).toMatch(/<strong>double<\/strong>/);
+    expect(out.html).toContain(`href="${APP}/businesses"`);
+    expect(out.html).toMatch(/<li[^>]*>Follow<\/li>/);
+    expect(out.html).not.toMatch(/<script|onerror|javascript:|data:text/i);
+    expect(out.text).toContain("Help us double the pickups");
+  });
+});

@@ -309,6 +309,7 @@ export const announcementSchema = z.strictObject({
   ...bulk,
   title: text(),
   body,
+  format: z.enum(["text", "markdown"]).optional(),
   preheader: optText(200),
   actionUrl: link.optional(),
   actionLabel: optText(60),
