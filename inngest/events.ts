@@ -52,3 +52,17 @@ export const pickupScheduled = eventType("pickup/scheduled", {
 export const pickupChanged = eventType("pickup/changed", {
   schema: z.object({ pickupId: z.uuid(), version: z.number().int().min(1), status: z.enum(["COMPLETED", "CANCELLED"]) }),
 });
+
+/** An admin started a campaign (now, or the scheduler at its time): fan it out (inngest/functions/campaign-send.ts). */
+export const campaignSendRequested = eventType("campaign/send-requested", { schema: z.object({ campaignId: z.uuid() }) });
+
+/** A paused campaign was resumed: its waiting send run continues. */
+export const campaignResumed = eventType("campaign/resumed", { schema: z.object({ campaignId: z.uuid() }) });
+
+/** A campaign was cancelled: its send run stops (cancelOn). */
+export const campaignCancelled = eventType("campaign/cancelled", { schema: z.object({ campaignId: z.uuid() }) });
+
+/** One chunk of a campaign's audience: users with `afterUserId < id <= throughUserId` (null = open end). */
+export const campaignChunkRequested = eventType("campaign/chunk-requested", {
+  schema: z.object({ campaignId: z.uuid(), afterUserId: z.uuid().nullable(), throughUserId: z.uuid().nullable() }),
+});

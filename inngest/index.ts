@@ -8,5 +8,20 @@ import { pickupReminders } from "./functions/pickup-reminders";
 import { listingExpiring } from "./functions/listing-expiring";
 import { sendDigests } from "./functions/send-digests";
 import { retention } from "./functions/retention";
+import { campaignChunk, campaignSend } from "./functions/campaign-send";
+import { startScheduledCampaigns } from "./functions/start-scheduled-campaigns";
 
-export const functions = [fanOutListing, deliverListingChunk, sendListingEmails, releaseHeldEmails, sendNotificationEmails, pickupReminders, listingExpiring, sendDigests, retention];
+export const functions = [
+  fanOutListing,
+  deliverListingChunk,
+  sendListingEmails,
+  releaseHeldEmails,
+  sendNotificationEmails,
+  pickupReminders,
+  listingExpiring,
+  sendDigests,
+  retention,
+  campaignSend,
+  campaignChunk,
+  startScheduledCampaigns,
+];

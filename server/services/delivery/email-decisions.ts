@@ -18,10 +18,11 @@ export const EMAIL_DAILY_CAP = { CUSTOMER: 10, NGO: 20, BUSINESS: 50, ADMIN: 100
  * The decision as SQL columns `status`, `reason`, `release_at` for one notification row. Expects the
  * aliases `n` (notifications), `u` (users), `s` (notification_settings, LEFT JOIN), `p`
  * (notification_preferences for EMAIL and n.category, LEFT JOIN). `at` is the decision time (UTC).
+ * `opts.critical` overrides the catalog (a campaign an admin marked critical, issue 6).
  */
-export function emailDecisionSql(type: NotificationType, at: Date): Prisma.Sql {
+export function emailDecisionSql(type: NotificationType, at: Date, opts: { critical?: boolean } = {}): Prisma.Sql {
   const spec = NOTIFICATION_TYPES[type];
-  const critical = spec.critical;
+  const critical = opts.critical ?? spec.critical;
   const preferred = defaultEnabled(spec.category, "EMAIL");
   // Quiet hours: the settings row's window, or the default window when the user never saved settings.
   const qs = Prisma.sql`(CASE WHEN s.user_id IS NULL THEN ${DEFAULT_QUIET_HOURS.start}::int ELSE s.quiet_hours_start END)`;

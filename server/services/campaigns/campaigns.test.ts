@@ -1,0 +1,193 @@
+/**
+ * Campaigns (issue 6) against the real database, with the app's real functions in the embedded executor
+ * (email captured): audiences, sending with preferences/unsubscribes/suppression honoured, critical
+ * campaigns, scheduling limits, pause/resume/cancel, re-running chunks without duplicates, the hourly bulk
+ * limit and the audit log.
+ */
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAppJobs } from "@/test/app-jobs";
+import { createBusiness, createUser, follow } from "@/prisma/factory";
+import { db } from "@/server/db";
+import type * as Campaigns from "./campaigns";
+import type * as Send from "./send-campaign";
+import type * as Audience from "./audience";
+
+let jobs: Awaited<ReturnType<typeof startAppJobs>>;
+let svc: typeof Campaigns;
+let send: typeof Send;
+let aud: typeof Audience;
+beforeAll(async () => {
+  jobs = await startAppJobs();
+  [svc, send, aud] = await Promise.all([import("./campaigns"), import("./send-campaign"), import("./audience")]);
+});
+afterAll(async () => {
+  await jobs?.stop();
+});
+
+const admin = () => createUser(db, { role: "ADMIN" });
+const hash = (email: string) => createHash("sha256").update(email.toLowerCase()).digest("hex");
+
+/** A business with five followers: two reachable customers, an NGO, one unsubscribed, one suppressed. */
+async function followed() {
+  const { business } = await createBusiness(db);
+  const [a, b, ngo, unsub, supp] = await Promise.all([
+    createUser(db),
+    createUser(db),
+    createUser(db, { role: "NGO" }),
+    createUser(db),
+    createUser(db),
+  ]);
+  for (const u of [a!, b!, ngo!, unsub!, supp!]) await follow(db, u.id, business.id);
+  await db.notificationSettings.create({ data: { userId: unsub!.id, emailUnsubscribedAt: new Date(), quietHoursStart: null, quietHoursEnd: null } });
+  for (const u of [a!, b!, ngo!, supp!]) await db.notificationSettings.create({ data: { userId: u.id, quietHoursStart: null, quietHoursEnd: null } });
+  await db.emailSuppression.create({ data: { emailHash: hash(supp!.email), reason: "complaint" } });
+  return { business, reachable: [a!, b!, ngo!], unsub: unsub!, supp: supp! };
+}
+
+const draft = (businessId: string, extra: Partial<Campaigns.CampaignDraftInput> = {}): Campaigns.CampaignDraftInput => ({
+  name: "Winter drive",
+  inAppTitle: "Winter food drive",
+  inAppBody: "Double the pickups all July",
+  emailSubject: "Winter food drive: double the pickups",
+  emailBody: "Help us **double** the pickups. [Find businesses](/businesses)",
+  channels: ["IN_APP", "EMAIL"],
+  audience: { kind: "followers", businessId },
+  ...extra,
+});
+
+const mailTo = (email: string) => db.capturedEmail.findMany({ where: { to: email } });
+
+describe("audiences", () => {
+  it("count each kind, with email reach excluding unsubscribed and suppressed people (not for critical campaigns)", async () => {
+    const { business } = await followed();
+    expect(await aud.countAudience({ kind: "followers", businessId: business.id })).toEqual({ people: 5, email: 3 });
+    expect(await aud.countAudience({ kind: "followers", businessId: business.id }, { critical: true })).toEqual({ people: 5, email: 5 });
+    // Other test files add users meanwhile, so the global kinds are checked on known people.
+    const a1 = await admin();
+    const cust = await createUser(db);
+    const off = await createUser(db);
+    await db.notificationPreference.create({ data: { userId: off.id, category: "announcements", channel: "EMAIL", enabled: false } });
+    const among = async (a: Audience.Audience) => {
+      const ids = [a1.id, cust.id, off.id];
+      const rows = await db.$queryRaw<{ id: string }[]>`SELECT u.id FROM users u WHERE u.id = ANY(${ids}::uuid[]) AND ${aud.audienceCondition(a)}`;
+      return rows.map((r) => r.id).sort();
+    };
+    expect(await among({ kind: "everyone" })).toEqual([a1.id, cust.id, off.id].sort());
+    expect(await among({ kind: "role", role: "ADMIN" })).toEqual([a1.id]);
+    expect(await among({ kind: "role", role: "CUSTOMER" })).toEqual([cust.id, off.id].sort());
+    expect(await among({ kind: "category", category: "announcements" })).toEqual([a1.id, cust.id].sort());
+  });
+});
+
+describe("sending", () => {
+  it("fans out in-app to the whole audience and emails only those email may reach, then reports progress", async () => {
+    const { business, reachable, unsub, supp } = await followed();
+    const me = await admin();
+    const c = await svc.createCampaign(me.id, draft(business.id));
+    await svc.sendCampaignNow(me.id, c.id);
+    await jobs.executor.idle();
+    expect((await svc.getCampaign(c.id)).status).toBe("SENT");
+    expect(await db.notification.count({ where: { campaignId: c.id } })).toBe(5);
+    for (const u of reachable) {
+      const [mail] = await mailTo(u.email);
+      expect(mail!.subject).toBe("Winter food drive: double the pickups");
+      expect(mail!.html).toContain("<strong>double</strong>");
+      expect(mail!.headers).toMatchObject({ "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" });
+    }
+    expect(await mailTo(unsub.email)).toHaveLength(0);
+    expect(await mailTo(supp.email)).toHaveLength(0);
+    const progress = await send.campaignProgress(c.id);
+    expect(progress).toMatchObject({ recipients: 5, sent: 3, skipped: 2, failed: 0, queued: 0 });
+    const trail = await svc.campaignAudit(c.id);
+    expect(trail.map((a) => a.action).sort()).toEqual(["campaign.create", "campaign.send"]);
+  });
+
+  it("a critical campaign reaches unsubscribed people too; an email-only one leaves no inbox card", async () => {
+    const { business, unsub } = await followed();
+    const me = await admin();
+    const c = await svc.createCampaign(me.id, draft(business.id, { critical: true, channels: ["EMAIL"] }));
+    await svc.sendCampaignNow(me.id, c.id);
+    await jobs.executor.idle();
+    expect(await mailTo(unsub.email)).toHaveLength(1);
+    const unread = await db.notification.count({ where: { campaignId: c.id, archivedAt: null } });
+    expect(unread).toBe(0);
+  });
+
+  it("re-running a chunk writes and sends nothing twice (crash and resume)", async () => {
+    const { business, reachable } = await followed();
+    const me = await admin();
+    const c = await svc.createCampaign(me.id, draft(business.id));
+    await svc.sendCampaignNow(me.id, c.id);
+    await jobs.executor.idle();
+    await db.campaign.update({ where: { id: c.id }, data: { status: "SENDING" } }); // as if the run died before "finish"
+    const all = { afterUserId: null, throughUserId: null };
+    expect(await send.deliverCampaignChunk(c.id, all)).toEqual({ inserted: 0, email: {} });
+    expect(await send.sendCampaignEmails(c.id, all)).toEqual({});
+    for (const u of reachable) expect(await mailTo(u.email)).toHaveLength(1);
+  });
+});
+
+describe("lifecycle", () => {
+  it("pause holds the run before its next chunk; resume continues; cancel stops it for good", async () => {
+    const { business } = await followed();
+    const me = await admin();
+    const { inngest } = await import("@/inngest/client");
+    const { campaignSendRequested } = await import("@/inngest/events");
+    // A run that finds its campaign paused waits for campaign/resumed before its next chunk.
+    const paused = await svc.createCampaign(me.id, draft(business.id));
+    await db.campaign.update({ where: { id: paused.id }, data: { status: "PAUSED" } });
+    await inngest.send(campaignSendRequested.create({ campaignId: paused.id }));
+    await jobs.executor.idle();
+    expect(await db.notification.count({ where: { campaignId: paused.id } })).toBe(0);
+    await expect(svc.pauseCampaign(me.id, paused.id)).rejects.toMatchObject({ code: "CONFLICT" }); // already paused
+    await svc.resumeCampaign(me.id, paused.id);
+    await jobs.executor.idle();
+    expect((await svc.getCampaign(paused.id)).status).toBe("SENT");
+    expect(await db.notification.count({ where: { campaignId: paused.id } })).toBe(5);
+
+    const other = await followed();
+    const cancelled = await svc.createCampaign(me.id, draft(other.business.id));
+    await db.campaign.update({ where: { id: cancelled.id }, data: { status: "PAUSED" } });
+    await inngest.send(campaignSendRequested.create({ campaignId: cancelled.id }));
+    await jobs.executor.idle(); // the run waits for campaign/resumed
+    await svc.cancelCampaign(me.id, cancelled.id);
+    await jobs.executor.idle();
+    expect((await svc.getCampaign(cancelled.id)).status).toBe("CANCELLED");
+    expect(await db.notification.count({ where: { campaignId: cancelled.id } })).toBe(0);
+    await expect(svc.resumeCampaign(me.id, cancelled.id)).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await svc.campaignAudit(cancelled.id)).map((a) => a.action)).toContain("campaign.cancel");
+  });
+
+  it("schedules up to 30 days ahead, starts on time, and refuses past or far dates and edits after sending", async () => {
+    const { business } = await followed();
+    const me = await admin();
+    const c = await svc.createCampaign(me.id, draft(business.id));
+    const now = new Date();
+    await expect(svc.scheduleCampaign(me.id, c.id, new Date(now.getTime() - 60_000), "Africa/Johannesburg", now)).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+    await expect(svc.scheduleCampaign(me.id, c.id, new Date(now.getTime() + 31 * 86_400_000), "Africa/Johannesburg", now)).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+    await expect(svc.scheduleCampaign(me.id, c.id, new Date(now.getTime() + 3_600_000), "Mars/Olympus", now)).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+    const when = new Date(now.getTime() + 29 * 86_400_000);
+    expect(await svc.scheduleCampaign(me.id, c.id, when, "Africa/Johannesburg", now)).toMatchObject({ status: "SCHEDULED", timezone: "Africa/Johannesburg" });
+    expect(await svc.startDueCampaigns(new Date(when.getTime() - 60_000))).not.toContain(c.id);
+    expect(await svc.startDueCampaigns(when)).toContain(c.id);
+    await jobs.executor.idle();
+    expect((await svc.getCampaign(c.id)).status).toBe("SENT");
+    await expect(svc.updateCampaign(me.id, c.id, draft(business.id, { name: "Too late" }))).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("allows 5 campaign starts an hour per admin (seed 001 §17) and validates drafts", async () => {
+    const { business } = await followed();
+    const me = await admin();
+    await expect(svc.createCampaign(me.id, { ...draft(business.id), channels: [] })).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+    await expect(svc.createCampaign(me.id, { ...draft(business.id), audience: { kind: "followers", businessId: crypto.randomUUID() } })).rejects.toMatchObject({ code: "BUSINESS_NOT_FOUND" });
+    await expect(svc.createCampaign(me.id, { ...draft(business.id), extra: 1 } as never)).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+    const at = new Date();
+    const ids = [];
+    for (let i = 0; i < 6; i++) ids.push((await svc.createCampaign(me.id, draft(business.id, { channels: ["IN_APP"] }))).id);
+    for (let i = 0; i < 5; i++) await svc.sendCampaignNow(me.id, ids[i]!, at);
+    await expect(svc.sendCampaignNow(me.id, ids[5]!, at)).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    expect((await svc.getCampaign(ids[5]!)).status).toBe("DRAFT");
+    await jobs.executor.idle();
+  });
+});

@@ -1,0 +1,214 @@
+import "server-only";
+/**
+ * Campaigns (issue 6; seed 001 §1.2 admins, §8.1 scheduling, §17 bulk limits): drafts, scheduling, sending,
+ * pause, resume and cancel. Every admin action is written to the audit log in the same transaction as the
+ * change it records. Sending itself is the `campaign-send` function (inngest/functions/campaign-send.ts),
+ * which fans out through ./send-campaign.ts.
+ */
+import { z } from "zod";
+import { db } from "../../db";
+import { Prisma, type Campaign } from "../../generated/prisma/client";
+import { inngest } from "../../../inngest/client";
+import { campaignCancelled, campaignResumed, campaignSendRequested } from "../../../inngest/events";
+import { AppError } from "../errors";
+import { hitRateLimit } from "../api/rate-limit";
+import { isTimeZone } from "../preferences/preferences";
+import { audienceSchema, countAudience, type Audience } from "./audience";
+
+/** Scheduling horizon (seed 001 §8.1: announcements scheduled at most 30 days ahead). */
+export const MAX_SCHEDULE_DAYS = 30;
+/** Bulk limit (seed 001 §17): campaigns an admin may start (send or schedule) per hour. */
+export const CAMPAIGN_SENDS_PER_HOUR = 5;
+
+/** A draft's content and audience, as the admin form sends it. */
+export const campaignDraftInput = z
+  .object({
+    name: z.string().trim().min(1, "Give the campaign a name").max(120, "At most 120 characters"),
+    inAppTitle: z.string().trim().min(1, "Required").max(120, "At most 120 characters"),
+    inAppBody: z.string().trim().max(500, "At most 500 characters").default(""),
+    emailSubject: z.string().trim().min(1, "Required").max(150, "At most 150 characters"),
+    emailBody: z.string().trim().min(1, "Required").max(20_000, "At most 20,000 characters"),
+    channels: z.array(z.enum(["IN_APP", "EMAIL"])).min(1, "Choose at least one channel").max(2),
+    audience: audienceSchema,
+    critical: z.boolean().default(false),
+  })
+  .strict();
+export type CampaignDraftInput = z.input<typeof campaignDraftInput>;
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new AppError("VALIDATION_ERROR", "The campaign is not valid", z.flattenError(r.error).fieldErrors as Record<string, unknown>);
+  return r.data;
+}
+
+type Tx = Prisma.TransactionClient;
+async function audit(tx: Tx, actorId: string, action: string, campaignId: string, details: Record<string, unknown> = {}) {
+  await tx.auditLog.create({ data: { actorId, action, targetType: "campaign", targetId: campaignId, details: details as Prisma.InputJsonValue } });
+}
+
+/** Loads a campaign. @throws AppError NOT_FOUND */
+export async function getCampaign(id: string): Promise<Campaign> {
+  const c = await db.campaign.findUnique({ where: { id } });
+  if (!c) throw new AppError("NOT_FOUND", "Campaign not found");
+  return c;
+}
+
+/** The stored audience, validated. */
+export function audienceOf(c: Pick<Campaign, "audience">): Audience {
+  return audienceSchema.parse(c.audience);
+}
+
+/**
+ * Creates a draft. @throws AppError VALIDATION_ERROR (field errors); BUSINESS_NOT_FOUND for a followers
+ * audience of an unknown business
+ */
+export async function createCampaign(adminId: string, input: CampaignDraftInput): Promise<Campaign> {
+  const d = parse(campaignDraftInput, input);
+  await checkAudience(d.audience);
+  return db.$transaction(async (tx) => {
+    const c = await tx.campaign.create({ data: { ...d, audience: d.audience as Prisma.InputJsonValue, createdById: adminId } });
+    await audit(tx, adminId, "campaign.create", c.id, { name: c.name });
+    return c;
+  });
+}
+
+async function checkAudience(a: Audience) {
+  if (a.kind === "followers" && !(await db.business.findUnique({ where: { id: a.businessId }, select: { id: true } }))) {
+    throw new AppError("BUSINESS_NOT_FOUND", "Business profile not found", { audience: ["Unknown business"] });
+  }
+}
+
+/**
+ * Edits a draft or a scheduled campaign (a scheduled one stays scheduled).
+ * @throws AppError NOT_FOUND; CONFLICT once sending started; VALIDATION_ERROR
+ */
+export async function updateCampaign(adminId: string, id: string, input: CampaignDraftInput): Promise<Campaign> {
+  const d = parse(campaignDraftInput, input);
+  await checkAudience(d.audience);
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.campaign.updateMany({
+      where: { id, status: { in: ["DRAFT", "SCHEDULED"] } },
+      data: { ...d, audience: d.audience as Prisma.InputJsonValue },
+    });
+    if (count === 0) {
+      await getCampaign(id); // NOT_FOUND first
+      throw new AppError("CONFLICT", "Only drafts and scheduled campaigns can be edited");
+    }
+    await audit(tx, adminId, "campaign.edit", id, { fields: Object.keys(d) });
+    return tx.campaign.findUniqueOrThrow({ where: { id } });
+  });
+}
+
+/** Counts this admin's campaign starts against the hourly bulk limit. @throws AppError RATE_LIMITED */
+async function spendSendAllowance(adminId: string, at: Date) {
+  const rl = await hitRateLimit(`campaign-send:${adminId}`, { limit: CAMPAIGN_SENDS_PER_HOUR, windowMs: 3_600_000 }, at);
+  if (!rl.allowed) {
+    throw new AppError("RATE_LIMITED", `At most ${CAMPAIGN_SENDS_PER_HOUR} campaigns an hour; try again after ${rl.resetAt.toISOString()}`);
+  }
+}
+
+/**
+ * Starts sending now (a draft or a scheduled campaign).
+ * @throws AppError NOT_FOUND; CONFLICT unless DRAFT/SCHEDULED; RATE_LIMITED past 5 an hour
+ */
+export async function sendCampaignNow(adminId: string, id: string, at = new Date()): Promise<Campaign> {
+  await getCampaign(id);
+  await spendSendAllowance(adminId, at);
+  const c = await db.$transaction(async (tx) => {
+    const { count } = await tx.campaign.updateMany({ where: { id, status: { in: ["DRAFT", "SCHEDULED"] } }, data: { status: "SENDING", startedAt: at, scheduledAt: null } });
+    if (count === 0) throw new AppError("CONFLICT", "This campaign was already sent or cancelled");
+    await audit(tx, adminId, "campaign.send", id);
+    return tx.campaign.findUniqueOrThrow({ where: { id } });
+  });
+  await inngest.send(campaignSendRequested.create({ campaignId: id }));
+  return c;
+}
+
+/**
+ * Schedules a draft: `at` must be in the future and at most 30 days ahead (seed 001 §8.1). The
+ * `start-scheduled-campaigns` cron starts it within a minute of that time.
+ * @param when ISO 8601 instant (UTC or with offset); `timeZone` is the zone the admin chose, kept for display
+ * @throws AppError NOT_FOUND; CONFLICT unless DRAFT/SCHEDULED; VALIDATION_ERROR; RATE_LIMITED
+ */
+export async function scheduleCampaign(adminId: string, id: string, when: Date, timeZone: string, now = new Date()): Promise<Campaign> {
+  if (!isTimeZone(timeZone)) throw new AppError("VALIDATION_ERROR", "Unknown time zone", { timezone: ["Choose a time zone from the list"] });
+  if (when.getTime() <= now.getTime() + 60_000) throw new AppError("VALIDATION_ERROR", "Schedule it at least a minute ahead", { scheduledAt: ["Must be in the future"] });
+  if (when.getTime() > now.getTime() + MAX_SCHEDULE_DAYS * 86_400_000) {
+    throw new AppError("VALIDATION_ERROR", `Campaigns can be scheduled at most ${MAX_SCHEDULE_DAYS} days ahead`, { scheduledAt: [`At most ${MAX_SCHEDULE_DAYS} days ahead`] });
+  }
+  await getCampaign(id);
+  await spendSendAllowance(adminId, now);
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.campaign.updateMany({ where: { id, status: { in: ["DRAFT", "SCHEDULED"] } }, data: { status: "SCHEDULED", scheduledAt: when, timezone: timeZone } });
+    if (count === 0) throw new AppError("CONFLICT", "This campaign was already sent or cancelled");
+    await audit(tx, adminId, "campaign.schedule", id, { scheduledAt: when.toISOString(), timezone: timeZone });
+    return tx.campaign.findUniqueOrThrow({ where: { id } });
+  });
+}
+
+/** Moves a campaign between states with a guard, audited. @throws AppError NOT_FOUND; CONFLICT */
+async function transition(adminId: string, id: string, from: Campaign["status"][], to: Campaign["status"], action: string, message: string) {
+  await getCampaign(id);
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.campaign.updateMany({
+      where: { id, status: { in: from } },
+      data: { status: to, ...(to === "CANCELLED" ? { finishedAt: new Date() } : {}), ...(from.includes("SCHEDULED") && to === "DRAFT" ? { scheduledAt: null } : {}) },
+    });
+    if (count === 0) throw new AppError("CONFLICT", message);
+    await audit(tx, adminId, action, id);
+    return tx.campaign.findUniqueOrThrow({ where: { id } });
+  });
+}
+
+/** Pauses sending between chunks. @throws AppError NOT_FOUND; CONFLICT unless SENDING */
+export function pauseCampaign(adminId: string, id: string) {
+  return transition(adminId, id, ["SENDING"], "PAUSED", "campaign.pause", "Only a sending campaign can be paused");
+}
+
+/** Resumes a paused campaign where it stopped. @throws AppError NOT_FOUND; CONFLICT unless PAUSED */
+export async function resumeCampaign(adminId: string, id: string) {
+  const c = await transition(adminId, id, ["PAUSED"], "SENDING", "campaign.resume", "Only a paused campaign can be resumed");
+  await inngest.send(campaignResumed.create({ campaignId: id }));
+  return c;
+}
+
+/**
+ * Cancels a scheduled, sending or paused campaign: nothing more goes out (what was sent stays sent).
+ * @throws AppError NOT_FOUND; CONFLICT when already sent or cancelled
+ */
+export async function cancelCampaign(adminId: string, id: string) {
+  const c = await transition(adminId, id, ["DRAFT", "SCHEDULED", "SENDING", "PAUSED"], "CANCELLED", "campaign.cancel", "This campaign already finished");
+  await inngest.send(campaignCancelled.create({ campaignId: id }));
+  return c;
+}
+
+/** Starts every SCHEDULED campaign due by `at` (the per-minute cron). @returns the ids started */
+export async function startDueCampaigns(at = new Date()): Promise<string[]> {
+  const due = await db.$queryRaw<{ id: string }[]>`
+    UPDATE campaigns SET status = 'SENDING', started_at = ${at}::timestamptz, updated_at = now()
+    WHERE status = 'SCHEDULED' AND scheduled_at <= ${at}::timestamptz
+    RETURNING id`;
+  if (due.length > 0) await inngest.send(due.map((d) => campaignSendRequested.create({ campaignId: d.id })));
+  return due.map((d) => d.id);
+}
+
+/** A campaign with its audience size (people, email-reachable). */
+export async function campaignWithAudience(id: string) {
+  const c = await getCampaign(id);
+  return { campaign: c, audience: await countAudience(audienceOf(c), { critical: c.critical }) };
+}
+
+/** The newest campaigns first (at most `limit`, default 50). */
+export function listCampaigns(limit = 50) {
+  return db.campaign.findMany({ orderBy: { createdAt: "desc" }, take: Math.min(limit, 100) });
+}
+
+/** A campaign's audit trail, newest first. */
+export function campaignAudit(id: string) {
+  return db.auditLog.findMany({
+    where: { targetType: "campaign", targetId: id },
+    orderBy: { createdAt: "desc" },
+    include: { actor: { select: { name: true, email: true } } },
+    take: 100,
+  });
+}
