@@ -7,7 +7,7 @@ import "server-only";
  */
 import { z } from "zod";
 import { db } from "../../db";
-import { Prisma, type Campaign } from "../../generated/prisma/client";
+import { type Prisma, type Campaign } from "../../generated/prisma/client";
 import { inngest } from "../../../inngest/client";
 import { campaignCancelled, campaignResumed, campaignSendRequested } from "../../../inngest/events";
 import { AppError } from "../errors";
