@@ -190,4 +190,20 @@ describe("lifecycle", () => {
     expect((await svc.getCampaign(ids[5]!)).status).toBe("DRAFT");
     await jobs.executor.idle();
   });
+
+  it("previews the email and test-sends it to the admin only, leaving the campaign a draft", async () => {
+    const { business, reachable } = await followed();
+    const me = await admin();
+    const c = await svc.createCampaign(me.id, draft(business.id));
+    const preview = await svc.previewCampaignEmail(c, me.name);
+    expect(preview.subject).toBe("Winter food drive: double the pickups");
+    expect(preview.html).toContain("<strong>double</strong>");
+    await svc.sendCampaignTest(me.id, c.id);
+    const [mail, ...more] = await mailTo(me.email);
+    expect(more).toHaveLength(0);
+    expect(mail!.subject).toBe("[Test] Winter food drive: double the pickups");
+    expect(await mailTo(reachable[0]!.email)).toHaveLength(0);
+    expect((await svc.getCampaign(c.id)).status).toBe("DRAFT");
+    expect((await svc.campaignAudit(c.id)).map((a) => a.action)).toContain("campaign.test_send");
+  });
 });

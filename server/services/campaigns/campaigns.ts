@@ -7,6 +7,9 @@ import "server-only";
  */
 import { z } from "zod";
 import { db } from "../../db";
+import { env } from "../../env";
+import { renderEmail } from "../email/render";
+import { emailTransport } from "../email";
 import { type Prisma, type Campaign } from "../../generated/prisma/client";
 import { inngest } from "../../../inngest/client";
 import { campaignCancelled, campaignResumed, campaignSendRequested } from "../../../inngest/events";
@@ -211,4 +214,47 @@ export function campaignAudit(id: string) {
     include: { actor: { select: { name: true, email: true } } },
     take: 100,
   });
+}
+
+/**
+ * The campaign's email as a recipient will see it (for the admin preview), rendered for `viewer` with a
+ * placeholder unsubscribe link.
+ * @returns `{ subject, html, text }`
+ * @throws AppError VALIDATION_ERROR when the content does not fit the template (e.g. an empty body)
+ */
+export async function previewCampaignEmail(c: Pick<Campaign, "emailSubject" | "emailBody">, viewerName: string) {
+  const appUrl = env("app").APP_URL.replace(/\/$/, "");
+  const { subject, html, text } = await renderEmail("announcement", {
+    appUrl,
+    unsubscribeUrl: `${appUrl}/settings/notifications`,
+    recipientName: viewerName.split(/\s+/)[0] ?? viewerName,
+    title: c.emailSubject,
+    body: c.emailBody,
+    format: "markdown",
+  });
+  return { subject, html, text };
+}
+
+/**
+ * Sends the campaign's email to the admin themself, marked "[Test]", without touching the campaign or its
+ * audience. Audited. Counts against nothing: it reaches one person.
+ * @returns the transport's message id
+ * @throws AppError NOT_FOUND; EmailSendError from the transport
+ */
+export async function sendCampaignTest(adminId: string, id: string): Promise<{ providerMessageId: string }> {
+  const c = await getCampaign(id);
+  const me = await db.user.findUniqueOrThrow({ where: { id: adminId }, select: { email: true, name: true } });
+  const { subject, html, text } = await previewCampaignEmail(c, me.name);
+  const sent = await emailTransport().send({
+    to: me.email,
+    from: env("email").EMAIL_FROM,
+    subject: `[Test] ${subject}`,
+    html,
+    text,
+    headers: {},
+    tags: [{ name: "type", value: "campaign_test" }, { name: "campaign", value: c.id }],
+    idempotencyKey: `campaign-test:${c.id}:${adminId}:${Date.now()}`,
+  });
+  await db.auditLog.create({ data: { actorId: adminId, action: "campaign.test_send", targetType: "campaign", targetId: id, details: { to: me.email } } });
+  return sent;
 }
