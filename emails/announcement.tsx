@@ -21,6 +21,8 @@ export interface AnnouncementEmailProps {
   body: string;
   /** How to read `body`; default "text". */
   format?: "text" | "markdown";
+  /** Click-redirect base for the markdown body's links (campaign emails; click tracking). */
+  clickTrackingUrl?: string;
   /** Inbox preview text; defaults to the start of `body`. */
   preheader?: string;
   actionUrl?: string;
@@ -49,7 +51,7 @@ export default function AnnouncementEmail(p: AnnouncementEmailProps) {
         {p.title}
       </Heading>
       <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      {p.format === "markdown" ? <SafeMarkdown source={p.body} appUrl={p.appUrl} /> : <Paragraphs text={p.body} />}
+      {p.format === "markdown" ? <SafeMarkdown source={p.body} appUrl={p.appUrl} track={p.clickTrackingUrl} /> : <Paragraphs text={p.body} />}
       {p.actionUrl ? (
         <Button href={p.actionUrl} appUrl={p.appUrl}>
           {p.actionLabel ?? "Read more"}

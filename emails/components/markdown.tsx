@@ -10,9 +10,15 @@ const ALLOWED = ["p", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "blockq
  * A safe subset of markdown rendered as React elements (react-markdown: no `dangerouslySetInnerHTML`).
  * Raw HTML in the source is dropped, any element outside {@link ALLOWED} is unwrapped to its text, `# h1`
  * becomes a level-2 heading (the template owns the h1), and every link goes through `safeActionUrl`
- * (https or app-relative only).
+ * (https or app-relative only). With `track` (a click-redirect base such as `https://…/r/<token>`), every
+ * link goes through it with the destination in `u` (server/services/email/click-tracking.ts).
  */
-export function SafeMarkdown({ source, appUrl }: { source: string; appUrl: string }) {
+export function SafeMarkdown({ source, appUrl, track }: { source: string; appUrl: string; track?: string }) {
+  /** A link's final href: checked by safeActionUrl, then (with `track`) wrapped in the click redirect. */
+  const href = (url: string | undefined) => {
+    const safe = safeActionUrl(url, appUrl);
+    return track ? `${track}?u=${encodeURIComponent(safe)}` : safe;
+  };
   return (
     <Markdown
       skipHtml
@@ -21,8 +27,8 @@ export function SafeMarkdown({ source, appUrl }: { source: string; appUrl: strin
       urlTransform={(url) => safeActionUrl(url, appUrl)}
       components={{
         p: ({ children }) => <Text style={styles.text}>{children}</Text>,
-        a: ({ href, children }) => (
-          <Link href={safeActionUrl(href, appUrl)} style={styles.link}>
+        a: ({ href: to, children }) => (
+          <Link href={href(to)} style={styles.link}>
             {children}
           </Link>
         ),

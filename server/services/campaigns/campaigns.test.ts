@@ -206,4 +206,42 @@ describe("lifecycle", () => {
     expect((await svc.getCampaign(c.id)).status).toBe("DRAFT");
     expect((await svc.campaignAudit(c.id)).map((a) => a.action)).toContain("campaign.test_send");
   });
+
+  it("tracks clicks through signed redirects (never open) and attributes one-click unsubscribes to the email", async () => {
+    const { business, reachable } = await followed();
+    const me = await admin();
+    const body = "Read [the plan](https://example.org/plan) or [find businesses](/businesses).";
+    const c = await svc.createCampaign(me.id, draft(business.id, { emailBody: body }));
+    await svc.sendCampaignNow(me.id, c.id);
+    await jobs.executor.idle();
+    const user = reachable[0]!;
+    const [mail] = await mailTo(user.email);
+    const links = [...mail!.html.matchAll(/href="([^"]*\/r\/[^"]+)"/g)].map((m) => m[1]!.replaceAll("&amp;", "&"));
+    expect(links).toHaveLength(2);
+    const { GET } = await import("@/app/r/[token]/route");
+    const follow = async (href: string) => {
+      const u = new URL(href);
+      return GET(new Request(href), { params: Promise.resolve({ token: u.pathname.split("/").pop()! }) });
+    };
+    const external = await follow(links[0]!);
+    expect(external.status).toBe(302);
+    expect(external.headers.get("location")).toBe("https://example.org/plan");
+    const n = await db.notification.findUniqueOrThrow({ where: { userId_dedupeKey: { userId: user.id, dedupeKey: `campaign:${c.id}` } } });
+    const delivery = () => db.delivery.findUniqueOrThrow({ where: { notificationId_channel: { notificationId: n.id, channel: "EMAIL" } } });
+    expect((await delivery()).clickedAt).not.toBeNull();
+    // Not an open redirect: another target, or a forged token, goes nowhere.
+    const evil = new URL(links[0]!);
+    evil.searchParams.set("u", "https://evil.example/phish");
+    expect((await follow(evil.href)).status).toBe(400);
+    const forged = links[1]!.replace(/\.[\w-]{22}\?/, ".AAAAAAAAAAAAAAAAAAAAAA?");
+    expect((await follow(forged)).status).toBe(400);
+    // The List-Unsubscribe URL of this email records the unsubscribe on its delivery.
+    const listUnsub = /<([^>]+)>/.exec((mail!.headers as Record<string, string>)["List-Unsubscribe"]!)![1]!;
+    const { POST } = await import("@/app/api/unsubscribe/[token]/route");
+    const r = await POST(new Request(listUnsub, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" }), {
+      params: Promise.resolve({ token: listUnsub.split("/").pop()! }),
+    });
+    expect(r.status).toBe(200);
+    expect((await delivery()).unsubscribedAt).not.toBeNull();
+  });
 });

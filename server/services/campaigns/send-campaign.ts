@@ -12,6 +12,7 @@ import { env } from "../../env";
 import { Prisma, type Campaign } from "../../generated/prisma/client";
 import { renderEmail } from "../email/render";
 import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
+import { CLICK_TOKEN, clickToken } from "../email/click-tracking";
 import type { EmailTransport } from "../email/transport";
 import { emailTransport } from "../email";
 import { NOTIFICATION_TYPES } from "../notifications/catalog";
@@ -107,6 +108,7 @@ async function campaignTemplate(c: Campaign, appUrl: string) {
     title: c.emailSubject,
     body: c.emailBody,
     format: "markdown",
+    clickTrackingUrl: `${appUrl}/r/${CLICK_TOKEN}`,
   });
 }
 
@@ -148,7 +150,8 @@ export async function sendCampaignEmails(campaignId: string, chunk: FanOutChunk,
       await sendInBatches(
         transport,
         queue.map((r) => {
-          const token = unsubscribeToken(secret, { userId: r.user_id, category: "announcements" });
+          const token = unsubscribeToken(secret, { userId: r.user_id, category: "announcements", notificationId: r.notification_id });
+          const click = clickToken(secret, r.notification_id);
           const first = r.name.split(/\s+/)[0] ?? r.name;
           return {
             deliveryId: r.delivery_id,
@@ -156,8 +159,8 @@ export async function sendCampaignEmails(campaignId: string, chunk: FanOutChunk,
               to: r.email,
               from,
               subject: t.subject,
-              html: t.html.replaceAll(NAME, escapeHtml(first)).replaceAll(TOKEN, token),
-              text: t.text.replaceAll(NAME, first).replaceAll(TOKEN, token),
+              html: t.html.replaceAll(NAME, escapeHtml(first)).replaceAll(TOKEN, token).replaceAll(CLICK_TOKEN, click),
+              text: t.text.replaceAll(NAME, first).replaceAll(TOKEN, token).replaceAll(CLICK_TOKEN, click),
               headers: unsubscribeHeaders(`${appUrl}/unsubscribe/${token}`),
               tags: [{ name: "type", value: "system_announcement" }, { name: "campaign", value: c.id }],
               idempotencyKey: `email:${r.notification_id}`,

@@ -162,7 +162,7 @@ function takesTimeZone(template: EmailTemplateName): boolean {
 async function composeEmail(r: QueuedRow, appUrl: string, from: string, secret: string): Promise<OutgoingEmail> {
   const template = r.type as EmailTemplateName;
   const transactional = EMAIL_TEMPLATES[template].transactional;
-  const token = unsubscribeToken(secret, { userId: r.user_id, category: NOTIFICATION_TYPES[r.type].category });
+  const token = unsubscribeToken(secret, { userId: r.user_id, category: NOTIFICATION_TYPES[r.type].category, notificationId: r.notification_id });
   const unsubscribeUrl = `${appUrl}/unsubscribe/${token}`;
   const props = {
     ...(takesTimeZone(template) ? { timeZone: r.timezone } : {}),

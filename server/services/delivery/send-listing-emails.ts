@@ -138,7 +138,7 @@ export async function sendListingEmails(
     const messages = await Promise.all(
       queue.map(async (r) => {
         const t = await template(r.timezone);
-        const token = unsubscribeToken(secret, { userId: r.user_id, category: "listings" });
+        const token = unsubscribeToken(secret, { userId: r.user_id, category: "listings", notificationId: r.notification_id });
         const firstName = r.name.split(/\s+/)[0] ?? r.name;
         return {
           to: r.email,

@@ -310,6 +310,7 @@ export const announcementSchema = z.strictObject({
   title: text(),
   body,
   format: z.enum(["text", "markdown"]).optional(),
+  clickTrackingUrl: link.optional(),
   preheader: optText(200),
   actionUrl: link.optional(),
   actionLabel: optText(60),

@@ -14,12 +14,16 @@ import { db } from "../../db";
 import { env } from "../../env";
 import { CATEGORIES, type Category } from "../notifications/catalog";
 
-const payloadSchema = z.object({ v: z.literal(1), u: z.uuid(), c: z.enum(Object.keys(CATEGORIES) as [Category, ...Category[]]).nullable() }).strict();
+const payloadSchema = z
+  .object({ v: z.literal(1), u: z.uuid(), c: z.enum(Object.keys(CATEGORIES) as [Category, ...Category[]]).nullable(), n: z.uuid().optional() })
+  .strict();
 
 export interface UnsubscribeScope {
   userId: string;
   /** One category, or null for every non-essential email. */
   category: Category | null;
+  /** The notification whose email carried the link: its delivery records the unsubscribe (analytics). */
+  notificationId?: string;
 }
 
 function key(secret: string): Buffer {
@@ -32,7 +36,9 @@ function mac(secret: string, payload: string): string {
 
 /** A token for `scope`, signed with `secret` (NEXTAUTH_SECRET). Deterministic: the same scope, the same link. */
 export function unsubscribeToken(secret: string, scope: UnsubscribeScope): string {
-  const payload = Buffer.from(JSON.stringify({ v: 1, u: scope.userId, c: scope.category })).toString("base64url");
+  const payload = Buffer.from(
+    JSON.stringify({ v: 1, u: scope.userId, c: scope.category, ...(scope.notificationId ? { n: scope.notificationId } : {}) }),
+  ).toString("base64url");
   return `${payload}.${mac(secret, payload)}`;
 }
 
@@ -46,7 +52,7 @@ export function verifyUnsubscribeToken(secret: string, token: string): Unsubscri
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
     const parsed = payloadSchema.safeParse(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")));
-    return parsed.success ? { userId: parsed.data.u, category: parsed.data.c } : null;
+    return parsed.success ? { userId: parsed.data.u, category: parsed.data.c, ...(parsed.data.n ? { notificationId: parsed.data.n } : {}) } : null;
   } catch {
     return null;
   }
@@ -86,6 +92,13 @@ export async function applyUnsubscribe(
   } else {
     const emailUnsubscribedAt = on ? null : new Date();
     await db.notificationSettings.upsert({ where: { userId: user.id }, create: { userId: user.id, emailUnsubscribedAt }, update: { emailUnsubscribedAt } });
+  }
+  if (!on && granted.notificationId) {
+    // Attribute the unsubscribe to the email it came from (campaign and type analytics).
+    await db.delivery.updateMany({
+      where: { notificationId: granted.notificationId, userId: user.id, channel: "EMAIL", unsubscribedAt: null },
+      data: { unsubscribedAt: new Date() },
+    });
   }
   return { userId: user.id, category, action: opts.action };
 }
