@@ -71,6 +71,7 @@ export async function startBenchEnvironment(database: BenchDatabase): Promise<()
     PUSHER_PORT: String(realtime.port),
     INNGEST_SIGNING_KEY: `signkey-bench-${"cd".repeat(32)}`,
     INNGEST_EVENT_KEY: "bench-event-key",
+    NEXTAUTH_SECRET: "bench-nextauth-secret-0123456789abcdef0123",
   });
   return () => realtime.close();
 }

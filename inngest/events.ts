@@ -66,3 +66,8 @@ export const campaignCancelled = eventType("campaign/cancelled", { schema: z.obj
 export const campaignChunkRequested = eventType("campaign/chunk-requested", {
   schema: z.object({ campaignId: z.uuid(), afterUserId: z.uuid().nullable(), throughUserId: z.uuid().nullable() }),
 });
+
+/** The email leg of one campaign chunk (same bounds as campaign/chunk-requested). */
+export const campaignChunkEmailsRequested = eventType("campaign/chunk-emails-requested", {
+  schema: z.object({ campaignId: z.uuid(), afterUserId: z.uuid().nullable(), throughUserId: z.uuid().nullable() }),
+});

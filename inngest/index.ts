@@ -8,7 +8,7 @@ import { pickupReminders } from "./functions/pickup-reminders";
 import { listingExpiring } from "./functions/listing-expiring";
 import { sendDigests } from "./functions/send-digests";
 import { retention } from "./functions/retention";
-import { campaignChunk, campaignSend } from "./functions/campaign-send";
+import { campaignChunk, campaignChunkEmails, campaignSend } from "./functions/campaign-send";
 import { startScheduledCampaigns } from "./functions/start-scheduled-campaigns";
 
 export const functions = [
@@ -23,5 +23,6 @@ export const functions = [
   retention,
   campaignSend,
   campaignChunk,
+  campaignChunkEmails,
   startScheduledCampaigns,
 ];

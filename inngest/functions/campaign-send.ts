@@ -1,6 +1,7 @@
 /**
  * Campaign sending (issue 6): one run per campaign plans the audience's chunks, then invokes
- * `campaign-chunk` for each in turn. Between chunks it checks the campaign: PAUSED waits (up to 30 days)
+ * `campaign-chunk` (in-app rows and email decisions) for each in turn, then `campaign-chunk-emails` for
+ * each, so everyone has the in-app card before the slower email leg starts. Between chunks it checks the campaign: PAUSED waits (up to 30 days)
  * for `campaign/resumed`; CANCELLED — or the `campaign/cancelled` event, through cancelOn — stops it. After
  * each chunk the admin's page gets a `campaign.progress` signal. Every chunk is idempotent (dedupe keys,
  * delivery rows), so a crash or retry resumes without duplicates.
@@ -10,20 +11,27 @@
  * finds the executor free.
  */
 import { inngest } from "../client";
-import { campaignCancelled, campaignChunkRequested, campaignResumed, campaignSendRequested } from "../events";
+import { campaignCancelled, campaignChunkEmailsRequested, campaignChunkRequested, campaignResumed, campaignSendRequested } from "../events";
 import { getCampaign } from "../../server/services/campaigns/campaigns";
 import { campaignProgress, deliverCampaignChunk, finishCampaign, planCampaignChunks, sendCampaignEmails } from "../../server/services/campaigns/send-campaign";
 import { signalUsers } from "../../server/services/realtime";
 import { emailStep } from "./email-step-errors";
 
+/** One chunk's in-app rows, realtime signals and email decisions (fast: a few statements). */
 export const campaignChunk = inngest.createFunction(
   { id: "campaign-chunk", triggers: [campaignChunkRequested], retries: 4, concurrency: { limit: 2 } },
   async ({ event, step }) => {
     const chunk = { afterUserId: event.data.afterUserId, throughUserId: event.data.throughUserId };
-    const delivered = await step.run("deliver", () => deliverCampaignChunk(event.data.campaignId, chunk));
-    if (!delivered.email.QUEUED) return { delivered };
-    const emails = await step.run("send-emails", () => emailStep(() => sendCampaignEmails(event.data.campaignId, chunk)));
-    return { delivered, emails };
+    return step.run("deliver", () => deliverCampaignChunk(event.data.campaignId, chunk));
+  },
+);
+
+/** One chunk's queued emails, handed to the transport in batches of 100. */
+export const campaignChunkEmails = inngest.createFunction(
+  { id: "campaign-chunk-emails", triggers: [campaignChunkEmailsRequested], retries: 6, concurrency: { limit: 2 } },
+  async ({ event, step }) => {
+    const chunk = { afterUserId: event.data.afterUserId, throughUserId: event.data.throughUserId };
+    return step.run("send-emails", () => emailStep(() => sendCampaignEmails(event.data.campaignId, chunk)));
   },
 );
 
@@ -37,20 +45,29 @@ export const campaignSend = inngest.createFunction(
   async ({ event, step }) => {
     const { campaignId } = event.data;
     const chunks = await step.run("plan", () => planCampaignChunks(campaignId));
-    for (const [i, chunk] of chunks.entries()) {
-      let status = await step.run(`status-${i}`, async () => (await getCampaign(campaignId)).status);
-      if (status === "PAUSED") {
-        await step.waitForEvent(`resumed-${i}`, { event: campaignResumed.name, if: "async.data.campaignId == event.data.campaignId", timeout: "30d" });
-        status = await step.run(`status-after-resume-${i}`, async () => (await getCampaign(campaignId)).status);
+    // Every chunk's in-app rows first (seconds for 100,000 people), then every chunk's emails.
+    const legs = [
+      { name: "chunk", fn: campaignChunk },
+      { name: "emails", fn: campaignChunkEmails },
+    ] as const;
+    for (const leg of legs) {
+      for (const [i, chunk] of chunks.entries()) {
+        let status = await step.run(`status-${leg.name}-${i}`, async () => (await getCampaign(campaignId)).status);
+        if (status === "PAUSED") {
+          await step.waitForEvent(`resumed-${leg.name}-${i}`, { event: campaignResumed.name, if: "async.data.campaignId == event.data.campaignId", timeout: "30d" });
+          status = await step.run(`status-after-resume-${leg.name}-${i}`, async () => (await getCampaign(campaignId)).status);
+        }
+        if (status !== "SENDING") return { stopped: status, leg: leg.name, at: i, of: chunks.length };
+        await step.invoke(`${leg.name}-${i}`, { function: leg.fn, data: { campaignId, ...chunk } });
+        await step.run(`progress-${leg.name}-${i}`, async () => {
+          const c = await getCampaign(campaignId);
+          const progress = await campaignProgress(campaignId);
+          if (c.createdById) {
+            await signalUsers([c.createdById], "campaign.progress", { campaign_id: campaignId, leg: leg.name, chunk: i + 1, chunks: chunks.length, ...progress });
+          }
+          return progress;
+        });
       }
-      if (status !== "SENDING") return { stopped: status, at: i, of: chunks.length };
-      await step.invoke(`chunk-${i}`, { function: campaignChunk, data: { campaignId, ...chunk } });
-      await step.run(`progress-${i}`, async () => {
-        const c = await getCampaign(campaignId);
-        const progress = await campaignProgress(campaignId);
-        if (c.createdById) await signalUsers([c.createdById], "campaign.progress", { campaign_id: campaignId, chunk: i + 1, chunks: chunks.length, ...progress });
-        return progress;
-      });
     }
     await step.run("finish", async () => {
       await finishCampaign(campaignId);

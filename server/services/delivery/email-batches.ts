@@ -28,12 +28,13 @@ export async function sendInBatches(transport: EmailTransport, queue: readonly Q
   for (let i = 0; i < queue.length; i += MAX_BATCH) batches.push(queue.slice(i, i + MAX_BATCH));
   let next = 0;
   let failure: unknown;
-  const sent = async (q: QueuedEmail, providerMessageId: string) => {
-    await db.delivery.update({
-      where: { id: q.deliveryId },
-      data: { status: "SENT", reason: null, providerMessageId, sentAt: new Date(), attempts: { increment: 1 } },
-    });
-    bump("SENT");
+  /** Marks deliveries SENT with their provider ids: one statement per batch. */
+  const sent = async (done: { deliveryId: string; providerMessageId: string }[]) => {
+    await db.$executeRaw`
+      UPDATE deliveries d SET status = 'SENT', reason = NULL, provider_message_id = x.pid, sent_at = now(), attempts = d.attempts + 1, updated_at = now()
+      FROM unnest(${done.map((x) => x.deliveryId)}::uuid[], ${done.map((x) => x.providerMessageId)}::text[]) AS x(id, pid)
+      WHERE d.id = x.id`;
+    for (let i = 0; i < done.length; i++) bump("SENT");
   };
   const failed = async (q: QueuedEmail, err: unknown) => {
     if (err instanceof EmailSendError && err.opts.permanent) {
@@ -48,7 +49,7 @@ export async function sendInBatches(transport: EmailTransport, queue: readonly Q
       const batch = batches[next++]!;
       try {
         const ids = await transport.sendBatch(batch.map((q) => q.message));
-        for (const [k, q] of batch.entries()) await sent(q, ids[k]!.providerMessageId);
+        await sent(batch.map((q, k) => ({ deliveryId: q.deliveryId, providerMessageId: ids[k]!.providerMessageId })));
       } catch (err) {
         if (!(err instanceof EmailSendError && err.opts.permanent)) {
           failure ??= err;
@@ -56,7 +57,7 @@ export async function sendInBatches(transport: EmailTransport, queue: readonly Q
         }
         for (const q of batch) {
           try {
-            await sent(q, (await transport.send(q.message)).providerMessageId);
+            await sent([{ deliveryId: q.deliveryId, providerMessageId: (await transport.send(q.message)).providerMessageId }]);
           } catch (one) {
             await failed(q, one);
           }

@@ -167,7 +167,10 @@ export async function sendListingEmails(
  * `release-held-emails` cron function.
  * @returns how many were released and what became of them
  */
-export async function releaseHeldEmails(at = new Date(), opts: { transport?: EmailTransport } = {}) {
+export async function releaseHeldEmails(
+  at = new Date(),
+  opts: { transport?: EmailTransport } = {},
+): Promise<{ listings: number; notices: number } & Record<string, number>> {
   const released = await db.$queryRaw<{ id: string; dedupe_key: string }[]>`
     WITH due AS (
       UPDATE deliveries SET status = 'QUEUED', reason = NULL, release_at = NULL, updated_at = now()
@@ -186,11 +189,28 @@ export async function releaseHeldEmails(at = new Date(), opts: { transport?: Ema
     if (listingId) listings.add(listingId);
     else notices.push(r.id);
   }
+  // One listing or notice that can no longer be sent (deleted, or content its template refuses) fails
+  // alone: its released emails are marked FAILED with the reason, and the sweep goes on.
+  const failAlone = async (send: () => Promise<Record<string, number>>, where: Prisma.Sql) => {
+    try {
+      add(await send());
+    } catch (err) {
+      if (!(err instanceof AppError && (err.code === "NOT_FOUND" || err.code === "VALIDATION_ERROR"))) throw err;
+      const failed = await db.$executeRaw`
+        UPDATE deliveries d SET status = 'FAILED', reason = ${err.message.slice(0, 300)}, updated_at = now()
+        FROM notifications n WHERE n.id = d.notification_id AND d.channel = 'EMAIL' AND d.status = 'QUEUED' AND ${where}`;
+      add({ FAILED: failed });
+    }
+  };
   for (const listingId of listings) {
-    add(await sendListingEmails(listingId, { afterUserId: null, throughUserId: null }, { transport: opts.transport, at }));
+    await failAlone(
+      () => sendListingEmails(listingId, { afterUserId: null, throughUserId: null }, { transport: opts.transport, at }),
+      Prisma.sql`n.dedupe_key = ${`listing:${listingId}`}`,
+    );
   }
   for (let i = 0; i < notices.length; i += 500) {
-    add(await sendNotificationEmails(notices.slice(i, i + 500), { transport: opts.transport, at }));
+    const ids = notices.slice(i, i + 500);
+    await failAlone(() => sendNotificationEmails(ids, { transport: opts.transport, at }), Prisma.sql`n.id = ANY(${ids}::uuid[])`);
   }
   return { listings: listings.size, notices: notices.length, ...outcome };
 }

@@ -100,10 +100,18 @@ export function createResendTransport(opts: { apiKey: string; baseUrl?: string }
 export function createCaptureTransport(db: PrismaClient): EmailTransport {
   const transport: EmailTransport = {
     name: "capture",
+    /** One statement for the whole batch; an idempotency key seen before returns the earlier row. */
     async sendBatch(emails) {
-      const out = [];
-      for (const e of emails) out.push(await transport.send(e));
-      return out;
+      if (emails.length === 0) return [];
+      const rows = emails.map((e) => ({ to: e.to, from: e.from, subject: e.subject, html: e.html, text: e.text, headers: e.headers, tags: e.tags, key: e.idempotencyKey }));
+      const saved = await db.$queryRaw<{ id: string; idempotency_key: string }[]>`
+        INSERT INTO captured_emails ("to", "from", subject, html, text, headers, tags, idempotency_key)
+        SELECT x."to", x."from", x.subject, x.html, x.text, x.headers, x.tags, x.key
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x("to" text, "from" text, subject text, html text, text text, headers jsonb, tags jsonb, key text)
+        ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
+        RETURNING id, idempotency_key`;
+      const byKey = new Map(saved.map((r) => [r.idempotency_key, r.id]));
+      return emails.map((e) => ({ providerMessageId: `captured:${byKey.get(e.idempotencyKey)!}` }));
     },
     async send(email) {
       const row = await db.capturedEmail.upsert({
