@@ -10,6 +10,7 @@ import { tokensRouter } from "./routers/tokens";
 import { businessDashboardRouter } from "./routers/business-dashboard";
 import { apiKeysRouter } from "./routers/api-keys";
 import { accountRouter } from "./routers/account";
+import { campaignsRouter } from "./routers/campaigns";
 
 /** The app's tRPC API: one router per domain (DESIGN §11). */
 export const appRouter = router({
@@ -23,6 +24,7 @@ export const appRouter = router({
   businessDashboard: businessDashboardRouter,
   apiKeys: apiKeysRouter,
   account: accountRouter,
+  campaigns: campaignsRouter,
 });
 
 export type AppRouter = typeof appRouter;

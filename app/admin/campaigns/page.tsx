@@ -1,0 +1,13 @@
+import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
+import { requireUser } from "@/server/auth";
+import { CampaignList } from "@/components/admin/campaigns/campaign-list";
+
+export const metadata: Metadata = { title: "Campaigns" };
+
+/** /admin/campaigns: admins see every broadcast campaign with live progress; anyone else gets 403. */
+export default async function AdminCampaignsPage() {
+  const user = await requireUser("/admin/campaigns");
+  if (user.role !== "ADMIN") forbidden();
+  return <CampaignList userId={user.id} />;
+}

@@ -1,0 +1,430 @@
+"use client";
+/**
+ * The campaign editor (/admin/campaigns/new and a draft's or scheduled campaign's page): name, the in-app
+ * card, the email (markdown), channels, audience with its live size, the critical flag, and previews of
+ * both. Every action saves the draft first: "Send test to me", "Schedule…" (a wall-clock time in a time
+ * zone; the server converts it and enforces the 30-day limit) and "Send now" (after a confirmation that
+ * shows the audience size). Field errors come from the server's validation.
+ */
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useId, useState, type ReactNode } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "@/components/trpc";
+import { AudienceField, audienceDraft, toAudience, type AudienceDraft } from "./audience-field";
+import { CancelConfirm } from "./campaign-list";
+import { asAudience, audienceSizeText, browserTimeZone, errorOf, formatDateTime, people, type AudienceSize, type CampaignRecord, type CategoryOption } from "./format";
+import { EmailPreview, InAppPreview } from "./previews";
+import { StatusBadge } from "./progress";
+
+type FormError = NonNullable<ReturnType<typeof errorOf>>;
+type Panel = { kind: "schedule" } | { kind: "send"; size: AudienceSize } | { kind: "cancel" } | null;
+
+/** `YYYY-MM-DDTHH:mm` in the browser's local time, for `<input type="datetime-local">`. */
+function localInput(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+export interface CampaignEditorProps {
+  /** The saved campaign (DRAFT or SCHEDULED), or null for a new one. */
+  campaign: CampaignRecord | null;
+  /** The followers audience's business name, when the page knows it. */
+  businessName?: string | null;
+  categories: CategoryOption[];
+  /** IANA zones for the schedule's zone select. */
+  timeZones: string[];
+  /** The admin's own address (the test goes there). */
+  adminEmail: string;
+  /** Email is captured at /dev/mailbox (no provider configured). */
+  mailbox: boolean;
+}
+
+/** The editor form with its previews and actions. */
+export function CampaignEditor(props: CampaignEditorProps) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const c = props.campaign;
+
+  const [saved, setSaved] = useState<CampaignRecord | null>(c);
+  const [dirty, setDirty] = useState(c === null);
+  const [name, setName] = useState(c?.name ?? "");
+  const [inAppTitle, setInAppTitle] = useState(c?.inAppTitle ?? "");
+  const [inAppBody, setInAppBody] = useState(c?.inAppBody ?? "");
+  const [emailSubject, setEmailSubject] = useState(c?.emailSubject ?? "");
+  const [emailBody, setEmailBody] = useState(c?.emailBody ?? "");
+  const [inApp, setInApp] = useState(c ? c.channels.includes("IN_APP") : true);
+  const [email, setEmail] = useState(c ? c.channels.includes("EMAIL") : true);
+  const [audience, setAudience] = useState<AudienceDraft>(() => audienceDraft(c ? asAudience(c.audience) : null, props.categories, props.businessName));
+  const [critical, setCritical] = useState(c?.critical ?? false);
+  const [error, setError] = useState<FormError | null>(null);
+  const [notice, setNotice] = useState<ReactNode>(null);
+  const [panel, setPanel] = useState<Panel>(null);
+  const [when, setWhen] = useState("");
+  const [zone, setZone] = useState("UTC");
+
+  const create = useMutation(trpc.campaigns.create.mutationOptions());
+  const update = useMutation(trpc.campaigns.update.mutationOptions());
+  const sendTest = useMutation(trpc.campaigns.sendTest.mutationOptions());
+  const sendNow = useMutation(trpc.campaigns.sendNow.mutationOptions());
+  const schedule = useMutation(trpc.campaigns.schedule.mutationOptions());
+  const cancel = useMutation(trpc.campaigns.cancel.mutationOptions());
+  const busy = create.isPending || update.isPending || sendTest.isPending || sendNow.isPending || schedule.isPending || cancel.isPending;
+
+  /** Wraps a setter so that editing marks the draft unsaved, clears the last notice and the field's own error. */
+  const edit =
+    <T,>(field: string, set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setDirty(true);
+      setNotice(null);
+      setError((e) => {
+        if (!e?.fields[field]) return e;
+        const fields = { ...e.fields, [field]: undefined };
+        // Nothing left to fix: the summary goes too.
+        return Object.values(fields).some((f) => f?.length) ? { ...e, fields } : null;
+      });
+    };
+  const fieldError = (f: string) => error?.fields[f]?.[0];
+  const status = saved?.status ?? "DRAFT";
+
+  /** Saves (creates or updates) when needed. @returns the campaign id, or null when saving failed (errors shown). */
+  async function persist(): Promise<string | null> {
+    if (saved && !dirty) return saved.id;
+    const a = toAudience(audience);
+    if (!a) {
+      setError({ message: "Choose the business whose followers get this campaign.", fields: { audience: ["Choose a business"] } });
+      return null;
+    }
+    const channels = [...(inApp ? (["IN_APP"] as const) : []), ...(email ? (["EMAIL"] as const) : [])];
+    // The service wants both contents; a single-channel campaign reuses what it has for the other one.
+    const input = {
+      name,
+      inAppTitle: inAppTitle.trim() || (inApp ? "" : emailSubject),
+      inAppBody,
+      emailSubject: emailSubject.trim() || (email ? "" : inAppTitle),
+      emailBody: emailBody.trim() || (email ? "" : inAppBody.trim() || inAppTitle),
+      channels,
+      audience: a,
+      critical,
+    };
+    try {
+      const next = saved ? await update.mutateAsync({ id: saved.id, ...input }) : await create.mutateAsync(input);
+      if (!saved) window.history.replaceState(null, "", `/admin/campaigns/${next.id}`);
+      setSaved(next);
+      setDirty(false);
+      setError(null);
+      void queryClient.invalidateQueries({ queryKey: trpc.campaigns.pathKey() });
+      return next.id;
+    } catch (err) {
+      setError(errorOf(err));
+      return null;
+    }
+  }
+
+  async function run(action: () => Promise<void>) {
+    setNotice(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(errorOf(err));
+    }
+  }
+
+  const onSave = (e: React.FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const wasNew = !saved;
+      if (!dirty && saved) return setNotice("No changes to save.");
+      if (await persist()) setNotice(wasNew ? "Draft saved." : "Changes saved.");
+    });
+  };
+
+  const onSendTest = () =>
+    run(async () => {
+      const cid = await persist();
+      if (!cid) return;
+      await sendTest.mutateAsync({ id: cid });
+      setError(null);
+      setNotice(
+        <>
+          Test sent to you ({props.adminEmail}) with the subject “[Test] {emailSubject.trim() || inAppTitle.trim()}”.
+          {props.mailbox ? (
+            <>
+              {" "}
+              <Link href="/dev/mailbox" className="font-medium underline">Open the mailbox</Link>
+            </>
+          ) : null}
+        </>,
+      );
+    });
+
+  const onOpenSchedule = () => {
+    const start = saved?.status === "SCHEDULED" && saved.scheduledAt ? null : new Date(Date.now() + 86_400_000);
+    if (start) start.setMinutes(0, 0, 0);
+    setWhen(saved?.status === "SCHEDULED" && saved.scheduledAt ? "" : localInput(start!));
+    setZone(saved?.status === "SCHEDULED" ? saved.timezone : browserTimeZone());
+    setError(null);
+    setPanel({ kind: "schedule" });
+  };
+
+  const onSchedule = (e: React.SyntheticEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const cid = await persist();
+      if (!cid) return;
+      const next = await schedule.mutateAsync({ id: cid, localDateTime: when, timeZone: zone });
+      setSaved(next);
+      setPanel(null);
+      setError(null);
+      void queryClient.invalidateQueries({ queryKey: trpc.campaigns.pathKey() });
+      setNotice(`Scheduled for ${formatDateTime(next.scheduledAt!, next.timezone)} (${next.timezone}).`);
+    });
+  };
+
+  const onSendNow = () =>
+    run(async () => {
+      const cid = await persist();
+      if (!cid) return;
+      const a = toAudience(audience)!;
+      const size = await queryClient.fetchQuery(trpc.campaigns.audienceSize.queryOptions({ audience: a, critical }));
+      setError(null);
+      setPanel({ kind: "send", size });
+    });
+
+  const onConfirmSend = () =>
+    run(async () => {
+      await sendNow.mutateAsync({ id: saved!.id });
+      await queryClient.invalidateQueries({ queryKey: trpc.campaigns.pathKey() });
+      router.push("/admin/campaigns");
+    });
+
+  const onConfirmCancel = () =>
+    run(async () => {
+      await cancel.mutateAsync({ id: saved!.id });
+      await queryClient.invalidateQueries({ queryKey: trpc.campaigns.pathKey() });
+      router.push("/admin/campaigns");
+    });
+
+  const zones = props.timeZones.includes(zone) ? props.timeZones : [zone, ...props.timeZones];
+  // The last failure, in words (inside the schedule panel while it is open, so it sits by the date it is about).
+  const errorBox = error ? (
+    <p role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm font-medium text-rose-800">{error.message}</p>
+  ) : null;
+
+  return (
+    <form onSubmit={onSave} noValidate aria-labelledby={`${id}-h`} className="space-y-6">
+      <div className="space-y-2">
+        <Link href="/admin/campaigns" className="text-sm font-medium text-brand-700 hover:underline">← All campaigns</Link>
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 id={`${id}-h`} className="text-2xl font-semibold tracking-tight">{saved ? "Edit campaign" : "New campaign"}</h1>
+          {saved ? <StatusBadge status={status} /> : null}
+          {saved && dirty ? <span className="text-xs text-slate-600">Unsaved changes</span> : null}
+        </div>
+        {saved?.status === "SCHEDULED" && saved.scheduledAt ? (
+          <p className="rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900">
+            Scheduled for <strong>{formatDateTime(saved.scheduledAt, saved.timezone)}</strong> ({saved.timezone}). Saved changes keep it scheduled; “Send now”
+            sends it at once instead.
+          </p>
+        ) : null}
+      </div>
+
+      <Section title="Campaign">
+        <Field id={`${id}-name`} label="Campaign name" hint="Only admins see it, in the campaign list." error={fieldError("name")}>
+          <input id={`${id}-name`} value={name} onChange={(e) => edit("name", setName)(e.target.value)} maxLength={120} required placeholder="e.g. Winter food drive" className={inputCls(fieldError("name"))} {...describe(`${id}-name`, fieldError("name"))} />
+        </Field>
+      </Section>
+
+      <Section title="In-app notification" note={inApp ? undefined : "Not sent in-app: the channel is off below."}>
+        <div className="grid gap-5 md:grid-cols-2">
+          <div className="space-y-4">
+            <Field id={`${id}-title`} label="Title" hint="Up to 120 characters. Shown in the inbox and the bell." error={fieldError("inAppTitle")}>
+              <input id={`${id}-title`} value={inAppTitle} onChange={(e) => edit("inAppTitle", setInAppTitle)(e.target.value)} maxLength={120} required className={inputCls(fieldError("inAppTitle"))} {...describe(`${id}-title`, fieldError("inAppTitle"))} />
+            </Field>
+            <Field id={`${id}-message`} label="Message" hint="Optional, up to 500 characters of plain text." error={fieldError("inAppBody")}>
+              <textarea id={`${id}-message`} value={inAppBody} onChange={(e) => edit("inAppBody", setInAppBody)(e.target.value)} maxLength={500} rows={3} className={inputCls(fieldError("inAppBody"))} {...describe(`${id}-message`, fieldError("inAppBody"))} />
+            </Field>
+          </div>
+          <InAppPreview title={inAppTitle} body={inAppBody} critical={critical} />
+        </div>
+      </Section>
+
+      <Section title="Email" note={email ? undefined : "Not sent by email: the channel is off below."}>
+        <Field id={`${id}-subject`} label="Subject" hint="Up to 150 characters; also the email's heading." error={fieldError("emailSubject")}>
+          <input id={`${id}-subject`} value={emailSubject} onChange={(e) => edit("emailSubject", setEmailSubject)(e.target.value)} maxLength={150} required className={inputCls(fieldError("emailSubject"))} {...describe(`${id}-subject`, fieldError("emailSubject"))} />
+        </Field>
+        <Field
+          id={`${id}-body`}
+          label="Body (markdown)"
+          hint={
+            <>
+              Blank lines separate paragraphs. Allowed: <code>**bold**</code>, <code>*italic*</code>, links <code>[text](https://…)</code> (https or a path such as{" "}
+              <code>/businesses</code>), lists (<code>- item</code>, <code>1. item</code>) and headings (<code>## Heading</code>). HTML is removed. Greeting, sign-off and
+              unsubscribe link are added for you.
+            </>
+          }
+          error={fieldError("emailBody")}
+        >
+          <textarea id={`${id}-body`} value={emailBody} onChange={(e) => edit("emailBody", setEmailBody)(e.target.value)} maxLength={20_000} rows={8} required className={`${inputCls(fieldError("emailBody"))} font-mono text-sm`} {...describe(`${id}-body`, fieldError("emailBody"))} />
+        </Field>
+        <EmailPreview subject={emailSubject} body={emailBody} />
+      </Section>
+
+      <Section title="Who gets it">
+        <fieldset className="space-y-2" aria-describedby={fieldError("channels") ? `${id}-channels-error` : undefined}>
+          <legend className="text-sm font-semibold text-slate-900">Channels</legend>
+          <label className="flex items-center gap-3 text-sm">
+            <input type="checkbox" checked={inApp} onChange={(e) => edit("channels", setInApp)(e.target.checked)} className="h-4 w-4 accent-brand-700" />
+            In-app (inbox and bell, live)
+          </label>
+          <label className="flex items-center gap-3 text-sm">
+            <input type="checkbox" checked={email} onChange={(e) => edit("channels", setEmail)(e.target.checked)} className="h-4 w-4 accent-brand-700" />
+            Email
+          </label>
+          {fieldError("channels") ? <p id={`${id}-channels-error`} role="alert" className="text-sm text-rose-700">{fieldError("channels")}</p> : null}
+        </fieldset>
+
+        <AudienceField value={audience} onChange={edit("audience", setAudience)} critical={critical} categories={props.categories} error={fieldError("audience")} />
+
+        <div className={`rounded-lg border p-3 ${critical ? "border-rose-300 bg-rose-50" : "border-slate-200"}`}>
+          <label className="flex items-start gap-3 text-sm">
+            <input type="checkbox" checked={critical} onChange={(e) => edit("critical", setCritical)(e.target.checked)} aria-describedby={`${id}-critical-hint`} className="mt-0.5 h-4 w-4 accent-rose-700" />
+            <span>
+              <span className="font-medium text-slate-900">Critical system announcement</span>
+              <span id={`${id}-critical-hint`} className="block text-slate-700">
+                Reaches everyone in the audience on every chosen channel, ignoring their preferences, email unsubscribes and quiet hours. Only for notices people
+                must not miss (security, legal, service changes).
+              </span>
+            </span>
+          </label>
+        </div>
+      </Section>
+
+      <div className="space-y-3 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+        {error && panel?.kind !== "schedule" ? errorBox : null}
+        <p role="status" aria-live="polite" data-testid="editor-notice" className={notice ? "rounded-lg bg-brand-50 px-3 py-2 text-sm text-brand-800" : "sr-only"}>
+          {notice}
+        </p>
+
+        {panel?.kind === "schedule" ? (
+          <div
+            role="group"
+            aria-labelledby={`${id}-sched-h`}
+            // Enter in the panel schedules (the panel sits inside the editor's form, whose Enter saves).
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && e.target instanceof HTMLInputElement) {
+                e.preventDefault();
+                if (when && !busy) onSchedule(e);
+              }
+            }}
+            className="space-y-3 rounded-lg border border-sky-200 bg-sky-50/60 p-4"
+          >
+            <h2 id={`${id}-sched-h`} className="font-semibold">{saved?.status === "SCHEDULED" ? "Reschedule" : "Schedule"}</h2>
+            <div className="grid gap-3 sm:grid-cols-2">
+              <div>
+                <label htmlFor={`${id}-when`} className="block text-sm font-medium text-slate-700">Date and time</label>
+                <input id={`${id}-when`} type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} required autoFocus className={inputCls(fieldError("scheduledAt"))} aria-invalid={fieldError("scheduledAt") ? true : undefined} aria-describedby={`${id}-when-hint`} />
+              </div>
+              <div>
+                <label htmlFor={`${id}-zone`} className="block text-sm font-medium text-slate-700">Time zone</label>
+                <select id={`${id}-zone`} value={zone} onChange={(e) => setZone(e.target.value)} className={inputCls(fieldError("timezone"))}>
+                  {zones.map((z) => (
+                    <option key={z} value={z}>{z.replaceAll("_", " ")}</option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <p id={`${id}-when-hint`} className="text-xs text-slate-600">
+              The time on the clock in that zone (daylight saving time included). At most 30 days ahead; it starts within a minute of that time.
+            </p>
+            {error ? errorBox : null}
+            <div className="flex flex-wrap gap-2">
+              <button type="button" disabled={busy || !when} onClick={onSchedule} className={primary}>
+                {schedule.isPending ? "Scheduling…" : saved?.status === "SCHEDULED" ? "Reschedule" : "Schedule"}
+              </button>
+              <button type="button" onClick={() => setPanel(null)} className={secondary}>Cancel</button>
+            </div>
+          </div>
+        ) : null}
+
+        {panel?.kind === "send" ? (
+          <div role="group" aria-labelledby={`${id}-send-h`} className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4">
+            <h2 id={`${id}-send-h`} className="font-semibold text-amber-950">Send “{name.trim()}” now?</h2>
+            <p className="text-sm text-amber-950" data-testid="send-confirm-size">
+              It goes to <strong>{people(panel.size.people)}</strong> ({audienceSizeText(panel.size, critical).split(" · ")[1]}) at once
+              {critical ? ", ignoring their preferences, unsubscribes and quiet hours" : ""}. You can pause or cancel it while it sends, but what has gone out stays
+              sent.
+            </p>
+            <div className="flex flex-wrap gap-2">
+              <button type="button" autoFocus disabled={busy} onClick={() => void onConfirmSend()} className={primary}>
+                {sendNow.isPending ? "Sending…" : `Yes, send to ${people(panel.size.people)}`}
+              </button>
+              <button type="button" onClick={() => setPanel(null)} className={secondary}>Not yet</button>
+            </div>
+          </div>
+        ) : null}
+
+        {panel?.kind === "cancel" && saved ? (
+          <CancelConfirm name={saved.name} started={false} pending={cancel.isPending} onConfirm={() => void onConfirmCancel()} onKeep={() => setPanel(null)} />
+        ) : null}
+
+        <div className="flex flex-wrap items-center gap-2">
+          <button type="submit" disabled={busy} className={secondary}>
+            {create.isPending || update.isPending ? "Saving…" : saved ? "Save changes" : "Save draft"}
+          </button>
+          <button type="button" disabled={busy} onClick={() => void onSendTest()} className={secondary}>
+            {sendTest.isPending ? "Sending test…" : "Send test to me"}
+          </button>
+          <button type="button" disabled={busy} onClick={onOpenSchedule} aria-expanded={panel?.kind === "schedule"} className={secondary}>
+            {saved?.status === "SCHEDULED" ? "Reschedule…" : "Schedule…"}
+          </button>
+          <button type="button" disabled={busy} onClick={() => void onSendNow()} aria-expanded={panel?.kind === "send"} className={primary}>
+            Send now…
+          </button>
+          {saved?.status === "SCHEDULED" ? (
+            <button type="button" disabled={busy} onClick={() => setPanel({ kind: "cancel" })} className={danger}>Cancel campaign</button>
+          ) : null}
+        </div>
+        <p className="text-xs text-slate-600">Every action saves the draft first.</p>
+      </div>
+    </form>
+  );
+}
+
+function Section(props: { title: string; note?: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <section aria-labelledby={id} className="space-y-4 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id={id} className="font-semibold">{props.title}</h2>
+        {props.note ? <p className="text-xs font-medium text-amber-800">{props.note}</p> : null}
+      </div>
+      {props.children}
+    </section>
+  );
+}
+
+function Field(props: { id: string; label: string; hint?: ReactNode; error?: string; children: ReactNode }) {
+  return (
+    <div>
+      <label htmlFor={props.id} className="block text-sm font-medium text-slate-700">{props.label}</label>
+      {props.children}
+      {props.hint ? <p id={`${props.id}-hint`} className="mt-1 text-xs text-slate-600">{props.hint}</p> : null}
+      {props.error ? <p id={`${props.id}-error`} className="mt-1 text-sm text-rose-700">{props.error}</p> : null}
+    </div>
+  );
+}
+
+/** aria-invalid and aria-describedby (hint, and the error when there is one) for a field's control. */
+const describe = (fid: string, error?: string) => ({
+  "aria-invalid": error ? true : undefined,
+  "aria-describedby": error ? `${fid}-hint ${fid}-error` : `${fid}-hint`,
+});
+
+const inputCls = (err?: string) =>
+  `mt-1 block w-full rounded-lg border px-3 py-2 text-sm ${err ? "border-rose-500 bg-rose-50/40" : "border-slate-300 bg-white"}`;
+const primary = "rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800 disabled:opacity-60";
+const secondary = "rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60";
+const danger = "rounded-lg border border-rose-300 bg-white px-4 py-2 text-sm font-medium text-rose-700 hover:bg-rose-50 disabled:opacity-60";

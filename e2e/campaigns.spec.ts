@@ -1,0 +1,227 @@
+/**
+ * Admin campaigns (issue 6's check): an admin drafts a campaign for "by role: NGO", sees the audience size,
+ * previews the email at phone width, sends a test to themself (the dev mailbox shows "[Test] …" addressed
+ * to them), and sends it. An NGO watching their inbox sees the announcement arrive live, in the list and
+ * the bell; a customer does not get it. Other specs share the database: every assertion is about this
+ * run's uniquely named campaign.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import type pg from "pg";
+import { badge, database, shot, signIn, unreadInDb } from "./helpers";
+
+const ADMIN = "admin@herald.test";
+const NGO = "foodbank@herald.test";
+const CUSTOMER = "thandi@herald.test";
+
+let db: pg.Client;
+test.beforeAll(async () => {
+  db = await database();
+});
+test.afterAll(async () => {
+  await db.end();
+});
+
+/**
+ * A screenshot of the whole page taken with a viewport as tall as the page: Chromium leaves the sandboxed
+ * (cross-origin) email frame unpainted in `fullPage` captures, and the sticky header stays on top.
+ */
+async function tallShot(page: Page, name: string) {
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: size.width, height: await page.evaluate(() => document.documentElement.scrollHeight) });
+  if (await page.getByTestId("email-preview").count()) {
+    await expect(page.frameLocator('iframe[data-testid="email-preview"]').getByRole("heading").first()).toBeVisible();
+  }
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await shot(page, name);
+  await page.setViewportSize(size);
+}
+
+const countOf = async (sql: string, params: unknown[]) => Number((await db.query<{ n: string }>(sql, params)).rows[0]?.n ?? -1);
+
+test("admin drafts, previews, test-sends and sends a campaign to NGOs; an NGO gets it live, a customer does not", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const run = Date.now().toString(36);
+  const name = `Harvest drive ${run}`;
+  const title = `Harvest drive ${run}: double pickups this week`;
+  const subject = `Harvest drive ${run}`;
+
+  // The NGO watches their inbox (live) before anything is sent.
+  const ngo = await (await browser.newContext()).newPage();
+  await signIn(ngo, NGO);
+
+  const adminCtx = await browser.newContext();
+  const admin = await adminCtx.newPage();
+  await signIn(admin, ADMIN);
+  await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Campaigns" }).click();
+  await expect(admin.getByRole("heading", { level: 1, name: "Campaigns" })).toBeVisible();
+  await expect(admin.getByText("No campaigns yet").or(admin.getByTestId("campaign-row").first())).toBeVisible();
+  await shot(admin, "campaigns-list-first-visit-desktop");
+  await admin.getByRole("link", { name: "New campaign" }).first().click();
+  await expect(admin.getByRole("heading", { level: 1, name: "New campaign" })).toBeVisible();
+
+  // Saving an empty form: the server's field errors, next to their fields.
+  await admin.getByRole("button", { name: "Save draft" }).click();
+  await expect(admin.getByRole("alert").filter({ hasText: "Check the highlighted fields." })).toBeVisible();
+  await expect(admin.getByLabel("Campaign name")).toHaveAttribute("aria-invalid", "true");
+  await expect(admin.getByText("Give the campaign a name")).toBeVisible();
+  await expect(admin).toHaveURL(/\/admin\/campaigns\/new$/); // nothing saved
+  await tallShot(admin, "campaigns-editor-errors-desktop");
+
+  await admin.getByLabel("Campaign name").fill(name);
+  await expect(admin.getByText("Give the campaign a name")).toHaveCount(0); // fixed fields lose their error
+  await expect(admin.getByLabel("Campaign name")).not.toHaveAttribute("aria-invalid", "true");
+  await admin.getByLabel("Title", { exact: true }).fill(title);
+  await admin.getByLabel("Message", { exact: true }).fill("Businesses have extra surplus: book your pickups early.");
+  await admin.getByLabel("Subject", { exact: true }).fill(subject);
+  await admin.getByLabel("Body (markdown)").fill("Our partners have **twice** the usual surplus this week.\n\n- Book early\n- Bring crates\n\n[See businesses](/businesses)");
+  await expect(admin.getByTestId("in-app-preview")).toContainText(title);
+  await expect(admin.getByText("Check the highlighted fields.")).toHaveCount(0);
+
+  // Audience: by role, NGOs; the size is the server's count of NGO accounts.
+  await admin.getByRole("radio", { name: /By role/ }).check();
+  await admin.getByLabel("Role", { exact: true }).selectOption("NGO");
+  const ngos = await countOf(`SELECT count(*) AS n FROM users WHERE role = 'NGO'`, []);
+  expect(ngos).toBeGreaterThan(1);
+  await expect(admin.getByTestId("audience-size")).toContainText(`${ngos.toLocaleString("en")} people ·`);
+  await expect(admin.getByTestId("audience-size")).toContainText("reachable by email");
+
+  // The email preview: the real template, at desktop then phone width.
+  const frame = admin.frameLocator('iframe[data-testid="email-preview"]');
+  await expect(frame.getByRole("heading", { name: subject })).toBeVisible();
+  await expect(frame.locator("strong", { hasText: "twice" })).toBeVisible();
+  await expect(admin.getByTestId("email-preview")).toHaveAttribute("data-width", "600");
+  await admin.getByRole("button", { name: /Phone/ }).click();
+  await expect(admin.getByRole("button", { name: /Phone/ })).toHaveAttribute("aria-pressed", "true");
+  await expect(admin.getByTestId("email-preview")).toHaveAttribute("data-width", "375");
+  expect(Math.round((await admin.getByTestId("email-preview").boundingBox())!.width)).toBe(375);
+  await tallShot(admin, "campaigns-editor-desktop");
+
+  // Test to me: saves the draft first, then the mailbox shows the "[Test]" email addressed to the admin.
+  await admin.getByRole("button", { name: "Send test to me" }).click();
+  await expect(admin.getByTestId("editor-notice")).toContainText(`Test sent to you (${ADMIN})`);
+  await expect(admin).toHaveURL(/\/admin\/campaigns\/[0-9a-f-]{36}$/);
+  const campaignId = admin.url().split("/").pop()!;
+  const mailbox = await adminCtx.newPage();
+  await mailbox.goto("/dev/mailbox");
+  const testMail = mailbox.getByTestId("mailbox-list").getByRole("listitem").filter({ hasText: `[Test] ${subject}` });
+  await expect(testMail).toHaveCount(1);
+  await expect(testMail).toContainText(`to ${ADMIN}`);
+  await mailbox.close();
+  expect(await countOf(`SELECT count(*) AS n FROM notifications WHERE title = $1`, [title])).toBe(0); // a test reaches nobody else
+
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await admin.getByTestId("email-preview").evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 200));
+  await expect(frame.getByRole("heading", { name: subject })).toBeVisible();
+  await shot(admin, "campaigns-email-phone");
+  await tallShot(admin, "campaigns-editor-phone");
+  await admin.setViewportSize({ width: 1280, height: 720 });
+
+  // A second tab on the list, open before sending: only realtime events can update it (nothing was sending when it loaded).
+  const watch = await adminCtx.newPage();
+  await watch.goto("/admin/campaigns");
+  await expect(watch.getByTestId("live")).toBeVisible();
+  await expect(watch.getByTestId("campaign-row").filter({ hasText: name }).getByTestId("campaign-status")).toHaveText("Draft");
+
+  // Send now: a confirmation with the audience size, then the list with live progress.
+  const ngoUnreadBefore = await unreadInDb(db, NGO);
+  await expect(badge(ngo)).toHaveAttribute("aria-label", ngoUnreadBefore ? `Notifications, ${ngoUnreadBefore} unread` : "Notifications");
+  await admin.getByRole("button", { name: "Send now…" }).click();
+  await expect(admin.getByTestId("send-confirm-size")).toContainText(`It goes to ${ngos.toLocaleString("en")} people`);
+  await admin.getByRole("button", { name: `Yes, send to ${ngos.toLocaleString("en")} people` }).click();
+  await expect(admin).toHaveURL(/\/admin\/campaigns$/);
+  const row = admin.getByTestId("campaign-row").filter({ hasText: name });
+  await expect(row.getByTestId("campaign-status")).toHaveText("Sent", { timeout: 30_000 });
+  await expect(row.getByTestId("campaign-progress")).toContainText(`Sent to ${ngos.toLocaleString("en")} people`);
+  await expect(row.getByRole("progressbar", { name: `Progress of ${name}` })).toBeVisible();
+  await shot(admin, "campaigns-list-desktop");
+  // The watching tab followed along from `campaign.progress` events, and announced it.
+  await expect(watch.getByTestId("campaign-row").filter({ hasText: name }).getByTestId("campaign-status")).toHaveText("Sent");
+  await expect(watch.getByTestId("progress-announcement")).toHaveText(new RegExp(`^${name}: Sent to ${ngos.toLocaleString("en")} people`));
+  await watch.close();
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await tallShot(admin, "campaigns-list-phone");
+  await admin.setViewportSize({ width: 1280, height: 720 });
+
+  // The NGO's inbox and bell got it without a reload.
+  await expect(ngo.getByTestId("inbox-item").filter({ hasText: title })).toBeVisible();
+  await expect(badge(ngo)).toHaveAttribute("aria-label", `Notifications, ${ngoUnreadBefore + 1} unread`);
+  await badge(ngo).click();
+  await expect(ngo.getByRole("region", { name: "Latest notifications" })).toContainText(title);
+
+  // The customer did not.
+  expect(await countOf(`SELECT count(*) AS n FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email = $1 AND n.title = $2`, [CUSTOMER, title])).toBe(0);
+  expect(await countOf(`SELECT count(*) AS n FROM notifications WHERE title = $1`, [title])).toBe(ngos);
+  const customer = await (await browser.newContext()).newPage();
+  await signIn(customer, CUSTOMER);
+  await expect(customer.getByTestId("inbox-item").first()).toBeVisible();
+  await expect(customer.getByTestId("inbox-item").filter({ hasText: title })).toHaveCount(0);
+
+  // The detail page: read-only, with the audit trail of what the admin did.
+  await admin.goto(`/admin/campaigns/${campaignId}`);
+  await expect(admin.getByRole("heading", { level: 1, name })).toBeVisible();
+  const trail = admin.getByTestId("audit-trail");
+  await expect(trail).toContainText("Created · Ada Admin");
+  await expect(trail).toContainText(`Test sent to ${ADMIN}`);
+  await expect(trail).toContainText("Sending started");
+  await expect(admin.getByLabel("Campaign name")).toHaveCount(0);
+  await tallShot(admin, "campaigns-detail-desktop");
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await admin.getByRole("button", { name: /Phone/ }).click();
+  await tallShot(admin, "campaigns-detail-phone");
+
+  // Not for anyone else.
+  expect((await customer.goto("/admin/campaigns"))?.status()).toBe(403);
+  expect((await ngo.goto(`/admin/campaigns/${campaignId}`))?.status()).toBe(403);
+});
+
+test("admin schedules a campaign in their time zone within 30 days, then cancels it from the list", async ({ browser }) => {
+  const ctx = await browser.newContext({ timezoneId: "Europe/Berlin" });
+  const admin = await ctx.newPage();
+  await signIn(admin, ADMIN);
+  const run = Date.now().toString(36);
+  const name = `Scheduled notice ${run}`;
+  await admin.goto("/admin/campaigns/new");
+  await admin.getByLabel("Campaign name").fill(name);
+  await admin.getByLabel("Title", { exact: true }).fill(`Maintenance window ${run}`);
+  await admin.getByLabel("Subject", { exact: true }).fill(`Maintenance window ${run}`);
+  await admin.getByLabel("Body (markdown)").fill("Herald will be read-only for ten minutes.");
+  await admin.getByRole("radio", { name: /By role/ }).check();
+  await admin.getByLabel("Role", { exact: true }).selectOption("ADMIN");
+
+  await admin.getByRole("button", { name: "Schedule…" }).click();
+  const panel = admin.getByRole("group", { name: "Schedule", exact: true });
+  await expect(panel.getByLabel("Time zone")).toHaveValue("Europe/Berlin"); // the browser's zone by default
+  await expect(panel.getByLabel("Date and time")).toBeFocused();
+  const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  // The server's limit, in its words.
+  await panel.getByLabel("Date and time").fill(`${day(40)}T10:00`);
+  await panel.getByRole("button", { name: "Schedule", exact: true }).click();
+  await expect(admin.getByRole("alert").filter({ hasText: "Campaigns can be scheduled at most 30 days ahead" })).toBeVisible();
+  await shot(admin, "campaigns-schedule-error-desktop");
+
+  await panel.getByLabel("Date and time").fill(`${day(2)}T10:00`);
+  await panel.getByRole("button", { name: "Schedule", exact: true }).click();
+  await expect(admin.getByTestId("editor-notice")).toContainText("Scheduled for");
+  await expect(admin.getByTestId("editor-notice")).toContainText("10:00 (Europe/Berlin)");
+  await expect(admin.getByTestId("campaign-status")).toHaveText("Scheduled");
+  // Stored as the UTC instant that is 10:00 on Berlin's clocks.
+  const stored = (await db.query<{ scheduled_at: Date; timezone: string }>(`SELECT scheduled_at, timezone FROM campaigns WHERE name = $1`, [name])).rows[0]!;
+  expect(stored.timezone).toBe("Europe/Berlin");
+  const berlin = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  expect(berlin.format(stored.scheduled_at).replace(", ", "T")).toBe(`${day(2)}T10:00`);
+
+  // The list shows it scheduled; cancelling asks first.
+  await admin.getByRole("link", { name: "← All campaigns" }).click();
+  const row = admin.getByTestId("campaign-row").filter({ hasText: name });
+  await expect(row.getByTestId("campaign-status")).toHaveText("Scheduled");
+  await expect(row).toContainText("10:00 (Europe/Berlin)");
+  await row.getByRole("button", { name: `Cancel ${name}` }).click();
+  const confirm = row.getByRole("group", { name: `Confirm cancelling ${name}` });
+  await expect(confirm.getByRole("button", { name: "Yes, cancel campaign" })).toBeFocused();
+  await shot(admin, "campaigns-list-cancel-confirm-desktop");
+  await confirm.getByRole("button", { name: "Yes, cancel campaign" }).click();
+  await expect(row.getByTestId("campaign-status")).toHaveText("Cancelled");
+  await expect(row.getByRole("button", { name: `Cancel ${name}` })).toHaveCount(0);
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await tallShot(admin, "campaigns-list-after-cancel-phone");
+});
