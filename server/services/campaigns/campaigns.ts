@@ -195,10 +195,12 @@ export async function startDueCampaigns(at = new Date()): Promise<string[]> {
   return due.map((d) => d.id);
 }
 
-/** A campaign with its audience size (people, email-reachable). */
+/** A campaign with its audience size (people, email-reachable) and, for a followers audience, the business's name. */
 export async function campaignWithAudience(id: string) {
   const c = await getCampaign(id);
-  return { campaign: c, audience: await countAudience(audienceOf(c), { critical: c.critical }) };
+  const a = audienceOf(c);
+  const business = a.kind === "followers" ? await db.business.findUnique({ where: { id: a.businessId }, select: { name: true } }) : null;
+  return { campaign: c, audience: await countAudience(a, { critical: c.critical }), businessName: business?.name ?? null };
 }
 
 /** The newest campaigns first (at most `limit`, default 50). */

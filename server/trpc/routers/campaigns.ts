@@ -102,11 +102,12 @@ export const campaignsRouter = router({
 
   /** One campaign with its audience size, progress and audit trail (newest first). NOT_FOUND when unknown. */
   get: adminProcedure.input(byId).query(async ({ input }) => {
-    const { campaign, audience } = await campaignWithAudience(input.id);
+    const { campaign, audience, businessName } = await campaignWithAudience(input.id);
     const [progress, audit] = await Promise.all([progressOf(campaign), campaignAudit(campaign.id)]);
     return {
       campaign,
       audienceSize: audience,
+      businessName,
       progress,
       audit: audit.map((a) => ({ id: a.id, action: a.action, details: a.details, createdAt: a.createdAt, actor: a.actor })),
     };

@@ -28,6 +28,7 @@ export default async function CampaignPage(props: { params: Promise<{ id: string
       <CampaignEditor
         key={data.campaign.id}
         campaign={data.campaign}
+        businessName={data.businessName}
         categories={categoryOptions()}
         timeZones={timeZoneOptions()}
         adminEmail={user.email ?? ""}
