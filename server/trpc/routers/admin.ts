@@ -1,10 +1,19 @@
 import "server-only";
 import { z } from "zod";
 import { adminProcedure, router } from "../init";
-import { userDeliveryLog } from "../../services/delivery/delivery-log";
+import { deliveryDetail, deliveryLogFilterSchema, listDeliveryLog, userDeliveryLog } from "../../services/delivery/delivery-log";
 
-/** Admin tools. */
+/** Admin tools. Every procedure: UNAUTHORIZED when signed out, FORBIDDEN for anyone but an admin. */
 export const adminRouter = router({
-  /** One user's delivery log, with reasons. */
+  /** One user's delivery log, with reasons (the newest 100). */
   userDeliveries: adminProcedure.input(z.object({ email: z.string().trim().email().max(320) }).strict()).query(({ input }) => userDeliveryLog(input.email)),
+
+  /**
+   * The delivery log over every user: filters as in the page's query string (`deliveryLogFilterSchema`,
+   * strict: unknown keys are BAD_REQUEST), newest first, keyset pages (`cursor` = the previous `nextCursor`).
+   */
+  deliveries: adminProcedure.input(deliveryLogFilterSchema).query(({ input }) => listDeliveryLog(input)),
+
+  /** One delivery's notification, recipient, captured email and timeline. NOT_FOUND for an unknown id. */
+  delivery: adminProcedure.input(z.strictObject({ id: z.uuid({ error: "Not a delivery id." }) })).query(({ input }) => deliveryDetail(input.id)),
 });

@@ -1,0 +1,53 @@
+"use client";
+/**
+ * Times in the delivery log's timeline: in the admin's browser time zone, named, with UTC beside it. The
+ * server does not know the browser's zone, so the first render (server and hydration) shows UTC only and
+ * the browser then switches to its own zone (`useSyncExternalStore`'s server snapshot: no hydration
+ * mismatch).
+ */
+import { useSyncExternalStore } from "react";
+
+const subscribe = () => () => {};
+
+/** The browser's IANA time zone, or null while rendering on the server / hydrating. */
+function useBrowserTimeZone(): string | null {
+  return useSyncExternalStore(
+    subscribe,
+    () => Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC",
+    () => null,
+  );
+}
+
+/** "2030-06-01 10:00:05 UTC" (seconds matter: a send follows its decision within seconds). */
+export function formatUtc(iso: string): string {
+  return `${iso.slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** "1 Jun 2030, 12:00:05 GMT+2" in `timeZone`. */
+export function formatInZone(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short" }).format(new Date(iso));
+}
+
+/** A time in the browser's zone, with UTC in smaller print (UTC alone before the browser's zone is known). */
+export function DeliveryLogTime({ iso }: { iso: string }) {
+  const zone = useBrowserTimeZone();
+  if (!zone || zone === "UTC" || zone === "Etc/UTC") {
+    return <time dateTime={iso} className="tabular-nums">{formatUtc(iso)}</time>;
+  }
+  return (
+    <span className="tabular-nums">
+      <time dateTime={iso}>{formatInZone(iso, zone)}</time>
+      <span className="block text-xs text-slate-500">{formatUtc(iso)}</span>
+    </span>
+  );
+}
+
+/** Says which zone the timeline's times are in. */
+export function DeliveryLogTimeZoneNote() {
+  const zone = useBrowserTimeZone();
+  return (
+    <p className="text-xs text-slate-600">
+      {zone && zone !== "UTC" && zone !== "Etc/UTC" ? <>Times in your browser&rsquo;s time zone, <span className="font-medium">{zone}</span>, with UTC below each.</> : <>Times in UTC.</>}
+    </p>
+  );
+}
