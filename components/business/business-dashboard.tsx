@@ -1,7 +1,9 @@
 "use client";
 /**
  * /business: followers (live: a new follower appears without a reload, seed 001 §4.2
- * `business.new_follower`), the 30-day engagement score, and per-post delivery stats.
+ * `business.new_follower`), the 30-day engagement score, and per-post delivery stats (recipients, read,
+ * emails sent, delivery rate, click-through rate and unsubscribes: the admin analytics' formulas,
+ * server/services/analytics/metrics.ts).
  */
 import Link from "next/link";
 import { useEffect, useState } from "react";
@@ -9,6 +11,7 @@ import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-quer
 import { useTRPC } from "@/components/trpc";
 import { useRealtime } from "@/components/realtime/realtime-provider";
 import { TimeAgo } from "@/components/ui/time-ago";
+import { num, pct } from "@/components/admin/analytics/format";
 
 type Role = "CUSTOMER" | "NGO" | undefined;
 
@@ -88,33 +91,67 @@ export function BusinessDashboard({ businessId }: { businessId: string }) {
         ) : stats.data.length === 0 ? (
           <p className="mt-3 text-sm text-slate-600">No posts yet. <Link href="/business/listings/new" className="text-brand-700 hover:underline">Post your first listing</Link>.</p>
         ) : (
-          <div className="mt-3 overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="py-2 pr-3 font-medium">Post</th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">Recipients</th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">In-app</th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">Emailed</th>
-                  <th scope="col" className="py-2 pl-3 text-right font-medium">Read</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {stats.data.map((s) => (
-                  <tr key={s.listingId}>
-                    <td className="py-2 pr-3">
-                      <Link href={`/listings/${s.listingId}`} className="font-medium hover:underline">{s.title}</Link>
-                      <span className="block text-xs text-slate-500"><TimeAgo iso={s.createdAt} /></span>
-                    </td>
-                    <td className="px-3 py-2 text-right tabular-nums">{s.recipients}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{s.recipients}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{s.emailed}</td>
-                    <td className="py-2 pl-3 text-right tabular-nums">{s.read}{s.recipients ? <span className="text-slate-500"> ({Math.round((s.read / s.recipients) * 100)}%)</span> : null}</td>
+          <>
+            <div role="region" aria-label="Post stats" tabIndex={0} className="mt-3 hidden overflow-x-auto md:block">
+              <table className="w-full min-w-[40rem] text-left text-sm">
+                <thead className="text-xs uppercase tracking-wide text-slate-500">
+                  <tr>
+                    <th scope="col" className="py-2 pr-3 font-medium">Post</th>
+                    <th scope="col" className="px-3 py-2 text-right font-medium">Recipients</th>
+                    <th scope="col" className="px-3 py-2 text-right font-medium">Read</th>
+                    <th scope="col" className="px-3 py-2 text-right font-medium">Emails sent</th>
+                    <th scope="col" className="px-3 py-2 text-right font-medium" title="Delivered ÷ emails sent">Delivery</th>
+                    <th scope="col" className="px-3 py-2 text-right font-medium" title="Clicked ÷ emails sent">Click-through</th>
+                    <th scope="col" className="py-2 pl-3 text-right font-medium">Unsubscribes</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {stats.data.map((s) => (
+                    <tr key={s.listingId} data-testid="post-stats">
+                      <td className="py-2 pr-3">
+                        <Link href={`/listings/${s.listingId}`} className="font-medium hover:underline">{s.title}</Link>
+                        <span className="block text-xs text-slate-500"><TimeAgo iso={s.createdAt} /></span>
+                      </td>
+                      <td className="px-3 py-2 text-right tabular-nums">{num(s.recipients)}</td>
+                      <td className="px-3 py-2 text-right tabular-nums">{num(s.read)}{s.readRate !== null ? <span className="text-slate-500"> ({pct(s.readRate)})</span> : null}</td>
+                      <td className="px-3 py-2 text-right tabular-nums">{num(s.sent)}</td>
+                      <td className="px-3 py-2 text-right tabular-nums">{pct(s.deliveryRate)}</td>
+                      <td className="px-3 py-2 text-right tabular-nums">{pct(s.clickThroughRate)}</td>
+                      <td className="py-2 pl-3 text-right tabular-nums">{num(s.unsubscribes)}{s.unsubscribeRate !== null ? <span className="text-slate-500"> ({pct(s.unsubscribeRate)})</span> : null}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <ul aria-label="Post stats" className="mt-3 space-y-3 md:hidden">
+              {stats.data.map((s) => (
+                <li key={s.listingId} data-testid="post-card" className="rounded-xl border border-slate-200 p-3">
+                  <Link href={`/listings/${s.listingId}`} className="font-medium hover:underline">{s.title}</Link>
+                  <span className="block text-xs text-slate-500"><TimeAgo iso={s.createdAt} /></span>
+                  <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
+                    {(
+                      [
+                        ["Recipients", num(s.recipients)],
+                        ["Read", s.readRate !== null ? `${num(s.read)} (${pct(s.readRate)})` : num(s.read)],
+                        ["Emails sent", num(s.sent)],
+                        ["Delivery", pct(s.deliveryRate)],
+                        ["Click-through", pct(s.clickThroughRate)],
+                        ["Unsubscribes", s.unsubscribeRate !== null ? `${num(s.unsubscribes)} (${pct(s.unsubscribeRate)})` : num(s.unsubscribes)],
+                      ] as const
+                    ).map(([k, v]) => (
+                      <div key={k} className="flex items-baseline justify-between gap-2 border-b border-slate-100 pb-1">
+                        <dt className="text-slate-600">{k}</dt>
+                        <dd className="font-medium tabular-nums">{v}</dd>
+                      </div>
+                    ))}
+                  </dl>
+                </li>
+              ))}
+            </ul>
+            <p className="mt-3 text-xs text-slate-500">
+              Delivery = delivered ÷ emails sent; click-through = emails with a clicked link ÷ emails sent; unsubscribes came through that post&rsquo;s email. “—” means no email was sent.
+            </p>
+          </>
         )}
       </section>
 

@@ -11,6 +11,7 @@ import { businessDashboardRouter } from "./routers/business-dashboard";
 import { apiKeysRouter } from "./routers/api-keys";
 import { accountRouter } from "./routers/account";
 import { campaignsRouter } from "./routers/campaigns";
+import { analyticsRouter } from "./routers/analytics";
 
 /** The app's tRPC API: one router per domain (DESIGN §11). */
 export const appRouter = router({
@@ -25,6 +26,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   account: accountRouter,
   campaigns: campaignsRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -45,7 +45,59 @@ describe("business dashboard", () => {
     await createNotification(db, { userId: readers[0]!.id, businessId: business.id, createdAt: new Date("2026-05-01T00:00:00Z") });
     const o = await businessOverview(owner.id, now);
     expect(o.engagement).toEqual({ received: 4, read: 3, rate: 0.75 });
-    expect(await listingStats(owner.id)).toEqual([{ listingId: listing.id, title: "Bagels", createdAt: listing.createdAt.toISOString(), recipients: 4, read: 3, emailed: 2 }]);
+    expect(await listingStats(owner.id)).toEqual([
+      {
+        listingId: listing.id, title: "Bagels", createdAt: listing.createdAt.toISOString(), recipients: 4, read: 3, readRate: 3 / 4,
+        emailed: 2, sent: 2, delivered: 1, deliveryRate: 1 / 2, clicked: 0, clickThroughRate: 0, unsubscribes: 0, unsubscribeRate: 0,
+      },
+    ]);
+  });
+
+  it("gives each post the admin analytics' email metrics: delivery rate, CTR and unsubscribes", async () => {
+    const { business, owner } = await createBusiness(db);
+    const other = await createBusiness(db);
+    const at = new Date("2026-06-29T12:00:00Z");
+    const bagels = await createListing(db, business.id, { title: "Bagels", createdAt: new Date("2026-06-29T10:00:00Z") });
+    const quiet = await createListing(db, business.id, { title: "Quiet post", createdAt: new Date("2026-06-29T11:00:00Z") });
+    const outcomes = [
+      { status: "DELIVERED", clicked: true },
+      { status: "DELIVERED", clicked: true, unsubscribed: true },
+      { status: "DELIVERED" },
+      { status: "COMPLAINED", unsubscribed: true },
+      { status: "BOUNCED" },
+      { status: "SENT", clicked: true },
+      { status: "HELD" }, // not sent: in no email count
+      { status: "FAILED", clicked: true },
+      { status: null }, // in-app only
+    ] as const;
+    for (const o of outcomes) {
+      const u = await createUser(db);
+      const n = await createNotification(db, { userId: u.id, type: "new_listing", category: "listings", businessId: business.id, dedupeKey: `listing:${bagels.id}`, createdAt: at });
+      if (o.status) {
+        await db.delivery.create({
+          data: { notificationId: n.id, userId: u.id, channel: "EMAIL", status: o.status, clickedAt: "clicked" in o ? at : null, unsubscribedAt: "unsubscribed" in o ? at : null },
+        });
+      }
+    }
+    // Another business's notification with the same dedupe key is not this post's.
+    const stranger = await createUser(db);
+    const foreign = await createNotification(db, { userId: stranger.id, businessId: other.business.id, dedupeKey: `listing:${bagels.id}`, createdAt: at });
+    await db.delivery.create({ data: { notificationId: foreign.id, userId: stranger.id, channel: "EMAIL", status: "DELIVERED", clickedAt: at } });
+
+    const [q, b] = await listingStats(owner.id);
+    expect(q).toMatchObject({ listingId: quiet.id, recipients: 0, sent: 0, deliveryRate: null, clickThroughRate: null, unsubscribes: 0, unsubscribeRate: null, readRate: null });
+    expect(b).toMatchObject({
+      listingId: bagels.id,
+      recipients: 9,
+      sent: 6, // 3 DELIVERED + COMPLAINED + BOUNCED + SENT
+      emailed: 6,
+      delivered: 4, // 3 DELIVERED + COMPLAINED
+      deliveryRate: 4 / 6,
+      clicked: 3,
+      clickThroughRate: 3 / 6,
+      unsubscribes: 2,
+      unsubscribeRate: 2 / 6,
+    });
   });
 });
 

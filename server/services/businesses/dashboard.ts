@@ -5,11 +5,13 @@ import "server-only";
  *
  * Engagement score: the read rate of the notifications this business caused over the last 30 days,
  * `read ÷ received` (0–1, shown as a percentage); null when nothing was sent. Per follower (HTTP API) the
- * same ratio restricted to that follower.
+ * same ratio restricted to that follower. Per-post stats use the admin analytics' counts and formulas
+ * (server/services/analytics/metrics.ts), so a business and an admin see the same numbers.
  */
 import { db } from "../../db";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "../notifications/list-notifications";
+import { METRIC_COUNTS_SQL, METRIC_JOIN_SQL, countsFromRow, deriveMetrics, emptyCounts, type MetricCountColumns } from "../analytics/metrics";
 
 async function ownedBusiness(ownerId: string) {
   const b = await db.business.findUnique({ where: { ownerId }, select: { id: true, name: true, slug: true } });
@@ -57,25 +59,67 @@ export async function listFollowers(ownerId: string, opts: { cursor?: string | n
   };
 }
 
+/** One post's delivery stats (counts and rates as defined in server/services/analytics/metrics.ts). */
+export interface ListingStats {
+  listingId: string;
+  title: string;
+  createdAt: string;
+  /** Notifications written to followers. */
+  recipients: number;
+  /** Read in the inbox. */
+  read: number;
+  /** read ÷ in-app recipients, null when none. */
+  readRate: number | null;
+  /** Emails sent (SENT, DELIVERED, BOUNCED, COMPLAINED). Same number as `sent`; kept for existing callers. */
+  emailed: number;
+  sent: number;
+  delivered: number;
+  /** delivered ÷ sent, null when no email was sent. */
+  deliveryRate: number | null;
+  clicked: number;
+  /** clicked ÷ sent, null when no email was sent. */
+  clickThroughRate: number | null;
+  /** Emails whose recipient unsubscribed through that email's link. */
+  unsubscribes: number;
+  /** unsubscribes ÷ sent, null when no email was sent. */
+  unsubscribeRate: number | null;
+}
+
 /**
- * Delivery stats of the business's latest listings: recipients (in-app rows written), read, and emailed
- * (sent or delivered by the email provider).
+ * Delivery stats of the business's latest listings (newest first, at most `limit`, default 10, max 50),
+ * with the same counts and formulas as the admin analytics (server/services/analytics/metrics.ts):
+ * recipients, read and read rate, emails sent, delivery rate = delivered ÷ sent, click-through rate =
+ * clicked ÷ sent, unsubscribes and unsubscribe rate = unsubscribed ÷ sent (rates null when nothing was
+ * sent). One grouped statement for all the listings. @throws AppError PERMISSION_DENIED
  */
-export async function listingStats(ownerId: string, limit = 10) {
+export async function listingStats(ownerId: string, limit = 10): Promise<ListingStats[]> {
   const b = await ownedBusiness(ownerId);
-  const listings = await db.listing.findMany({ where: { businessId: b.id }, orderBy: { createdAt: "desc" }, take: Math.min(limit, 50), select: { id: true, title: true, createdAt: true } });
+  const listings = await db.listing.findMany({ where: { businessId: b.id }, orderBy: { createdAt: "desc" }, take: Math.min(Math.max(limit, 1), 50), select: { id: true, title: true, createdAt: true } });
   if (listings.length === 0) return [];
   const keys = listings.map((l) => `listing:${l.id}`);
-  const stats = await db.$queryRaw<{ dedupe_key: string; recipients: bigint; read: bigint; emailed: bigint }[]>`
-    SELECT n.dedupe_key, count(*) AS recipients, count(n.read_at) AS read,
-           count(d.id) FILTER (WHERE d.status IN ('SENT', 'DELIVERED')) AS emailed
-    FROM notifications n
-    LEFT JOIN deliveries d ON d.notification_id = n.id AND d.channel = 'EMAIL'
+  const stats = await db.$queryRaw<(MetricCountColumns & { dedupe_key: string })[]>`
+    SELECT n.dedupe_key, ${METRIC_COUNTS_SQL}
+    FROM ${METRIC_JOIN_SQL}
     WHERE n.business_id = ${b.id}::uuid AND n.dedupe_key = ANY(${keys})
     GROUP BY n.dedupe_key`;
-  const byKey = new Map(stats.map((s) => [s.dedupe_key, s]));
+  const byKey = new Map(stats.map((s) => [s.dedupe_key, deriveMetrics(countsFromRow(s))]));
   return listings.map((l) => {
-    const s = byKey.get(`listing:${l.id}`);
-    return { listingId: l.id, title: l.title, createdAt: l.createdAt.toISOString(), recipients: Number(s?.recipients ?? 0), read: Number(s?.read ?? 0), emailed: Number(s?.emailed ?? 0) };
+    const m = byKey.get(`listing:${l.id}`) ?? deriveMetrics(emptyCounts());
+    return {
+      listingId: l.id,
+      title: l.title,
+      createdAt: l.createdAt.toISOString(),
+      recipients: m.recipients,
+      read: m.read,
+      readRate: m.readRate,
+      emailed: m.sent,
+      sent: m.sent,
+      delivered: m.delivered,
+      deliveryRate: m.deliveryRate,
+      clicked: m.clicked,
+      clickThroughRate: m.clickThroughRate,
+      unsubscribes: m.unsubscribed,
+      unsubscribeRate: m.unsubscribeRate,
+    };
   });
 }
