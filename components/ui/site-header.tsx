@@ -16,7 +16,7 @@ export function SiteHeader(props: { user: { name: string; role: keyof typeof ROL
         { href: "/businesses", label: "Businesses" },
         ...(props.user.role === "CUSTOMER" || props.user.role === "NGO" ? [{ href: "/following", label: "Following" }] : []),
         ...(props.hasBusiness ? [{ href: "/business", label: "Dashboard" }, { href: "/business/listings/new", label: "New listing" }] : []),
-        ...(props.user.role === "ADMIN" ? [{ href: "/admin/campaigns", label: "Campaigns" }, { href: "/admin/deliveries", label: "Delivery log" }, { href: "/admin/api-keys", label: "API keys" }] : []),
+        ...(props.user.role === "ADMIN" ? [{ href: "/admin/campaigns", label: "Campaigns" }, { href: "/admin/analytics", label: "Analytics" }, { href: "/admin/deliveries", label: "Delivery log" }, { href: "/admin/api-keys", label: "API keys" }] : []),
         { href: "/settings/notifications", label: "Settings" },
         ...(props.mailbox ? [{ href: "/dev/mailbox", label: "Mailbox" }] : []),
       ]

@@ -244,4 +244,26 @@ describe("lifecycle", () => {
     expect(r.status).toBe(200);
     expect((await delivery()).unsubscribedAt).not.toBeNull();
   });
+
+  it("past 0.3% complaints in the last 30 days, a new send needs an explicit override (audited)", async () => {
+    const { business } = await followed();
+    const me = await admin();
+    // A campaign "sent" at a far-future time of its own, so no other test's campaigns share its 30 days.
+    const at = new Date("2095-03-01T12:00:00Z");
+    const old = await db.campaign.create({
+      data: { name: "Spammy", inAppTitle: "x", inAppBody: "", emailSubject: "x", emailBody: "x", channels: ["EMAIL"], audience: { kind: "everyone" }, status: "SENT", startedAt: new Date(at.getTime() - 86_400_000) },
+    });
+    const users = await Promise.all([1, 2, 3, 4].map(() => createUser(db)));
+    for (const [i, u] of users.entries()) {
+      const n = await db.notification.create({ data: { userId: u.id, type: "system_announcement", category: "announcements", title: "x", dedupeKey: `campaign:${old.id}`, campaignId: old.id } });
+      await db.delivery.create({ data: { notificationId: n.id, userId: u.id, channel: "EMAIL", status: i === 0 ? "COMPLAINED" : "DELIVERED" } });
+    }
+    const c = await svc.createCampaign(me.id, draft(business.id, { channels: ["IN_APP"] }));
+    await expect(svc.sendCampaignNow(me.id, c.id, at)).rejects.toMatchObject({ code: "CONFLICT", details: { reason: "COMPLAINT_RATE" } });
+    expect((await svc.getCampaign(c.id)).status).toBe("DRAFT");
+    await svc.sendCampaignNow(me.id, c.id, at, { override: true });
+    const sent = (await svc.campaignAudit(c.id)).find((a) => a.action === "campaign.send");
+    expect(sent?.details).toEqual({ complaintOverride: true });
+    await jobs.executor.idle();
+  });
 });

@@ -17,6 +17,7 @@ import { AppError } from "../errors";
 import { hitRateLimit } from "../api/rate-limit";
 import { isTimeZone } from "../preferences/preferences";
 import { audienceSchema, countAudience, type Audience } from "./audience";
+import { assertComplaintRateAllowsNewCampaign } from "../analytics/analytics";
 
 /** Scheduling horizon (seed 001 §8.1: announcements scheduled at most 30 days ahead). */
 export const MAX_SCHEDULE_DAYS = 30;
@@ -112,15 +113,18 @@ async function spendSendAllowance(adminId: string, at: Date) {
 
 /**
  * Starts sending now (a draft or a scheduled campaign).
- * @throws AppError NOT_FOUND; CONFLICT unless DRAFT/SCHEDULED; RATE_LIMITED past 5 an hour
+ * @param opts.override send although recent campaigns' complaint rate passed 0.3% (issue 6); audited
+ * @throws AppError NOT_FOUND; CONFLICT unless DRAFT/SCHEDULED, or (reason COMPLAINT_RATE) past the
+ *   complaint limit without override; RATE_LIMITED past 5 an hour
  */
-export async function sendCampaignNow(adminId: string, id: string, at = new Date()): Promise<Campaign> {
+export async function sendCampaignNow(adminId: string, id: string, at = new Date(), opts: { override?: boolean } = {}): Promise<Campaign> {
   await getCampaign(id);
+  await assertComplaintRateAllowsNewCampaign({ override: opts.override, now: at });
   await spendSendAllowance(adminId, at);
   const c = await db.$transaction(async (tx) => {
     const { count } = await tx.campaign.updateMany({ where: { id, status: { in: ["DRAFT", "SCHEDULED"] } }, data: { status: "SENDING", startedAt: at, scheduledAt: null } });
     if (count === 0) throw new AppError("CONFLICT", "This campaign was already sent or cancelled");
-    await audit(tx, adminId, "campaign.send", id);
+    await audit(tx, adminId, "campaign.send", id, opts.override ? { complaintOverride: true } : {});
     return tx.campaign.findUniqueOrThrow({ where: { id } });
   });
   await inngest.send(campaignSendRequested.create({ campaignId: id }));
@@ -131,20 +135,29 @@ export async function sendCampaignNow(adminId: string, id: string, at = new Date
  * Schedules a draft: `at` must be in the future and at most 30 days ahead (seed 001 §8.1). The
  * `start-scheduled-campaigns` cron starts it within a minute of that time.
  * @param when ISO 8601 instant (UTC or with offset); `timeZone` is the zone the admin chose, kept for display
- * @throws AppError NOT_FOUND; CONFLICT unless DRAFT/SCHEDULED; VALIDATION_ERROR; RATE_LIMITED
+ * @param opts.override schedule although recent complaint rates passed 0.3% (audited)
+ * @throws AppError NOT_FOUND; CONFLICT unless DRAFT/SCHEDULED or past the complaint limit; VALIDATION_ERROR; RATE_LIMITED
  */
-export async function scheduleCampaign(adminId: string, id: string, when: Date, timeZone: string, now = new Date()): Promise<Campaign> {
+export async function scheduleCampaign(
+  adminId: string,
+  id: string,
+  when: Date,
+  timeZone: string,
+  now = new Date(),
+  opts: { override?: boolean } = {},
+): Promise<Campaign> {
   if (!isTimeZone(timeZone)) throw new AppError("VALIDATION_ERROR", "Unknown time zone", { timezone: ["Choose a time zone from the list"] });
   if (when.getTime() <= now.getTime() + 60_000) throw new AppError("VALIDATION_ERROR", "Schedule it at least a minute ahead", { scheduledAt: ["Must be in the future"] });
   if (when.getTime() > now.getTime() + MAX_SCHEDULE_DAYS * 86_400_000) {
     throw new AppError("VALIDATION_ERROR", `Campaigns can be scheduled at most ${MAX_SCHEDULE_DAYS} days ahead`, { scheduledAt: [`At most ${MAX_SCHEDULE_DAYS} days ahead`] });
   }
   await getCampaign(id);
+  await assertComplaintRateAllowsNewCampaign({ override: opts.override, now });
   await spendSendAllowance(adminId, now);
   return db.$transaction(async (tx) => {
     const { count } = await tx.campaign.updateMany({ where: { id, status: { in: ["DRAFT", "SCHEDULED"] } }, data: { status: "SCHEDULED", scheduledAt: when, timezone: timeZone } });
     if (count === 0) throw new AppError("CONFLICT", "This campaign was already sent or cancelled");
-    await audit(tx, adminId, "campaign.schedule", id, { scheduledAt: when.toISOString(), timezone: timeZone });
+    await audit(tx, adminId, "campaign.schedule", id, { scheduledAt: when.toISOString(), timezone: timeZone, ...(opts.override ? { complaintOverride: true } : {}) });
     return tx.campaign.findUniqueOrThrow({ where: { id } });
   });
 }
