@@ -142,7 +142,7 @@ test("admins filter the delivery log, page through it and open a timeline", asyn
   await expect(rows(page).nth(1)).toContainText("DELIVERED");
   await expect(page.getByRole("table")).not.toContainText(TITLES.sms);
   await expect(page.getByRole("table")).not.toContainText(TITLES.other);
-  await expect(page.getByText(/Dumisani van der Merwe · dumisani\.van\.der\.merwe@herald\.test · customer/)).toBeVisible();
+  await expect(page.getByText(/Dumisani van der Merwe · dumisani\.van\.der\.merwe@herald\.test · customer/).filter({ visible: true })).toBeVisible();
   await expect(page.getByLabel("Channel")).toHaveValue("EMAIL");
   await shot(page, "deliveries-filtered-desktop", true);
 
@@ -161,7 +161,7 @@ test("admins filter the delivery log, page through it and open a timeline", asyn
   await expect(page).toHaveURL(/cursor=/);
   await expect(rows(page)).toHaveCount(1);
   await expect(rows(page)).toContainText(TITLES.delivered);
-  await expect(page.getByText("That’s all.")).toBeVisible();
+  await expect(page.getByText("That’s all.").filter({ visible: true })).toBeVisible();
   await expect(page.getByRole("link", { name: "Next page (older) →" })).toHaveCount(0);
 
   // The delivered email's timeline: only what happened, in time order, with the provider's id.
@@ -184,10 +184,10 @@ test("admins filter the delivery log, page through it and open a timeline", asyn
   await expect(steps.nth(4)).toContainText("Read");
   await expect(steps.nth(4)).toContainText(utc(plus(10 * 60_000)));
   // Times are in the browser's zone, named, with UTC beside them (Johannesburg is UTC+2 all year).
-  await expect(page.getByText("Times in your browser’s time zone, Africa/Johannesburg")).toBeVisible();
+  await expect(page.getByText("Times in your browser’s time zone, Africa/Johannesburg").filter({ visible: true })).toBeVisible();
   await expect(steps.nth(0)).toContainText("GMT+2");
-  await expect(page.getByText("New listing (new_listing)")).toBeVisible();
-  await expect(page.getByText("listings", { exact: true })).toBeVisible();
+  await expect(page.getByText("New listing (new_listing)").filter({ visible: true })).toBeVisible();
+  await expect(page.getByText("listings", { exact: true }).filter({ visible: true })).toBeVisible();
   await expect(page.getByRole("link", { name: CUSTOMER })).toBeVisible();
   await shot(page, "delivery-timeline-desktop", true);
   const timelineUrl = page.url();
@@ -210,7 +210,7 @@ test("admins filter the delivery log, page through it and open a timeline", asyn
   await expect(heldSteps.nth(1)).toContainText("Why: your quiet hours");
   await expect(heldSteps.nth(1)).toContainText(`Until`);
   await expect(heldSteps.nth(1)).toContainText(utc(release));
-  await expect(page.getByText("No email for this notification in the dev mailbox.")).toBeVisible();
+  await expect(page.getByText("No email for this notification in the dev mailbox.").filter({ visible: true })).toBeVisible();
 
   // Phone width: the table scrolls inside its own region, the page does not.
   await page.setViewportSize({ width: 390, height: 844 });
@@ -232,7 +232,7 @@ test("admins filter the delivery log, page through it and open a timeline", asyn
 
   // Nothing matches: a clear empty state.
   await page.goto(`/admin/deliveries?email=${encodeURIComponent(CUSTOMER)}&status=COMPLAINED`);
-  await expect(page.getByText("No deliveries match these filters")).toBeVisible();
+  await expect(page.getByText("No deliveries match these filters").filter({ visible: true })).toBeVisible();
   await shot(page, "deliveries-empty-desktop");
   // Prefix: the start of the address finds the same customer.
   await page.goto(`/admin/deliveries?email=dumisani.van&match=prefix&channel=SMS`);
@@ -259,7 +259,7 @@ test("admins filter the delivery log, page through it and open a timeline", asyn
   await expect(rows(page)).toHaveCount(1);
   await expect(rows(page)).toContainText(TITLES.other);
   await page.goto(`/admin/deliveries?email=nobody-${TAG}@herald.test`);
-  await expect(page.getByText(`No user has the email nobody-${TAG}@herald.test.`)).toBeVisible();
+  await expect(page.getByText(`No user has the email nobody-${TAG}@herald.test.`).filter({ visible: true })).toBeVisible();
 });
 
 test("the delivery log is for admins only; an unknown delivery is a 404", async ({ browser }) => {
