@@ -12,6 +12,7 @@ import { env } from "../../env";
 import { Prisma, type Campaign } from "../../generated/prisma/client";
 import { renderEmail } from "../email/render";
 import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
+import { mergeRecipient, NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER } from "../email/mail-merge";
 import { CLICK_TOKEN, clickToken } from "../email/click-tracking";
 import type { EmailTransport } from "../email/transport";
 import { emailTransport } from "../email";
@@ -26,9 +27,6 @@ import { audienceOf, getCampaign } from "./campaigns";
 /** Recipients per chunk (one executor run each). */
 export const CAMPAIGN_CHUNK_SIZE = 5_000;
 
-const NAME = "%%HERALD_RECIPIENT_NAME%%";
-const TOKEN = "HERALD_UNSUBSCRIBE_TOKEN";
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const inChunk = (chunk: FanOutChunk) => Prisma.sql`(${chunk.afterUserId}::uuid IS NULL OR u.id > ${chunk.afterUserId}::uuid)
   AND (${chunk.throughUserId}::uuid IS NULL OR u.id <= ${chunk.throughUserId}::uuid)`;
@@ -103,8 +101,8 @@ interface QueuedRow {
 async function campaignTemplate(c: Campaign, appUrl: string) {
   return renderEmail("announcement", {
     appUrl,
-    unsubscribeUrl: `${appUrl}/unsubscribe/${TOKEN}`,
-    recipientName: NAME,
+    unsubscribeUrl: `${appUrl}/unsubscribe/${UNSUBSCRIBE_PLACEHOLDER}`,
+    recipientName: NAME_PLACEHOLDER,
     title: c.emailSubject,
     body: c.emailBody,
     format: "markdown",
@@ -159,8 +157,7 @@ export async function sendCampaignEmails(campaignId: string, chunk: FanOutChunk,
               to: r.email,
               from,
               subject: t.subject,
-              html: t.html.replaceAll(NAME, escapeHtml(first)).replaceAll(TOKEN, token).replaceAll(CLICK_TOKEN, click),
-              text: t.text.replaceAll(NAME, first).replaceAll(TOKEN, token).replaceAll(CLICK_TOKEN, click),
+              ...mergeRecipient(t, { firstName: first, unsubscribeToken: token, clickToken: click }),
               headers: unsubscribeHeaders(`${appUrl}/unsubscribe/${token}`),
               tags: [{ name: "type", value: "system_announcement" }, { name: "campaign", value: c.id }],
               idempotencyKey: `email:${r.notification_id}`,

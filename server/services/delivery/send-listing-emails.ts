@@ -13,6 +13,7 @@ import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 import { renderEmail } from "../email/render";
 import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
+import { mergeRecipient, NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER } from "../email/mail-merge";
 import type { EmailTransport } from "../email/transport";
 import { emailTransport } from "../email";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
@@ -20,8 +21,6 @@ import { sendInBatches } from "./email-batches";
 import { sendNotificationEmails } from "./notify";
 import type { FanOutChunk } from "./fan-out-listing";
 
-const NAME = "%%HERALD_RECIPIENT_NAME%%";
-const TOKEN = "HERALD_UNSUBSCRIBE_TOKEN";
 
 /** The chunk's followers' notifications for a listing: `f` (follows) → `n` (notifications). */
 function chunkNotifications(listingId: string, businessId: string, chunk: FanOutChunk): Prisma.Sql {
@@ -71,7 +70,6 @@ interface QueuedRow {
   release_at: Date | null;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * Sends the chunk's QUEUED emails for a listing, at most `batch` per call of the loop. Each is decided
@@ -100,8 +98,8 @@ export async function sendListingEmails(
     if (!t) {
       t = renderEmail("new_listing", {
         appUrl,
-        unsubscribeUrl: `${appUrl}/unsubscribe/${TOKEN}`,
-        recipientName: NAME,
+        unsubscribeUrl: `${appUrl}/unsubscribe/${UNSUBSCRIBE_PLACEHOLDER}`,
+        recipientName: NAME_PLACEHOLDER,
         businessName: listing.business.name,
         listingName: listing.title,
         ...(listing.description ? { description: listing.description } : {}),
@@ -144,8 +142,7 @@ export async function sendListingEmails(
           to: r.email,
           from: EMAIL_FROM,
           subject: t.subject,
-          html: t.html.replaceAll(NAME, escapeHtml(firstName)).replaceAll(TOKEN, token),
-          text: t.text.replaceAll(NAME, firstName).replaceAll(TOKEN, token),
+          ...mergeRecipient(t, { firstName, unsubscribeToken: token }),
           headers: unsubscribeHeaders(`${appUrl}/unsubscribe/${token}`),
           tags: [{ name: "type", value: "new_listing" }, { name: "category", value: "listings" }],
           idempotencyKey: `email:${r.notification_id}`,
