@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import Link from "next/link";
 import "./globals.css";
 import { Providers } from "@/components/providers";
 import { SiteHeader } from "@/components/ui/site-header";
@@ -7,6 +8,8 @@ import { currentUser } from "@/server/auth";
 import { getOwnedBusiness } from "@/server/services/businesses/businesses";
 import { realtimeClientConfig } from "@/server/realtime-config";
 import { emailIsCaptured } from "@/server/services/email";
+import { pushIsCaptured } from "@/server/services/push";
+import { smsIsCaptured } from "@/server/services/sms";
 
 export const metadata: Metadata = {
   title: { default: "Herald", template: "%s · Herald" },
@@ -25,10 +28,13 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <Providers realtime={realtimeClientConfig()} user={user ? { id: user.id, businessId: business?.id ?? null } : null}>
-          <SiteHeader user={user ? { name: user.name ?? "", role: user.role } : null} hasBusiness={!!business} mailbox={emailIsCaptured()} />
+          <SiteHeader user={user ? { name: user.name ?? "", role: user.role } : null} hasBusiness={!!business} outbox={emailIsCaptured() || pushIsCaptured() || smsIsCaptured()} />
           <main id="main" className="mx-auto w-full max-w-5xl px-4 py-6 sm:px-6">
             {children}
           </main>
+          <footer className="mx-auto w-full max-w-5xl px-4 pb-8 text-sm text-slate-600 sm:px-6">
+            <Link href="/newsletter" className="hover:text-brand-800 hover:underline">Get the Herald newsletter</Link>
+          </footer>
         </Providers>
       </body>
     </html>

@@ -10,6 +10,7 @@ const benches: [string, string[]][] = [
   ["bench/fanout.ts", ["--conditions=react-server", "bench/fanout.ts", ...extra]],
   ["bench/inbox.ts", ["--conditions=react-server", "bench/inbox.ts", ...extra]],
   ["bench/events.ts", ["--conditions=react-server", "bench/events.ts", ...extra]],
+  ["bench/push.ts", ["--conditions=react-server", "bench/push.ts", ...extra]],
   // The campaign bench renders email (react-dom/server), which the react-server condition refuses outside Next.js.
   ["bench/campaign.ts", ["--import", "./bench/server-only.mjs", "bench/campaign.ts", ...extra]],
   ["bench/realtime.ts", ["bench/realtime.ts"]],

@@ -52,7 +52,7 @@ test("admin drafts, previews, test-sends and sends a campaign to NGOs; an NGO ge
   const adminCtx = await browser.newContext();
   const admin = await adminCtx.newPage();
   await signIn(admin, ADMIN);
-  await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Campaigns" }).click();
+  await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
   await expect(admin.getByRole("heading", { level: 1, name: "Campaigns" })).toBeVisible();
   await expect(admin.getByText("No campaigns yet").or(admin.getByTestId("campaign-row").first())).toBeVisible();
   await shot(admin, "campaigns-list-first-visit-desktop");

@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import type pg from "pg";
-import { database, shot, signIn } from "./helpers";
+import { database, shot, signIn, saveStatus } from "./helpers";
 
 const CUSTOMER = "aisha.naidoo@herald.test";
 const OWNER = "mario@herald.test";
@@ -56,10 +56,10 @@ test("email off → in-app only; on → email; unsubscribe link works logged out
   if ((await quiet.getAttribute("aria-checked")) === "true") {
     await quiet.click();
     await expect(quiet).toHaveAttribute("aria-checked", "false");
-    await expect(customer.getByRole("status")).toHaveText("Saved ✓");
+    await expect(saveStatus(customer)).toHaveText("Saved ✓");
   }
   await customer.getByRole("checkbox", { name: "Email: Listings" }).uncheck();
-  await expect(customer.getByRole("status")).toHaveText("Saved ✓");
+  await expect(saveStatus(customer)).toHaveText("Saved ✓");
 
   const owner = await (await browser.newContext()).newPage();
   await signIn(owner, OWNER);
@@ -81,7 +81,7 @@ test("email off → in-app only; on → email; unsubscribe link works logged out
   // Back on: the next listing arrives by email.
   await customer.goto("/settings/notifications");
   await customer.getByRole("checkbox", { name: "Email: Listings" }).check();
-  await expect(customer.getByRole("status")).toHaveText("Saved ✓");
+  await expect(saveStatus(customer)).toHaveText("Saved ✓");
   const second = `Tiramisu ${Date.now()}`;
   await post(owner, second);
   expect(await emailDelivery(second)).toEqual({ status: "SENT", reason: null });

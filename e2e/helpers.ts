@@ -36,3 +36,6 @@ export async function shot(page: Page, name: string, fullPage = false) {
 }
 
 export const badge = (page: Page) => page.getByRole("button", { name: /^Notifications/ });
+
+/** The preference center's save status ("Saving…", "Saved ✓", "Not saved: …"), not the other live regions on the page. */
+export const saveStatus = (page: Page) => page.getByRole("status").filter({ hasText: /Saving|Saved|Not saved/ });

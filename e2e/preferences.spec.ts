@@ -1,7 +1,7 @@
 /** The preference center: changes save at once, survive a reload, and are keyboard-operable. */
 import { expect, test } from "@playwright/test";
 import type pg from "pg";
-import { database, shot, signIn } from "./helpers";
+import { database, shot, signIn, saveStatus } from "./helpers";
 
 const USER = "foodbank@herald.test";
 let db: pg.Client;
@@ -20,13 +20,14 @@ test("preference center: matrix, digest, quiet hours, unsubscribe state; saved a
   const listingsEmail = page.getByRole("checkbox", { name: "Email: Listings" });
   await expect(listingsEmail).toBeChecked();
   await expect(page.getByRole("checkbox", { name: /Email: Account and security \(locked/ })).toBeDisabled();
-  await expect(page.getByRole("checkbox", { name: "Push: Listings" })).toBeDisabled(); // not available yet
+  await expect(page.getByRole("checkbox", { name: "Push: Listings" })).toBeChecked();
+  await expect(page.getByRole("checkbox", { name: "SMS: Listings" })).toBeDisabled(); // no listing goes by SMS
   await shot(page, "preferences-desktop");
 
   // Keyboard: focus the box and press space.
   await listingsEmail.focus();
   await page.keyboard.press("Space");
-  await expect(page.getByRole("status")).toHaveText("Saved ✓");
+  await expect(saveStatus(page)).toHaveText("Saved ✓");
   await expect(listingsEmail).not.toBeChecked();
   const row = await db.query(
     `SELECT p.enabled FROM notification_preferences p JOIN users u ON u.id = p.user_id WHERE u.email = $1 AND p.category = 'listings' AND p.channel = 'EMAIL'`,
@@ -36,10 +37,10 @@ test("preference center: matrix, digest, quiet hours, unsubscribe state; saved a
 
   await page.getByRole("radio", { name: /Weekly/ }).click();
   await expect(page.getByRole("radio", { name: /Weekly/ })).toBeChecked();
-  await expect(page.getByRole("status")).toHaveText("Saved ✓");
+  await expect(saveStatus(page)).toHaveText("Saved ✓");
   await page.getByLabel("From").fill("21:30");
   await page.getByRole("button", { name: "Save times" }).click();
-  await expect(page.getByRole("status")).toHaveText("Saved ✓");
+  await expect(saveStatus(page)).toHaveText("Saved ✓");
   await page.getByRole("button", { name: "Unsubscribe from all non-essential email" }).click();
   await expect(page.getByText(/You unsubscribed from non-essential email/)).toBeVisible();
 

@@ -47,7 +47,8 @@ test("create a token, call the HTTP API with it, revoke it", async ({ browser })
 test("admins create and revoke API keys; others cannot open the page", async ({ browser }) => {
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, "admin@herald.test");
-  await admin.getByRole("link", { name: "API keys" }).click();
+  await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "API keys" }).click();
   await expect(admin.getByRole("heading", { level: 1 })).toBeVisible();
   await admin.getByLabel("Name").fill("Marketplace backend");
   await admin.getByRole("button", { name: "Create key" }).click();

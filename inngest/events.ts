@@ -71,3 +71,16 @@ export const campaignChunkRequested = eventType("campaign/chunk-requested", {
 export const campaignChunkEmailsRequested = eventType("campaign/chunk-emails-requested", {
   schema: z.object({ campaignId: z.uuid(), afterUserId: z.uuid().nullable(), throughUserId: z.uuid().nullable() }),
 });
+
+/**
+ * Send the queued web pushes of these notifications (decided by server/services/delivery/mobile-deliveries.ts):
+ * at most 500 per event.
+ */
+export const notificationPushRequested = eventType("notifications/push-requested", {
+  schema: z.object({ notificationIds: z.array(z.uuid()).min(1).max(500) }),
+});
+
+/** Send the queued text messages of these notifications: at most 500 per event. */
+export const notificationSmsRequested = eventType("notifications/sms-requested", {
+  schema: z.object({ notificationIds: z.array(z.uuid()).min(1).max(500) }),
+});

@@ -10,6 +10,8 @@ import { sendDigests } from "./functions/send-digests";
 import { retention } from "./functions/retention";
 import { campaignChunk, campaignChunkEmails, campaignSend } from "./functions/campaign-send";
 import { startScheduledCampaigns } from "./functions/start-scheduled-campaigns";
+import { sendPush } from "./functions/send-push";
+import { sendSms } from "./functions/send-sms";
 
 export const functions = [
   fanOutListing,
@@ -25,4 +27,6 @@ export const functions = [
   campaignChunk,
   campaignChunkEmails,
   startScheduledCampaigns,
+  sendPush,
+  sendSms,
 ];

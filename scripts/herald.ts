@@ -9,6 +9,7 @@
  * | PUSHER_APP_ID       | Pusher-protocol server (server/embedded/realtime)   | PUSHER_* (host/port)          |
  * | INNGEST_SIGNING_KEY | Inngest executor (server/embedded/jobs)             | INNGEST_BASE_URL, _EVENT_KEY, _SIGNING_KEY |
  * | NEXTAUTH_SECRET     | generated once, kept in $HERALD_DATA_DIR/secrets.json | NEXTAUTH_SECRET             |
+ * | VAPID_PUBLIC_KEY    | VAPID key pair generated once (secrets.json); pushes also captured for /dev/pushes | VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, PUSH_CAPTURE=1 |
  *
  * Migrations are applied at start. The demo data is seeded into an empty database in `dev`, and in
  * `start` when HERALD_SEED=true.
@@ -26,6 +27,7 @@ import { createExecutor } from "../server/embedded/jobs/executor";
 import { OffsetClock } from "../server/embedded/jobs/offset-clock";
 import { migrate } from "../server/db/migrate";
 import { seedDatabase } from "../prisma/seed";
+import webpush from "web-push";
 import { dataDir } from "./lib/database";
 
 const mode = process.argv[2];
@@ -44,17 +46,27 @@ interface Secrets {
   nextauthSecret: string;
   pusher: { id: string; key: string; secret: string };
   inngest: { eventKey: string; signingKey: string };
+  /** Web push VAPID key pair, base64url (added to older secrets files on their next start). */
+  vapid: { publicKey: string; privateKey: string };
 }
 
 /** Local secrets for the embedded mode, generated on first start (never committed: .data/ is ignored). */
 function localSecrets(): Secrets {
   const file = path.join(dir, "secrets.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Secrets;
+  if (existsSync(file)) {
+    const s = JSON.parse(readFileSync(file, "utf8")) as Partial<Secrets> & Omit<Secrets, "vapid">;
+    if (s.vapid) return s as Secrets;
+    // A secrets file from before web push: add a key pair, keep everything else.
+    const upgraded: Secrets = { ...s, vapid: webpush.generateVAPIDKeys() };
+    writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
+    return upgraded;
+  }
   const hex = (n: number) => randomBytes(n).toString("hex");
   const s: Secrets = {
     nextauthSecret: hex(32),
     pusher: { id: String(100000 + (randomBytes(3).readUIntBE(0, 3) % 900000)), key: hex(10), secret: hex(20) },
     inngest: { eventKey: hex(32), signingKey: `signkey-local-${hex(32)}` },
+    vapid: webpush.generateVAPIDKeys(),
   };
   writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
   return s;
@@ -66,6 +78,16 @@ const stops: (() => Promise<void>)[] = [];
 childEnv.APP_URL ??= `http://localhost:${port}`;
 childEnv.NEXTAUTH_URL ??= childEnv.APP_URL;
 childEnv.NEXTAUTH_SECRET ??= secrets.nextauthSecret;
+
+// Web push: VAPID keys from env (production), else the generated pair, with every push also captured for
+// /dev/pushes (server/services/push/index.ts).
+if (!childEnv.VAPID_PUBLIC_KEY && !childEnv.VAPID_PRIVATE_KEY) {
+  Object.assign(childEnv, { VAPID_PUBLIC_KEY: secrets.vapid.publicKey, VAPID_PRIVATE_KEY: secrets.vapid.privateKey });
+  childEnv.PUSH_CAPTURE ??= "1";
+  log("push: generated VAPID keys ($HERALD_DATA_DIR/secrets.json); pushes are captured at /dev/pushes and sent");
+} else {
+  log("push: VAPID_* env");
+}
 
 // Database
 if (!childEnv.DATABASE_URL) {

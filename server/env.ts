@@ -43,6 +43,68 @@ const groups = {
     /** Resend webhook signing secret (`whsec_…`, svix) for /api/webhooks/resend. */
     RESEND_WEBHOOK_SECRET: z.string().min(1).optional(),
   }),
+  /**
+   * Web push (issue 7; RFC 8030 delivery, RFC 8291 payload encryption, RFC 8292 VAPID). The VAPID key pair
+   * identifies this server to the browsers' push services: subscriptions are bound to the public key, so
+   * changing it orphans every subscription. Production: set all three (generate once with
+   * `npx web-push generate-vapid-keys`). Embedded mode: `scripts/herald.ts` generates a pair on first start,
+   * keeps it in $HERALD_DATA_DIR/secrets.json and sets PUSH_CAPTURE=1. No keys: push is off (the preference
+   * center says so). Checked in full by server/services/push/vapid.ts.
+   */
+  push: z.object({
+    /** Uncompressed P-256 public key, base64url (65 bytes decoded). Given to browsers as `applicationServerKey`. */
+    VAPID_PUBLIC_KEY: z.string().min(1).optional(),
+    /** The matching P-256 private key, base64url (32 bytes decoded). Secret. */
+    VAPID_PRIVATE_KEY: z.string().min(1).optional(),
+    /** Contact for push service operators: `mailto:` address or `https:` URL (RFC 8292 §2.1 `sub`). */
+    VAPID_SUBJECT: z
+      .string()
+      .regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, "must be a mailto: address or an https: URL")
+      .optional(),
+    /** Also capture every push into `captured_pushes` for /dev/pushes (the embedded mode sets it). */
+    PUSH_CAPTURE: bool.default(false),
+    /**
+     * Accept push endpoints on loopback/private addresses (tests and local push-service stand-ins only).
+     * Off: such endpoints are refused at subscribe time and at connect time (no SSRF through push).
+     */
+    PUSH_ALLOW_PRIVATE_ENDPOINTS: bool.default(false),
+  }),
+  /**
+   * SMS (issue 7; seeds 000 and 003 "SMS Configuration"). Twilio when TWILIO_ACCOUNT_SID is set — then
+   * TWILIO_AUTH_TOKEN and one of TWILIO_FROM / TWILIO_MESSAGING_SERVICE_SID are required too; otherwise texts
+   * are captured into `captured_sms` and shown at /dev/sms. TWILIO_AUTH_TOKEN alone enables only the inbound
+   * webhook's signature check (/api/webhooks/twilio). Read by server/services/sms.
+   */
+  sms: z
+    .object({
+      /** Twilio account SID (`AC` + 32 hex digits). */
+      TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be AC followed by 32 hex digits").optional(),
+      /** Twilio auth token: Basic-auth password of the REST API and the key of `X-Twilio-Signature`. Secret. */
+      TWILIO_AUTH_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+      /** Sender: an E.164 Twilio number, or an alphanumeric sender ID (1–11 letters, digits, spaces). */
+      TWILIO_FROM: z
+        .string()
+        .regex(/^(\+[1-9]\d{6,14}|(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11})$/, "must be an E.164 number or an alphanumeric sender ID")
+        .optional(),
+      /** Or a Messaging Service (`MG` + 32 hex digits), which picks the sender itself. */
+      TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/, "must be MG followed by 32 hex digits").optional(),
+      /** Twilio's REST API origin (tests point it at a local stub). */
+      TWILIO_API_BASE_URL: z.url().default("https://api.twilio.com"),
+      /**
+       * The exact URL configured in Twilio for incoming messages, when it differs from
+       * `${APP_URL}/api/webhooks/twilio` (a proxy in front): the signature covers the URL Twilio called.
+       */
+      TWILIO_WEBHOOK_URL: z.url().optional(),
+      /** ISO 3166-1 alpha-2 region for numbers typed without a country code (Herald's seeds are South African). */
+      SMS_DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as ZA").default("ZA"),
+    })
+    .superRefine((v, ctx) => {
+      if (!v.TWILIO_ACCOUNT_SID) return;
+      if (!v.TWILIO_AUTH_TOKEN) ctx.addIssue({ code: "custom", path: ["TWILIO_AUTH_TOKEN"], message: "required when TWILIO_ACCOUNT_SID is set" });
+      if (!v.TWILIO_FROM && !v.TWILIO_MESSAGING_SERVICE_SID) {
+        ctx.addIssue({ code: "custom", path: ["TWILIO_FROM"], message: "TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required when TWILIO_ACCOUNT_SID is set" });
+      }
+    }),
   jobs: z.object({
     INNGEST_EVENT_KEY: z.string().min(1),
     INNGEST_SIGNING_KEY: z.string().regex(/^signkey-[a-z]+-[0-9a-f]+$/i, "must look like signkey-<env>-<hex>"),

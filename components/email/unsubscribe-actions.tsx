@@ -9,7 +9,8 @@ interface State {
   unsubscribedFromCategory: boolean;
 }
 
-export function UnsubscribeActions({ token, initial }: { token: string; initial: State }) {
+/** `newsletter`: the token is a newsletter subscriber's (one list, so one button: leave or rejoin it). */
+export function UnsubscribeActions({ token, initial, newsletter = false }: { token: string; initial: State; newsletter?: boolean }) {
   const [state, setState] = useState(initial);
   const [pending, setPending] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -46,11 +47,11 @@ export function UnsubscribeActions({ token, initial }: { token: string; initial:
       ) : null}
       {state.unsubscribedFromAll ? (
         <button type="button" disabled={pending} onClick={() => act("resubscribe", "all")} className={`${btn} border border-slate-300 bg-white hover:bg-slate-50`}>
-          Resubscribe to email
+          {newsletter ? "Resubscribe to the newsletter" : "Resubscribe to email"}
         </button>
       ) : (
         <button type="button" disabled={pending} onClick={() => act("unsubscribe", "all")} className={`${btn} ${state.category ? "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50" : "bg-brand-700 text-white hover:bg-brand-800"}`}>
-          Unsubscribe from all non-essential email
+          {newsletter ? "Unsubscribe from the newsletter" : "Unsubscribe from all non-essential email"}
         </button>
       )}
       <p role="status" aria-live="polite" className="min-h-5 text-center text-sm text-slate-700">{message}</p>

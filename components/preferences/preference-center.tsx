@@ -5,6 +5,7 @@
  * what the server answered; a polite live region says "Saved" or what went wrong. Keyboard: every control
  * is a native checkbox, radio, select or button.
  */
+import Link from "next/link";
 import { useId, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
@@ -83,13 +84,21 @@ export function PreferenceCenter({ timeZones }: { timeZones: string[] }) {
         </p>
       </div>
 
-      <Section title="Channels" description="Turn a whole channel on or off. Push and SMS are on their way.">
+      <Section title="Channels" description="Turn a whole channel on or off. Push reaches the browsers you allow; SMS, a phone number you verified.">
         <ul className="divide-y divide-slate-100">
           {p.channels.map((c) => (
             <li key={c.channel} className="flex items-center justify-between gap-4 py-3">
               <div>
                 <span className="font-medium">{CHANNEL_LABEL[c.channel]}</span>
-                <p className="text-xs text-slate-500">{c.locked ?? (c.available ? "" : "Coming soon")}</p>
+                <p className="text-xs text-slate-500">
+                  {c.locked ?? c.note ?? ""}
+                  {c.note && c.channel === "SMS" ? (
+                    <>
+                      {" "}
+                      <Link href="/settings/account#phone" className="font-medium text-brand-700 hover:underline">Account settings</Link>
+                    </>
+                  ) : null}
+                </p>
               </div>
               <Switch
                 label={`${CHANNEL_LABEL[c.channel]} notifications`}
@@ -143,7 +152,7 @@ export function PreferenceCenter({ timeZones }: { timeZones: string[] }) {
                           <input
                             type="checkbox"
                             aria-label={label}
-                            title={!cell.available ? "Coming soon" : off ? `${CHANNEL_LABEL[cell.channel]} is off` : undefined}
+                            title={!cell.available ? `Not sent by ${CHANNEL_LABEL[cell.channel]}` : off ? `${CHANNEL_LABEL[cell.channel]} is off` : undefined}
                             checked={cell.enabled && !off}
                             disabled={off}
                             onChange={(e) => update({ categories: [{ category: cat.category, channel: cell.channel, enabled: e.target.checked }] })}

@@ -12,14 +12,16 @@ import { useTRPC } from "@/components/trpc";
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
 
-export function AccountSettings() {
+/** The page body; `middle` renders between the export and the (last, destructive) delete section. */
+export function AccountSettings({ middle }: { middle?: React.ReactNode }) {
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Account</h1>
-        <p className="text-sm text-slate-600">Get a copy of what Herald keeps about you, or delete your account and everything in it.</p>
+        <p className="text-sm text-slate-600">Your mobile number for texts, a copy of what Herald keeps about you, or deleting your account and everything in it.</p>
       </div>
       <ExportSection />
+      {middle}
       <DeleteSection />
     </div>
   );

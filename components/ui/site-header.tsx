@@ -7,7 +7,8 @@ import { useRealtime } from "@/components/realtime/realtime-provider";
 
 const ROLE_LABEL = { CUSTOMER: "Customer", NGO: "NGO", BUSINESS: "Business", ADMIN: "Admin" } as const;
 
-export function SiteHeader(props: { user: { name: string; role: keyof typeof ROLE_LABEL } | null; hasBusiness: boolean; mailbox: boolean }) {
+/** `outbox`: something is captured instead of sent (embedded mode): link the outbox (mail, pushes, texts). */
+export function SiteHeader(props: { user: { name: string; role: keyof typeof ROLE_LABEL } | null; hasBusiness: boolean; outbox: boolean }) {
   const pathname = usePathname();
   const { state } = useRealtime();
   const links = props.user
@@ -16,9 +17,9 @@ export function SiteHeader(props: { user: { name: string; role: keyof typeof ROL
         { href: "/businesses", label: "Businesses" },
         ...(props.user.role === "CUSTOMER" || props.user.role === "NGO" ? [{ href: "/following", label: "Following" }] : []),
         ...(props.hasBusiness ? [{ href: "/business", label: "Dashboard" }, { href: "/business/listings/new", label: "New listing" }] : []),
-        ...(props.user.role === "ADMIN" ? [{ href: "/admin/campaigns", label: "Campaigns" }, { href: "/admin/analytics", label: "Analytics" }, { href: "/admin/deliveries", label: "Delivery log" }, { href: "/admin/api-keys", label: "API keys" }] : []),
+        ...(props.user.role === "ADMIN" ? [{ href: "/admin/campaigns", label: "Admin", section: "/admin" }] : []),
         { href: "/settings/notifications", label: "Settings" },
-        ...(props.mailbox ? [{ href: "/dev/mailbox", label: "Mailbox" }] : []),
+        ...(props.outbox ? [{ href: "/dev/mailbox", label: "Outbox", section: "/dev" }] : []),
       ]
     : [{ href: "/businesses", label: "Businesses" }];
   return (
@@ -31,7 +32,8 @@ export function SiteHeader(props: { user: { name: string; role: keyof typeof ROL
         <nav aria-label="Main" className="order-last -mx-1 flex w-full flex-wrap items-center gap-1 pb-2 text-sm sm:order-none sm:mx-0 sm:w-auto sm:flex-1 sm:flex-nowrap sm:overflow-x-auto sm:pb-0">
           {links.map((l) => {
             // The longest matching link is the current one (/business/listings/new is "New listing", not "Dashboard").
-            const matches = links.filter((x) => pathname === x.href || pathname.startsWith(`${x.href}/`));
+            const under = (x: { href: string; section?: string }) => x.section ?? x.href;
+            const matches = links.filter((x) => pathname === x.href || pathname.startsWith(`${under(x)}/`));
             const active = matches.sort((a, b) => b.href.length - a.href.length)[0]?.href === l.href;
             return (
               <Link

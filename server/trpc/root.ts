@@ -12,6 +12,9 @@ import { apiKeysRouter } from "./routers/api-keys";
 import { accountRouter } from "./routers/account";
 import { campaignsRouter } from "./routers/campaigns";
 import { analyticsRouter } from "./routers/analytics";
+import { segmentsRouter } from "./routers/segments";
+import { pushRouter } from "./routers/push";
+import { phoneRouter } from "./routers/phone";
 
 /** The app's tRPC API: one router per domain (DESIGN §11). */
 export const appRouter = router({
@@ -27,6 +30,9 @@ export const appRouter = router({
   account: accountRouter,
   campaigns: campaignsRouter,
   analytics: analyticsRouter,
+  segments: segmentsRouter,
+  push: pushRouter,
+  phone: phoneRouter,
 });
 
 export type AppRouter = typeof appRouter;

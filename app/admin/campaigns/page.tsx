@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
 import { requireUser } from "@/server/auth";
+import { CAMPAIGN_COMPLAINT_WARNING_RATE } from "@/server/services/analytics/analytics";
 import { CampaignList } from "@/components/admin/campaigns/campaign-list";
 
 export const metadata: Metadata = { title: "Campaigns" };
@@ -9,5 +10,5 @@ export const metadata: Metadata = { title: "Campaigns" };
 export default async function AdminCampaignsPage() {
   const user = await requireUser("/admin/campaigns");
   if (user.role !== "ADMIN") forbidden();
-  return <CampaignList userId={user.id} />;
+  return <CampaignList userId={user.id} complaintWarningRate={CAMPAIGN_COMPLAINT_WARNING_RATE} />;
 }

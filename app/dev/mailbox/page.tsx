@@ -5,6 +5,7 @@ import { requireUser } from "@/server/auth";
 import { AppError } from "@/server/services/errors";
 import { listCapturedEmails } from "@/server/services/email/mailbox";
 import { TimeAgo } from "@/components/ui/time-ago";
+import { DevTabs } from "@/components/dev/dev-tabs";
 
 export const metadata: Metadata = { title: "Dev mailbox", robots: { index: false } };
 
@@ -16,6 +17,7 @@ export default async function MailboxPage() {
   });
   return (
     <section aria-labelledby="mailbox-title" className="space-y-4">
+      <DevTabs current="/dev/mailbox" />
       <div>
         <h1 id="mailbox-title" className="text-2xl font-semibold tracking-tight">Dev mailbox</h1>
         <p className="text-sm text-slate-600">

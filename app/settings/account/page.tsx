@@ -1,17 +1,21 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/server/auth";
 import { AccountSettings } from "@/components/settings/account-settings";
+import { PhoneSection } from "@/components/settings/phone-section";
 import { SettingsNav } from "@/components/settings/settings-nav";
 
 export const metadata: Metadata = { title: "Account" };
 
-/** /settings/account: download your data, delete your account (issue "Retention and erasure"). */
+/**
+ * /settings/account: download your data, delete your account (issue "Retention and erasure"); the mobile
+ * number Herald texts, at #phone (issue 7).
+ */
 export default async function AccountSettingsPage() {
   await requireUser("/settings/account");
   return (
     <div className="mx-auto max-w-3xl space-y-6">
       <SettingsNav current="/settings/account" />
-      <AccountSettings />
+      <AccountSettings middle={<PhoneSection />} />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { requireUser } from "@/server/auth";
 import { PreferenceCenter } from "@/components/preferences/preference-center";
 import { SettingsNav } from "@/components/settings/settings-nav";
+import { PushDevices } from "@/components/push/push-devices";
 
 export const metadata: Metadata = { title: "Notification settings" };
 
@@ -12,6 +13,7 @@ export default async function NotificationSettingsPage() {
     <div className="space-y-6">
       <SettingsNav current="/settings/notifications" />
       <PreferenceCenter timeZones={timeZones} />
+      <PushDevices />
     </div>
   );
 }

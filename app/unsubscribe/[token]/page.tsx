@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { unsubscribeState } from "@/server/services/email/unsubscribe";
+import { newsletterUnsubscribeState } from "@/server/services/newsletter/newsletter";
 import { UnsubscribeActions } from "@/components/email/unsubscribe-actions";
 
 export const metadata: Metadata = { title: "Email preferences", robots: { index: false } };
@@ -12,6 +13,22 @@ export const metadata: Metadata = { title: "Email preferences", robots: { index:
 export default async function UnsubscribePage(props: { params: Promise<{ token: string }> }) {
   const { token } = await props.params;
   const state = await unsubscribeState(token);
+  const newsletter = state ? null : await newsletterUnsubscribeState(token);
+  if (newsletter) {
+    return (
+      <div className="mx-auto max-w-lg rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
+        <h1 className="text-2xl font-semibold tracking-tight">Newsletter</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          For <span className="font-medium text-slate-800">{newsletter.email}</span>. No sign-in needed.
+        </p>
+        <UnsubscribeActions
+          token={token}
+          newsletter
+          initial={{ category: null, categoryLabel: null, unsubscribedFromAll: newsletter.unsubscribed, unsubscribedFromCategory: false }}
+        />
+      </div>
+    );
+  }
   if (!state) {
     return (
       <div className="mx-auto max-w-md rounded-2xl border border-slate-200 bg-white p-8 text-center">

@@ -1,13 +1,15 @@
 "use client";
 /**
  * The audience picker of the campaign editor: everyone, a role, the followers of one business (searched by
- * name), or the people who get a category by email — with the audience's size counted live by the server
+ * name), the people who get a category by email, a saved segment (/admin/segments), or the confirmed
+ * newsletter subscribers (no account: email only) — with the audience's size counted live by the server
  * (debounced) and announced politely: "1,234 people · 1,100 reachable by email".
  */
+import Link from "next/link";
 import { useId, useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
-import { audienceSizeText, ROLE_PLURAL, type Audience, type Category, type CategoryOption, type Role } from "./format";
+import { audienceSizeText, count, people, ROLE_PLURAL, type Audience, type Category, type CategoryOption, type Role } from "./format";
 import { useDebounced } from "./previews";
 
 /** The picker's state: every kind's choice is kept while the admin switches between kinds. */
@@ -16,9 +18,13 @@ export interface AudienceDraft {
   role: Role;
   business: { id: string; name: string } | null;
   category: Category;
+  /** The chosen saved segment (its name for labels), or null. */
+  segment: { id: string; name: string } | null;
+  /** The stored audience was a segment that has since been deleted (none is chosen then). */
+  segmentDeleted?: boolean;
 }
 
-/** The audience to save, or null while it is incomplete (followers with no business chosen). */
+/** The audience to save, or null while it is incomplete (no business or no segment chosen). */
 export function toAudience(d: AudienceDraft): Audience | null {
   switch (d.kind) {
     case "everyone":
@@ -29,16 +35,32 @@ export function toAudience(d: AudienceDraft): Audience | null {
       return d.business ? { kind: "followers", businessId: d.business.id } : null;
     case "category":
       return { kind: "category", category: d.category };
+    case "segment":
+      return d.segment ? { kind: "segment", segmentId: d.segment.id } : null;
+    case "newsletter":
+      return { kind: "newsletter" };
   }
 }
 
-/** The picker's state for a stored audience (`businessName`: the followers audience's business, when known). */
-export function audienceDraft(a: Audience | null, categories: CategoryOption[], businessName?: string | null): AudienceDraft {
-  const base: AudienceDraft = { kind: "everyone", role: "NGO", business: null, category: categories[0]?.value ?? "announcements" };
+/** What is missing while {@link toAudience} is null, in words ("Choose a business"), or null when complete. */
+export function missingAudienceChoice(d: AudienceDraft): string | null {
+  if (d.kind === "followers" && !d.business) return "Choose the business whose followers get this campaign.";
+  if (d.kind === "segment" && !d.segment) return "Choose a saved segment.";
+  return null;
+}
+
+/**
+ * The picker's state for a stored audience (`businessName`: the followers audience's business, when known;
+ * `segmentName`: the segment audience's name, null when that segment was deleted — then none is chosen).
+ */
+export function audienceDraft(a: Audience | null, categories: CategoryOption[], businessName?: string | null, segmentName?: string | null): AudienceDraft {
+  const base: AudienceDraft = { kind: "everyone", role: "NGO", business: null, category: categories[0]?.value ?? "announcements", segment: null };
   if (!a) return base;
   if (a.kind === "role") return { ...base, kind: "role", role: a.role };
   if (a.kind === "followers") return { ...base, kind: "followers", business: { id: a.businessId, name: businessName ?? "the chosen business" } };
   if (a.kind === "category") return { ...base, kind: "category", category: a.category };
+  if (a.kind === "segment") return { ...base, kind: "segment", segment: segmentName === null ? null : { id: a.segmentId, name: segmentName ?? "the chosen segment" }, segmentDeleted: segmentName === null };
+  if (a.kind === "newsletter") return { ...base, kind: "newsletter" };
   return base;
 }
 
@@ -47,6 +69,8 @@ const KINDS: { kind: Audience["kind"]; label: string; hint: string }[] = [
   { kind: "role", label: "By role", hint: "Every customer, NGO, business or admin." },
   { kind: "followers", label: "Followers of a business", hint: "Everyone who follows one business." },
   { kind: "category", label: "People with a category turned on", hint: "Everyone who gets that category by email (their choice, or the default)." },
+  { kind: "segment", label: "A saved segment", hint: "Accounts matching a segment’s filters (role, follows, categories, join date, time zone), read when it sends." },
+  { kind: "newsletter", label: "Newsletter subscribers", hint: "People who confirmed the newsletter sign-up. They have no account: email only." },
 ];
 
 /** The audience fieldset with its live size. `error`: the server's message for the audience, if any. */
@@ -68,6 +92,8 @@ export function AudienceField(props: {
     enabled: audience !== null,
     placeholderData: keepPreviousData,
   });
+  const newsletter = useQuery(trpc.campaigns.newsletterCounts.queryOptions());
+  const missing = missingAudienceChoice(value);
 
   return (
     <fieldset className="space-y-3" disabled={props.disabled} aria-describedby={`${id}-size`}>
@@ -86,7 +112,12 @@ export function AudienceField(props: {
               />
               <span>
                 <span className="font-medium text-slate-900">{k.label}</span>
-                <span className="block text-slate-600">{k.hint}</span>
+                <span className="block text-slate-600">
+                  {k.hint}
+                  {k.kind === "newsletter" && newsletter.data ? (
+                    <span data-testid="newsletter-confirmed" className="font-medium text-slate-800"> {count(newsletter.data.CONFIRMED)} confirmed.</span>
+                  ) : null}
+                </span>
               </span>
             </label>
             {value.kind === k.kind && k.kind === "role" ? (
@@ -126,15 +157,26 @@ export function AudienceField(props: {
                 </p>
               </div>
             ) : null}
+            {value.kind === k.kind && k.kind === "segment" ? (
+              <SegmentPicker value={value.segment} deleted={value.segmentDeleted ?? false} onChange={(segment) => onChange({ ...value, segment })} />
+            ) : null}
+            {value.kind === k.kind && k.kind === "newsletter" ? (
+              <p data-testid="newsletter-note" className="mt-3 ml-7 rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900">
+                Subscribers have no account and no inbox, so this campaign goes <strong>by email only</strong> and cannot be critical: every
+                newsletter email keeps its unsubscribe link.
+              </p>
+            ) : null}
           </div>
         ))}
       </div>
       {props.error ? <p role="alert" className="text-sm text-rose-700">{props.error}</p> : null}
       <p id={`${id}-size`} role="status" aria-live="polite" data-testid="audience-size" className="rounded-lg bg-slate-100 px-3 py-2 text-sm font-medium text-slate-800">
-        {audience === null
-          ? "Choose a business to see how many people this reaches."
+        {audience === null || missing
+          ? value.kind === "segment"
+            ? "Choose a segment to see how many people this reaches."
+            : "Choose a business to see how many people this reaches."
           : size.data
-            ? audienceSizeText(size.data, critical)
+            ? audienceSizeText(size.data, critical, audience.kind === "newsletter")
             : size.isError
               ? "Could not count the audience."
               : "Counting the audience…"}
@@ -143,8 +185,63 @@ export function AudienceField(props: {
   );
 }
 
-/** Search businesses by name and choose one (radio buttons: keyboard and screen-reader friendly). */
-function BusinessPicker(props: { value: { id: string; name: string } | null; onChange: (b: { id: string; name: string } | null) => void }) {
+/** Choose one saved segment (with each one's size now), or go to /admin/segments to build one. */
+function SegmentPicker(props: { value: { id: string; name: string } | null; deleted: boolean; onChange: (s: { id: string; name: string } | null) => void }) {
+  const id = useId();
+  const trpc = useTRPC();
+  const list = useQuery(trpc.segments.list.queryOptions());
+  const segments = list.data ?? [];
+  const chosenMissing = (props.value === null && props.deleted) || (props.value !== null && list.isSuccess && !segments.some((s) => s.id === props.value!.id));
+  const manage = (
+    <Link href="/admin/segments" target="_blank" rel="noopener" className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800">
+      Manage segments<span className="sr-only"> (opens in a new tab)</span>
+    </Link>
+  );
+  return (
+    <div className="mt-3 space-y-2 pl-7">
+      {list.isPending ? (
+        <p className="text-sm text-slate-600">Loading segments…</p>
+      ) : list.isError ? (
+        <p role="alert" className="text-sm text-rose-700">
+          Could not load the segments.{" "}
+          <button type="button" className="font-medium underline" onClick={() => void list.refetch()}>Try again</button>
+        </p>
+      ) : segments.length === 0 ? (
+        <div data-testid="segments-empty" className="rounded-md border border-dashed border-slate-300 bg-white px-3 py-2 text-sm text-slate-700">
+          {props.deleted ? <p className="mb-1 text-amber-800">The segment this campaign targeted no longer exists.</p> : null}
+          <p>No saved segments yet. Build one from roles, follows, categories, join dates and time zones, then come back to choose it.</p>
+          <p className="mt-1">{manage}</p>
+        </div>
+      ) : (
+        <>
+          <label htmlFor={`${id}-segment`} className="block text-sm font-medium text-slate-700">Segment</label>
+          <select
+            id={`${id}-segment`}
+            value={props.value && !chosenMissing ? props.value.id : ""}
+            onChange={(e) => {
+              const s = segments.find((x) => x.id === e.target.value);
+              props.onChange(s ? { id: s.id, name: s.name } : null);
+            }}
+            className="mt-1 w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm sm:w-96"
+          >
+            <option value="">Choose a segment…</option>
+            {segments.map((s) => (
+              <option key={s.id} value={s.id}>{`${s.name} (${people(s.size)})`}</option>
+            ))}
+          </select>
+          {chosenMissing ? <p className="text-sm text-amber-800">The segment this campaign targeted no longer exists: choose another.</p> : null}
+          <p className="text-xs text-slate-600">Sizes are counted now; a segment is read again when the campaign sends. {manage}</p>
+        </>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Search businesses by name and choose one (radio buttons: keyboard and screen-reader friendly). Also used
+ * by the segment form (`indent={false}`).
+ */
+export function BusinessPicker(props: { value: { id: string; name: string } | null; onChange: (b: { id: string; name: string } | null) => void; indent?: boolean }) {
   const id = useId();
   const trpc = useTRPC();
   const [search, setSearch] = useState("");
@@ -152,7 +249,7 @@ function BusinessPicker(props: { value: { id: string; name: string } | null; onC
   const results = useQuery({ ...trpc.campaigns.businesses.queryOptions({ query }), placeholderData: keepPreviousData });
   const shown = results.data ?? [];
   return (
-    <div className="mt-3 space-y-2 pl-7">
+    <div className={`space-y-2 ${props.indent === false ? "" : "mt-3 pl-7"}`}>
       {props.value ? (
         <p className="text-sm text-slate-800">
           Chosen: <span className="font-medium">{props.value.name}</span>

@@ -10,13 +10,17 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { CancelConfirm } from "./campaign-list";
-import { audienceLabel, audienceSizeText, channelsLabel, errorOf, formatDateTime, type CampaignDetailData } from "./format";
+import { asAudience, audienceLabel, audienceSizeText, channelsLabel, errorOf, formatDateTime, type CampaignDetailData } from "./format";
 import { EmailPreview, InAppPreview } from "./previews";
 import { CampaignProgressBar, progressSummary, StatusBadge, useCampaignProgressEvents, type ChunkPosition } from "./progress";
 
-/** One audit entry in words: "Scheduled for Sun 29 Mar 2026, 10:00 (Europe/Berlin)". */
+/**
+ * One audit entry in words: "Scheduled for Sun 29 Mar 2026, 10:00 (Europe/Berlin)"; a send or schedule
+ * that overrode the complaint-rate limit says so.
+ */
 export function auditText(action: string, details: unknown): string {
   const d = (details && typeof details === "object" ? details : {}) as Record<string, unknown>;
+  const overridden = d.complaintOverride === true ? ", overriding the complaint-rate limit" : "";
   switch (action) {
     case "campaign.create":
       return "Created";
@@ -25,11 +29,13 @@ export function auditText(action: string, details: unknown): string {
     case "campaign.test_send":
       return typeof d.to === "string" ? `Test sent to ${d.to}` : "Test sent";
     case "campaign.schedule":
-      return typeof d.scheduledAt === "string" && typeof d.timezone === "string"
-        ? `Scheduled for ${formatDateTime(new Date(d.scheduledAt), d.timezone)} (${d.timezone})`
-        : "Scheduled";
+      return (
+        (typeof d.scheduledAt === "string" && typeof d.timezone === "string"
+          ? `Scheduled for ${formatDateTime(new Date(d.scheduledAt), d.timezone)} (${d.timezone})`
+          : "Scheduled") + overridden
+      );
     case "campaign.send":
-      return "Sending started";
+      return `Sending started${overridden}`;
     case "campaign.pause":
       return "Paused";
     case "campaign.resume":
@@ -80,7 +86,7 @@ export function CampaignDetail({ initial, userId }: { initial: CampaignDetailDat
   const error = errorOf(pause.error ?? resume.error ?? cancel.error);
   const busy = pause.isPending || resume.isPending || cancel.isPending;
 
-  const { campaign: c, progress, audienceSize, audit } = get.data;
+  const { campaign: c, progress, audienceSize, audit, businessName, segmentName } = get.data;
   const finished = c.status === "SENT" || c.status === "CANCELLED";
 
   return (
@@ -126,8 +132,8 @@ export function CampaignDetail({ initial, userId }: { initial: CampaignDetailDat
         ) : null}
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
           <Fact label="Audience">
-            {audienceLabel(c.audience)}
-            {!finished ? <span className="block text-xs text-slate-600">Now: {audienceSizeText(audienceSize, c.critical)}</span> : null}
+            {audienceLabel(c.audience, businessName, segmentName)}
+            {!finished ? <span className="block text-xs text-slate-600">Now: {audienceSizeText(audienceSize, c.critical, asAudience(c.audience)?.kind === "newsletter")}</span> : null}
           </Fact>
           <Fact label="Channels">{channelsLabel(c.channels)}</Fact>
           <Fact label="Created"><TimeAgo iso={c.createdAt.toISOString()} /></Fact>

@@ -1,19 +1,36 @@
 "use client";
 /**
- * The campaign editor (/admin/campaigns/new and a draft's or scheduled campaign's page): name, the in-app
- * card, the email (markdown), channels, audience with its live size, the critical flag, and previews of
- * both. Every action saves the draft first: "Send test to me", "Schedule…" (a wall-clock time in a time
- * zone; the server converts it and enforces the 30-day limit) and "Send now" (after a confirmation that
- * shows the audience size). Field errors come from the server's validation.
+ * The campaign editor (/admin/campaigns/new and a draft's or scheduled campaign's page): name and channels,
+ * then the in-app card and the email (markdown) — each shown, previewed and sent only when its channel is
+ * chosen — the audience with its live size, and the critical flag. A newsletter audience switches the
+ * campaign to email only and not critical (subscribers have no account). Every action saves the draft first:
+ * "Send test to me", "Schedule…" (a wall-clock time in a time zone; the server converts it and enforces
+ * the 30-day limit) and "Send now" (after a confirmation that shows the audience size). When recent
+ * campaigns' complaint rate blocks sending, the panel explains it and offers an explicit override. Field
+ * errors come from the server's validation.
  */
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState, type ReactNode } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
-import { AudienceField, audienceDraft, toAudience, type AudienceDraft } from "./audience-field";
+import { AudienceField, audienceDraft, missingAudienceChoice, toAudience, type AudienceDraft } from "./audience-field";
 import { CancelConfirm } from "./campaign-list";
-import { asAudience, audienceSizeText, browserTimeZone, errorOf, formatDateTime, people, type AudienceSize, type CampaignRecord, type CategoryOption } from "./format";
+import {
+  asAudience,
+  audienceSizeText,
+  browserTimeZone,
+  complaintBlockOf,
+  count,
+  errorOf,
+  formatDateTime,
+  people,
+  percent,
+  type AudienceSize,
+  type CampaignRecord,
+  type CategoryOption,
+  type ComplaintBlock,
+} from "./format";
 import { EmailPreview, InAppPreview } from "./previews";
 import { StatusBadge } from "./progress";
 
@@ -31,6 +48,8 @@ export interface CampaignEditorProps {
   campaign: CampaignRecord | null;
   /** The followers audience's business name, when the page knows it. */
   businessName?: string | null;
+  /** The segment audience's name, when the page knows it (null: that segment was deleted). */
+  segmentName?: string | null;
   categories: CategoryOption[];
   /** IANA zones for the schedule's zone select. */
   timeZones: string[];
@@ -57,13 +76,17 @@ export function CampaignEditor(props: CampaignEditorProps) {
   const [emailBody, setEmailBody] = useState(c?.emailBody ?? "");
   const [inApp, setInApp] = useState(c ? c.channels.includes("IN_APP") : true);
   const [email, setEmail] = useState(c ? c.channels.includes("EMAIL") : true);
-  const [audience, setAudience] = useState<AudienceDraft>(() => audienceDraft(c ? asAudience(c.audience) : null, props.categories, props.businessName));
+  const [audience, setAudience] = useState<AudienceDraft>(() => audienceDraft(c ? asAudience(c.audience) : null, props.categories, props.businessName, props.segmentName));
   const [critical, setCritical] = useState(c?.critical ?? false);
   const [error, setError] = useState<FormError | null>(null);
   const [notice, setNotice] = useState<ReactNode>(null);
   const [panel, setPanel] = useState<Panel>(null);
   const [when, setWhen] = useState("");
   const [zone, setZone] = useState("UTC");
+  /** The complaint-rate refusal of the last send or schedule, and whether the admin chose to override it. */
+  const [complaint, setComplaint] = useState<ComplaintBlock | null>(null);
+  const [override, setOverride] = useState(false);
+  const newsletter = audience.kind === "newsletter";
 
   const create = useMutation(trpc.campaigns.create.mutationOptions());
   const update = useMutation(trpc.campaigns.update.mutationOptions());
@@ -74,19 +97,34 @@ export function CampaignEditor(props: CampaignEditorProps) {
   const busy = create.isPending || update.isPending || sendTest.isPending || sendNow.isPending || schedule.isPending || cancel.isPending;
 
   /** Wraps a setter so that editing marks the draft unsaved, clears the last notice and the field's own error. */
+  const clearErrors = (names: string[]) =>
+    setError((e) => {
+      if (!e || !names.some((n) => e.fields[n])) return e;
+      const fields = { ...e.fields, ...Object.fromEntries(names.map((n) => [n, undefined])) };
+      // Nothing left to fix: the summary goes too.
+      return Object.values(fields).some((f) => f?.length) ? { ...e, fields } : null;
+    });
   const edit =
-    <T,>(field: string, set: (v: T) => void) =>
+    <T,>(field: string | string[], set: (v: T) => void) =>
     (v: T) => {
       set(v);
       setDirty(true);
       setNotice(null);
-      setError((e) => {
-        if (!e?.fields[field]) return e;
-        const fields = { ...e.fields, [field]: undefined };
-        // Nothing left to fix: the summary goes too.
-        return Object.values(fields).some((f) => f?.length) ? { ...e, fields } : null;
-      });
+      clearErrors(Array.isArray(field) ? field : [field]);
     };
+  /** A channel turned off takes its content's errors with it (that content is no longer sent). */
+  const onInApp = edit<boolean>(["channels", "inAppTitle", "inAppBody"], setInApp);
+  const onEmail = edit<boolean>(["channels", "emailSubject", "emailBody"], setEmail);
+  /** Choosing the newsletter makes the campaign email only and not critical (its subscribers have no inbox). */
+  const onAudience = (d: AudienceDraft) => {
+    edit("audience", setAudience)(d);
+    if (d.kind === "newsletter" && audience.kind !== "newsletter") {
+      setInApp(false);
+      setEmail(true);
+      setCritical(false);
+      clearErrors(["channels", "critical", "inAppTitle", "inAppBody"]);
+    }
+  };
   const fieldError = (f: string) => error?.fields[f]?.[0];
   const status = saved?.status ?? "DRAFT";
 
@@ -94,18 +132,20 @@ export function CampaignEditor(props: CampaignEditorProps) {
   async function persist(): Promise<string | null> {
     if (saved && !dirty) return saved.id;
     const a = toAudience(audience);
-    if (!a) {
-      setError({ message: "Choose the business whose followers get this campaign.", fields: { audience: ["Choose a business"] } });
+    const missing = missingAudienceChoice(audience);
+    if (!a || missing) {
+      setError({ message: missing ?? "Choose an audience.", fields: { audience: [missing ?? "Choose an audience."] } });
       return null;
     }
     const channels = [...(inApp ? (["IN_APP"] as const) : []), ...(email ? (["EMAIL"] as const) : [])];
-    // The service wants both contents; a single-channel campaign reuses what it has for the other one.
+    // Only the chosen channels' content is sent: text typed for a channel that is off is kept here (turning
+    // it back on restores it) but is neither validated nor saved.
     const input = {
       name,
-      inAppTitle: inAppTitle.trim() || (inApp ? "" : emailSubject),
-      inAppBody,
-      emailSubject: emailSubject.trim() || (email ? "" : inAppTitle),
-      emailBody: emailBody.trim() || (email ? "" : inAppBody.trim() || inAppTitle),
+      inAppTitle: inApp ? inAppTitle : "",
+      inAppBody: inApp ? inAppBody : "",
+      emailSubject: email ? emailSubject : "",
+      emailBody: email ? emailBody : "",
       channels,
       audience: a,
       critical,
@@ -161,13 +201,33 @@ export function CampaignEditor(props: CampaignEditorProps) {
       );
     });
 
+  /** Opens (or closes) the action panel; a complaint override never carries over from another attempt. */
+  const openPanel = (p: Panel) => {
+    setPanel(p);
+    setComplaint(null);
+    setOverride(false);
+  };
+
+  /** Runs a send or schedule (with `override` once the admin ticked it), turning the complaint-rate refusal into the override prompt. */
+  async function guarded(action: (override: boolean) => Promise<void>): Promise<void> {
+    try {
+      await action(complaint !== null && override);
+    } catch (err) {
+      const block = complaintBlockOf(err);
+      if (!block) throw err;
+      setError(null);
+      setComplaint(block);
+      setOverride(false);
+    }
+  }
+
   const onOpenSchedule = () => {
     const start = saved?.status === "SCHEDULED" && saved.scheduledAt ? null : new Date(Date.now() + 86_400_000);
     if (start) start.setMinutes(0, 0, 0);
     setWhen(saved?.status === "SCHEDULED" && saved.scheduledAt ? "" : localInput(start!));
     setZone(saved?.status === "SCHEDULED" ? saved.timezone : browserTimeZone());
     setError(null);
-    setPanel({ kind: "schedule" });
+    openPanel({ kind: "schedule" });
   };
 
   const onSchedule = (e: React.SyntheticEvent) => {
@@ -175,12 +235,14 @@ export function CampaignEditor(props: CampaignEditorProps) {
     void run(async () => {
       const cid = await persist();
       if (!cid) return;
-      const next = await schedule.mutateAsync({ id: cid, localDateTime: when, timeZone: zone });
-      setSaved(next);
-      setPanel(null);
-      setError(null);
+      await guarded(async (ov) => {
+        const next = await schedule.mutateAsync({ id: cid, localDateTime: when, timeZone: zone, ...(ov ? { override: true } : {}) });
+        setSaved(next);
+        openPanel(null);
+        setError(null);
       void queryClient.invalidateQueries({ queryKey: trpc.campaigns.pathKey() });
-      setNotice(`Scheduled for ${formatDateTime(next.scheduledAt!, next.timezone)} (${next.timezone}).`);
+        setNotice(`Scheduled for ${formatDateTime(next.scheduledAt!, next.timezone)} (${next.timezone})${ov ? ", overriding the complaint-rate limit" : ""}.`);
+      });
     });
   };
 
@@ -191,15 +253,17 @@ export function CampaignEditor(props: CampaignEditorProps) {
       const a = toAudience(audience)!;
       const size = await queryClient.fetchQuery(trpc.campaigns.audienceSize.queryOptions({ audience: a, critical }));
       setError(null);
-      setPanel({ kind: "send", size });
+      openPanel({ kind: "send", size });
     });
 
   const onConfirmSend = () =>
-    run(async () => {
-      await sendNow.mutateAsync({ id: saved!.id });
-      await queryClient.invalidateQueries({ queryKey: trpc.campaigns.pathKey() });
-      router.push("/admin/campaigns");
-    });
+    run(() =>
+      guarded(async (ov) => {
+        await sendNow.mutateAsync({ id: saved!.id, ...(ov ? { override: true } : {}) });
+        await queryClient.invalidateQueries({ queryKey: trpc.campaigns.pathKey() });
+        router.push("/admin/campaigns");
+      }),
+    );
 
   const onConfirmCancel = () =>
     run(async () => {
@@ -213,6 +277,9 @@ export function CampaignEditor(props: CampaignEditorProps) {
   const errorBox = error ? (
     <p role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm font-medium text-rose-800">{error.message}</p>
   ) : null;
+  const complaintBox = (verb: "Send" | "Schedule") =>
+    complaint ? <ComplaintOverride block={complaint} verb={verb} checked={override} onChange={setOverride} /> : null;
+  const blocked = complaint !== null && !override;
 
   return (
     <form onSubmit={onSave} noValidate aria-labelledby={`${id}-h`} className="space-y-6">
@@ -235,70 +302,91 @@ export function CampaignEditor(props: CampaignEditorProps) {
         <Field id={`${id}-name`} label="Campaign name" hint="Only admins see it, in the campaign list." error={fieldError("name")}>
           <input id={`${id}-name`} value={name} onChange={(e) => edit("name", setName)(e.target.value)} maxLength={120} required placeholder="e.g. Winter food drive" className={inputCls(fieldError("name"))} {...describe(`${id}-name`, fieldError("name"))} />
         </Field>
-      </Section>
-
-      <Section title="In-app notification" note={inApp ? undefined : "Not sent in-app: the channel is off below."}>
-        <div className="grid gap-5 md:grid-cols-2">
-          <div className="space-y-4">
-            <Field id={`${id}-title`} label="Title" hint="Up to 120 characters. Shown in the inbox and the bell." error={fieldError("inAppTitle")}>
-              <input id={`${id}-title`} value={inAppTitle} onChange={(e) => edit("inAppTitle", setInAppTitle)(e.target.value)} maxLength={120} required className={inputCls(fieldError("inAppTitle"))} {...describe(`${id}-title`, fieldError("inAppTitle"))} />
-            </Field>
-            <Field id={`${id}-message`} label="Message" hint="Optional, up to 500 characters of plain text." error={fieldError("inAppBody")}>
-              <textarea id={`${id}-message`} value={inAppBody} onChange={(e) => edit("inAppBody", setInAppBody)(e.target.value)} maxLength={500} rows={3} className={inputCls(fieldError("inAppBody"))} {...describe(`${id}-message`, fieldError("inAppBody"))} />
-            </Field>
-          </div>
-          <InAppPreview title={inAppTitle} body={inAppBody} critical={critical} />
-        </div>
-      </Section>
-
-      <Section title="Email" note={email ? undefined : "Not sent by email: the channel is off below."}>
-        <Field id={`${id}-subject`} label="Subject" hint="Up to 150 characters; also the email's heading." error={fieldError("emailSubject")}>
-          <input id={`${id}-subject`} value={emailSubject} onChange={(e) => edit("emailSubject", setEmailSubject)(e.target.value)} maxLength={150} required className={inputCls(fieldError("emailSubject"))} {...describe(`${id}-subject`, fieldError("emailSubject"))} />
-        </Field>
-        <Field
-          id={`${id}-body`}
-          label="Body (markdown)"
-          hint={
-            <>
-              Blank lines separate paragraphs. Allowed: <code>**bold**</code>, <code>*italic*</code>, links <code>[text](https://…)</code> (https or a path such as{" "}
-              <code>/businesses</code>), lists (<code>- item</code>, <code>1. item</code>) and headings (<code>## Heading</code>). HTML is removed. Greeting, sign-off and
-              unsubscribe link are added for you.
-            </>
-          }
-          error={fieldError("emailBody")}
-        >
-          <textarea id={`${id}-body`} value={emailBody} onChange={(e) => edit("emailBody", setEmailBody)(e.target.value)} maxLength={20_000} rows={8} required className={`${inputCls(fieldError("emailBody"))} font-mono text-sm`} {...describe(`${id}-body`, fieldError("emailBody"))} />
-        </Field>
-        <EmailPreview subject={emailSubject} body={emailBody} />
-      </Section>
-
-      <Section title="Who gets it">
-        <fieldset className="space-y-2" aria-describedby={fieldError("channels") ? `${id}-channels-error` : undefined}>
-          <legend className="text-sm font-semibold text-slate-900">Channels</legend>
-          <label className="flex items-center gap-3 text-sm">
-            <input type="checkbox" checked={inApp} onChange={(e) => edit("channels", setInApp)(e.target.checked)} className="h-4 w-4 accent-brand-700" />
+        <fieldset className="space-y-2" aria-describedby={`${id}-channels-hint${fieldError("channels") ? ` ${id}-channels-error` : ""}`}>
+          <legend className="text-sm font-medium text-slate-700">Channels</legend>
+          <label className={`flex items-center gap-3 text-sm ${newsletter ? "text-slate-500" : ""}`}>
+            <input type="checkbox" checked={inApp} disabled={newsletter} onChange={(e) => onInApp(e.target.checked)} className="h-4 w-4 accent-brand-700" />
             In-app (inbox and bell, live)
           </label>
           <label className="flex items-center gap-3 text-sm">
-            <input type="checkbox" checked={email} onChange={(e) => edit("channels", setEmail)(e.target.checked)} className="h-4 w-4 accent-brand-700" />
+            <input type="checkbox" checked={email} onChange={(e) => onEmail(e.target.checked)} className="h-4 w-4 accent-brand-700" />
             Email
           </label>
+          <p id={`${id}-channels-hint`} data-testid="channels-hint" className="text-xs text-slate-600">
+            {newsletter
+              ? "Email only: newsletter subscribers have no account, so there is no inbox to show an in-app card in."
+              : "The content below follows the channels you choose."}
+          </p>
           {fieldError("channels") ? <p id={`${id}-channels-error`} role="alert" className="text-sm text-rose-700">{fieldError("channels")}</p> : null}
         </fieldset>
+      </Section>
 
-        <AudienceField value={audience} onChange={edit("audience", setAudience)} critical={critical} categories={props.categories} error={fieldError("audience")} />
+      {inApp ? (
+        <Section title="In-app notification">
+          <div className="grid gap-5 md:grid-cols-2">
+            <div className="space-y-4">
+              <Field id={`${id}-title`} label="Title" hint="Up to 120 characters. Shown in the inbox and the bell." error={fieldError("inAppTitle")}>
+                <input id={`${id}-title`} value={inAppTitle} onChange={(e) => edit("inAppTitle", setInAppTitle)(e.target.value)} maxLength={120} required className={inputCls(fieldError("inAppTitle"))} {...describe(`${id}-title`, fieldError("inAppTitle"))} />
+              </Field>
+              <Field id={`${id}-message`} label="Message" hint="Optional, up to 500 characters of plain text." error={fieldError("inAppBody")}>
+                <textarea id={`${id}-message`} value={inAppBody} onChange={(e) => edit("inAppBody", setInAppBody)(e.target.value)} maxLength={500} rows={3} className={inputCls(fieldError("inAppBody"))} {...describe(`${id}-message`, fieldError("inAppBody"))} />
+              </Field>
+            </div>
+            <InAppPreview title={inAppTitle} body={inAppBody} critical={critical} />
+          </div>
+        </Section>
+      ) : null}
 
-        <div className={`rounded-lg border p-3 ${critical ? "border-rose-300 bg-rose-50" : "border-slate-200"}`}>
-          <label className="flex items-start gap-3 text-sm">
-            <input type="checkbox" checked={critical} onChange={(e) => edit("critical", setCritical)(e.target.checked)} aria-describedby={`${id}-critical-hint`} className="mt-0.5 h-4 w-4 accent-rose-700" />
+      {email ? (
+        <Section title="Email">
+          <Field id={`${id}-subject`} label="Subject" hint="Up to 150 characters; also the email's heading." error={fieldError("emailSubject")}>
+            <input id={`${id}-subject`} value={emailSubject} onChange={(e) => edit("emailSubject", setEmailSubject)(e.target.value)} maxLength={150} required className={inputCls(fieldError("emailSubject"))} {...describe(`${id}-subject`, fieldError("emailSubject"))} />
+          </Field>
+          <Field
+            id={`${id}-body`}
+            label="Body (markdown)"
+            hint={
+              <>
+                Blank lines separate paragraphs. Allowed: <code>**bold**</code>, <code>*italic*</code>, links <code>[text](https://…)</code> (https or a path such as{" "}
+                <code>/businesses</code>), lists (<code>- item</code>, <code>1. item</code>) and headings (<code>## Heading</code>). HTML is removed. Greeting, sign-off and
+                unsubscribe link are added for you.
+              </>
+            }
+            error={fieldError("emailBody")}
+          >
+            <textarea id={`${id}-body`} value={emailBody} onChange={(e) => edit("emailBody", setEmailBody)(e.target.value)} maxLength={20_000} rows={8} required className={`${inputCls(fieldError("emailBody"))} font-mono text-sm`} {...describe(`${id}-body`, fieldError("emailBody"))} />
+          </Field>
+          <EmailPreview subject={emailSubject} body={emailBody} />
+        </Section>
+      ) : null}
+
+      {!inApp && !email ? (
+        <p className="rounded-2xl border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700">Choose at least one channel above to write its content.</p>
+      ) : null}
+
+      <Section title="Who gets it">
+        <AudienceField value={audience} onChange={onAudience} critical={critical} categories={props.categories} error={fieldError("audience")} />
+
+        <div className={`rounded-lg border p-3 ${critical ? "border-rose-300 bg-rose-50" : "border-slate-200"} ${newsletter ? "bg-slate-50" : ""}`}>
+          <label className={`flex items-start gap-3 text-sm ${newsletter ? "text-slate-500" : ""}`}>
+            <input
+              type="checkbox"
+              checked={critical}
+              disabled={newsletter}
+              onChange={(e) => edit("critical", setCritical)(e.target.checked)}
+              aria-describedby={`${id}-critical-hint${fieldError("critical") ? ` ${id}-critical-error` : ""}`}
+              className="mt-0.5 h-4 w-4 accent-rose-700"
+            />
             <span>
-              <span className="font-medium text-slate-900">Critical system announcement</span>
-              <span id={`${id}-critical-hint`} className="block text-slate-700">
-                Reaches everyone in the audience on every chosen channel, ignoring their preferences, email unsubscribes and quiet hours. Only for notices people
-                must not miss (security, legal, service changes).
+              <span className={`font-medium ${newsletter ? "text-slate-600" : "text-slate-900"}`}>Critical system announcement</span>
+              <span id={`${id}-critical-hint`} className={`block ${newsletter ? "text-slate-600" : "text-slate-700"}`}>
+                {newsletter
+                  ? "Not available for newsletter subscribers: they can always unsubscribe, so nothing overrides their choice."
+                  : "Reaches everyone in the audience on every chosen channel, ignoring their preferences, email unsubscribes and quiet hours. Only for notices people must not miss (security, legal, service changes)."}
               </span>
             </span>
           </label>
+          {fieldError("critical") ? <p id={`${id}-critical-error`} role="alert" className="mt-1 text-sm text-rose-700">{fieldError("critical")}</p> : null}
         </div>
       </Section>
 
@@ -314,9 +402,9 @@ export function CampaignEditor(props: CampaignEditorProps) {
             aria-labelledby={`${id}-sched-h`}
             // Enter in the panel schedules (the panel sits inside the editor's form, whose Enter saves).
             onKeyDown={(e) => {
-              if (e.key === "Enter" && e.target instanceof HTMLInputElement) {
+              if (e.key === "Enter" && e.target instanceof HTMLInputElement && e.target.type !== "checkbox") {
                 e.preventDefault();
-                if (when && !busy) onSchedule(e);
+                if (when && !busy && !blocked) onSchedule(e);
               }
             }}
             className="space-y-3 rounded-lg border border-sky-200 bg-sky-50/60 p-4"
@@ -340,11 +428,20 @@ export function CampaignEditor(props: CampaignEditorProps) {
               The time on the clock in that zone (daylight saving time included). At most 30 days ahead; it starts within a minute of that time.
             </p>
             {error ? errorBox : null}
+            {complaintBox("Schedule")}
             <div className="flex flex-wrap gap-2">
-              <button type="button" disabled={busy || !when} onClick={onSchedule} className={primary}>
-                {schedule.isPending ? "Scheduling…" : saved?.status === "SCHEDULED" ? "Reschedule" : "Schedule"}
+              <button type="button" disabled={busy || !when || blocked} onClick={onSchedule} className={complaint ? danger : primary}>
+                {schedule.isPending
+                  ? "Scheduling…"
+                  : complaint
+                    ? saved?.status === "SCHEDULED"
+                      ? "Reschedule anyway"
+                      : "Schedule anyway"
+                    : saved?.status === "SCHEDULED"
+                      ? "Reschedule"
+                      : "Schedule"}
               </button>
-              <button type="button" onClick={() => setPanel(null)} className={secondary}>Cancel</button>
+              <button type="button" onClick={() => openPanel(null)} className={secondary}>Cancel</button>
             </div>
           </div>
         ) : null}
@@ -353,30 +450,34 @@ export function CampaignEditor(props: CampaignEditorProps) {
           <div role="group" aria-labelledby={`${id}-send-h`} className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4">
             <h2 id={`${id}-send-h`} className="font-semibold text-amber-950">Send “{name.trim()}” now?</h2>
             <p className="text-sm text-amber-950" data-testid="send-confirm-size">
-              It goes to <strong>{people(panel.size.people)}</strong> ({audienceSizeText(panel.size, critical).split(" · ")[1]}) at once
+              It goes to <strong>{newsletter ? `${count(panel.size.people)} confirmed ${panel.size.people === 1 ? "subscriber" : "subscribers"}` : people(panel.size.people)}</strong> (
+              {audienceSizeText(panel.size, critical, newsletter).split(" · ")[1]}) at once
               {critical ? ", ignoring their preferences, unsubscribes and quiet hours" : ""}. You can pause or cancel it while it sends, but what has gone out stays
               sent.
             </p>
+            {complaintBox("Send")}
             <div className="flex flex-wrap gap-2">
-              <button type="button" autoFocus disabled={busy} onClick={() => void onConfirmSend()} className={primary}>
-                {sendNow.isPending ? "Sending…" : `Yes, send to ${people(panel.size.people)}`}
+              <button type="button" autoFocus disabled={busy || blocked} onClick={() => void onConfirmSend()} className={complaint ? danger : primary}>
+                {sendNow.isPending ? "Sending…" : `${complaint ? "Send anyway" : "Yes, send"} to ${people(panel.size.people)}`}
               </button>
-              <button type="button" onClick={() => setPanel(null)} className={secondary}>Not yet</button>
+              <button type="button" onClick={() => openPanel(null)} className={secondary}>Not yet</button>
             </div>
           </div>
         ) : null}
 
         {panel?.kind === "cancel" && saved ? (
-          <CancelConfirm name={saved.name} started={false} pending={cancel.isPending} onConfirm={() => void onConfirmCancel()} onKeep={() => setPanel(null)} />
+          <CancelConfirm name={saved.name} started={false} pending={cancel.isPending} onConfirm={() => void onConfirmCancel()} onKeep={() => openPanel(null)} />
         ) : null}
 
         <div className="flex flex-wrap items-center gap-2">
           <button type="submit" disabled={busy} className={secondary}>
             {create.isPending || update.isPending ? "Saving…" : saved ? "Save changes" : "Save draft"}
           </button>
-          <button type="button" disabled={busy} onClick={() => void onSendTest()} className={secondary}>
-            {sendTest.isPending ? "Sending test…" : "Send test to me"}
-          </button>
+          {email ? (
+            <button type="button" disabled={busy} onClick={() => void onSendTest()} className={secondary}>
+              {sendTest.isPending ? "Sending test…" : "Send test to me"}
+            </button>
+          ) : null}
           <button type="button" disabled={busy} onClick={onOpenSchedule} aria-expanded={panel?.kind === "schedule"} className={secondary}>
             {saved?.status === "SCHEDULED" ? "Reschedule…" : "Schedule…"}
           </button>
@@ -384,22 +485,60 @@ export function CampaignEditor(props: CampaignEditorProps) {
             Send now…
           </button>
           {saved?.status === "SCHEDULED" ? (
-            <button type="button" disabled={busy} onClick={() => setPanel({ kind: "cancel" })} className={danger}>Cancel campaign</button>
+            <button type="button" disabled={busy} onClick={() => openPanel({ kind: "cancel" })} className={danger}>Cancel campaign</button>
           ) : null}
         </div>
-        <p className="text-xs text-slate-600">Every action saves the draft first.</p>
+        <p className="text-xs text-slate-600">Every action saves the draft first.{email ? "" : " “Send test to me” needs the Email channel."}</p>
       </div>
     </form>
   );
 }
 
-function Section(props: { title: string; note?: string; children: ReactNode }) {
+/**
+ * The complaint-rate refusal in words, with the explicit override: a labelled checkbox the admin must tick
+ * before "Send anyway" / "Schedule anyway" is enabled. `verb`: what the override allows.
+ */
+function ComplaintOverride(props: { block: ComplaintBlock; verb: "Send" | "Schedule"; checked: boolean; onChange: (v: boolean) => void }) {
+  const id = useId();
+  const b = props.block;
+  return (
+    <div role="alert" data-testid="complaint-block" className="space-y-2 rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm text-rose-950">
+      <p className="font-semibold">Complaint rate too high: new campaigns are paused</p>
+      <p id={`${id}-why`}>
+        {b.rate !== null ? (
+          <>
+            <strong>{percent(b.rate)}</strong> of the {count(b.sent)} campaign {b.sent === 1 ? "email" : "emails"} sent in the last {b.windowDays} days{" "}
+            {b.sent === 1 ? "was" : "were"} marked as spam ({count(b.complained)}{" "}
+            {b.complained === 1 ? "complaint" : "complaints"}), above the {percent(b.limit)} limit.
+          </>
+        ) : (
+          b.message
+        )}{" "}
+        Mailbox providers may start filtering all Herald email. Review the audience and the content (and the{" "}
+        <Link href="/admin/analytics" className="font-medium underline">analytics</Link>) before going ahead.
+      </p>
+      <label className="flex items-start gap-2 font-medium">
+        <input
+          type="checkbox"
+          checked={props.checked}
+          // The action button is disabled until this is ticked: focus moves here rather than being lost.
+          autoFocus
+          onChange={(e) => props.onChange(e.target.checked)}
+          aria-describedby={`${id}-why`}
+          className="mt-0.5 h-4 w-4 shrink-0 accent-rose-700"
+        />
+        {props.verb} anyway — I have reviewed the complaint rate
+      </label>
+    </div>
+  );
+}
+
+function Section(props: { title: string; children: ReactNode }) {
   const id = useId();
   return (
     <section aria-labelledby={id} className="space-y-4 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id={id} className="font-semibold">{props.title}</h2>
-        {props.note ? <p className="text-xs font-medium text-amber-800">{props.note}</p> : null}
       </div>
       {props.children}
     </section>

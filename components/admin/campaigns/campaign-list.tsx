@@ -3,20 +3,25 @@
  * /admin/campaigns: every campaign, newest first, with its status, audience, channels, when it was created
  * or is scheduled, and — once it has started — a progress bar kept live by `campaign.progress` events (and
  * by refetching every few seconds while something is sending, and after every reconnect). Pause, resume and
- * cancel (with an inline confirmation) act on the row. Progress updates are announced politely.
+ * cancel (with an inline confirmation) act on the row. Progress updates are announced politely. A campaign
+ * whose complaint rate passed the warning threshold carries the analytics page's "High complaints" badge.
  */
 import Link from "next/link";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { audienceLabel, audienceSizeText, channelsLabel, errorOf, formatDateTime, type CampaignRow } from "./format";
+import { ComplaintBadge } from "@/components/admin/analytics/campaign-table";
+import { asAudience, audienceLabel, audienceSizeText, channelsLabel, errorOf, formatDateTime, percent, type CampaignRow } from "./format";
 import { CampaignProgressBar, progressSummary, StatusBadge, useCampaignProgressEvents, type ChunkPosition, type ProgressEvent } from "./progress";
 
 type Chunks = Record<string, ChunkPosition>;
 
-/** The campaigns page body. `userId`: the signed-in admin (their private channel carries the progress). */
-export function CampaignList({ userId }: { userId: string }) {
+/**
+ * The campaigns page body. `userId`: the signed-in admin (their private channel carries the progress);
+ * `complaintWarningRate`: the fraction past which a campaign's complaints are flagged (0.001 is 0.1 %).
+ */
+export function CampaignList({ userId, complaintWarningRate }: { userId: string; complaintWarningRate: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const listKey = trpc.campaigns.list.queryKey();
@@ -48,7 +53,8 @@ export function CampaignList({ userId }: { userId: string }) {
         <div className="min-w-0">
           <h1 className="text-2xl font-semibold tracking-tight">Campaigns</h1>
           <p className="text-sm text-slate-600">
-            Announcements to everyone, a role, a business&rsquo;s followers or a category&rsquo;s subscribers, in-app and by email.
+            Announcements to everyone, a role, a business&rsquo;s followers, a category&rsquo;s subscribers, a saved segment or the newsletter, in-app
+            and by email.
             {live ? (
               <span data-testid="live" className="ml-2 inline-flex items-center gap-1 text-xs font-medium text-brand-700">
                 <span aria-hidden className="h-2 w-2 rounded-full bg-brand-600" /> Live
@@ -56,9 +62,11 @@ export function CampaignList({ userId }: { userId: string }) {
             ) : null}
           </p>
         </div>
-        <Link href="/admin/campaigns/new" className="rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800">
-          New campaign
-        </Link>
+        <div className="flex flex-wrap items-center gap-2">
+          <Link href="/admin/campaigns/new" className="rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800">
+            New campaign
+          </Link>
+        </div>
       </div>
       <p role="status" aria-live="polite" className="sr-only" data-testid="progress-announcement">{announce}</p>
 
@@ -84,10 +92,16 @@ export function CampaignList({ userId }: { userId: string }) {
       ) : (
         <ul aria-label="Campaigns" className="divide-y divide-slate-100 overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm">
           {list.data.map((c) => (
-            <CampaignItem key={c.id} c={c} chunk={chunks[c.id] ?? null} />
+            <CampaignItem key={c.id} c={c} chunk={chunks[c.id] ?? null} complaintWarningRate={complaintWarningRate} />
           ))}
         </ul>
       )}
+      {list.data?.some((c) => c.complaintWarning) ? (
+        <p className="text-xs text-slate-600">
+          High complaints: more than {percent(complaintWarningRate)} of the campaign&rsquo;s emails were marked as spam. See{" "}
+          <Link href="/admin/analytics" className="font-medium text-brand-700 underline">analytics</Link>.
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -98,7 +112,7 @@ function pickProgress(e: ProgressEvent) {
   return Object.fromEntries(keys.filter((k) => typeof e[k] === "number").map((k) => [k, e[k]]));
 }
 
-function CampaignItem({ c, chunk }: { c: CampaignRow; chunk: ChunkPosition | null }) {
+function CampaignItem({ c, chunk, complaintWarningRate }: { c: CampaignRow; chunk: ChunkPosition | null; complaintWarningRate: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
@@ -121,14 +135,15 @@ function CampaignItem({ c, chunk }: { c: CampaignRow; chunk: ChunkPosition | nul
             </Link>
             <StatusBadge status={c.status} />
             {c.critical ? <span className="rounded-full bg-rose-600 px-2 py-0.5 text-xs font-medium text-white">Critical</span> : null}
+            {c.complaintWarning ? <ComplaintBadge threshold={complaintWarningRate} /> : null}
           </p>
-          <p className="break-words text-sm text-slate-600">“{c.inAppTitle}”</p>
+          {c.inAppTitle || c.emailSubject ? <p className="break-words text-sm text-slate-600">“{c.inAppTitle || c.emailSubject}”</p> : null}
           <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs text-slate-600 sm:flex sm:flex-wrap sm:gap-x-4">
             <div className="contents sm:flex sm:gap-1">
               <dt className="font-medium text-slate-700">Audience</dt>
               <dd>
                 {audienceLabel(c.audience)}
-                {c.audienceSize && !started ? ` (${audienceSizeText(c.audienceSize, c.critical)})` : ""}
+                {c.audienceSize && !started ? ` (${audienceSizeText(c.audienceSize, c.critical, asAudience(c.audience)?.kind === "newsletter")})` : ""}
               </dd>
             </div>
             <div className="contents sm:flex sm:gap-1">

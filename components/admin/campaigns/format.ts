@@ -56,11 +56,16 @@ export function asAudience(v: unknown): Audience | null {
   if (a.kind === "role" && typeof a.role === "string" && a.role in ROLE_PLURAL) return { kind: "role", role: a.role as Role };
   if (a.kind === "followers" && typeof a.businessId === "string") return { kind: "followers", businessId: a.businessId };
   if (a.kind === "category" && typeof a.category === "string") return { kind: "category", category: a.category as Category };
+  if (a.kind === "segment" && typeof a.segmentId === "string") return { kind: "segment", segmentId: a.segmentId };
+  if (a.kind === "newsletter") return { kind: "newsletter" };
   return null;
 }
 
-/** "Everyone", "By role: NGOs", "Followers of Mario's", "Category by email: listings". */
-export function audienceLabel(v: unknown, businessName?: string | null): string {
+/**
+ * "Everyone", "By role: NGOs", "Followers of Mario's", "Wants “listings” by email", "Segment: Pretoria NGOs",
+ * "Newsletter subscribers". `segmentName`: the segment's name when known; `null` says it was deleted.
+ */
+export function audienceLabel(v: unknown, businessName?: string | null, segmentName?: string | null): string {
   const a = asAudience(v);
   if (!a) return "Unknown audience";
   switch (a.kind) {
@@ -72,6 +77,10 @@ export function audienceLabel(v: unknown, businessName?: string | null): string 
       return businessName ? `Followers of ${businessName}` : "Followers of a business";
     case "category":
       return `Wants “${a.category}” by email`;
+    case "segment":
+      return segmentName ? `Segment: ${segmentName}` : segmentName === null ? "A deleted segment" : "A saved segment";
+    case "newsletter":
+      return "Newsletter subscribers";
   }
 }
 
@@ -84,8 +93,12 @@ export const count = (n: number) => n.toLocaleString("en");
 /** "1 person" / "1,234 people". */
 export const people = (n: number) => `${count(n)} ${n === 1 ? "person" : "people"}`;
 
-/** "1,234 people · 1,100 reachable by email" (everyone by email for a critical campaign). */
-export function audienceSizeText(size: AudienceSize, critical: boolean): string {
+/**
+ * "1,234 people · 1,100 reachable by email" (everyone by email for a critical campaign); for the newsletter
+ * audience "12 confirmed subscribers · 11 reachable by email" (suppressed addresses are not).
+ */
+export function audienceSizeText(size: AudienceSize, critical: boolean, newsletter = false): string {
+  if (newsletter) return `${count(size.people)} confirmed ${size.people === 1 ? "subscriber" : "subscribers"} · ${count(size.email)} reachable by email`;
   if (critical) return `${people(size.people)} · all reachable by email (critical)`;
   return `${people(size.people)} · ${count(size.email)} reachable by email`;
 }
@@ -103,6 +116,36 @@ export function browserTimeZone(): string {
     return "UTC";
   }
 }
+
+/** What the server says when recent campaigns' complaint rate blocks a new one (server/services/analytics). */
+export interface ComplaintBlock {
+  message: string;
+  /** Fractions: 0.0042 is 0.42 %. `rate` is null when nothing was sent. */
+  rate: number | null;
+  limit: number;
+  complained: number;
+  sent: number;
+  windowDays: number;
+}
+
+/** The complaint-rate refusal of `sendNow` / `schedule` (CONFLICT, reason COMPLAINT_RATE), or null for any other error. */
+export function complaintBlockOf(err: unknown): ComplaintBlock | null {
+  const e = err as { message?: string; data?: { code?: string; details?: unknown } | null } | null;
+  const d = e?.data?.details as Record<string, unknown> | null | undefined;
+  if (e?.data?.code !== "CONFLICT" || !d || d.reason !== "COMPLAINT_RATE") return null;
+  const num = (v: unknown, fallback: number) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+  return {
+    message: e.message ?? "",
+    rate: typeof d.rate === "number" ? d.rate : null,
+    limit: num(d.limit, 0.003),
+    complained: num(d.complained, 0),
+    sent: num(d.sent, 0),
+    windowDays: num(d.windowDays, 30),
+  };
+}
+
+/** A fraction as a percentage with up to two decimals: 0.0042 → "0.42%". */
+export const percent = (r: number) => `${Number((r * 100).toFixed(2))}%`;
 
 /** A tRPC error's message and field errors (from the server's validation), for forms. */
 export function errorOf(err: unknown): { message: string; fields: Record<string, string[] | undefined> } | null {

@@ -19,7 +19,10 @@ const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex
 
 /** A user with a row in every table Herald keeps about people. */
 async function populatedUser(opts: { role?: "CUSTOMER" | "ADMIN" | "NGO" } = {}) {
-  const user = await createUser(db, { role: opts.role ?? "CUSTOMER" });
+  const created = await createUser(db, { role: opts.role ?? "CUSTOMER" });
+  // Issue 7: a verified phone (the profile's updated_at moves with it).
+  const phone = `+2782${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+  const user = await db.user.update({ where: { id: created.id }, data: { phone, phoneVerifiedAt: new Date() } });
   const { business } = await createBusiness(db);
   await follow(db, user.id, business.id);
   await db.notificationSettings.create({ data: { userId: user.id, emailEnabled: false, digestCadence: "DAILY" } });
@@ -34,7 +37,11 @@ async function populatedUser(opts: { role?: "CUSTOMER" | "ADMIN" | "NGO" } = {})
   });
   await db.digest.create({ data: { userId: user.id, cadence: "DAILY", windowDate: new Date("2026-05-04T00:00:00Z"), coversFrom: new Date("2026-05-03T00:00:00Z"), coversTo: new Date("2026-05-04T00:00:00Z"), notificationCount: 3 } });
   const mail = await db.capturedEmail.create({ data: { to: user.email.toUpperCase(), from: "Herald <n@herald.local>", subject: "Hi", html: "<p>Hi</p>", text: "Hi", idempotencyKey: `test:${randomUUID()}` } });
-  return { user, business, notifications, delivery, token, tokenHash, pickup, mail };
+  // Issue 7: a browser with push, and what was captured for them.
+  const device = await db.pushSubscription.create({ data: { userId: user.id, endpoint: `https://push.example/${randomUUID()}`, p256dh: "k", auth: "a", label: "Firefox on Linux" } });
+  const push = await db.capturedPush.create({ data: { userId: user.id, endpoint: device.endpoint, payload: {}, ttl: 60, urgency: "normal", idempotencyKey: `test:${randomUUID()}` } });
+  const text = await db.capturedSms.create({ data: { to: phone, body: "Herald: hi", segments: 1, idempotencyKey: `test:${randomUUID()}` } });
+  return { user, business, notifications, delivery, token, tokenHash, pickup, mail, phone, device, push, text };
 }
 
 describe("data export", () => {
@@ -68,6 +75,8 @@ describe("data export", () => {
     expect(doc.digests).toEqual([expect.objectContaining({ cadence: "DAILY", window_date: "2026-05-04", notification_count: 3 })]);
     expect(doc.captured_emails.map((m) => m.id)).toEqual([a.mail.id]);
     expect(doc.email_suppression).toBeNull();
+    expect(doc.phone).toMatchObject({ number: a.phone, sms_opted_out_at: null });
+    expect(doc.push_devices).toEqual([expect.objectContaining({ label: "Firefox on Linux", deactivated_at: null })]);
 
     const text = JSON.stringify(doc);
     expect(text).not.toContain(a.user.passwordHash);
@@ -154,6 +163,10 @@ describe("account deletion", () => {
     expect(await db.digest.count({ where })).toBe(0);
     expect(await db.pickup.count({ where: { customerId: a.user.id } })).toBe(0);
     expect(await db.capturedEmail.count({ where: { id: a.mail.id } })).toBe(0);
+    expect(await db.pushSubscription.count({ where })).toBe(0);
+    expect(await db.capturedPush.count({ where: { id: a.push.id } })).toBe(0);
+    expect(await db.capturedSms.count({ where: { id: a.text.id } })).toBe(0);
+    expect(await db.capturedSms.count({ where: { id: b.text.id } })).toBe(1);
 
     const suppression = await db.emailSuppression.findUnique({ where: { emailHash: sha256(a.user.email.toLowerCase()) } });
     expect(suppression?.reason).toBe("erased");

@@ -65,6 +65,10 @@ export interface AccountExport {
   /** Present when non-transactional email to the address is suppressed (bounce, complaint). */
   email_suppression: { reason: string; created_at: string } | null;
   captured_emails: { id: string; from: string; subject: string; created_at: string }[];
+  /** The verified mobile number (issue 7), E.164; null when none. */
+  phone: { number: string; verified_at: string | null; sms_opted_out_at: string | null } | null;
+  /** Browsers with web push (issue 7), removed ones included (with when and why). */
+  push_devices: { label: string; created_at: string; last_success_at: string | null; deactivated_at: string | null; deactivated_reason: string | null }[];
   notifications: ExportedNotification[];
   deliveries: ExportedDelivery[];
 }
@@ -122,6 +126,10 @@ async function loadHead(userId: string, at: Date): Promise<Head> {
       locale: true,
       createdAt: true,
       updatedAt: true,
+      phone: true,
+      phoneVerifiedAt: true,
+      smsOptedOutAt: true,
+      pushSubscriptions: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 1000 },
       business: true,
       settings: true,
       preferences: { orderBy: [{ category: "asc" }, { channel: "asc" }] },
@@ -229,6 +237,14 @@ async function loadHead(userId: string, at: Date): Promise<Head> {
     })),
     email_suppression: suppression ? { reason: suppression.reason, created_at: suppression.created_at.toISOString() } : null,
     captured_emails: captured.map((c) => ({ id: c.id, from: c.from, subject: c.subject, created_at: c.created_at.toISOString() })),
+    phone: user.phone ? { number: user.phone, verified_at: iso(user.phoneVerifiedAt), sms_opted_out_at: iso(user.smsOptedOutAt) } : null,
+    push_devices: user.pushSubscriptions.map((d) => ({
+      label: d.label,
+      created_at: d.createdAt.toISOString(),
+      last_success_at: iso(d.lastSuccessAt),
+      deactivated_at: iso(d.deactivatedAt),
+      deactivated_reason: d.deactivatedReason,
+    })),
   };
 }
 

@@ -23,7 +23,7 @@ import { DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS } from "./limits";
 import {
   CAMPAIGN_COMPLAINT_WARNING_RATE,
   COUNT_KEYS,
-  EMAIL_DELIVERY_JOIN_SQL,
+  CAMPAIGN_RECIPIENTS_JOIN_SQL,
   METRIC_COUNTS_SQL,
   METRIC_JOIN_SQL,
   NEW_CAMPAIGN_COMPLAINT_LIMIT,
@@ -132,8 +132,7 @@ export async function campaignAnalytics(range: AnalyticsRange): Promise<{ range:
   const rows = await db.$queryRaw<CampaignSqlRow[]>`
     SELECT c.id, c.name, c.status::text AS status, c.channels::text[] AS channels, c.started_at, ${METRIC_COUNTS_SQL}
     FROM campaigns c
-    LEFT JOIN notifications n ON n.campaign_id = c.id
-    ${EMAIL_DELIVERY_JOIN_SQL}
+    ${CAMPAIGN_RECIPIENTS_JOIN_SQL}
     WHERE c.started_at >= ${start}::timestamptz AND c.started_at < ${end}::timestamptz
     GROUP BY c.id
     ORDER BY c.started_at DESC, c.id
@@ -150,8 +149,7 @@ export async function campaignMetrics(campaignId: string): Promise<Omit<Campaign
   const [row] = await db.$queryRaw<(Omit<CampaignSqlRow, "started_at"> & { started_at: Date | null })[]>`
     SELECT c.id, c.name, c.status::text AS status, c.channels::text[] AS channels, c.started_at, ${METRIC_COUNTS_SQL}
     FROM campaigns c
-    LEFT JOIN notifications n ON n.campaign_id = c.id
-    ${EMAIL_DELIVERY_JOIN_SQL}
+    ${CAMPAIGN_RECIPIENTS_JOIN_SQL}
     WHERE c.id = ${campaignId}::uuid
     GROUP BY c.id`;
   if (!row) throw new AppError("NOT_FOUND", "Campaign not found");
@@ -169,10 +167,11 @@ export async function campaignComplaintWarnings(campaignIds: readonly string[]) 
   const out = new Map<string, { sent: number; complained: number; complaintRate: number | null; complaintWarning: boolean }>();
   if (ids.length === 0) return out;
   const rows = await db.$queryRaw<(MetricCountColumns & { campaign_id: string })[]>`
-    SELECT n.campaign_id, ${METRIC_COUNTS_SQL}
-    FROM ${METRIC_JOIN_SQL}
-    WHERE n.campaign_id = ANY(${ids}::uuid[])
-    GROUP BY n.campaign_id`;
+    SELECT c.id AS campaign_id, ${METRIC_COUNTS_SQL}
+    FROM campaigns c
+    ${CAMPAIGN_RECIPIENTS_JOIN_SQL}
+    WHERE c.id = ANY(${ids}::uuid[])
+    GROUP BY c.id`;
   const byId = new Map(rows.map((r) => [r.campaign_id, countsFromRow(r)]));
   for (const id of ids) {
     const c = byId.get(id) ?? emptyCounts();
@@ -262,8 +261,7 @@ export async function recentCampaignComplaintStatus(now = new Date()): Promise<C
   const [row] = await db.$queryRaw<MetricCountColumns[]>`
     SELECT ${METRIC_COUNTS_SQL}
     FROM campaigns c
-    JOIN notifications n ON n.campaign_id = c.id
-    ${EMAIL_DELIVERY_JOIN_SQL}
+    ${CAMPAIGN_RECIPIENTS_JOIN_SQL}
     WHERE c.started_at > ${since}::timestamptz AND c.started_at <= ${now}::timestamptz`;
   const counts = row ? countsFromRow(row) : emptyCounts();
   const r = complaintRate(counts);

@@ -96,6 +96,25 @@ export const EMAIL_DELIVERY_JOIN_SQL = Prisma.sql`LEFT JOIN deliveries d ON d.no
 export const METRIC_JOIN_SQL = Prisma.sql`notifications n ${EMAIL_DELIVERY_JOIN_SQL}`;
 
 /**
+ * After `campaigns c`: every recipient of the campaign as `n` with its email as `d` — accounts
+ * (notifications ⟕ EMAIL deliveries) and newsletter subscribers (`newsletter_deliveries`, which stand in
+ * for both; `read_at = archived_at` marks them as not in-app, like the records of an email-only send).
+ * Both sides are UNION ALLs of plain selects, so PostgreSQL still probes `notifications(campaign_id)`,
+ * `newsletter_deliveries(campaign_id, …)` and `deliveries(notification_id, channel)` per campaign.
+ */
+export const CAMPAIGN_RECIPIENTS_JOIN_SQL = Prisma.sql`
+  LEFT JOIN (
+    SELECT campaign_id, id, read_at, archived_at FROM notifications
+    UNION ALL
+    SELECT campaign_id, id, created_at, created_at FROM newsletter_deliveries
+  ) n ON n.campaign_id = c.id
+  LEFT JOIN (
+    SELECT id, notification_id, status, clicked_at, unsubscribed_at FROM deliveries WHERE channel = 'EMAIL'
+    UNION ALL
+    SELECT id, id, status, clicked_at, unsubscribed_at FROM newsletter_deliveries
+  ) d ON d.notification_id = n.id`;
+
+/**
  * The select-list of the counts (bigint columns `recipients, in_app, read, sent, delivered, bounced,
  * complained, clicked, unsubscribed`) over the rows of {@link METRIC_JOIN_SQL} in the group; read them with
  * {@link countsFromRow}. Counting `n.id` / `d.id` (never `*`) keeps a LEFT JOIN's empty side at 0.

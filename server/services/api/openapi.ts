@@ -61,13 +61,15 @@ const markedResponse = z.object({ message: z.string(), marked_count: z.number().
 const messageResponse = z.object({ message: z.string() }).strict();
 
 const cell = z.object({ channel: z.string(), enabled: z.boolean(), available: z.boolean(), locked: z.string().nullable() }).strict();
+/** A channel master toggle: a cell plus what the channel still needs to reach the user (no push device, no verified phone). */
+const channelToggle = cell.extend({ note: z.string().nullable() }).strict();
 const preferences = z
   .object({
     email_notifications: z.boolean(),
     new_listing_notifications: z.boolean(),
     promotional_notifications: z.boolean(),
     weekly_digest: z.boolean(),
-    channels: z.array(cell),
+    channels: z.array(channelToggle),
     categories: z.array(z.object({ category: z.string(), description: z.string(), always_sent: z.array(z.string()), cells: z.array(cell) }).strict()),
     digest_cadence: z.enum(["OFF", "DAILY", "WEEKLY"]),
     quiet_hours: z.object({ enabled: z.boolean(), start: z.string(), end: z.string() }).strict(),

@@ -7,6 +7,8 @@ import "server-only";
  * - `role`: every account with that role (customers, NGOs, businesses, admins).
  * - `followers`: the active followers of one business.
  * - `category`: people who want that category by email (their preference, or the catalog default).
+ * - `segment`: a saved segment (./segments.ts), its filters read when the campaign is counted or sent.
+ * - `newsletter`: confirmed newsletter subscribers without accounts (server/services/newsletter); email only.
  *
  * Unsubscribed, suppressed and email-off people stay in the audience (they get the in-app card); the email
  * decision skips them, and {@link countAudience} reports how many email can reach.
@@ -16,27 +18,85 @@ import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { CATEGORIES, type Category } from "../notifications/catalog";
 import { defaultEnabled } from "../preferences/preferences";
+import { AppError } from "../errors";
+
+const roleSchema = z.enum(["CUSTOMER", "NGO", "BUSINESS", "ADMIN"]);
+const categorySchema = z.enum(Object.keys(CATEGORIES) as [Category, ...Category[]]);
+
+/**
+ * A saved segment's filters, all of which must hold (AND); a list matches any of its values (OR).
+ * Dates are ISO 8601 calendar dates, compared in UTC (`joinedAfter` inclusive, `joinedBefore` exclusive).
+ */
+export const segmentFiltersSchema = z
+  .object({
+    roles: z.array(roleSchema).min(1).max(4).optional(),
+    followsBusinessId: z.uuid("Choose a business").optional(),
+    categories: z.array(categorySchema).min(1).optional(),
+    joinedAfter: z.iso.date("Use YYYY-MM-DD").optional(),
+    joinedBefore: z.iso.date("Use YYYY-MM-DD").optional(),
+    timezones: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
+  })
+  .strict()
+  .refine((f) => Object.values(f).some((v) => v !== undefined), { message: "Add at least one filter" })
+  .refine((f) => !f.joinedAfter || !f.joinedBefore || f.joinedAfter < f.joinedBefore, { message: "“Joined after” must be before “joined before”", path: ["joinedBefore"] });
+export type SegmentFilters = z.infer<typeof segmentFiltersSchema>;
 
 export const audienceSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("everyone") }).strict(),
-  z.object({ kind: z.literal("role"), role: z.enum(["CUSTOMER", "NGO", "BUSINESS", "ADMIN"]) }).strict(),
+  z.object({ kind: z.literal("role"), role: roleSchema }).strict(),
   z.object({ kind: z.literal("followers"), businessId: z.uuid("Choose a business") }).strict(),
-  z.object({ kind: z.literal("category"), category: z.enum(Object.keys(CATEGORIES) as [Category, ...Category[]]) }).strict(),
+  z.object({ kind: z.literal("category"), category: categorySchema }).strict(),
+  z.object({ kind: z.literal("segment"), segmentId: z.uuid("Choose a segment") }).strict(),
+  z.object({ kind: z.literal("newsletter") }).strict(),
 ]);
 export type Audience = z.infer<typeof audienceSchema>;
 
-/** `WHERE` condition on `users u` for the audience. */
-export function audienceCondition(a: Audience): Prisma.Sql {
+/** An audience of accounts with any saved segment replaced by its filters (what {@link audienceCondition} reads). */
+export type AccountAudience = Exclude<Audience, { kind: "segment" } | { kind: "newsletter" }> | { kind: "filters"; filters: SegmentFilters };
+
+/**
+ * Reads a segment audience's filters now.
+ * @returns the newsletter audience unchanged, any other as an {@link AccountAudience}
+ * @throws AppError NOT_FOUND when the segment was deleted
+ */
+export async function resolveAudience(a: Audience | AccountAudience): Promise<AccountAudience | { kind: "newsletter" }> {
+  if (a.kind !== "segment") return a;
+  const s = await db.segment.findUnique({ where: { id: a.segmentId }, select: { filters: true } });
+  if (!s) throw new AppError("NOT_FOUND", "That saved segment no longer exists", { audience: ["Choose another segment"] });
+  return { kind: "filters", filters: segmentFiltersSchema.parse(s.filters) };
+}
+
+const wantsCategory = (category: Category) => Prisma.sql`coalesce((SELECT p.enabled FROM notification_preferences p
+        WHERE p.user_id = u.id AND p.category = ${category} AND p.channel = 'EMAIL'), ${defaultEnabled(category, "EMAIL")})`;
+
+const follows = (businessId: string) =>
+  Prisma.sql`EXISTS (SELECT 1 FROM follows f WHERE f.user_id = u.id AND f.business_id = ${businessId}::uuid AND f.deleted_at IS NULL)`;
+
+/** `WHERE` condition on `users u` for a segment's filters (AND of each filter given). */
+function filtersCondition(f: SegmentFilters): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (f.roles) parts.push(Prisma.sql`u.role::text = ANY(${f.roles}::text[])`);
+  if (f.followsBusinessId) parts.push(follows(f.followsBusinessId));
+  for (const c of f.categories ?? []) parts.push(wantsCategory(c));
+  if (f.joinedAfter) parts.push(Prisma.sql`u.created_at >= ${f.joinedAfter}::date AT TIME ZONE 'UTC'`);
+  if (f.joinedBefore) parts.push(Prisma.sql`u.created_at < ${f.joinedBefore}::date AT TIME ZONE 'UTC'`);
+  if (f.timezones) parts.push(Prisma.sql`u.timezone = ANY(${f.timezones}::text[])`);
+  return parts.length ? Prisma.join(parts, " AND ") : Prisma.sql`TRUE`;
+}
+
+/** `WHERE` condition on `users u` for an audience of accounts. */
+export function audienceCondition(a: AccountAudience): Prisma.Sql {
   switch (a.kind) {
+    case "filters":
+      return filtersCondition(a.filters);
     case "everyone":
       return Prisma.sql`TRUE`;
     case "role":
       return Prisma.sql`u.role = ${a.role}::"Role"`;
     case "followers":
-      return Prisma.sql`EXISTS (SELECT 1 FROM follows f WHERE f.user_id = u.id AND f.business_id = ${a.businessId}::uuid AND f.deleted_at IS NULL)`;
+      return follows(a.businessId);
     case "category":
-      return Prisma.sql`coalesce((SELECT p.enabled FROM notification_preferences p
-        WHERE p.user_id = u.id AND p.category = ${a.category} AND p.channel = 'EMAIL'), ${defaultEnabled(a.category, "EMAIL")})`;
+      return wantsCategory(a.category);
   }
 }
 
@@ -44,13 +104,24 @@ export function audienceCondition(a: Audience): Prisma.Sql {
 const emailReachable = Prisma.sql`NOT EXISTS (SELECT 1 FROM notification_settings s WHERE s.user_id = u.id AND (s.email_enabled = false OR s.email_unsubscribed_at IS NOT NULL))
   AND NOT EXISTS (SELECT 1 FROM email_suppressions x WHERE x.email_hash = encode(sha256(convert_to(lower(u.email), 'UTF8')), 'hex'))`;
 
+/** A newsletter subscriber `s` whose address is not suppressed (bounced, complained, erased). */
+export const subscriberNotSuppressed = Prisma.sql`NOT EXISTS (SELECT 1 FROM email_suppressions x WHERE x.email_hash = encode(sha256(convert_to(s.email, 'UTF8')), 'hex'))`;
+
 /**
- * The audience's size: everyone it reaches in-app, and how many of them email can reach.
- * @returns `{ people, email }` (critical campaigns email everyone: `email === people`)
+ * The audience's size: everyone it reaches in-app, and how many of them email can reach. For the
+ * newsletter, `people` are the confirmed subscribers (email only).
+ * @returns `{ people, email }` (critical campaigns email every account: `email === people`)
+ * @throws AppError NOT_FOUND for a deleted segment
  */
-export async function countAudience(a: Audience, opts: { critical?: boolean } = {}): Promise<{ people: number; email: number }> {
-  const [row] = await db.$queryRaw<{ people: bigint; email: bigint }[]>`
-    SELECT count(*) AS people, count(*) FILTER (WHERE ${opts.critical ? Prisma.sql`TRUE` : emailReachable}) AS email
-    FROM users u WHERE ${audienceCondition(a)}`;
+export async function countAudience(a: Audience | AccountAudience, opts: { critical?: boolean } = {}): Promise<{ people: number; email: number }> {
+  const r = await resolveAudience(a);
+  const [row] =
+    r.kind === "newsletter"
+      ? await db.$queryRaw<{ people: bigint; email: bigint }[]>`
+          SELECT count(*) AS people, count(*) FILTER (WHERE ${subscriberNotSuppressed}) AS email
+          FROM newsletter_subscribers s WHERE s.status = 'CONFIRMED'`
+      : await db.$queryRaw<{ people: bigint; email: bigint }[]>`
+          SELECT count(*) AS people, count(*) FILTER (WHERE ${opts.critical ? Prisma.sql`TRUE` : emailReachable}) AS email
+          FROM users u WHERE ${audienceCondition(r)}`;
   return { people: Number(row?.people ?? 0), email: Number(row?.email ?? 0) };
 }

@@ -68,7 +68,7 @@ describe("audiences", () => {
     const cust = await createUser(db);
     const off = await createUser(db);
     await db.notificationPreference.create({ data: { userId: off.id, category: "announcements", channel: "EMAIL", enabled: false } });
-    const among = async (a: Audience.Audience) => {
+    const among = async (a: Audience.AccountAudience) => {
       const ids = [a1.id, cust.id, off.id];
       const rows = await db.$queryRaw<{ id: string }[]>`SELECT u.id FROM users u WHERE u.id = ANY(${ids}::uuid[]) AND ${aud.audienceCondition(a)}`;
       return rows.map((r) => r.id).sort();

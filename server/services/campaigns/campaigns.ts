@@ -16,7 +16,7 @@ import { campaignCancelled, campaignResumed, campaignSendRequested } from "../..
 import { AppError } from "../errors";
 import { hitRateLimit } from "../api/rate-limit";
 import { isTimeZone } from "../preferences/preferences";
-import { audienceSchema, countAudience, type Audience } from "./audience";
+import { audienceSchema, countAudience, resolveAudience, type Audience } from "./audience";
 import { assertComplaintRateAllowsNewCampaign } from "../analytics/analytics";
 
 /** Scheduling horizon (seed 001 §8.1: announcements scheduled at most 30 days ahead). */
@@ -24,19 +24,37 @@ export const MAX_SCHEDULE_DAYS = 30;
 /** Bulk limit (seed 001 §17): campaigns an admin may start (send or schedule) per hour. */
 export const CAMPAIGN_SENDS_PER_HOUR = 5;
 
-/** A draft's content and audience, as the admin form sends it. */
+/**
+ * A draft's content and audience, as the admin form sends it. The in-app title is required only with the
+ * in-app channel and the email subject and body only with email; a newsletter audience is email only and
+ * cannot be critical (its subscribers have no account and always keep their unsubscribe).
+ */
 export const campaignDraftInput = z
   .object({
     name: z.string().trim().min(1, "Give the campaign a name").max(120, "At most 120 characters"),
-    inAppTitle: z.string().trim().min(1, "Required").max(120, "At most 120 characters"),
+    inAppTitle: z.string().trim().max(120, "At most 120 characters").default(""),
     inAppBody: z.string().trim().max(500, "At most 500 characters").default(""),
-    emailSubject: z.string().trim().min(1, "Required").max(150, "At most 150 characters"),
-    emailBody: z.string().trim().min(1, "Required").max(20_000, "At most 20,000 characters"),
+    emailSubject: z.string().trim().max(150, "At most 150 characters").default(""),
+    emailBody: z.string().trim().max(20_000, "At most 20,000 characters").default(""),
     channels: z.array(z.enum(["IN_APP", "EMAIL"])).min(1, "Choose at least one channel").max(2),
     audience: audienceSchema,
     critical: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    const need = (path: "inAppTitle" | "emailSubject" | "emailBody") => {
+      if (!d[path]) ctx.addIssue({ code: "custom", path: [path], message: "Required" });
+    };
+    if (d.channels.includes("IN_APP")) need("inAppTitle");
+    if (d.channels.includes("EMAIL")) {
+      need("emailSubject");
+      need("emailBody");
+    }
+    if (d.audience.kind === "newsletter") {
+      if (d.channels.includes("IN_APP")) ctx.addIssue({ code: "custom", path: ["channels"], message: "Newsletter subscribers have no inbox: email only" });
+      if (d.critical) ctx.addIssue({ code: "custom", path: ["critical"], message: "A newsletter campaign cannot be critical" });
+    }
+  });
 export type CampaignDraftInput = z.input<typeof campaignDraftInput>;
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
@@ -76,10 +94,12 @@ export async function createCampaign(adminId: string, input: CampaignDraftInput)
   });
 }
 
+/** The audience's business or segment must exist. @throws AppError BUSINESS_NOT_FOUND; NOT_FOUND (segment) */
 async function checkAudience(a: Audience) {
   if (a.kind === "followers" && !(await db.business.findUnique({ where: { id: a.businessId }, select: { id: true } }))) {
     throw new AppError("BUSINESS_NOT_FOUND", "Business profile not found", { audience: ["Unknown business"] });
   }
+  await resolveAudience(a);
 }
 
 /**
@@ -118,7 +138,7 @@ async function spendSendAllowance(adminId: string, at: Date) {
  *   complaint limit without override; RATE_LIMITED past 5 an hour
  */
 export async function sendCampaignNow(adminId: string, id: string, at = new Date(), opts: { override?: boolean } = {}): Promise<Campaign> {
-  await getCampaign(id);
+  await checkAudience(audienceOf(await getCampaign(id)));
   await assertComplaintRateAllowsNewCampaign({ override: opts.override, now: at });
   await spendSendAllowance(adminId, at);
   const c = await db.$transaction(async (tx) => {
@@ -151,7 +171,7 @@ export async function scheduleCampaign(
   if (when.getTime() > now.getTime() + MAX_SCHEDULE_DAYS * 86_400_000) {
     throw new AppError("VALIDATION_ERROR", `Campaigns can be scheduled at most ${MAX_SCHEDULE_DAYS} days ahead`, { scheduledAt: [`At most ${MAX_SCHEDULE_DAYS} days ahead`] });
   }
-  await getCampaign(id);
+  await checkAudience(audienceOf(await getCampaign(id)));
   await assertComplaintRateAllowsNewCampaign({ override: opts.override, now });
   await spendSendAllowance(adminId, now);
   return db.$transaction(async (tx) => {
@@ -208,12 +228,17 @@ export async function startDueCampaigns(at = new Date()): Promise<string[]> {
   return due.map((d) => d.id);
 }
 
-/** A campaign with its audience size (people, email-reachable) and, for a followers audience, the business's name. */
+/**
+ * A campaign with its audience size (people, email-reachable) and the name of its business (followers
+ * audience) or saved segment (null when that segment was deleted; the size is then 0).
+ */
 export async function campaignWithAudience(id: string) {
   const c = await getCampaign(id);
   const a = audienceOf(c);
   const business = a.kind === "followers" ? await db.business.findUnique({ where: { id: a.businessId }, select: { name: true } }) : null;
-  return { campaign: c, audience: await countAudience(a, { critical: c.critical }), businessName: business?.name ?? null };
+  const segment = a.kind === "segment" ? await db.segment.findUnique({ where: { id: a.segmentId }, select: { name: true } }) : null;
+  const audience = a.kind === "segment" && !segment ? { people: 0, email: 0 } : await countAudience(a, { critical: c.critical });
+  return { campaign: c, audience, businessName: business?.name ?? null, segmentName: segment?.name ?? null };
 }
 
 /** The newest campaigns first (at most `limit`, default 50). */

@@ -6,6 +6,10 @@ import "server-only";
  * recipient, one set-based email decision (preferences, unsubscribes, suppression, quiet hours and caps,
  * unless the campaign is critical), then the queued emails as a mail merge of one rendered announcement in
  * provider batches of 100. Progress is read from the rows themselves, so it is right after a crash too.
+ *
+ * A newsletter campaign walks confirmed newsletter subscribers instead: no notifications, one
+ * `newsletter_deliveries` row per subscriber (suppressed addresses SKIPPED), the same mail merge, and the
+ * subscriber's status checked again right before each batch.
  */
 import { db } from "../../db";
 import { env } from "../../env";
@@ -14,29 +18,36 @@ import { renderEmail } from "../email/render";
 import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
 import { mergeRecipient, NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER } from "../email/mail-merge";
 import { CLICK_TOKEN, clickToken } from "../email/click-tracking";
-import type { EmailTransport } from "../email/transport";
+import type { EmailTransport, OutgoingEmail } from "../email/transport";
 import { emailTransport } from "../email";
 import { NOTIFICATION_TYPES } from "../notifications/catalog";
 import { signalUsers } from "../realtime";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "../delivery/email-decisions";
 import { sendInBatches } from "../delivery/email-batches";
 import type { FanOutChunk } from "../delivery/fan-out-listing";
-import { audienceCondition } from "./audience";
+import { audienceCondition, resolveAudience, subscriberNotSuppressed } from "./audience";
+import { newsletterUnsubscribeToken } from "../newsletter/newsletter";
 import { audienceOf, getCampaign } from "./campaigns";
 
 /** Recipients per chunk (one executor run each). */
 export const CAMPAIGN_CHUNK_SIZE = 5_000;
 
 
-const inChunk = (chunk: FanOutChunk) => Prisma.sql`(${chunk.afterUserId}::uuid IS NULL OR u.id > ${chunk.afterUserId}::uuid)
-  AND (${chunk.throughUserId}::uuid IS NULL OR u.id <= ${chunk.throughUserId}::uuid)`;
+/** The chunk's id range on `column` (`u.id` by default). */
+const inChunk = (chunk: FanOutChunk, column = Prisma.sql`u.id`) => Prisma.sql`(${chunk.afterUserId}::uuid IS NULL OR ${column} > ${chunk.afterUserId}::uuid)
+  AND (${chunk.throughUserId}::uuid IS NULL OR ${column} <= ${chunk.throughUserId}::uuid)`;
 
 /** Splits the campaign's audience into chunks of `size` users (every `size`-th id; the last chunk open-ended). */
 export async function planCampaignChunks(campaignId: string, size = CAMPAIGN_CHUNK_SIZE): Promise<FanOutChunk[]> {
-  const c = await getCampaign(campaignId);
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT id FROM (SELECT u.id, row_number() OVER (ORDER BY u.id) AS rn FROM users u WHERE ${audienceCondition(audienceOf(c))}) numbered
-    WHERE rn % ${size} = 0 ORDER BY id`;
+  const a = await resolveAudience(audienceOf(await getCampaign(campaignId)));
+  const rows =
+    a.kind === "newsletter"
+      ? await db.$queryRaw<{ id: string }[]>`
+          SELECT id FROM (SELECT s.id, row_number() OVER (ORDER BY s.id) AS rn FROM newsletter_subscribers s WHERE s.status = 'CONFIRMED') numbered
+          WHERE rn % ${size} = 0 ORDER BY id`
+      : await db.$queryRaw<{ id: string }[]>`
+          SELECT id FROM (SELECT u.id, row_number() OVER (ORDER BY u.id) AS rn FROM users u WHERE ${audienceCondition(a)}) numbered
+          WHERE rn % ${size} = 0 ORDER BY id`;
   const chunks: FanOutChunk[] = [];
   let after: string | null = null;
   for (const r of rows) {
@@ -59,14 +70,16 @@ export async function deliverCampaignChunk(
 ): Promise<{ inserted: number; email: Record<string, number>; skipped?: string }> {
   const c = await getCampaign(campaignId);
   if (c.status !== "SENDING") return { inserted: 0, email: {}, skipped: c.status };
+  const a = await resolveAudience(audienceOf(c));
+  if (a.kind === "newsletter") return recordNewsletterChunk(c, chunk);
   const spec = NOTIFICATION_TYPES.system_announcement;
   const inApp = c.channels.includes("IN_APP");
   const rows = await db.$queryRaw<{ id: string; user_id: string }[]>`
     INSERT INTO notifications (user_id, type, category, priority, title, body, data, campaign_id, dedupe_key, read_at, archived_at)
-    SELECT u.id, 'system_announcement', ${spec.category}, ${c.critical ? "high" : spec.priority}, ${c.inAppTitle}, ${c.inAppBody},
+    SELECT u.id, 'system_announcement', ${spec.category}, ${c.critical ? "high" : spec.priority}, ${c.inAppTitle || c.emailSubject}, ${c.inAppBody},
            ${JSON.stringify({ campaign_id: c.id })}::jsonb, ${c.id}::uuid, ${`campaign:${c.id}`},
            ${inApp ? null : at}::timestamptz, ${inApp ? null : at}::timestamptz
-    FROM users u WHERE ${audienceCondition(audienceOf(c))} AND ${inChunk(chunk)}
+    FROM users u WHERE ${audienceCondition(a)} AND ${inChunk(chunk)}
     ON CONFLICT (user_id, dedupe_key) DO NOTHING
     RETURNING id, user_id`;
   if (inApp) await signalUsers(rows.map((r) => r.user_id), "notification.new", { notification_type: "system_announcement", title: c.inAppTitle, campaign_id: c.id });
@@ -84,6 +97,21 @@ export async function deliverCampaignChunk(
     for (const d of decided) email[d.status] = (email[d.status] ?? 0) + 1;
   }
   return { inserted: rows.length, email };
+}
+
+/** A newsletter chunk: one delivery row per confirmed subscriber (SKIPPED when the address is suppressed). */
+async function recordNewsletterChunk(c: Campaign, chunk: FanOutChunk) {
+  const decided = await db.$queryRaw<{ status: string }[]>`
+    INSERT INTO newsletter_deliveries (campaign_id, subscriber_id, status, reason)
+    SELECT ${c.id}::uuid, s.id, CASE WHEN ${subscriberNotSuppressed} THEN 'QUEUED' ELSE 'SKIPPED' END::"DeliveryStatus",
+           CASE WHEN ${subscriberNotSuppressed} THEN NULL ELSE 'suppressed' END
+    FROM newsletter_subscribers s
+    WHERE s.status = 'CONFIRMED' AND ${inChunk(chunk, Prisma.sql`s.id`)}
+    ON CONFLICT (campaign_id, subscriber_id) DO NOTHING
+    RETURNING status`;
+  const email: Record<string, number> = {};
+  for (const d of decided) email[d.status] = (email[d.status] ?? 0) + 1;
+  return { inserted: 0, email };
 }
 
 interface QueuedRow {
@@ -110,6 +138,35 @@ async function campaignTemplate(c: Campaign, appUrl: string) {
   });
 }
 
+/** What every email of one campaign shares: the rendered template, the sender and the keys. */
+interface CampaignMail {
+  campaign: Campaign;
+  t: Awaited<ReturnType<typeof campaignTemplate>>;
+  appUrl: string;
+  from: string;
+  secret: string;
+  transport: EmailTransport;
+}
+
+/**
+ * One recipient's email: the template merged with their first name, unsubscribe token and click token
+ * (signed over `clickId`: a notification id, or a newsletter delivery id), with the RFC 8058 headers.
+ */
+function campaignMessage(
+  m: CampaignMail,
+  r: { to: string; firstName: string; unsubscribeToken: string; clickId: string; type: string; idempotencyKey: string },
+): OutgoingEmail {
+  return {
+    to: r.to,
+    from: m.from,
+    subject: m.t.subject,
+    ...mergeRecipient(m.t, { firstName: r.firstName, unsubscribeToken: r.unsubscribeToken, clickToken: clickToken(m.secret, r.clickId) }),
+    headers: unsubscribeHeaders(`${m.appUrl}/unsubscribe/${r.unsubscribeToken}`),
+    tags: [{ name: "type", value: r.type }, { name: "campaign", value: m.campaign.id }],
+    idempotencyKey: r.idempotencyKey,
+  };
+}
+
 /**
  * Sends the chunk's QUEUED campaign emails, deciding again first (someone who unsubscribed meanwhile is
  * SKIPPED). Stops between batches when the campaign is paused or cancelled.
@@ -117,12 +174,17 @@ async function campaignTemplate(c: Campaign, appUrl: string) {
  * @throws EmailSendError when the provider fails in a retryable way (the step retries; sent rows stay SENT)
  */
 export async function sendCampaignEmails(campaignId: string, chunk: FanOutChunk, opts: { transport?: EmailTransport; at?: Date; batch?: number } = {}) {
-  const transport = opts.transport ?? emailTransport();
-  const appUrl = env("app").APP_URL.replace(/\/$/, "");
-  const from = env("email").EMAIL_FROM;
-  const secret = env("auth").NEXTAUTH_SECRET;
   let c = await getCampaign(campaignId);
-  const t = await campaignTemplate(c, appUrl);
+  const appUrl = env("app").APP_URL.replace(/\/$/, "");
+  const mail: CampaignMail = {
+    campaign: c,
+    t: await campaignTemplate(c, appUrl),
+    appUrl,
+    from: env("email").EMAIL_FROM,
+    secret: env("auth").NEXTAUTH_SECRET,
+    transport: opts.transport ?? emailTransport(),
+  };
+  if ((await resolveAudience(audienceOf(c))).kind === "newsletter") return sendNewsletterEmails(mail, chunk, opts.batch);
   const counts: Record<string, number> = {};
   const add = (r: Record<string, number>) => Object.entries(r).forEach(([k, v]) => (counts[k] = (counts[k] ?? 0) + v));
   for (;;) {
@@ -135,7 +197,7 @@ export async function sendCampaignEmails(campaignId: string, chunk: FanOutChunk,
       JOIN deliveries d ON d.notification_id = n.id AND d.channel = 'EMAIL' AND d.status = 'QUEUED'
       ${EMAIL_DECISION_JOINS}
       CROSS JOIN LATERAL (SELECT ${emailDecisionSql("system_announcement", at, { critical: c.critical })}) dec
-      WHERE ${Prisma.sql`(${chunk.afterUserId}::uuid IS NULL OR u0.id > ${chunk.afterUserId}::uuid) AND (${chunk.throughUserId}::uuid IS NULL OR u0.id <= ${chunk.throughUserId}::uuid)`}
+      WHERE ${inChunk(chunk, Prisma.sql`u0.id`)}
       ORDER BY u0.id
       LIMIT ${opts.batch ?? 500}`;
     if (rows.length === 0) return counts;
@@ -146,45 +208,92 @@ export async function sendCampaignEmails(campaignId: string, chunk: FanOutChunk,
     const queue = rows.filter((x) => x.status === "QUEUED");
     add(
       await sendInBatches(
-        transport,
-        queue.map((r) => {
-          const token = unsubscribeToken(secret, { userId: r.user_id, category: "announcements", notificationId: r.notification_id });
-          const click = clickToken(secret, r.notification_id);
-          const first = r.name.split(/\s+/)[0] ?? r.name;
-          return {
-            deliveryId: r.delivery_id,
-            message: {
-              to: r.email,
-              from,
-              subject: t.subject,
-              ...mergeRecipient(t, { firstName: first, unsubscribeToken: token, clickToken: click }),
-              headers: unsubscribeHeaders(`${appUrl}/unsubscribe/${token}`),
-              tags: [{ name: "type", value: "system_announcement" }, { name: "campaign", value: c.id }],
-              idempotencyKey: `email:${r.notification_id}`,
-            },
-          };
-        }),
+        mail.transport,
+        queue.map((r) => ({
+          deliveryId: r.delivery_id,
+          message: campaignMessage(mail, {
+            to: r.email,
+            firstName: r.name.split(/\s+/)[0] ?? r.name,
+            unsubscribeToken: unsubscribeToken(mail.secret, { userId: r.user_id, category: "announcements", notificationId: r.notification_id }),
+            clickId: r.notification_id,
+            type: "system_announcement",
+            idempotencyKey: `email:${r.notification_id}`,
+          }),
+        })),
       ),
     );
     c = await getCampaign(campaignId);
   }
 }
 
-/** Live progress from the rows: recipients, read, and email outcomes. */
+/**
+ * The chunk's QUEUED newsletter emails: subscribers who unsubscribed (or whose address was suppressed)
+ * since the chunk was recorded are SKIPPED; the rest go out in provider batches. Stops between batches
+ * when the campaign is paused or cancelled.
+ */
+async function sendNewsletterEmails(mail: CampaignMail, chunk: FanOutChunk, batch = 500) {
+  let c = mail.campaign;
+  const counts: Record<string, number> = {};
+  const add = (r: Record<string, number>) => Object.entries(r).forEach(([k, v]) => (counts[k] = (counts[k] ?? 0) + v));
+  for (;;) {
+    if (c.status !== "SENDING") return { ...counts, stopped: c.status };
+    const skipped = await db.$queryRaw<{ id: string }[]>`
+      UPDATE newsletter_deliveries d
+      SET status = 'SKIPPED', reason = CASE WHEN s.status <> 'CONFIRMED' THEN 'unsubscribed' ELSE 'suppressed' END, updated_at = now()
+      FROM newsletter_subscribers s
+      WHERE d.subscriber_id = s.id AND d.campaign_id = ${c.id}::uuid AND d.status = 'QUEUED' AND ${inChunk(chunk, Prisma.sql`s.id`)}
+        AND (s.status <> 'CONFIRMED' OR NOT ${subscriberNotSuppressed})
+      RETURNING d.id`;
+    if (skipped.length) add({ SKIPPED: skipped.length });
+    const rows = await db.$queryRaw<{ delivery_id: string; subscriber_id: string; email: string; name: string | null }[]>`
+      SELECT d.id AS delivery_id, s.id AS subscriber_id, s.email, s.name
+      FROM newsletter_subscribers s
+      JOIN newsletter_deliveries d ON d.subscriber_id = s.id AND d.campaign_id = ${c.id}::uuid AND d.status = 'QUEUED'
+      WHERE ${inChunk(chunk, Prisma.sql`s.id`)}
+      ORDER BY s.id
+      LIMIT ${batch}`;
+    if (rows.length === 0) return counts;
+    add(
+      await sendInBatches(
+        mail.transport,
+        rows.map((r) => ({
+          deliveryId: r.delivery_id,
+          message: campaignMessage(mail, {
+            to: r.email,
+            firstName: r.name?.split(/\s+/)[0] || "there",
+            unsubscribeToken: newsletterUnsubscribeToken(r.subscriber_id, r.delivery_id),
+            clickId: r.delivery_id,
+            type: "newsletter",
+            idempotencyKey: `newsletter:${r.delivery_id}`,
+          }),
+        })),
+        { table: "newsletter_deliveries" },
+      ),
+    );
+    c = await getCampaign(c.id);
+  }
+}
+
+/** Live progress from the rows: recipients, read, and email outcomes (accounts and newsletter subscribers). */
 export async function campaignProgress(campaignId: string) {
   const [row] = await db.$queryRaw<{ recipients: bigint; read: bigint; sent: bigint; held: bigint; skipped: bigint; failed: bigint; queued: bigint; delivered: bigint; bounced: bigint; complained: bigint }[]>`
-    SELECT count(DISTINCT n.id) AS recipients,
-           count(DISTINCT n.id) FILTER (WHERE n.read_at IS NOT NULL AND n.archived_at IS NULL) AS read,
-           count(d.id) FILTER (WHERE d.status IN ('SENT', 'DELIVERED', 'BOUNCED', 'COMPLAINED')) AS sent,
-           count(d.id) FILTER (WHERE d.status = 'DELIVERED') AS delivered,
-           count(d.id) FILTER (WHERE d.status = 'BOUNCED') AS bounced,
-           count(d.id) FILTER (WHERE d.status = 'COMPLAINED') AS complained,
-           count(d.id) FILTER (WHERE d.status = 'HELD') AS held,
-           count(d.id) FILTER (WHERE d.status = 'SKIPPED') AS skipped,
-           count(d.id) FILTER (WHERE d.status = 'FAILED') AS failed,
-           count(d.id) FILTER (WHERE d.status = 'QUEUED') AS queued
-    FROM notifications n LEFT JOIN deliveries d ON d.notification_id = n.id AND d.channel = 'EMAIL'
-    WHERE n.campaign_id = ${campaignId}::uuid`;
+    WITH email AS (
+      SELECT d.status FROM notifications n JOIN deliveries d ON d.notification_id = n.id AND d.channel = 'EMAIL' WHERE n.campaign_id = ${campaignId}::uuid
+      UNION ALL
+      SELECT status FROM newsletter_deliveries WHERE campaign_id = ${campaignId}::uuid
+    )
+    SELECT (SELECT count(*) FROM notifications WHERE campaign_id = ${campaignId}::uuid)
+             + (SELECT count(*) FROM newsletter_deliveries WHERE campaign_id = ${campaignId}::uuid) AS recipients,
+           (SELECT count(*) FROM notifications WHERE campaign_id = ${campaignId}::uuid AND read_at IS NOT NULL AND archived_at IS NULL) AS read,
+           count(*) FILTER (WHERE status IN ('SENT', 'DELIVERED', 'BOUNCED', 'COMPLAINED')) AS sent,
+           count(*) FILTER (WHERE status = 'DELIVERED') AS delivered,
+           count(*) FILTER (WHERE status = 'BOUNCED') AS bounced,
+           count(*) FILTER (WHERE status = 'COMPLAINED') AS complained,
+           count(*) FILTER (WHERE status = 'HELD') AS held,
+           count(*) FILTER (WHERE status = 'SKIPPED') AS skipped,
+           count(*) FILTER (WHERE status = 'FAILED') AS failed,
+           count(*) FILTER (WHERE status = 'QUEUED') AS queued
+    FROM email`;
   return Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, Number(v)])) as Record<
     "recipients" | "read" | "sent" | "delivered" | "bounced" | "complained" | "held" | "skipped" | "failed" | "queued",
     number

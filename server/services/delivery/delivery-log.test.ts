@@ -14,7 +14,12 @@ describe("delivery details", () => {
     await db.delivery.create({ data: { notificationId: n.id, userId: u.id, channel: "EMAIL", status: "HELD", reason: "quiet_hours", releaseAt: new Date("2026-06-02T05:00:00Z") } });
     const api = createCaller({ user: { id: u.id, role: "CUSTOMER" } });
     const out = await api.notifications.deliveries({ id: n.id });
-    expect(out.map((c) => [c.channel, c.status])).toEqual([["IN_APP", "delivered"], ["EMAIL", "held"], ["PUSH", "unavailable"], ["SMS", "unavailable"]]);
+    expect(out.map((c) => [c.channel, c.status, c.reason])).toEqual([
+      ["IN_APP", "delivered", null],
+      ["EMAIL", "held", "your quiet hours"],
+      ["PUSH", "not_used", "not decided yet"], // new listings go by push (seed 001 §6.1)
+      ["SMS", "not_used", "this kind of notification does not use this channel"],
+    ]);
     expect(out[1]).toMatchObject({ reason: "your quiet hours", at: "2026-06-02T05:00:00.000Z" });
     const other = await createUser(db);
     await expect(createCaller({ user: { id: other.id, role: "CUSTOMER" } }).notifications.deliveries({ id: n.id })).rejects.toMatchObject({ code: "NOT_FOUND" });

@@ -24,7 +24,19 @@ export const REASON_TEXT: Record<string, string> = {
   quiet_hours: "your quiet hours",
   frequency_cap: "today's limit was reached; it goes into your next digest",
   critical: "important enough to always send",
+  no_device: "no browser has push turned on",
+  no_phone: "no verified phone number",
+  opted_out: "you replied STOP to our texts",
+  read: "you had already read it",
+  expired: "it had expired",
+  devices_gone: "every browser's push subscription had ended",
+  no_active_device: "no browser had push turned on any more",
+  "fallback:push": "sent by email because the push could not be delivered",
+  "fallback:sms": "sent by email because the text could not be delivered",
 };
+
+/** The cap of push and SMS skips (email over the cap waits for the digest instead). */
+const MOBILE_CAP_TEXT = "today's limit for this channel was reached";
 
 export interface ChannelOutcome {
   channel: ChannelName;
@@ -53,7 +65,7 @@ export async function notificationDeliveries(userId: string, notificationId: str
       return {
         channel,
         status: d.status.toLowerCase(),
-        reason: d.reason ? (REASON_TEXT[d.reason] ?? d.reason) : null,
+        reason: reasonText(d.reason, channel),
         at: (d.status === "HELD" ? d.releaseAt : d.sentAt)?.toISOString() ?? null,
       };
     }
@@ -75,7 +87,7 @@ export async function userDeliveryLog(email: string) {
     take: 100,
     select: { id: true, channel: true, status: true, reason: true, releaseAt: true, sentAt: true, createdAt: true, providerMessageId: true, notification: { select: { id: true, type: true, title: true } } },
   });
-  return { user, deliveries: rows.map((r) => ({ ...r, reasonText: r.reason ? (REASON_TEXT[r.reason] ?? r.reason) : null })) };
+  return { user, deliveries: rows.map((r) => ({ ...r, reasonText: reasonText(r.reason, r.channel) })) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -282,7 +294,7 @@ export async function listDeliveryLog(input: unknown): Promise<DeliveryLogPage> 
       channel: r.channel,
       status: r.status,
       reason: r.reason,
-      reasonText: reasonText(r.reason),
+      reasonText: reasonText(r.reason, r.channel),
       releaseAt: r.release_at,
       sentAt: r.sent_at,
       providerMessageId: r.provider_message_id,
@@ -296,9 +308,14 @@ export async function listDeliveryLog(input: unknown): Promise<DeliveryLogPage> 
   };
 }
 
-/** People's words for a reason code, the code itself when it has none, null for no reason. */
-export function reasonText(reason: string | null): string | null {
-  return reason ? (REASON_TEXT[reason] ?? reason) : null;
+/**
+ * People's words for a reason code, the code itself when it has none, null for no reason. The daily cap
+ * reads differently for push and SMS (skipped) than for email (kept for the digest).
+ */
+export function reasonText(reason: string | null, channel: ChannelName = "EMAIL"): string | null {
+  if (!reason) return null;
+  if (reason === "frequency_cap" && channel !== "EMAIL") return MOBILE_CAP_TEXT;
+  return REASON_TEXT[reason] ?? reason;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -325,6 +342,8 @@ export interface TimelineStep {
 
 /** The delivery fields a timeline is built from. */
 export interface TimelineSource {
+  /** The delivery's channel (default EMAIL): the daily cap reads differently per channel. */
+  channel?: ChannelName;
   status: DeliveryStatus;
   reason: string | null;
   releaseAt: Date | null;
@@ -370,7 +389,7 @@ export function deliveryTimeline(d: TimelineSource, readAt: Date | null): Timeli
     providerMessageId: null,
     ...extra,
   });
-  const why = { reason: d.reason, reasonText: reasonText(d.reason) };
+  const why = { reason: d.reason, reasonText: reasonText(d.reason, d.channel ?? "EMAIL") };
   const steps: TimelineStep[] = [step("created", d.createdAt)];
   if (d.status === "QUEUED") steps.push(step("queued", d.updatedAt, why));
   if (d.status === "HELD") steps.push(step("held", d.updatedAt, { ...why, until: d.releaseAt }));
@@ -436,7 +455,7 @@ export async function deliveryDetail(id: string): Promise<DeliveryDetail> {
     channel: d.channel,
     status: d.status,
     reason: d.reason,
-    reasonText: reasonText(d.reason),
+    reasonText: reasonText(d.reason, d.channel),
     releaseAt: d.releaseAt,
     sentAt: d.sentAt,
     providerMessageId: d.providerMessageId,

@@ -5,6 +5,7 @@ import "server-only";
  * transactional notices, digests) so batching and failure handling live in one place.
  */
 import { db } from "../../db";
+import { Prisma } from "../../generated/prisma/client";
 import { EmailSendError, MAX_BATCH, type EmailTransport, type OutgoingEmail } from "../email/transport";
 
 /** One queued email: its delivery row and the message to send. */
@@ -16,12 +17,20 @@ export interface QueuedEmail {
 /**
  * Sends the emails and marks each delivery SENT (with the provider's id) or FAILED (a permanent refusal).
  * A batch the provider refuses outright is sent one by one, so one bad address cannot hold up 99 good ones.
- * @param concurrency batches in flight at once (default 4)
+ * @param opts.concurrency batches in flight at once (default 4)
+ * @param opts.table where the delivery rows live: `deliveries` (accounts, the default) or
+ *   `newsletter_deliveries` (newsletter subscribers without accounts)
  * @returns counts by outcome (`SENT`, `FAILED`)
  * @throws the first retryable failure (EmailSendError without `permanent`, network errors) once the
  *   batches in flight settled; rows already sent stay SENT, and idempotency keys stop duplicates on retry
  */
-export async function sendInBatches(transport: EmailTransport, queue: readonly QueuedEmail[], concurrency = 4): Promise<Record<string, number>> {
+export async function sendInBatches(
+  transport: EmailTransport,
+  queue: readonly QueuedEmail[],
+  opts: { concurrency?: number; table?: "deliveries" | "newsletter_deliveries" } = {},
+): Promise<Record<string, number>> {
+  const concurrency = opts.concurrency ?? 4;
+  const table = Prisma.raw(opts.table ?? "deliveries");
   const counts: Record<string, number> = {};
   const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   const batches: QueuedEmail[][] = [];
@@ -31,14 +40,15 @@ export async function sendInBatches(transport: EmailTransport, queue: readonly Q
   /** Marks deliveries SENT with their provider ids: one statement per batch. */
   const sent = async (done: { deliveryId: string; providerMessageId: string }[]) => {
     await db.$executeRaw`
-      UPDATE deliveries d SET status = 'SENT', reason = NULL, provider_message_id = x.pid, sent_at = now(), attempts = d.attempts + 1, updated_at = now()
+      UPDATE ${table} d SET status = 'SENT', reason = NULL, provider_message_id = x.pid, sent_at = now(), attempts = d.attempts + 1, updated_at = now()
       FROM unnest(${done.map((x) => x.deliveryId)}::uuid[], ${done.map((x) => x.providerMessageId)}::text[]) AS x(id, pid)
       WHERE d.id = x.id`;
     for (let i = 0; i < done.length; i++) bump("SENT");
   };
   const failed = async (q: QueuedEmail, err: unknown) => {
     if (err instanceof EmailSendError && err.opts.permanent) {
-      await db.delivery.update({ where: { id: q.deliveryId }, data: { status: "FAILED", reason: err.message.slice(0, 300), attempts: { increment: 1 } } });
+      await db.$executeRaw`UPDATE ${table} SET status = 'FAILED', reason = ${err.message.slice(0, 300)}, attempts = attempts + 1, updated_at = now()
+        WHERE id = ${q.deliveryId}::uuid`;
       bump("FAILED");
     } else {
       failure ??= err;

@@ -15,6 +15,24 @@ import { defaultEnabled, DEFAULT_QUIET_HOURS } from "../preferences/preferences"
 export const EMAIL_DAILY_CAP = { CUSTOMER: 10, NGO: 20, BUSINESS: 50, ADMIN: 100 } as const;
 
 /**
+ * Quiet hours as SQL over `u` (users) and `s` (notification_settings, LEFT JOIN) at `at` (UTC): the
+ * settings row's window, or the default 22:00–07:00 when the user never saved settings (seed 001 §16.2),
+ * in the user's time zone (DST by PostgreSQL's zone rules).
+ * @returns `inQuiet` (boolean), `releaseAt` (timestamptz: when the window ends), `local` (the user's wall clock)
+ */
+export function quietHoursSql(at: Date): { inQuiet: Prisma.Sql; releaseAt: Prisma.Sql; local: Prisma.Sql } {
+  const qs = Prisma.sql`(CASE WHEN s.user_id IS NULL THEN ${DEFAULT_QUIET_HOURS.start}::int ELSE s.quiet_hours_start END)`;
+  const qe = Prisma.sql`(CASE WHEN s.user_id IS NULL THEN ${DEFAULT_QUIET_HOURS.end}::int ELSE s.quiet_hours_end END)`;
+  const local = Prisma.sql`(${at}::timestamptz AT TIME ZONE u.timezone)`;
+  const minute = Prisma.sql`(extract(hour FROM ${local})::int * 60 + extract(minute FROM ${local})::int)`;
+  const inQuiet = Prisma.sql`(${qs} IS NOT NULL AND ${qe} IS NOT NULL AND ${qs} <> ${qe} AND
+    CASE WHEN ${qs} < ${qe} THEN ${minute} >= ${qs} AND ${minute} < ${qe} ELSE ${minute} >= ${qs} OR ${minute} < ${qe} END)`;
+  const endToday = Prisma.sql`(date_trunc('day', ${local}) + ${qe} * interval '1 minute')`;
+  const releaseAt = Prisma.sql`((CASE WHEN ${endToday} > ${local} THEN ${endToday} ELSE ${endToday} + interval '1 day' END) AT TIME ZONE u.timezone)`;
+  return { inQuiet, releaseAt, local };
+}
+
+/**
  * The decision as SQL columns `status`, `reason`, `release_at` for one notification row. Expects the
  * aliases `n` (notifications), `u` (users), `s` (notification_settings, LEFT JOIN), `p`
  * (notification_preferences for EMAIL and n.category, LEFT JOIN). `at` is the decision time (UTC).
@@ -24,15 +42,7 @@ export function emailDecisionSql(type: NotificationType, at: Date, opts: { criti
   const spec = NOTIFICATION_TYPES[type];
   const critical = opts.critical ?? spec.critical;
   const preferred = defaultEnabled(spec.category, "EMAIL");
-  // Quiet hours: the settings row's window, or the default window when the user never saved settings.
-  const qs = Prisma.sql`(CASE WHEN s.user_id IS NULL THEN ${DEFAULT_QUIET_HOURS.start}::int ELSE s.quiet_hours_start END)`;
-  const qe = Prisma.sql`(CASE WHEN s.user_id IS NULL THEN ${DEFAULT_QUIET_HOURS.end}::int ELSE s.quiet_hours_end END)`;
-  const local = Prisma.sql`(${at}::timestamptz AT TIME ZONE u.timezone)`;
-  const minute = Prisma.sql`(extract(hour FROM ${local})::int * 60 + extract(minute FROM ${local})::int)`;
-  const inQuiet = Prisma.sql`(${qs} IS NOT NULL AND ${qe} IS NOT NULL AND ${qs} <> ${qe} AND
-    CASE WHEN ${qs} < ${qe} THEN ${minute} >= ${qs} AND ${minute} < ${qe} ELSE ${minute} >= ${qs} OR ${minute} < ${qe} END)`;
-  const endToday = Prisma.sql`(date_trunc('day', ${local}) + ${qe} * interval '1 minute')`;
-  const releaseAt = Prisma.sql`((CASE WHEN ${endToday} > ${local} THEN ${endToday} ELSE ${endToday} + interval '1 day' END) AT TIME ZONE u.timezone)`;
+  const { inQuiet, releaseAt, local } = quietHoursSql(at);
   const cap = Prisma.sql`(CASE u.role WHEN 'CUSTOMER' THEN ${EMAIL_DAILY_CAP.CUSTOMER}::int WHEN 'NGO' THEN ${EMAIL_DAILY_CAP.NGO}::int
     WHEN 'BUSINESS' THEN ${EMAIL_DAILY_CAP.BUSINESS}::int ELSE ${EMAIL_DAILY_CAP.ADMIN}::int END)`;
   const sentToday = Prisma.sql`(SELECT count(*) FROM deliveries d2

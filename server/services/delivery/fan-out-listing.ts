@@ -3,6 +3,7 @@ import { db } from "../../db";
 import { AppError } from "../errors";
 import { NOTIFICATION_TYPES } from "../notifications/catalog";
 import { signalUsers } from "../realtime";
+import { decideMobileChannels } from "./mobile-deliveries";
 
 /** Followers per fan-out chunk (one executor run each). */
 export const FAN_OUT_CHUNK_SIZE = 5_000;
@@ -40,7 +41,7 @@ export async function planFanOutChunks(businessId: string, chunkSize = FAN_OUT_C
  * Writes the `new_listing` in-app notification for every active follower in the chunk with one
  * `INSERT … SELECT … ON CONFLICT DO NOTHING` (idempotent: dedupe key `listing:<id>` is unique per
  * recipient, so a retried or repeated chunk inserts nothing new), then sends one realtime signal per new
- * recipient (batched by the publisher). The business owner never notifies themself (seed 001 §8.1).
+ * recipient (batched by the publisher) and decides their web pushes (./mobile-deliveries.ts). The business owner never notifies themself (seed 001 §8.1).
  * @returns how many notifications were created now
  * @throws AppError NOT_FOUND when the listing does not exist
  */
@@ -83,5 +84,6 @@ export async function deliverListingChunk(listingId: string, chunk: FanOutChunk)
     "notification.new",
     { notification_type: "new_listing", title, business_id: listing.business.id, listing_id: listing.id },
   );
+  await decideMobileChannels(rows.map((r) => r.id));
   return { inserted: rows.length };
 }

@@ -8,7 +8,8 @@ import "server-only";
  *   the email decision for each notice that carries email props (the same SQL expression as listings:
  *   preferences, critical override, suppression, quiet hours, daily cap), recorded in `deliveries` with the
  *   props as `payload` → `notifications/emails-requested` for the queued ones, sent by the
- *   `send-notification-emails` function, which decides again at send time.
+ *   `send-notification-emails` function, which decides again at send time → push and SMS decided and
+ *   queued the same way (./mobile-deliveries.ts) for types whose catalog channels include them.
  */
 import { db } from "../../db";
 import { env } from "../../env";
@@ -18,10 +19,11 @@ import { EMAIL_TEMPLATES, renderEmail, type EmailTemplateName } from "../email/r
 import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
 import type { EmailTransport, OutgoingEmail } from "../email/transport";
 import { emailTransport } from "../email";
-import { NOTIFICATION_TYPES, type NotificationType } from "../notifications/catalog";
+import { NOTIFICATION_TYPES, type ChannelName, type NotificationType } from "../notifications/catalog";
 import { signalUsers } from "../realtime";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
 import { sendInBatches } from "./email-batches";
+import { decideMobileChannels } from "./mobile-deliveries";
 
 /** One notification for one recipient. */
 export interface Notice {
@@ -47,6 +49,16 @@ export interface Notice {
    */
   email?: Record<string, unknown>;
   /**
+   * Props for the type's SMS template (server/services/sms/templates.ts; the same shape as `email`), for
+   * types whose catalog channels include SMS; default `email`. Without either, the text is the title and link.
+   */
+  sms?: Record<string, unknown>;
+  /**
+   * Narrows the catalog's channels for this notice (e.g. the 24-hour pickup reminder by email only, the
+   * 1-hour one by push and SMS; seed 001 §6.2). Default: every channel of the type.
+   */
+  channels?: readonly ChannelName[];
+  /**
    * Write the row read and archived, without a realtime signal: a record of something sent on another
    * channel that should not sit in the inbox (the digest email).
    */
@@ -58,6 +70,8 @@ export interface NotifyResult {
   created: { id: string; userId: string; type: NotificationType; dedupeKey: string }[];
   /** Email decisions by status (QUEUED, HELD, SKIPPED). */
   email: Record<string, number>;
+  /** Push and SMS decisions by status (./mobile-deliveries.ts). */
+  mobile: Record<"PUSH" | "SMS", Record<string, number>>;
 }
 
 /**
@@ -66,7 +80,7 @@ export interface NotifyResult {
  * @throws Error when a notice asks for email on a type without the EMAIL channel (a programming error)
  */
 export async function notifyUsers(notices: readonly Notice[], at = new Date()): Promise<NotifyResult> {
-  if (notices.length === 0) return { created: [], email: {} };
+  if (notices.length === 0) return { created: [], email: {}, mobile: { PUSH: {}, SMS: {} } };
   for (const n of notices) {
     if (n.email && !(NOTIFICATION_TYPES[n.type].channels as readonly string[]).includes("EMAIL")) {
       throw new Error(`Notification type ${n.type} has no email channel`);
@@ -130,7 +144,14 @@ export async function notifyUsers(notices: readonly Notice[], at = new Date()): 
     }
   }
   if (queued.length > 0) await inngest.send(notificationEmailsRequested.create({ notificationIds: queued }));
-  return { created, email };
+  const live = created.map((c) => ({ id: c.id, notice: byKey.get(`${c.userId} ${c.dedupeKey}`)! })).filter((c) => !c.notice.archived);
+  const smsProps = new Map(live.flatMap(({ id, notice }) => {
+    const sms = notice.sms ?? notice.email; // SMS templates take the email template's props
+    return sms ? [[id, sms] as const] : [];
+  }));
+  const channels = new Map(live.flatMap(({ id, notice }) => (notice.channels ? [[id, notice.channels] as const] : [])));
+  const mobile = await decideMobileChannels(live.map((c) => c.id), at, { smsProps, channels });
+  return { created, email, mobile };
 }
 
 interface QueuedRow {
@@ -142,6 +163,9 @@ interface QueuedRow {
   email: string;
   name: string;
   timezone: string;
+  title: string;
+  body: string;
+  action_url: string | null;
   payload: Record<string, unknown> | null;
   status: "QUEUED" | "HELD" | "SKIPPED";
   reason: string | null;
@@ -161,27 +185,40 @@ function takesTimeZone(template: EmailTemplateName): boolean {
  */
 async function composeEmail(r: QueuedRow, appUrl: string, from: string, secret: string): Promise<OutgoingEmail> {
   const template = r.type as EmailTemplateName;
-  const transactional = EMAIL_TEMPLATES[template].transactional;
   const token = unsubscribeToken(secret, { userId: r.user_id, category: NOTIFICATION_TYPES[r.type].category, notificationId: r.notification_id });
   const unsubscribeUrl = `${appUrl}/unsubscribe/${token}`;
-  const props = {
-    ...(takesTimeZone(template) ? { timeZone: r.timezone } : {}),
-    ...(r.payload ?? {}),
-    appUrl,
-    recipientName: r.name.split(/\s+/)[0] ?? r.name,
-    ...(transactional ? {} : { unsubscribeUrl }),
-  };
-  const rendered = await renderEmail(template, props as never);
+  const recipientName = r.name.split(/\s+/)[0] ?? r.name;
+  // A push or text that could not be delivered and has no props of its type's template goes as a short
+  // generic email (./mobile-deliveries.ts fallbackToEmail).
+  const fallback = !r.payload || r.payload.fallback === true;
+  const withUnsubscribe = fallback || !EMAIL_TEMPLATES[template].transactional;
+  const rendered = fallback
+    ? await renderEmail("announcement", {
+        appUrl,
+        unsubscribeUrl,
+        recipientName,
+        title: r.title,
+        body: r.body || r.title,
+        ...(r.action_url ? { actionUrl: r.action_url, actionLabel: "Open in Herald" } : {}),
+      })
+    : await renderEmail(template, {
+        ...(takesTimeZone(template) ? { timeZone: r.timezone } : {}),
+        ...r.payload,
+        appUrl,
+        recipientName,
+        ...(withUnsubscribe ? { unsubscribeUrl } : {}),
+      } as never);
   return {
     to: r.email,
     from,
     subject: rendered.subject,
     html: rendered.html,
     text: rendered.text,
-    headers: transactional ? {} : unsubscribeHeaders(unsubscribeUrl),
+    headers: withUnsubscribe ? unsubscribeHeaders(unsubscribeUrl) : {},
     tags: [
       { name: "type", value: r.type },
       { name: "category", value: r.category },
+      ...(fallback ? [{ name: "fallback", value: "true" }] : []),
     ],
     idempotencyKey: `email:${r.notification_id}`,
   };
@@ -210,7 +247,7 @@ export async function sendNotificationEmails(
     SELECT DISTINCT type FROM notifications WHERE id = ANY(${notificationIds as string[]}::uuid[])`;
   for (const { type } of types) {
     const rows = await db.$queryRaw<QueuedRow[]>`
-      SELECT d.id AS delivery_id, n.id AS notification_id, n.user_id, n.type, n.category, u.email, u.name, u.timezone, d.payload,
+      SELECT d.id AS delivery_id, n.id AS notification_id, n.user_id, n.type, n.category, u.email, u.name, u.timezone, n.title, n.body, n.action_url, d.payload,
              dec.status, dec.reason, dec.release_at
       FROM notifications n
       JOIN deliveries d ON d.notification_id = n.id AND d.channel = 'EMAIL' AND d.status = 'QUEUED'

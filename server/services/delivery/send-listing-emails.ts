@@ -152,7 +152,7 @@ export async function sendListingEmails(
     const outcome = await sendInBatches(
       transport,
       queue.map((r, i) => ({ deliveryId: r.delivery_id, message: messages[i]! })),
-      opts.concurrency,
+      { concurrency: opts.concurrency },
     );
     for (const [k, v] of Object.entries(outcome)) counts[k] = (counts[k] ?? 0) + v;
   }

@@ -5,6 +5,7 @@ import "server-only";
  * substitutes it); the target is checked on every click against what that email may link to — the app's
  * own pages, or a link written in the campaign's body — so the route is never an open redirect.
  * A click records the first `clicked_at` on the notification's email delivery and redirects (302).
+ * Newsletter emails (no notification) sign their `newsletter_deliveries` id the same way.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { db } from "../../db";
@@ -52,7 +53,9 @@ export async function recordClick(token: string, target: string | null): Promise
   } catch {
     return null;
   }
-  const n = await db.notification.findUnique({ where: { id: notificationId }, select: { campaign: { select: { emailBody: true } } } });
+  const n =
+    (await db.notification.findUnique({ where: { id: notificationId }, select: { campaign: { select: { emailBody: true } } } })) ??
+    (await db.newsletterDelivery.findUnique({ where: { id: notificationId }, select: { campaign: { select: { emailBody: true } } } }));
   if (!n) return null;
   const own = url.origin === new URL(appUrl).origin;
   const same = (l: string) => {
@@ -64,6 +67,8 @@ export async function recordClick(token: string, target: string | null): Promise
   };
   const written = n.campaign ? linksIn(n.campaign.emailBody).some(same) : false;
   if (!own && !(written && url.protocol === "https:")) return null;
-  await db.delivery.updateMany({ where: { notificationId, channel: "EMAIL", clickedAt: null }, data: { clickedAt: new Date() } });
+  const now = new Date();
+  await db.delivery.updateMany({ where: { notificationId, channel: "EMAIL", clickedAt: null }, data: { clickedAt: now } });
+  await db.newsletterDelivery.updateMany({ where: { id: notificationId, clickedAt: null }, data: { clickedAt: now } });
   return url.href;
 }

@@ -35,6 +35,7 @@ const KEY_CONTENT: Record<EmailTemplateName, (string | RegExp)[]> = {
   billing: ["Your payment failed", /R\s?299\.00/, "INV-2025-0612", "Visa ending 4242"],
   digest: ["5 new listings from 3 businesses", "Sourdough loaf", "1 update from 1 business", "Open your inbox"],
   announcement: ["Winter food drive", "Find businesses near you"],
+  newsletter_confirm: ["Confirm your subscription", "/newsletter/confirm/preview-8d2f1c", "72 hours"],
 };
 
 function preview<N extends EmailTemplateName>(name: N): EmailPropsByTemplate[N] {
@@ -52,8 +53,8 @@ async function expectValidationError(p: Promise<unknown>): Promise<AppError> {
 }
 
 describe("email registry", () => {
-  it("has a template for every catalog notification type, plus announcement", () => {
-    expect([...EMAIL_TEMPLATE_NAMES].sort()).toEqual([...NOTIFICATION_TYPE_NAMES, "announcement"].sort());
+  it("has a template for every catalog notification type, plus announcement and the newsletter confirmation", () => {
+    expect([...EMAIL_TEMPLATE_NAMES].sort()).toEqual([...NOTIFICATION_TYPE_NAMES, "announcement", "newsletter_confirm"].sort());
   });
 
   it("marks exactly the catalog's critical types as transactional", () => {
@@ -62,7 +63,7 @@ describe("email registry", () => {
     }
     expect(EMAIL_TEMPLATES.announcement.transactional).toBe(false);
     expect(EMAIL_TEMPLATE_NAMES.filter((n) => EMAIL_TEMPLATES[n].transactional).sort()).toEqual(
-      ["billing", "password_reset", "pickup_reminder", "security_alert", "verification_status", "welcome"].sort(),
+      ["billing", "newsletter_confirm", "password_reset", "pickup_reminder", "security_alert", "verification_status", "welcome"].sort(),
     );
   });
 

@@ -46,6 +46,10 @@ import BookingCancelledEmail, { subject as bookingCancelledSubject, type Booking
 import BillingEmail, { subject as billingSubject, type BillingEmailProps } from "@/emails/billing";
 import DigestEmail, { subject as digestSubject, type DigestEmailProps } from "@/emails/digest";
 import AnnouncementEmail, { subject as announcementSubject, type AnnouncementEmailProps } from "@/emails/announcement";
+import NewsletterConfirmEmail, {
+  subject as newsletterConfirmSubject,
+  type NewsletterConfirmEmailProps,
+} from "@/emails/newsletter-confirm";
 
 export { safeActionUrl, safeHeaderValue };
 
@@ -317,6 +321,12 @@ export const announcementSchema = z.strictObject({
   senderName: optText(),
 });
 
+export const newsletterConfirmSchema = z.strictObject({
+  ...base,
+  confirmUrl: link,
+  expiresInHours: z.number().int().min(1).max(24 * 30),
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // Registry
 // ---------------------------------------------------------------------------------------------------------
@@ -342,9 +352,10 @@ export interface EmailPropsByTemplate {
   billing: BillingEmailProps;
   digest: DigestEmailProps;
   announcement: AnnouncementEmailProps;
+  newsletter_confirm: NewsletterConfirmEmailProps;
 }
 
-/** A template name: every catalog notification type, plus `announcement` (campaigns). */
+/** A template name: every catalog notification type, plus `announcement` (campaigns) and `newsletter_confirm` (double opt-in). */
 export type EmailTemplateName = keyof EmailPropsByTemplate;
 
 export interface EmailTemplateEntry<P> {
@@ -497,6 +508,13 @@ export const EMAIL_TEMPLATES: { readonly [N in EmailTemplateName]: EmailTemplate
     subject: announcementSubject,
     schema: announcementSchema,
     transactional: false,
+  },
+  newsletter_confirm: {
+    component: NewsletterConfirmEmail,
+    previewProps: NewsletterConfirmEmail.PreviewProps,
+    subject: newsletterConfirmSubject,
+    schema: newsletterConfirmSchema,
+    transactional: true,
   },
 };
 

@@ -57,9 +57,15 @@ export async function handleResendWebhook(rawBody: string, headers: Headers): Pr
   if (delivery && RANK[next] > RANK[delivery.status]) {
     await db.delivery.update({ where: { id: delivery.id }, data: { status: next, reason: next === "BOUNCED" ? `bounce: ${event.data.bounce?.type ?? "unknown"}` : delivery.reason } });
   }
+  const newsletter = delivery
+    ? null
+    : await db.newsletterDelivery.findFirst({ where: { providerMessageId: event.data.email_id }, include: { subscriber: { select: { email: true } } } });
+  if (newsletter && RANK[next] > RANK[newsletter.status]) {
+    await db.newsletterDelivery.update({ where: { id: newsletter.id }, data: { status: next, reason: next === "BOUNCED" ? `bounce: ${event.data.bounce?.type ?? "unknown"}` : newsletter.reason } });
+  }
   const hard = next === "COMPLAINED" || (next === "BOUNCED" && /permanent|hard/i.test(String(event.data.bounce?.type ?? "")));
   if (hard) {
-    const addresses = event.data.to ?? (delivery ? [delivery.user.email] : []);
+    const addresses = event.data.to ?? (delivery ? [delivery.user.email] : newsletter ? [newsletter.subscriber.email] : []);
     for (const address of addresses) {
       await db.emailSuppression.upsert({ where: { emailHash: emailHash(address) }, create: { emailHash: emailHash(address), reason: next === "COMPLAINED" ? "complaint" : "hard_bounce" }, update: {} });
     }

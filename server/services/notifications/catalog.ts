@@ -39,7 +39,8 @@ export interface NotificationTypeSpec {
 export const NOTIFICATION_TYPES = {
   new_listing: { category: "listings", priority: "normal", channels: ["IN_APP", "EMAIL", "PUSH"], critical: false, label: "New listing" },
   listing_expiring: { category: "listings", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Listing expiring", plural: "expiring listings" },
-  pickup_reminder: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL", "SMS"], critical: true, label: "Pickup reminder" },
+  // Seed 001 §6.1 lists email + SMS; §6.2 sends the 1-hour reminder by "push + SMS".
+  pickup_reminder: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL", "PUSH", "SMS"], critical: true, label: "Pickup reminder" },
   interaction_confirmed: { category: "pickups", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Order confirmed", plural: "order confirmations" },
   pickup_missed: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL"], critical: false, label: "Missed pickup" },
   order_status: { category: "pickups", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Order update" },
@@ -52,7 +53,8 @@ export const NOTIFICATION_TYPES = {
   security_alert: { category: "account", priority: "urgent", channels: ["IN_APP", "EMAIL"], critical: true, label: "Security alert" },
   password_reset: { category: "account", priority: "urgent", channels: ["EMAIL"], critical: true, label: "Password reset" },
   booking_confirmed: { category: "pickups", priority: "normal", channels: ["IN_APP", "EMAIL"], critical: false, label: "Booking confirmed", plural: "booking confirmations" },
-  booking_cancelled: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL"], critical: false, label: "Booking cancelled", plural: "booking cancellations" },
+  // Seed 003: SMS for alerts that cannot wait — a cancelled booking means "do not travel".
+  booking_cancelled: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL", "SMS"], critical: false, label: "Booking cancelled", plural: "booking cancellations" },
   billing: { category: "billing", priority: "high", channels: ["IN_APP", "EMAIL"], critical: true, label: "Billing", plural: "billing notices" },
   digest: { category: "announcements", priority: "low", channels: ["EMAIL"], critical: false, label: "Digest" },
 } as const satisfies Record<string, NotificationTypeSpec>;

@@ -309,7 +309,7 @@ export async function cancelPickup(
           email: {
             businessName: p.business.name,
             bookingReference: p.orderNumber,
-            pickupTime: p.scheduledAt.toISOString(),
+          pickupTime: p.scheduledAt.toISOString(),
             cancelledBy: o.cancelledBy,
             ...(o.reason ? { reason: o.reason } : {}),
             browseUrl: "/businesses",
@@ -338,7 +338,7 @@ async function current(pickupId: string, version: number): Promise<Ctx | null> {
 
 /**
  * A pickup reminder (seed 001 §6.2): "24h" → email (critical: ignores quiet hours and preferences);
- * "1h" → in-app. Does nothing when the pickup was rescheduled (another version), completed or cancelled.
+ * "1h" → in-app, web push and SMS (critical too; SMS needs a verified number that did not text STOP). Does nothing when the pickup was rescheduled (another version), completed or cancelled.
  * @returns `active`: whether the pickup is still this version and active (false ends the reminder run);
  *   `sent`: whether a notice was written now (false on a retry that already wrote it)
  */
@@ -357,19 +357,25 @@ export async function sendPickupReminder(
     title: which === "24h" ? `Pickup tomorrow at ${p.business.name}` : `Pickup in 1 hour at ${p.business.name}`,
     body: `${when} · order ${p.orderNumber}${p.confirmationCode ? ` · code ${p.confirmationCode}` : ""}`,
   };
+  const props = {
+    businessName: p.business.name,
+    orderNumber: p.orderNumber,
+    pickupTime: p.scheduledAt.toISOString(),
+    pickupLocation: p.location || p.business.address || p.business.name,
+    ...(p.contactPerson ? { contactPerson: p.contactPerson } : {}),
+    ...(p.contactPhone ? { contactPhone: p.contactPhone } : {}),
+    ...(p.confirmationCode ? { confirmationCode: p.confirmationCode } : {}),
+    items: p.items as unknown as PickupItem[],
+    ...(p.totalCents !== null ? { totalAmount: money(p.totalCents), currency: p.currency } : {}),
+    orderUrl: "/notifications",
+  };
+  // Seed 001 §6.2: the day before by email; the hour before by push and SMS ("urgent reminder").
   if (which === "24h") {
-    notice.email = {
-      businessName: p.business.name,
-      orderNumber: p.orderNumber,
-      pickupTime: p.scheduledAt.toISOString(),
-      pickupLocation: p.location || p.business.address || p.business.name,
-      ...(p.contactPerson ? { contactPerson: p.contactPerson } : {}),
-      ...(p.contactPhone ? { contactPhone: p.contactPhone } : {}),
-      ...(p.confirmationCode ? { confirmationCode: p.confirmationCode } : {}),
-      items: p.items as unknown as PickupItem[],
-      ...(p.totalCents !== null ? { totalAmount: money(p.totalCents), currency: p.currency } : {}),
-      orderUrl: "/notifications",
-    };
+    notice.email = props;
+    notice.channels = ["IN_APP", "EMAIL"];
+  } else {
+    notice.sms = props;
+    notice.channels = ["IN_APP", "PUSH", "SMS"];
   }
   const r = await notifyUsers([notice], at);
   return { active: true, sent: r.created.length > 0 };

@@ -14,7 +14,9 @@ describe("preference center", () => {
     const p = await getPreferenceCenter(user.id);
     expect(cell(p, "listings", "EMAIL")).toMatchObject({ enabled: true, locked: null, available: true });
     expect(cell(p, "business", "EMAIL").enabled).toBe(false); // business_update is in-app only (seed 001 §6.1)
-    expect(cell(p, "listings", "PUSH")).toMatchObject({ enabled: true, available: false });
+    expect(cell(p, "listings", "PUSH")).toMatchObject({ enabled: true, available: true });
+    expect(cell(p, "listings", "SMS")).toMatchObject({ enabled: false, available: false }); // no listing goes by SMS (seed 001 §6.1)
+    expect(cell(p, "pickups", "SMS")).toMatchObject({ enabled: true, available: true });
     expect(cell(p, "account", "EMAIL").locked).toMatch(/always reach you/);
     expect(cell(p, "listings", "IN_APP").locked).toMatch(/inbox/);
     expect(p.categories.find((c) => c.category === "pickups")!.alwaysSent).toEqual(["Pickup reminder"]);
@@ -49,7 +51,7 @@ describe("preference center", () => {
     expect([settings.quietHoursStart, settings.quietHoursEnd]).toEqual([null, null]);
   });
 
-  it("rejects unknown fields, locked cells, unavailable channels and bad values, changing nothing", async () => {
+  it("rejects unknown fields, locked cells, cells no type is sent by and bad values, changing nothing", async () => {
     const user = await createUser(db);
     const api = createCaller({ user: { id: user.id, role: "CUSTOMER" } });
     const before = await api.preferences.get();
@@ -57,7 +59,7 @@ describe("preference center", () => {
       { digestCadence: "DAILY", sneaky: 1 },
       { categories: [{ category: "account", channel: "EMAIL", enabled: false }] },
       { categories: [{ category: "listings", channel: "IN_APP", enabled: false }] },
-      { channels: [{ channel: "SMS", enabled: true }] },
+      { categories: [{ category: "listings", channel: "SMS", enabled: true }] },
       { channels: [{ channel: "IN_APP", enabled: false }] },
       { categories: [{ category: "nope", channel: "EMAIL", enabled: false }] },
       { quietHours: { enabled: true, start: "24:00", end: "07:00" } },

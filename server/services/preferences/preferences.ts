@@ -10,8 +10,17 @@ import { db } from "../../db";
 import { AppError } from "../errors";
 import { CATEGORIES, CHANNELS, NOTIFICATION_TYPES, type Category, type ChannelName } from "../notifications/catalog";
 
-/** Channels that can deliver today; the others are shown disabled (web push and SMS come later). */
-export const AVAILABLE_CHANNELS: readonly ChannelName[] = ["IN_APP", "EMAIL"];
+/** Channels that can deliver (issue 7 added web push and SMS). */
+export const AVAILABLE_CHANNELS: readonly ChannelName[] = ["IN_APP", "EMAIL", "PUSH", "SMS"];
+
+/**
+ * Whether a category × channel cell means anything: in-app and email always; push and SMS only for
+ * categories with a type sent that way (seed 001 §6.1), so nobody turns on "SMS for reviews" in vain.
+ */
+export function cellAvailable(category: Category, channel: ChannelName): boolean {
+  if (!AVAILABLE_CHANNELS.includes(channel)) return false;
+  return channel === "IN_APP" || channel === "EMAIL" || defaultEnabled(category, channel);
+}
 
 /** Default quiet hours, minutes after local midnight: 22:00–07:00 (seed 001 §16.2). */
 export const DEFAULT_QUIET_HOURS = { start: 22 * 60, end: 7 * 60 } as const;
@@ -62,7 +71,8 @@ export function isTimeZone(tz: string): boolean {
 }
 
 export interface PreferenceCenter {
-  channels: { channel: ChannelName; enabled: boolean; available: boolean; locked: string | null }[];
+  /** `note`: what the channel still needs to reach this user (no push device, no verified phone, STOP), or null. */
+  channels: { channel: ChannelName; enabled: boolean; available: boolean; locked: string | null; note: string | null }[];
   categories: {
     category: Category;
     description: string;
@@ -85,7 +95,15 @@ export interface PreferenceCenter {
 export async function getPreferenceCenter(userId: string): Promise<PreferenceCenter> {
   const user = await db.user.findUnique({
     where: { id: userId },
-    select: { role: true, timezone: true, settings: true, preferences: { select: { category: true, channel: true, enabled: true } } },
+    select: {
+      role: true,
+      timezone: true,
+      settings: true,
+      phoneVerifiedAt: true,
+      smsOptedOutAt: true,
+      preferences: { select: { category: true, channel: true, enabled: true } },
+      _count: { select: { pushSubscriptions: { where: { deactivatedAt: null } } } },
+    },
   });
   if (!user) throw new AppError("NOT_FOUND", "User not found");
   const s = user.settings;
@@ -104,6 +122,14 @@ export async function getPreferenceCenter(userId: string): Promise<PreferenceCen
       enabled: master[channel],
       available: AVAILABLE_CHANNELS.includes(channel),
       locked: channel === "IN_APP" ? "Your inbox always keeps a copy" : null,
+      note:
+        channel === "PUSH" && user._count.pushSubscriptions === 0
+          ? "No device yet: turn on push for this browser below"
+          : channel === "SMS" && !user.phoneVerifiedAt
+            ? "Needs a verified phone number:"
+            : channel === "SMS" && user.smsOptedOutAt
+              ? "You replied STOP; resume texts in"
+              : null,
     })),
     categories: categoriesFor(user.role).map((category) => ({
       category,
@@ -114,7 +140,7 @@ export async function getPreferenceCenter(userId: string): Promise<PreferenceCen
         return {
           channel,
           enabled: locked ? true : (chosen.get(`${category}:${channel}`) ?? defaultEnabled(category, channel)),
-          available: AVAILABLE_CHANNELS.includes(channel),
+          available: cellAvailable(category, channel),
           locked,
         };
       }),
@@ -165,7 +191,7 @@ export async function updatePreferences(userId: string, change: PreferenceChange
   for (const c of change.categories ?? []) {
     const locked = lockReason(c.category, c.channel);
     if (locked && !c.enabled) throw new AppError("VALIDATION_ERROR", `${locked}: ${c.category} × ${c.channel} cannot be turned off`, { categories: [locked] });
-    if (!AVAILABLE_CHANNELS.includes(c.channel)) throw new AppError("VALIDATION_ERROR", `${c.channel} is not available yet`, { categories: [`${c.channel} is not available yet`] });
+    if (!cellAvailable(c.category, c.channel)) throw new AppError("VALIDATION_ERROR", `${c.category} is not sent by ${c.channel}`, { categories: [`${c.category} is not sent by ${c.channel}`] });
   }
   if (change.quietHours?.enabled && change.quietHours.start === change.quietHours.end) {
     throw new AppError("VALIDATION_ERROR", "Quiet hours must start and end at different times", { quietHours: ["start and end are equal"] });

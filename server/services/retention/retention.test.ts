@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { createNotification, createUser } from "../../../prisma/factory";
-import { batchDeleteSql, countUnreadKept, purgeTable, retentionPlan, runRetention, type RetentionBatch } from "./retention";
+import { batchDeleteSql, countUnreadKept, purgeTable, RETENTION_TABLES, retentionPlan, runRetention, type RetentionBatch } from "./retention";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -177,6 +177,30 @@ describe("retention: HTTP API bookkeeping, webhooks, dev mailbox", () => {
   });
 });
 
+describe("retention: newsletter, push and SMS (issues 6 and 7)", () => {
+  it("deletes unconfirmed signups after 30 days, captured pushes and texts after 30, expired codes after a day", async () => {
+    const tag = randomUUID().slice(0, 8);
+    const signup = (status: "PENDING" | "CONFIRMED", createdAt: Date) =>
+      db.newsletterSubscriber.create({ data: { email: `${tag}-${status}-${createdAt.getTime()}@example.org`, status, createdAt } });
+    const [stale, fresh, confirmed] = await Promise.all([signup("PENDING", ago(31 * DAY)), signup("PENDING", ago(29 * DAY)), signup("CONFIRMED", ago(400 * DAY))]);
+    const push = (createdAt: Date) =>
+      db.capturedPush.create({ data: { endpoint: "https://push.example/x", payload: {}, ttl: 60, urgency: "normal", idempotencyKey: randomUUID(), createdAt } });
+    const [oldPush, youngPush] = await Promise.all([push(ago(31 * DAY)), push(ago(29 * DAY))]);
+    const text = (createdAt: Date) => db.capturedSms.create({ data: { to: "+27820000000", body: "Herald: hi", segments: 1, idempotencyKey: randomUUID(), createdAt } });
+    const [oldText, youngText] = await Promise.all([text(ago(31 * DAY)), text(ago(29 * DAY))]);
+    const user = await createUser(db);
+    const code = (expiresAt: Date) => db.phoneVerification.create({ data: { userId: user.id, phone: "+27820000001", codeHash: "x", expiresAt } });
+    const [deadCode, liveCode] = await Promise.all([code(ago(25 * HOUR)), code(ago(23 * HOUR))]);
+    const r = await runRetention({ now });
+    expect(r.deleted).toMatchObject({ newsletter_subscribers: 1, captured_pushes: 1, captured_sms: 1, phone_verifications: 1 });
+    const ids = async (rows: Promise<{ id: string }[]>) => (await rows).map((x) => x.id).sort();
+    expect(await ids(db.newsletterSubscriber.findMany({ where: { id: { in: [stale.id, fresh.id, confirmed.id] } } }))).toEqual([fresh.id, confirmed.id].sort());
+    expect(await ids(db.capturedPush.findMany({ where: { id: { in: [oldPush.id, youngPush.id] } } }))).toEqual([youngPush.id]);
+    expect(await ids(db.capturedSms.findMany({ where: { id: { in: [oldText.id, youngText.id] } } }))).toEqual([youngText.id]);
+    expect(await ids(db.phoneVerification.findMany({ where: { id: { in: [deadCode.id, liveCode.id] } } }))).toEqual([liveCode.id]);
+  });
+});
+
 describe("retention: configured periods", () => {
   it("honours shorter periods given as a policy", async () => {
     const short = { readNotificationDays: 7, deliveryDays: 30, revokedCredentialDays: 1, webhookEventDays: 7 };
@@ -218,6 +242,8 @@ describe("retention: configured periods", () => {
         rateLimitWindowBefore: "2026-03-30T02:30:00.000Z",
         webhookReceivedBefore: "2026-03-01T02:30:00.000Z",
         capturedEmailCreatedBefore: "2026-03-01T02:30:00.000Z",
+        pendingSignupCreatedBefore: "2026-03-01T02:30:00.000Z",
+        verificationExpiredBefore: "2026-03-30T02:30:00.000Z",
       },
     });
     expect(() => retentionPlan(at, { batchSize: 0 })).toThrow(/batchSize/);
@@ -225,7 +251,7 @@ describe("retention: configured periods", () => {
 
   it("builds one bounded statement per batch (no unbounded DELETE)", () => {
     const plan = retentionPlan(now, { batchSize: 1234 });
-    for (const table of ["notifications", "deliveries", "personal_access_tokens", "api_keys", "idempotency_records", "rate_limit_buckets", "webhook_events", "captured_emails"] as const) {
+    for (const table of RETENTION_TABLES) {
       const sql = batchDeleteSql(table, plan);
       expect(sql.text).toMatch(new RegExp(`^\\s*DELETE FROM "${table}" WHERE (id|key|ctid) = ANY\\(ARRAY\\(`));
       expect(sql.text).toMatch(/LIMIT \$\d+::int/);

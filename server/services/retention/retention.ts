@@ -12,6 +12,9 @@ import "server-only";
  * - `idempotency_records` after 24 h (the replay window, {@link IDEMPOTENCY_TTL_MS}); `rate_limit_buckets`
  *   one day after their window started (the longest window is one hour); `webhook_events` and
  *   `captured_emails` (the dev mailbox) after 30 days.
+ * - newsletter delivery logs like delivery logs (180 days); newsletter signups never confirmed, 30 days
+ *   after signing up (issue 6: an address nobody confirmed is not kept); captured pushes and texts like the
+ *   dev mailbox (30 days); phone verification codes a day after they expired (issue 7).
  * Periods and the batch size come from the `retention` group of server/env.ts (HERALD_RETENTION_*).
  *
  * Shape, designed for a 1,000,000-row notifications table: every batch is ONE autocommit statement
@@ -39,6 +42,11 @@ export const RETENTION_TABLES = [
   "rate_limit_buckets",
   "webhook_events",
   "captured_emails",
+  "newsletter_deliveries",
+  "newsletter_subscribers",
+  "captured_pushes",
+  "captured_sms",
+  "phone_verifications",
 ] as const;
 export type RetentionTable = (typeof RETENTION_TABLES)[number];
 
@@ -94,6 +102,8 @@ export interface RetentionPlan {
     rateLimitWindowBefore: string;
     webhookReceivedBefore: string;
     capturedEmailCreatedBefore: string;
+    pendingSignupCreatedBefore: string;
+    verificationExpiredBefore: string;
   };
 }
 
@@ -118,6 +128,8 @@ export function retentionPlan(now: Date = new Date(), policy: Partial<RetentionP
       rateLimitWindowBefore: before(p.rateLimitMs),
       webhookReceivedBefore: before(p.webhookEventDays * DAY_MS),
       capturedEmailCreatedBefore: before(p.capturedEmailDays * DAY_MS),
+      pendingSignupCreatedBefore: before(30 * DAY_MS),
+      verificationExpiredBefore: before(DAY_MS),
     },
   };
 }
@@ -149,7 +161,16 @@ function spec(table: RetentionTable, plan: RetentionPlan): { key: string; where:
       // batch stops scanning after n matches.
       return { key: "id", where: Prisma.sql`received_at < ${ts(c.webhookReceivedBefore)}`, order: null };
     case "captured_emails":
+    case "captured_pushes":
+    case "captured_sms":
       return { key: "id", where: Prisma.sql`created_at < ${ts(c.capturedEmailCreatedBefore)}`, order: "created_at" };
+    case "newsletter_deliveries":
+      return { key: "id", where: Prisma.sql`created_at < ${ts(c.deliveriesCreatedBefore)}`, order: "created_at" };
+    case "newsletter_subscribers":
+      // Few rows match (unconfirmed signups); no index on created_at, no ORDER BY: stop after n matches.
+      return { key: "id", where: Prisma.sql`status = 'PENDING' AND created_at < ${ts(c.pendingSignupCreatedBefore)}`, order: null };
+    case "phone_verifications":
+      return { key: "id", where: Prisma.sql`expires_at < ${ts(c.verificationExpiredBefore)}`, order: null };
   }
 }
 

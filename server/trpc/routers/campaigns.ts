@@ -29,6 +29,8 @@ import {
   updateCampaign,
 } from "../../services/campaigns/campaigns";
 import { campaignProgress } from "../../services/campaigns/send-campaign";
+import { newsletterCounts } from "../../services/newsletter/newsletter";
+import { campaignComplaintWarnings } from "../../services/analytics/analytics";
 import type { Campaign } from "../../generated/prisma/client";
 
 const byId = z.object({ id: z.uuid({ error: "Not a campaign id." }) }).strict();
@@ -92,24 +94,37 @@ const scheduleInput = z
 const EMPTY_PROGRESS = { recipients: 0, read: 0, sent: 0, delivered: 0, bounced: 0, complained: 0, held: 0, skipped: 0, failed: 0, queued: 0 };
 const progressOf = (c: Pick<Campaign, "id" | "status">) => (c.status === "DRAFT" || c.status === "SCHEDULED" ? Promise.resolve(EMPTY_PROGRESS) : campaignProgress(c.id));
 /** Campaigns still to send or sending count their audience now; finished ones report whom they reached. */
-const audienceNow = (c: Campaign) => (c.status === "SENT" || c.status === "CANCELLED" ? Promise.resolve(null) : countAudience(audienceOf(c), { critical: c.critical }));
+const audienceNow = (c: Campaign) =>
+  c.status === "SENT" || c.status === "CANCELLED"
+    ? Promise.resolve(null)
+    : countAudience(audienceOf(c), { critical: c.critical }).catch((e: unknown) => {
+        if (e instanceof AppError && e.code === "NOT_FOUND") return null; // its saved segment was deleted
+        throw e;
+      });
 
 /** The `campaigns` router (mounted in server/trpc/root.ts): every procedure is `adminProcedure`. */
 export const campaignsRouter = router({
-  /** The newest 50 campaigns, each with its progress and (unless finished) its audience size now. */
+  /**
+   * The newest 50 campaigns, each with its progress, (unless finished) its audience size now, and
+   * `complaintWarning`: its complaint rate passed the 0.1 % warning threshold (one grouped query for all).
+   */
   list: adminProcedure.query(async () => {
     const campaigns = await listCampaigns(50);
-    return Promise.all(campaigns.map(async (c) => ({ ...c, progress: await progressOf(c), audienceSize: await audienceNow(c) })));
+    const warnings = await campaignComplaintWarnings(campaigns.map((c) => c.id));
+    return Promise.all(
+      campaigns.map(async (c) => ({ ...c, progress: await progressOf(c), audienceSize: await audienceNow(c), complaintWarning: warnings.get(c.id)?.complaintWarning ?? false })),
+    );
   }),
 
   /** One campaign with its audience size, progress and audit trail (newest first). NOT_FOUND when unknown. */
   get: adminProcedure.input(byId).query(async ({ input }) => {
-    const { campaign, audience, businessName } = await campaignWithAudience(input.id);
+    const { campaign, audience, businessName, segmentName } = await campaignWithAudience(input.id);
     const [progress, audit] = await Promise.all([progressOf(campaign), campaignAudit(campaign.id)]);
     return {
       campaign,
       audienceSize: audience,
       businessName,
+      segmentName,
       progress,
       audit: audit.map((a) => ({ id: a.id, action: a.action, details: a.details, createdAt: a.createdAt, actor: a.actor })),
     };
@@ -124,6 +139,9 @@ export const campaignsRouter = router({
   businesses: adminProcedure
     .input(z.object({ query: z.string().trim().max(100) }).strict())
     .query(async ({ input }) => (await listBusinesses({ query: input.query, limit: 20 })).items.map((b) => ({ id: b.id, name: b.name }))),
+
+  /** Newsletter subscribers by status (`PENDING`, `CONFIRMED`, `UNSUBSCRIBED`), for the newsletter audience. */
+  newsletterCounts: adminProcedure.query(() => newsletterCounts()),
 
   /** Saves a new draft. BAD_REQUEST with field details; NOT_FOUND for a followers audience of an unknown business. */
   create: adminProcedure.input(campaignDraftInput).mutation(({ ctx, input }) => createCampaign(ctx.user.id, input)),

@@ -29,6 +29,7 @@ export default async function CampaignPage(props: { params: Promise<{ id: string
         key={data.campaign.id}
         campaign={data.campaign}
         businessName={data.businessName}
+        segmentName={data.segmentName}
         categories={categoryOptions()}
         timeZones={timeZoneOptions()}
         adminEmail={user.email ?? ""}

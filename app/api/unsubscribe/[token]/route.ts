@@ -3,10 +3,12 @@
  * POSTs here. A one-click POST (`List-Unsubscribe=One-Click`, form-encoded) needs no cookie, no login, no
  * CSRF token and no confirmation, answers 200 with an empty body and no redirect, and takes effect before
  * the next send. The unsubscribe page's buttons POST JSON `{action, scope}` here too.
+ * Newsletter subscribers' tokens (no account; server/services/newsletter) work the same way.
  * Any invalid token gets the same generic 400 and changes nothing.
  */
 import { z } from "zod";
 import { applyUnsubscribe } from "@/server/services/email/unsubscribe";
+import { applyNewsletterUnsubscribe } from "@/server/services/newsletter/newsletter";
 
 const invalid = () =>
   Response.json({ error: { code: "VALIDATION_ERROR", message: "This unsubscribe link is not valid." } }, { status: 400, headers: { "cache-control": "no-store" } });
@@ -30,7 +32,7 @@ export async function POST(req: Request, ctx: { params: Promise<{ token: string 
     oneClick = /(^|&)List-Unsubscribe=One-Click(&|$)/.test(body) || body.includes("One-Click");
     if (!oneClick) return Response.json({ error: { code: "VALIDATION_ERROR", message: "Expected List-Unsubscribe=One-Click" } }, { status: 400 });
   }
-  const done = await applyUnsubscribe(token, action);
+  const done = (await applyUnsubscribe(token, action)) ?? (await applyNewsletterUnsubscribe(token, action.action).then((r) => r && { ...r, category: null }));
   if (!done) return invalid();
   if (oneClick) return new Response(null, { status: 200, headers: { "cache-control": "no-store" } });
   return Response.json({ ok: true, action: done.action, category: done.category }, { headers: { "cache-control": "no-store" } });

@@ -1,0 +1,22 @@
+/**
+ * POST /api/newsletter/confirm: confirms a newsletter signup (double opt-in; issue 6). JSON `{ token }` from
+ * the confirmation link. The confirmation page posts here on a click, so a mail scanner's GET of the link
+ * confirms nothing. 200 `{ outcome: "confirmed" | "already_confirmed" }`; 400 for an invalid or expired
+ * link (`details.outcome` says which); seed 001 §7.1's error body.
+ */
+import { z } from "zod";
+import { errorResponse, json } from "@/server/services/api/http";
+import { confirmNewsletter } from "@/server/services/newsletter/newsletter";
+
+export const dynamic = "force-dynamic";
+
+const input = z.object({ token: z.string().min(1).max(300) }).strict();
+
+export async function POST(req: Request): Promise<Response> {
+  const parsed = input.safeParse(await req.json().catch(() => null));
+  if (!parsed.success) return errorResponse("VALIDATION_ERROR", "Send { token }", 400);
+  const outcome = await confirmNewsletter(parsed.data.token);
+  if (outcome === "invalid") return errorResponse("VALIDATION_ERROR", "This confirmation link is not valid.", 400, { outcome });
+  if (outcome === "expired") return errorResponse("VALIDATION_ERROR", "This confirmation link has expired. Sign up again to get a new one.", 400, { outcome });
+  return json({ outcome });
+}

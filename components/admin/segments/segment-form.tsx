@@ -1,0 +1,345 @@
+"use client";
+/**
+ * The form that creates or edits a saved segment: a name and the filters (roles, follows a business — the
+ * same business search as the campaign audience — categories by email, joined after / before as UTC
+ * dates, time zones from the IANA list), with how many accounts they match counted live by the server
+ * (debounced) and announced politely. Errors sit next to their fields: the form's own checks (the same
+ * rules as the server's) and the server's answer (a taken name, an unknown business…).
+ */
+import { useId, useState, type ReactNode } from "react";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { useTRPC } from "@/components/trpc";
+import { BusinessPicker } from "@/components/admin/campaigns/audience-field";
+import { audienceSizeText, errorOf, ROLE_PLURAL, type CategoryOption, type Role } from "@/components/admin/campaigns/format";
+import { useDebounced } from "@/components/admin/campaigns/previews";
+import { filterProblems, matchTimeZone, toFilters, type SegmentDraft, type SegmentRow } from "./format";
+
+type FieldName = "name" | "roles" | "business" | "categories" | "joinedAfter" | "joinedBefore" | "timezones" | "filters";
+type Errors = Partial<Record<FieldName, string>>;
+
+/** The server's field errors on a segment, placed by field (its `filters` messages say which filter they are about). */
+function serverErrors(err: unknown): { message: string; fields: Errors } | null {
+  const e = errorOf(err);
+  if (!e) return null;
+  const fields: Errors = {};
+  const first = (k: string) => e.fields[k]?.find((m) => typeof m === "string");
+  if (first("name")) fields.name = first("name");
+  for (const m of e.fields.filters ?? []) {
+    if (typeof m !== "string") continue;
+    const key: FieldName = /joined/i.test(m) ? "joinedBefore" : /business/i.test(m) ? "business" : "filters";
+    fields[key] ??= m;
+  }
+  return { message: Object.keys(fields).length ? e.message.replace(/^The segment is not valid$/, "Check the highlighted fields.") : e.message, fields };
+}
+
+export interface SegmentFormProps {
+  /** The segment being edited, or null for a new one. */
+  segment: SegmentRow | null;
+  /** The form's starting state. */
+  initial: SegmentDraft;
+  categories: CategoryOption[];
+  /** The IANA time zones the server knows (the time zone filter may only name these). */
+  timeZones: string[];
+  /** After saving: the saved segment and the business its follows filter names (for the list's description). */
+  onSaved: (saved: { id: string; name: string }, business: { id: string; name: string } | null) => void;
+  onCancel: () => void;
+}
+
+/** Create or edit one segment. */
+export function SegmentForm(props: SegmentFormProps) {
+  const id = useId();
+  const trpc = useTRPC();
+  const [d, setD] = useState<SegmentDraft>(props.initial);
+  const [shown, setShown] = useState<Errors>({});
+  const [summary, setSummary] = useState<string | null>(null);
+  const create = useMutation(trpc.segments.create.mutationOptions());
+  const update = useMutation(trpc.segments.update.mutationOptions());
+  const pending = create.isPending || update.isPending;
+
+  const problems = filterProblems(d);
+  const filters = toFilters(d);
+  const countable = Object.keys(problems).length === 0;
+  const debounced = useDebounced(countable ? filters : null, 300);
+  const size = useQuery({
+    ...trpc.segments.size.queryOptions({ filters: debounced ?? {} }),
+    enabled: debounced !== null,
+    placeholderData: keepPreviousData,
+  });
+
+  /** Changes the state, clearing the errors of the fields touched (and the summary once nothing is left). */
+  const change = (fields: FieldName[], next: Partial<SegmentDraft>) => {
+    setD((cur) => ({ ...cur, ...next }));
+    const rest = { ...shown };
+    for (const f of [...fields, "filters" as const]) delete rest[f];
+    setShown(rest);
+    if (Object.keys(rest).length === 0) setSummary(null);
+  };
+  // Live checks show as soon as the admin has produced them; a missing filter only once they try to save.
+  const live: Errors = { business: undefined, joinedBefore: problems.joinedBefore };
+  const err = (f: FieldName) => shown[f] ?? live[f];
+
+  async function onSubmit(e: React.FormEvent) {
+    e.preventDefault();
+    const local: Errors = { ...problems };
+    if (!d.name.trim()) local.name = "Give the segment a name";
+    if (Object.keys(local).length > 0) {
+      setShown(local);
+      setSummary("Check the highlighted fields.");
+      return;
+    }
+    try {
+      const input = { name: d.name, filters };
+      const saved = props.segment ? await update.mutateAsync({ id: props.segment.id, ...input }) : await create.mutateAsync(input);
+      setShown({});
+      setSummary(null);
+      props.onSaved(saved, d.follows ? d.business : null);
+    } catch (error) {
+      const s = serverErrors(error);
+      setShown(s?.fields ?? {});
+      setSummary(s?.message ?? "Something went wrong");
+    }
+  }
+
+  const sizeText = !countable
+    ? problems.business
+      ? "Choose a business to see how many people this matches."
+      : problems.joinedBefore
+        ? "Fix the join dates to see how many people this matches."
+        : "Add a filter to see how many people this matches."
+    : size.data
+      ? audienceSizeText(size.data, false)
+      : size.isError
+        ? "Could not count the people."
+        : "Counting…";
+
+  return (
+    <form onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby={`${id}-h`} className="space-y-5">
+      <h2 id={`${id}-h`} className="font-semibold">{props.segment ? `Edit “${props.segment.name}”` : "New segment"}</h2>
+
+      <Field id={`${id}-name`} label="Segment name" hint="Shown in the campaign editor’s audience picker. Up to 80 characters." error={err("name")}>
+        <input
+          id={`${id}-name`}
+          value={d.name}
+          onChange={(e) => change(["name"], { name: e.target.value })}
+          maxLength={80}
+          required
+          placeholder="e.g. Pretoria NGOs"
+          className={inputCls(err("name"))}
+          {...describe(`${id}-name`, err("name"))}
+        />
+      </Field>
+
+      <fieldset className="space-y-4 rounded-lg border border-slate-200 p-3 sm:p-4" aria-describedby={`${id}-filters-hint${err("filters") ? ` ${id}-filters-error` : ""}`}>
+        <legend className="px-1 text-sm font-semibold text-slate-900">Filters</legend>
+        <p id={`${id}-filters-hint`} className="-mt-2 text-xs text-slate-600">
+          People match when they pass every filter you set; within one filter, any of its values will do. Leave a filter empty to ignore it.
+        </p>
+        {err("filters") ? (
+          <p id={`${id}-filters-error`} className="text-sm font-medium text-rose-700">{err("filters")}</p>
+        ) : null}
+
+        <fieldset>
+          <legend className="text-sm font-medium text-slate-700">Role</legend>
+          <div className="mt-1 grid grid-cols-2 gap-x-4 gap-y-1 sm:flex sm:flex-wrap">
+            {(Object.keys(ROLE_PLURAL) as Role[]).map((r) => (
+              <label key={r} className="flex items-center gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  checked={d.roles.includes(r)}
+                  onChange={(e) => change(["roles"], { roles: e.target.checked ? [...d.roles, r] : d.roles.filter((x) => x !== r) })}
+                  className="h-4 w-4 accent-brand-700"
+                />
+                {ROLE_PLURAL[r]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+
+        <div>
+          <label className="flex items-center gap-2 text-sm font-medium text-slate-700">
+            <input
+              type="checkbox"
+              checked={d.follows}
+              onChange={(e) => change(["business"], { follows: e.target.checked, business: e.target.checked ? d.business : null })}
+              aria-describedby={err("business") ? `${id}-business-error` : undefined}
+              className="h-4 w-4 accent-brand-700"
+            />
+            Follows a business
+          </label>
+          {d.follows ? (
+            <div className="mt-2 pl-6">
+              <BusinessPicker indent={false} value={d.business} onChange={(business) => change(["business"], { business })} />
+            </div>
+          ) : null}
+          {err("business") ? <p id={`${id}-business-error`} className="mt-1 text-sm text-rose-700">{err("business")}</p> : null}
+        </div>
+
+        <fieldset aria-describedby={`${id}-cat-hint`}>
+          <legend className="text-sm font-medium text-slate-700">Gets these categories by email</legend>
+          <p id={`${id}-cat-hint`} className="text-xs text-slate-600">Their own choice, or the category’s default when they never chose.</p>
+          <div className="mt-1 grid gap-1 sm:grid-cols-2">
+            {props.categories.map((c) => (
+              <label key={c.value} className="flex items-start gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  checked={d.categories.includes(c.value)}
+                  onChange={(e) => change(["categories"], { categories: e.target.checked ? [...d.categories, c.value] : d.categories.filter((x) => x !== c.value) })}
+                  className="mt-0.5 h-4 w-4 shrink-0 accent-brand-700"
+                />
+                <span>
+                  <span className="font-medium capitalize text-slate-900">{c.value}</span>
+                  <span className="block text-xs text-slate-600">{c.description}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+
+        <fieldset aria-describedby={`${id}-joined-hint`}>
+          <legend className="text-sm font-medium text-slate-700">Join date</legend>
+          <div className="mt-1 grid gap-3 sm:grid-cols-2">
+            <Field id={`${id}-after`} label="Joined on or after" error={err("joinedAfter")} small>
+              <input
+                id={`${id}-after`}
+                type="date"
+                value={d.joinedAfter}
+                onChange={(e) => change(["joinedAfter", "joinedBefore"], { joinedAfter: e.target.value })}
+                className={inputCls(err("joinedAfter"))}
+                {...describe(`${id}-after`, err("joinedAfter"), `${id}-joined-hint`)}
+              />
+            </Field>
+            <Field id={`${id}-before`} label="Joined before" error={err("joinedBefore")} small>
+              <input
+                id={`${id}-before`}
+                type="date"
+                value={d.joinedBefore}
+                onChange={(e) => change(["joinedAfter", "joinedBefore"], { joinedBefore: e.target.value })}
+                className={inputCls(err("joinedBefore"))}
+                {...describe(`${id}-before`, err("joinedBefore"), `${id}-joined-hint`)}
+              />
+            </Field>
+          </div>
+          <p id={`${id}-joined-hint`} className="mt-1 text-xs text-slate-600">UTC calendar days: “on or after” includes its day, “before” does not. Either may stay empty.</p>
+        </fieldset>
+
+        <TimeZonesField id={`${id}-tz`} value={d.timezones} zones={props.timeZones} error={err("timezones")} onChange={(timezones) => change(["timezones"], { timezones })} />
+      </fieldset>
+
+      <p role="status" aria-live="polite" data-testid="segment-size" className="rounded-lg bg-slate-100 px-3 py-2 text-sm font-medium text-slate-800">
+        {sizeText}
+      </p>
+
+      {summary ? (
+        <p role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm font-medium text-rose-800">{summary}</p>
+      ) : null}
+      <div className="flex flex-wrap gap-2">
+        <button type="submit" disabled={pending} className={primary}>
+          {pending ? "Saving…" : props.segment ? "Save changes" : "Create segment"}
+        </button>
+        <button type="button" onClick={props.onCancel} className={secondary}>Cancel</button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * The time zone filter: type a zone (suggestions from the IANA list; several may be pasted, comma
+ * separated) and add it; each chosen zone has its own remove button. Unknown names are refused in words.
+ */
+function TimeZonesField(props: { id: string; value: string[]; zones: string[]; error?: string; onChange: (v: string[]) => void }) {
+  const { id } = props;
+  const [text, setText] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const error = problem ?? props.error;
+
+  const add = () => {
+    const parts = text.split(",").map((p) => p.trim()).filter(Boolean);
+    if (parts.length === 0) return setProblem("Type a time zone, e.g. Africa/Johannesburg");
+    const found: string[] = [];
+    const unknown: string[] = [];
+    for (const p of parts) {
+      const z = matchTimeZone(p, props.zones);
+      if (z) found.push(z);
+      else unknown.push(p);
+    }
+    const next = [...new Set([...props.value, ...found])];
+    if (next.length > 50) return setProblem("At most 50 time zones");
+    if (found.length) props.onChange(next);
+    setText(unknown.join(", "));
+    setProblem(unknown.length ? `Not a time zone: ${unknown.map((u) => `“${u}”`).join(", ")}. Use a name from the list, e.g. Africa/Johannesburg.` : null);
+  };
+
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">Time zone</label>
+      <div className="mt-1 flex flex-wrap gap-2">
+        <input
+          id={id}
+          list={`${id}-list`}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            setProblem(null);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === "Enter") {
+              e.preventDefault();
+              add();
+            }
+          }}
+          autoComplete="off"
+          placeholder="e.g. Africa/Johannesburg"
+          className={`min-w-0 flex-1 rounded-lg border px-3 py-2 text-sm sm:max-w-xs ${error ? "border-rose-500 bg-rose-50/40" : "border-slate-300 bg-white"}`}
+          {...describe(id, error)}
+        />
+        <datalist id={`${id}-list`}>
+          {props.zones.map((z) => (
+            <option key={z} value={z} />
+          ))}
+        </datalist>
+        <button type="button" onClick={add} className={secondary}>Add<span className="sr-only"> time zone</span></button>
+      </div>
+      <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600">The time zone people set in their account. Add several to match any of them.</p>
+      {error ? <p id={`${id}-error`} className="mt-1 text-sm text-rose-700">{error}</p> : null}
+      {props.value.length > 0 ? (
+        <ul aria-label="Chosen time zones" className="mt-2 flex flex-wrap gap-2">
+          {props.value.map((z) => (
+            <li key={z} className="inline-flex items-center gap-1 rounded-full bg-brand-50 py-0.5 pl-3 pr-1 text-sm text-brand-900 ring-1 ring-inset ring-brand-100">
+              {z.replaceAll("_", " ")}
+              <button
+                type="button"
+                onClick={() => props.onChange(props.value.filter((x) => x !== z))}
+                aria-label={`Remove ${z}`}
+                className="grid h-6 w-6 place-items-center rounded-full text-brand-800 hover:bg-brand-100"
+              >
+                <span aria-hidden>×</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function Field(props: { id: string; label: string; hint?: ReactNode; error?: string; small?: boolean; children: ReactNode }) {
+  return (
+    <div>
+      <label htmlFor={props.id} className={`block text-sm ${props.small ? "text-slate-700" : "font-medium text-slate-700"}`}>{props.label}</label>
+      {props.children}
+      {props.hint ? <p id={`${props.id}-hint`} className="mt-1 text-xs text-slate-600">{props.hint}</p> : null}
+      {props.error ? <p id={`${props.id}-error`} className="mt-1 text-sm text-rose-700">{props.error}</p> : null}
+    </div>
+  );
+}
+
+/** aria-invalid and aria-describedby (hint, and the error when there is one) for a field's control. */
+const describe = (fid: string, error?: string, hint = `${fid}-hint`) => ({
+  "aria-invalid": error ? true : undefined,
+  "aria-describedby": error ? `${hint} ${fid}-error` : hint,
+});
+
+const inputCls = (err?: string) =>
+  `mt-1 block w-full rounded-lg border px-3 py-2 text-sm ${err ? "border-rose-500 bg-rose-50/40" : "border-slate-300 bg-white"}`;
+const primary = "rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800 disabled:opacity-60";
+const secondary = "rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60";

@@ -1,0 +1,392 @@
+"use client";
+/**
+ * /settings/account#phone — the mobile number Herald texts (issue 7): type a number, get a 6-digit code by
+ * SMS, type it back; then the verified number with "Change number" and "Remove", and, after a STOP reply,
+ * why texts are paused and how to resume them. Everything goes through the `phone` tRPC router.
+ * Native controls with labels; errors sit under their field (role="alert", aria-invalid, focus returns to
+ * the field); outcomes are announced in a polite live region.
+ */
+import Link from "next/link";
+import { useEffect, useId, useRef, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "@/components/trpc";
+import type { PhoneStatus as Status } from "@/server/services/sms/verification";
+
+const dateFmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric" });
+const timeFmt = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
+
+const button = "rounded-lg px-4 py-2 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-60";
+const primary = `${button} bg-brand-700 text-white hover:bg-brand-800`;
+const secondary = `${button} border border-slate-300 bg-white text-slate-900 hover:bg-slate-50`;
+const input =
+  "mt-1 w-full rounded-lg border border-slate-300 px-3 py-2 text-sm aria-[invalid=true]:border-rose-500 sm:max-w-xs";
+
+/** Seconds until `at` (0 when past), ticking every second while positive. */
+function useCountdown(at: Date | null | undefined): number {
+  const [now, setNow] = useState(() => Date.now());
+  const target = at ? at.getTime() : 0;
+  useEffect(() => {
+    if (target <= Date.now()) return;
+    const timer = setInterval(() => {
+      setNow(Date.now());
+      if (Date.now() >= target) clearInterval(timer);
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [target]);
+  return Math.max(0, Math.ceil((target - now) / 1000));
+}
+
+export function PhoneSection() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const status = useQuery(trpc.phone.get.queryOptions());
+  /** The person chose to type a (new) number instead of seeing the code form or their verified number. */
+  const [entering, setEntering] = useState(false);
+  const [announcement, setAnnouncement] = useState("");
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  /** Bumped to move focus to the heading (after the form that had focus went away). */
+  const [focusHeading, setFocusHeading] = useState(0);
+  useEffect(() => {
+    if (focusHeading > 0) heading.current?.focus();
+  }, [focusHeading]);
+  /** A code waiting for a change of number that the person set aside (its expiry time, ms). */
+  const [setAside, setSetAside] = useState<number | null>(null);
+
+  const refresh = async () => {
+    await queryClient.invalidateQueries({ queryKey: trpc.phone.get.queryKey() });
+    // The preference center's SMS switch depends on having a verified number.
+    void queryClient.invalidateQueries({ queryKey: trpc.preferences.pathKey() });
+  };
+  const remove = useMutation(
+    trpc.phone.remove.mutationOptions({
+      onSuccess: async () => {
+        setConfirmRemove(false);
+        setEntering(false);
+        await refresh();
+        setAnnouncement("Your number was removed. Herald will not text you.");
+        setFocusHeading((n) => n + 1);
+      },
+      onError: (err) => setAnnouncement(`Could not remove the number: ${err.message}`),
+    }),
+  );
+  const resume = useMutation(
+    trpc.phone.resume.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        setAnnouncement("Texts resumed.");
+      },
+      onError: (err) => setAnnouncement(`Could not resume texts: ${err.message}`),
+    }),
+  );
+
+  const s = status.data;
+  const showEntry = !!s && (entering || (!s.phone && !s.pending));
+  const showCode = !!s && !entering && !!s.pending && setAside !== s.pending.expiresAt.getTime();
+
+  return (
+    <section id="phone" aria-labelledby={`${id}-h`} className="scroll-mt-20 space-y-4 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="phone-section">
+      <div className="space-y-1">
+        <h2 id={`${id}-h`} ref={heading} tabIndex={-1} className="font-semibold outline-none">
+          Mobile number for texts
+        </h2>
+        <p className="text-sm text-slate-600">
+          Herald can text you pickup reminders and other urgent updates. Choose which notifications come by text in{" "}
+          <Link href="/settings/notifications" className="font-medium text-brand-700 hover:underline">
+            notification settings
+          </Link>
+          .
+        </p>
+      </div>
+
+      <p role="status" aria-live="polite" data-testid="phone-announcement" className={announcement ? "rounded-lg bg-brand-50 px-3 py-2 text-sm text-brand-800" : "sr-only"}>
+        {announcement}
+      </p>
+
+      {status.isPending ? (
+        <div aria-busy="true" aria-label="Loading your number" className="h-20 animate-pulse rounded-xl bg-slate-200/70" />
+      ) : status.isError ? (
+        <p role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-800">
+          Could not load your number.{" "}
+          <button type="button" className="font-medium underline" onClick={() => void status.refetch()}>
+            Try again
+          </button>
+        </p>
+      ) : (
+        <>
+          {s!.phone && (
+            <div className="space-y-3 rounded-xl border border-slate-200 p-4">
+              <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+                <span className="text-lg font-medium tabular-nums" data-testid="phone-number">
+                  {s!.display}
+                </span>
+                {s!.optedOutAt ? (
+                  <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">Texts paused</span>
+                ) : (
+                  <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-800">Verified</span>
+                )}
+              </div>
+              {s!.verifiedAt && <p className="text-sm text-slate-600">Verified on {dateFmt.format(s!.verifiedAt)}.</p>}
+              {s!.optedOutAt && (
+                <div role="note" data-testid="phone-opted-out" className="space-y-2 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+                  <p>
+                    You replied STOP on {dateFmt.format(s!.optedOutAt)}, so Herald sends you no texts.{" "}
+                    {s!.senderNumber ? (
+                      <>
+                        Text START to <span className="whitespace-nowrap font-medium">{s!.senderNumber}</span> or press Resume.
+                      </>
+                    ) : (
+                      <>Reply START to any text from Herald, or press Resume.</>
+                    )}
+                  </p>
+                  <button type="button" className={secondary} disabled={resume.isPending} onClick={() => resume.mutate()}>
+                    {resume.isPending ? "Resuming…" : "Resume texts"}
+                  </button>
+                </div>
+              )}
+              {confirmRemove ? (
+                <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Confirm removal">
+                  <p className="w-full text-sm text-slate-700">Remove {s!.display}? Herald will stop texting you.</p>
+                  <button type="button" className={`${button} bg-rose-700 text-white hover:bg-rose-800`} disabled={remove.isPending} onClick={() => remove.mutate()}>
+                    {remove.isPending ? "Removing…" : "Remove number"}
+                  </button>
+                  <button type="button" className={secondary} onClick={() => setConfirmRemove(false)}>
+                    Keep it
+                  </button>
+                </div>
+              ) : (
+                !entering &&
+                !showCode && (
+                  <div className="flex flex-wrap gap-2">
+                    <button type="button" className={secondary} onClick={() => setEntering(true)}>
+                      Change number
+                    </button>
+                    <button type="button" className={secondary} onClick={() => setConfirmRemove(true)}>
+                      Remove
+                    </button>
+                  </div>
+                )
+              )}
+            </div>
+          )}
+
+          {showEntry && (
+            <EntryForm
+              status={s!}
+              changing={!!s!.phone || !!s!.pending}
+              onCancel={() => setEntering(false)}
+              onSent={async (display) => {
+                setEntering(false);
+                await refresh();
+                setAnnouncement(`We texted a code to ${display}.`);
+              }}
+            />
+          )}
+
+          {showCode && (
+            <CodeForm
+              status={s!}
+              onOtherNumber={() => setEntering(true)}
+              onKeepCurrent={s!.phone ? () => setSetAside(s!.pending!.expiresAt.getTime()) : undefined}
+              onResent={async (display) => {
+                await refresh();
+                setAnnouncement(`We texted a new code to ${display}.`);
+              }}
+              onVerified={async (display) => {
+                await refresh();
+                setAnnouncement(`${display} is verified.`);
+                setFocusHeading((n) => n + 1);
+              }}
+            />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Field error state: the message, and a counter so focus returns to the field even when it repeats. */
+function useFieldError(ref: React.RefObject<HTMLInputElement | null>) {
+  const [error, setError] = useState<string | null>(null);
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    if (count > 0) ref.current?.focus();
+  }, [count, ref]);
+  return {
+    error,
+    clear: () => setError(null),
+    fail: (message: string) => {
+      setError(message);
+      setCount((n) => n + 1);
+    },
+  };
+}
+
+function EntryForm(props: { status: Status; changing: boolean; onCancel: () => void; onSent: (display: string) => Promise<void> }) {
+  const trpc = useTRPC();
+  const id = useId();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const field = useFieldError(inputRef);
+  const [value, setValue] = useState("");
+  const start = useMutation(
+    trpc.phone.startVerification.mutationOptions({
+      onSuccess: async (out) => {
+        setValue("");
+        await props.onSent(out.display);
+      },
+      onError: (err) => field.fail(err.message),
+    }),
+  );
+  const c = props.status.defaultCountry;
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!value.trim()) return field.fail("Enter a mobile number.");
+    field.clear();
+    start.mutate({ phone: value });
+  };
+  return (
+    <form onSubmit={submit} noValidate className="space-y-3">
+      <div>
+        <label htmlFor={`${id}-phone`} className="block text-sm font-medium">
+          {props.status.phone ? "New mobile number" : "Mobile number"}
+        </label>
+        <input
+          ref={inputRef}
+          id={`${id}-phone`}
+          name="phone"
+          type="tel"
+          inputMode="tel"
+          autoComplete="tel"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          placeholder={c.code === "ZA" ? "082 123 4567" : `+${c.callingCode} …`}
+          aria-describedby={`${id}-hint${field.error ? ` ${id}-error` : ""}`}
+          aria-invalid={field.error ? true : undefined}
+          className={input}
+        />
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          Numbers without a country code are read as {c.name} (+{c.callingCode}). Elsewhere, start with + and the country code. We text you a
+          6-digit code to check it is yours.
+        </p>
+        {field.error && (
+          <p id={`${id}-error`} role="alert" className="mt-2 rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
+            {field.error}
+          </p>
+        )}
+      </div>
+      <div className="flex flex-wrap gap-2">
+        <button type="submit" className={primary} disabled={start.isPending}>
+          {start.isPending ? "Sending…" : "Send code"}
+        </button>
+        {props.changing && (
+          <button type="button" className={secondary} onClick={props.onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function CodeForm(props: { status: Status; onOtherNumber: () => void; onKeepCurrent?: () => void; onResent: (display: string) => Promise<void>; onVerified: (display: string) => Promise<void> }) {
+  const trpc = useTRPC();
+  const id = useId();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const field = useFieldError(inputRef);
+  const [code, setCode] = useState("");
+  const pending = props.status.pending!;
+  const wait = useCountdown(props.status.nextCodeAt);
+  useEffect(() => {
+    inputRef.current?.focus();
+    // Focus the code field whenever a new code is waiting (a new expiry time).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [pending.expiresAt.getTime()]);
+  const confirm = useMutation(
+    trpc.phone.confirm.mutationOptions({
+      onSuccess: async () => {
+        setCode("");
+        await props.onVerified(pending.display);
+      },
+      onError: (err) => field.fail(err.message),
+    }),
+  );
+  const resend = useMutation(
+    trpc.phone.startVerification.mutationOptions({
+      onSuccess: async () => {
+        setCode("");
+        field.clear();
+        await props.onResent(pending.display);
+      },
+      onError: (err) => field.fail(err.message),
+    }),
+  );
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    if (code.length !== 6) return field.fail("Enter the 6-digit code from the text.");
+    field.clear();
+    confirm.mutate({ code });
+  };
+  return (
+    <form onSubmit={submit} noValidate className="space-y-3">
+      <p className="text-sm text-slate-700">
+        We texted a 6-digit code to <span className="whitespace-nowrap font-medium">{pending.display}</span>. It works until{" "}
+        {timeFmt.format(pending.expiresAt)}.
+        {props.status.captured && (
+          <>
+            {" "}
+            Texts are not sent in this environment: read it on the{" "}
+            <Link href="/dev/sms" className="font-medium text-brand-700 hover:underline">
+              dev SMS page
+            </Link>
+            .
+          </>
+        )}
+      </p>
+      <div>
+        <label htmlFor={`${id}-code`} className="block text-sm font-medium">
+          Code from the text
+        </label>
+        <input
+          ref={inputRef}
+          id={`${id}-code`}
+          name="code"
+          type="text"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9]*"
+          maxLength={6}
+          value={code}
+          onChange={(e) => setCode(e.target.value.replace(/\D/g, "").slice(0, 6))}
+          aria-describedby={`${id}-hint${field.error ? ` ${id}-error` : ""}`}
+          aria-invalid={field.error ? true : undefined}
+          className={`${input} font-mono tracking-[0.3em] sm:max-w-[12rem]`}
+        />
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {pending.attemptsLeft} {pending.attemptsLeft === 1 ? "try" : "tries"} left for this code.
+        </p>
+        {field.error && (
+          <p id={`${id}-error`} role="alert" className="mt-2 rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
+            {field.error}
+          </p>
+        )}
+      </div>
+      <div className="flex flex-wrap gap-2">
+        <button type="submit" className={primary} disabled={confirm.isPending}>
+          {confirm.isPending ? "Checking…" : "Verify"}
+        </button>
+        <button type="button" className={secondary} disabled={wait > 0 || resend.isPending} onClick={() => resend.mutate({ phone: pending.phone })}>
+          {resend.isPending ? "Sending…" : wait > 0 ? `Send a new code (${wait} s)` : "Send a new code"}
+        </button>
+        <button type="button" className={`${button} text-brand-700 hover:underline`} onClick={props.onOtherNumber}>
+          Use a different number
+        </button>
+        {props.onKeepCurrent && (
+          <button type="button" className={`${button} text-slate-600 hover:underline`} onClick={props.onKeepCurrent}>
+            Keep my current number
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

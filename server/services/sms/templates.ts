@@ -1,0 +1,365 @@
+/**
+ * SMS templates (issue 7; seed 003 "SMS Templates": short, one message per type, a link to the details).
+ * Built from the same props as the email templates (emails/*.tsx), so the pipeline has one payload per
+ * notification whatever the channel.
+ *
+ * Every body is `Herald: <text>`, a newline, one short app link, and — unless the notification is critical —
+ * a newline and `Reply STOP to opt out` (carriers and Twilio honour STOP; /api/webhooks/twilio records it).
+ * Length: a body is fitted to ONE segment (160 GSM-7 septets) where possible by shortening the user-supplied
+ * parts (longest first, ending them with "..."), then the text itself; the prefix, the link and the STOP line
+ * are never cut. A body that must be UCS-2 (user text in a script GSM-7 lacks, emoji) is fitted to two
+ * segments (134 UTF-16 units), since one UCS-2 segment (70) cannot hold a link and the STOP line.
+ *
+ * Safety (seed 003 "Sanitize all user inputs in email/SMS templates"): user text loses control characters,
+ * newlines and bidi overrides, whitespace is collapsed, and typographic punctuation and accents GSM-7 lacks
+ * become their GSM-7 equivalents (’ → ', “” → ", – → -, … → ..., ë → e) so one curly apostrophe does not
+ * halve the space. Links go through `safeActionUrl` (https or app-relative only).
+ *
+ * Pure: no server imports (dates are formatted with Intl in the recipient's zone, `timeZone` prop).
+ */
+import type { PickupReminderEmailProps } from "@/emails/pickup-reminder";
+import type { PickupMissedEmailProps } from "@/emails/pickup-missed";
+import type { SecurityAlertEmailProps, SecurityEvent } from "@/emails/security-alert";
+import type { BookingCancelledEmailProps } from "@/emails/booking-cancelled";
+import type { OrderStatusEmailProps, OrderStatus } from "@/emails/order-status";
+import type { ListingExpiringEmailProps } from "@/emails/listing-expiring";
+import type { NewListingEmailProps } from "@/emails/new-listing";
+import type { InteractionConfirmedEmailProps } from "@/emails/interaction-confirmed";
+import { formatMoney } from "@/emails/components/format";
+import { appBase, safeActionUrl } from "@/emails/components/safety";
+import { isGsm7, isGsm7Char, smsSegments } from "./segments";
+
+/** Props per notification type that has its own SMS text (the email template's props). */
+export interface SmsTemplateProps {
+  pickup_reminder: PickupReminderEmailProps;
+  pickup_missed: PickupMissedEmailProps;
+  security_alert: SecurityAlertEmailProps;
+  booking_cancelled: BookingCancelledEmailProps;
+  order_status: OrderStatusEmailProps;
+  listing_expiring: ListingExpiringEmailProps;
+  new_listing: NewListingEmailProps;
+  interaction_confirmed: InteractionConfirmedEmailProps;
+}
+export type SmsTemplateType = keyof SmsTemplateProps;
+
+/** Any other type: the notification's title and, optionally, its link (`actionUrl`). */
+export interface GenericSmsProps {
+  title: string;
+  url?: string | null;
+}
+
+export interface SmsBodyOptions {
+  /** The app's public base URL (`APP_URL`), for app-relative links and the fallback link. */
+  appUrl: string;
+  /** Critical notifications (catalog `critical`) carry no "Reply STOP" line. */
+  critical: boolean;
+  /** A link to use instead of the template's own (e.g. a tracked redirect); passed through `safeActionUrl`. */
+  link?: string;
+}
+
+/** The line non-critical texts end with. */
+export const STOP_LINE = "Reply STOP to opt out";
+/** Every body starts with this. */
+export const SMS_PREFIX = "Herald: ";
+/** Links longer than this (characters) are replaced by the inbox link, which is short and lists the notification. */
+export const SMS_LINK_MAX = 60;
+/** User-supplied parts are shortened down to this many characters before the text itself is cut. */
+const SHRINK_MIN = 10;
+/** Longest user-supplied part considered at all (characters), before fitting. */
+const PART_MAX = 200;
+const ELLIPSIS = "...";
+
+// ---------------------------------------------------------------------------------------------------------
+// Sanitizing
+// ---------------------------------------------------------------------------------------------------------
+
+// C0/C1 controls (CR, LF, TAB…), DEL, line/paragraph separators, zero-width and bidi formatting characters.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/g;
+const TYPOGRAPHY: [RegExp, string][] = [
+  [/[\u2018\u2019\u201a\u201b\u2032\u00b4`]/g, "'"],
+  [/[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g, '"'],
+  [/[\u2010-\u2015\u2212]/g, "-"],
+  [/\u2026/g, ELLIPSIS],
+  [/[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g, " "],
+];
+
+/**
+ * Makes user text safe and cheap for one line of a text message: control characters, newlines and bidi
+ * overrides become spaces, whitespace collapses, typographic punctuation becomes ASCII, and a letter GSM-7
+ * lacks loses its accent when the bare letter is in GSM-7 (ë → e, but é stays: GSM-7 has it). Other
+ * characters (other scripts, emoji) are kept: the body is then sent as UCS-2.
+ * @param value any text; capped at `max` code points (default 200) with "..." when cut
+ */
+export function sanitizeSmsText(value: unknown, max = PART_MAX): string {
+  let s = String(value ?? "").replace(CONTROL, " ");
+  for (const [re, to] of TYPOGRAPHY) s = s.replace(re, to);
+  s = s.replace(/\s+/g, " ").trim();
+  let out = "";
+  for (const ch of s) {
+    if (isGsm7Char(ch)) {
+      out += ch;
+      continue;
+    }
+    const bare = ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    out += bare && isGsm7(bare) ? bare : ch;
+  }
+  return cut(out, max);
+}
+
+/** At most `max` code points, ending with "..." when shortened. */
+function cut(s: string, max: number): string {
+  const points = Array.from(s);
+  if (points.length <= max) return s;
+  return `${points.slice(0, Math.max(0, max - ELLIPSIS.length)).join("").trimEnd()}${ELLIPSIS}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Formatting
+// ---------------------------------------------------------------------------------------------------------
+
+/** "Fri 26 Jun 17:30" in `timeZone` (default UTC); the input unchanged (sanitized) when it is not a date. */
+export function smsDateTime(iso: string, timeZone = "UTC"): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return sanitizeSmsText(iso, 40);
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).formatToParts(d);
+  } catch {
+    parts = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" }).formatToParts(d);
+  }
+  const p = (type: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === type)?.value ?? "";
+  return `${p("weekday")} ${p("day")} ${p("month")} ${p("hour")}:${p("minute")}`;
+}
+
+function money(amount: string | undefined, currency: string | undefined): string | null {
+  return amount && currency ? sanitizeSmsText(formatMoney(amount, currency), 20) : null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Fitting
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * A piece of the text: our own words; user text that may be shortened (names, places, reasons; `u`); or an
+ * optional group the text can do without when space is short (dropped last-first). User values that must
+ * stay whole to be of any use — order numbers, codes, references — are inlined with `k` (sanitized, capped at
+ * 24 characters, never shortened further).
+ */
+type Part = string | { user: string };
+type Piece = Part | { optional: Part[] };
+const u = (text: unknown): Part => ({ user: sanitizeSmsText(text) });
+const k = (text: unknown): string => sanitizeSmsText(text, 24);
+const opt = (...parts: Part[]): Piece => ({ optional: parts });
+
+interface Draft {
+  pieces: Piece[];
+  /** The template's link (absolute or app-relative); the inbox when absent or unsafe. */
+  url?: string | null;
+}
+
+function linkFor(url: string | null | undefined, appUrl: string): string {
+  const inbox = `${appBase(appUrl)}/notifications`;
+  const safe = safeActionUrl(url ?? null, appUrl, inbox);
+  return safe.length <= SMS_LINK_MAX ? safe : inbox;
+}
+
+function assemble(texts: string[], tail: string): string {
+  // A shortened part followed by our own "." would read "....".
+  return `${SMS_PREFIX}${texts.join("").replace(/\.{4,}/g, ELLIPSIS)}${tail}`;
+}
+
+/** The first `n` code points of `points`, back to a word boundary when one is within 8 characters, plus "...". */
+function shortened(points: string[], n: number): string {
+  let head = points.slice(0, Math.max(0, n)).join("");
+  const space = head.lastIndexOf(" ");
+  if (space > 0 && head.length - space <= 8) head = head.slice(0, space);
+  return `${head.replace(/[\s.,:;-]+$/, "")}${ELLIPSIS}`;
+}
+
+/** The parts with the last `drop` optional groups left out. */
+function flatten(pieces: Piece[], drop: number): Part[] {
+  const groups = pieces.filter((p) => typeof p !== "string" && "optional" in p).length;
+  let seen = 0;
+  const out: Part[] = [];
+  for (const p of pieces) {
+    if (typeof p !== "string" && "optional" in p) {
+      if (seen++ < groups - drop) out.push(...p.optional);
+    } else out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Shortens the longest user part one character at a time (ending it with "..."), down to `min` characters,
+ * until `fits`. @returns the texts, shortened as far as needed or allowed, and whether they fit.
+ */
+function shrink(parts: Part[], min: number, fits: (text: string) => boolean): { texts: string[]; fits: boolean } {
+  const texts = parts.map((p) => (typeof p === "string" ? p : p.user));
+  if (fits(texts.join(""))) return { texts, fits: true };
+  const orig = texts.map((t) => Array.from(t));
+  const kept = orig.map((p) => p.length);
+  const shown = (i: number) => (kept[i] === orig[i]!.length ? orig[i]!.length : kept[i]! + ELLIPSIS.length);
+  for (;;) {
+    let longest = -1;
+    for (let i = 0; i < texts.length; i++) {
+      if (typeof parts[i] === "string" || shown(i) <= min) continue;
+      if (longest === -1 || shown(i) > shown(longest)) longest = i;
+    }
+    if (longest === -1) return { texts, fits: false };
+    kept[longest] = kept[longest] === orig[longest]!.length ? orig[longest]!.length - ELLIPSIS.length - 1 : kept[longest]! - 1;
+    texts[longest] = shortened(orig[longest]!, kept[longest]!);
+    if (fits(texts.join(""))) return { texts, fits: true };
+  }
+}
+
+/**
+ * Fits a draft into one segment (two for UCS-2), giving up as little as possible, in this order: shorten
+ * user text to 20 characters; leave out optional groups (last first); shorten user text to SHRINK_MIN; cut
+ * the end of the text. The prefix, the link and the STOP line are never touched.
+ */
+function fit(draft: Draft, opts: SmsBodyOptions): string {
+  const link = linkFor(opts.link ?? draft.url, opts.appUrl);
+  const tail = `\n${link}${opts.critical ? "" : `\n${STOP_LINE}`}`;
+  const fits = (text: string) => {
+    const b = assemble([text], tail);
+    return smsSegments(b).segments <= (isGsm7(b) ? 1 : 2);
+  };
+  const groups = draft.pieces.filter((p) => typeof p !== "string" && "optional" in p).length;
+  for (let drop = 0; drop <= groups; drop++) {
+    const r = shrink(flatten(draft.pieces, drop), 20, fits);
+    if (r.fits) return assemble(r.texts, tail);
+  }
+  const last = shrink(flatten(draft.pieces, groups), SHRINK_MIN, fits);
+  if (last.fits) return assemble(last.texts, tail);
+  // Cut the end of the text, at a word boundary when one is near.
+  const all = Array.from(last.texts.join(""));
+  for (let n = all.length - 1; n > 0; n--) {
+    const text = shortened(all, n);
+    if (fits(text)) return assemble([text], tail);
+  }
+  // Not even a word fits beside the link (an unusual link): keep the shortened text, over one segment.
+  return assemble(last.texts, tail);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Templates
+// ---------------------------------------------------------------------------------------------------------
+
+const SECURITY_EVENTS: Record<SecurityEvent, string> = {
+  new_sign_in: "new sign-in to your account",
+  password_changed: "your password was changed",
+  email_changed: "your email address was changed",
+  api_key_created: "a new API key was created",
+};
+
+const ORDER_STATUS: Record<OrderStatus, (p: OrderStatusEmailProps) => Piece[]> = {
+  placed: (p) => [u(p.businessName), ` got order ${k(p.orderNumber)} and will confirm it soon.`],
+  preparing: (p) => [u(p.businessName), ` is preparing order ${k(p.orderNumber)}.`],
+  ready: (p) => [`Order ${k(p.orderNumber)} is ready at `, u(p.businessName), p.pickupTime ? `, ${smsDateTime(p.pickupTime, p.timeZone)}.` : "."],
+};
+
+const TEMPLATES: { [T in SmsTemplateType]: (p: SmsTemplateProps[T]) => Draft } = {
+  pickup_reminder: (p) => ({
+    pieces: [
+      `Pickup ${smsDateTime(p.pickupTime, p.timeZone)} at `,
+      u(p.businessName),
+      opt(", ", u(p.pickupLocation)),
+      `. Order ${k(p.orderNumber)}${p.confirmationCode ? `, code ${k(p.confirmationCode)}` : ""}.`,
+    ],
+    url: p.orderUrl,
+  }),
+  pickup_missed: (p) => ({
+    pieces:
+      p.audience === "customer"
+        ? [`Missed pickup: order ${k(p.orderNumber)} at `, u(p.businessName), `, ${smsDateTime(p.pickupTime, p.timeZone)}.`, opt(" Contact them to rearrange.")]
+        : [`Not collected: order ${k(p.orderNumber)}`, ...(p.customerName ? [opt(" (", u(p.customerName), ")")] : []), `, ${smsDateTime(p.pickupTime, p.timeZone)}.`],
+    url: p.orderUrl,
+  }),
+  security_alert: (p) => ({
+    pieces: [`Security alert: ${SECURITY_EVENTS[p.event] ?? "account activity"}, ${smsDateTime(p.occurredAt, p.timeZone)}. Not you? Secure your account:`],
+    url: p.secureAccountUrl,
+  }),
+  booking_cancelled: (p) => {
+    const when = smsDateTime(p.pickupTime, p.timeZone);
+    const refund = money(p.refundAmount, p.currency);
+    const ref = k(p.bookingReference);
+    const who: Piece[] =
+      p.cancelledBy === "business"
+        ? [u(p.businessName), ` cancelled booking ${ref} (${when}).`]
+        : p.cancelledBy === "customer"
+          ? [`Booking ${ref} at `, u(p.businessName), ` (${when}) cancelled as you asked.`]
+          : [`Booking ${ref} at `, u(p.businessName), ` (${when}) cancelled: not collected.`];
+    return {
+      pieces: [...who, ...(refund ? [` Refund ${refund}.`] : []), ...(p.reason ? [opt(" Reason: ", u(p.reason), ".")] : [])],
+      url: p.browseUrl,
+    };
+  },
+  order_status: (p) => ({ pieces: (ORDER_STATUS[p.status] ?? ORDER_STATUS.placed)(p), url: p.orderUrl }),
+  listing_expiring: (p) => {
+    const price = money(p.price, p.currency);
+    return {
+      pieces: [
+        `Ends ${smsDateTime(p.expiryDate, p.timeZone)}: `,
+        u(p.listingName),
+        " at ",
+        u(p.businessName),
+        ...(price ? [`, ${price}`] : []),
+        ...(typeof p.quantityLeft === "number" ? [opt(`, ${p.quantityLeft} left`)] : []),
+        ".",
+      ],
+      url: p.listingUrl,
+    };
+  },
+  new_listing: (p) => {
+    const price = money(p.price, p.currency);
+    return {
+      pieces: ["New at ", u(p.businessName), ": ", u(p.listingName), `${price ? `, ${price}` : ""}, until ${smsDateTime(p.expiryDate, p.timeZone)}.`],
+      url: p.listingUrl,
+    };
+  },
+  interaction_confirmed: (p) => ({
+    pieces: [
+      u(p.businessName),
+      ` confirmed order ${k(p.orderNumber)}: pickup ${smsDateTime(p.pickupTime, p.timeZone)}`,
+      opt(", ", u(p.pickupLocation)),
+      `.${p.confirmationCode ? ` Code ${k(p.confirmationCode)}.` : ""}`,
+    ],
+    url: p.orderUrl,
+  }),
+};
+
+/** The types with their own SMS text; every other type uses the generic one (title + link). */
+export const SMS_TEMPLATE_TYPES = Object.keys(TEMPLATES) as SmsTemplateType[];
+
+export function hasSmsTemplate(type: string): type is SmsTemplateType {
+  return Object.hasOwn(TEMPLATES, type);
+}
+
+/**
+ * The text message for one notification.
+ * @param type a catalog type (server/services/notifications/catalog.ts); types without their own text use
+ *   {@link GenericSmsProps} (`title`, optional `url`)
+ * @param props the props the type's email template gets (emails/<type>.tsx), or `{ title, url }`
+ * @param opts `appUrl` (APP_URL), `critical` (no STOP line), optional `link` override
+ * @returns the body, e.g. `"Herald: Pickup reminder: order A-1042 at Mario's, Fri 26 Jun 17:30, 12 Long St.\nhttps://…/notifications"`;
+ *   one GSM-7 segment (≤ 160 septets) whenever the prefix, link and STOP line leave room for any text
+ */
+export function smsBodyFor<T extends SmsTemplateType>(type: T, props: SmsTemplateProps[T], opts: SmsBodyOptions): string;
+export function smsBodyFor(type: string, props: GenericSmsProps, opts: SmsBodyOptions): string;
+export function smsBodyFor(type: string, props: unknown, opts: SmsBodyOptions): string {
+  if (hasSmsTemplate(type)) {
+    const build = TEMPLATES[type] as (p: unknown) => Draft;
+    return fit(build(props), opts);
+  }
+  const g = (props ?? {}) as Partial<GenericSmsProps>;
+  const title = sanitizeSmsText(g.title ?? "") || "You have a new notification.";
+  return fit({ pieces: [{ user: title }], url: g.url ?? null }, opts);
+}
+
+/** Verification code lifetime shown in the text (minutes); server/services/sms/verification.ts enforces it. */
+export const VERIFICATION_CODE_MINUTES = 10;
+
+/** The one-time code text (seed 000 "send_verification_code"): one GSM-7 segment, no link, nothing to reply. */
+export function verificationCodeSms(code: string): string {
+  return `Herald code: ${code}. It expires in ${VERIFICATION_CODE_MINUTES} minutes. Don't share it.`;
+}
