@@ -109,12 +109,28 @@ test("inbox: filters, read/unread, mark all read, archive, delete, load more; ba
      FROM users u, generate_series(1, 25) g WHERE u.email = $1 ON CONFLICT DO NOTHING`,
     [CUSTOMER],
   );
+  // "Load more" while the realtime subscription confirms (which refetches the inbox) must not lose the
+  // second page. Made deterministic: channel authorization waits until the next page is requested, and
+  // that request is answered only after the subscription has had time to confirm.
+  let releaseAuth = () => {};
+  const authHeld = new Promise<void>((resolve) => (releaseAuth = resolve));
+  await page.route("**/api/pusher/auth", async (route) => {
+    await authHeld;
+    await route.continue();
+  });
+  const isNextPage = (url: URL) => url.pathname.includes("notifications.list") && decodeURIComponent(url.search).includes('"cursor":"');
+  await page.route(isNextPage, async (route) => {
+    releaseAuth();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await route.continue();
+  });
   await page.reload();
   const items = page.getByTestId("inbox-item");
   await expect(items).toHaveCount(20);
   await page.getByRole("button", { name: "Load more" }).click();
   await expect(items.nth(20)).toBeVisible();
   expect(await items.count()).toBeGreaterThan(20);
+  await page.unrouteAll({ behavior: "wait" });
 
   // Type filter.
   await page.getByLabel("Type").selectOption({ label: "Business update" });

@@ -9,6 +9,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
+import { refreshQueries } from "@/components/refresh-queries";
 import { useRealtime } from "@/components/realtime/realtime-provider";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { num, pct } from "@/components/admin/analytics/format";
@@ -40,7 +41,7 @@ export function BusinessDashboard({ businessId }: { businessId: string }) {
     const channel = pusher.channel(`private-business-${businessId}`) ?? pusher.subscribe(`private-business-${businessId}`);
     const onFollower = (data: { follower?: { name?: string }; total_followers?: number }) => {
       setAnnounce(`${data.follower?.name ?? "Someone"} started following you`);
-      void queryClient.invalidateQueries({ queryKey: trpc.businessDashboard.pathKey() });
+      void refreshQueries(queryClient, trpc.businessDashboard.pathKey());
     };
     const onSubscribed = () => setLive(true);
     if (channel.subscribed) queueMicrotask(onSubscribed);

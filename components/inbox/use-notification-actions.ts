@@ -2,11 +2,12 @@
 /** Inbox mutations; each one refetches the inbox and the badge from the server afterwards. */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
+import { refreshQueries } from "@/components/refresh-queries";
 
 export function useNotificationActions() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const onSettled = () => queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
+  const onSettled = () => refreshQueries(queryClient, trpc.notifications.pathKey());
   return {
     markRead: useMutation(trpc.notifications.markRead.mutationOptions({ onSettled })),
     markUnread: useMutation(trpc.notifications.markUnread.mutationOptions({ onSettled })),

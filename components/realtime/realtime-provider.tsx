@@ -9,6 +9,7 @@ import Pusher from "pusher-js";
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
+import { refreshQueries } from "@/components/refresh-queries";
 
 /** What the browser needs to reach the realtime server (public values only; no secret). */
 export interface RealtimeClientConfig {
@@ -49,7 +50,7 @@ export function RealtimeProvider(props: { config: RealtimeClientConfig; userId: 
       channelAuthorization: { endpoint: "/api/pusher/auth", transport: "ajax" },
     });
     const refresh = () => {
-      void queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
+      void refreshQueries(queryClient, trpc.notifications.pathKey());
     };
     pusher.connection.bind("state_change", ({ current }: { current: ConnectionState }) => {
       setValue({ state: current, pusher });
