@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import pg from "pg";
 import { DEMO_PASSWORD } from "../prisma/demo-accounts";
 
@@ -33,6 +33,15 @@ export async function unreadInDb(db: pg.Client, email: string): Promise<number> 
 /** Saves a screenshot under e2e/screenshots (looked at by people, not compared). */
 export async function shot(page: Page, name: string, fullPage = false) {
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage });
+}
+
+/** Screenshots of one section under e2e/screenshots: `<name>-desktop.png`, then `<name>-375.png` at phone width. */
+export async function sectionShots(page: Page, section: Locator, name: string) {
+  await section.screenshot({ path: `e2e/screenshots/${name}-desktop.png` });
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 375, height: 812 });
+  await section.screenshot({ path: `e2e/screenshots/${name}-375.png` });
+  if (size) await page.setViewportSize(size);
 }
 
 export const badge = (page: Page) => page.getByRole("button", { name: /^Notifications/ });

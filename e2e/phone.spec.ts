@@ -2,24 +2,14 @@
  * Issue 7 (SMS): a person adds a mobile number in account settings, reads the texted code on /dev/sms (texts
  * are captured in the e2e server), types a wrong code then the right one, sees the number verified; replies
  * STOP through the dev page's "simulate a reply" and sees texts paused; resumes; removes the number again
- * (the e2e database is shared by every spec). Screenshots go to /tmp/shots-sms/ (looked at, not compared).
+ * (the e2e database is shared by every spec). Screenshots go to e2e/screenshots/sms-* (looked at, not compared).
  */
-import { mkdirSync } from "node:fs";
-import { expect, test, type Locator, type Page } from "@playwright/test";
-import { database, signIn } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { database, sectionShots, signIn } from "./helpers";
 
 const EMAIL = "foodbank@herald.test";
-const SHOTS = "/tmp/shots-sms";
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = "e2e/screenshots";
 
-/** The section at desktop width, then at 375 px, then back. */
-async function shots(page: Page, section: Locator, name: string) {
-  await section.screenshot({ path: `${SHOTS}/${name}-desktop.png` });
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 375, height: 812 });
-  await section.screenshot({ path: `${SHOTS}/${name}-375.png` });
-  if (size) await page.setViewportSize(size);
-}
 
 test("verify a mobile number with a texted code, then reply STOP and resume", async ({ page, context }) => {
   const db = await database();
@@ -40,10 +30,10 @@ test("verify a mobile number with a texted code, then reply STOP and resume", as
     await expect(section.getByRole("alert")).toHaveText(/landline/);
     await expect(numberField).toBeFocused();
     await expect(numberField).toHaveAttribute("aria-invalid", "true");
-    await shots(page, section, "phone-error");
+    await sectionShots(page, section, "sms-phone-error");
 
     await numberField.fill("082 555 0142");
-    await shots(page, section, "phone-entry");
+    await sectionShots(page, section, "sms-phone-entry");
     await section.getByRole("button", { name: "Send code" }).click();
     await expect(page.getByTestId("phone-announcement")).toHaveText("We texted a code to +27 82 555 0142.");
     const codeField = section.getByLabel("Code from the text");
@@ -51,7 +41,7 @@ test("verify a mobile number with a texted code, then reply STOP and resume", as
     await expect(codeField).toHaveAttribute("autocomplete", "one-time-code");
     await expect(codeField).toHaveAttribute("inputmode", "numeric");
     await expect(section.getByRole("button", { name: /Send a new code \(\d+ s\)/ })).toBeDisabled();
-    await shots(page, section, "phone-code");
+    await sectionShots(page, section, "sms-phone-code");
 
     // The code, from the dev texts page (a second tab, as a person would do).
     const dev = await context.newPage();
@@ -60,9 +50,9 @@ test("verify a mobile number with a texted code, then reply STOP and resume", as
     await expect(text).toHaveText(/^Herald code: \d{6}\. It expires in 10 minutes\. Don't share it\.$/);
     await expect(dev.getByTestId("sms-list").getByText(/1 segment · GSM-7 · \d+\/160/).first()).toBeVisible();
     const code = /(\d{6})/.exec((await text.textContent()) ?? "")![1]!;
-    await dev.screenshot({ path: `${SHOTS}/dev-sms-desktop.png`, fullPage: true });
+    await dev.screenshot({ path: `${SHOTS}/sms-dev-sms-desktop.png`, fullPage: true });
     await dev.setViewportSize({ width: 375, height: 812 });
-    await dev.screenshot({ path: `${SHOTS}/dev-sms-375.png`, fullPage: true });
+    await dev.screenshot({ path: `${SHOTS}/sms-dev-sms-375.png`, fullPage: true });
 
     await codeField.fill(code === "000000" ? "111111" : "000000");
     await section.getByRole("button", { name: "Verify" }).click();
@@ -74,19 +64,19 @@ test("verify a mobile number with a texted code, then reply STOP and resume", as
     await expect(section.getByTestId("phone-number")).toHaveText("+27 82 555 0142");
     await expect(section.getByText("Verified", { exact: true })).toBeVisible();
     expect((await db.query(`SELECT phone FROM users WHERE email = $1`, [EMAIL])).rows[0]).toEqual({ phone: "+27825550142" });
-    await shots(page, section, "phone-verified");
+    await sectionShots(page, section, "sms-phone-verified");
 
     // STOP from the phone, simulated on the dev page.
     await dev.reload();
     await dev.getByLabel("Reply text").fill("stop");
     await dev.getByRole("button", { name: "Send reply" }).click();
     await expect(dev.getByTestId("reply-outcome")).toHaveText(/^Opted out/);
-    await dev.screenshot({ path: `${SHOTS}/dev-sms-reply-375.png`, fullPage: true });
+    await dev.screenshot({ path: `${SHOTS}/sms-dev-sms-reply-375.png`, fullPage: true });
 
     await page.reload();
     await expect(section.getByTestId("phone-opted-out")).toContainText("You replied STOP on");
     await expect(section.getByText("Texts paused")).toBeVisible();
-    await shots(page, section, "phone-opted-out");
+    await sectionShots(page, section, "sms-phone-opted-out");
     await section.getByRole("button", { name: "Resume texts" }).click();
     await expect(page.getByTestId("phone-announcement")).toHaveText("Texts resumed.");
     await expect(section.getByTestId("phone-opted-out")).toHaveCount(0);

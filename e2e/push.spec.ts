@@ -16,19 +16,17 @@
  * code path. The sending side is tested against a push service stand-in in server/services/push/push.test.ts.
  *
  * The e2e database is shared by every spec: this one makes its own user, business and API key and deletes
- * them at the end. Screenshots go to /tmp/shots-push/ (looked at, not compared).
+ * them at the end. Screenshots go to e2e/screenshots/push-* (looked at, not compared).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
 import bcrypt from "bcryptjs";
-import { expect, test, type BrowserContext, type CDPSession, type Locator, type Page } from "@playwright/test";
+import { expect, test, type BrowserContext, type CDPSession } from "@playwright/test";
 import type pg from "pg";
 import { DEMO_PASSWORD } from "../prisma/demo-accounts";
 import { pushPayloadFor, type PushPayload } from "../server/services/push/payload";
-import { database, signIn } from "./helpers";
+import { database, sectionShots, signIn } from "./helpers";
 
-const SHOTS = "/tmp/shots-push";
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = "e2e/screenshots";
 const BASE = "http://localhost:3100";
 const tag = randomBytes(4).toString("hex");
 const EMAIL = `push-e2e-${tag}@herald.test`;
@@ -120,14 +118,6 @@ function installPushShim(context: BrowserContext) {
   }, SHIM_ENDPOINTS);
 }
 
-/** The section at desktop width, then at 375 px, then back. */
-async function shots(page: Page, section: Locator, name: string) {
-  await section.screenshot({ path: `${SHOTS}/${name}-desktop.png` });
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 375, height: 812 });
-  await section.screenshot({ path: `${SHOTS}/${name}-375.png` });
-  if (size) await page.setViewportSize(size);
-}
 
 /** The registration id of the service worker for the app's origin, through the DevTools protocol. */
 async function registrationId(cdp: CDPSession): Promise<string> {
@@ -162,7 +152,7 @@ test("permission flow, device list, and a push shown by the service worker that 
   await expect(section.getByText("No devices get push notifications yet.")).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { __permissionRequests: number }).__permissionRequests)).toBe(0);
   expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)).toBe(0);
-  await shots(page, section, "devices-empty");
+  await sectionShots(page, section, "push-devices-empty");
 
   // The click: permission, /sw.js registered for "/", subscribed with userVisibleOnly and the server's key.
   await section.getByRole("button", { name: "Enable push on this device" }).click();
@@ -205,7 +195,7 @@ test("permission flow, device list, and a push shown by the service worker that 
   const otherItem = list.getByRole("listitem").filter({ hasText: "Firefox on Android" });
   await expect(otherItem).not.toContainText("This device");
   await expect(otherItem).toContainText("last notification 2 hours ago");
-  await shots(page, section, "devices-two");
+  await sectionShots(page, section, "push-devices-two");
   await otherItem.getByRole("button", { name: /^Remove Firefox on Android/ }).click();
   await expect(section.getByRole("status")).toHaveText("Removed Firefox on Android. It gets no more push notifications.");
   await expect(list.getByRole("listitem")).toHaveCount(1);
@@ -282,9 +272,9 @@ test("permission flow, device list, and a push shown by the service worker that 
   await expect(captured).toContainText(`/businesses/${SLUG}`);
   await expect(captured).toContainText("normal");
   await expect(captured).toContainText("12 h");
-  await page.screenshot({ path: `${SHOTS}/dev-pushes-desktop.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/push-dev-pushes-desktop.png`, fullPage: true });
   await page.setViewportSize({ width: 375, height: 812 });
-  await page.screenshot({ path: `${SHOTS}/dev-pushes-375.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/push-dev-pushes-375.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 1000 });
 
   // Turning push off here: the server forgets the device and the browser's subscription ends.
@@ -315,6 +305,6 @@ test("a blocked permission: nothing is subscribed and the page says how to allow
   await expect(section.getByRole("button", { name: "Enable push on this device" })).toHaveCount(0);
   expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)).toBe(0);
   expect((await db.query(`SELECT count(*)::int AS n FROM push_subscriptions WHERE user_id = $1 AND deactivated_at IS NULL`, [userId])).rows[0]).toEqual({ n: 0 });
-  await shots(page, section, "devices-blocked");
+  await sectionShots(page, section, "push-devices-blocked");
   await context.close();
 });

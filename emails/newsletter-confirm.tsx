@@ -1,6 +1,6 @@
-import { Heading, Link, Text } from "@react-email/components";
+import { Heading, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
-import { Button } from "./components/button";
+import { Button, LinkFallback } from "./components/button";
 import { greeting, plural } from "./components/format";
 import { safeActionUrl, safeHeaderValue } from "./components/safety";
 import { BRAND_NAME, PREVIEW_APP_URL, styles } from "./components/theme";
@@ -42,12 +42,7 @@ export default function NewsletterConfirmEmail(p: NewsletterConfirmEmailProps) {
       <Button href={link} appUrl={p.appUrl}>
         Confirm subscription
       </Button>
-      <Text style={styles.muted}>
-        If the button does not work, copy this link into your browser:{" "}
-        <Link href={link} style={styles.link}>
-          {link}
-        </Link>
-      </Text>
+      <LinkFallback href={link} />
       <Text style={styles.muted}>If you did not sign up, ignore this email: you will not hear from us again.</Text>
     </EmailLayout>
   );

@@ -220,7 +220,22 @@ function useFieldError(ref: React.RefObject<HTMLInputElement | null>) {
       setError(message);
       setCount((n) => n + 1);
     },
+    /** The input's accessible description: its hint `<id>-hint`, and the error while there is one. */
+    inputAria: (id: string) => ({
+      "aria-describedby": `${id}-hint${error ? ` ${id}-error` : ""}`,
+      "aria-invalid": error ? true : undefined,
+    }),
   };
+}
+
+/** The error under a field (`<id>-error`), announced when it appears. */
+function FieldError(props: { id: string; error: string | null }) {
+  if (!props.error) return null;
+  return (
+    <p id={`${props.id}-error`} role="alert" className="mt-2 rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
+      {props.error}
+    </p>
+  );
 }
 
 function EntryForm(props: { status: Status; changing: boolean; onCancel: () => void; onSent: (display: string) => Promise<void> }) {
@@ -261,19 +276,14 @@ function EntryForm(props: { status: Status; changing: boolean; onCancel: () => v
           value={value}
           onChange={(e) => setValue(e.target.value)}
           placeholder={c.code === "ZA" ? "082 123 4567" : `+${c.callingCode} …`}
-          aria-describedby={`${id}-hint${field.error ? ` ${id}-error` : ""}`}
-          aria-invalid={field.error ? true : undefined}
+          {...field.inputAria(id)}
           className={input}
         />
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
           Numbers without a country code are read as {c.name} (+{c.callingCode}). Elsewhere, start with + and the country code. We text you a
           6-digit code to check it is yours.
         </p>
-        {field.error && (
-          <p id={`${id}-error`} role="alert" className="mt-2 rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
-            {field.error}
-          </p>
-        )}
+        <FieldError id={id} error={field.error} />
       </div>
       <div className="flex flex-wrap gap-2">
         <button type="submit" className={primary} disabled={start.isPending}>
@@ -358,18 +368,13 @@ function CodeForm(props: { status: Status; onOtherNumber: () => void; onKeepCurr
           maxLength={6}
           value={code}
           onChange={(e) => setCode(e.target.value.replace(/\D/g, "").slice(0, 6))}
-          aria-describedby={`${id}-hint${field.error ? ` ${id}-error` : ""}`}
-          aria-invalid={field.error ? true : undefined}
+          {...field.inputAria(id)}
           className={`${input} font-mono tracking-[0.3em] sm:max-w-[12rem]`}
         />
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
           {pending.attemptsLeft} {pending.attemptsLeft === 1 ? "try" : "tries"} left for this code.
         </p>
-        {field.error && (
-          <p id={`${id}-error`} role="alert" className="mt-2 rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
-            {field.error}
-          </p>
-        )}
+        <FieldError id={id} error={field.error} />
       </div>
       <div className="flex flex-wrap gap-2">
         <button type="submit" className={primary} disabled={confirm.isPending}>

@@ -1,4 +1,4 @@
-import { Button as EmailButton, Link, Section } from "@react-email/components";
+import { Button as EmailButton, Link, Section, Text } from "@react-email/components";
 import { colors, styles } from "./theme";
 import { safeActionUrl } from "./safety";
 
@@ -44,5 +44,20 @@ export function SafeLink({ href, appUrl, children }: SafeLinkProps) {
     <Link href={safeActionUrl(href, appUrl)} style={styles.link}>
       {children}
     </Link>
+  );
+}
+
+/**
+ * The line under a button for mail clients that do not show it: "If the button does not work, copy this
+ * link into your browser: <link>". `href` must already have gone through `safeActionUrl`.
+ */
+export function LinkFallback({ href }: { href: string }) {
+  return (
+    <Text style={styles.muted}>
+      If the button does not work, copy this link into your browser:{" "}
+      <Link href={href} style={styles.link}>
+        {href}
+      </Link>
+    </Text>
   );
 }

@@ -60,6 +60,35 @@ function Figure(props: { id: string; title: string; summary: string; children: R
 const cell = "px-2 py-1 text-right tabular-nums";
 const head = "sticky top-0 bg-slate-50 px-2 py-1 text-right font-medium";
 
+type Day = TypeSeries["days"][number];
+
+/** A chart's numbers as a table: one row per UTC day, one column per `[heading, value]`. */
+function DayTable(props: { caption: string; days: Day[]; columns: [string, (d: Day) => string][] }) {
+  return (
+    <table className="w-full text-xs">
+      <caption className="sr-only">{props.caption}</caption>
+      <thead className="text-slate-600">
+        <tr>
+          <th scope="col" className={`${head} text-left`}>Day (UTC)</th>
+          {props.columns.map(([label]) => (
+            <th key={label} scope="col" className={head}>{label}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {props.days.map((d) => (
+          <tr key={d.day}>
+            <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-normal tabular-nums">{d.day}</th>
+            {props.columns.map(([label, value]) => (
+              <td key={label} className={cell}>{value(d)}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function TypeCharts({ series }: { series: TypeSeries }) {
   const data = series.days.map((d) => ({
     day: d.day,
@@ -79,35 +108,19 @@ export function TypeCharts({ series }: { series: TypeSeries }) {
         title={`Sends per day: ${series.label}`}
         summary={sendsSummary(series)}
         table={
-          <table className="w-full text-xs">
-            <caption className="sr-only">Sends per day: {series.label} (UTC days)</caption>
-            <thead className="text-slate-600">
-              <tr>
-                <th scope="col" className={`${head} text-left`}>Day (UTC)</th>
-                <th scope="col" className={head}>Recipients</th>
-                <th scope="col" className={head}>Emails sent</th>
-                <th scope="col" className={head}>Delivered</th>
-                <th scope="col" className={head}>Bounced</th>
-                <th scope="col" className={head}>Complaints</th>
-                <th scope="col" className={head}>Clicked</th>
-                <th scope="col" className={head}>Unsubscribed</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {series.days.map((d) => (
-                <tr key={d.day}>
-                  <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-normal tabular-nums">{d.day}</th>
-                  <td className={cell}>{num(d.recipients)}</td>
-                  <td className={cell}>{num(d.sent)}</td>
-                  <td className={cell}>{num(d.delivered)}</td>
-                  <td className={cell}>{num(d.bounced)}</td>
-                  <td className={cell}>{num(d.complained)}</td>
-                  <td className={cell}>{num(d.clicked)}</td>
-                  <td className={cell}>{num(d.unsubscribed)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DayTable
+            caption={`Sends per day: ${series.label} (UTC days)`}
+            days={series.days}
+            columns={[
+              ["Recipients", (d) => num(d.recipients)],
+              ["Emails sent", (d) => num(d.sent)],
+              ["Delivered", (d) => num(d.delivered)],
+              ["Bounced", (d) => num(d.bounced)],
+              ["Complaints", (d) => num(d.complained)],
+              ["Clicked", (d) => num(d.clicked)],
+              ["Unsubscribed", (d) => num(d.unsubscribed)],
+            ]}
+          />
         }
       >
         <ResponsiveContainer width="100%" height="100%">
@@ -127,33 +140,18 @@ export function TypeCharts({ series }: { series: TypeSeries }) {
         title={`Rates per day: ${series.label}`}
         summary={ratesSummary(series)}
         table={
-          <table className="w-full text-xs">
-            <caption className="sr-only">Rates per day: {series.label} (UTC days; — when there was nothing to divide by)</caption>
-            <thead className="text-slate-600">
-              <tr>
-                <th scope="col" className={`${head} text-left`}>Day (UTC)</th>
-                <th scope="col" className={head}>Delivery</th>
-                <th scope="col" className={head}>Read</th>
-                <th scope="col" className={head}>CTR</th>
-                <th scope="col" className={head}>Unsubscribe</th>
-                <th scope="col" className={head}>Bounce</th>
-                <th scope="col" className={head}>Complaint</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {series.days.map((d) => (
-                <tr key={d.day}>
-                  <th scope="row" className="whitespace-nowrap px-2 py-1 text-left font-normal tabular-nums">{d.day}</th>
-                  <td className={cell}>{pct(d.deliveryRate)}</td>
-                  <td className={cell}>{pct(d.readRate)}</td>
-                  <td className={cell}>{pct(d.clickThroughRate)}</td>
-                  <td className={cell}>{pct(d.unsubscribeRate)}</td>
-                  <td className={cell}>{pct(d.bounceRate)}</td>
-                  <td className={cell}>{pct(d.complaintRate)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DayTable
+            caption={`Rates per day: ${series.label} (UTC days; — when there was nothing to divide by)`}
+            days={series.days}
+            columns={[
+              ["Delivery", (d) => pct(d.deliveryRate)],
+              ["Read", (d) => pct(d.readRate)],
+              ["CTR", (d) => pct(d.clickThroughRate)],
+              ["Unsubscribe", (d) => pct(d.unsubscribeRate)],
+              ["Bounce", (d) => pct(d.bounceRate)],
+              ["Complaint", (d) => pct(d.complaintRate)],
+            ]}
+          />
         }
       >
         <ResponsiveContainer width="100%" height="100%">

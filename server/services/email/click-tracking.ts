@@ -7,7 +7,7 @@ import "server-only";
  * A click records the first `clicked_at` on the notification's email delivery and redirects (302).
  * Newsletter emails (no notification) sign their `newsletter_deliveries` id the same way.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { purposeMac, sameSignature } from "../../signing";
 import { db } from "../../db";
 import { env } from "../../env";
 
@@ -15,8 +15,7 @@ import { env } from "../../env";
 export const CLICK_TOKEN = "HERALD_CLICK_TOKEN";
 
 function mac(secret: string, notificationId: string): string {
-  const key = createHmac("sha256", secret).update("herald/click/v1").digest();
-  return createHmac("sha256", key).update(notificationId).digest("base64url").slice(0, 22);
+  return purposeMac(secret, "herald/click/v1", notificationId).toString("base64url").slice(0, 22);
 }
 
 /** `<notification id>.<signature>` for one recipient's links. */
@@ -28,8 +27,7 @@ export function clickToken(secret: string, notificationId: string): string {
 export function verifyClickToken(secret: string, token: string): string | null {
   const m = /^([0-9a-f-]{36})\.([\w-]{22})$/.exec(token);
   if (!m) return null;
-  const [given, expected] = [Buffer.from(m[2]!), Buffer.from(mac(secret, m[1]!))];
-  return given.length === expected.length && timingSafeEqual(given, expected) ? m[1]! : null;
+  return sameSignature(m[2]!, mac(secret, m[1]!)) ? m[1]! : null;
 }
 
 /** Markdown link targets in a body: `[text](url)` and `<url>`. */

@@ -8,7 +8,7 @@
  * (and so from applyUnsubscribe / unsubscribeState), and change nothing.
  * No mailto: Herald has no inbound mail to read it with.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { purposeMac, sameSignature } from "../../signing";
 import { z } from "zod";
 import { db } from "../../db";
 import { env } from "../../env";
@@ -26,12 +26,8 @@ export interface UnsubscribeScope {
   notificationId?: string;
 }
 
-function key(secret: string): Buffer {
-  return createHmac("sha256", secret).update("herald/unsubscribe/v1").digest();
-}
-
 function mac(secret: string, payload: string): string {
-  return createHmac("sha256", key(secret)).update(payload).digest("base64url");
+  return purposeMac(secret, "herald/unsubscribe/v1", payload).toString("base64url");
 }
 
 /** A token for `scope`, signed with `secret` (NEXTAUTH_SECRET). Deterministic: the same scope, the same link. */
@@ -47,9 +43,7 @@ export function verifyUnsubscribeToken(secret: string, token: string): Unsubscri
   if (typeof token !== "string" || token.length > 512) return null;
   const [payload, sig, extra] = token.split(".");
   if (!payload || !sig || extra !== undefined) return null;
-  const expected = Buffer.from(mac(secret, payload));
-  const given = Buffer.from(sig);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  if (!sameSignature(sig, mac(secret, payload))) return null;
   try {
     const parsed = payloadSchema.safeParse(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")));
     return parsed.success ? { userId: parsed.data.u, category: parsed.data.c, ...(parsed.data.n ? { notificationId: parsed.data.n } : {}) } : null;

@@ -13,7 +13,7 @@ import "server-only";
  * - Unsubscribe links are signed with their own purpose label, so a newsletter token can never act on an
  *   account's settings and vice versa; they name the campaign email they came in (analytics).
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { purposeMac, sameSignature } from "../../signing";
 import { z } from "zod";
 import { db } from "../../db";
 import { env } from "../../env";
@@ -43,8 +43,7 @@ export type NewsletterSignupInput = z.input<typeof newsletterSignupInput>;
 // ----- signed tokens ------------------------------------------------------------------------------------
 
 function sign(purpose: string, payload: string): string {
-  const key = createHmac("sha256", env("auth").NEXTAUTH_SECRET).update(`herald/newsletter-${purpose}/v1`).digest();
-  return createHmac("sha256", key).update(payload).digest("base64url");
+  return purposeMac(env("auth").NEXTAUTH_SECRET, `herald/newsletter-${purpose}/v1`, payload).toString("base64url");
 }
 
 function verify(purpose: string, token: string): string[] | null {
@@ -52,8 +51,7 @@ function verify(purpose: string, token: string): string[] | null {
   const dot = token.lastIndexOf(".");
   if (dot < 1) return null;
   const payload = token.slice(0, dot);
-  const [given, expected] = [Buffer.from(token.slice(dot + 1)), Buffer.from(sign(purpose, payload))];
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  if (!sameSignature(token.slice(dot + 1), sign(purpose, payload))) return null;
   return payload.split("~");
 }
 

@@ -23,7 +23,8 @@ import "server-only";
  *
  * Times are UTC `Date`s; `at` parameters exist so tests can move the clock.
  */
-import { createHmac, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
+import { purposeMac, sameSignature } from "../../signing";
 import { db } from "../../db";
 import { env } from "../../env";
 import { Prisma } from "../../generated/prisma/client";
@@ -45,19 +46,9 @@ export const MAX_CODES_PER_HOUR = 5;
 export const MAX_CODES_PER_NUMBER_PER_HOUR = 10;
 const HOUR_MS = 3_600_000;
 
-/** HMAC key for codes: derived from NEXTAUTH_SECRET with a purpose label, so it is used for nothing else. */
-function codeKey(): Buffer {
-  return createHmac("sha256", env("auth").NEXTAUTH_SECRET).update("herald/phone-verification/v1").digest();
-}
-
-/** Hex HMAC-SHA256 of a code, bound to the user and the number. */
+/** Hex HMAC-SHA256 of a code, bound to the user and the number, under a key used for nothing else. */
 function codeHash(userId: string, phone: string, code: string): string {
-  return createHmac("sha256", codeKey()).update(`${userId}\n${phone}\n${code}`).digest("hex");
-}
-
-function sameHash(a: string, b: string): boolean {
-  const [x, y] = [Buffer.from(a, "utf8"), Buffer.from(b, "utf8")];
-  return x.length === y.length && timingSafeEqual(x, y);
+  return purposeMac(env("auth").NEXTAUTH_SECRET, "herald/phone-verification/v1", `${userId}\n${phone}\n${code}`).toString("hex");
 }
 
 function seconds(ms: number): number {
@@ -204,7 +195,7 @@ export async function confirmPhoneVerification(userId: string, code: string, at:
       if (at.getTime() >= row.expiresAt.getTime()) return { ok: false, reason: "expired" };
       const attempts = row.attempts + 1;
       await tx.phoneVerification.update({ where: { id: row.id }, data: { attempts } });
-      if (!sameHash(codeHash(userId, row.phone, digits), row.codeHash)) return { ok: false, reason: "wrong_code", attemptsLeft: MAX_ATTEMPTS - attempts };
+      if (!sameSignature(codeHash(userId, row.phone, digits), row.codeHash)) return { ok: false, reason: "wrong_code", attemptsLeft: MAX_ATTEMPTS - attempts };
       await tx.phoneVerification.update({ where: { id: row.id }, data: { consumedAt: at } });
       const taken = await tx.user.findFirst({ where: { phone: row.phone, NOT: { id: userId } }, select: { id: true } });
       if (taken) return { ok: false, reason: "conflict" };
