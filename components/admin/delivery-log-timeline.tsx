@@ -25,10 +25,16 @@ function Detail({ step }: { step: TimelineStep }) {
     case "created":
       return <>The pipeline decided what to do on this channel.</>;
     case "sent":
-      return step.providerMessageId ? (
-        <>Accepted by the provider. Message id <span className="break-all font-mono text-slate-800">{step.providerMessageId}</span></>
-      ) : (
-        <>Accepted by the provider.</>
+      return (
+        <>
+          Accepted by the provider.
+          {step.providerMessageId ? (
+            <>
+              {" "}Message id <span className="break-all font-mono text-slate-800">{step.providerMessageId}</span>
+            </>
+          ) : null}
+          {step.reasonText ? <span className="block">Why: {step.reasonText}</span> : null}
+        </>
       );
     case "delivered":
       return <>Reported delivered by the provider&rsquo;s webhook.</>;

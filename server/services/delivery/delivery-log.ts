@@ -369,8 +369,8 @@ const STEP_ORDER: Record<TimelineStepKind, number> = {
  * - created: `created_at` (the decision);
  * - queued / held / skipped / failed: the current status at `updated_at`, with its reason (and the quiet
  *   hours' `release_at` as `until`);
- * - sent: `sent_at`, with the provider's message id;
- * - delivered / bounced / complained: the status the Resend webhook set, at `updated_at`;
+ * - sent: `sent_at`, with the provider's message id (and the reason when it is an email fallback, `fallback:<channel>`);
+ * - delivered / bounced / complained: the status the provider's webhook set (Resend; Twilio for texts), at `updated_at`;
  * - clicked: `clicked_at` (first click on a tracked link); unsubscribed: `unsubscribed_at` (its one-click
  *   unsubscribe link);
  * - read: the notification's `read_at`.
@@ -395,7 +395,7 @@ export function deliveryTimeline(d: TimelineSource, readAt: Date | null): Timeli
   if (d.status === "HELD") steps.push(step("held", d.updatedAt, { ...why, until: d.releaseAt }));
   if (d.status === "SKIPPED") steps.push(step("skipped", d.updatedAt, why));
   if (d.status === "FAILED") steps.push(step("failed", d.updatedAt, why));
-  if (d.sentAt) steps.push(step("sent", d.sentAt, { providerMessageId: d.providerMessageId }));
+  if (d.sentAt) steps.push(step("sent", d.sentAt, { providerMessageId: d.providerMessageId, ...(d.reason?.startsWith("fallback:") ? why : {}) }));
   if (d.status === "DELIVERED") steps.push(step("delivered", d.updatedAt));
   if (d.status === "BOUNCED") steps.push(step("bounced", d.updatedAt, why));
   if (d.status === "COMPLAINED") steps.push(step("complained", d.updatedAt));

@@ -40,7 +40,7 @@ export async function sendInBatches(
   /** Marks deliveries SENT with their provider ids: one statement per batch. */
   const sent = async (done: { deliveryId: string; providerMessageId: string }[]) => {
     await db.$executeRaw`
-      UPDATE ${table} d SET status = 'SENT', reason = NULL, provider_message_id = x.pid, sent_at = now(), attempts = d.attempts + 1, updated_at = now()
+      UPDATE ${table} d SET status = 'SENT', reason = CASE WHEN d.reason LIKE 'fallback:%' THEN d.reason END, provider_message_id = x.pid, sent_at = now(), attempts = d.attempts + 1, updated_at = now()
       FROM unnest(${done.map((x) => x.deliveryId)}::uuid[], ${done.map((x) => x.providerMessageId)}::text[]) AS x(id, pid)
       WHERE d.id = x.id`;
     for (let i = 0; i < done.length; i++) bump("SENT");

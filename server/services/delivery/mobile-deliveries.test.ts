@@ -6,16 +6,22 @@
  * hours, the per-role daily caps of seed 001 §16.1, critical override, STOP), the payload a browser
  * decrypts, 404/410 deactivation, and fallback to email when a channel fails for good.
  */
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import webpush from "web-push";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+/** Twilio's auth token, set before the app reads its env: status callbacks are signed with it. */
+const TOKEN = vi.hoisted(() => (process.env.TWILIO_AUTH_TOKEN = "status-callback-test-token-0123456789"));
 import { startAppJobs } from "@/test/app-jobs";
 import { startPushServiceStandIn, type PushServiceStandIn } from "@/test/push-service-stand-in";
 import { createBusiness, createUser, follow } from "@/prisma/factory";
 import { db } from "@/server/db";
 import { createWebPushTransport, type PushTransport } from "@/server/services/push/transport";
 import { createTwilioTransport, type SmsTransport } from "@/server/services/sms/transport";
+import { formParams, twilioSignature } from "@/server/services/sms/twilio-signature";
+import { POST as twilioStatusCallback } from "@/app/api/webhooks/twilio/status/route";
 import type * as Notify from "./notify";
 import type * as Mobile from "./mobile-deliveries";
 
@@ -180,7 +186,7 @@ describe("web push", () => {
     await jobs.executor.idle();
     expect(await delivery(gone.id, "PUSH")).toMatchObject({ status: "FAILED", reason: "devices_gone" });
     expect(await db.pushSubscription.count({ where: { userId: gone.id, deactivatedAt: null } })).toBe(0);
-    expect(await delivery(gone.id, "EMAIL")).toMatchObject({ status: "SENT", reason: null });
+    expect(await delivery(gone.id, "EMAIL")).toMatchObject({ status: "SENT", reason: "fallback:push" });
     const mail = await db.capturedEmail.findFirstOrThrow({ where: { to: gone.email } });
     expect(mail.subject).toBe(`Order allgone-${gone.id} is ready`);
     expect(mail.html).toContain("Collect it at the counter");
@@ -309,6 +315,81 @@ describe("SMS", () => {
       expect(await delivery(u.id, "EMAIL")).toMatchObject({ status: "SENT" });
       const mail = await db.capturedEmail.findFirstOrThrow({ where: { to: u.email } });
       expect(mail.html).toContain("HB-7Q4K2"); // the pickup reminder template, from the SMS props
+    } finally {
+      delete g.heraldSmsTransport;
+      twilioAnswer = { status: 201, body: { sid: "SM1" } };
+    }
+  });
+  it("Twilio status callbacks: delivered marks the text DELIVERED; undelivered fails it over to email; repeats, late or forged callbacks change nothing", async () => {
+    g.heraldSmsTransport = createTwilioTransport({
+      accountSid: "AC00000000000000000000000000000000",
+      authToken: TOKEN,
+      from: "+15005550006",
+      baseUrl: `http://127.0.0.1:${(twilio.address() as AddressInfo).port}`,
+    });
+    const callback = (url: string, fields: Record<string, string>, token = TOKEN) => {
+      const body = new URLSearchParams({ AccountSid: `AC${"0".repeat(32)}`, ApiVersion: "2010-04-01", ...fields });
+      return twilioStatusCallback(
+        new Request(url, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilioSignature(token, url, formParams(body)) },
+          body: body.toString(),
+        }),
+      );
+    };
+    const sendTo = async () => {
+      const sid = `SM${randomBytes(16).toString("hex")}`;
+      twilioAnswer = { status: 201, body: { sid } };
+      const u = await person({ phone: phone() });
+      await notify.notifyUsers([reminder(u.id, `status-${u.id}`)]);
+      await jobs.executor.idle();
+      expect(await delivery(u.id, "SMS")).toMatchObject({ status: "SENT", providerMessageId: sid });
+      return { u, sid };
+    };
+    try {
+      // Every text asks Twilio for status callbacks at the app's route.
+      const delivered = await sendTo();
+      const url = twilioRequests.at(-1)!.get("StatusCallback")!;
+      expect(url).toMatch(/^https?:\/\/[^/]+\/api\/webhooks\/twilio\/status$/);
+
+      // "sent" is not an outcome; "delivered" is, once.
+      expect((await callback(url, { MessageSid: delivered.sid, MessageStatus: "sent", To: delivered.u.phone! })).status).toBe(200);
+      expect(await delivery(delivered.u.id, "SMS")).toMatchObject({ status: "SENT" });
+      const res = await callback(url, { MessageSid: delivered.sid, MessageStatus: "delivered", To: delivered.u.phone! });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ ok: true });
+      expect(await delivery(delivered.u.id, "SMS")).toMatchObject({ status: "DELIVERED" });
+      // A forged "undelivered" is refused and a genuine late one cannot undo the delivery.
+      const forged = await callback(url, { MessageSid: delivered.sid, MessageStatus: "undelivered", ErrorCode: "30006" }, "not-the-auth-token-0123456789");
+      expect(forged.status).toBe(401);
+      expect((await callback(url, { MessageSid: delivered.sid, MessageStatus: "undelivered", ErrorCode: "30006" })).status).toBe(200);
+      expect(await delivery(delivered.u.id, "SMS")).toMatchObject({ status: "DELIVERED" });
+      expect(await delivery(delivered.u.id, "EMAIL", "pickup_reminder")).toBeNull();
+
+      // Undelivered (a landline): FAILED with the carrier's reason, and the reminder goes by email instead.
+      const landline = await sendTo();
+      const out = await callback(url, { MessageSid: landline.sid, MessageStatus: "undelivered", ErrorCode: "30006", To: landline.u.phone! });
+      expect(out.status).toBe(200);
+      await jobs.executor.idle();
+      const sms = await delivery(landline.u.id, "SMS");
+      expect(sms).toMatchObject({ status: "FAILED" });
+      expect(sms!.reason).toContain("(30006)");
+      const email = await delivery(landline.u.id, "EMAIL");
+      expect(email).toMatchObject({ status: "SENT", reason: "fallback:sms" });
+      // The delivery log says why this went by email, on the sent step and on the SMS's failed step.
+      const { deliveryDetail } = await import("./delivery-log");
+      const sentStep = (await deliveryDetail(email!.id)).timeline.find((t) => t.kind === "sent");
+      expect(sentStep?.reasonText).toBe("sent by email because the text could not be delivered");
+      const failedStep = (await deliveryDetail(sms!.id)).timeline.find((t) => t.kind === "failed");
+      expect(failedStep?.reasonText).toContain("30006");
+      expect((await db.capturedEmail.findFirstOrThrow({ where: { to: landline.u.email } })).html).toContain("HB-7Q4K2");
+      // The same callback again is a duplicate: still one email.
+      expect(await (await callback(url, { MessageSid: landline.sid, MessageStatus: "undelivered", ErrorCode: "30006", To: landline.u.phone! })).json()).toEqual({ ok: true, duplicate: true });
+      await jobs.executor.idle();
+      expect(await db.capturedEmail.count({ where: { to: landline.u.email } })).toBe(1);
+
+      // A status without a message sid is refused.
+      expect((await callback(url, { MessageStatus: "delivered" })).status).toBe(400);
     } finally {
       delete g.heraldSmsTransport;
       twilioAnswer = { status: 201, body: { sid: "SM1" } };

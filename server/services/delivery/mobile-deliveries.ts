@@ -24,7 +24,7 @@ import { notificationEmailsRequested, notificationPushRequested, notificationSms
 import { NOTIFICATION_TYPES, type NotificationType } from "../notifications/catalog";
 import { pushOptionsFor, pushPayloadFor, type PushTransport } from "../push";
 import { sendPushToUsers } from "../push/subscriptions";
-import { smsTransport, SmsSendError, type SmsTransport } from "../sms";
+import { smsStatusCallbackUrl, smsTransport, SmsSendError, type SmsTransport } from "../sms";
 import { hasSmsTemplate, smsBodyFor } from "../sms/templates";
 import { applySmsKeyword } from "../sms/opt-out";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
@@ -235,6 +235,7 @@ export async function sendSmsDeliveries(notificationIds: readonly string[], opts
   const at = opts.at ?? new Date();
   const appUrl = env("app").APP_URL.replace(/\/$/, "");
   const transport = opts.transport ?? smsTransport();
+  const statusCallbackUrl = smsStatusCallbackUrl();
   const rows = await redecide("SMS", notificationIds, at);
   const outcomes: Outcome[] = [];
   await parallel(rows, PARALLEL, async (r) => {
@@ -243,7 +244,7 @@ export async function sendSmsDeliveries(notificationIds: readonly string[], opts
     const props = hasSmsTemplate(r.type) && r.payload ? { timeZone: r.timezone, ...r.payload, appUrl } : { title: r.title, url: r.action_url };
     const body = smsBodyFor(r.type, props as never, { appUrl, critical: NOTIFICATION_TYPES[r.type].critical });
     try {
-      const sent = await transport.send({ to: r.phone!, body, idempotencyKey: `sms:${r.notification_id}` });
+      const sent = await transport.send({ to: r.phone!, body, idempotencyKey: `sms:${r.notification_id}`, statusCallbackUrl });
       outcomes.push({ ...base, status: "SENT", reason: null, providerMessageId: sent.providerMessageId });
     } catch (err) {
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 300);

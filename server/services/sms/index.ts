@@ -43,3 +43,11 @@ export function smsSenderNumber(): string | null {
   const e = env("sms");
   return e.TWILIO_ACCOUNT_SID && e.TWILIO_FROM?.startsWith("+") && !e.TWILIO_MESSAGING_SERVICE_SID ? e.TWILIO_FROM : null;
 }
+
+/**
+ * Where Twilio posts a text's status changes (its `StatusCallback`): `<APP_URL>/api/webhooks/twilio/status`,
+ * handled by `handleTwilioStatusCallback` in ./webhook.ts. Twilio must be able to reach APP_URL.
+ */
+export function smsStatusCallbackUrl(): string {
+  return `${env("app").APP_URL.replace(/\/$/, "")}/api/webhooks/twilio/status`;
+}
