@@ -10,7 +10,10 @@ import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { createBusiness, createListing, createNotification, createUser, follow } from "../../../prisma/factory";
 import type { NotificationType } from "../notifications/catalog";
+import { Prisma } from "../../generated/prisma/client";
 import { EMAIL_DECISION_JOINS, emailDecisionSql } from "./email-decisions";
+import { rankedNotifications } from "./mobile-decisions";
+import { sendNotificationEmails } from "./notify";
 import { decideListingEmails, releaseHeldEmails, sendListingEmails } from "./send-listing-emails";
 import { createCaptureTransport, createResendTransport } from "../email/transport";
 
@@ -96,6 +99,38 @@ describe("email decision", () => {
     expect(await decide(c.id, NOON_SAST)).toEqual({ status: "HELD", reason: "frequency_cap", release_at: null });
     expect((await decide(ngo.id, NOON_SAST)).status).toBe("QUEUED");
     expect((await decide(c.id, new Date("2026-06-02T10:00:00Z"))).status).toBe("QUEUED"); // a new local day
+  });
+});
+
+describe("a burst against the email cap (seed 001 §16.1)", () => {
+  /** Twelve new-listing notifications for one customer (quiet hours off), created in one statement, oldest first. */
+  async function burst() {
+    const u = await createUser(db, { role: "CUSTOMER", timezone: "UTC" });
+    await db.notificationSettings.create({ data: { userId: u.id, quietHoursStart: null, quietHoursEnd: null } });
+    const ids = await db.$queryRaw<{ id: string }[]>`
+      INSERT INTO notifications (user_id, type, category, title, dedupe_key, created_at)
+      SELECT ${u.id}::uuid, 'new_listing', 'listings', 'Update ' || g, 'burst:' || g, now() + g * interval '1 ms'
+      FROM generate_series(1, 12) g RETURNING id`;
+    return { u, ids: ids.map((r) => r.id) };
+  }
+
+  it("counts the recipient's earlier notifications in the same batch: ten queued, the last two held", async () => {
+    const { u } = await burst();
+    const rows = await db.$queryRaw<{ status: string; reason: string | null }[]>`
+      SELECT dec.status, dec.reason FROM ${rankedNotifications(Prisma.sql`n.user_id = ${u.id}::uuid`)} ${EMAIL_DECISION_JOINS}
+      CROSS JOIN LATERAL (SELECT ${emailDecisionSql("new_listing", NOON_SAST, { ranked: true })}) dec ORDER BY n.created_at`;
+    expect(rows.map((r) => r.status)).toEqual([...Array<string>(10).fill("QUEUED"), "HELD", "HELD"]);
+    expect(rows.slice(10).map((r) => r.reason)).toEqual(["frequency_cap", "frequency_cap"]);
+  });
+
+  it("sending a queued burst stops at the cap: ten emails, two held for the digest", async () => {
+    const { u, ids } = await burst();
+    await db.delivery.createMany({ data: ids.map((id) => ({ notificationId: id, userId: u.id, channel: "EMAIL" as const, status: "QUEUED" as const, payload: { fallback: true } })) });
+    const counts = await sendNotificationEmails(ids, { transport: createCaptureTransport(db), at: NOON_SAST });
+    expect(counts).toEqual({ SENT: 10, HELD: 2 });
+    expect(await db.capturedEmail.count({ where: { to: u.email } })).toBe(10);
+    const held = await db.delivery.findMany({ where: { userId: u.id, status: "HELD" }, include: { notification: { select: { title: true } } } });
+    expect(held.map((d) => [d.reason, d.notification.title]).sort()).toEqual([["frequency_cap", "Update 11"], ["frequency_cap", "Update 12"]]);
   });
 });
 

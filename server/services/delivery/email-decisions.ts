@@ -37,17 +37,20 @@ export function quietHoursSql(at: Date): { inQuiet: Prisma.Sql; releaseAt: Prism
  * aliases `n` (notifications), `u` (users), `s` (notification_settings, LEFT JOIN), `p`
  * (notification_preferences for EMAIL and n.category, LEFT JOIN). `at` is the decision time (UTC).
  * `opts.critical` overrides the catalog (a campaign an admin marked critical, issue 6).
+ * `opts.ranked`: `n` comes from `rankedNotifications` (./mobile-decisions.ts) and the cap also counts the
+ * recipient's earlier notifications in the same batch, so a burst decided at once (twelve order updates
+ * for one customer) sends ten and holds two for the digest instead of sending all twelve.
  */
-export function emailDecisionSql(type: NotificationType, at: Date, opts: { critical?: boolean } = {}): Prisma.Sql {
+export function emailDecisionSql(type: NotificationType, at: Date, opts: { critical?: boolean; ranked?: boolean } = {}): Prisma.Sql {
   const spec = NOTIFICATION_TYPES[type];
   const critical = opts.critical ?? spec.critical;
   const preferred = defaultEnabled(spec.category, "EMAIL");
   const { inQuiet, releaseAt, local } = quietHoursSql(at);
   const cap = Prisma.sql`(CASE u.role WHEN 'CUSTOMER' THEN ${EMAIL_DAILY_CAP.CUSTOMER}::int WHEN 'NGO' THEN ${EMAIL_DAILY_CAP.NGO}::int
     WHEN 'BUSINESS' THEN ${EMAIL_DAILY_CAP.BUSINESS}::int ELSE ${EMAIL_DAILY_CAP.ADMIN}::int END)`;
-  const sentToday = Prisma.sql`(SELECT count(*) FROM deliveries d2
+  const sentToday = Prisma.sql`((SELECT count(*) FROM deliveries d2
     WHERE d2.user_id = n.user_id AND d2.channel = 'EMAIL' AND d2.status IN ('SENT', 'DELIVERED')
-      AND d2.sent_at >= (date_trunc('day', ${local}) AT TIME ZONE u.timezone))`;
+      AND d2.sent_at >= (date_trunc('day', ${local}) AT TIME ZONE u.timezone))${opts.ranked ? Prisma.sql` + n.batch_rank - 1` : Prisma.empty})`;
   const suppressed = Prisma.sql`EXISTS (SELECT 1 FROM email_suppressions x WHERE x.email_hash = encode(sha256(convert_to(lower(u.email), 'UTF8')), 'hex'))`;
   if (type === "digest") {
     // The digest is the user's own choice of cadence: the announcements category, quiet hours and the cap

@@ -275,11 +275,13 @@ export async function fallbackToEmail(notificationIds: readonly string[], channe
       SELECT n.id, n.user_id, 'EMAIL', dec.status,
              CASE WHEN dec.status = 'QUEUED' THEN ${`fallback:${channel.toLowerCase()}`} ELSE dec.reason END, dec.release_at,
              coalesce(sms.payload, '{"fallback": true}'::jsonb)
-      FROM notifications n
+      FROM ${rankedNotifications(
+        Prisma.sql`n.id = ANY(${ids}::uuid[]) AND n.type = ${type}
+          AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.notification_id = n.id AND e.channel = 'EMAIL')`,
+      )}
       ${EMAIL_DECISION_JOINS}
       LEFT JOIN deliveries sms ON sms.notification_id = n.id AND sms.channel = 'SMS' AND sms.payload IS NOT NULL
-      CROSS JOIN LATERAL (SELECT ${emailDecisionSql(type, at)}) dec
-      WHERE n.id = ANY(${ids}::uuid[]) AND n.type = ${type}
+      CROSS JOIN LATERAL (SELECT ${emailDecisionSql(type, at, { ranked: true })}) dec
       ON CONFLICT (notification_id, channel) DO NOTHING
       RETURNING notification_id, status`;
     for (const r of rows) {

@@ -12,6 +12,7 @@ import "server-only";
  *   queued the same way (./mobile-deliveries.ts) for types whose catalog channels include them.
  */
 import { db } from "../../db";
+import { Prisma } from "../../generated/prisma/client";
 import { env } from "../../env";
 import { inngest } from "../../../inngest/client";
 import { notificationEmailsRequested } from "../../../inngest/events";
@@ -24,6 +25,7 @@ import { signalUsers } from "../realtime";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
 import { sendInBatches } from "./email-batches";
 import { decideMobileChannels } from "./mobile-deliveries";
+import { rankedNotifications } from "./mobile-decisions";
 
 /** One notification for one recipient. */
 export interface Notice {
@@ -133,9 +135,9 @@ export async function notifyUsers(notices: readonly Notice[], at = new Date()): 
       INSERT INTO deliveries (notification_id, user_id, channel, status, reason, release_at, payload)
       SELECT n.id, n.user_id, 'EMAIL', dec.status, dec.reason, dec.release_at, x.payload
       FROM jsonb_to_recordset(${JSON.stringify(payloads)}::jsonb) AS x(id uuid, payload jsonb)
-      JOIN notifications n ON n.id = x.id
+      JOIN ${rankedNotifications(Prisma.sql`n.id = ANY(${payloads.map((p) => p.id)}::uuid[])`)} ON n.id = x.id
       ${EMAIL_DECISION_JOINS}
-      CROSS JOIN LATERAL (SELECT ${emailDecisionSql(type, at)}) dec
+      CROSS JOIN LATERAL (SELECT ${emailDecisionSql(type, at, { ranked: true })}) dec
       ON CONFLICT (notification_id, channel) DO NOTHING
       RETURNING notification_id, status`;
     for (const d of decided) {
@@ -249,11 +251,13 @@ export async function sendNotificationEmails(
     const rows = await db.$queryRaw<QueuedRow[]>`
       SELECT d.id AS delivery_id, n.id AS notification_id, n.user_id, n.type, n.category, u.email, u.name, u.timezone, n.title, n.body, n.action_url, d.payload,
              dec.status, dec.reason, dec.release_at
-      FROM notifications n
+      FROM ${rankedNotifications(
+        Prisma.sql`n.id = ANY(${notificationIds as string[]}::uuid[]) AND n.type = ${type}`,
+        Prisma.sql`JOIN deliveries q ON q.notification_id = n.id AND q.channel = 'EMAIL' AND q.status = 'QUEUED'`,
+      )}
       JOIN deliveries d ON d.notification_id = n.id AND d.channel = 'EMAIL' AND d.status = 'QUEUED'
       ${EMAIL_DECISION_JOINS}
-      CROSS JOIN LATERAL (SELECT ${emailDecisionSql(type, at)}) dec
-      WHERE n.id = ANY(${notificationIds as string[]}::uuid[]) AND n.type = ${type}`;
+      CROSS JOIN LATERAL (SELECT ${emailDecisionSql(type, at, { ranked: true })}) dec`;
     for (const r of rows.filter((x) => x.status !== "QUEUED")) {
       await db.delivery.update({ where: { id: r.delivery_id }, data: { status: r.status, reason: r.reason, releaseAt: r.release_at } });
       counts[r.status] = (counts[r.status] ?? 0) + 1;
