@@ -388,6 +388,16 @@ describe("SMS", () => {
       await jobs.executor.idle();
       expect(await db.capturedEmail.count({ where: { to: landline.u.email } })).toBe(1);
 
+      // A callback that overtakes the send step (sid not recorded yet) is not lost: its retry applies.
+      const early = await sendTo();
+      const sms2 = (await delivery(early.u.id, "SMS"))!;
+      await db.delivery.update({ where: { id: sms2.id }, data: { providerMessageId: null } });
+      const first = await callback(url, { MessageSid: early.sid, MessageStatus: "delivered", To: early.u.phone! });
+      expect(await first.json()).toEqual({ ok: true, ignored: "unknown message" });
+      await db.delivery.update({ where: { id: sms2.id }, data: { providerMessageId: early.sid } });
+      expect(await (await callback(url, { MessageSid: early.sid, MessageStatus: "delivered", To: early.u.phone! })).json()).toEqual({ ok: true });
+      expect(await delivery(early.u.id, "SMS")).toMatchObject({ status: "DELIVERED" });
+
       // A status without a message sid is refused.
       expect((await callback(url, { MessageStatus: "delivered" })).status).toBe(400);
     } finally {

@@ -111,7 +111,7 @@ const CARRIER_ERRORS: Record<string, string> = {
   [TWILIO_UNSUBSCRIBED]: "the recipient has opted out (STOP)",
 };
 
-/** `delivered` and the final statuses that mean the text never arrived (Twilio's `MessageStatus`). */
+/** The final statuses (Twilio's `MessageStatus`) that mean the text never arrived. */
 const FINAL_FAILURES = new Set(["undelivered", "failed"]);
 
 export interface TwilioStatusOutcome {
@@ -147,7 +147,12 @@ export async function handleTwilioStatusCallback(rawBody: string, headers: Heade
   if (first.count === 0) return ok({ duplicate: true });
   try {
     const delivery = await db.delivery.findFirst({ where: { providerMessageId: sid, channel: "SMS" }, select: { id: true, notificationId: true } });
-    if (!delivery) return ok({ ignored: "unknown message" });
+    if (!delivery) {
+      // A verification code, or a callback that overtook the send step recording the sid: not marked as
+      // processed, so a retry (Twilio's `#rc=` connection override) can still apply it.
+      await db.webhookEvent.deleteMany({ where: { id: eventId } });
+      return ok({ ignored: "unknown message" });
+    }
     if (status === "delivered") {
       const moved = await db.delivery.updateMany({ where: { id: delivery.id, status: "SENT" }, data: { status: "DELIVERED" } });
       return moved.count > 0 ? { ...ok(), applied: "delivered" } : ok();
