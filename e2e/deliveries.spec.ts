@@ -81,15 +81,17 @@ test.beforeAll(async () => {
     email: CUSTOMER, key: "held", title: TITLES.held, type: "new_listing", category: "listings", channel: "EMAIL", status: "HELD",
     reason: "quiet_hours", releaseAt: release, createdAt: plus(30 * 60_000),
   });
-  await make({
+  const sms = await make({
     email: CUSTOMER, key: "sms", title: TITLES.sms, type: "pickup_reminder", category: "pickups", channel: "SMS", status: "FAILED",
     reason: "carrier refused the message", createdAt: plus(40 * 60_000),
   });
+  await db.query(`INSERT INTO captured_sms ("to", body, segments, idempotency_key) VALUES ('+27820000000', $1, 1, $2)`, [`Herald: ${TITLES.sms}`, `sms:${sms.notificationId}`]);
   await make({ email: OTHER, key: "other", title: TITLES.other, type: "new_listing", category: "listings", channel: "EMAIL", status: "SENT", createdAt: plus(50 * 60_000), sentAt: plus(50 * 60_000 + 2_000) });
 });
 
 test.afterAll(async () => {
   await db.query(`DELETE FROM captured_emails WHERE idempotency_key IN (SELECT 'email:' || id FROM notifications WHERE dedupe_key LIKE $1)`, [`${TAG}:%`]);
+  await db.query(`DELETE FROM captured_sms WHERE idempotency_key IN (SELECT 'sms:' || id FROM notifications WHERE dedupe_key LIKE $1)`, [`${TAG}:%`]);
   await db.query(`DELETE FROM notifications WHERE dedupe_key LIKE $1`, [`${TAG}:%`]); // deliveries cascade
   const left = await db.query(`SELECT count(*)::int AS n FROM deliveries d JOIN notifications n ON n.id = d.notification_id WHERE n.dedupe_key LIKE $1`, [`${TAG}:%`]);
   expect(left.rows[0].n).toBe(0);
@@ -239,6 +241,12 @@ test("admins filter the delivery log, page through it and open a timeline", asyn
   await expect(rows(page)).toHaveCount(1);
   await expect(rows(page)).toContainText(TITLES.sms);
   await expect(rows(page)).toContainText("carrier refused the message");
+  // An SMS delivery shows its own captured text, not an email.
+  await rows(page).getByRole("link", { name: TITLES.sms }).click();
+  await expect(page.getByRole("heading", { name: "Text as captured" })).toBeVisible();
+  await expect(page.getByTestId("captured-sms").filter({ visible: true })).toHaveText(`Herald: ${TITLES.sms}`);
+  await expect(page.getByRole("heading", { name: "Email as captured" })).toHaveCount(0);
+  await shot(page, "deliveries-sms-detail-desktop", true);
 
   // Bad filters: a message for people, with the page's usual status (never a 500), and no rows.
   for (const [query, message] of [

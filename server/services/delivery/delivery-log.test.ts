@@ -322,4 +322,30 @@ describe("a delivery's timeline", () => {
     expect(await trpcCode(api.delivery({ id: "nope" }))).toBe("BAD_REQUEST");
     await expect(deliveryDetail("nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("shows what was captured for the delivery's own channel: the text of an SMS, the pushes of a push", async () => {
+    const u = await createUser(db);
+    const at = new Date("2031-04-01T10:00:00.000Z");
+    const sms = await delivery({ userId: u.id, at, channel: "SMS", type: "security_alert" });
+    await db.capturedSms.create({ data: { to: "+27821234567", body: "Herald: new sign-in\nReply STOP to opt out", segments: 1, idempotencyKey: `sms:${sms.notificationId}` } });
+    // An email of the same notification is not this delivery's copy.
+    await db.capturedEmail.create({ data: { to: u.email, from: "Herald <n@herald.local>", subject: "Security alert", html: "<p>x</p>", text: "x", idempotencyKey: `email:${sms.notificationId}` } });
+    const push = await delivery({ userId: u.id, at, channel: "PUSH" });
+    for (const device of ["a", "b"]) {
+      await db.capturedPush.create({
+        data: { userId: u.id, endpoint: `https://push.example/${device}`, payload: { title: "New at Bread & Butter", body: "Sourdough" }, ttl: 3600, urgency: "normal", idempotencyKey: `push:${push.notificationId}:${device}` },
+      });
+    }
+    const api = await adminApi();
+    const smsOut = await api.delivery({ id: sms.id });
+    expect(smsOut.capturedSms).toMatchObject({ to: "+27821234567", body: "Herald: new sign-in\nReply STOP to opt out", segments: 1, openable: true });
+    expect(smsOut.capturedEmail).toBeNull();
+    expect(smsOut.capturedPushes).toBeNull();
+    const pushOut = await api.delivery({ id: push.id });
+    expect(pushOut.capturedPushes).toMatchObject({ devices: 2, title: "New at Bread & Butter", body: "Sourdough" });
+    expect(pushOut.capturedSms).toBeNull();
+    // Nothing captured for another push of the same user.
+    const other = await delivery({ userId: u.id, at, channel: "PUSH" });
+    expect((await api.delivery({ id: other.id })).capturedPushes).toBeNull();
+  });
 });

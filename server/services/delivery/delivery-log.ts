@@ -11,6 +11,8 @@ import { Prisma } from "../../generated/prisma/client";
 import type { DeliveryStatus } from "../../generated/prisma/enums";
 import { AppError, notFound } from "../errors";
 import { emailIsCaptured } from "../email";
+import { pushIsCaptured } from "../push";
+import { smsIsCaptured } from "../sms";
 import { CHANNELS, isNotificationType, NOTIFICATION_TYPE_NAMES, NOTIFICATION_TYPES, type ChannelName } from "../notifications/catalog";
 import { decodeCursor, encodeCursor } from "../notifications/list-notifications";
 import { AVAILABLE_CHANNELS } from "../preferences/preferences";
@@ -405,7 +407,7 @@ export function deliveryTimeline(d: TimelineSource, readAt: Date | null): Timeli
   return steps.sort((a, b) => a.at.getTime() - b.at.getTime() || STEP_ORDER[a.kind] - STEP_ORDER[b.kind]);
 }
 
-/** One delivery with its notification, recipient, captured email and timeline. */
+/** One delivery with its notification, recipient, what the embedded mode captured for it, and timeline. */
 export interface DeliveryDetail {
   id: string;
   channel: ChannelName;
@@ -423,16 +425,24 @@ export interface DeliveryDetail {
   user: { id: string; email: string; name: string; role: string; timezone: string };
   notification: { id: string; type: string; typeLabel: string | null; category: string; priority: string; title: string; body: string; createdAt: Date; readAt: Date | null };
   /**
-   * The email as captured in the dev mailbox (`captured_emails.idempotency_key = 'email:' || notification
-   * id`), or null when there is none. `openable`: the dev mailbox is on, so /dev/mailbox/<id> shows it.
+   * An EMAIL delivery's email as captured in the dev mailbox (`captured_emails.idempotency_key = 'email:' ||
+   * notification id`), or null (another channel, or none). `openable`: the dev mailbox is on, so
+   * /dev/mailbox/<id> shows it.
    */
   capturedEmail: { id: string; to: string; subject: string; createdAt: Date; openable: boolean } | null;
+  /** An SMS delivery's text as captured (`captured_sms`, key `sms:<notification id>`), or null; `openable`: /dev/sms is on. */
+  capturedSms: { to: string; body: string; segments: number; createdAt: Date; openable: boolean } | null;
+  /**
+   * A PUSH delivery's pushes as captured (`captured_pushes`, one per device, keys `push:<notification id>:…`),
+   * or null: how many devices, and the title and body the service worker showed. `openable`: /dev/pushes is on.
+   */
+  capturedPushes: { devices: number; title: string; body: string; createdAt: Date; openable: boolean } | null;
   timeline: TimelineStep[];
 }
 
 /**
- * One delivery, for admins: the notification it carried, its recipient, the captured email and the
- * timeline ({@link deliveryTimeline}).
+ * One delivery, for admins: the notification it carried, its recipient, the email, text or pushes captured
+ * for it (its own channel only) and the timeline ({@link deliveryTimeline}).
  * @param id the delivery's UUID
  * @throws AppError NOT_FOUND when there is no such delivery (or `id` is not a UUID)
  */
@@ -448,8 +458,18 @@ export async function deliveryDetail(id: string): Promise<DeliveryDetail> {
     },
   });
   if (!d) throw notFound("Delivery");
-  const mail = await db.capturedEmail.findUnique({ where: { idempotencyKey: `email:${d.notification.id}` }, select: { id: true, to: true, subject: true, createdAt: true } });
   const n = d.notification;
+  const mail =
+    d.channel === "EMAIL"
+      ? await db.capturedEmail.findUnique({ where: { idempotencyKey: `email:${n.id}` }, select: { id: true, to: true, subject: true, createdAt: true } })
+      : null;
+  const sms =
+    d.channel === "SMS" ? await db.capturedSms.findUnique({ where: { idempotencyKey: `sms:${n.id}` }, select: { to: true, body: true, segments: true, createdAt: true } }) : null;
+  const pushes =
+    d.channel === "PUSH"
+      ? await db.capturedPush.findMany({ where: { idempotencyKey: { startsWith: `push:${n.id}:` } }, select: { payload: true, createdAt: true }, orderBy: { createdAt: "asc" } })
+      : [];
+  const shown = pushes[0]?.payload as { title?: unknown; body?: unknown } | undefined;
   return {
     id: d.id,
     channel: d.channel,
@@ -467,6 +487,10 @@ export async function deliveryDetail(id: string): Promise<DeliveryDetail> {
     user: d.user,
     notification: { ...n, typeLabel: isNotificationType(n.type) ? NOTIFICATION_TYPES[n.type].label : null },
     capturedEmail: mail ? { ...mail, openable: emailIsCaptured() } : null,
+    capturedSms: sms ? { ...sms, openable: smsIsCaptured() } : null,
+    capturedPushes: shown
+      ? { devices: pushes.length, title: String(shown.title ?? ""), body: String(shown.body ?? ""), createdAt: pushes[0]!.createdAt, openable: pushIsCaptured() }
+      : null,
     timeline: deliveryTimeline(d, n.readAt),
   };
 }

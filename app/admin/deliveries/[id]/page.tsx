@@ -28,9 +28,64 @@ function Fact({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
+const card = "rounded-xl border border-slate-200 bg-white p-4";
+const devLink = "inline-block font-medium text-brand-700 hover:underline";
+const offNote = "text-xs text-slate-500";
+
+/** What the embedded mode captured for this delivery's channel (in-app has nothing to capture). */
+function Captured({ d }: { d: DeliveryDetail }) {
+  if (d.channel === "IN_APP") return null;
+  const title = d.channel === "EMAIL" ? "Email as captured" : d.channel === "SMS" ? "Text as captured" : "Push as captured";
+  return (
+    <section aria-labelledby="captured-title" className={card}>
+      <h2 id="captured-title" className="text-base font-semibold">{title}</h2>
+      {d.channel === "EMAIL" && d.capturedEmail ? (
+        <div className="mt-2 space-y-1 text-sm">
+          <p className="font-medium text-slate-900">{d.capturedEmail.subject}</p>
+          <p className="text-slate-600">to {d.capturedEmail.to}</p>
+          <p className="text-slate-600">
+            captured <DeliveryLogTime iso={d.capturedEmail.createdAt.toISOString()} />
+          </p>
+          {d.capturedEmail.openable ? (
+            <Link href={`/dev/mailbox/${d.capturedEmail.id}`} className={devLink}>Open in the dev mailbox</Link>
+          ) : (
+            <p className={offNote}>The dev mailbox is off (a real email provider is configured).</p>
+          )}
+        </div>
+      ) : d.channel === "SMS" && d.capturedSms ? (
+        <div className="mt-2 space-y-1 text-sm">
+          <p data-testid="captured-sms" className="whitespace-pre-wrap break-words rounded-lg bg-slate-50 p-3 font-mono text-[13px] text-slate-900">{d.capturedSms.body}</p>
+          <p className="text-slate-600">
+            to {d.capturedSms.to} · {d.capturedSms.segments} {d.capturedSms.segments === 1 ? "segment" : "segments"}
+          </p>
+          <p className="text-slate-600">
+            captured <DeliveryLogTime iso={d.capturedSms.createdAt.toISOString()} />
+          </p>
+          {d.capturedSms.openable ? <Link href="/dev/sms" className={devLink}>Open the dev texts page</Link> : null}
+        </div>
+      ) : d.channel === "PUSH" && d.capturedPushes ? (
+        <div className="mt-2 space-y-1 text-sm">
+          <p className="font-medium text-slate-900">{d.capturedPushes.title}</p>
+          {d.capturedPushes.body ? <p className="text-slate-700">{d.capturedPushes.body}</p> : null}
+          <p className="text-slate-600">
+            to {d.capturedPushes.devices} {d.capturedPushes.devices === 1 ? "device" : "devices"}, captured{" "}
+            <DeliveryLogTime iso={d.capturedPushes.createdAt.toISOString()} />
+          </p>
+          {d.capturedPushes.openable ? <Link href="/dev/pushes" className={devLink}>Open the dev pushes page</Link> : null}
+        </div>
+      ) : (
+        <p className="mt-2 text-sm text-slate-600">
+          {d.channel === "EMAIL" ? "No email for this notification in the dev mailbox." : d.channel === "SMS" ? "No text for this notification was captured." : "No push for this notification was captured."}
+        </p>
+      )}
+    </section>
+  );
+}
+
 /**
  * /admin/deliveries/<id>: one delivery's timeline (created, held and why, sent, the provider's outcome,
- * read), the notification it carried, its recipient, and the email as the dev mailbox captured it.
+ * read), the notification it carried, its recipient, and the email, text or pushes the embedded mode
+ * captured for it.
  */
 export default async function DeliveryTimelinePage(props: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await props.params;
@@ -62,38 +117,18 @@ export default async function DeliveryTimelinePage(props: { params: Promise<{ id
 
       <div className="grid gap-5 lg:grid-cols-[3fr_2fr]">
         <div className="space-y-5">
-          <section aria-labelledby="timeline-title" className="rounded-xl border border-slate-200 bg-white p-4">
+          <section aria-labelledby="timeline-title" className={card}>
             <h2 id="timeline-title" className="mb-3 text-base font-semibold">Timeline</h2>
             <DeliveryLogTimeline steps={d.timeline} />
             <p className="mt-4 text-xs text-slate-500">
               Only what this delivery&rsquo;s record shows. It keeps its latest status, so an earlier state that a later one replaced (a hold that was released, “delivered” before a bounce) is not listed.
             </p>
           </section>
-          <section aria-labelledby="mail-title" className="rounded-xl border border-slate-200 bg-white p-4">
-            <h2 id="mail-title" className="text-base font-semibold">Email as captured</h2>
-            {d.capturedEmail ? (
-              <div className="mt-2 space-y-1 text-sm">
-                <p className="font-medium text-slate-900">{d.capturedEmail.subject}</p>
-                <p className="text-slate-600">to {d.capturedEmail.to}</p>
-                <p className="text-slate-600">
-                  captured <DeliveryLogTime iso={d.capturedEmail.createdAt.toISOString()} />
-                </p>
-                {d.capturedEmail.openable ? (
-                  <Link href={`/dev/mailbox/${d.capturedEmail.id}`} className="inline-block font-medium text-brand-700 hover:underline">
-                    Open in the dev mailbox
-                  </Link>
-                ) : (
-                  <p className="text-xs text-slate-500">The dev mailbox is off (a real email provider is configured).</p>
-                )}
-              </div>
-            ) : (
-              <p className="mt-2 text-sm text-slate-600">No email for this notification in the dev mailbox.</p>
-            )}
-          </section>
+          <Captured d={d} />
         </div>
 
         <div className="space-y-5">
-          <section aria-labelledby="notification-title" className="rounded-xl border border-slate-200 bg-white p-4">
+          <section aria-labelledby="notification-title" className={card}>
             <h2 id="notification-title" className="text-base font-semibold">Notification</h2>
             <dl className="divide-y divide-slate-100">
               <Fact term="Title">{n.title}</Fact>
@@ -114,7 +149,7 @@ export default async function DeliveryTimelinePage(props: { params: Promise<{ id
             </dl>
           </section>
 
-          <section aria-labelledby="record-title" className="rounded-xl border border-slate-200 bg-white p-4">
+          <section aria-labelledby="record-title" className={card}>
             <h2 id="record-title" className="text-base font-semibold">Delivery record</h2>
             <dl className="divide-y divide-slate-100">
               <Fact term="Channel">{CHANNEL_LABEL[d.channel] ?? d.channel}</Fact>
