@@ -109,7 +109,8 @@ writeResults(
   `## Fan-out\n\n\`npx tsx --conditions=react-server bench/fanout.ts\`: one listing posted through \`createListing\` to a business with N followers; ` +
     `the embedded executor runs \`fan-out-listing\` (plans chunks of 5,000 followers with one index pass) and one \`deliver-listing-chunk\` run per chunk ` +
     `(8 runs in flight), each one \`INSERT … SELECT … ON CONFLICT DO NOTHING\` plus one realtime signal per recipient (multi-channel triggers of 100); ` +
-    `each chunk then queues its email leg (\`send-listing-emails\`: one set-based decision INSERT per chunk; the bench followers have email turned off, so nothing is rendered). ` +
+    `each chunk then queues its push leg (\`decide-listing-push\`: one set-based decision INSERT per chunk; the bench followers have no push device) and its email leg ` +
+    `(\`send-listing-emails\`: one set-based decision INSERT per chunk; the bench followers have email turned off, so nothing is rendered). ` +
     `"event → last row" is polled every 20 ms. The floor is the same rows in one raw statement, measured in the same run.\n\n${machineLine()}\n\n${sections.join("\n\n")}\n`,
 );
 console.log("wrote the \"## Fan-out\" section of bench/RESULTS.md");

@@ -1,8 +1,8 @@
 /**
  * bench/push: time from a listing being posted to its web push arriving, decrypted, at a push service, for
  * N followers with one browser subscription each (seed 001 §9.1: push within 5 s). The whole pipeline runs:
- * createListing → `listing/created` → `fan-out-listing` → `deliver-listing-chunk` (in-app rows and the
- * set-based push decision) → `send-push` (decided again, payload encrypted per subscription with `web-push`,
+ * createListing → `listing/created` → `fan-out-listing` → `deliver-listing-chunk` (in-app rows) →
+ * `decide-listing-push` (the set-based push decision) → `send-push` (decided again, payload encrypted per subscription with `web-push`,
  * RFC 8291 aes128gcm + a VAPID JWT) → HTTPS POST to a local push service stand-in
  * (test/push-service-stand-in.ts), which checks and decrypts every request as a browser's push service would.
  *

@@ -22,8 +22,17 @@ export const listingFanOutChunkRequested = eventType("listing/fan-out-chunk-requ
   }),
 });
 
-/** Send the queued emails of one fan-out chunk (decided in deliver-listing-chunk). */
+/** The email leg of one fan-out chunk (send-listing-emails: decide, then send), requested once its in-app rows are written. */
 export const listingEmailsRequested = eventType("listing/emails-requested", {
+  schema: z.object({
+    listingId: z.uuid(),
+    afterUserId: z.uuid().nullable(),
+    throughUserId: z.uuid().nullable(),
+  }),
+});
+
+/** The push leg of one fan-out chunk (decide-listing-push), requested once its in-app rows are written. */
+export const listingPushRequested = eventType("listing/push-requested", {
   schema: z.object({
     listingId: z.uuid(),
     afterUserId: z.uuid().nullable(),

@@ -2,6 +2,7 @@
 import { fanOutListing } from "./functions/fan-out-listing";
 import { deliverListingChunk } from "./functions/deliver-listing-chunk";
 import { sendListingEmails } from "./functions/send-listing-emails";
+import { decideListingPush } from "./functions/decide-listing-push";
 import { releaseHeldEmails } from "./functions/release-held-emails";
 import { sendNotificationEmails } from "./functions/send-notification-emails";
 import { pickupReminders } from "./functions/pickup-reminders";
@@ -16,6 +17,7 @@ import { sendSms } from "./functions/send-sms";
 export const functions = [
   fanOutListing,
   deliverListingChunk,
+  decideListingPush,
   sendListingEmails,
   releaseHeldEmails,
   sendNotificationEmails,

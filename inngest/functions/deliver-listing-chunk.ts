@@ -1,9 +1,9 @@
 /**
- * One fan-out chunk: bulk insert of in-app notifications + realtime signals, then a request for the email
- * leg (a run of its own, queued behind the other chunks' in-app inserts, so email never delays the inbox).
+ * One fan-out chunk: bulk insert of in-app notifications + realtime signals, then requests for the push and
+ * email legs (runs of their own, queued behind the other chunks' in-app inserts, so neither delays the inbox).
  */
 import { inngest } from "../client";
-import { listingEmailsRequested, listingFanOutChunkRequested } from "../events";
+import { listingEmailsRequested, listingFanOutChunkRequested, listingPushRequested } from "../events";
 import { deliverListingChunk as deliver } from "../../server/services/delivery/fan-out-listing";
 
 export const deliverListingChunk = inngest.createFunction(
@@ -11,6 +11,7 @@ export const deliverListingChunk = inngest.createFunction(
   async ({ event, step }) => {
     const chunk = { afterUserId: event.data.afterUserId, throughUserId: event.data.throughUserId };
     const inApp = await step.run("insert-notifications", () => deliver(event.data.listingId, chunk));
+    await step.sendEvent("request-push", listingPushRequested.create({ listingId: event.data.listingId, ...chunk }));
     await step.sendEvent("request-emails", listingEmailsRequested.create({ listingId: event.data.listingId, ...chunk }));
     return inApp;
   },

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../../db";
+import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 import { NOTIFICATION_TYPES } from "../notifications/catalog";
 import { signalUsers } from "../realtime";
@@ -12,6 +13,18 @@ export const FAN_OUT_CHUNK_SIZE = 5_000;
 export interface FanOutChunk {
   afterUserId: string | null;
   throughUserId: string | null;
+}
+
+/**
+ * The chunk's followers' notifications for a listing, as SQL `FROM` items: `f` (follows) → `n`
+ * (notifications, found by the unique `(user_id, dedupe_key)` index). The email and push legs read it.
+ */
+export function chunkNotifications(listingId: string, businessId: string, chunk: FanOutChunk): Prisma.Sql {
+  return Prisma.sql`follows f
+    JOIN notifications n ON n.user_id = f.user_id AND n.dedupe_key = ${`listing:${listingId}`}
+    WHERE f.business_id = ${businessId}::uuid AND f.deleted_at IS NULL
+      AND (${chunk.afterUserId}::uuid IS NULL OR f.user_id > ${chunk.afterUserId}::uuid)
+      AND (${chunk.throughUserId}::uuid IS NULL OR f.user_id <= ${chunk.throughUserId}::uuid)`;
 }
 
 /**
@@ -41,7 +54,9 @@ export async function planFanOutChunks(businessId: string, chunkSize = FAN_OUT_C
  * Writes the `new_listing` in-app notification for every active follower in the chunk with one
  * `INSERT … SELECT … ON CONFLICT DO NOTHING` (idempotent: dedupe key `listing:<id>` is unique per
  * recipient, so a retried or repeated chunk inserts nothing new), then sends one realtime signal per new
- * recipient (batched by the publisher) and decides their web pushes (./mobile-deliveries.ts). The business owner never notifies themself (seed 001 §8.1).
+ * recipient (batched by the publisher). The push and email legs run after it, each in a run of its own
+ * ({@link decideListingPush}, ./send-listing-emails.ts), so they never slow the inbox. The business owner
+ * never notifies themself (seed 001 §8.1).
  * @returns how many notifications were created now
  * @throws AppError NOT_FOUND when the listing does not exist
  */
@@ -84,6 +99,19 @@ export async function deliverListingChunk(listingId: string, chunk: FanOutChunk)
     "notification.new",
     { notification_type: "new_listing", title, business_id: listing.business.id, listing_id: listing.id },
   );
-  await decideMobileChannels(rows.map((r) => r.id));
   return { inserted: rows.length };
+}
+
+/**
+ * The push leg of one fan-out chunk: the web-push decision for every notification of the listing in the
+ * chunk (./mobile-deliveries.ts `decideMobileChannels`: one set-based INSERT, idempotent), which queues the
+ * sends. Seed 001 §9.1: push within 5 s of the post.
+ * @returns decisions by status, e.g. `{ QUEUED: 12, SKIPPED: 4988 }`
+ * @throws AppError NOT_FOUND when the listing does not exist
+ */
+export async function decideListingPush(listingId: string, chunk: FanOutChunk): Promise<Record<string, number>> {
+  const listing = await db.listing.findUnique({ where: { id: listingId }, select: { businessId: true } });
+  if (!listing) throw new AppError("NOT_FOUND", "Listing not found");
+  const rows = await db.$queryRaw<{ id: string }[]>`SELECT n.id FROM ${chunkNotifications(listingId, listing.businessId, chunk)}`;
+  return (await decideMobileChannels(rows.map((r) => r.id))).PUSH;
 }

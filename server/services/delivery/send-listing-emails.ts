@@ -19,17 +19,8 @@ import { emailTransport } from "../email";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
 import { sendInBatches } from "./email-batches";
 import { sendNotificationEmails } from "./notify";
-import type { FanOutChunk } from "./fan-out-listing";
+import { chunkNotifications, type FanOutChunk } from "./fan-out-listing";
 
-
-/** The chunk's followers' notifications for a listing: `f` (follows) → `n` (notifications). */
-function chunkNotifications(listingId: string, businessId: string, chunk: FanOutChunk): Prisma.Sql {
-  return Prisma.sql`follows f
-    JOIN notifications n ON n.user_id = f.user_id AND n.dedupe_key = ${`listing:${listingId}`}
-    WHERE f.business_id = ${businessId}::uuid AND f.deleted_at IS NULL
-      AND (${chunk.afterUserId}::uuid IS NULL OR f.user_id > ${chunk.afterUserId}::uuid)
-      AND (${chunk.throughUserId}::uuid IS NULL OR f.user_id <= ${chunk.throughUserId}::uuid)`;
-}
 
 async function listingOf(listingId: string) {
   const listing = await db.listing.findUnique({ where: { id: listingId }, include: { business: { select: { id: true, name: true, address: true } } } });

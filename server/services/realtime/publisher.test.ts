@@ -3,6 +3,8 @@
  * Pusher-protocol server, received by real `pusher-js` clients on Herald's private channels.
  */
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type PusherClient from "pusher-js";
 import { type Channel } from "pusher-js";
@@ -159,6 +161,38 @@ describe("createRealtimePublisher", () => {
     await expect(single).rejects.toMatchObject({ name: "RealtimePublishError", status: 401, failedEvents: 1 });
     const many = p.publish(Array.from({ length: 12 }, () => ({ channel: "private-user-a", name: "e", data: {} })));
     await expect(many).rejects.toMatchObject({ status: 401, failedEvents: 12, totalEvents: 12 });
+  });
+
+  it("sends a request again once when the connection failed without an answer, never after a refusal", async () => {
+    // A stand-in for the HTTP API that resets the connection the first time it sees a request (by its body's
+    // MD5, signed into the URL), and answers `status` when it comes again.
+    let status = 200;
+    const seen: string[] = [];
+    const flaky = createServer((req, res) => {
+      const url = req.url ?? "";
+      const md5 = new URL(url, "http://x").searchParams.get("body_md5");
+      const again = seen.some((u) => new URL(u, "http://x").searchParams.get("body_md5") === md5);
+      seen.push(url);
+      if (!again && status === 200) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(status, { "content-type": "application/json" }).end("{}");
+    });
+    await new Promise<void>((r) => flaky.listen(0, "127.0.0.1", r));
+    try {
+      const p = publisher({ port: (flaky.address() as AddressInfo).port });
+      await p.publish([{ channel: "private-user-a", name: "e", data: {} }]);
+      expect(seen).toHaveLength(2);
+      await p.publish(Array.from({ length: 12 }, (_, i) => ({ channel: `private-user-${i}`, name: `e${i}`, data: {} })));
+      expect(seen.filter((u) => u.includes("/batch_events"))).toHaveLength(4); // two batches, each reset once
+      status = 400;
+      seen.length = 0;
+      await expect(p.publish([{ channel: "private-user-a", name: "e", data: {} }])).rejects.toMatchObject({ status: 400 });
+      expect(seen).toHaveLength(1);
+    } finally {
+      await new Promise((r) => flaky.close(r));
+    }
   });
 
   it("needs a host or a cluster; a cluster targets Pusher's API host over TLS", async () => {

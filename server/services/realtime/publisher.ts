@@ -128,6 +128,20 @@ function statusOf(err: unknown): number | undefined {
 }
 
 /**
+ * Runs a request, and once more when it failed without an HTTP answer (a reset keep-alive socket, a
+ * timeout while the server's process was busy): a signal only makes clients refetch, so sending one twice
+ * is harmless, while losing it leaves a badge stale until the next one. Refusals (4xx/5xx) are not retried.
+ */
+async function withOneRetry<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    if (statusOf(err) !== undefined) throw err;
+    return send();
+  }
+}
+
+/**
  * Creates the publisher for one Pusher app.
  *
  * @param config `appId`, `key`, `secret`, and either `host` (+ `port`, `useTLS`) for soketi or the
@@ -172,7 +186,7 @@ export function createRealtimePublisher(config: RealtimePublisherConfig): Realti
     if (prepared.length === 1) {
       const only = prepared[0] as PreparedEvent;
       try {
-        await pusher.trigger(only.channel, only.name, only.data);
+        await withOneRetry(() => pusher.trigger(only.channel, only.name, only.data));
       } catch (err) {
         throw new RealtimePublishError(`realtime publish failed: ${String(err)}`, 1, 1, statusOf(err), { cause: err });
       }
@@ -214,7 +228,7 @@ export function createRealtimePublisher(config: RealtimePublisherConfig): Realti
       while (next < requests.length) {
         const request = requests[next++] as (typeof requests)[number];
         try {
-          await request.send();
+          await withOneRetry(request.send);
         } catch (err) {
           failedEvents += request.size;
           firstError ??= err;
