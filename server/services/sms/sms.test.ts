@@ -530,6 +530,15 @@ describe("STOP and START", () => {
       expect(await optedOutAt(user.id)).toBeNull();
     });
 
+    it("refuses a body over 64 KB with 413, declared or not", async () => {
+      const big = `Body=${"x".repeat(70_000)}`;
+      const declared = await twilioWebhook(new Request(PUBLIC_URL, { method: "POST", headers: { "content-length": String(big.length) }, body: big }));
+      expect(declared.status).toBe(413);
+      expect(await declared.json()).toEqual({ error: { code: "VALIDATION_ERROR", message: "Body too large" } });
+      const undeclared = await twilioWebhook(new Request(PUBLIC_URL, { method: "POST", body: big }));
+      expect(undeclared.status).toBe(413);
+    });
+
     it("refuses a badly signed or unsigned request with 401 and changes nothing", async () => {
       const { user, phone } = await verifiedUser();
       const body = inbound(phone, "STOP");
