@@ -38,7 +38,7 @@ export function quietHoursSql(at: Date): { inQuiet: Prisma.Sql; releaseAt: Prism
  * (notification_preferences for EMAIL and n.category, LEFT JOIN). `at` is the decision time (UTC).
  * `opts.critical` overrides the catalog (a campaign an admin marked critical, issue 6).
  * `opts.ranked`: `n` comes from `rankedNotifications` (./mobile-decisions.ts) and the cap also counts the
- * recipient's earlier notifications in the same batch, so a burst decided at once (twelve order updates
+ * recipient's earlier notifications in the same batch, so a burst decided at once (twelve emails
  * for one customer) sends ten and holds two for the digest instead of sending all twelve.
  */
 export function emailDecisionSql(type: NotificationType, at: Date, opts: { critical?: boolean; ranked?: boolean } = {}): Prisma.Sql {
