@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { requireUser } from "@/server/auth";
-import { AppError } from "@/server/services/errors";
+import { orNotFound } from "../or-not-found";
 import { listCapturedEmails } from "@/server/services/email/mailbox";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { DevTabs } from "@/components/dev/dev-tabs";
@@ -11,10 +10,7 @@ export const metadata: Metadata = { title: "Dev mailbox", robots: { index: false
 
 export default async function MailboxPage() {
   const user = await requireUser("/dev/mailbox");
-  const mails = await listCapturedEmails(user).catch((err) => {
-    if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
-    throw err;
-  });
+  const mails = await orNotFound(listCapturedEmails(user));
   return (
     <section aria-labelledby="mailbox-title" className="space-y-4">
       <DevTabs current="/dev/mailbox" />

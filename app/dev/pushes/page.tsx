@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { requireUser } from "@/server/auth";
-import { AppError } from "@/server/services/errors";
+import { orNotFound } from "../or-not-found";
 import { listCapturedPushes } from "@/server/services/push/captured";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { DevTabs } from "@/components/dev/dev-tabs";
@@ -25,10 +24,7 @@ function ttlLabel(seconds: number): string {
 
 export default async function CapturedPushesPage() {
   const user = await requireUser("/dev/pushes");
-  const pushes = await listCapturedPushes(user).catch((err) => {
-    if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
-    throw err;
-  });
+  const pushes = await orNotFound(listCapturedPushes(user));
   return (
     <section aria-labelledby="pushes-title" className="space-y-4">
       <DevTabs current="/dev/pushes" />

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { requireUser } from "@/server/auth";
-import { AppError } from "@/server/services/errors";
+import { orNotFound } from "../or-not-found";
 import { listCapturedSms } from "@/server/services/sms/dev-sms";
 import { formatPhone } from "@/server/services/sms/phone";
 import { getPhoneStatus } from "@/server/services/sms/verification";
@@ -18,10 +17,7 @@ export const metadata: Metadata = { title: "Dev texts", robots: { index: false }
  */
 export default async function DevSmsPage() {
   const user = await requireUser("/dev/sms");
-  const texts = await listCapturedSms(user).catch((err) => {
-    if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
-    throw err;
-  });
+  const texts = await orNotFound(listCapturedSms(user));
   const me = await getPhoneStatus(user.id);
   return (
     <section aria-labelledby="sms-title" className="space-y-4">

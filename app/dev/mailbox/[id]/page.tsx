@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { requireUser } from "@/server/auth";
-import { AppError } from "@/server/services/errors";
+import { orNotFound } from "../../or-not-found";
 import { getCapturedEmail } from "@/server/services/email/mailbox";
 
 export const metadata: Metadata = { title: "Email", robots: { index: false } };
@@ -10,10 +9,7 @@ export const metadata: Metadata = { title: "Email", robots: { index: false } };
 export default async function MailPage(props: { params: Promise<{ id: string }> }) {
   const { id } = await props.params;
   const user = await requireUser(`/dev/mailbox/${id}`);
-  const mail = await getCapturedEmail(user, id).catch((err) => {
-    if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
-    throw err;
-  });
+  const mail = await orNotFound(getCapturedEmail(user, id));
   const headers = { From: mail.from, To: mail.to, Subject: mail.subject, ...(mail.headers as Record<string, string>) };
   return (
     <article className="space-y-4">
