@@ -9,13 +9,13 @@ import { redirect } from "next/navigation";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { verifyCredentials } from "./services/users/credentials";
-import { db } from "./db";
+import { createAuthSession, revokeAuthSession, sessionUser, SESSION_MAX_AGE_S, type SessionUserRow } from "./services/users/sessions";
 import type { Role } from "./generated/prisma/client";
 
 const credentials = z.object({ email: z.string().trim().email().max(320), password: z.string().min(1).max(200) });
 
 export const authOptions: NextAuthOptions = {
-  session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   pages: { signIn: "/signin" },
   providers: [
     CredentialsProvider({
@@ -29,10 +29,15 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    /**
+     * At sign-in (`user` set) records the session server-side (auth_sessions) and puts its id in the JWT as
+     * `sid`; every request checks that row (currentUser), so sign-out and revocation end the cookie.
+     */
+    async jwt({ token, user }) {
       if (user) {
         token.id = user.id;
         token.role = (user as unknown as { role: Role }).role;
+        token.sid = (await createAuthSession(user.id, { userAgent: await requestUserAgent() })).id;
       }
       return token;
     },
@@ -41,18 +46,52 @@ export const authOptions: NextAuthOptions = {
       return session;
     },
   },
+  events: {
+    /**
+     * Sign-out (POST /api/auth/signout) ends the session on the server too: with JWT sessions next-auth
+     * passes the decoded token (node_modules/next-auth/core/routes/signout.js), whose `sid` is revoked, so
+     * a copy of the cookie stops working at once. An error here is logged by next-auth and the cookie is
+     * still cleared.
+     */
+    async signOut({ token }) {
+      await revokeAuthSession(token?.sid);
+    },
+  },
+};
+
+/** The sign-in request's User-Agent, when called inside a request (next-auth's route handler); else null. */
+async function requestUserAgent(): Promise<string | null> {
+  try {
+    const { headers } = await import("next/headers");
+    return (await headers()).get("user-agent");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Options for reading the session in `currentUser`: authOptions, except that the session it returns
+ * carries the JWT's `sid` (the browser's /api/auth/session answer, built from authOptions, does not).
+ */
+const serverSessionOptions: NextAuthOptions = {
+  ...authOptions,
+  callbacks: {
+    ...authOptions.callbacks,
+    session: ({ session, token }) => ({ ...session, sid: token.sid }),
+  },
 };
 
 /**
- * The signed-in user ({ id, role, name, email }) or null. The session's user must still exist: a deleted
- * account's unexpired session signs in no one (issue 5 erasure), and the role is read fresh, so a changed
- * role applies at once (one primary-key lookup per request).
+ * The signed-in user ({ id, role, name, email, sessionId }) or null. The JWT must carry a live session
+ * (`sid`): not revoked (sign-out, "Sign out of all devices", a password change elsewhere, a role change),
+ * not expired, and its user still exists (a deleted account's sessions cascade away). Role, name and email
+ * are read fresh. Cost: ONE query per call (the session by primary key joined with its user,
+ * server/services/users/sessions.ts); a JWT without `sid` (issued before sessions were recorded) signs in
+ * no one, without a query.
  */
-export async function currentUser() {
-  const session = await getServerSession(authOptions);
-  if (!session?.user?.id) return null;
-  const row = await db.user.findUnique({ where: { id: session.user.id }, select: { role: true } });
-  return row ? { ...session.user, role: row.role } : null;
+export async function currentUser(): Promise<SessionUserRow | null> {
+  const session = (await getServerSession(serverSessionOptions)) as { sid?: string } | null;
+  return session?.sid ? sessionUser(session.sid) : null;
 }
 
 /**

@@ -12,5 +12,7 @@ declare module "next-auth/jwt" {
   interface JWT {
     id: string;
     role: Role;
+    /** The `auth_sessions` row of this sign-in (server/services/users/sessions.ts); absent in JWTs issued before it existed. */
+    sid?: string;
   }
 }

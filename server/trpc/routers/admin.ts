@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { adminProcedure, router } from "../init";
 import { deliveryDetail, deliveryLogFilterSchema, listDeliveryLog, userDeliveryLog } from "../../services/delivery/delivery-log";
+import { findUsers, findUsersInput, setRoleInput, setUserRole } from "../../services/users/admin-users";
 
 /** Admin tools. Every procedure: UNAUTHORIZED when signed out, FORBIDDEN for anyone but an admin. */
 export const adminRouter = router({
@@ -16,4 +17,13 @@ export const adminRouter = router({
 
   /** One delivery's notification, recipient, captured email and timeline. NOT_FOUND for an unknown id. */
   delivery: adminProcedure.input(z.strictObject({ id: z.uuid({ error: "Not a delivery id." }) })).query(({ input }) => deliveryDetail(input.id)),
+
+  /** Accounts whose email contains `email` (case-insensitive), at most 25; empty: the newest accounts. */
+  users: adminProcedure.input(findUsersInput).query(({ input }) => findUsers(input)),
+
+  /**
+   * Changes an account's role, signs out all of its sessions and records it in the audit log. FORBIDDEN when
+   * an admin removes their own admin role; NOT_FOUND for an unknown account; BAD_REQUEST for an unknown role.
+   */
+  setRole: adminProcedure.input(setRoleInput).mutation(({ ctx, input }) => setUserRole(ctx.user.id, input)),
 });
