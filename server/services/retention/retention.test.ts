@@ -201,6 +201,47 @@ describe("retention: newsletter, push and SMS (issues 6 and 7)", () => {
   });
 });
 
+describe("retention: sign-in sessions, login throttles, outbox (issue 12)", () => {
+  it("deletes expired sessions and those revoked more than a day ago, keeps live and recently revoked ones", async () => {
+    const u = await createUser(db);
+    const session = (o: { expiresAt: Date; revokedAt?: Date }) => db.authSession.create({ data: { userId: u.id, createdAt: ago(40 * DAY), ...o } });
+    const [expired, revokedOld, liveSession, revokedRecent] = await Promise.all([
+      session({ expiresAt: ago(1000) }),
+      session({ expiresAt: new Date(now.getTime() + DAY), revokedAt: ago(25 * HOUR) }),
+      session({ expiresAt: new Date(now.getTime() + DAY) }),
+      session({ expiresAt: new Date(now.getTime() + DAY), revokedAt: ago(23 * HOUR) }),
+    ]);
+    const r = await runRetention({ now });
+    expect(r.deleted.auth_sessions).toBe(2);
+    const left = (await db.authSession.findMany({ where: { userId: u.id }, select: { id: true } })).map((x) => x.id).sort();
+    expect(left).toEqual([liveSession.id, revokedRecent.id].sort());
+    expect(left).not.toContain(expired.id);
+    expect(left).not.toContain(revokedOld.id);
+  });
+
+  it("deletes login throttles a day after their last failure unless a lockout still runs, and outbox events 7 days after they were sent", async () => {
+    const tag = randomUUID();
+    const throttle = (name: string, lastFailureAt: Date, lockedUntil: Date | null = null) =>
+      db.loginThrottle.create({ data: { key: `ip:${tag}:${name}`, failures: 5, lastFailureAt, lockedUntil } });
+    await Promise.all([
+      throttle("old", ago(25 * HOUR)),
+      throttle("old-lock-over", ago(25 * HOUR), ago(HOUR)),
+      throttle("old-still-locked", ago(25 * HOUR), new Date(now.getTime() + HOUR)),
+      throttle("recent", ago(23 * HOUR)),
+    ]);
+    const event = (name: string, sentAt: Date | null) => db.outboxEvent.create({ data: { id: `${tag}:${name}`, name: "listing/created", data: {}, createdAt: ago(30 * DAY), sentAt } });
+    await Promise.all([event("sent-8d", ago(8 * DAY)), event("sent-6d", ago(6 * DAY)), event("pending-old", null)]);
+
+    const r = await runRetention({ now, policy: { batchSize: 1 } });
+    expect(r.deleted).toMatchObject({ login_throttles: 2, outbox_events: 1 });
+    expect(r.batches.login_throttles).toBe(3); // batches of one: two full, then an empty one
+    const keys = (await db.loginThrottle.findMany({ where: { key: { startsWith: `ip:${tag}:` } } })).map((x) => x.key.split(":").pop()).sort();
+    expect(keys).toEqual(["old-still-locked", "recent"]);
+    const ids = (await db.outboxEvent.findMany({ where: { id: { startsWith: `${tag}:` } } })).map((x) => x.id.split(":").pop()).sort();
+    expect(ids).toEqual(["pending-old", "sent-6d"]);
+  });
+});
+
 describe("retention: configured periods", () => {
   it("honours shorter periods given as a policy", async () => {
     const short = { readNotificationDays: 7, deliveryDays: 30, revokedCredentialDays: 1, webhookEventDays: 7 };
@@ -244,6 +285,9 @@ describe("retention: configured periods", () => {
         capturedEmailCreatedBefore: "2026-03-01T02:30:00.000Z",
         pendingSignupCreatedBefore: "2026-03-01T02:30:00.000Z",
         verificationExpiredBefore: "2026-03-30T02:30:00.000Z",
+        sessionRevokedBefore: "2026-03-30T02:30:00.000Z",
+        loginFailureBefore: "2026-03-30T02:30:00.000Z",
+        outboxSentBefore: "2026-03-24T02:30:00.000Z",
       },
     });
     expect(() => retentionPlan(at, { batchSize: 0 })).toThrow(/batchSize/);

@@ -15,6 +15,11 @@ import "server-only";
  * - newsletter delivery logs like delivery logs (180 days); newsletter signups never confirmed, 30 days
  *   after signing up (issue 6: an address nobody confirmed is not kept); captured pushes and texts like the
  *   dev mailbox (30 days); phone verification codes a day after they expired (issue 7).
+ * - sign-in sessions (`auth_sessions`, issue 12) once expired, or a day after they were revoked (a revoked
+ *   row is only needed while a copied cookie might still be presented; an expired JWT is refused anyway);
+ *   login throttles (`login_throttles`) a day after their last failure, unless a lockout is still running;
+ *   outbox events (`outbox_events`) 7 days after the job engine accepted them (pending ones are never
+ *   deleted; Inngest deduplicates an event id for 24 h, so older sent rows serve no resend).
  * Periods and the batch size come from the `retention` group of server/env.ts (HERALD_RETENTION_*).
  *
  * Shape, designed for a 1,000,000-row notifications table: every batch is ONE autocommit statement
@@ -47,6 +52,9 @@ export const RETENTION_TABLES = [
   "captured_pushes",
   "captured_sms",
   "phone_verifications",
+  "auth_sessions",
+  "login_throttles",
+  "outbox_events",
 ] as const;
 export type RetentionTable = (typeof RETENTION_TABLES)[number];
 
@@ -104,6 +112,12 @@ export interface RetentionPlan {
     capturedEmailCreatedBefore: string;
     pendingSignupCreatedBefore: string;
     verificationExpiredBefore: string;
+    /** Revoked sign-in sessions: `revoked_at` before this (a day). Expired ones go at `now`. */
+    sessionRevokedBefore: string;
+    /** Login throttles: `last_failure_at` before this (a day), and no lockout running at `now`. */
+    loginFailureBefore: string;
+    /** Outbox events: `sent_at` before this (7 days). */
+    outboxSentBefore: string;
   };
 }
 
@@ -130,6 +144,9 @@ export function retentionPlan(now: Date = new Date(), policy: Partial<RetentionP
       capturedEmailCreatedBefore: before(p.capturedEmailDays * DAY_MS),
       pendingSignupCreatedBefore: before(30 * DAY_MS),
       verificationExpiredBefore: before(DAY_MS),
+      sessionRevokedBefore: before(DAY_MS),
+      loginFailureBefore: before(DAY_MS),
+      outboxSentBefore: before(7 * DAY_MS),
     },
   };
 }
@@ -171,6 +188,18 @@ function spec(table: RetentionTable, plan: RetentionPlan): { key: string; where:
       return { key: "id", where: Prisma.sql`status = 'PENDING' AND created_at < ${ts(c.pendingSignupCreatedBefore)}`, order: null };
     case "phone_verifications":
       return { key: "id", where: Prisma.sql`expires_at < ${ts(c.verificationExpiredBefore)}`, order: null };
+    case "auth_sessions":
+      // Two conditions on two columns (only expires_at is indexed): no ORDER BY, stop after n matches.
+      return { key: "id", where: Prisma.sql`(expires_at < ${ts(plan.now)} OR revoked_at < ${ts(c.sessionRevokedBefore)})`, order: null };
+    case "login_throttles":
+      return {
+        key: "key",
+        where: Prisma.sql`last_failure_at < ${ts(c.loginFailureBefore)} AND (locked_until IS NULL OR locked_until < ${ts(plan.now)})`,
+        order: "last_failure_at",
+      };
+    case "outbox_events":
+      // The (sent_at, available_at) index leads with sent_at; NULL (pending) never matches.
+      return { key: "id", where: Prisma.sql`sent_at < ${ts(c.outboxSentBefore)}`, order: "sent_at" };
   }
 }
 
