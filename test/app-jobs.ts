@@ -1,19 +1,29 @@
 /**
  * Runs the app's real Inngest functions (inngest/index.ts) in a test: an embedded executor on a throw-away
  * `herald_jobs_*` schema drives the app's own `serve()` handler in-process, and the app's client sends its
- * events to the executor's event API on a random port (INNGEST_BASE_URL). Import app modules only after
- * `startAppJobs()` resolves (dynamic `import()`), so the client sees INNGEST_BASE_URL.
+ * events to the executor's event API on a random port (INNGEST_BASE_URL), through the outbox relay that a
+ * web process runs (server/services/outbox/relay.ts). Import app modules only after `startAppJobs()`
+ * resolves (dynamic `import()`), so the client sees INNGEST_BASE_URL.
+ *
+ * `executor.idle()` of the returned object also waits for the outbox: it sends what services recorded and
+ * waits for the runs it starts, until nothing is pending in either.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createExecutor, type Executor } from "../server/embedded/jobs/executor";
 import type { Clock } from "../server/embedded/jobs/clock";
+import type { OutboxRelay, RelayOptions } from "../server/services/outbox/relay";
 
 /**
  * @param opts.clock the executor's clock (a FakeClock lets a test move time through sleeps and crons;
  *   app code still reads the wall clock, so start the FakeClock at `Date.now()`)
+ * @param opts.eventApi maps the executor's event API origin to the one the app sends to (e.g. a
+ *   test/fault-proxy.ts in front of it)
+ * @param opts.relay options of the outbox relay (timeouts, lease)
  */
-export async function startAppJobs(opts: { clock?: Clock } = {}): Promise<{ executor: Executor; stop(): Promise<void> }> {
+export async function startAppJobs(
+  opts: { clock?: Clock; eventApi?: (executorUrl: string) => string | Promise<string>; relay?: RelayOptions } = {},
+): Promise<{ executor: Executor; relay: OutboxRelay; stop(): Promise<void> }> {
   const schema = `herald_jobs_app_${randomBytes(4).toString("hex")}`;
   const app: { handle?: (req: Request) => Promise<Response> } = {};
   const executor = createExecutor({
@@ -26,14 +36,31 @@ export async function startAppJobs(opts: { clock?: Clock } = {}): Promise<{ exec
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const api = await executor.listen(0, "127.0.0.1");
-  process.env.INNGEST_BASE_URL = `http://127.0.0.1:${api.port}`;
-  const [{ serve }, { inngest }, { functions }] = await Promise.all([import("inngest/next"), import("../inngest/client"), import("../inngest")]);
+  const executorUrl = `http://127.0.0.1:${api.port}`;
+  process.env.INNGEST_BASE_URL = opts.eventApi ? await opts.eventApi(executorUrl) : executorUrl;
+  const [{ serve }, { inngest }, { functions }, { startOutboxRelay, pendingOutboxCount }] = await Promise.all([
+    import("inngest/next"),
+    import("../inngest/client"),
+    import("../inngest"),
+    import("../server/services/outbox/relay"),
+  ]);
   const served = serve({ client: inngest, functions }) as unknown as (req: Request, ctx: unknown) => Promise<Response>;
   app.handle = (req) => served(req, undefined);
   await executor.start();
+  const relay = startOutboxRelay({ pollMs: 100, log: () => undefined, ...opts.relay });
+  const idle = async () => {
+    for (;;) {
+      await relay.drain();
+      await executor.idle();
+      if ((await pendingOutboxCount()) === 0) return;
+      await new Promise((r) => setTimeout(r, 50)); // a send in backoff: wait for it to come due
+    }
+  };
   return {
-    executor,
+    executor: { ...executor, idle },
+    relay,
     async stop() {
+      await relay.stop();
       await executor.stop();
       await api.close();
       const c = new pg.Client({ connectionString: process.env.DATABASE_URL });

@@ -11,7 +11,7 @@ import { env } from "../../env";
 import { renderEmail } from "../email/render";
 import { emailTransport } from "../email";
 import { type Prisma, type Campaign } from "../../generated/prisma/client";
-import { inngest } from "../../../inngest/client";
+import { withEvents, type OutboxEventInput } from "../outbox/outbox";
 import { campaignCancelled, campaignResumed, campaignSendRequested } from "../../../inngest/events";
 import { AppError } from "../errors";
 import { hitRateLimit } from "../api/rate-limit";
@@ -141,14 +141,13 @@ export async function sendCampaignNow(adminId: string, id: string, at = new Date
   await checkAudience(audienceOf(await getCampaign(id)));
   await assertComplaintRateAllowsNewCampaign({ override: opts.override, now: at });
   await spendSendAllowance(adminId, at);
-  const c = await db.$transaction(async (tx) => {
+  return withEvents(async (tx, emit) => {
     const { count } = await tx.campaign.updateMany({ where: { id, status: { in: ["DRAFT", "SCHEDULED"] } }, data: { status: "SENDING", startedAt: at, scheduledAt: null } });
     if (count === 0) throw new AppError("CONFLICT", "This campaign was already sent or cancelled");
     await audit(tx, adminId, "campaign.send", id, opts.override ? { complaintOverride: true } : {});
+    await emit(campaignSendRequested.create({ campaignId: id }));
     return tx.campaign.findUniqueOrThrow({ where: { id } });
   });
-  await inngest.send(campaignSendRequested.create({ campaignId: id }));
-  return c;
 }
 
 /**
@@ -182,16 +181,20 @@ export async function scheduleCampaign(
   });
 }
 
-/** Moves a campaign between states with a guard, audited. @throws AppError NOT_FOUND; CONFLICT */
-async function transition(adminId: string, id: string, from: Campaign["status"][], to: Campaign["status"], action: string, message: string) {
+/**
+ * Moves a campaign between states with a guard, audited; `event` (if any) is recorded in the same
+ * transaction (the outbox). @throws AppError NOT_FOUND; CONFLICT
+ */
+async function transition(adminId: string, id: string, from: Campaign["status"][], to: Campaign["status"], action: string, message: string, event?: OutboxEventInput) {
   await getCampaign(id);
-  return db.$transaction(async (tx) => {
+  return withEvents(async (tx, emit) => {
     const { count } = await tx.campaign.updateMany({
       where: { id, status: { in: from } },
       data: { status: to, ...(to === "CANCELLED" ? { finishedAt: new Date() } : {}), ...(from.includes("SCHEDULED") && to === "DRAFT" ? { scheduledAt: null } : {}) },
     });
     if (count === 0) throw new AppError("CONFLICT", message);
     await audit(tx, adminId, action, id);
+    if (event) await emit(event);
     return tx.campaign.findUniqueOrThrow({ where: { id } });
   });
 }
@@ -202,30 +205,29 @@ export function pauseCampaign(adminId: string, id: string) {
 }
 
 /** Resumes a paused campaign where it stopped. @throws AppError NOT_FOUND; CONFLICT unless PAUSED */
-export async function resumeCampaign(adminId: string, id: string) {
-  const c = await transition(adminId, id, ["PAUSED"], "SENDING", "campaign.resume", "Only a paused campaign can be resumed");
-  await inngest.send(campaignResumed.create({ campaignId: id }));
-  return c;
+export function resumeCampaign(adminId: string, id: string) {
+  return transition(adminId, id, ["PAUSED"], "SENDING", "campaign.resume", "Only a paused campaign can be resumed", campaignResumed.create({ campaignId: id }));
 }
 
 /**
  * Cancels a scheduled, sending or paused campaign: nothing more goes out (what was sent stays sent).
  * @throws AppError NOT_FOUND; CONFLICT when already sent or cancelled
  */
-export async function cancelCampaign(adminId: string, id: string) {
-  const c = await transition(adminId, id, ["DRAFT", "SCHEDULED", "SENDING", "PAUSED"], "CANCELLED", "campaign.cancel", "This campaign already finished");
-  await inngest.send(campaignCancelled.create({ campaignId: id }));
-  return c;
+export function cancelCampaign(adminId: string, id: string) {
+  const event = campaignCancelled.create({ campaignId: id });
+  return transition(adminId, id, ["DRAFT", "SCHEDULED", "SENDING", "PAUSED"], "CANCELLED", "campaign.cancel", "This campaign already finished", event);
 }
 
 /** Starts every SCHEDULED campaign due by `at` (the per-minute cron). @returns the ids started */
 export async function startDueCampaigns(at = new Date()): Promise<string[]> {
-  const due = await db.$queryRaw<{ id: string }[]>`
-    UPDATE campaigns SET status = 'SENDING', started_at = ${at}::timestamptz, updated_at = now()
-    WHERE status = 'SCHEDULED' AND scheduled_at <= ${at}::timestamptz
-    RETURNING id`;
-  if (due.length > 0) await inngest.send(due.map((d) => campaignSendRequested.create({ campaignId: d.id })));
-  return due.map((d) => d.id);
+  return withEvents(async (tx, emit) => {
+    const due = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE campaigns SET status = 'SENDING', started_at = ${at}::timestamptz, updated_at = now()
+      WHERE status = 'SCHEDULED' AND scheduled_at <= ${at}::timestamptz
+      RETURNING id`;
+    await emit(due.map((d) => campaignSendRequested.create({ campaignId: d.id })));
+    return due.map((d) => d.id);
+  });
 }
 
 /**

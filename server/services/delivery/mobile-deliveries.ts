@@ -19,7 +19,7 @@ import "server-only";
 import { db } from "../../db";
 import { env } from "../../env";
 import { Prisma } from "../../generated/prisma/client";
-import { inngest } from "../../../inngest/client";
+import { withEvents, type Emit, type Tx } from "../outbox/outbox";
 import { notificationEmailsRequested, notificationPushRequested, notificationSmsRequested } from "../../../inngest/events";
 import { NOTIFICATION_TYPES, type NotificationType } from "../notifications/catalog";
 import { pushOptionsFor, pushPayloadFor, type PushTransport } from "../push";
@@ -47,8 +47,8 @@ async function parallel<T>(items: readonly T[], limit: number, fn: (item: T) => 
 }
 
 /** The catalog types among these notifications (`live`: not archived records); each type is decided on its own. */
-async function typesIn(ids: string[], opts: { live?: boolean } = {}): Promise<NotificationType[]> {
-  const rows = await db.$queryRaw<{ type: string }[]>`
+async function typesIn(q: Tx, ids: string[], opts: { live?: boolean } = {}): Promise<NotificationType[]> {
+  const rows = await q.$queryRaw<{ type: string }[]>`
     SELECT DISTINCT type FROM notifications WHERE id = ANY(${ids}::uuid[]) ${opts.live ? Prisma.sql`AND archived_at IS NULL` : Prisma.empty}`;
   return rows.map((r) => r.type).filter((t): t is NotificationType => t in NOTIFICATION_TYPES);
 }
@@ -67,19 +67,39 @@ const channelsOf = (type: NotificationType) => (NOTIFICATION_TYPES[type].channel
 export async function decideMobileChannels(
   notificationIds: readonly string[],
   at = new Date(),
-  opts: { smsProps?: ReadonlyMap<string, Record<string, unknown>>; channels?: ReadonlyMap<string, readonly string[]> } = {},
+  opts: MobileDecisionOptions = {},
+): Promise<Record<MobileChannel, Record<string, number>>> {
+  if (notificationIds.length === 0) return { PUSH: {}, SMS: {} };
+  return withEvents((tx, emit) => decideMobileChannelsIn(tx, emit, notificationIds, at, opts));
+}
+
+export interface MobileDecisionOptions {
+  smsProps?: ReadonlyMap<string, Record<string, unknown>>;
+  channels?: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * {@link decideMobileChannels} inside the caller's transaction `tx`: the decisions and the send requests
+ * (recorded with `emit`, the outbox) commit with the caller's other writes.
+ */
+export async function decideMobileChannelsIn(
+  tx: Tx,
+  emit: Emit,
+  notificationIds: readonly string[],
+  at: Date,
+  opts: MobileDecisionOptions = {},
 ): Promise<Record<MobileChannel, Record<string, number>>> {
   const out: Record<MobileChannel, Record<string, number>> = { PUSH: {}, SMS: {} };
   if (notificationIds.length === 0) return out;
   const ids = [...notificationIds];
-  const types = await typesIn(ids, { live: true });
+  const types = await typesIn(tx, ids, { live: true });
   const payloads = JSON.stringify([...(opts.smsProps ?? new Map()).entries()].map(([id, payload]) => ({ id, payload })));
   const queued: Record<MobileChannel, string[]> = { PUSH: [], SMS: [] };
   for (const type of types) {
     for (const channel of channelsOf(type)) {
       const allowed = opts.channels ? ids.filter((id) => opts.channels!.get(id)?.includes(channel) ?? true) : ids;
       if (allowed.length === 0) continue;
-      const rows = await db.$queryRaw<{ notification_id: string; status: string }[]>`
+      const rows = await tx.$queryRaw<{ notification_id: string; status: string }[]>`
         INSERT INTO deliveries (notification_id, user_id, channel, status, reason, release_at, payload)
         SELECT n.id, n.user_id, ${channel}::"Channel", dec.status, dec.reason, dec.release_at, ${channel === "SMS" ? Prisma.sql`x.payload` : Prisma.sql`NULL::jsonb`}
         FROM ${rankedNotifications(Prisma.sql`n.id = ANY(${allowed}::uuid[]) AND n.type = ${type} AND n.archived_at IS NULL`)}
@@ -98,7 +118,7 @@ export async function decideMobileChannels(
     ...batches(queued.PUSH).map((b) => notificationPushRequested.create({ notificationIds: b })),
     ...batches(queued.SMS).map((b) => notificationSmsRequested.create({ notificationIds: b })),
   ];
-  if (events.length > 0) await inngest.send(events);
+  await emit(events);
   return out;
 }
 
@@ -124,7 +144,7 @@ interface QueuedMobileRow {
 /** The channel's QUEUED deliveries of these notifications, decided again at `at`; the undecided ones are recorded. */
 async function redecide(channel: MobileChannel, notificationIds: readonly string[], at: Date): Promise<QueuedMobileRow[]> {
   const ids = [...notificationIds];
-  const types = await typesIn(ids);
+  const types = await typesIn(db, ids);
   const out: QueuedMobileRow[] = [];
   for (const type of types) {
     const rows = await db.$queryRaw<QueuedMobileRow[]>`
@@ -266,31 +286,34 @@ export async function sendSmsDeliveries(notificationIds: readonly string[], opts
  */
 export async function fallbackToEmail(notificationIds: readonly string[], channel: MobileChannel, at = new Date()): Promise<Record<string, number>> {
   const ids = [...notificationIds];
-  const counts: Record<string, number> = {};
-  const queued: string[] = [];
-  const types = await typesIn(ids);
-  for (const type of types) {
-    const rows = await db.$queryRaw<{ notification_id: string; status: string }[]>`
-      INSERT INTO deliveries (notification_id, user_id, channel, status, reason, release_at, payload)
-      SELECT n.id, n.user_id, 'EMAIL', dec.status,
-             CASE WHEN dec.status = 'QUEUED' THEN ${`fallback:${channel.toLowerCase()}`} ELSE dec.reason END, dec.release_at,
-             coalesce(sms.payload, '{"fallback": true}'::jsonb)
-      FROM ${rankedNotifications(
-        Prisma.sql`n.id = ANY(${ids}::uuid[]) AND n.type = ${type}
-          AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.notification_id = n.id AND e.channel = 'EMAIL')`,
-      )}
-      ${EMAIL_DECISION_JOINS}
-      LEFT JOIN deliveries sms ON sms.notification_id = n.id AND sms.channel = 'SMS' AND sms.payload IS NOT NULL
-      CROSS JOIN LATERAL (SELECT ${emailDecisionSql(type, at, { ranked: true })}) dec
-      ON CONFLICT (notification_id, channel) DO NOTHING
-      RETURNING notification_id, status`;
-    for (const r of rows) {
-      counts[r.status] = (counts[r.status] ?? 0) + 1;
-      if (r.status === "QUEUED") queued.push(r.notification_id);
+  if (ids.length === 0) return {};
+  return withEvents(async (tx, emit) => {
+    const counts: Record<string, number> = {};
+    const queued: string[] = [];
+    const types = await typesIn(tx, ids);
+    for (const type of types) {
+      const rows = await tx.$queryRaw<{ notification_id: string; status: string }[]>`
+        INSERT INTO deliveries (notification_id, user_id, channel, status, reason, release_at, payload)
+        SELECT n.id, n.user_id, 'EMAIL', dec.status,
+               CASE WHEN dec.status = 'QUEUED' THEN ${`fallback:${channel.toLowerCase()}`} ELSE dec.reason END, dec.release_at,
+               coalesce(sms.payload, '{"fallback": true}'::jsonb)
+        FROM ${rankedNotifications(
+          Prisma.sql`n.id = ANY(${ids}::uuid[]) AND n.type = ${type}
+            AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.notification_id = n.id AND e.channel = 'EMAIL')`,
+        )}
+        ${EMAIL_DECISION_JOINS}
+        LEFT JOIN deliveries sms ON sms.notification_id = n.id AND sms.channel = 'SMS' AND sms.payload IS NOT NULL
+        CROSS JOIN LATERAL (SELECT ${emailDecisionSql(type, at, { ranked: true })}) dec
+        ON CONFLICT (notification_id, channel) DO NOTHING
+        RETURNING notification_id, status`;
+      for (const r of rows) {
+        counts[r.status] = (counts[r.status] ?? 0) + 1;
+        if (r.status === "QUEUED") queued.push(r.notification_id);
+      }
     }
-  }
-  if (queued.length > 0) await inngest.send(batches(queued).map((b) => notificationEmailsRequested.create({ notificationIds: b })));
-  return counts;
+    await emit(batches(queued).map((b) => notificationEmailsRequested.create({ notificationIds: b })));
+    return counts;
+  });
 }
 
 /**
@@ -299,16 +322,18 @@ export async function fallbackToEmail(notificationIds: readonly string[], channe
  * @returns how many were released per channel
  */
 export async function releaseHeldMobile(at = new Date()): Promise<Record<MobileChannel, number>> {
-  const released = await db.$queryRaw<{ notification_id: string; channel: MobileChannel }[]>`
-    UPDATE deliveries SET status = 'QUEUED', reason = NULL, release_at = NULL, updated_at = now()
-    WHERE channel IN ('PUSH', 'SMS') AND status = 'HELD' AND reason = 'quiet_hours' AND release_at <= ${at}::timestamptz
-    RETURNING notification_id, channel`;
-  const push = released.filter((r) => r.channel === "PUSH").map((r) => r.notification_id);
-  const sms = released.filter((r) => r.channel === "SMS").map((r) => r.notification_id);
-  const events = [
-    ...batches(push).map((b) => notificationPushRequested.create({ notificationIds: b })),
-    ...batches(sms).map((b) => notificationSmsRequested.create({ notificationIds: b })),
-  ];
-  if (events.length > 0) await inngest.send(events);
-  return { PUSH: push.length, SMS: sms.length };
+  return withEvents(async (tx, emit) => {
+    const released = await tx.$queryRaw<{ notification_id: string; channel: MobileChannel }[]>`
+      UPDATE deliveries SET status = 'QUEUED', reason = NULL, release_at = NULL, updated_at = now()
+      WHERE channel IN ('PUSH', 'SMS') AND status = 'HELD' AND reason = 'quiet_hours' AND release_at <= ${at}::timestamptz
+      RETURNING notification_id, channel`;
+    const push = released.filter((r) => r.channel === "PUSH").map((r) => r.notification_id);
+    const sms = released.filter((r) => r.channel === "SMS").map((r) => r.notification_id);
+    const events = [
+      ...batches(push).map((b) => notificationPushRequested.create({ notificationIds: b })),
+      ...batches(sms).map((b) => notificationSmsRequested.create({ notificationIds: b })),
+    ];
+    await emit(events);
+    return { PUSH: push.length, SMS: sms.length };
+  });
 }

@@ -14,8 +14,8 @@ import "server-only";
 import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { env } from "../../env";
-import { inngest } from "../../../inngest/client";
 import { notificationEmailsRequested } from "../../../inngest/events";
+import { withEvents, type Emit, type Tx } from "../outbox/outbox";
 import { EMAIL_TEMPLATES, renderEmail, type EmailTemplateName } from "../email/render";
 import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
 import type { EmailTransport, OutgoingEmail } from "../email/transport";
@@ -24,7 +24,7 @@ import { NOTIFICATION_TYPES, type ChannelName, type NotificationType } from "../
 import { signalUsers } from "../realtime";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
 import { sendInBatches } from "./email-batches";
-import { decideMobileChannels } from "./mobile-deliveries";
+import { decideMobileChannelsIn } from "./mobile-deliveries";
 import { rankedNotifications } from "./mobile-decisions";
 
 /** One notification for one recipient. */
@@ -77,11 +77,37 @@ export interface NotifyResult {
 }
 
 /**
- * Writes the notices (one statement), signals the recipients, decides their emails and queues the sending.
+ * Writes the notices (one statement), decides their emails, pushes and texts and records the send requests
+ * in the outbox — all in one transaction, so a crash leaves either everything or nothing (a retry then
+ * writes it all) — and signals the recipients once it has committed.
  * @param at decision time (UTC) for quiet hours and caps; default now
  * @throws Error when a notice asks for email on a type without the EMAIL channel (a programming error)
  */
 export async function notifyUsers(notices: readonly Notice[], at = new Date()): Promise<NotifyResult> {
+  if (notices.length === 0) return { created: [], email: {}, mobile: { PUSH: {}, SMS: {} } };
+  const result = await withEvents((tx, emit) => notifyUsersIn(tx, emit, notices, at));
+  await signalCreated(notices, result.created);
+  return result;
+}
+
+/** `notification.new` to each recipient of a new row (not to archived records), after the write committed. */
+export async function signalCreated(notices: readonly Notice[], created: NotifyResult["created"]): Promise<void> {
+  const byKey = new Map(notices.map((n) => [`${n.userId} ${n.dedupeKey}`, n]));
+  await Promise.all(
+    created.map((c) => {
+      const n = byKey.get(`${c.userId} ${c.dedupeKey}`)!;
+      if (n.archived) return undefined;
+      return signalUsers([c.userId], "notification.new", { id: c.id, notification_type: c.type, title: n.title, business_id: n.businessId ?? null });
+    }),
+  );
+}
+
+/**
+ * {@link notifyUsers} inside the caller's transaction `tx`, without the realtime signal: for a domain
+ * write that must commit together with its notices (e.g. a pickup's status). Call {@link signalCreated}
+ * with the result once the transaction has committed.
+ */
+export async function notifyUsersIn(tx: Tx, emit: Emit, notices: readonly Notice[], at: Date): Promise<NotifyResult> {
   if (notices.length === 0) return { created: [], email: {}, mobile: { PUSH: {}, SMS: {} } };
   for (const n of notices) {
     if (n.email && !(NOTIFICATION_TYPES[n.type].channels as readonly string[]).includes("EMAIL")) {
@@ -106,7 +132,7 @@ export async function notifyUsers(notices: readonly Notice[], at = new Date()): 
       archived_at: n.archived ? at.toISOString() : null,
     };
   });
-  const inserted = await db.$queryRaw<{ id: string; user_id: string; type: NotificationType; dedupe_key: string }[]>`
+  const inserted = await tx.$queryRaw<{ id: string; user_id: string; type: NotificationType; dedupe_key: string }[]>`
     INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url, business_id, actor_id, dedupe_key, expires_at,
                                read_at, archived_at)
     SELECT x.user_id, x.type, x.category, x.priority, x.title, x.body, x.data, x.action_url, x.business_id, x.actor_id, x.dedupe_key, x.expires_at,
@@ -118,20 +144,12 @@ export async function notifyUsers(notices: readonly Notice[], at = new Date()): 
   const byKey = new Map(notices.map((n) => [`${n.userId} ${n.dedupeKey}`, n]));
   const created = inserted.map((r) => ({ id: r.id, userId: r.user_id, type: r.type, dedupeKey: r.dedupe_key }));
 
-  await Promise.all(
-    created.map((c) => {
-      const n = byKey.get(`${c.userId} ${c.dedupeKey}`)!;
-      if (n.archived) return undefined;
-      return signalUsers([c.userId], "notification.new", { id: c.id, notification_type: c.type, title: n.title, business_id: n.businessId ?? null });
-    }),
-  );
-
   const email: Record<string, number> = {};
   const queued: string[] = [];
   const emailed = created.filter((c) => byKey.get(`${c.userId} ${c.dedupeKey}`)!.email);
   for (const type of new Set(emailed.map((c) => c.type))) {
     const payloads = emailed.filter((c) => c.type === type).map((c) => ({ id: c.id, payload: byKey.get(`${c.userId} ${c.dedupeKey}`)!.email }));
-    const decided = await db.$queryRaw<{ notification_id: string; status: string }[]>`
+    const decided = await tx.$queryRaw<{ notification_id: string; status: string }[]>`
       INSERT INTO deliveries (notification_id, user_id, channel, status, reason, release_at, payload)
       SELECT n.id, n.user_id, 'EMAIL', dec.status, dec.reason, dec.release_at, x.payload
       FROM jsonb_to_recordset(${JSON.stringify(payloads)}::jsonb) AS x(id uuid, payload jsonb)
@@ -145,14 +163,14 @@ export async function notifyUsers(notices: readonly Notice[], at = new Date()): 
       if (d.status === "QUEUED") queued.push(d.notification_id);
     }
   }
-  if (queued.length > 0) await inngest.send(notificationEmailsRequested.create({ notificationIds: queued }));
+  if (queued.length > 0) await emit(notificationEmailsRequested.create({ notificationIds: queued }));
   const live = created.map((c) => ({ id: c.id, notice: byKey.get(`${c.userId} ${c.dedupeKey}`)! })).filter((c) => !c.notice.archived);
   const smsProps = new Map(live.flatMap(({ id, notice }) => {
     const sms = notice.sms ?? notice.email; // SMS templates take the email template's props
     return sms ? [[id, sms] as const] : [];
   }));
   const channels = new Map(live.flatMap(({ id, notice }) => (notice.channels ? [[id, notice.channels] as const] : [])));
-  const mobile = await decideMobileChannels(live.map((c) => c.id), at, { smsProps, channels });
+  const mobile = await decideMobileChannelsIn(tx, emit, live.map((c) => c.id), at, { smsProps, channels });
   return { created, email, mobile };
 }
 

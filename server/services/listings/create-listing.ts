@@ -2,8 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { db } from "../../db";
 import { AppError } from "../errors";
-import { inngest } from "../../../inngest/client";
 import { listingCreated } from "../../../inngest/events";
+import { withEvents } from "../outbox/outbox";
 
 /** Composer input (seed 001 §16.4 new_listing payload). Times are ISO 8601; price in minor units. */
 export const createListingInput = z
@@ -26,10 +26,11 @@ export const createListingInput = z
 export type CreateListingInput = z.input<typeof createListingInput>;
 
 /**
- * Creates a listing for the business the user owns and emits `listing/created`, which fans it out to the
- * business's followers (inngest/functions/fan-out-listing.ts).
+ * Creates a listing for the business the user owns and records `listing/created` in the same transaction
+ * (the outbox, ../outbox/outbox.ts), which fans it out to the business's followers
+ * (inngest/functions/fan-out-listing.ts) once the relay has sent it. Never waits on the job engine.
  * @param opts.id a fixed id (the events API's per-request id): when a listing with it already exists (a
- *   retry after a crash), that listing is returned and `listing/created` sent again (fan-out is idempotent)
+ *   retry after a crash), that listing is returned as it is; its event was recorded with it
  * @throws AppError PERMISSION_DENIED when the user owns no business; VALIDATION_ERROR for bad input.
  */
 export async function createListing(ownerUserId: string, input: CreateListingInput, opts: { id?: string } = {}) {
@@ -40,9 +41,12 @@ export async function createListing(ownerUserId: string, input: CreateListingInp
   const business = await db.business.findUnique({ where: { ownerId: ownerUserId }, select: { id: true } });
   if (!business) throw new AppError("PERMISSION_DENIED", "Only a business owner can post listings");
   const existing = opts.id ? await db.listing.findUnique({ where: { id: opts.id } }) : null;
-  const listing = existing ?? (await db.listing.create({ data: { ...parsed.data, businessId: business.id, ...(opts.id ? { id: opts.id } : {}) } }));
-  await inngest.send(listingCreated.create({ listingId: listing.id, businessId: business.id }));
-  return listing;
+  if (existing) return existing;
+  return withEvents(async (tx, emit) => {
+    const listing = await tx.listing.create({ data: { ...parsed.data, businessId: business.id, ...(opts.id ? { id: opts.id } : {}) } });
+    await emit(listingCreated.create({ listingId: listing.id, businessId: business.id }));
+    return listing;
+  });
 }
 
 /**

@@ -16,10 +16,10 @@ import "server-only";
  */
 import { db } from "../../db";
 import { Prisma, type Pickup } from "../../generated/prisma/client";
-import { inngest } from "../../../inngest/client";
 import { pickupChanged, pickupScheduled } from "../../../inngest/events";
+import { withEvents, type Emit, type Tx } from "../outbox/outbox";
 import { AppError } from "../errors";
-import { notifyUsers, type Notice } from "../delivery/notify";
+import { notifyUsers, notifyUsersIn, signalCreated, type Notice } from "../delivery/notify";
 
 /** A line of an order. */
 export interface PickupItem {
@@ -59,8 +59,8 @@ export function localTime(at: Date, timeZone: string): string {
 const money = (cents: number | null) => (cents === null ? undefined : (cents / 100).toFixed(2));
 
 /** The pickup with what notices need: business (name, owner, address) and both people's name and zone. */
-async function context(pickupId: string) {
-  const p = await db.pickup.findUniqueOrThrow({
+async function context(q: Tx, pickupId: string) {
+  const p = await q.pickup.findUniqueOrThrow({
     where: { id: pickupId },
     include: {
       business: { select: { id: true, name: true, address: true, owner: { select: { id: true, timezone: true } } } },
@@ -70,6 +70,21 @@ async function context(pickupId: string) {
   return p;
 }
 type Ctx = Awaited<ReturnType<typeof context>>;
+
+/**
+ * A pickup's state change, the notices it causes and the events it starts, in one transaction (the
+ * outbox): a crash leaves all of them or none, so the host's retry of the event finds nothing half done.
+ * The recipients are signalled once it has committed.
+ * @param fn makes the change with `tx`, records events with `emit`, and returns its value and notices
+ */
+async function commit<T>(at: Date, fn: (tx: Tx, emit: Emit) => Promise<{ value: T; notices: Notice[] }>): Promise<T> {
+  const { value, notices, created } = await withEvents(async (tx, emit) => {
+    const r = await fn(tx, emit);
+    return { ...r, created: (await notifyUsersIn(tx, emit, r.notices, at)).created };
+  });
+  await signalCreated(notices, created);
+  return value;
+}
 
 /** Shared fields of a pickup's notices. */
 function base(p: Ctx, userId: string, key: string): Pick<Notice, "userId" | "dedupeKey" | "businessId" | "data" | "actionUrl"> {
@@ -94,10 +109,8 @@ function bookingEmail(p: Ctx) {
   };
 }
 
-async function emitScheduled(p: Pick<Pickup, "id" | "version" | "scheduledAt">, at: Date) {
-  await inngest.send(
-    pickupScheduled.create({ pickupId: p.id, version: p.version, scheduledAt: p.scheduledAt.toISOString(), scheduledFrom: at.toISOString() }),
-  );
+function scheduledEvent(p: Pick<Pickup, "id" | "version" | "scheduledAt">, at: Date) {
+  return pickupScheduled.create({ pickupId: p.id, version: p.version, scheduledAt: p.scheduledAt.toISOString(), scheduledFrom: at.toISOString() });
 }
 
 async function checkParties(input: PickupInput, at: Date) {
@@ -144,39 +157,56 @@ export async function schedulePickup(
   let existing = await db.pickup.findUnique({ where: { businessId_externalId: { businessId: input.businessId, externalId: input.externalId } } });
   if (!existing) {
     try {
-      const created = await db.pickup.create({
-        data: {
-          externalId: input.externalId,
-          businessId: input.businessId,
-          customerId: input.customerId,
-          listingId: input.listingId ?? null,
-          scheduledAt: input.scheduledAt,
-          status: opts.kind === "order" ? "CONFIRMED" : "SCHEDULED",
-          orderNumber: input.orderNumber ?? input.externalId,
-          confirmationCode: input.confirmationCode ?? null,
-          location: input.location ?? "",
-          contactPerson: input.contactPerson ?? null,
-          contactPhone: input.contactPhone ?? null,
-          items: (input.items ?? []) as unknown as Prisma.InputJsonValue,
-          totalCents: input.totalCents ?? null,
-          currency: input.currency ?? "ZAR",
-        },
+      const created = await commit(at, async (tx, emit) => {
+        const created = await tx.pickup.create({
+          data: {
+            externalId: input.externalId,
+            businessId: input.businessId,
+            customerId: input.customerId,
+            listingId: input.listingId ?? null,
+            scheduledAt: input.scheduledAt,
+            status: opts.kind === "order" ? "CONFIRMED" : "SCHEDULED",
+            orderNumber: input.orderNumber ?? input.externalId,
+            confirmationCode: input.confirmationCode ?? null,
+            location: input.location ?? "",
+            contactPerson: input.contactPerson ?? null,
+            contactPhone: input.contactPhone ?? null,
+            items: (input.items ?? []) as unknown as Prisma.InputJsonValue,
+            totalCents: input.totalCents ?? null,
+            currency: input.currency ?? "ZAR",
+          },
+        });
+        const p = await context(tx, created.id);
+        const when = (tz: string) => localTime(p.scheduledAt, tz);
+        const notices: Notice[] =
+          opts.kind === "order"
+            ? [
+                {
+                  ...base(p, p.customerId, "confirmed"),
+                  type: "interaction_confirmed",
+                  title: `Order ${p.orderNumber} confirmed by ${p.business.name}`,
+                  body: `Pickup ${when(p.customer.timezone)}`,
+                },
+              ]
+            : [
+                {
+                  ...base(p, p.customerId, "booked"),
+                  type: "booking_confirmed",
+                  title: `Booking confirmed at ${p.business.name}`,
+                  body: `Pickup ${when(p.customer.timezone)} · ${p.orderNumber}`,
+                  email: bookingEmail(p),
+                },
+              ];
+        notices.push({
+          ...base(p, p.business.owner.id, "booked"),
+          type: "booking_confirmed",
+          title: `New pickup: ${p.customer.name}`,
+          body: `Order ${p.orderNumber} · ${when(p.business.owner.timezone)}`,
+          actorId: p.customerId,
+        });
+        await emit(scheduledEvent(created, at));
+        return { value: created, notices };
       });
-      const p = await context(created.id);
-      const when = (tz: string) => localTime(p.scheduledAt, tz);
-      const notices: Notice[] =
-        opts.kind === "order"
-          ? [{ ...base(p, p.customerId, "confirmed"), type: "interaction_confirmed", title: `Order ${p.orderNumber} confirmed by ${p.business.name}`, body: `Pickup ${when(p.customer.timezone)}` }]
-          : [{ ...base(p, p.customerId, "booked"), type: "booking_confirmed", title: `Booking confirmed at ${p.business.name}`, body: `Pickup ${when(p.customer.timezone)} · ${p.orderNumber}`, email: bookingEmail(p) }];
-      notices.push({
-        ...base(p, p.business.owner.id, "booked"),
-        type: "booking_confirmed",
-        title: `New pickup: ${p.customer.name}`,
-        body: `Order ${p.orderNumber} · ${when(p.business.owner.timezone)}`,
-        actorId: p.customerId,
-      });
-      await notifyUsers(notices, at);
-      await emitScheduled(created, at);
       return { pickup: created, outcome: "scheduled" };
     } catch (err) {
       // Two reports of a new pickup at once: the loser continues as "existing".
@@ -207,22 +237,35 @@ async function reschedule(existing: Pickup, scheduledAt: Date, at: Date): Promis
   if (!ACTIVE.has(existing.status)) {
     throw new AppError("CONFLICT", `The pickup is already ${existing.status.toLowerCase()}`, { status: [existing.status] });
   }
-  const { count } = await db.pickup.updateMany({
-    where: { id: existing.id, version: existing.version, status: { in: ["SCHEDULED", "CONFIRMED"] } },
-    data: { scheduledAt, version: { increment: 1 } },
+  return commit(at, async (tx, emit) => {
+    const { count } = await tx.pickup.updateMany({
+      where: { id: existing.id, version: existing.version, status: { in: ["SCHEDULED", "CONFIRMED"] } },
+      data: { scheduledAt, version: { increment: 1 } },
+    });
+    if (count === 0) throw new AppError("CONFLICT", "The pickup changed at the same time; send the event again");
+    const p = await context(tx, existing.id);
+    const v = `v${p.version}:rescheduled`;
+    await emit(scheduledEvent(p, at));
+    return {
+      value: p as Pickup,
+      notices: [
+        {
+          ...base(p, p.customerId, v),
+          type: "booking_confirmed",
+          title: `Pickup moved: ${p.business.name}`,
+          body: `New time ${localTime(p.scheduledAt, p.customer.timezone)} · ${p.orderNumber}`,
+          email: bookingEmail(p),
+        },
+        {
+          ...base(p, p.business.owner.id, v),
+          type: "booking_confirmed",
+          title: `Pickup moved: ${p.customer.name}`,
+          body: `Order ${p.orderNumber} · ${localTime(p.scheduledAt, p.business.owner.timezone)}`,
+          actorId: p.customerId,
+        },
+      ],
+    };
   });
-  if (count === 0) throw new AppError("CONFLICT", "The pickup changed at the same time; send the event again");
-  const p = await context(existing.id);
-  const v = `v${p.version}:rescheduled`;
-  await notifyUsers(
-    [
-      { ...base(p, p.customerId, v), type: "booking_confirmed", title: `Pickup moved: ${p.business.name}`, body: `New time ${localTime(p.scheduledAt, p.customer.timezone)} · ${p.orderNumber}`, email: bookingEmail(p) },
-      { ...base(p, p.business.owner.id, v), type: "booking_confirmed", title: `Pickup moved: ${p.customer.name}`, body: `Order ${p.orderNumber} · ${localTime(p.scheduledAt, p.business.owner.timezone)}`, actorId: p.customerId },
-    ],
-    at,
-  );
-  await emitScheduled(p, at);
-  return p;
 }
 
 /**
@@ -245,32 +288,43 @@ export async function confirmPickup(businessId: string, externalId: string, at =
   const existing = await findPickup(businessId, externalId);
   if (existing.status === "CONFIRMED") return existing;
   if (existing.status !== "SCHEDULED") throw new AppError("CONFLICT", `The pickup is already ${existing.status.toLowerCase()}`, { status: [existing.status] });
-  await db.pickup.update({ where: { id: existing.id }, data: { status: "CONFIRMED" } });
-  const p = await context(existing.id);
-  await notifyUsers(
-    [{ ...base(p, p.customerId, "confirmed"), type: "interaction_confirmed", title: `Order ${p.orderNumber} confirmed by ${p.business.name}`, body: `Pickup ${localTime(p.scheduledAt, p.customer.timezone)}` }],
-    at,
-  );
-  return p;
+  return commit(at, async (tx) => {
+    await tx.pickup.update({ where: { id: existing.id }, data: { status: "CONFIRMED" } });
+    const p = await context(tx, existing.id);
+    return {
+      value: p as Pickup,
+      notices: [
+        {
+          ...base(p, p.customerId, "confirmed"),
+          type: "interaction_confirmed",
+          title: `Order ${p.orderNumber} confirmed by ${p.business.name}`,
+          body: `Pickup ${localTime(p.scheduledAt, p.customer.timezone)}`,
+        },
+      ],
+    };
+  });
 }
 
 /**
  * Ends an active pickup (completed or cancelled), bumping its version so pending reminders stop, and
- * emits `pickup/changed`. Ending it again the same way changes nothing.
+ * emits `pickup/changed` and the pickup's `notices`, all in one transaction. Ending it again the same way
+ * changes nothing.
  * @throws AppError NOT_FOUND; CONFLICT when it already ended another way
  */
-async function end(businessId: string, externalId: string, status: "COMPLETED" | "CANCELLED"): Promise<{ pickup: Ctx; changed: boolean }> {
+async function end(businessId: string, externalId: string, status: "COMPLETED" | "CANCELLED", notices: (p: Ctx) => Notice[], at: Date): Promise<Pickup> {
   const existing = await findPickup(businessId, externalId);
-  if (existing.status === status) return { pickup: await context(existing.id), changed: false };
+  if (existing.status === status) return existing;
   if (!ACTIVE.has(existing.status)) throw new AppError("CONFLICT", `The pickup is already ${existing.status.toLowerCase()}`, { status: [existing.status] });
-  const { count } = await db.pickup.updateMany({
-    where: { id: existing.id, status: { in: ["SCHEDULED", "CONFIRMED"] } },
-    data: { status, version: { increment: 1 } },
+  return commit(at, async (tx, emit) => {
+    const { count } = await tx.pickup.updateMany({
+      where: { id: existing.id, status: { in: ["SCHEDULED", "CONFIRMED"] } },
+      data: { status, version: { increment: 1 } },
+    });
+    if (count === 0) throw new AppError("CONFLICT", "The pickup changed at the same time; send the event again");
+    const p = await context(tx, existing.id);
+    await emit(pickupChanged.create({ pickupId: p.id, version: p.version, status }));
+    return { value: p as Pickup, notices: notices(p) };
   });
-  if (count === 0) throw new AppError("CONFLICT", "The pickup changed at the same time; send the event again");
-  const p = await context(existing.id);
-  await inngest.send(pickupChanged.create({ pickupId: p.id, version: p.version, status }));
-  return { pickup: p, changed: true };
 }
 
 /**
@@ -278,11 +332,20 @@ async function end(businessId: string, externalId: string, status: "COMPLETED" |
  * @throws AppError NOT_FOUND; CONFLICT (cancelled or missed)
  */
 export async function completePickup(businessId: string, externalId: string, at = new Date()): Promise<Pickup> {
-  const { pickup: p, changed } = await end(businessId, externalId, "COMPLETED");
-  if (changed) {
-    await notifyUsers([{ ...base(p, p.customerId, "completed"), type: "interaction_completed", title: `Pickup completed at ${p.business.name}`, body: `Order ${p.orderNumber}. Thank you for saving food!` }], at);
-  }
-  return p;
+  return end(
+    businessId,
+    externalId,
+    "COMPLETED",
+    (p) => [
+      {
+        ...base(p, p.customerId, "completed"),
+        type: "interaction_completed",
+        title: `Pickup completed at ${p.business.name}`,
+        body: `Order ${p.orderNumber}. Thank you for saving food!`,
+      },
+    ],
+    at,
+  );
 }
 
 /**
@@ -296,44 +359,43 @@ export async function cancelPickup(
   o: { cancelledBy: "business" | "customer" | "system"; reason?: string },
   at = new Date(),
 ): Promise<Pickup> {
-  const { pickup: p, changed } = await end(businessId, externalId, "CANCELLED");
-  if (changed) {
-    const why = o.reason ? ` · ${o.reason}` : "";
-    await notifyUsers(
-      [
-        {
-          ...base(p, p.customerId, "cancelled"),
-          type: "booking_cancelled",
-          title: `Pickup cancelled: ${p.business.name}`,
-          body: `Order ${p.orderNumber}, ${localTime(p.scheduledAt, p.customer.timezone)}${why}`,
-          email: {
-            businessName: p.business.name,
-            bookingReference: p.orderNumber,
+  const why = o.reason ? ` · ${o.reason}` : "";
+  return end(
+    businessId,
+    externalId,
+    "CANCELLED",
+    (p) => [
+      {
+        ...base(p, p.customerId, "cancelled"),
+        type: "booking_cancelled",
+        title: `Pickup cancelled: ${p.business.name}`,
+        body: `Order ${p.orderNumber}, ${localTime(p.scheduledAt, p.customer.timezone)}${why}`,
+        email: {
+          businessName: p.business.name,
+          bookingReference: p.orderNumber,
           pickupTime: p.scheduledAt.toISOString(),
-            cancelledBy: o.cancelledBy,
-            ...(o.reason ? { reason: o.reason } : {}),
-            browseUrl: "/businesses",
-          },
+          cancelledBy: o.cancelledBy,
+          ...(o.reason ? { reason: o.reason } : {}),
+          browseUrl: "/businesses",
         },
-        {
-          ...base(p, p.business.owner.id, "cancelled"),
-          type: "booking_cancelled",
-          title: `Pickup cancelled: ${p.customer.name}`,
-          body: `Order ${p.orderNumber}, ${localTime(p.scheduledAt, p.business.owner.timezone)}${why}`,
-          actorId: p.customerId,
-        },
-      ],
-      at,
-    );
-  }
-  return p;
+      },
+      {
+        ...base(p, p.business.owner.id, "cancelled"),
+        type: "booking_cancelled",
+        title: `Pickup cancelled: ${p.customer.name}`,
+        body: `Order ${p.orderNumber}, ${localTime(p.scheduledAt, p.business.owner.timezone)}${why}`,
+        actorId: p.customerId,
+      },
+    ],
+    at,
+  );
 }
 
 /** Whether a reminder run for `version` still applies: same version, still active. */
 async function current(pickupId: string, version: number): Promise<Ctx | null> {
   const p = await db.pickup.findUnique({ where: { id: pickupId }, select: { version: true, status: true } });
   if (!p || p.version !== version || !ACTIVE.has(p.status)) return null;
-  return context(pickupId);
+  return context(db, pickupId);
 }
 
 /**
@@ -342,12 +404,7 @@ async function current(pickupId: string, version: number): Promise<Ctx | null> {
  * @returns `active`: whether the pickup is still this version and active (false ends the reminder run);
  *   `sent`: whether a notice was written now (false on a retry that already wrote it)
  */
-export async function sendPickupReminder(
-  pickupId: string,
-  version: number,
-  which: "24h" | "1h",
-  at = new Date(),
-): Promise<{ active: boolean; sent: boolean }> {
+export async function sendPickupReminder(pickupId: string, version: number, which: "24h" | "1h", at = new Date()): Promise<{ active: boolean; sent: boolean }> {
   const p = await current(pickupId, version);
   if (!p) return { active: false, sent: false };
   const when = localTime(p.scheduledAt, p.customer.timezone);
@@ -388,26 +445,40 @@ export async function sendPickupReminder(
  * @returns whether it was marked missed now
  */
 export async function markPickupMissed(pickupId: string, version: number, at = new Date()): Promise<{ missed: boolean }> {
-  const { count } = await db.pickup.updateMany({
-    where: { id: pickupId, version, status: { in: ["SCHEDULED", "CONFIRMED"] } },
-    data: { status: "MISSED", version: { increment: 1 } },
+  return commit<{ missed: boolean }>(at, async (tx) => {
+    const { count } = await tx.pickup.updateMany({
+      where: { id: pickupId, version, status: { in: ["SCHEDULED", "CONFIRMED"] } },
+      data: { status: "MISSED", version: { increment: 1 } },
+    });
+    if (count === 0) return { value: { missed: false }, notices: [] };
+    const p = await context(tx, pickupId);
+    const email = (audience: "customer" | "business") => ({
+      audience,
+      businessName: p.business.name,
+      ...(audience === "business" ? { customerName: p.customer.name } : {}),
+      orderNumber: p.orderNumber,
+      pickupTime: p.scheduledAt.toISOString(),
+      orderUrl: "/notifications",
+    });
+    return {
+      value: { missed: true }, // called by the version's own reminder run, which ends here: nothing to cancel
+      notices: [
+        {
+          ...base(p, p.customerId, "missed"),
+          type: "pickup_missed",
+          title: `Missed pickup at ${p.business.name}`,
+          body: `Order ${p.orderNumber} was due ${localTime(p.scheduledAt, p.customer.timezone)}`,
+          email: email("customer"),
+        },
+        {
+          ...base(p, p.business.owner.id, "missed"),
+          type: "pickup_missed",
+          title: `Not collected: ${p.customer.name}`,
+          body: `Order ${p.orderNumber} was due ${localTime(p.scheduledAt, p.business.owner.timezone)}`,
+          actorId: p.customerId,
+          email: email("business"),
+        },
+      ],
+    };
   });
-  if (count === 0) return { missed: false };
-  const p = await context(pickupId);
-  const email = (audience: "customer" | "business") => ({
-    audience,
-    businessName: p.business.name,
-    ...(audience === "business" ? { customerName: p.customer.name } : {}),
-    orderNumber: p.orderNumber,
-    pickupTime: p.scheduledAt.toISOString(),
-    orderUrl: "/notifications",
-  });
-  await notifyUsers(
-    [
-      { ...base(p, p.customerId, "missed"), type: "pickup_missed", title: `Missed pickup at ${p.business.name}`, body: `Order ${p.orderNumber} was due ${localTime(p.scheduledAt, p.customer.timezone)}`, email: email("customer") },
-      { ...base(p, p.business.owner.id, "missed"), type: "pickup_missed", title: `Not collected: ${p.customer.name}`, body: `Order ${p.orderNumber} was due ${localTime(p.scheduledAt, p.business.owner.timezone)}`, actorId: p.customerId, email: email("business") },
-    ],
-    at,
-  );
-  return { missed: true }; // called by the version's own reminder run, which ends here: nothing to cancel
 }
