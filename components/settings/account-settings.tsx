@@ -18,7 +18,10 @@ export function AccountSettings({ middle }: { middle?: React.ReactNode }) {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Account</h1>
-        <p className="text-sm text-slate-600">Your mobile number for texts, a copy of what Herald keeps about you, or deleting your account and everything in it.</p>
+        <p className="text-sm text-slate-600">
+          Your mobile number for texts, your password and signed-in devices, a copy of what Herald keeps about you, or deleting your account and
+          everything in it.
+        </p>
       </div>
       <ExportSection />
       {middle}

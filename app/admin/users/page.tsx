@@ -1,0 +1,17 @@
+import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
+import { requireUser } from "@/server/auth";
+import { UsersAdmin } from "@/components/admin/users-admin";
+
+export const metadata: Metadata = { title: "Users" };
+
+/** /admin/users: admins find accounts by email and change their role (which signs that account out everywhere). */
+export default async function AdminUsersPage() {
+  const user = await requireUser("/admin/users");
+  if (user.role !== "ADMIN") forbidden();
+  return (
+    <div className="mx-auto max-w-3xl">
+      <UsersAdmin currentUserId={user.id} />
+    </div>
+  );
+}
