@@ -7,6 +7,7 @@ import type { NextAuthOptions } from "next-auth";
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { safeRedirectPath } from "./http/safe-redirect";
 import { z } from "zod";
 import { verifyCredentials } from "./services/users/credentials";
 import { createAuthSession, revokeAuthSession, sessionUser, SESSION_MAX_AGE_S, type SessionUserRow } from "./services/users/sessions";
@@ -44,6 +45,14 @@ export const authOptions: NextAuthOptions = {
     session({ session, token }) {
       session.user = { ...session.user, id: token.id, role: token.role };
       return session;
+    },
+    /**
+     * Where next-auth sends the browser after sign-in and sign-out (`callbackUrl`): a same-origin path only,
+     * resolved with the URL parser against `baseUrl` (NEXTAUTH_URL); anything else goes to /notifications
+     * (issue 12 "No open redirect"; server/http/safe-redirect.ts).
+     */
+    redirect({ url, baseUrl }) {
+      return new URL(safeRedirectPath(url, { appOrigin: baseUrl }), baseUrl).href;
     },
   },
   events: {

@@ -1,14 +1,15 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentUser } from "@/server/auth";
+import { safeRedirectPath } from "@/server/http/safe-redirect";
 import { DemoSignInButton, SignInForm } from "@/components/ui/sign-in-form";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
 
 export const metadata: Metadata = { title: "Sign in" };
 
+/** `callbackUrl` as a same-origin path, else /notifications (issue 12 "No open redirect"). */
 function safeCallback(raw: string | string[] | undefined): string {
-  const v = Array.isArray(raw) ? raw[0] : raw;
-  return v && v.startsWith("/") && !v.startsWith("//") ? v : "/notifications";
+  return safeRedirectPath(raw, { fallback: "/notifications" });
 }
 
 export default async function SignInPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
