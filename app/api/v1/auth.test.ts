@@ -12,6 +12,7 @@ import { GET as unreadCount } from "./notifications/unread-count/route";
 import { GET as listNotifications } from "./notifications/route";
 import { POST as markRead } from "./notifications/mark-read/route";
 import { call, randomIp, req, userWithToken } from "./_test/helpers";
+import { withSocketAddress } from "@/server/services/security/client-address";
 
 const PATH = "/api/v1/notifications/unread-count";
 
@@ -31,7 +32,7 @@ describe("authentication", () => {
       expect(r.status).toBe(401);
       expect(r.body).toEqual({ error: { code: "UNAUTHORIZED", message: expect.any(String) } });
       expect(r.headers.get("www-authenticate")).toMatch(/^Bearer realm="herald"/);
-      expect(r.headers.get("cache-control")).toBe("no-store");
+      expect(r.headers.get("cache-control")).toBe("private, no-store");
     }
     const basic = new Request(`http://localhost:3000${PATH}`, { headers: { authorization: "Basic dXNlcjpwYXNz", "x-forwarded-for": randomIp() } });
     expect((await call(unreadCount, basic)).status).toBe(401);
@@ -57,7 +58,7 @@ describe("authentication", () => {
     const r = await call(unreadCount, req("GET", PATH, { token }));
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ unread_count: 1 });
-    expect(r.headers.get("cache-control")).toBe("no-store");
+    expect(r.headers.get("cache-control")).toBe("private, no-store");
     expect(r.headers.get("x-ratelimit-limit")).toBe("50");
     expect(r.headers.get("x-ratelimit-remaining")).toBe("49");
     expect(Number(r.headers.get("x-ratelimit-reset"))).toBeGreaterThan(Date.now() / 1000);
@@ -167,12 +168,13 @@ describe("rate limits", () => {
     expect((await call(unreadCount, req("GET", PATH, { token, ip }))).status).toBe(200);
   });
 
-  it("reads the first hop of x-forwarded-for, else x-real-ip", async () => {
-    const ip = randomIp();
-    await call(unreadCount, new Request(`http://localhost:3000${PATH}`, { headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } }));
-    const real = randomIp();
-    await call(unreadCount, new Request(`http://localhost:3000${PATH}`, { headers: { "x-real-ip": real } }));
-    expect(await db.rateLimitBucket.count({ where: { key: { in: [`ip:${ip}`, `ip:${real}`] } } })).toBe(2);
+  it("count by the socket address: a spoofed x-forwarded-for or x-real-ip picks no bucket (issue 12)", async () => {
+    const socket = randomIp();
+    const spoofed = randomIp();
+    const headers = withSocketAddress({ "x-forwarded-for": `${spoofed}, 10.0.0.1`, "x-real-ip": spoofed }, socket);
+    await call(unreadCount, new Request(`http://localhost:3000${PATH}`, { headers }));
+    expect(await db.rateLimitBucket.count({ where: { key: `ip:${socket}` } })).toBe(1);
+    expect(await db.rateLimitBucket.count({ where: { key: { in: [`ip:${spoofed}`, "ip:10.0.0.1"] } } })).toBe(0);
   });
 
   it("hold across concurrent requests: the counter is atomic", async () => {

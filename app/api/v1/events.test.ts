@@ -81,7 +81,7 @@ describe("POST /api/v1/events: listing.created", () => {
     const r = await call(POST, post({ key, body: listingEvent(business.id) }));
     expect(r.status).toBe(202);
     expect(r.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: "accepted" });
-    expect(r.headers.get("cache-control")).toBe("no-store");
+    expect(r.headers.get("cache-control")).toBe("private, no-store");
     expect(r.headers.get("x-ratelimit-limit")).toBe(String(API_KEY_LIMIT.limit));
     expect(r.headers.get("idempotent-replayed")).toBeNull();
     const listing = await db.listing.findUniqueOrThrow({ where: { id: r.body.id } });

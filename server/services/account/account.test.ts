@@ -129,7 +129,7 @@ describe("GET /api/account/export", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
     expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="herald-export-\d{4}-\d{2}-\d{2}\.json"$/);
-    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
     const doc = (await res.json()) as { profile: { id: string }; notifications: { id: string }[]; exported_at: string };
     expect(doc.profile.id).toBe(a.user.id);
     expect(doc.notifications).toHaveLength(3);

@@ -8,13 +8,13 @@ import "server-only";
  * against the key's limit ({@link API_KEY_LIMIT}, 429 RATE_LIMITED), require a valid `Idempotency-Key`
  * header (400 VALIDATION_ERROR), read the JSON body and let `parse` validate it (400 / 422, nothing stored),
  * then claim the idempotency record (./idempotency.ts) and run `handle` once per key and body. Answers
- * use seed 001 §7.1's error body and carry `cache-control: no-store` and `X-RateLimit-*`; a replayed
+ * use seed 001 §7.1's error body and carry `cache-control: private, no-store` and `X-RateLimit-*`; a replayed
  * answer carries `Idempotent-Replayed: true`.
  */
 import { z } from "zod";
 import { AppError } from "../errors";
 import { verifyApiKey, API_KEY_LIMIT, type ApiKeyPrincipal } from "./api-keys";
-import { Reply, bearerToken, errorResponse, fieldErrors, json, rateLimited, readJson, type RouteHandler } from "./http";
+import { HttpFailure, Reply, bearerToken, errorResponse, fieldErrors, json, rateLimited, readJson, type RouteHandler } from "./http";
 import { claimIdempotencyKey, completeIdempotencyKey, eventIdFor, IDEMPOTENCY_KEY_FORMAT, releaseIdempotencyKey, requestHash } from "./idempotency";
 import { ANON_LIMIT, clientIp, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
 
@@ -43,7 +43,7 @@ export interface ApiKeyRouteSpec<T> {
 }
 
 function failure(err: unknown, headers: Record<string, string>): Response | null {
-  if (err instanceof ApiFailure) return errorResponse(err.code, err.message, err.status, err.details, headers);
+  if (err instanceof ApiFailure || err instanceof HttpFailure) return errorResponse(err.code, err.message, err.status, err.details, headers);
   if (err instanceof AppError) return errorResponse(err.code, err.message, err.status, err.details, headers);
   if (err instanceof z.ZodError) return errorResponse("VALIDATION_ERROR", "Invalid request body", 400, fieldErrors(err), headers);
   return null;

@@ -11,7 +11,10 @@ import "server-only";
  * client IP's anonymous limit), count the request against the token's per-role limit (429 RATE_LIMITED
  * with `Retry-After`), check the endpoint's scope (403 PERMISSION_DENIED), validate path params, query and
  * JSON body with strict zod schemas (400 VALIDATION_ERROR, `details` per field), call the handler (which
- * calls `server/services`), and answer JSON with `cache-control: no-store` and `X-RateLimit-*` headers.
+ * calls `server/services`), and answer JSON with `cache-control: private, no-store` and `X-RateLimit-*` headers.
+ * Request hygiene (issue 12): a body over {@link MAX_BODY_BYTES} answers 413 PAYLOAD_TOO_LARGE without
+ * being read whole; NUL (U+0000) or a lone surrogate in any string of the body, query or path answers 400
+ * VALIDATION_ERROR naming the field, before the schema runs.
  * Errors use seed 001 §7.1's body `{ "error": { "code", "message", "details"? } }`; an `AppError` answers
  * its own status (server/services/errors.ts); anything else is logged and answers a generic 500, never a
  * stack trace.
@@ -21,6 +24,8 @@ import "server-only";
  */
 import { z } from "zod";
 import { AppError } from "../errors";
+import { PRIVATE_NO_STORE } from "../../http/cache";
+import { badTextDetails, BodyEncodingError, BodyTooLargeError, findBadText, readBodyText } from "../../http/input-hygiene";
 import { ANON_LIMIT, ROLE_LIMITS, clientIp, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
 import { verifyToken, type TokenPrincipal, type TokenScope } from "./tokens";
 
@@ -66,9 +71,25 @@ export interface ApiRouteSpec<Q extends AnyObject, B extends AnyObject, P extend
 /** A Next.js route handler: `(request, { params })`. The context is optional for static routes. */
 export type RouteHandler<P> = (request: Request, context?: { params: Promise<P> }) => Promise<Response>;
 
-const BASE_HEADERS = { "cache-control": "no-store" } as const;
+const BASE_HEADERS = { "cache-control": PRIVATE_NO_STORE } as const;
 
-/** A JSON response with `cache-control: no-store`. */
+/**
+ * A failure with its own HTTP status and §7.1 code, for what is not a domain `AppError` (e.g. 413
+ * PAYLOAD_TOO_LARGE). Both route pipelines answer it as `{ error: { code, message, details? } }`.
+ */
+export class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "HttpFailure";
+  }
+}
+
+/** A JSON response with `cache-control: private, no-store` (every /api/v1 answer is per caller). */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { ...BASE_HEADERS, ...headers } });
 }
@@ -108,17 +129,40 @@ function queryObject(url: URL): Record<string, string | string[]> {
   return out;
 }
 
+/**
+ * Reads a JSON body of at most {@link MAX_BODY_BYTES} bytes (an empty body is `{}`).
+ * @throws HttpFailure 413 PAYLOAD_TOO_LARGE past the limit (declared or counted while streaming; the body
+ *   is never read whole); AppError VALIDATION_ERROR when it is not UTF-8, not JSON, or a string in it
+ *   (key or value) contains NUL or a lone surrogate (`details` names each field: `{ "title": [...] }`)
+ */
 export async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) {
-    throw new AppError("VALIDATION_ERROR", `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+  let text: string;
+  try {
+    text = await readBodyText(request, MAX_BODY_BYTES);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) throw new HttpFailure(413, "PAYLOAD_TOO_LARGE", `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+    if (err instanceof BodyEncodingError) throw new AppError("VALIDATION_ERROR", "Request body must be UTF-8 JSON", { body: ["not valid UTF-8"] });
+    throw err;
   }
   if (text.trim() === "") return {};
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new AppError("VALIDATION_ERROR", "Request body must be JSON", { body: ["not valid JSON"] });
   }
+  refuseBadText(value, "request body");
+  return value;
+}
+
+/**
+ * Throws when any string in `value` (keys included) holds NUL or a lone surrogate (issue 12).
+ * @param what for the message: "request body", "query parameters", "path"
+ * @throws AppError VALIDATION_ERROR with `details` `{ <field path>: [message] }`
+ */
+export function refuseBadText(value: unknown, what: string): void {
+  const found = findBadText(value);
+  if (found.length) throw new AppError("VALIDATION_ERROR", `Invalid ${what}: text must not contain NUL characters or unpaired surrogates`, badTextDetails(found));
 }
 
 /** The bearer token of a request, or null. */
@@ -164,14 +208,18 @@ export function apiRoute<Q extends AnyObject = NoInput, B extends AnyObject = No
         });
       }
       const url = new URL(request.url);
-      const params = spec.params ? validate(spec.params, (await context?.params) ?? {}, "path") : ({} as z.output<P>);
-      const query = validate(spec.query ?? (z.object({}).strict() as unknown as Q), queryObject(url), "query parameters");
+      const rawParams = (await context?.params) ?? {};
+      refuseBadText(rawParams, "path");
+      const params = spec.params ? validate(spec.params, rawParams, "path") : ({} as z.output<P>);
+      const rawQuery = queryObject(url);
+      refuseBadText(rawQuery, "query parameters");
+      const query = validate(spec.query ?? (z.object({}).strict() as unknown as Q), rawQuery, "query parameters");
       const body = spec.body ? validate(spec.body, await readJson(request), "request body") : ({} as z.output<B>);
       const out = await spec.handle({ auth, query, body, params, request, url });
       return out instanceof Reply ? json(out.body, out.status, rateLimitHeaders(rl)) : json(out, 200, rateLimitHeaders(rl));
     } catch (err) {
       const headers = rl ? rateLimitHeaders(rl) : {};
-      if (err instanceof AppError) return errorResponse(err.code, err.message, err.status, err.details, headers);
+      if (err instanceof AppError || err instanceof HttpFailure) return errorResponse(err.code, err.message, err.status, err.details, headers);
       if (err instanceof z.ZodError) return errorResponse("VALIDATION_ERROR", "Invalid request", 400, fieldErrors(err), headers);
       console.error(`[api] ${request.method} ${new URL(request.url).pathname} failed`, err);
       return errorResponse("INTERNAL_ERROR", "Something went wrong on our side", 500, undefined, headers);

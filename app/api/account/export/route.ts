@@ -7,6 +7,7 @@ import { currentUser } from "@/server/auth";
 import { errorResponse } from "@/server/services/api/http";
 import { exportStream, openAccountExport } from "@/server/services/account/export-account";
 import { AppError } from "@/server/services/errors";
+import { PRIVATE_NO_STORE } from "@/server/http/cache";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +21,7 @@ export async function GET(): Promise<Response> {
       headers: {
         "content-type": "application/json; charset=utf-8",
         "content-disposition": `attachment; filename="${filename}"`,
-        "cache-control": "no-store",
+        "cache-control": PRIVATE_NO_STORE,
         "x-content-type-options": "nosniff",
       },
     });

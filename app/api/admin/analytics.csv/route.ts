@@ -9,6 +9,7 @@ import { errorResponse, fieldErrors } from "@/server/services/api/http";
 import { analyticsCsv, resolveRange } from "@/server/services/analytics/analytics";
 import { analyticsCsvQuery } from "@/server/services/analytics/inputs";
 import { AppError } from "@/server/services/errors";
+import { PRIVATE_NO_STORE } from "@/server/http/cache";
 
 export const dynamic = "force-dynamic";
 
@@ -32,7 +33,7 @@ export async function GET(request: Request): Promise<Response> {
       headers: {
         "content-type": "text/csv; charset=utf-8; header=present",
         "content-disposition": `attachment; filename="${filename}"`,
-        "cache-control": "no-store",
+        "cache-control": PRIVATE_NO_STORE,
         "x-content-type-options": "nosniff",
       },
     });
