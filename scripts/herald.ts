@@ -29,6 +29,7 @@ import { migrate } from "../server/db/migrate";
 import { seedDatabase } from "../prisma/seed";
 import webpush from "web-push";
 import { dataDir } from "./lib/database";
+import { checkSecrets, secretsReport } from "../server/secrets-check.mjs";
 
 const mode = process.argv[2];
 if (mode !== "dev" && mode !== "start") {
@@ -36,6 +37,17 @@ if (mode !== "dev" && mode !== "start") {
   process.exit(2);
 }
 if (existsSync(".env")) process.loadEnvFile(".env");
+
+// Signing secrets the operator set must be long and not placeholders (issue 12): `start` refuses to run,
+// naming each variable; `dev` warns. Secrets left unset are generated below (and always pass).
+{
+  const weak = checkSecrets(process.env);
+  if (weak.length && mode === "start") {
+    console.error(`[herald] ${secretsReport(weak)}`);
+    process.exit(1);
+  }
+  for (const w of weak) console.warn(`[herald] warning (dev): ${w.message}`);
+}
 
 const log = (msg: string) => console.log(`[herald] ${msg}`);
 const port = Number(process.env.PORT ?? 3000);
