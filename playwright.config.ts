@@ -38,6 +38,8 @@ export default defineConfig({
       HERALD_REALTIME_PORT: "0",
       HERALD_JOBS_PORT: "0",
       HERALD_TEST_CLOCK: "1",
+      // e2e/push.spec.ts's stand-in subscriptions live on this test-only push host (RFC 2606 .test).
+      PUSH_SERVICE_EXTRA_HOSTS: "push.herald-e2e.test",
     },
   },
 });

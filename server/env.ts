@@ -68,6 +68,16 @@ const groups = {
      * Off: such endpoints are refused at subscribe time and at connect time (no SSRF through push).
      */
     PUSH_ALLOW_PRIVATE_ENDPOINTS: bool.default(false),
+    /**
+     * More push service hosts accepted at subscribe time, comma-separated host suffixes (a self-hosted
+     * autopush or UnifiedPush server, a test host). The browsers' own services are always accepted
+     * (`PUSH_SERVICE_HOSTS` in server/services/push/subscriptions.ts; issue 12 "Push endpoints").
+     */
+    PUSH_SERVICE_EXTRA_HOSTS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((h) => h.trim().toLowerCase().replace(/^\*?\./, "")).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be host names such as push.example.org"))),
   }),
   /**
    * SMS (issue 7; seeds 000 and 003 "SMS Configuration"). Twilio when TWILIO_ACCOUNT_SID is set — then

@@ -5,6 +5,7 @@ import "server-only";
  * Ownership lives in every query (`where: { id, userId }`): another user's device answers NOT_FOUND.
  */
 import { createPublicKey } from "node:crypto";
+import { isIP } from "node:net";
 import { z } from "zod";
 import { db } from "../../db";
 import { env } from "../../env";
@@ -37,7 +38,31 @@ function isP256Point(b64: string): boolean {
   }
 }
 
-function endpointProblem(value: string): string | null {
+/**
+ * Host suffixes of the browsers' public push services (issue 12 "Push endpoints"). An endpoint's host must
+ * be one of them or a subdomain of one:
+ * - `fcm.googleapis.com`: Firebase Cloud Messaging (Chrome, Edge on Android, Opera, Samsung Internet, Brave);
+ * - `push.services.mozilla.com`: Mozilla autopush (Firefox: `updates.push.services.mozilla.com`);
+ * - `push.apple.com`: Apple (Safari 16+: `web.push.apple.com`; Apple asks servers to allow `*.push.apple.com`,
+ *   https://developer.apple.com/documentation/usernotifications/sending-web-push-notifications-in-web-apps-and-browsers);
+ * - `notify.windows.com`: Windows Push Notification Services (Edge on Windows: `*.notify.windows.com`).
+ */
+export const PUSH_SERVICE_HOSTS: readonly string[] = ["fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"];
+
+const isIpLiteral = (hostname: string) => hostname.startsWith("[") || isIP(hostname) !== 0;
+
+/**
+ * Why an endpoint cannot be stored, or null when it can (subscribe time; the transport checks the
+ * resolved address again at connect time, so a listed name that resolves inward is still never reached).
+ * Rules: an absolute `https:` URL (RFC 8030 §8) without credentials or fragment, whose host is a
+ * {@link PUSH_SERVICE_HOSTS} name or one of `opts.extraHosts` (exact or a subdomain, no trailing dot), not
+ * an IP literal (`127.1`, `0x7f.1` and `[::1]` are IP literals after URL parsing), on the default port.
+ * @param opts.allowPrivate PUSH_ALLOW_PRIVATE_ENDPOINTS (tests, local push-service stand-ins): lifts the
+ *   host and port rules, keeps the rest
+ * @param opts.extraHosts PUSH_SERVICE_EXTRA_HOSTS: more accepted host suffixes (a self-hosted push service)
+ * @returns a message for the `endpoint` field, or null
+ */
+export function pushEndpointProblem(value: string, opts: { allowPrivate: boolean; extraHosts?: readonly string[] }): string | null {
   let url: URL;
   try {
     url = new URL(value);
@@ -47,8 +72,16 @@ function endpointProblem(value: string): string | null {
   if (url.protocol !== "https:") return "endpoint must be https (RFC 8030 §8)";
   if (url.username || url.password) return "endpoint must not carry credentials";
   if (url.hash) return "endpoint must not have a fragment";
-  if (!env("push").PUSH_ALLOW_PRIVATE_ENDPOINTS && isNonPublicHost(url.hostname)) return "endpoint must be a public push service";
+  if (opts.allowPrivate) return null;
+  const host = url.hostname.toLowerCase();
+  const listed = [...PUSH_SERVICE_HOSTS, ...(opts.extraHosts ?? [])].some((h) => host === h || host.endsWith(`.${h}`));
+  if (!listed || isIpLiteral(host) || isNonPublicHost(host) || url.port !== "") return "endpoint must be on a browser's public push service";
   return null;
+}
+
+function endpointProblem(value: string): string | null {
+  const { PUSH_ALLOW_PRIVATE_ENDPOINTS, PUSH_SERVICE_EXTRA_HOSTS } = env("push");
+  return pushEndpointProblem(value, { allowPrivate: PUSH_ALLOW_PRIVATE_ENDPOINTS, extraHosts: PUSH_SERVICE_EXTRA_HOSTS });
 }
 
 /**
