@@ -14,6 +14,18 @@ const groups = {
     /** Public base URL of the app, used in links (emails, unsubscribe, OpenAPI). */
     APP_URL: z.url().default("http://localhost:3000"),
   }),
+  /**
+   * Client addresses for rate limits and sign-in throttling (issue 12 "Client address";
+   * server/services/security/client-address.ts).
+   */
+  network: z.object({
+    /**
+     * How many reverse proxies (load balancer, CDN, nginx) sit in front of Herald. 0 (default): the socket
+     * address is the client's and `X-Forwarded-For` is ignored. n: the n-th address from the right of
+     * `X-Forwarded-For` is the client's. Set it only when every request passes through those proxies.
+     */
+    HERALD_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(20).default(0),
+  }),
   database: z.object({
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL"),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),

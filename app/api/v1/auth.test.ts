@@ -12,6 +12,7 @@ import { GET as unreadCount } from "./notifications/unread-count/route";
 import { GET as listNotifications } from "./notifications/route";
 import { POST as markRead } from "./notifications/mark-read/route";
 import { call, randomIp, req, userWithToken } from "./_test/helpers";
+import { withSocketAddress } from "@/server/services/security/client-address";
 
 const PATH = "/api/v1/notifications/unread-count";
 
@@ -167,12 +168,13 @@ describe("rate limits", () => {
     expect((await call(unreadCount, req("GET", PATH, { token, ip }))).status).toBe(200);
   });
 
-  it("reads the first hop of x-forwarded-for, else x-real-ip", async () => {
-    const ip = randomIp();
-    await call(unreadCount, new Request(`http://localhost:3000${PATH}`, { headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } }));
-    const real = randomIp();
-    await call(unreadCount, new Request(`http://localhost:3000${PATH}`, { headers: { "x-real-ip": real } }));
-    expect(await db.rateLimitBucket.count({ where: { key: { in: [`ip:${ip}`, `ip:${real}`] } } })).toBe(2);
+  it("count by the socket address: a spoofed x-forwarded-for or x-real-ip picks no bucket (issue 12)", async () => {
+    const socket = randomIp();
+    const spoofed = randomIp();
+    const headers = withSocketAddress({ "x-forwarded-for": `${spoofed}, 10.0.0.1`, "x-real-ip": spoofed }, socket);
+    await call(unreadCount, new Request(`http://localhost:3000${PATH}`, { headers }));
+    expect(await db.rateLimitBucket.count({ where: { key: `ip:${socket}` } })).toBe(1);
+    expect(await db.rateLimitBucket.count({ where: { key: { in: [`ip:${spoofed}`, "ip:10.0.0.1"] } } })).toBe(0);
   });
 
   it("hold across concurrent requests: the counter is atomic", async () => {

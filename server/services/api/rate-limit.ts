@@ -6,6 +6,7 @@ import "server-only";
  */
 import { db } from "../../db";
 import type { Role } from "../../generated/prisma/client";
+import { clientAddress } from "../security/client-address";
 
 export interface RateLimitRule {
   limit: number;
@@ -71,16 +72,11 @@ export function rateLimitHeaders(r: RateLimitResult): Record<string, string> {
 }
 
 /**
- * The client's address for per-IP limits: the first hop of `x-forwarded-for`, else `x-real-ip`, else
- * `"unknown"` (all such clients then share one bucket).
- *
- * Trust assumption: Herald is deployed behind a reverse proxy or platform (Vercel, nginx, a load balancer)
- * that sets or overwrites these headers. Exposed directly to the internet, a client can send any
- * `x-forwarded-for` and pick its own bucket, so this limit only slows down honest-but-careless clients;
- * the per-token limits do not depend on it.
+ * The client's address for per-IP limits: {@link clientAddress} (server/services/security/client-address.ts),
+ * the socket address unless `HERALD_TRUSTED_PROXIES` says how many proxies' `X-Forwarded-For` entries to
+ * trust (issue 12). `"unknown"` when it cannot be known: such clients share one bucket.
+ * @deprecated use `clientAddress` (kept so the existing callers read the same rule).
  */
 export function clientIp(headers: Headers): string {
-  const first = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const ip = first || headers.get("x-real-ip")?.trim() || "unknown";
-  return ip.slice(0, 64);
+  return clientAddress(headers);
 }

@@ -4,6 +4,7 @@ import { db } from "@/server/db";
 import { createUser } from "@/prisma/factory";
 import type { Role } from "@/server/generated/prisma/client";
 import { createToken, TOKEN_SCOPE_NAMES, type TokenScope } from "@/server/services/api/tokens";
+import { withSocketAddress } from "@/server/services/security/client-address";
 
 export const ORIGIN = "http://localhost:3000";
 
@@ -23,7 +24,8 @@ export async function tokenFor(userId: string, scopes: TokenScope[] = [...TOKEN_
 export const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
 export function req(method: string, path: string, o: { token?: string | null; body?: unknown; rawBody?: string; ip?: string } = {}): Request {
-  const headers = new Headers({ "x-forwarded-for": o.ip ?? randomIp() });
+  // The client address is the socket address (issue 12); the test stands in for the server's stamp.
+  const headers = withSocketAddress(undefined, o.ip ?? randomIp());
   if (o.token) headers.set("authorization", `Bearer ${o.token}`);
   let body: string | undefined = o.rawBody;
   if (o.body !== undefined) {
