@@ -135,15 +135,20 @@ function UserItem({ user, self, onChanged }: { user: UserRow; self: boolean; onC
 
   return (
     <li className="flex flex-col gap-3 py-3 sm:flex-row sm:items-center sm:justify-between">
-      <div className="min-w-0">
-        <p className="truncate text-sm font-medium text-slate-900">
-          {user.email}
-          {self && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600">You</span>}
+      <div className="min-w-0 sm:flex-1">
+        <p className="flex min-w-0 items-center gap-2 text-sm font-medium text-slate-900">
+          <span className="break-all">{user.email}</span>
+          {self && <span className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600">You</span>}
         </p>
-        <p className="truncate text-xs text-slate-600">
+        <p className="break-words text-xs text-slate-600">
           {user.name} · joined {dateFmt(user.createdAt)}
         </p>
         {self && <p className="mt-1 text-xs text-slate-500">You cannot remove your own admin role; another admin can.</p>}
+        {changed && (
+          <p id={`${id}-consequence`} className="mt-1 text-xs text-amber-800">
+            Saving signs {user.email} out on every device.
+          </p>
+        )}
         {error && (
           <p role="alert" className="mt-2 rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
             {error}
@@ -196,9 +201,6 @@ function UserItem({ user, self, onChanged }: { user: UserRow; self: boolean; onC
             >
               Cancel
             </button>
-            <p id={`${id}-consequence`} className="basis-full text-xs text-amber-800">
-              Saving signs {user.email} out on every device.
-            </p>
           </>
         )}
       </form>
