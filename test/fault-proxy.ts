@@ -6,7 +6,8 @@
  * - `hang`: accepts the request and never answers (the engine is stuck);
  * - `drop-answer`: forwards the request, lets the engine act on it, then resets the connection instead of
  *   answering (the answer was lost).
- * `onRequest` sees each request body before the mode acts (the crash script kills processes there).
+ * `onRequest` sees each request body before the mode acts, `onAnswered` after the engine answered and
+ * before the answer is passed on (the crash script kills processes there).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -20,6 +21,8 @@ export interface FaultProxy {
   seen: Record<FaultMode, number>;
   /** Called with each request's body before the mode acts; awaited. */
   onRequest?: (body: string, mode: FaultMode) => void | Promise<void>;
+  /** Called with each forwarded request's body once the engine answered, before the answer goes back; awaited. */
+  onAnswered?: (body: string, status: number) => void | Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +61,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       if (mode === "hang") return;
       const answer = await forward(req, body);
       const text = await answer.text();
+      await proxy.onAnswered?.(body, answer.status);
       if (mode === "drop-answer") return req.socket.destroy();
       res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" }).end(text);
     })().catch(() => req.socket.destroy());
