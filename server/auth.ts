@@ -10,6 +10,8 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { safeRedirectPath } from "./http/safe-redirect";
 import { z } from "zod";
 import { verifyCredentials } from "./services/users/credentials";
+import { clientAddress } from "./services/security/client-address";
+import { attemptSignIn, LoginLockedError } from "./services/security/login-throttle";
 import { createAuthSession, revokeAuthSession, sessionUser, SESSION_MAX_AGE_S, type SessionUserRow } from "./services/users/sessions";
 import type { Role } from "./generated/prisma/client";
 
@@ -22,10 +24,22 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      /**
+       * Checks the password under the sign-in limit (issue 12; server/services/security/login-throttle.ts):
+       * 5 failures per account (20 per client address), then each failure locks for 1 s, 2 s, 4 s … up to
+       * 15 min; a locked attempt is refused without checking the password. Null for a wrong pair; throws
+       * `LoginLockedError` (message `TooManyAttempts:<seconds>`, next-auth's `error` for the form) when
+       * locked or when this failure started a lock.
+       */
+      async authorize(raw, req) {
         const parsed = credentials.safeParse(raw);
         if (!parsed.success) return null;
-        return verifyCredentials(parsed.data.email, parsed.data.password);
+        const headers = new Headers();
+        for (const [name, value] of Object.entries((req?.headers ?? {}) as Record<string, unknown>)) if (typeof value === "string") headers.set(name, value);
+        const outcome = await attemptSignIn({ ...parsed.data, address: clientAddress(headers) }, verifyCredentials);
+        if (outcome.status === "ok") return outcome.user;
+        if (outcome.retryAfter !== null) throw new LoginLockedError(outcome.retryAfter);
+        return null;
       },
     }),
   ],

@@ -13,14 +13,18 @@ function safeCallback(raw: string | string[] | undefined): string {
 }
 
 export default async function SignInPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const callbackUrl = safeCallback((await props.searchParams).callbackUrl);
+  const searchParams = await props.searchParams;
+  const callbackUrl = safeCallback(searchParams.callbackUrl);
+  // next-auth's `?error=` (e.g. `TooManyAttempts:<s>` for a locked sign-in): the form maps it to a fixed sentence.
+  const rawError = typeof searchParams.error === "string" ? searchParams.error : "";
+  const signInError = /^(CredentialsSignin|TooManyAttempts:\d{1,6})$/.test(rawError) ? rawError : null;
   if (await currentUser()) redirect(callbackUrl);
   return (
     <div className="mx-auto grid max-w-4xl gap-8 py-4 md:grid-cols-2">
       <section aria-labelledby="signin-title" className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
         <h1 id="signin-title" className="text-2xl font-semibold tracking-tight">Sign in to Herald</h1>
         <p className="mt-1 text-sm text-slate-600">Your inbox, the businesses you follow, and what they post.</p>
-        <SignInForm callbackUrl={callbackUrl} />
+        <SignInForm callbackUrl={callbackUrl} initialError={signInError} />
       </section>
       <section aria-labelledby="demo-title" className="rounded-2xl border border-brand-100 bg-brand-50/60 p-6">
         <h2 id="demo-title" className="text-lg font-semibold text-brand-800">Demo accounts</h2>

@@ -1,10 +1,31 @@
 "use client";
 import { signIn } from "next-auth/react";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
-  const [error, setError] = useState<string | null>(null);
+/**
+ * The sentence for next-auth's sign-in `error` (the `signIn()` result or `/signin?error=`). A lock arrives as
+ * `TooManyAttempts:<seconds>` (server/services/security/login-throttle.ts: thrown by `authorize()`, or the
+ * 429 of the callback route); any other error reads as a wrong pair. Null when there is no error. Only
+ * these fixed sentences are shown, never the raw parameter.
+ */
+export function signInErrorMessage(error: string | null | undefined): string | null {
+  if (!error) return null;
+  const locked = /^TooManyAttempts:(\d{1,6})$/.exec(error);
+  if (locked) {
+    const s = Number(locked[1]);
+    return `Too many attempts. Try again in ${s} ${s === 1 ? "second" : "seconds"}.`;
+  }
+  return "That email and password do not match an account.";
+}
+
+export function SignInForm({ callbackUrl, initialError = null }: { callbackUrl: string; initialError?: string | null }) {
+  const [error, setError] = useState<string | null>(signInErrorMessage(initialError));
   const [pending, setPending] = useState(false);
+  const alertRef = useRef<HTMLParagraphElement>(null);
+  // A new error takes the focus, so keyboard and screen-reader users land on it (it is also role="alert").
+  useEffect(() => {
+    if (error) alertRef.current?.focus();
+  }, [error]);
   return (
     <form
       className="mt-6 space-y-4"
@@ -18,7 +39,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           window.location.assign(callbackUrl);
         } else {
           setPending(false);
-          setError("That email and password do not match an account.");
+          setError(signInErrorMessage(res?.error ?? "CredentialsSignin"));
         }
       }}
     >
@@ -30,7 +51,11 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
         <label htmlFor="password" className="block text-sm font-medium text-slate-700">Password</label>
         <input id="password" name="password" type="password" autoComplete="current-password" required className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2" />
       </div>
-      {error ? <p role="alert" className="text-sm text-rose-700">{error}</p> : null}
+      {error ? (
+        <p ref={alertRef} role="alert" tabIndex={-1} className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-rose-400">
+          {error}
+        </p>
+      ) : null}
       <button type="submit" disabled={pending} className="w-full rounded-md bg-brand-700 px-4 py-2 font-medium text-white hover:bg-brand-800 disabled:opacity-60">
         {pending ? "Signing in…" : "Sign in"}
       </button>

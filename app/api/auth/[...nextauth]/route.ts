@@ -1,5 +1,11 @@
+/**
+ * next-auth's routes. POSTs pass the sign-in limit first (issue 12): a locked account or address gets 429
+ * with Retry-After at `/callback/credentials` (server/services/security/login-limit-route.ts).
+ */
 import NextAuth from "next-auth";
 import { authOptions } from "@/server/auth";
+import { withLoginLimit } from "@/server/services/security/login-limit-route";
 
 const handler = NextAuth(authOptions);
-export { handler as GET, handler as POST };
+const POST = withLoginLimit(handler);
+export { handler as GET, POST };
