@@ -1,60 +1,104 @@
 "use client";
-/** The unsubscribe page's buttons: leave this topic or all non-essential email, and undo. */
+/**
+ * The unsubscribe page's buttons: leave this topic or all non-essential email at any time; undo, from the
+ * same link, only what it turned off in the last 10 minutes (issue 12: links only ever reduce mail). After
+ * that, turning email back on happens signed in (`signInPath`: notification settings, or the newsletter
+ * signup for subscribers without an account).
+ */
 import { useState } from "react";
+import Link from "next/link";
 
 interface State {
   category: string | null;
   categoryLabel: string | null;
   unsubscribedFromAll: boolean;
   unsubscribedFromCategory: boolean;
+  /** What this link may still undo: its topic (`token`) and/or all email (`all`). */
+  undo: { token: boolean; all: boolean };
 }
 
-/** `newsletter`: the token is a newsletter subscriber's (one list, so one button: leave or rejoin it). */
-export function UnsubscribeActions({ token, initial, newsletter = false }: { token: string; initial: State; newsletter?: boolean }) {
+/** `newsletter`: the token is a newsletter subscriber's (one list, so one button: leave or undo). */
+export function UnsubscribeActions({ token, initial, newsletter = false, signInPath }: { token: string; initial: State; newsletter?: boolean; signInPath: string }) {
   const [state, setState] = useState(initial);
   const [pending, setPending] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  const [needsSignIn, setNeedsSignIn] = useState(false);
   async function act(action: "unsubscribe" | "resubscribe", scope: "token" | "all") {
     setPending(true);
     setMessage(null);
+    setNeedsSignIn(false);
     const res = await fetch(`/api/unsubscribe/${encodeURIComponent(token)}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ action, scope }),
     }).catch(() => null);
     setPending(false);
+    const key = scope === "all" || !state.category ? "all" : "token";
+    if (res?.status === 403) {
+      setState((s) => ({ ...s, undo: { ...s.undo, [key]: false } }));
+      setNeedsSignIn(true);
+      return;
+    }
     if (!res?.ok) {
       setMessage("That did not work. Please try again.");
       return;
     }
+    const body = (await res.json().catch(() => ({}))) as { undoUntil?: string | null };
     const off = action === "unsubscribe";
-    setState((s) => (scope === "all" || !s.category ? { ...s, unsubscribedFromAll: off } : { ...s, unsubscribedFromCategory: off }));
+    setState((s) => ({
+      ...(key === "all" ? { ...s, unsubscribedFromAll: off } : { ...s, unsubscribedFromCategory: off }),
+      undo: { ...s.undo, [key]: off && !!body.undoUntil },
+    }));
     setMessage(off ? "Done. You are unsubscribed." : "Welcome back. You are subscribed again.");
   }
   const btn = "w-full rounded-md px-4 py-2.5 text-sm font-medium disabled:opacity-60";
+  const secondary = `${btn} border border-slate-300 bg-white text-slate-800 hover:bg-slate-50`;
+  const primary = `${btn} bg-brand-700 text-white hover:bg-brand-800`;
+  const offForGood = (state.unsubscribedFromAll && !state.undo.all) || (!!state.category && state.unsubscribedFromCategory && !state.undo.token && !state.unsubscribedFromAll);
+  const canUndo = (state.unsubscribedFromAll && state.undo.all) || (state.unsubscribedFromCategory && state.undo.token);
   return (
     <div className="mt-6 space-y-3">
       {state.category && !state.unsubscribedFromAll ? (
         state.unsubscribedFromCategory ? (
-          <button type="button" disabled={pending} onClick={() => act("resubscribe", "token")} className={`${btn} border border-slate-300 bg-white hover:bg-slate-50`}>
-            Resubscribe to {state.categoryLabel?.toLowerCase()}
-          </button>
+          state.undo.token ? (
+            <button type="button" disabled={pending} onClick={() => act("resubscribe", "token")} className={secondary}>
+              Resubscribe to {state.categoryLabel?.toLowerCase()}
+            </button>
+          ) : (
+            <p className="rounded-md bg-slate-50 px-4 py-2.5 text-sm text-slate-700">You are unsubscribed from {state.categoryLabel?.toLowerCase()}.</p>
+          )
         ) : (
-          <button type="button" disabled={pending} onClick={() => act("unsubscribe", "token")} className={`${btn} bg-brand-700 text-white hover:bg-brand-800`}>
+          <button type="button" disabled={pending} onClick={() => act("unsubscribe", "token")} className={primary}>
             Unsubscribe from these emails: {state.categoryLabel?.toLowerCase()}
           </button>
         )
       ) : null}
       {state.unsubscribedFromAll ? (
-        <button type="button" disabled={pending} onClick={() => act("resubscribe", "all")} className={`${btn} border border-slate-300 bg-white hover:bg-slate-50`}>
-          {newsletter ? "Resubscribe to the newsletter" : "Resubscribe to email"}
-        </button>
+        state.undo.all ? (
+          <button type="button" disabled={pending} onClick={() => act("resubscribe", "all")} className={secondary}>
+            {newsletter ? "Resubscribe to the newsletter" : "Resubscribe to email"}
+          </button>
+        ) : (
+          <p className="rounded-md bg-slate-50 px-4 py-2.5 text-sm text-slate-700">
+            {newsletter ? "You are unsubscribed from the newsletter." : "You are unsubscribed from all non-essential email."}
+          </p>
+        )
       ) : (
-        <button type="button" disabled={pending} onClick={() => act("unsubscribe", "all")} className={`${btn} ${state.category ? "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50" : "bg-brand-700 text-white hover:bg-brand-800"}`}>
+        <button type="button" disabled={pending} onClick={() => act("unsubscribe", "all")} className={state.category ? secondary : primary}>
           {newsletter ? "Unsubscribe from the newsletter" : "Unsubscribe from all non-essential email"}
         </button>
       )}
       <p role="status" aria-live="polite" className="min-h-5 text-center text-sm text-slate-700">{message}</p>
+      {canUndo ? <p className="text-center text-xs text-slate-500">Changed your mind? This link can undo it for 10 minutes.</p> : null}
+      {offForGood || needsSignIn ? (
+        <p className="text-center text-sm text-slate-600">
+          {newsletter ? "To get the newsletter again, " : "To get these emails again, "}
+          <Link href={signInPath} className="font-medium text-brand-700 hover:underline">
+            {newsletter ? "sign up again" : "sign in to your notification settings"}
+          </Link>
+          .
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -1,14 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { unsubscribeState } from "@/server/services/email/unsubscribe";
-import { newsletterUnsubscribeState } from "@/server/services/newsletter/newsletter";
+import { EMAIL_SETTINGS_PATH, unsubscribeState } from "@/server/services/email/unsubscribe";
+import { NEWSLETTER_SIGNUP_PATH, newsletterUnsubscribeState } from "@/server/services/newsletter/newsletter";
 import { UnsubscribeActions } from "@/components/email/unsubscribe-actions";
 
 export const metadata: Metadata = { title: "Email preferences", robots: { index: false } };
 
 /**
  * What a GET of the List-Unsubscribe URL shows (mail scanners fetch links, so a GET never unsubscribes):
- * one click to leave this topic's email or all non-essential email, and to come back.
+ * one click to leave this topic's email or all non-essential email, and for 10 minutes an undo of what this
+ * link turned off. Coming back later happens signed in, in notification settings (issue 12).
  */
 export default async function UnsubscribePage(props: { params: Promise<{ token: string }> }) {
   const { token } = await props.params;
@@ -24,7 +25,8 @@ export default async function UnsubscribePage(props: { params: Promise<{ token: 
         <UnsubscribeActions
           token={token}
           newsletter
-          initial={{ category: null, categoryLabel: null, unsubscribedFromAll: newsletter.unsubscribed, unsubscribedFromCategory: false }}
+          signInPath={NEWSLETTER_SIGNUP_PATH}
+          initial={{ category: null, categoryLabel: null, unsubscribedFromAll: newsletter.unsubscribed, unsubscribedFromCategory: false, undo: { token: false, all: !!newsletter.undoUntil } }}
         />
       </div>
     );
@@ -44,10 +46,10 @@ export default async function UnsubscribePage(props: { params: Promise<{ token: 
       <p className="mt-1 text-sm text-slate-600">
         For <span className="font-medium text-slate-800">{state.email}</span>. No sign-in needed.
       </p>
-      <UnsubscribeActions token={token} initial={state} />
+      <UnsubscribeActions token={token} initial={state} signInPath={EMAIL_SETTINGS_PATH} />
       <p className="mt-6 text-xs text-slate-500">
         Security, account and pickup messages are always sent. More choices in{" "}
-        <Link href="/settings/notifications" className="text-brand-700 hover:underline">notification settings</Link>.
+        <Link href={EMAIL_SETTINGS_PATH} className="text-brand-700 hover:underline">notification settings</Link>.
       </p>
     </div>
   );

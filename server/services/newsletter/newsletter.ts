@@ -19,7 +19,7 @@ import { db } from "../../db";
 import { env } from "../../env";
 import { emailTransport } from "../email";
 import { renderEmail } from "../email/render";
-import { maskEmail } from "../email/unsubscribe";
+import { maskEmail, tokenHash, UNDO_WINDOW_MS, undoableByToken } from "../email/unsubscribe";
 import { AppError } from "../errors";
 import { hitRateLimit } from "../api/rate-limit";
 
@@ -172,32 +172,70 @@ export async function confirmationState(token: string, at = new Date()): Promise
 
 // ----- unsubscribe --------------------------------------------------------------------------------------
 
+/** Where someone without an account comes back after the undo window: signing up again (double opt-in). */
+export const NEWSLETTER_SIGNUP_PATH = "/newsletter";
+
+const AUDIT_TARGET = "newsletter_unsubscribe_token";
+
+/** What a newsletter unsubscribe turned off (audit_log `details`): the status before and the time set. */
+type NewsletterTurnedOff = { what: "all"; previous: "PENDING" | "CONFIRMED"; at: string };
+
 /**
- * Unsubscribes (or, from the same link, resubscribes) the subscriber a newsletter unsubscribe token names.
+ * Unsubscribes the subscriber a newsletter unsubscribe token names, or undoes that token's own unsubscribe.
  * Takes effect before the next send: the send path checks the status per batch.
- * @returns what changed, or null for a token that is not a valid newsletter token (nothing changed)
+ *
+ * Links only ever reduce mail (issue 12): `unsubscribe` is always allowed and, when the address was
+ * subscribed, is recorded (audit_log, keyed by the token's SHA-256); `resubscribe` restores the status this
+ * same token changed, once, within {@link UNDO_WINDOW_MS}, and only if nothing changed it since. After
+ * that, coming back means signing up again with double opt-in ({@link NEWSLETTER_SIGNUP_PATH}).
+ * @param at the time of the click (default now)
+ * @returns what changed (`undoUntil`: ISO time the undo ends, null when nothing was turned off), or null for
+ *   a token that is not a valid newsletter token (nothing changed)
+ * @throws AppError PERMISSION_DENIED (`details.sign_in`: the signup page) for a resubscribe the token may not make
  */
 export async function applyNewsletterUnsubscribe(token: string, action: "unsubscribe" | "resubscribe", at = new Date()) {
   const granted = readUnsubscribeToken(token);
   if (!granted) return null;
-  const on = action === "resubscribe";
-  const { count } = await db.newsletterSubscriber.updateMany({
-    where: { id: granted.subscriberId },
-    data: on ? { status: "CONFIRMED", unsubscribedAt: null } : { status: "UNSUBSCRIBED", unsubscribedAt: at },
-  });
-  if (count === 0) return null;
-  if (!on && granted.deliveryId) {
+  const s = await db.newsletterSubscriber.findUnique({ where: { id: granted.subscriberId }, select: { id: true, status: true } });
+  if (!s) return null;
+  if (action === "resubscribe") {
+    const undo = (await undoableByToken<NewsletterTurnedOff>(AUDIT_TARGET, token, at)).get("all");
+    if (!undo) {
+      throw new AppError("PERMISSION_DENIED", "This link can only undo an unsubscribe it made in the last 10 minutes. Sign up again to get the newsletter.", { sign_in: NEWSLETTER_SIGNUP_PATH });
+    }
+    const d = undo.details;
+    await db.newsletterSubscriber.updateMany({
+      where: { id: s.id, status: "UNSUBSCRIBED", unsubscribedAt: new Date(d.at) },
+      data: { status: d.previous, unsubscribedAt: null },
+    });
+    await db.auditLog.create({ data: { action: "newsletter.unsubscribe_undone", targetType: AUDIT_TARGET, targetId: tokenHash(token), details: d, createdAt: at } });
+    return { subscriberId: s.id, action, changed: true, undoUntil: null };
+  }
+  let turnedOff: NewsletterTurnedOff | null = null;
+  if (s.status !== "UNSUBSCRIBED") {
+    const { count } = await db.newsletterSubscriber.updateMany({ where: { id: s.id, status: s.status }, data: { status: "UNSUBSCRIBED", unsubscribedAt: at } });
+    if (count === 1) turnedOff = { what: "all", previous: s.status, at: at.toISOString() };
+  }
+  if (turnedOff) {
+    await db.auditLog.create({ data: { action: "newsletter.unsubscribe", targetType: AUDIT_TARGET, targetId: tokenHash(token), details: turnedOff, createdAt: at } });
+  }
+  if (granted.deliveryId) {
     await db.newsletterDelivery.updateMany({ where: { id: granted.deliveryId, subscriberId: granted.subscriberId, unsubscribedAt: null }, data: { unsubscribedAt: at } });
   }
-  return { subscriberId: granted.subscriberId, action };
+  return { subscriberId: s.id, action, changed: !!turnedOff, undoUntil: turnedOff ? new Date(at.getTime() + UNDO_WINDOW_MS).toISOString() : null };
 }
 
-/** What the unsubscribe page shows for a newsletter token: the masked address and whether it is subscribed. */
-export async function newsletterUnsubscribeState(token: string): Promise<{ email: string; unsubscribed: boolean } | null> {
+/**
+ * What the unsubscribe page shows for a newsletter token: the masked address, whether it is subscribed,
+ * and until when (ISO 8601 UTC) this token may undo its own unsubscribe (null: it may not).
+ */
+export async function newsletterUnsubscribeState(token: string, at = new Date()): Promise<{ email: string; unsubscribed: boolean; undoUntil: string | null } | null> {
   const granted = readUnsubscribeToken(token);
   if (!granted) return null;
   const s = await db.newsletterSubscriber.findUnique({ where: { id: granted.subscriberId }, select: { email: true, status: true } });
-  return s ? { email: maskEmail(s.email), unsubscribed: s.status !== "CONFIRMED" } : null;
+  if (!s) return null;
+  const undo = (await undoableByToken(AUDIT_TARGET, token, at)).get("all");
+  return { email: maskEmail(s.email), unsubscribed: s.status !== "CONFIRMED", undoUntil: undo ? new Date(undo.createdAt.getTime() + UNDO_WINDOW_MS).toISOString() : null };
 }
 
 // ----- admin --------------------------------------------------------------------------------------------
