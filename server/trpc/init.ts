@@ -9,16 +9,19 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { AppError, type ErrorCode } from "../services/errors";
 import { currentUser } from "../auth";
+import { hitRateLimit, PUBLIC_LIMITS } from "../services/api/rate-limit";
 
 export type SessionUser = { id: string; role: "CUSTOMER" | "NGO" | "BUSINESS" | "ADMIN"; name?: string | null; email?: string | null };
 
 export interface Context {
   user: SessionUser | null;
+  /** The response's headers (the fetch adapter's `resHeaders`): middlewares add e.g. `Retry-After`. */
+  resHeaders?: Headers;
 }
 
-/** Context for the fetch adapter (app/api/trpc/[trpc]/route.ts). */
-export async function createContext(): Promise<Context> {
-  return { user: await currentUser() };
+/** Context for the fetch adapter (app/api/trpc/[trpc]/route.ts), which passes its `resHeaders`. */
+export async function createContext(opts?: { resHeaders?: Headers }): Promise<Context> {
+  return { user: await currentUser(), resHeaders: opts?.resHeaders };
 }
 
 const TRPC_CODE: Record<ErrorCode, TRPCError["code"]> = {
@@ -67,8 +70,21 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(appErrors);
 
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+/**
+ * Signed-in users only; their mutations are rate limited per user (issue 12 "Rate limits everywhere a
+ * stranger can knock"; `PUBLIC_LIMITS.trpcMutation`, 120 a minute, counted in the database so every app
+ * process shares it). Past it a mutation fails with TOO_MANY_REQUESTS (HTTP 429, RFC 6585 §4) and
+ * `Retry-After` (seconds) on the response; queries are not counted.
+ */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  if (type === "mutation") {
+    const rl = await hitRateLimit(`trpc:user:${ctx.user.id}`, PUBLIC_LIMITS.trpcMutation);
+    if (!rl.allowed) {
+      ctx.resHeaders?.set("retry-after", String(rl.retryAfter));
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many changes in a short time. Try again in ${rl.retryAfter} ${rl.retryAfter === 1 ? "second" : "seconds"}.` });
+    }
+  }
   return next({ ctx: { user: ctx.user } });
 });
 

@@ -2,16 +2,33 @@
  * POST /api/newsletter: the public newsletter signup (issue 6; seed 000). JSON `{ email, name?, website? }`
  * (`website` is a honeypot). No session needed. Answers 202 `{ status: "check_inbox" }` for every
  * well-formed request, whether or not the address was already on the list (no enumeration); 400 with
- * field details for bad input; 429 past 10 signups an hour from one address. Errors use seed 001 §7.1's body.
+ * field details for bad input. Errors use seed 001 §7.1's body.
+ * Rate limits (issue 12), each 429 RATE_LIMITED with Retry-After (RFC 6585 §4): 30 newsletter requests an hour
+ * per client address (with /api/newsletter/confirm), 5 signups an hour per email, and the service's 10
+ * signups an hour per address.
  */
-import { clientIp } from "@/server/services/api/rate-limit";
-import { errorResponse, json, MAX_BODY_BYTES } from "@/server/services/api/http";
+import { z } from "zod";
+import { hitRateLimit, PUBLIC_LIMITS, windowStart } from "@/server/services/api/rate-limit";
+import { errorResponse, json, MAX_BODY_BYTES, rateLimited } from "@/server/services/api/http";
+import { accountHash } from "@/server/services/security/login-throttle";
+import { clientAddress } from "@/server/services/security/client-address";
 import { AppError } from "@/server/services/errors";
 import { signUpForNewsletter } from "@/server/services/newsletter/newsletter";
 
 export const dynamic = "force-dynamic";
 
+// Only to key the per-email limit; the service validates the whole body (strictly).
+const emailOnly = z.object({ email: z.string().trim().min(1).max(320) });
+
+/** Seconds until the service's hourly per-address window ends (its RATE_LIMITED carries no retry time). */
+function serviceRetryAfter(now = new Date()): number {
+  return Math.max(1, Math.ceil((windowStart(now, 3_600_000).getTime() + 3_600_000 - now.getTime()) / 1000));
+}
+
 export async function POST(req: Request): Promise<Response> {
+  const address = clientAddress(req);
+  const byAddress = await hitRateLimit(`newsletter:ip:${address}`, PUBLIC_LIMITS.newsletterAddress);
+  if (!byAddress.allowed) return rateLimited(byAddress);
   const raw = await req.text().catch(() => "");
   if (raw.length > MAX_BODY_BYTES) return errorResponse("VALIDATION_ERROR", "The request body is too large", 400);
   let body: unknown;
@@ -20,9 +37,18 @@ export async function POST(req: Request): Promise<Response> {
   } catch {
     return errorResponse("VALIDATION_ERROR", "Send a JSON object: { email, name? }", 400);
   }
+  const email = emailOnly.safeParse(body);
+  if (email.success) {
+    const byEmail = await hitRateLimit(`newsletter:email:${accountHash(email.data.email)}`, PUBLIC_LIMITS.newsletterEmail);
+    if (!byEmail.allowed) return rateLimited(byEmail);
+  }
   try {
-    return json(await signUpForNewsletter(body as never, { ip: clientIp(req.headers) }), 202);
+    return json(await signUpForNewsletter(body as never, { ip: address }), 202);
   } catch (err) {
+    if (err instanceof AppError && err.code === "RATE_LIMITED") {
+      const retryAfter = serviceRetryAfter();
+      return errorResponse(err.code, `Too many signups from your network. Try again in ${retryAfter} seconds.`, 429, { retry_after: retryAfter }, { "retry-after": String(retryAfter) });
+    }
     if (err instanceof AppError) return errorResponse(err.code, err.message, err.status, err.details);
     throw err;
   }

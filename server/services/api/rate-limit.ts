@@ -24,6 +24,28 @@ export const ROLE_LIMITS: Record<Role, RateLimitRule> = {
 /** Per client IP for unauthenticated and failed-auth requests (seed 001 §17.1 `anon: 100/hour`). */
 export const ANON_LIMIT: RateLimitRule = { limit: 100, windowMs: 3_600_000 };
 
+/**
+ * Limits where a stranger can knock (issue 12 "Rate limits everywhere a stranger can knock"), each a fixed
+ * window counted in `rate_limit_buckets` (shared by every app process); refusals are 429 with `Retry-After`
+ * (RFC 6585 §4) or tRPC TOO_MANY_REQUESTS. Addresses come from `clientAddress` (issue 12 "Client address").
+ * - `trpcMutation`: tRPC mutations per signed-in user (`trpc:user:<id>`): 120/min, far above any person.
+ * - `pusherAuthUser` / `pusherAuthAddress`: POST /api/pusher/auth per user (120/min) and per address
+ *   (`pusher-auth:ip:<address>`, 600/min: one call per channel subscription, many people behind one NAT).
+ * - `unsubscribeAddress`: POST /api/unsubscribe/<token> per address, 120/min (mailbox providers send RFC 8058
+ *   one-click POSTs for many recipients from few addresses).
+ * - `newsletterAddress`: POST /api/newsletter and /api/newsletter/confirm per address together, 30/hour;
+ *   `newsletterEmail`: signups per email (`newsletter:email:<sha-256>`), 5/hour, so nobody floods an inbox
+ *   with confirmation mails. The newsletter service keeps its own 10 signups/hour per address too.
+ */
+export const PUBLIC_LIMITS = {
+  trpcMutation: { limit: 120, windowMs: 60_000 },
+  pusherAuthUser: { limit: 120, windowMs: 60_000 },
+  pusherAuthAddress: { limit: 600, windowMs: 60_000 },
+  unsubscribeAddress: { limit: 120, windowMs: 60_000 },
+  newsletterAddress: { limit: 30, windowMs: 3_600_000 },
+  newsletterEmail: { limit: 5, windowMs: 3_600_000 },
+} as const satisfies Record<string, RateLimitRule>;
+
 export interface RateLimitResult {
   allowed: boolean;
   limit: number;

@@ -2,10 +2,13 @@
  * POST /api/newsletter/confirm: confirms a newsletter signup (double opt-in; issue 6). JSON `{ token }` from
  * the confirmation link. The confirmation page posts here on a click, so a mail scanner's GET of the link
  * confirms nothing. 200 `{ outcome: "confirmed" | "already_confirmed" }`; 400 for an invalid or expired
- * link (`details.outcome` says which); seed 001 §7.1's error body.
+ * link (`details.outcome` says which); seed 001 §7.1's error body. 429 RATE_LIMITED with Retry-After past 30
+ * newsletter requests an hour from one client address, counted with signups (issue 12).
  */
 import { z } from "zod";
-import { errorResponse, json } from "@/server/services/api/http";
+import { errorResponse, json, rateLimited } from "@/server/services/api/http";
+import { hitRateLimit, PUBLIC_LIMITS } from "@/server/services/api/rate-limit";
+import { clientAddress } from "@/server/services/security/client-address";
 import { confirmNewsletter } from "@/server/services/newsletter/newsletter";
 
 export const dynamic = "force-dynamic";
@@ -13,6 +16,8 @@ export const dynamic = "force-dynamic";
 const input = z.object({ token: z.string().min(1).max(300) }).strict();
 
 export async function POST(req: Request): Promise<Response> {
+  const limit = await hitRateLimit(`newsletter:ip:${clientAddress(req)}`, PUBLIC_LIMITS.newsletterAddress);
+  if (!limit.allowed) return rateLimited(limit);
   const parsed = input.safeParse(await req.json().catch(() => null));
   if (!parsed.success) return errorResponse("VALIDATION_ERROR", "Send { token }", 400);
   const outcome = await confirmNewsletter(parsed.data.token);

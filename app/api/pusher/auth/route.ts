@@ -1,19 +1,28 @@
 /**
  * Private-channel authorization for pusher-js (DESIGN §6, §8): signs exactly the caller's own channels
- * (`private-user-<id>`, and `private-business-<id>` for the business they own). 401 when signed out.
+ * (`private-user-<id>`, and `private-business-<id>` for the business they own). 401 when signed out;
+ * 429 with Retry-After past 600 calls a minute from one address or 120 from one user (issue 12).
  */
 import { currentUser } from "@/server/auth";
 import { env } from "@/server/env";
 import { getOwnedBusiness } from "@/server/services/businesses/businesses";
 import { authorizeChannel } from "@/server/services/realtime/channel-auth";
+import { hitRateLimit, PUBLIC_LIMITS } from "@/server/services/api/rate-limit";
+import { rateLimited } from "@/server/services/api/http";
+import { clientAddress } from "@/server/services/security/client-address";
 
 export async function POST(req: Request): Promise<Response> {
   // Only our own pages ask: a cross-site request (a form on another origin) is refused outright.
   if (req.headers.get("sec-fetch-site") === "cross-site") {
     return Response.json({ error: { code: "PERMISSION_DENIED", message: "Cross-site request refused" } }, { status: 403 });
   }
+  // Rate limits (issue 12): per client address before anything else, then per signed-in user; 429 + Retry-After.
+  const byAddress = await hitRateLimit(`pusher-auth:ip:${clientAddress(req)}`, PUBLIC_LIMITS.pusherAuthAddress);
+  if (!byAddress.allowed) return rateLimited(byAddress);
   const user = await currentUser();
   if (!user) return Response.json({ error: { code: "UNAUTHORIZED", message: "Sign in to continue" } }, { status: 401 });
+  const byUser = await hitRateLimit(`pusher-auth:user:${user.id}`, PUBLIC_LIMITS.pusherAuthUser);
+  if (!byUser.allowed) return rateLimited(byUser);
   let socketId: unknown;
   let channelName: unknown;
   try {
