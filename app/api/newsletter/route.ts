@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { hitRateLimit, PUBLIC_LIMITS, windowStart } from "@/server/services/api/rate-limit";
-import { errorResponse, json, MAX_BODY_BYTES, rateLimited } from "@/server/services/api/http";
+import { errorResponse, HttpFailure, json, rateLimited, readJson } from "@/server/services/api/http";
 import { accountHash } from "@/server/services/security/login-throttle";
 import { clientAddress } from "@/server/services/security/client-address";
 import { AppError } from "@/server/services/errors";
@@ -29,13 +29,12 @@ export async function POST(req: Request): Promise<Response> {
   const address = clientAddress(req);
   const byAddress = await hitRateLimit(`newsletter:ip:${address}`, PUBLIC_LIMITS.newsletterAddress);
   if (!byAddress.allowed) return rateLimited(byAddress);
-  const raw = await req.text().catch(() => "");
-  if (raw.length > MAX_BODY_BYTES) return errorResponse("VALIDATION_ERROR", "The request body is too large", 400);
   let body: unknown;
   try {
-    body = JSON.parse(raw);
-  } catch {
-    return errorResponse("VALIDATION_ERROR", "Send a JSON object: { email, name? }", 400);
+    body = await readJson(req); // at most 64 KB, never read whole past it (413); NUL and lone surrogates refused (400)
+  } catch (err) {
+    if (err instanceof AppError || err instanceof HttpFailure) return errorResponse(err.code, err.message, err.status, err.details);
+    throw err;
   }
   const email = emailOnly.safeParse(body);
   if (email.success) {

@@ -16,7 +16,8 @@ import { AppError } from "../errors";
 import { verifyApiKey, API_KEY_LIMIT, type ApiKeyPrincipal } from "./api-keys";
 import { HttpFailure, Reply, bearerToken, errorResponse, fieldErrors, json, rateLimited, readJson, type RouteHandler } from "./http";
 import { claimIdempotencyKey, completeIdempotencyKey, eventIdFor, IDEMPOTENCY_KEY_FORMAT, releaseIdempotencyKey, requestHash } from "./idempotency";
-import { ANON_LIMIT, clientIp, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
+import { ANON_LIMIT, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
+import { clientAddress } from "../security/client-address";
 
 /** A §7.1 failure whose code is specific to an endpoint (not one of the domain's `AppError` codes). */
 export class ApiFailure extends Error {
@@ -57,7 +58,7 @@ export function apiKeyRoute<T>(spec: ApiKeyRouteSpec<T>): RouteHandler<Record<st
       const secret = bearerToken(request);
       const auth = secret ? await verifyApiKey(secret) : null;
       if (!auth) {
-        rl = await hitRateLimit(`ip:${clientIp(request.headers)}`, ANON_LIMIT);
+        rl = await hitRateLimit(`ip:${clientAddress(request)}`, ANON_LIMIT);
         if (!rl.allowed) return rateLimited(rl);
         return errorResponse(
           "UNAUTHORIZED",

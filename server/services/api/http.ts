@@ -26,7 +26,8 @@ import { z } from "zod";
 import { AppError } from "../errors";
 import { PRIVATE_NO_STORE } from "../../http/cache";
 import { badTextDetails, BodyEncodingError, BodyTooLargeError, findBadText, readBodyText } from "../../http/input-hygiene";
-import { ANON_LIMIT, ROLE_LIMITS, clientIp, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
+import { ANON_LIMIT, ROLE_LIMITS, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
+import { clientAddress } from "../security/client-address";
 import { verifyToken, type TokenPrincipal, type TokenScope } from "./tokens";
 
 /** Largest JSON body accepted (bytes). */
@@ -189,7 +190,7 @@ export function apiRoute<Q extends AnyObject = NoInput, B extends AnyObject = No
       const token = bearerToken(request);
       const auth = token ? await verifyToken(token) : null;
       if (!auth) {
-        rl = await hitRateLimit(`ip:${clientIp(request.headers)}`, ANON_LIMIT);
+        rl = await hitRateLimit(`ip:${clientAddress(request)}`, ANON_LIMIT);
         if (!rl.allowed) return rateLimited(rl);
         return errorResponse(
           "UNAUTHORIZED",

@@ -6,7 +6,6 @@ import "server-only";
  */
 import { db } from "../../db";
 import type { Role } from "../../generated/prisma/client";
-import { clientAddress } from "../security/client-address";
 
 export interface RateLimitRule {
   limit: number;
@@ -91,14 +90,4 @@ export function rateLimitHeaders(r: RateLimitResult): Record<string, string> {
     "x-ratelimit-reset": String(Math.ceil(r.resetAt.getTime() / 1000)),
     ...(r.allowed ? {} : { "retry-after": String(r.retryAfter) }),
   };
-}
-
-/**
- * The client's address for per-IP limits: {@link clientAddress} (server/services/security/client-address.ts),
- * the socket address unless `HERALD_TRUSTED_PROXIES` says how many proxies' `X-Forwarded-For` entries to
- * trust (issue 12). `"unknown"` when it cannot be known: such clients share one bucket.
- * @deprecated use `clientAddress` (kept so the existing callers read the same rule).
- */
-export function clientIp(headers: Headers): string {
-  return clientAddress(headers);
 }

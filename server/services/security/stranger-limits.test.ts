@@ -79,6 +79,34 @@ describe("/api/pusher/auth", () => {
   });
 });
 
+describe("bodies past the limit answer 413 before being read whole; bad text answers 400", () => {
+  it("/api/pusher/auth: over 4 KB", async () => {
+    const { POST } = await import("@/app/api/pusher/auth/route");
+    const user = await createUser(db);
+    session.user = { id: user.id, role: "CUSTOMER" };
+    try {
+      const big = `socket_id=123.456&channel_name=private-user-${user.id}&pad=${"x".repeat(5000)}`;
+      const res = await POST(new Request("http://localhost:3000/api/pusher/auth", { method: "POST", headers: withSocketAddress({ "content-type": "application/x-www-form-urlencoded" }, address()), body: big }));
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
+    } finally {
+      session.user = null;
+    }
+  });
+
+  it("/api/newsletter and /confirm: over 64 KB is 413; a NUL in the email is 400 naming the field", async () => {
+    const { POST } = await import("@/app/api/newsletter/route");
+    const { POST: confirm } = await import("@/app/api/newsletter/confirm/route");
+    const req = (url: string, body: string) => new Request(url, { method: "POST", headers: withSocketAddress({ "content-type": "application/json" }, address()), body });
+    const huge = JSON.stringify({ email: "a@example.org", name: "x".repeat(70_000) });
+    expect((await POST(req("http://localhost:3000/api/newsletter", huge))).status).toBe(413);
+    expect((await confirm(req("http://localhost:3000/api/newsletter/confirm", JSON.stringify({ token: "x".repeat(70_000) })))).status).toBe(413);
+    const nul = await POST(req("http://localhost:3000/api/newsletter", JSON.stringify({ email: "a\u0000@example.org" })));
+    expect(nul.status).toBe(400);
+    expect(await nul.json()).toMatchObject({ error: { code: "VALIDATION_ERROR", details: { email: [expect.any(String)] } } });
+  });
+});
+
 describe("/api/unsubscribe/<token>", () => {
   it("answers 429 past the address's limit, before looking at the token", async () => {
     const { POST } = await import("@/app/api/unsubscribe/[token]/route");

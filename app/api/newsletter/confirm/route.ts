@@ -6,7 +6,8 @@
  * newsletter requests an hour from one client address, counted with signups (issue 12).
  */
 import { z } from "zod";
-import { errorResponse, json, rateLimited } from "@/server/services/api/http";
+import { errorResponse, HttpFailure, json, rateLimited, readJson } from "@/server/services/api/http";
+import { AppError } from "@/server/services/errors";
 import { hitRateLimit, PUBLIC_LIMITS } from "@/server/services/api/rate-limit";
 import { clientAddress } from "@/server/services/security/client-address";
 import { confirmNewsletter } from "@/server/services/newsletter/newsletter";
@@ -18,7 +19,14 @@ const input = z.object({ token: z.string().min(1).max(300) }).strict();
 export async function POST(req: Request): Promise<Response> {
   const limit = await hitRateLimit(`newsletter:ip:${clientAddress(req)}`, PUBLIC_LIMITS.newsletterAddress);
   if (!limit.allowed) return rateLimited(limit);
-  const parsed = input.safeParse(await req.json().catch(() => null));
+  let body: unknown;
+  try {
+    body = await readJson(req); // at most 64 KB, never read whole past it (413)
+  } catch (err) {
+    if (err instanceof AppError || err instanceof HttpFailure) return errorResponse(err.code, err.message, err.status, err.details);
+    throw err;
+  }
+  const parsed = input.safeParse(body);
   if (!parsed.success) return errorResponse("VALIDATION_ERROR", "Send { token }", 400);
   const outcome = await confirmNewsletter(parsed.data.token);
   if (outcome === "invalid") return errorResponse("VALIDATION_ERROR", "This confirmation link is not valid.", 400, { outcome });

@@ -10,6 +10,10 @@ import { authorizeChannel } from "@/server/services/realtime/channel-auth";
 import { hitRateLimit, PUBLIC_LIMITS } from "@/server/services/api/rate-limit";
 import { rateLimited } from "@/server/services/api/http";
 import { clientAddress } from "@/server/services/security/client-address";
+import { BodyTooLargeError, readBodyText } from "@/server/http/input-hygiene";
+
+/** The largest authorization request body read, in bytes. */
+const MAX_AUTH_BODY_BYTES = 4096;
 
 export async function POST(req: Request): Promise<Response> {
   // Only our own pages ask: a cross-site request (a form on another origin) is refused outright.
@@ -26,17 +30,22 @@ export async function POST(req: Request): Promise<Response> {
   let socketId: unknown;
   let channelName: unknown;
   try {
+    // pusher-js sends two short fields: anything past 4 KB is refused before it is read whole (413).
+    const text = await readBodyText(req, MAX_AUTH_BODY_BYTES);
     const type = req.headers.get("content-type") ?? "";
     if (type.includes("application/json")) {
-      const body = (await req.json()) as Record<string, unknown>;
+      const body = JSON.parse(text) as Record<string, unknown>;
       socketId = body.socket_id;
       channelName = body.channel_name;
     } else {
-      const form = new URLSearchParams(await req.text());
+      const form = new URLSearchParams(text);
       socketId = form.get("socket_id");
       channelName = form.get("channel_name");
     }
-  } catch {
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) {
+      return Response.json({ error: { code: "PAYLOAD_TOO_LARGE", message: `Request body is larger than ${MAX_AUTH_BODY_BYTES} bytes` } }, { status: 413 });
+    }
     return Response.json({ error: { code: "VALIDATION_ERROR", message: "Malformed request body" } }, { status: 400 });
   }
   const business = user.role === "BUSINESS" ? await getOwnedBusiness(user.id) : null;
