@@ -76,7 +76,8 @@ export function DemoSignInButton(props: { email: string; password: string; label
         setPending(true);
         const res = await signIn("credentials", { email, password, redirect: false });
         if (res?.ok) window.location.assign(callbackUrl);
-        else setPending(false);
+        // A refusal (e.g. a lock) shows its message in the form, as a typed sign-in would.
+        else window.location.assign(`/signin?${new URLSearchParams({ error: res?.error ?? "CredentialsSignin", callbackUrl })}`);
       }}
       className="rounded-md border border-brand-600/40 bg-white px-2.5 py-1 text-xs font-medium text-brand-800 hover:bg-brand-50 disabled:opacity-60"
     >
