@@ -24,7 +24,8 @@ export default async function SignInPage(props: { searchParams: Promise<Record<s
       <section aria-labelledby="signin-title" className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
         <h1 id="signin-title" className="text-2xl font-semibold tracking-tight">Sign in to Herald</h1>
         <p className="mt-1 text-sm text-slate-600">Your inbox, the businesses you follow, and what they post.</p>
-        <SignInForm callbackUrl={callbackUrl} initialError={signInError} />
+        {/* keyed by the error, so a demo button's refusal (a new ?error=) shows in a fresh form */}
+        <SignInForm key={signInError ?? ""} callbackUrl={callbackUrl} initialError={signInError} />
       </section>
       <section aria-labelledby="demo-title" className="rounded-2xl border border-brand-100 bg-brand-50/60 p-6">
         <h2 id="demo-title" className="text-lg font-semibold text-brand-800">Demo accounts</h2>

@@ -1,5 +1,6 @@
 "use client";
 import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 
 /**
@@ -66,6 +67,7 @@ export function SignInForm({ callbackUrl, initialError = null }: { callbackUrl: 
 /** One click signs in as a demo account (the demo seed's shared password). */
 export function DemoSignInButton(props: { email: string; password: string; label: string; callbackUrl: string }) {
   const { email, password, label, callbackUrl } = props;
+  const router = useRouter();
   const [pending, setPending] = useState(false);
   return (
     <button
@@ -76,8 +78,11 @@ export function DemoSignInButton(props: { email: string; password: string; label
         setPending(true);
         const res = await signIn("credentials", { email, password, redirect: false });
         if (res?.ok) window.location.assign(callbackUrl);
-        // A refusal (e.g. a lock) shows its message in the form, as a typed sign-in would.
-        else window.location.assign(`/signin?${new URLSearchParams({ error: res?.error ?? "CredentialsSignin", callbackUrl })}`);
+        else {
+          // A refusal (e.g. a lock) shows its message in the form (app/signin/page.tsx reads `?error=`).
+          setPending(false);
+          router.replace(`/signin?${new URLSearchParams({ error: res?.error ?? "CredentialsSignin", callbackUrl })}`);
+        }
       }}
       className="rounded-md border border-brand-600/40 bg-white px-2.5 py-1 text-xs font-medium text-brand-800 hover:bg-brand-50 disabled:opacity-60"
     >
