@@ -19,21 +19,8 @@ import { claimIdempotencyKey, completeIdempotencyKey, eventIdFor, IDEMPOTENCY_KE
 import { ANON_LIMIT, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
 import { clientAddress } from "../security/client-address";
 
-/** A §7.1 failure whose code is specific to an endpoint (not one of the domain's `AppError` codes). */
-export class ApiFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = "ApiFailure";
-  }
-}
-
 export interface ApiKeyRouteSpec<T> {
-  /** Validates the parsed JSON body; throw `AppError` / `ApiFailure` / `ZodError` to refuse it (not stored). */
+  /** Validates the parsed JSON body; throw `AppError` / `HttpFailure` / `ZodError` to refuse it (not stored). */
   parse(body: unknown): T;
   /**
    * Runs once per (key, Idempotency-Key, body). Returns the JSON body (200) or a {@link Reply}. `eventId` is
@@ -44,8 +31,7 @@ export interface ApiKeyRouteSpec<T> {
 }
 
 function failure(err: unknown, headers: Record<string, string>): Response | null {
-  if (err instanceof ApiFailure || err instanceof HttpFailure) return errorResponse(err.code, err.message, err.status, err.details, headers);
-  if (err instanceof AppError) return errorResponse(err.code, err.message, err.status, err.details, headers);
+  if (err instanceof HttpFailure || err instanceof AppError) return errorResponse(err.code, err.message, err.status, err.details, headers);
   if (err instanceof z.ZodError) return errorResponse("VALIDATION_ERROR", "Invalid request body", 400, fieldErrors(err), headers);
   return null;
 }

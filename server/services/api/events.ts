@@ -15,7 +15,7 @@ import { z } from "zod";
 import { db } from "../../db";
 import { AppError } from "../errors";
 import { createListing, type CreateListingInput } from "../listings/create-listing";
-import { ApiFailure } from "./api-key-route";
+import { HttpFailure } from "./http";
 import { isTimeZone } from "../preferences/preferences";
 import { cancelPickup, completePickup, confirmPickup, reschedulePickup, schedulePickup } from "../pickups/pickups";
 import {
@@ -202,12 +202,12 @@ const isSupported = (name: string): name is SupportedEvent => Object.hasOwn(EVEN
 
 /**
  * Validates a request body: the envelope, then the data for its name (field errors under `data.<field>`).
- * @throws ZodError (400) for a bad envelope; ApiFailure 422 UNSUPPORTED_EVENT; AppError VALIDATION_ERROR (400)
+ * @throws ZodError (400) for a bad envelope; HttpFailure 422 UNSUPPORTED_EVENT; AppError VALIDATION_ERROR (400)
  */
 export function parseEvent(body: unknown): ParsedEvent {
   const env = eventEnvelope.parse(body);
   if (!isSupported(env.name)) {
-    throw new ApiFailure(422, "UNSUPPORTED_EVENT", `Unsupported event "${env.name}"`, { name: [env.name], supported: SUPPORTED_EVENTS });
+    throw new HttpFailure(422, "UNSUPPORTED_EVENT", `Unsupported event "${env.name}"`, { name: [env.name], supported: SUPPORTED_EVENTS });
   }
   const data = (EVENT_DATA[env.name] as z.ZodType).safeParse(env.data);
   if (!data.success) {
