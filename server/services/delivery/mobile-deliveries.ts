@@ -36,7 +36,8 @@ export const MOBILE_MAX_ATTEMPTS = 5;
 const PARALLEL = 16;
 
 const ID_BATCH = 500;
-const batches = <T>(xs: readonly T[], n = ID_BATCH) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+/** `xs` in slices of at most `n` (default 500: the most notification ids one send-request event carries). */
+export const batches = <T>(xs: readonly T[], n = ID_BATCH) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 /** Runs `fn` over `items`, at most `limit` at once. */
 async function parallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {

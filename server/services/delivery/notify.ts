@@ -24,7 +24,7 @@ import { NOTIFICATION_TYPES, type ChannelName, type NotificationType } from "../
 import { signalUsers } from "../realtime";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
 import { sendInBatches } from "./email-batches";
-import { decideMobileChannelsIn } from "./mobile-deliveries";
+import { batches, decideMobileChannelsIn } from "./mobile-deliveries";
 import { rankedNotifications } from "./mobile-decisions";
 
 /** One notification for one recipient. */
@@ -163,7 +163,7 @@ export async function notifyUsersIn(tx: Tx, emit: Emit, notices: readonly Notice
       if (d.status === "QUEUED") queued.push(d.notification_id);
     }
   }
-  if (queued.length > 0) await emit(notificationEmailsRequested.create({ notificationIds: queued }));
+  await emit(batches(queued).map((b) => notificationEmailsRequested.create({ notificationIds: b })));
   const live = created.map((c) => ({ id: c.id, notice: byKey.get(`${c.userId} ${c.dedupeKey}`)! })).filter((c) => !c.notice.archived);
   const smsProps = new Map(live.flatMap(({ id, notice }) => {
     const sms = notice.sms ?? notice.email; // SMS templates take the email template's props

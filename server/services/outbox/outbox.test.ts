@@ -14,10 +14,18 @@ import type * as Listings from "@/server/services/listings/create-listing";
 import type * as Outbox from "./outbox";
 import type * as Relay from "./relay";
 import type * as Events from "@/inngest/events";
+import type * as Notify from "@/server/services/delivery/notify";
 
 let jobs: Awaited<ReturnType<typeof startAppJobs>>;
 let proxy: FaultProxy;
-let app: { db: typeof Db.db; createListing: typeof Listings.createListing; outbox: typeof Outbox; relay: typeof Relay; events: typeof Events };
+let app: {
+  db: typeof Db.db;
+  createListing: typeof Listings.createListing;
+  outbox: typeof Outbox;
+  relay: typeof Relay;
+  events: typeof Events;
+  notify: typeof Notify;
+};
 
 beforeAll(async () => {
   jobs = await startAppJobs({
@@ -28,14 +36,15 @@ beforeAll(async () => {
     // Short enough for a test: a stuck engine counts as failed after 300 ms.
     relay: { sendTimeoutMs: 300, leaseMs: 1000 },
   });
-  const [{ db }, { createListing }, outbox, relay, events] = await Promise.all([
+  const [{ db }, { createListing }, outbox, relay, events, notify] = await Promise.all([
     import("@/server/db"),
     import("@/server/services/listings/create-listing"),
     import("./outbox"),
     import("./relay"),
     import("@/inngest/events"),
+    import("@/server/services/delivery/notify"),
   ]);
-  app = { db, createListing, outbox, relay, events };
+  app = { db, createListing, outbox, relay, events, notify };
 });
 afterAll(async () => {
   await jobs?.stop();
@@ -91,6 +100,27 @@ describe("withEvents", () => {
     const before = await app.db.outboxEvent.count();
     await expect(app.outbox.withEvents((_tx, emit) => emit(app.events.listingCreated.create({ listingId: "nope", businessId: "nope" } as never)))).rejects.toThrow();
     expect(await app.db.outboxEvent.count()).toBe(before);
+  });
+});
+
+describe("notifyUsers", () => {
+  it("records 501 queued emails as two send requests (an event carries at most 500 ids), with the notices", async () => {
+    const { business } = await postingBusiness(501);
+    const users = await app.db.follow.findMany({ where: { businessId: business.id }, select: { userId: true } });
+    // Quiet hours off, so every email is queued now whatever the time of day.
+    await app.db.notificationSettings.createMany({ data: users.map((u) => ({ userId: u.userId, quietHoursStart: null, quietHoursEnd: null })) });
+    const key = `outbox-welcome-${business.id}`;
+    const result = await app.notify.notifyUsers(
+      users.map((u) => ({ userId: u.userId, type: "welcome" as const, title: "Welcome", dedupeKey: key, email: { role: "CUSTOMER", getStartedUrl: "/businesses" } })),
+    );
+    expect(result.email.QUEUED).toBe(501);
+    const ids = new Set(result.created.map((c) => c.id));
+    const requests = (await app.db.outboxEvent.findMany({ where: { name: "notifications/emails-requested" }, select: { data: true } }))
+      .map((e) => (e.data as { notificationIds: string[] }).notificationIds)
+      .filter((batch) => batch.some((id) => ids.has(id)));
+    expect(requests.map((b) => b.length).sort((a, b) => a - b)).toEqual([1, 500]);
+    await jobs.executor.idle();
+    expect(await app.db.delivery.count({ where: { notificationId: { in: [...ids] }, channel: "EMAIL", status: "SENT" } })).toBe(501);
   });
 });
 
