@@ -59,6 +59,25 @@ describe("attemptSignIn: per account", () => {
     expect(seen).toEqual([null, null, null, null, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]);
   });
 
+  it("a burst of 30 simultaneous guesses gets 5 password checks, like 5 guesses one after another", async () => {
+    const target = email();
+    const verify = vi.fn(never);
+    const t0 = new Date();
+    const outcomes = await Promise.all(Array.from({ length: 30 }, () => attemptSignIn({ email: target, password: "wrong", address: address() }, verify, t0)));
+    expect(verify).toHaveBeenCalledTimes(5);
+    expect(outcomes.filter((o) => o.status === "locked")).toHaveLength(25);
+    expect((await db.loginThrottle.findUnique({ where: { key: accountThrottleKey(target) } }))?.failures).toBe(5);
+  });
+
+  it("a success takes its attempt back from the address: 25 sign-ins from one office lock nobody", async () => {
+    const user = await createUser(db);
+    const from = address();
+    const ok = async () => user;
+    for (let i = 0; i < 25; i++) expect((await attemptSignIn({ email: user.email, password: "right", address: from }, ok)).status).toBe("ok");
+    expect(await loginLock({ email: email(), address: from })).toBeNull();
+    expect((await db.loginThrottle.findUnique({ where: { key: `ip:${from}` } }))?.failures ?? 0).toBe(0);
+  });
+
   it("a success clears the account's failures", async () => {
     const user = await createUser(db);
     const t0 = new Date();

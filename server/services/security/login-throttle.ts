@@ -13,6 +13,10 @@ import "server-only";
  *   15 minutes past their last guess, and gets about 100 guesses a day.
  * - While either key is locked, an attempt is refused before the user is looked up or the password is
  *   hashed (constant work, the same for existing and unknown emails) and is not counted.
+ * - Parallel bursts get no more guesses than a patient attacker: each attempt is counted as a failure
+ *   (and the lock it would start is set) in one atomic statement per key BEFORE the password is checked,
+ *   so of 100 simultaneous guesses at an account 5 are checked and 95 refused. A success then deletes the
+ *   account's key and takes its count back from the address's key.
  * - A success deletes the account's key. The address key is left alone (an attacker signing in to their
  *   own account must not reset their address), and the address `"unknown"` has no key at all (it would be
  *   everyone's).
@@ -23,6 +27,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { db } from "../../db";
+import { Prisma } from "../../generated/prisma/client";
 import { verifyCredentials } from "../users/credentials";
 import { UNKNOWN_ADDRESS } from "./client-address";
 
@@ -113,36 +118,47 @@ export async function loginLock(input: { email: string; address: string }, now =
   return lock;
 }
 
-/** Counts one failure on `key` (atomic upsert) and returns the failures now counted. */
-async function countFailure(key: string, now: Date): Promise<number> {
-  const staleBefore = new Date(now.getTime() - LOGIN_THROTTLE.memoryMs);
-  const [row] = await db.$queryRaw<{ failures: number }[]>`
-    INSERT INTO login_throttles (key, failures, locked_until, last_failure_at) VALUES (${key}, 1, NULL, ${now})
-    ON CONFLICT (key) DO UPDATE SET
-      failures = CASE WHEN login_throttles.last_failure_at < ${staleBefore} THEN 1 ELSE login_throttles.failures + 1 END,
-      last_failure_at = GREATEST(login_throttles.last_failure_at, EXCLUDED.last_failure_at)
-    RETURNING failures`;
-  return Number(row?.failures ?? 1);
-}
+/** Thrown inside the claim's transaction when a key is locked: nothing of the attempt is counted. */
+class KeyLocked extends Error {}
 
 /**
- * Records a failed sign-in by `email` from `address`: counts it on both keys, locks each key that reached
- * its threshold (see the module comment), and audits the failure and any lock it started.
- * @returns seconds until the longest lock this failure started ends, or null when it started none
+ * Claims an attempt on every key in one transaction: for each key, one atomic upsert counts it as a failure
+ * and sets the lock that failure count calls for — unless the key is locked now, in which case the whole
+ * claim is rolled back (a locked attempt counts nowhere). Concurrent claims on a key queue on its row, so
+ * each sees the lock the previous one set.
+ * @returns the failures counted and the lock set (ms) per key, or null when a key is locked
  */
-export async function recordLoginFailure(input: { email: string; address: string }, now = new Date()): Promise<number | null> {
-  const { email, address } = lockInput.parse(input);
-  const account = accountHash(email);
-  const counted: { scope: LockScope; failures: number; lockMs: number }[] = [];
-  for (const k of keysOf(email, address)) {
-    const failures = await countFailure(k.key, now);
-    const lockMs = lockDurationMs(failures, k.threshold);
-    if (lockMs > 0) {
-      const until = new Date(now.getTime() + lockMs);
-      await db.$executeRaw`UPDATE login_throttles SET locked_until = GREATEST(COALESCE(locked_until, ${until}), ${until}) WHERE key = ${k.key}`;
-    }
-    counted.push({ scope: k.scope, failures, lockMs });
+async function claimAttempt(keys: ReturnType<typeof keysOf>, now: Date): Promise<{ scope: LockScope; failures: number; lockMs: number }[] | null> {
+  const staleBefore = new Date(now.getTime() - LOGIN_THROTTLE.memoryMs);
+  try {
+    return await db.$transaction(async (tx) => {
+      const counted: { scope: LockScope; failures: number; lockMs: number }[] = [];
+      for (const k of keys) {
+        const next = Prisma.sql`CASE WHEN login_throttles.last_failure_at < ${staleBefore} THEN 1 ELSE login_throttles.failures + 1 END`;
+        const lockUntil = (failures: Prisma.Sql) => Prisma.sql`CASE WHEN ${failures} >= ${k.threshold}
+          THEN ${now}::timestamptz + LEAST(${LOGIN_THROTTLE.maxLockMs}, ${LOGIN_THROTTLE.baseLockMs} * power(2, LEAST(${failures} - ${k.threshold}, 30))) * interval '1 millisecond'
+          ELSE NULL END`;
+        const [row] = await tx.$queryRaw<{ failures: number }[]>`
+          INSERT INTO login_throttles (key, failures, locked_until, last_failure_at)
+          VALUES (${k.key}, 1, ${lockUntil(Prisma.sql`1`)}, ${now})
+          ON CONFLICT (key) DO UPDATE SET failures = ${next}, locked_until = ${lockUntil(next)},
+            last_failure_at = GREATEST(login_throttles.last_failure_at, EXCLUDED.last_failure_at)
+          WHERE login_throttles.locked_until IS NULL OR login_throttles.locked_until <= ${now}
+          RETURNING failures`;
+        if (!row) throw new KeyLocked();
+        const failures = Number(row.failures);
+        counted.push({ scope: k.scope, failures, lockMs: lockDurationMs(failures, k.threshold) });
+      }
+      return counted;
+    });
+  } catch (err) {
+    if (err instanceof KeyLocked) return null;
+    throw err;
   }
+}
+
+/** Audits a failed attempt (`auth.sign_in_failed`) and each lock it started (`auth.locked`). */
+async function auditFailure(account: string, address: string, counted: { scope: LockScope; failures: number; lockMs: number }[], now: Date): Promise<void> {
   const accountFailures = counted.find((c) => c.scope === "account")!.failures;
   const addressFailures = counted.find((c) => c.scope === "address")?.failures ?? null;
   const base = { account, address };
@@ -160,19 +176,28 @@ export async function recordLoginFailure(input: { email: string; address: string
         })),
     ],
   });
-  const longest = Math.max(0, ...counted.map((c) => c.lockMs));
-  return longest > 0 ? Math.ceil(longest / 1000) : null;
 }
 
-/** Clears the account's failures after a successful sign-in (the address key stays). */
-export async function recordLoginSuccess(email: string): Promise<void> {
+/**
+ * After a successful sign-in: deletes the account's key, and takes the attempt's provisional count back from
+ * the address's key (clearing a lock only this count had started), so signing in never counts against an
+ * address.
+ */
+async function recordLoginSuccess(email: string, address: string): Promise<void> {
   await db.loginThrottle.deleteMany({ where: { key: accountThrottleKey(email) } });
+  const ip = addressThrottleKey(address);
+  if (!ip) return;
+  await db.$executeRaw`
+    UPDATE login_throttles SET failures = GREATEST(failures - 1, 0),
+      locked_until = CASE WHEN failures - 1 >= ${LOGIN_THROTTLE.addressThreshold} THEN locked_until ELSE NULL END
+    WHERE key = ${ip}`;
 }
 
 /**
  * One throttled sign-in attempt (issue 12): refused while the account or the address is locked (without
- * calling `verify`), else `verify` decides; a failure is recorded (and may start a lock), a success clears
- * the account's failures.
+ * calling `verify`); otherwise counted as a failure first (atomically, so parallel attempts cannot slip
+ * past a lock), then `verify` decides: a success clears the account's failures and the address's count of
+ * this attempt; a failure stays counted, may have started a lock, and is audited.
  * @param input `{ email, password, address }` (address from `clientAddress`); validated, `.strict()`
  * @param verify the password check; default `verifyCredentials` (bcrypt, server/services/users/credentials.ts)
  * @param now the current time (tests move it)
@@ -186,14 +211,19 @@ export async function attemptSignIn<U = Awaited<ReturnType<typeof verifyCredenti
   now = new Date(),
 ): Promise<SignInOutcome<U>> {
   const { email, password, address } = attemptInput.parse(input);
-  const lock = await loginLock({ email, address }, now);
-  if (lock) return { status: "locked", retryAfter: lock.retryAfter };
+  const counted = await claimAttempt(keysOf(email, address), now);
+  if (!counted) {
+    const lock = await loginLock({ email, address }, now);
+    return { status: "locked", retryAfter: lock?.retryAfter ?? 1 };
+  }
   const user = await verify(email, password);
   if (user) {
-    await recordLoginSuccess(email);
+    await recordLoginSuccess(email, address);
     return { status: "ok", user };
   }
-  return { status: "failed", retryAfter: await recordLoginFailure({ email, address }, now) };
+  await auditFailure(accountHash(email), address, counted, now);
+  const longest = Math.max(0, ...counted.map((c) => c.lockMs));
+  return { status: "failed", retryAfter: longest > 0 ? Math.ceil(longest / 1000) : null };
 }
 
 /** The `error` code next-auth carries to the sign-in form for a lock: `TooManyAttempts:<seconds>`. */
