@@ -64,13 +64,13 @@
  * by itself; the app and the browser processes are stopped by their process ids.
  */
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
-import { machineLine, percentile, writeResults } from "./lib";
+import { machineLine, percentile, RESULTS, writeResults } from "./lib";
 import type { AppRouter } from "../server/trpc/root";
 import type { Role } from "../server/generated/prisma/client";
 
@@ -506,12 +506,21 @@ interface CpuSnapshot {
   at: number;
   app: number;
   herald: number;
-  postgres: number;
+  /** Ticks per `postgres` process (backends come and go: deltas are taken per pid). */
+  postgres: Map<number, number>;
+}
+
+/** CPU ticks of the `postgres` processes between two snapshots: per pid, a new one counted from 0 (one that
+ * exited in between is lost: an undercount, small with a connection pool that stays open). */
+function postgresDelta(a: CpuSnapshot, b: CpuSnapshot): number {
+  let ticks = 0;
+  for (const [pid, t] of b.postgres) ticks += t - (a.postgres.get(pid) ?? 0);
+  return ticks;
 }
 
 function cpuSnapshot(app: { nextPids: number[]; heraldPids: number[] }): CpuSnapshot {
   const sum = (pids: number[]) => pids.reduce((a, p) => a + procCpuTicks(p), 0);
-  return { at: now(), app: sum(app.nextPids), herald: sum(app.heraldPids), postgres: sum(postgresPids()) };
+  return { at: now(), app: sum(app.nextPids), herald: sum(app.heraldPids), postgres: new Map(postgresPids().map((p) => [p, procCpuTicks(p)])) };
 }
 
 /** The refetch GET the inbox page sends on a signal, captured from the real tRPC client. */
@@ -879,7 +888,7 @@ async function measure(kind: Kind, n: number, opts: { perProcess: number; deadli
       cpu: {
         app: pct(cpu1.app - cpu0.app),
         herald: pct(cpu1.herald - cpu0.herald),
-        postgres: pct(cpu1.postgres - cpu0.postgres),
+        postgres: pct(postgresDelta(cpu0, cpu1)),
         browsers: pct(browserTicks1 - browserTicks0),
       },
       listenOverflows: tcp1.listenOverflows - tcp0.listenOverflows,
@@ -998,7 +1007,26 @@ async function runOrchestrator(): Promise<void> {
     }
   }
 
-  const table = `${TABLE_HEAD}\n${rows.map(formatRow).join("\n")}`;
+  // Rows already in RESULTS.md for another variant, database or N (e.g. the "after" rows, or the other
+  // database of an earlier invocation) are kept; the ones measured now replace theirs.
+  const key = (line: string) => line.split("|").slice(1, 4).map((c) => c.trim()).join("|");
+  const fresh = rows.map(formatRow);
+  const freshKeys = new Set(fresh.map(key));
+  const old = existsSync(RESULTS) ? readFileSync(RESULTS, "utf8").split("\n") : [];
+  const start = old.findIndex((l) => l.trim() === `## ${HEADING}`);
+  const kept: string[] = [];
+  if (start >= 0) {
+    for (let i = start + 1; i < old.length && !/^## /.test(old[i]!); i++) {
+      const l = old[i]!;
+      if (l.startsWith("| ") && !l.startsWith("| variant") && !freshKeys.has(key(l))) kept.push(l);
+    }
+  }
+  const order = (l: string) => {
+    const [label, n, db] = l.split("|").slice(1, 4).map((c) => c.trim());
+    return `${label}|${db === "PostgreSQL" ? 0 : 1}|${String(Number(n!.replace(/,/g, ""))).padStart(8, "0")}`;
+  };
+  const allRows = [...kept, ...fresh].sort((a, b) => order(a).localeCompare(order(b)));
+  const table = `${TABLE_HEAD}\n${allRows.join("\n")}`;
   console.log(`\n${table}\n`);
   if (write) {
     const section = [
@@ -1020,6 +1048,7 @@ async function runOrchestrator(): Promise<void> {
       "HERALD_TRUSTED_PROXIES=1 and a distinct X-Forwarded-For per browser (as behind a proxy: the per-address limit",
       "of /api/pusher/auth would otherwise refuse all but 600 of them); followers have email off, no push devices. Before",
       "the measured post, another business (20 offline followers) posts once to warm the fan-out path; then 7 s of quiet.",
+      "Rows of a variant, database or N not measured by the latest invocation are kept from an earlier one (dated there).",
       "",
       machineLine(),
       `- open-file limit: ${shell("ulimit -Sn")}; somaxconn: ${shell("cat /proc/sys/net/core/somaxconn")}; browsers per process: ${perProcess}; deadline ${deadlineS} s after the post`,
