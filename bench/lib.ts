@@ -3,14 +3,15 @@
  * bench/RESULTS.md without touching the others. (Database helpers: bench/db.ts, kept apart so that the
  * realtime bench's server process does not load PGlite.)
  */
-import { execSync } from "node:child_process";
+import { execSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 export const RESULTS = path.join(import.meta.dirname, "RESULTS.md");
 
-function shell(command: string): string {
+/** A shell command's trimmed standard output ("" when it fails). */
+export function shell(command: string): string {
   try {
     return execSync(command, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch {
@@ -62,3 +63,27 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export const ms = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(0)} ms`;
 
+/**
+ * Makes sure this process (and what it starts) may open `needed` files. When the soft limit is lower and
+ * the hard limit allows, re-runs this same script under `ulimit -n <needed>` and returns "reexec" (the
+ * caller then returns; the exit code is the child's). Otherwise, with `onTooLow: "throw"` it stops with a
+ * message saying what to raise; with "warn" it goes on (errors then show as EMFILE).
+ */
+export function ensureFileLimit(needed: number, opts: { onTooLow: "throw" | "warn" }): "ok" | "reexec" {
+  const soft = shell("ulimit -Sn");
+  const hard = shell("ulimit -Hn");
+  const softN = soft === "unlimited" ? Infinity : Number(soft);
+  const hardN = hard === "unlimited" ? Infinity : Number(hard);
+  if (softN >= needed) return "ok";
+  if (process.env.HERALD_BENCH_REEXEC === "1" || hardN < needed) {
+    const message = `open-file limit: soft ${soft}, hard ${hard}, need ${needed}`;
+    if (opts.onTooLow === "throw") throw new Error(`${message}. Raise it (ulimit -n ${needed}) or ask for fewer connections.`);
+    console.warn(`${message}; going on (errors will show as EMFILE)`);
+    return "ok";
+  }
+  console.log(`raising the open-file limit from ${soft} to ${needed} (hard limit ${hard}) and re-running`);
+  const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+  const res = spawnSync("/bin/sh", ["-c", `ulimit -n ${needed} && exec ${argv}`], { stdio: "inherit", env: { ...process.env, HERALD_BENCH_REEXEC: "1" } });
+  process.exitCode = res.status ?? 1;
+  return "reexec";
+}

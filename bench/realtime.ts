@@ -19,14 +19,14 @@
  *
  * Targets: 10,000 connections under 200 MB total server memory (RSS); at least 5,000 delivered events/s.
  */
-import { fork, spawnSync, type ChildProcess } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocket, type RawData } from "ws";
 import { startRealtimeServer } from "../server/embedded/realtime/server";
 import { signChannel } from "../server/embedded/realtime/signature";
 import { createRealtimePublisher, userChannel } from "../server/services/realtime/publisher";
-import { machine, RESULTS, writeResults } from "./lib";
+import { ensureFileLimit, machine, RESULTS, shell, writeResults } from "./lib";
 
 const APP = { id: "9001", key: "bench-key", secret: "bench-secret" };
 const HOST = "127.0.0.1";
@@ -87,36 +87,6 @@ function argValue(name: string, fallback: number): number {
   const value = Number(process.argv[i + 1]);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive integer`);
   return value;
-}
-
-function shell(command: string): string {
-  const out = spawnSync("/bin/sh", ["-c", command], { encoding: "utf8" });
-  return (out.stdout ?? "").trim();
-}
-
-/** Makes sure this process may open `needed` files; re-executes under `ulimit -n` when it must. */
-function ensureFileLimit(needed: number): "ok" | "reexec" {
-  const soft = shell("ulimit -Sn");
-  const hard = shell("ulimit -Hn");
-  const softN = soft === "unlimited" ? Infinity : Number(soft);
-  const hardN = hard === "unlimited" ? Infinity : Number(hard);
-  if (softN >= needed) return "ok";
-  if (process.env.HERALD_BENCH_REEXEC === "1" || hardN < needed) {
-    throw new Error(
-      `open-file limit too low: soft ${soft}, hard ${hard}, need ${needed}. ` +
-        `Raise it (ulimit -n ${needed}) or run with fewer --connections.`,
-    );
-  }
-  console.log(`raising the open-file limit from ${soft} to ${needed} (hard limit ${hard}) and re-running`);
-  const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)]
-    .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
-    .join(" ");
-  const res = spawnSync("/bin/sh", ["-c", `ulimit -n ${needed} && exec ${argv}`], {
-    stdio: "inherit",
-    env: { ...process.env, HERALD_BENCH_REEXEC: "1" },
-  });
-  process.exitCode = res.status ?? 1;
-  return "reexec";
 }
 
 function request(child: ChildProcess, msg: ToChild): void {
@@ -236,7 +206,7 @@ async function runOrchestrator(): Promise<void> {
   const rounds = argValue("rounds", 3);
   const concurrency = argValue("concurrency", 8);
   const write = !process.argv.includes("--no-write");
-  if (ensureFileLimit(n + 512) === "reexec") return;
+  if (ensureFileLimit(n + 512, { onTooLow: "throw" }) === "reexec") return;
 
   const watchdog = setTimeout(() => {
     console.error("bench: watchdog fired after 10 minutes; stopping");
