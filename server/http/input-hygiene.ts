@@ -72,7 +72,7 @@ export function findBadText(value: unknown, prefix: readonly string[] = [], limi
   return out;
 }
 
-/** findings → seed 001 §7.1 `details` (`{ field: [message] }`); the root is reported as `body`. */
+/** findings → the API error body's `details` (docs/architecture.md, Errors) (`{ field: [message] }`); the root is reported as `body`. */
 export function badTextDetails(found: readonly BadText[], root = "body"): Record<string, string[]> {
   const details: Record<string, string[]> = {};
   for (const f of found) (details[f.path || root] ??= []).push(textProblemMessage(f.problem));

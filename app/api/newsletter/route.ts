@@ -2,7 +2,7 @@
  * POST /api/newsletter: the public newsletter signup (issue 6; seed 000). JSON `{ email, name?, website? }`
  * (`website` is a honeypot). No session needed. Answers 202 `{ status: "check_inbox" }` for every
  * well-formed request, whether or not the address was already on the list (no enumeration); 400 with
- * field details for bad input. Errors use seed 001 §7.1's body.
+ * field details for bad input. Errors use the API's error body (docs/architecture.md, Errors).
  * Rate limits (issue 12), each 429 RATE_LIMITED with Retry-After (RFC 6585 §4): 30 newsletter requests an hour
  * per client address (with /api/newsletter/confirm), 5 signups an hour per email, and the service's 10
  * signups an hour per address.

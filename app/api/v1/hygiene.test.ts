@@ -1,5 +1,5 @@
 /**
- * Issue 12 "Request hygiene" on the HTTP API (`/api/v1`, seed 001 §7.1 error format) and the events API:
+ * Issue 12 "Request hygiene" on the HTTP API (`/api/v1`, the API error format, docs/architecture.md) and the events API:
  * NUL (U+0000) and lone surrogates answer 400 VALIDATION_ERROR naming the field (never 500), bodies over
  * 64 KB answer 413 PAYLOAD_TOO_LARGE without being read whole, and every answer is `private, no-store`.
  */

@@ -8,7 +8,7 @@ import "server-only";
  * against the key's limit ({@link API_KEY_LIMIT}, 429 RATE_LIMITED), require a valid `Idempotency-Key`
  * header (400 VALIDATION_ERROR), read the JSON body and let `parse` validate it (400 / 422, nothing stored),
  * then claim the idempotency record (./idempotency.ts) and run `handle` once per key and body. Answers
- * use seed 001 §7.1's error body and carry `cache-control: private, no-store` and `X-RateLimit-*`; a replayed
+ * use the API's error body (docs/architecture.md, Errors) and carry `cache-control: private, no-store` and `X-RateLimit-*`; a replayed
  * answer carries `Idempotent-Replayed: true`.
  */
 import { z } from "zod";

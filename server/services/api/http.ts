@@ -15,7 +15,7 @@ import "server-only";
  * Request hygiene (issue 12): a body over {@link MAX_BODY_BYTES} answers 413 PAYLOAD_TOO_LARGE without
  * being read whole; NUL (U+0000) or a lone surrogate in any string of the body, query or path answers 400
  * VALIDATION_ERROR naming the field, before the schema runs.
- * Errors use seed 001 §7.1's body `{ "error": { "code", "message", "details"? } }`; an `AppError` answers
+ * Errors use the API's error body (docs/architecture.md, Errors) `{ "error": { "code", "message", "details"? } }`; an `AppError` answers
  * its own status (server/services/errors.ts); anything else is logged and answers a generic 500, never a
  * stack trace.
  *
@@ -33,7 +33,7 @@ import { verifyToken, type TokenPrincipal, type TokenScope } from "./tokens";
 /** Largest JSON body accepted (bytes). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Field → messages, as in seed 001 §7.1 `details`. */
+/** Field → messages, as in the API error body's `details` (docs/architecture.md, Errors). */
 export type FieldErrors = Record<string, string[]>;
 
 /** A handler's answer with a status other than 200 (e.g. 201 Created). */
@@ -75,7 +75,7 @@ export type RouteHandler<P> = (request: Request, context?: { params: Promise<P> 
 const BASE_HEADERS = { "cache-control": PRIVATE_NO_STORE } as const;
 
 /**
- * A failure with its own HTTP status and §7.1 code, for what is not a domain `AppError` (e.g. 413
+ * A failure with its own HTTP status and error code, for what is not a domain `AppError` (e.g. 413
  * PAYLOAD_TOO_LARGE). Both route pipelines answer it as `{ error: { code, message, details? } }`.
  */
 export class HttpFailure extends Error {
@@ -95,7 +95,7 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   return Response.json(body, { status, headers: { ...BASE_HEADERS, ...headers } });
 }
 
-/** Seed 001 §7.1's error body. */
+/** The error body (docs/architecture.md, Errors). */
 export function errorResponse(code: string, message: string, status: number, details?: Record<string, unknown>, headers: Record<string, string> = {}): Response {
   return json({ error: { code, message, ...(details ? { details } : {}) } }, status, headers);
 }

@@ -4,7 +4,7 @@ import "server-only";
  * Schemas are zod schemas turned into JSON Schema 2020-12 by zod 4's `z.toJSONSchema()` — the very schemas
  * the handlers validate with where they are exported (events, preferences, the query building blocks), and
  * response schemas written here in zod that app/api/v1/openapi.test.ts checks real answers against.
- * Errors use seed 001 §7.1's body; each operation lists the codes it can answer.
+ * Errors use the API's error body (docs/architecture.md, Errors); each operation lists the codes it can answer.
  */
 import { z } from "zod";
 import { NOTIFICATION_TYPE_NAMES, type NotificationType } from "../notifications/catalog";
@@ -33,7 +33,7 @@ export const errorSchema = z
       .strict(),
   })
   .strict()
-  .meta({ description: "Seed 001 §7.1 error body" });
+  .meta({ description: "The error body of every refusal: { error: { code, message, details? } }" });
 
 const businessRef = z.object({ id: uuid(), name: z.string(), logo: url() }).strict();
 

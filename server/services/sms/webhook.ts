@@ -1,7 +1,7 @@
 import "server-only";
 /**
  * Twilio's webhooks, both verified with `X-Twilio-Signature` and TWILIO_AUTH_TOKEN (./twilio-signature.ts) and
- * processed once each (`webhook_events`); errors use seed 001 §7.1's JSON body.
+ * processed once each (`webhook_events`); errors use the API's error body (docs/architecture.md, Errors).
  *
  * - Incoming messages (/api/webhooks/twilio; the number's or Messaging Service's "A message comes in" URL,
  *   HTTP POST): STOP/START keywords from `From` and `Body` (./opt-out.ts). The answer is an empty TwiML

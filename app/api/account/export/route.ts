@@ -1,6 +1,6 @@
 /**
  * GET /api/account/export: the signed-in user's data as a JSON download (issue "Retention and erasure";
- * server/services/account/export-account.ts). next-auth session required: 401 with seed 001 §7.1's error
+ * server/services/account/export-account.ts). next-auth session required: 401 with the API's error
  * body otherwise. Streamed: notifications and deliveries are read in keyset batches while the client reads.
  */
 import { currentUser } from "@/server/auth";

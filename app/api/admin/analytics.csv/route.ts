@@ -1,7 +1,7 @@
 /**
  * GET /api/admin/analytics.csv?kind=campaigns|types&from=YYYY-MM-DD&to=YYYY-MM-DD (or &days=N): the delivery
  * analytics of a range of UTC days as a CSV download (server/services/analytics). Admins only, through the
- * next-auth session: 401 when signed out, 403 for anyone else, 400 for a bad query (seed 001 §7.1 error
+ * next-auth session: 401 when signed out, 403 for anyone else, 400 for a bad query (the API's error
  * body). Default: campaigns, the last 30 days.
  */
 import { currentUser } from "@/server/auth";

@@ -2,7 +2,7 @@
  * POST /api/newsletter/confirm: confirms a newsletter signup (double opt-in; issue 6). JSON `{ token }` from
  * the confirmation link. The confirmation page posts here on a click, so a mail scanner's GET of the link
  * confirms nothing. 200 `{ outcome: "confirmed" | "already_confirmed" }`; 400 for an invalid or expired
- * link (`details.outcome` says which); seed 001 §7.1's error body. 429 RATE_LIMITED with Retry-After past 30
+ * link (`details.outcome` says which); the API's error body (docs/architecture.md, Errors). 429 RATE_LIMITED with Retry-After past 30
  * newsletter requests an hour from one client address, counted with signups (issue 12).
  */
 import { z } from "zod";
