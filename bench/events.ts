@@ -56,7 +56,7 @@ async function measure(kind: BenchDatabase["kind"]): Promise<Row[]> {
   });
   const channel = client.subscribe(`private-user-${watcher.id}`);
   await new Promise<void>((resolve) => channel.bind("pusher:subscription_succeeded", () => resolve()));
-  channel.bind("notification.new", (d: { listing_id?: string }) => d.listing_id && !arrived.has(d.listing_id) && arrived.set(d.listing_id, performance.now()));
+  channel.bind("notification.new", (d: { data?: { listing_id?: string } }) => { const id = d.data?.listing_id; if (id && !arrived.has(id)) arrived.set(id, performance.now()); });
 
   const post = async () => {
     const start = new Date(Date.now() + 3_600_000);

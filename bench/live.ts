@@ -5,7 +5,7 @@
  * showed the post (the first refetch answer that contains the new notification).
  *
  *   npx tsx bench/live.ts [--db postgres|pglite] [--n 1000,5000,10000] [--per-process 2500]
- *                         [--deadline 240] [--label "before (no cache patching)"] [--no-write] [--no-build]
+ *                         [--deadline 240] [--client patch|refetch] [--label "…"] [--no-write] [--no-build]
  *
  * Defaults: `--db` both (PostgreSQL first), `--n` 1000,5000,10000 on PostgreSQL and 1000,5000 on PGlite.
  * `--no-build` skips `npm run build` (otherwise run under `flock /tmp/herald-e2e.lock`).
@@ -29,11 +29,14 @@
  *   WebSocket: no sharing) configured as components/realtime/realtime-provider.tsx does, subscribed to
  *   `private-user-<id>` through the app's real POST /api/pusher/auth (form body `socket_id`,
  *   `channel_name`, with the cookie; pusher-js's Node XHR refuses to send a Cookie header, so a
- *   `customHandler` makes that same request). On `pusher:subscription_succeeded` and on every
- *   `notification.new` / `notification.read` / `notifications.bulk_read` / `notifications.changed` it
- *   refetches as the provider's `refreshQueries` does on /notifications: the active `notifications.*`
- *   queries there are the header bell's and the inbox's `unreadCount` (one query) and the inbox's infinite
- *   `list` (one page loaded); `httpBatchLink` sends them as ONE GET. Its URL is not hand-written: it is
+ *   `customHandler` makes that same request). On `pusher:subscription_succeeded` (and on
+ *   `notification.read` / `notifications.bulk_read` / `notifications.changed`) it refetches as the
+ *   provider's `refreshQueries` does on /notifications: the active `notifications.*` queries there are the
+ *   header bell's and the inbox's `unreadCount` (one query) and the inbox's infinite `list` (one page
+ *   loaded); `httpBatchLink` sends them as ONE GET. On `notification.new`, `--client patch` (the default,
+ *   the client of components/realtime/apply-inbox-signal.ts) applies the signal to the cached badge and
+ *   list with components/realtime/inbox-cache.ts and refetches only on a gap or while a fetch is in flight;
+ *   `--client refetch` refetches on every signal (the client before cache patching). Its URL is not hand-written: it is
  *   captured at start from the real `@trpc/client` `httpBatchLink` + superjson + `@trpc/tanstack-react-query`
  *   options with the inbox's inputs, and printed. A signal during a refetch in flight refetches once more
  *   after it (refreshQueries); a failed refetch is retried after 1 s and 2 s (TanStack Query's default
@@ -47,9 +50,9 @@
  * - connect: time for all N to connect, subscribe and finish their first refetch (ramped, 64 at a time
  *   per process), with errors.
  * - signal p50/p99/last: t0 → `notification.new` received, over the N followers.
- * - inbox shows the post p50/p99/last: t0 → the answer of a refetch contains the new notification (the
- *   listing's id) — what the person sees. "badge right": the same answer's unread count is the count
- *   before + 1.
+ * - inbox shows the post p50/p99/last: t0 → the cached inbox (patched, or a refetch's answer) contains
+ *   the new notification (the listing's id) — what the person sees. "badge right": the cached unread count
+ *   at that moment is the count before + 1.
  * - errors: failed refetch attempts (network errors, timeouts, non-200), refetches failed after the
  *   retries, followers without signal / without the post at the deadline (`--deadline` s after t0).
  * - requests/s: refetch answers received between t0 and the last follower's "shown" ÷ that time.
@@ -72,6 +75,7 @@ import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import { ensureFileLimit, machineLine, percentile, RESULTS, shell, writeResults } from "./lib";
 import type { AppRouter } from "../server/trpc/root";
+import { countAfter, listAfterNew, type CachedCount, type CachedPage, type NewNotificationSignal } from "../components/realtime/inbox-cache";
 import type { Role } from "../server/generated/prisma/client";
 
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -105,8 +109,11 @@ interface Setup {
   cluster: string;
   /** Path + query of the refetch GET (captured from the real tRPC client). */
   refetchPath: string;
+  /** `patch`: the client of components/realtime (cache patching); `refetch`: a refetch on every signal. */
+  client: ClientMode;
   browsers: BrowserSpec[];
 }
+type ClientMode = "patch" | "refetch";
 type ToBrowsers = Setup | { type: "posted"; listingId: string } | { type: "collect" } | { type: "stop" };
 
 interface ConnectReport {
@@ -144,6 +151,9 @@ interface Browser {
   shownAt: number | null;
   badge: number | null;
   listingId: string | null;
+  /** The cached badge and inbox's first page, as TanStack Query holds them (from refetches and patches). */
+  count: CachedCount | null;
+  list: CachedPage | null;
 }
 
 function procCpuTicks(pid: number | "self"): number {
@@ -224,21 +234,10 @@ async function runBrowsers(): Promise<void> {
         if (phase === "live") answers.push(at);
         if (r.status === 200) {
           const parsed = JSON.parse(r.text) as { result: { data: { json: unknown } } }[];
-          const unread = parsed[0]!.result.data.json as number;
-          if (phase === "connect") {
-            b.baseline = unread;
-          } else {
-            const id = b.listingId ?? posted;
-            if (b.shownAt === null && id && r.text.includes(id)) {
-              b.shownAt = at;
-              b.badge = unread;
-              shown++;
-              if (shown === browsers.length && !allShownSent) {
-                allShownSent = true;
-                send({ type: "all-shown" });
-              }
-            }
-          }
+          b.count = parsed[0]!.result.data.json as CachedCount;
+          b.list = parsed[1]!.result.data.json as CachedPage;
+          if (phase === "connect") b.baseline = b.count.count;
+          else checkShown(b, at);
           return;
         }
         outcome = `HTTP ${r.status}`;
@@ -253,6 +252,36 @@ async function runBrowsers(): Promise<void> {
       count(`${phase}: refetch attempt ${outcome}`);
     }
     count(`${phase}: refetch failed after 2 retries`);
+  }
+
+  /** Whether the cached inbox shows the post now (its notification's `data.listing_id`); records when. */
+  function checkShown(b: Browser, at: number): void {
+    const id = b.listingId ?? posted;
+    if (b.shownAt !== null || !id || !b.list) return;
+    const has = b.list.items.some((e) => (e as unknown as { data?: { listing_id?: string } }).data?.listing_id === id);
+    if (!has) return;
+    b.shownAt = at;
+    b.badge = b.count?.count ?? null;
+    shown++;
+    if (shown === browsers.length && !allShownSent) {
+      allShownSent = true;
+      send({ type: "all-shown" });
+    }
+  }
+
+  /**
+   * components/realtime/apply-inbox-signal.ts on /notifications: the badge and the inbox's list take the
+   * signal when they can (./inbox-cache.ts), else they are refetched (one GET for both, as httpBatchLink
+   * batches the two refetches of one tick); a query with a fetch in flight is refetched after it.
+   */
+  function applySignal(b: Browser, signal: NewNotificationSignal): void {
+    if (b.inFlight || !b.count || !b.list) return void refresh(b);
+    const count = countAfter(b.count, signal);
+    const list = listAfterNew(b.list, { filter: "all", grouped: true }, signal);
+    if (count.kind === "refetch" || list.kind === "refetch") return void refresh(b);
+    if (count.kind === "set") b.count = count.data;
+    if (list.kind === "set") b.list = list.data;
+    checkShown(b, now());
   }
 
   /** components/refresh-queries.ts: a refresh during a fetch in flight refetches once more after it. */
@@ -326,12 +355,13 @@ async function runBrowsers(): Promise<void> {
         count(`${phase}: subscription_error`);
         done(false);
       });
-      channel.bind("notification.new", (data: { listing_id?: string }) => {
+      channel.bind("notification.new", (data: NewNotificationSignal & { data?: { listing_id?: string } }) => {
         if (phase === "live" && b.signalAt === null) {
           b.signalAt = now();
-          b.listingId = data?.listing_id ?? null;
+          b.listingId = data?.data?.listing_id ?? null;
         }
-        void refresh(b);
+        if (s.client === "patch") applySignal(b, data);
+        else void refresh(b);
       });
       for (const name of ["notification.read", "notifications.bulk_read", "notifications.changed"]) channel.bind(name, () => void refresh(b));
     });
@@ -352,6 +382,8 @@ async function runBrowsers(): Promise<void> {
           shownAt: null,
           badge: null,
           listingId: null,
+          count: null,
+          list: null,
         });
       }
       void (async () => {
@@ -776,7 +808,7 @@ async function stopCurrent(): Promise<void> {
   current.app = null;
 }
 
-async function measure(kind: Kind, n: number, opts: { perProcess: number; deadlineS: number; label: string; refetchPath: string }): Promise<Row> {
+async function measure(kind: Kind, n: number, opts: { perProcess: number; deadlineS: number; label: string; refetchPath: string; client: ClientMode }): Promise<Row> {
   const tag = `${kind === "PostgreSQL" ? "pg" : "pglite"}-${n}`;
   const secret = `live-bench-${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("hex")}`;
   console.log(`\n=== ${kind}, N = ${n.toLocaleString("en-US")} ===`);
@@ -797,7 +829,7 @@ async function measure(kind: Kind, n: number, opts: { perProcess: number; deadli
     for (const part of parts) {
       const child = fork(SCRIPT, ["--role", "browsers"], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: process.execArgv });
       children.push(child);
-      child.send({ type: "setup", port: app.port, wsPort: app.wsPort, key: rt.key, cluster: rt.cluster, refetchPath: opts.refetchPath, browsers: part } satisfies Setup);
+      child.send({ type: "setup", port: app.port, wsPort: app.wsPort, key: rt.key, cluster: rt.cluster, refetchPath: opts.refetchPath, client: opts.client, browsers: part } satisfies Setup);
     }
     let lastLog = 0;
     const progress = new Map<ChildProcess, number>();
@@ -929,7 +961,8 @@ async function runOrchestrator(): Promise<void> {
   const perProcess = Number(arg("per-process") ?? 2500);
   const deadlineS = Number(arg("deadline") ?? 240);
   const runTimeoutS = Number(arg("run-timeout") ?? 600);
-  const label = arg("label") ?? "before (no cache patching)";
+  const client: ClientMode = arg("client") === "refetch" ? "refetch" : "patch";
+  const label = arg("label") ?? (client === "patch" ? "after (cache patching)" : "refetch on every signal");
   const write = !process.argv.includes("--no-write");
   const maxN = Math.max(...kinds.flatMap(sizes));
   if (ensureFileLimit(Math.max(4096, 2 * maxN + 2048), { onTooLow: "warn" }) === "reexec") return;
@@ -951,7 +984,7 @@ async function runOrchestrator(): Promise<void> {
         timer = setTimeout(() => reject(new Error(`watchdog: the run took more than ${runTimeoutS} s`)), runTimeoutS * 1000);
       });
       try {
-        const run = measure(kind, n, { perProcess, deadlineS, label, refetchPath: capture.path });
+        const run = measure(kind, n, { perProcess, deadlineS, label, refetchPath: capture.path, client });
         run.catch(() => undefined); // after a watchdog, its own failure is not news
         rows.push(await Promise.race([run, watchdog]));
       } catch (err) {

@@ -14,9 +14,10 @@ import type { QueryClient, QueryKey } from "@tanstack/react-query";
  * That fetch may have started before the change that asked for this refresh, so once it has settled the
  * queries are refetched once more (all loaded pages of an infinite list, including the one just added).
  * Resolves when the refetches have settled; never throws (failed refetches show as the query's error).
+ * @param opts.exact only the query with exactly `queryKey` (default: every query under it)
  */
-export async function refreshQueries(queryClient: QueryClient, queryKey: QueryKey): Promise<void> {
-  const filters = { queryKey };
+export async function refreshQueries(queryClient: QueryClient, queryKey: QueryKey, opts: { exact?: boolean } = {}): Promise<void> {
+  const filters = { queryKey, exact: opts.exact ?? false };
   const inFlight = queryClient.isFetching(filters) > 0;
   await queryClient.invalidateQueries(filters, { cancelRefetch: false });
   if (inFlight) await queryClient.invalidateQueries(filters, { cancelRefetch: false });

@@ -75,13 +75,13 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
         <div>
           <h1 id="inbox-title" ref={heading} tabIndex={-1} className="text-2xl font-semibold tracking-tight">Notifications</h1>
           <p className="text-sm text-slate-600" aria-live="polite">
-            {unread.data === undefined ? "\u00a0" : unread.data === 0 ? "No unread notifications" : `${unread.data} unread`}
+            {unread.data === undefined ? "\u00a0" : unread.data.count === 0 ? "No unread notifications" : `${unread.data.count} unread`}
           </p>
         </div>
         <button
           type="button"
           onClick={() => actions.markAllRead.mutate()}
-          disabled={!unread.data || actions.markAllRead.isPending}
+          disabled={!unread.data?.count || actions.markAllRead.isPending}
           className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50"
         >
           Mark all read

@@ -25,7 +25,7 @@ export function NotificationBell() {
   const count = useQuery(trpc.notifications.unreadCount.queryOptions());
   const latest = useQuery({ ...trpc.notifications.list.queryOptions({ filter: "all", limit: 6, grouped: true }), enabled: open });
   const { markRead, markAllRead } = useNotificationActions();
-  const unread = count.data ?? 0;
+  const unread = count.data?.count ?? 0;
   /** Opens a notification: closes the dropdown, marks it read, goes to its target. */
   const openItem = async (n: InboxNotification) => {
     setOpen(false);

@@ -1,15 +1,17 @@
 "use client";
 /**
  * Subscribes the signed-in user to `private-user-<id>` (and a business owner to `private-business-<id>`)
- * with pusher-js, and turns realtime signals into query invalidations: the badge and inbox always come
- * from the server (DESIGN §6). Every (re)subscription refetches, so a missed event never leaves the badge
- * wrong.
+ * with pusher-js, and keeps the cached inbox and badge live (docs/architecture.md "Live inbox"):
+ * `notification.new` carries the recipient's entry, unread count and inbox sequence number, which patch
+ * the cache without a request (./inbox-cache.ts); a gap in the numbers, and every other inbox change,
+ * refetches. Every (re)subscription refetches, so the badge and inbox stay the server's after any reconnect.
  */
 import Pusher from "pusher-js";
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
 import { refreshQueries } from "@/components/refresh-queries";
+import { applyInboxSignal } from "./apply-inbox-signal";
 
 /** What the browser needs to reach the realtime server (public values only; no secret). */
 export interface RealtimeClientConfig {
@@ -60,8 +62,9 @@ export function RealtimeProvider(props: { config: RealtimeClientConfig; userId: 
     // published from then on arrive, and the refetch covers everything before. Refetching on "connected"
     // alone would leave a gap between the refetch and the subscription.
     channel.bind("pusher:subscription_succeeded", refresh);
-    for (const name of ["notification.new", "notification.read", "notifications.bulk_read", "notifications.changed"]) {
-      channel.bind(name, refresh);
+    const keys = { list: trpc.notifications.list.pathKey(), count: trpc.notifications.unreadCount.pathKey(), all: trpc.notifications.pathKey() };
+    for (const name of ["notification.new", "notification.read", "notifications.bulk_read", "notifications.changed"] as const) {
+      channel.bind(name, (data: unknown) => applyInboxSignal(queryClient, keys, name, data));
     }
     if (businessId) pusher.subscribe(`private-business-${businessId}`);
     return () => {

@@ -76,7 +76,7 @@ describe("fan-out of a new listing (inngest/functions)", () => {
       const chunkRuns = runs.filter((r) => r.functionId.endsWith("deliver-listing-chunk") && r.status === "completed");
       expect(chunkRuns.length).toBeGreaterThanOrEqual(3);
       await expect.poll(() => live.received.length, { timeout: 5000 }).toBe(1);
-      expect(live.received[0]).toMatchObject({ notification_type: "new_listing", listing_id: listing.id });
+      expect(live.received[0]).toMatchObject({ notification_type: "new_listing", data: { listing_id: listing.id } });
     } finally {
       live.close();
     }

@@ -3,7 +3,7 @@ import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 import { NOTIFICATION_TYPES } from "../notifications/catalog";
-import { signalUsers } from "../realtime";
+import { newNotificationSignals, sendInboxSignals } from "../notifications/inbox-signals";
 import { decideMobileChannels } from "./mobile-deliveries";
 
 /** Followers per fan-out chunk (one executor run each). */
@@ -53,8 +53,8 @@ export async function planFanOutChunks(businessId: string, chunkSize = FAN_OUT_C
 /**
  * Writes the `new_listing` in-app notification for every active follower in the chunk with one
  * `INSERT … SELECT … ON CONFLICT DO NOTHING` (idempotent: dedupe key `listing:<id>` is unique per
- * recipient, so a retried or repeated chunk inserts nothing new), then sends one realtime signal per new
- * recipient (batched by the publisher). The push and email legs run after it, each in a run of its own
+ * recipient, so a retried or repeated chunk inserts nothing new) and, in the same transaction, each new
+ * recipient's `notification.new` (../notifications/inbox-signals.ts), sent once it has committed. The push and email legs run after it, each in a run of its own
  * ({@link decideListingPush}, ./send-listing-emails.ts), so they never slow the inbox. The business owner
  * never notifies themself (seed 001 §8.1).
  * @returns how many notifications were created now
@@ -81,24 +81,26 @@ export async function deliverListingChunk(listingId: string, chunk: FanOutChunk)
     pickup_end: listing.pickupEnd.toISOString(),
     expiry_date: listing.expiresAt.toISOString(),
   };
-  const rows = await db.$queryRaw<{ id: string; user_id: string }[]>`
-    INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url,
-                               business_id, actor_id, dedupe_key, expires_at)
-    SELECT f.user_id, 'new_listing', ${spec.category}, ${spec.priority}, ${title}, ${body}, ${JSON.stringify(data)}::jsonb,
-           ${`/listings/${listing.id}`}, ${listing.business.id}::uuid, ${listing.business.ownerId}::uuid,
-           ${`listing:${listing.id}`}, ${listing.expiresAt}
-    FROM follows f
-    WHERE f.business_id = ${listing.business.id}::uuid AND f.deleted_at IS NULL
-      AND f.user_id <> ${listing.business.ownerId}::uuid
-      AND (${chunk.afterUserId}::uuid IS NULL OR f.user_id > ${chunk.afterUserId}::uuid)
-      AND (${chunk.throughUserId}::uuid IS NULL OR f.user_id <= ${chunk.throughUserId}::uuid)
-    ON CONFLICT (user_id, dedupe_key) DO NOTHING
-    RETURNING id, user_id`;
-  await signalUsers(
-    rows.map((r) => r.user_id),
-    "notification.new",
-    { notification_type: "new_listing", title, business_id: listing.business.id, listing_id: listing.id },
+  const { rows, signals } = await db.$transaction(
+    async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string; user_id: string }[]>`
+        INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url,
+                                   business_id, actor_id, dedupe_key, expires_at)
+        SELECT f.user_id, 'new_listing', ${spec.category}, ${spec.priority}, ${title}, ${body}, ${JSON.stringify(data)}::jsonb,
+               ${`/listings/${listing.id}`}, ${listing.business.id}::uuid, ${listing.business.ownerId}::uuid,
+               ${`listing:${listing.id}`}, ${listing.expiresAt}
+        FROM follows f
+        WHERE f.business_id = ${listing.business.id}::uuid AND f.deleted_at IS NULL
+          AND f.user_id <> ${listing.business.ownerId}::uuid
+          AND (${chunk.afterUserId}::uuid IS NULL OR f.user_id > ${chunk.afterUserId}::uuid)
+          AND (${chunk.throughUserId}::uuid IS NULL OR f.user_id <= ${chunk.throughUserId}::uuid)
+        ON CONFLICT (user_id, dedupe_key) DO NOTHING
+        RETURNING id, user_id`;
+      return { rows, signals: await newNotificationSignals(tx, rows.map((r) => r.id)) };
+    },
+    { timeout: 60_000, maxWait: 30_000 },
   );
+  await sendInboxSignals(signals);
   return { inserted: rows.length };
 }
 

@@ -4,7 +4,8 @@ import "server-only";
  * reminders and digests — everything that is not a follower fan-out. One path for all of them:
  *
  *   notices → one `INSERT … SELECT FROM jsonb_to_recordset … ON CONFLICT (user_id, dedupe_key) DO NOTHING`
- *   (the dedupe key makes every trigger idempotent) → realtime `notification.new` to each new recipient →
+ *   (the dedupe key makes every trigger idempotent) → realtime `notification.new` to each new recipient
+ *   (../notifications/inbox-signals.ts, built in the transaction, sent after commit) →
  *   the email decision for each notice that carries email props (the same SQL expression as listings:
  *   preferences, critical override, suppression, quiet hours, daily cap), recorded in `deliveries` with the
  *   props as `payload` → `notifications/emails-requested` for the queued ones, sent by the
@@ -21,7 +22,7 @@ import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
 import type { EmailTransport, OutgoingEmail } from "../email/transport";
 import { emailTransport } from "../email";
 import { NOTIFICATION_TYPES, type ChannelName, type NotificationType } from "../notifications/catalog";
-import { signalUsers } from "../realtime";
+import { newNotificationSignals, sendInboxSignals, type InboxSignal } from "../notifications/inbox-signals";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
 import { sendInBatches } from "./email-batches";
 import { batches, decideMobileChannelsIn } from "./mobile-deliveries";
@@ -74,6 +75,8 @@ export interface NotifyResult {
   email: Record<string, number>;
   /** Push and SMS decisions by status (./mobile-deliveries.ts). */
   mobile: Record<"PUSH" | "SMS", Record<string, number>>;
+  /** Each new live row's `notification.new`, to send once the transaction has committed. */
+  signals: InboxSignal[];
 }
 
 /**
@@ -84,31 +87,19 @@ export interface NotifyResult {
  * @throws Error when a notice asks for email on a type without the EMAIL channel (a programming error)
  */
 export async function notifyUsers(notices: readonly Notice[], at = new Date()): Promise<NotifyResult> {
-  if (notices.length === 0) return { created: [], email: {}, mobile: { PUSH: {}, SMS: {} } };
+  if (notices.length === 0) return { created: [], email: {}, mobile: { PUSH: {}, SMS: {} }, signals: [] };
   const result = await withEvents((tx, emit) => notifyUsersIn(tx, emit, notices, at));
-  await signalCreated(notices, result.created);
+  await sendInboxSignals(result.signals);
   return result;
 }
 
-/** `notification.new` to each recipient of a new row (not to archived records), after the write committed. */
-export async function signalCreated(notices: readonly Notice[], created: NotifyResult["created"]): Promise<void> {
-  const byKey = new Map(notices.map((n) => [`${n.userId} ${n.dedupeKey}`, n]));
-  await Promise.all(
-    created.map((c) => {
-      const n = byKey.get(`${c.userId} ${c.dedupeKey}`)!;
-      if (n.archived) return undefined;
-      return signalUsers([c.userId], "notification.new", { id: c.id, notification_type: c.type, title: n.title, business_id: n.businessId ?? null });
-    }),
-  );
-}
-
 /**
- * {@link notifyUsers} inside the caller's transaction `tx`, without the realtime signal: for a domain
- * write that must commit together with its notices (e.g. a pickup's status). Call {@link signalCreated}
- * with the result once the transaction has committed.
+ * {@link notifyUsers} inside the caller's transaction `tx`, without sending the realtime signals: for a
+ * domain write that must commit together with its notices (e.g. a pickup's status). Send `result.signals`
+ * with `sendInboxSignals` (../notifications/inbox-signals.ts) once the transaction has committed.
  */
 export async function notifyUsersIn(tx: Tx, emit: Emit, notices: readonly Notice[], at: Date): Promise<NotifyResult> {
-  if (notices.length === 0) return { created: [], email: {}, mobile: { PUSH: {}, SMS: {} } };
+  if (notices.length === 0) return { created: [], email: {}, mobile: { PUSH: {}, SMS: {} }, signals: [] };
   for (const n of notices) {
     if (n.email && !(NOTIFICATION_TYPES[n.type].channels as readonly string[]).includes("EMAIL")) {
       throw new Error(`Notification type ${n.type} has no email channel`);
@@ -171,7 +162,8 @@ export async function notifyUsersIn(tx: Tx, emit: Emit, notices: readonly Notice
   }));
   const channels = new Map(live.flatMap(({ id, notice }) => (notice.channels ? [[id, notice.channels] as const] : [])));
   const mobile = await decideMobileChannelsIn(tx, emit, live.map((c) => c.id), at, { smsProps, channels });
-  return { created, email, mobile };
+  // Archived records (the digest's) are in no inbox view: newNotificationSignals leaves them out.
+  return { created, email, mobile, signals: await newNotificationSignals(tx, created.map((c) => c.id)) };
 }
 
 interface QueuedRow {

@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
+import type { Tx } from "../outbox/outbox";
 import { NOTIFICATION_TYPES, isNotificationType, type NotificationType, type NotificationTypeSpec } from "./catalog";
 
 /** Which part of the inbox: live (not archived), unread (and not archived), or archived. */
@@ -53,14 +54,21 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export type InboxPage = Page<InboxEntry>;
+/**
+ * A page of the inbox, with the user's inbox sequence number (docs/architecture.md "Live inbox") read in
+ * the same statement, so it names exactly the changes the page includes.
+ */
+export interface InboxPage extends Page<InboxEntry> {
+  seq: number;
+}
 
 /** The fewest unread notifications that form a group. */
 export const GROUP_MIN = 2;
 /** At most this many member ids travel with a group (enough for "Mark all read" on any ordinary group). */
 export const GROUP_IDS_MAX = 50;
 
-interface Row {
+/** A notification row with its business, as {@link INBOX_COLUMNS} selects it. */
+export interface InboxRow {
   id: string;
   type: string;
   category: string;
@@ -78,13 +86,13 @@ interface Row {
   archived_at: Date | null;
 }
 
-interface GroupedRow extends Row {
+interface GroupedRow extends InboxRow {
   group_count: bigint | number | null;
   group_ids: string[] | null;
 }
 
-/** The columns of {@link Row}, from notifications `n` with their business `b`. */
-const INBOX_COLUMNS = Prisma.sql`
+/** The columns of {@link InboxRow}, from notifications `n` with their business `b`. */
+export const INBOX_COLUMNS = Prisma.sql`
   n.id, n.type, n.category, n.priority, n.title, n.body, n.data, n.action_url,
   n.business_id, b.name AS business_name, b.slug AS business_slug, b.logo_color AS business_logo_color,
   n.created_at, n.read_at, n.archived_at`;
@@ -152,12 +160,12 @@ export async function listNotifications(opts: {
       : qualified
         ? Prisma.sql`AND (n.created_at, n.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
         : Prisma.sql`AND (created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`;
-  const rows: GroupedRow[] =
+  const query =
     opts.grouped && filter !== "archived"
       ? // The groupable rows (unread, live, with a business) are numbered per (type, business_id) once; a
         // page merges the newest of each partition (a group when it has GROUP_MIN or more, else a plain
         // entry) with the keyset stream of every other row, so older members never reach any page.
-        await db.$queryRaw<GroupedRow[]>`
+        Prisma.sql`
           WITH unread AS (
             SELECT id, type, business_id, created_at,
                    row_number() OVER (PARTITION BY type, business_id ORDER BY created_at DESC, id DESC) AS rn,
@@ -181,16 +189,24 @@ export async function listNotifications(opts: {
           FROM page p JOIN notifications n ON n.id = p.id LEFT JOIN businesses b ON b.id = n.business_id
             LEFT JOIN groups g ON p.group_count IS NOT NULL AND g.type = n.type AND g.business_id = n.business_id
           ORDER BY n.created_at DESC, n.id DESC`
-      : await db.$queryRaw<GroupedRow[]>`
+      : Prisma.sql`
           ${INBOX_ROWS}
           WHERE ${Prisma.join(conds, " AND ")} ${keyset(true)}
           ORDER BY n.created_at DESC, n.id DESC
           LIMIT ${limit + 1}`;
+  // The page and the inbox sequence number in one statement (one snapshot); an empty page still yields
+  // one row, which carries the number.
+  const result = await db.$queryRaw<(GroupedRow & { inbox_seq: bigint })[]>`
+    SELECT s.inbox_seq, r.* FROM (SELECT ${inboxSeqSql(opts.userId)} AS inbox_seq) s
+    LEFT JOIN LATERAL (${query}) r ON true
+    ORDER BY r.created_at DESC, r.id DESC`;
+  const rows = result.filter((r) => r.id !== null);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
     items: page.map((r) => ({ ...toItem(r), group: toGroup(r) })),
     nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+    seq: Number(result[0]?.inbox_seq ?? 0),
   };
 }
 
@@ -210,7 +226,7 @@ export async function listGroupMembers(opts: {
 }): Promise<Page<InboxItem>> {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 100);
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
-  const rows = await db.$queryRaw<Row[]>`
+  const rows = await db.$queryRaw<InboxRow[]>`
     ${INBOX_ROWS}
     WHERE n.user_id = ${opts.userId}::uuid AND n.read_at IS NULL AND n.deleted_at IS NULL AND n.archived_at IS NULL
       AND n.type = ${opts.type} AND n.business_id = ${opts.businessId}::uuid
@@ -245,7 +261,8 @@ function toGroup(r: GroupedRow): InboxGroup | null {
   };
 }
 
-function toItem(r: Row): InboxItem {
+/** An inbox row as the API and the client see it (times ISO 8601, UTC). */
+export function toItem(r: InboxRow): InboxItem {
   return {
     id: r.id,
     type: r.type,
@@ -265,12 +282,30 @@ function toItem(r: Row): InboxItem {
   };
 }
 
+/** The user's inbox sequence number as a scalar SQL expression (0 before the first change). */
+export function inboxSeqSql(userId: string): Prisma.Sql {
+  return Prisma.sql`COALESCE((SELECT seq FROM inbox_sequences WHERE user_id = ${userId}::uuid), 0)`;
+}
+
+/**
+ * The badge's state for the live client: the unread count and the inbox sequence number it is as of,
+ * read in one statement (docs/architecture.md "Live inbox").
+ */
+export async function unreadState(userId: string): Promise<{ count: number; seq: number }> {
+  const [row] = await db.$queryRaw<{ n: bigint; seq: bigint }[]>`
+    SELECT (SELECT count(*) FROM notifications
+            WHERE user_id = ${userId}::uuid AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL) AS n,
+           ${inboxSeqSql(userId)} AS seq`;
+  return { count: Number(row?.n ?? 0), seq: Number(row?.seq ?? 0) };
+}
+
 /**
  * The unread count behind the bell's badge: live, unarchived, unread rows. A range scan of
  * `notifications_user_id_read_at_deleted_at_archived_at_idx`.
+ * @param q a transaction to read in (default: the client)
  */
-export async function countUnread(userId: string): Promise<number> {
-  const [row] = await db.$queryRaw<{ n: bigint }[]>`
+export async function countUnread(userId: string, q: Tx = db): Promise<number> {
+  const [row] = await q.$queryRaw<{ n: bigint }[]>`
     SELECT count(*) AS n FROM notifications
     WHERE user_id = ${userId}::uuid AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL`;
   return Number(row?.n ?? 0);
@@ -281,7 +316,7 @@ export async function countUnread(userId: string): Promise<number> {
  * @throws AppError NOT_FOUND when missing, deleted, or someone else's (the same answer for all three).
  */
 export async function getNotification(userId: string, id: string): Promise<InboxItem> {
-  const rows = await db.$queryRaw<Row[]>`
+  const rows = await db.$queryRaw<InboxRow[]>`
     ${INBOX_ROWS}
     WHERE n.id = ${id}::uuid AND n.user_id = ${userId}::uuid AND n.deleted_at IS NULL`;
   const row = rows[0];

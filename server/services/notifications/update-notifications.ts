@@ -4,6 +4,8 @@ import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 import { signalUsers } from "../realtime";
 import { countUnread } from "./list-notifications";
+import { advanceInboxSeq } from "./inbox-signals";
+import type { Tx } from "../outbox/outbox";
 
 /** What a bulk change does to the chosen rows. */
 export type NotificationAction = "read" | "unread" | "archive" | "unarchive" | "delete";
@@ -35,8 +37,9 @@ export interface ChangeResult {
 /**
  * Applies `action` to the user's notifications `ids` (1–500 distinct UUIDs), all or nothing: if any id is
  * missing, deleted or someone else's, nothing changes and NOT_FOUND is thrown (DESIGN §11; "mark one calls
- * mark many"). Then signals the user's other tabs (seed 001 §4.1 `notification.read` /
- * `notifications.bulk_read`).
+ * mark many"). The change advances the user's inbox sequence number (./inbox-signals.ts); then the
+ * user's tabs are signalled (seed 001 §4.1 `notification.read`, or `notifications.changed` with the
+ * action and ids) with the unread count and that number.
  * @throws AppError NOT_FOUND, VALIDATION_ERROR (no ids / too many)
  */
 export async function changeNotifications(userId: string, ids: readonly string[], action: NotificationAction): Promise<ChangeResult> {
@@ -44,22 +47,24 @@ export async function changeNotifications(userId: string, ids: readonly string[]
   if (unique.length === 0 || unique.length > 500) {
     throw new AppError("VALIDATION_ERROR", "Give between 1 and 500 notification ids", { notification_ids: ["1–500 ids"] });
   }
-  const changedCount = await db.$transaction(async (tx) => {
+  const { changedCount, unreadCount, seq } = await db.$transaction(async (tx) => {
     const owned = await tx.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM notifications
       WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId}::uuid AND deleted_at IS NULL`;
     if (Number(owned[0]?.n ?? 0) !== unique.length) throw new AppError("NOT_FOUND", "Notification not found");
-    return tx.$executeRaw`
+    const changedCount = await tx.$executeRaw`
       UPDATE notifications SET ${SET[action]}
       WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId}::uuid AND deleted_at IS NULL AND ${PENDING[action]}`;
+    return { changedCount, ...(await afterChange(tx, userId, changedCount)) };
   });
-  const unreadCount = await countUnread(userId);
   if (changedCount > 0) {
     const only = unique.length === 1 && action === "read";
     await signalUsers(
       [userId],
       only ? "notification.read" : "notifications.changed",
-      only ? { notification_id: unique[0], unread_count: unreadCount } : { action, changed_count: changedCount, unread_count: unreadCount },
+      only
+        ? { notification_id: unique[0], unread_count: unreadCount, seq }
+        : { action, notification_ids: unique, changed_count: changedCount, unread_count: unreadCount, seq },
     );
   }
   return { changedCount, unreadCount };
@@ -70,12 +75,23 @@ export async function changeNotifications(userId: string, ids: readonly string[]
  * @returns how many changed and the unread count after (0 unless new ones arrived meanwhile).
  */
 export async function markAllRead(userId: string): Promise<ChangeResult> {
-  const changedCount = await db.$executeRaw`
-    UPDATE notifications SET read_at = now(), seen_at = COALESCE(seen_at, now())
-    WHERE user_id = ${userId}::uuid AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL`;
-  const unreadCount = await countUnread(userId);
+  const { changedCount, unreadCount, seq } = await db.$transaction(async (tx) => {
+    const changedCount = await tx.$executeRaw`
+      UPDATE notifications SET read_at = now(), seen_at = COALESCE(seen_at, now())
+      WHERE user_id = ${userId}::uuid AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL`;
+    return { changedCount, ...(await afterChange(tx, userId, changedCount)) };
+  });
   if (changedCount > 0) {
-    await signalUsers([userId], "notifications.bulk_read", { marked_count: changedCount, unread_count: unreadCount });
+    await signalUsers([userId], "notifications.bulk_read", { marked_count: changedCount, unread_count: unreadCount, seq });
   }
   return { changedCount, unreadCount };
+}
+
+/**
+ * After a change of `changedCount` rows in `tx`: the inbox sequence number it takes (./inbox-signals.ts;
+ * none when nothing changed) and the unread count as of it.
+ */
+async function afterChange(tx: Tx, userId: string, changedCount: number): Promise<{ unreadCount: number; seq: number | null }> {
+  if (changedCount > 0) return advanceInboxSeq(tx, userId);
+  return { unreadCount: await countUnread(userId, tx), seq: null };
 }

@@ -19,7 +19,8 @@ import { Prisma, type Pickup } from "../../generated/prisma/client";
 import { pickupChanged, pickupScheduled } from "../../../inngest/events";
 import { withEvents, type Emit, type Tx } from "../outbox/outbox";
 import { AppError } from "../errors";
-import { notifyUsers, notifyUsersIn, signalCreated, type Notice } from "../delivery/notify";
+import { notifyUsers, notifyUsersIn, type Notice } from "../delivery/notify";
+import { sendInboxSignals } from "../notifications/inbox-signals";
 
 /** A line of an order. */
 export interface PickupItem {
@@ -78,11 +79,11 @@ type Ctx = Awaited<ReturnType<typeof context>>;
  * @param fn makes the change with `tx`, records events with `emit`, and returns its value and notices
  */
 async function commit<T>(at: Date, fn: (tx: Tx, emit: Emit) => Promise<{ value: T; notices: Notice[] }>): Promise<T> {
-  const { value, notices, created } = await withEvents(async (tx, emit) => {
+  const { value, signals } = await withEvents(async (tx, emit) => {
     const r = await fn(tx, emit);
-    return { ...r, created: (await notifyUsersIn(tx, emit, r.notices, at)).created };
+    return { value: r.value, signals: (await notifyUsersIn(tx, emit, r.notices, at)).signals };
   });
-  await signalCreated(notices, created);
+  await sendInboxSignals(signals);
   return value;
 }
 

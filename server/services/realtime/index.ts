@@ -1,6 +1,6 @@
 /**
- * Realtime signals after writes (DESIGN §6): small payloads on private channels; clients refetch through
- * tRPC. The publisher talks to the embedded Pusher-protocol server, soketi or Pusher by configuration only.
+ * Realtime signals after writes (docs/architecture.md "Live inbox"): small payloads on private channels,
+ * each carrying only its recipient's data. The publisher talks to the embedded Pusher-protocol server, soketi or Pusher by configuration only.
  */
 import { env } from "../../env";
 import { businessChannel, createRealtimePublisher, userChannel } from "./publisher";
@@ -43,6 +43,19 @@ export async function signalUsers(userIds: readonly string[], name: RealtimeEven
     await publisher().publish(userIds.map((id) => ({ channel: userChannel(id), name, data })));
   } catch (err) {
     console.error(`[realtime] ${name} to ${userIds.length} user(s) failed: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Sends each user their own event (e.g. `notification.new` with the recipient's own entry, count and
+ * sequence number), in the order given. Best effort, as {@link signalUsers}.
+ */
+export async function signalEvents(events: readonly { userId: string; name: RealtimeEvent; data: Record<string, unknown> }[]): Promise<void> {
+  if (events.length === 0) return;
+  try {
+    await publisher().publish(events.map((e) => ({ channel: userChannel(e.userId), name: e.name, data: e.data })));
+  } catch (err) {
+    console.error(`[realtime] ${events.length} event(s) to users failed: ${(err as Error).message}`);
   }
 }
 

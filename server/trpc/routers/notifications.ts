@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { protectedProcedure, router } from "../init";
-import { countUnread, getNotification, listGroupMembers, listNotifications } from "../../services/notifications/list-notifications";
+import { unreadState, getNotification, listGroupMembers, listNotifications } from "../../services/notifications/list-notifications";
 import { changeNotifications, markAllRead } from "../../services/notifications/update-notifications";
 import { NOTIFICATION_TYPE_NAMES, type NotificationType } from "../../services/notifications/catalog";
 import { notificationDeliveries } from "../../services/delivery/delivery-log";
@@ -54,7 +54,8 @@ export const notificationsRouter = router({
     .query(({ ctx, input }) =>
       listGroupMembers({ userId: ctx.user.id, type: input.type, businessId: input.businessId, cursor: input.cursor, limit: input.limit }),
     ),
-  unreadCount: protectedProcedure.query(({ ctx }) => countUnread(ctx.user.id)),
+  /** The badge: `{ count, seq }`, the unread count and the inbox sequence number it is as of. */
+  unreadCount: protectedProcedure.query(({ ctx }) => unreadState(ctx.user.id)),
   get: protectedProcedure.input(one).query(({ ctx, input }) => getNotification(ctx.user.id, input.id)),
   /** Which channels it went to, and why others were held or skipped. */
   deliveries: protectedProcedure.input(one).query(({ ctx, input }) => notificationDeliveries(ctx.user.id, input.id)),

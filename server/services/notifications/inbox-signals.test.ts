@@ -1,0 +1,174 @@
+/**
+ * The live inbox's signals (./inbox-signals.ts) through the real publisher, the embedded Pusher-protocol
+ * server and real `pusher-js` clients: each recipient gets only their own entry, count and sequence
+ * number; numbers are consecutive per user; and the client's cache rules (components/realtime/inbox-cache.ts)
+ * applied to the signals give exactly what a refetch gives.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { db } from "../../db";
+import { createBusiness, createNotification, createUser } from "../../../prisma/factory";
+import { heraldUserClient } from "../../../test/pusher";
+import { deliverListingChunk } from "../delivery/fan-out-listing";
+import { notifyUsers } from "../delivery/notify";
+import { changeNotifications, markAllRead } from "./update-notifications";
+import { listNotifications, unreadState, GROUP_IDS_MAX } from "./list-notifications";
+import { GROUP_IDS_MAX as CLIENT_GROUP_IDS_MAX, countAfter, listAfterNew, type CachedPage, type NewNotificationSignal } from "../../../components/realtime/inbox-cache";
+
+type Received = { name: string; data: Record<string, unknown> };
+const clients: { disconnect(): void }[] = [];
+afterEach(() => {
+  for (const c of clients.splice(0)) c.disconnect();
+});
+
+/** A real pusher-js client on the user's private channel, recording every event in order. */
+async function listen(userId: string): Promise<Received[]> {
+  const received: Received[] = [];
+  const pusher = heraldUserClient({
+    app: { key: process.env.PUSHER_KEY!, secret: process.env.PUSHER_SECRET! },
+    port: Number(process.env.PUSHER_PORT),
+    user: { id: userId, role: "CUSTOMER", businessId: null },
+  });
+  clients.push(pusher);
+  const channel = pusher.subscribe(`private-user-${userId}`);
+  await new Promise<void>((resolve, reject) => {
+    channel.bind("pusher:subscription_succeeded", () => resolve());
+    channel.bind("pusher:subscription_error", reject);
+  });
+  channel.bind_global((name: string, data: Record<string, unknown>) => {
+    if (!name.startsWith("pusher:")) received.push({ name, data });
+  });
+  return received;
+}
+
+async function listing(businessId: string, title: string) {
+  return db.listing.create({
+    data: {
+      businessId,
+      title,
+      description: "Fresh",
+      priceCents: 3500,
+      pickupStart: new Date(Date.now() + 3_600_000),
+      pickupEnd: new Date(Date.now() + 7_200_000),
+      expiresAt: new Date(Date.now() + 7_200_000),
+    },
+  });
+}
+
+describe("inbox signals", () => {
+  it("carry only the recipient's own entry, unread count and sequence number", async () => {
+    const { business } = await createBusiness(db);
+    const [alice, bob] = [await createUser(db), await createUser(db)];
+    for (const u of [alice, bob]) await db.follow.create({ data: { userId: u.id, businessId: business.id } });
+    // Bob already has three unread notifications (one private to him) and one read one.
+    const secret = await createNotification(db, { userId: bob.id, title: "Bob's private note", body: "for Bob only" });
+    await createNotification(db, { userId: bob.id });
+    await createNotification(db, { userId: bob.id });
+    await changeNotifications(bob.id, [(await createNotification(db, { userId: bob.id })).id], "read");
+    const [toAlice, toBob] = [await listen(alice.id), await listen(bob.id)];
+
+    const l = await listing(business.id, "Sourdough");
+    expect(await deliverListingChunk(l.id, { afterUserId: null, throughUserId: null })).toEqual({ inserted: 2 });
+    await expect.poll(() => toAlice.length + toBob.length).toBe(2);
+
+    const [a, b] = [toAlice[0]!, toBob[0]!];
+    expect(a.name).toBe("notification.new");
+    const aliceRow = await db.notification.findFirstOrThrow({ where: { userId: alice.id, dedupeKey: `listing:${l.id}` } });
+    const bobRow = await db.notification.findFirstOrThrow({ where: { userId: bob.id, dedupeKey: `listing:${l.id}` } });
+    expect(a.data).toMatchObject({ notification_id: aliceRow.id, notification_type: "new_listing", unread_count: 1, seq: 1, item: { id: aliceRow.id } });
+    expect(b.data).toMatchObject({ notification_id: bobRow.id, unread_count: 4, seq: 2, item: { id: bobRow.id } });
+    // Nothing of anyone else's: no other user's id, no other notification's id or text.
+    const aliceText = JSON.stringify(a.data);
+    for (const foreign of [bob.id, bobRow.id, secret.id, "Bob's private note", "for Bob only"]) expect(aliceText).not.toContain(foreign);
+    const bobText = JSON.stringify(b.data);
+    for (const foreign of [alice.id, aliceRow.id]) expect(bobText).not.toContain(foreign);
+    expect(bobText).not.toContain(secret.id);
+    // The counts and numbers are what the badge query reads.
+    expect(await unreadState(alice.id)).toEqual({ count: 1, seq: 1 });
+    expect(await unreadState(bob.id)).toEqual({ count: 4, seq: 2 });
+  });
+
+  it("number every change of a user's inbox consecutively, reads and bulk changes included", async () => {
+    const user = await createUser(db);
+    const events = await listen(user.id);
+    const { created } = await notifyUsers([
+      { userId: user.id, type: "system_announcement", title: "One", dedupeKey: "seq:1" },
+      { userId: user.id, type: "system_announcement", title: "Two", dedupeKey: "seq:2" },
+    ]);
+    await changeNotifications(user.id, [created[0]!.id], "read");
+    await changeNotifications(user.id, [created[0]!.id], "read"); // changes nothing: no number, no signal
+    await changeNotifications(user.id, created.map((c) => c.id), "archive");
+    await markAllRead(user.id); // nothing unread and live any more: no signal
+    await expect.poll(() => events.length).toBe(4);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(events.map((e) => [e.name, e.data.seq, e.data.unread_count])).toEqual([
+      ["notification.new", 1, 1],
+      ["notification.new", 2, 2],
+      ["notification.read", 3, 1],
+      ["notifications.changed", 4, 0],
+    ]);
+    expect(events[3]!.data).toMatchObject({ action: "archive", changed_count: 2 });
+    expect((await listNotifications({ userId: user.id, grouped: true })).seq).toBe(4);
+  });
+
+  it("leave archived records (the digest's) out of the numbers and signals", async () => {
+    const user = await createUser(db);
+    const events = await listen(user.id);
+    await notifyUsers([{ userId: user.id, type: "system_announcement", title: "Record", dedupeKey: "seq:archived", archived: true }]);
+    await notifyUsers([{ userId: user.id, type: "system_announcement", title: "Live", dedupeKey: "seq:live" }]);
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0]!.data).toMatchObject({ title: "Live", seq: 1, unread_count: 1 });
+  });
+
+  it("patch a cached grouped list into exactly the list a refetch returns", async () => {
+    const { business } = await createBusiness(db);
+    const user = await createUser(db);
+    await db.follow.create({ data: { userId: user.id, businessId: business.id } });
+    const events = await listen(user.id);
+    const input = { filter: "all" as const, grouped: true };
+    let cached: CachedPage = await listNotifications({ userId: user.id, grouped: true, limit: 20 });
+    let count = await unreadState(user.id);
+    // One listing (a single entry), then two more from the same business (a group of 2, then 3).
+    for (const [i, title] of ["Bagels", "Muffins", "Scones"].entries()) {
+      const l = await listing(business.id, title);
+      await deliverListingChunk(l.id, { afterUserId: null, throughUserId: null });
+      await expect.poll(() => events.length).toBe(i + 1);
+      const signal = events[i]!.data as unknown as NewNotificationSignal;
+      const step = listAfterNew(cached, input, signal);
+      expect(step.kind).toBe("set");
+      if (step.kind === "set") cached = step.data;
+      const c = countAfter(count, signal);
+      if (c.kind === "set") count = c.data;
+      const fresh = await listNotifications({ userId: user.id, grouped: true, limit: 20 });
+      expect(JSON.parse(JSON.stringify(cached))).toEqual({ ...fresh, nextCursor: null });
+      expect(count).toEqual(await unreadState(user.id));
+    }
+    expect(cached.items).toHaveLength(1);
+    expect(cached.items[0]!.group).toMatchObject({ count: 3 });
+    // A signal two numbers ahead is a gap: refetch. One already included: keep.
+    const last = events[2]!.data as unknown as NewNotificationSignal;
+    expect(listAfterNew(cached, input, { ...last, seq: last.seq + 2 }).kind).toBe("refetch");
+    expect(listAfterNew(cached, input, last).kind).toBe("keep");
+    expect(countAfter(count, { seq: last.seq - 1, unread_count: 99 }).kind).toBe("keep");
+    // The archived view is not changed by a new notification, only moved to the new number.
+    const archived = { items: [], nextCursor: null, seq: last.seq - 1 };
+    expect(listAfterNew(archived, { filter: "archived" }, last)).toEqual({ kind: "set", data: { ...archived, seq: last.seq } });
+  });
+
+  it("refetch when the group's older member is not in the cache", async () => {
+    const { business } = await createBusiness(db);
+    const user = await createUser(db);
+    await db.follow.create({ data: { userId: user.id, businessId: business.id } });
+    const events = await listen(user.id);
+    const first = await listing(business.id, "Rolls");
+    await deliverListingChunk(first.id, { afterUserId: null, throughUserId: null });
+    await expect.poll(() => events.length).toBe(1);
+    const stale: CachedPage = { items: [], nextCursor: null, seq: 1 }; // the older member is on no loaded page
+    await deliverListingChunk((await listing(business.id, "Buns")).id, { afterUserId: null, throughUserId: null });
+    await expect.poll(() => events.length).toBe(2);
+    expect(listAfterNew(stale, { grouped: true }, events[1]!.data as unknown as NewNotificationSignal).kind).toBe("refetch");
+  });
+
+  it("cap a group's ids as the server does", () => {
+    expect(CLIENT_GROUP_IDS_MAX).toBe(GROUP_IDS_MAX);
+  });
+});

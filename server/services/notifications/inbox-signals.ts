@@ -1,0 +1,158 @@
+import "server-only";
+/**
+ * The live inbox's realtime signals (docs/architecture.md "Live inbox"). Every change to a user's inbox
+ * advances the user's inbox sequence number (`inbox_sequences.seq`) in the same transaction as the change,
+ * and the signal sent after commit carries what the browser needs to patch its cache without a request:
+ * the recipient's new inbox entry, the unread count and the sequence number they are as of. A browser
+ * whose cached list or badge is at `seq - 1` applies the signal; one that sees a gap refetches. Every
+ * payload is built from the recipient's own rows only.
+ *
+ * Ordering: the sequence row is locked by the `INSERT … ON CONFLICT DO UPDATE` that advances it, so two
+ * transactions changing one user's inbox take their numbers one after the other; the counts are read by a
+ * later statement of the same transaction, whose snapshot includes every earlier number's change and no
+ * later one. Multi-user writes lock the rows in user id order, so two of them never deadlock.
+ */
+import { Prisma } from "../../generated/prisma/client";
+import type { Tx } from "../outbox/outbox";
+import { signalEvents, type RealtimeEvent } from "../realtime";
+import { countUnread, GROUP_MIN, INBOX_COLUMNS, pluralNoun, toItem, type InboxEntry, type InboxRow } from "./list-notifications";
+
+/** One realtime event for one user's private channel, to send once the transaction has committed. */
+export interface InboxSignal {
+  userId: string;
+  name: RealtimeEvent;
+  data: Record<string, unknown>;
+}
+
+/**
+ * `notification.new` (seed 001 §4.1 fields, plus what the live client patches its cache with).
+ * All times ISO 8601, UTC.
+ */
+export interface NewNotificationPayload {
+  notification_id: string;
+  notification_type: string;
+  title: string;
+  message: string;
+  sender: { name: string; logo: null } | null;
+  data: Record<string, unknown>;
+  created_at: string;
+  /** The recipient's unread count once this notification is in (as of `seq`). */
+  unread_count: number;
+  /** The recipient's inbox sequence number after this notification. */
+  seq: number;
+  /**
+   * The entry as the grouped inbox lists it. When it joins a group, `group.count` is the group's size with
+   * it and `group.ids` holds only its own id: the client adds the members it already holds.
+   */
+  item: InboxEntry;
+}
+
+interface NewRow extends InboxRow {
+  user_id: string;
+  seq: bigint;
+  unread_count: bigint;
+  group_count: bigint | null;
+}
+
+/**
+ * Advances the inbox sequence numbers for `notificationIds` (new rows written by `tx`; archived, read or
+ * deleted ones are not in any inbox view and are left out) and builds each recipient's `notification.new`.
+ * A recipient with k new rows gets k consecutive numbers, oldest row first. Call inside the transaction
+ * that wrote the rows, after writing them; send the result with {@link sendInboxSignals} after commit.
+ * @param tx the writing transaction (a bare client would give up the ordering described in the module doc)
+ * @returns the signals in the order to send them (per user, ascending `seq`)
+ */
+export async function newNotificationSignals(tx: Tx, notificationIds: readonly string[]): Promise<InboxSignal[]> {
+  if (notificationIds.length === 0) return [];
+  const ids = [...notificationIds];
+  const live = Prisma.sql`n.id = ANY(${ids}::uuid[]) AND n.read_at IS NULL AND n.archived_at IS NULL AND n.deleted_at IS NULL`;
+  await tx.$executeRaw`
+    INSERT INTO inbox_sequences (user_id, seq)
+    SELECT n.user_id, count(*) FROM notifications n WHERE ${live}
+    GROUP BY n.user_id ORDER BY n.user_id
+    ON CONFLICT (user_id) DO UPDATE SET seq = inbox_sequences.seq + excluded.seq`;
+  // `newer` / `newer_in_group`: how many of this write's rows for the same user (and group) are newer, so
+  // each row's numbers are those right after it went in. The counts per user and group come from one index
+  // range scan per recipient (LATERAL), never a scan of the whole table.
+  const rows = await tx.$queryRaw<NewRow[]>`
+    WITH fresh AS (
+      SELECT n.id, n.user_id, n.type, n.business_id,
+             count(*) OVER (PARTITION BY n.user_id ORDER BY n.created_at DESC, n.id DESC) - 1 AS newer,
+             count(*) OVER (PARTITION BY n.user_id, n.type, n.business_id ORDER BY n.created_at DESC, n.id DESC) - 1 AS newer_in_group
+      FROM notifications n WHERE ${live}
+    ), per_group AS (
+      SELECT r.user_id, g.type, g.business_id, g.n
+      FROM (SELECT DISTINCT user_id FROM fresh) r
+      CROSS JOIN LATERAL (
+        SELECT type, business_id, count(*) AS n FROM notifications
+        WHERE user_id = r.user_id AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL
+        GROUP BY type, business_id
+      ) g
+    ), per_user AS (
+      SELECT user_id, sum(n) AS n FROM per_group GROUP BY user_id
+    )
+    SELECT ${INBOX_COLUMNS}, f.user_id,
+           s.seq - f.newer AS seq,
+           u.n - f.newer AS unread_count,
+           CASE WHEN f.business_id IS NOT NULL THEN g.n - f.newer_in_group END AS group_count
+    FROM fresh f
+    JOIN notifications n ON n.id = f.id LEFT JOIN businesses b ON b.id = n.business_id
+    JOIN inbox_sequences s ON s.user_id = f.user_id
+    JOIN per_user u ON u.user_id = f.user_id
+    LEFT JOIN per_group g ON g.user_id = f.user_id AND g.type = f.type AND g.business_id = f.business_id
+    ORDER BY f.user_id, f.newer DESC`;
+  return rows.map((r) => {
+    const item = toItem(r);
+    const groupCount = Number(r.group_count ?? 0);
+    const entry: InboxEntry = {
+      ...item,
+      group:
+        item.business && groupCount >= GROUP_MIN
+          ? {
+              key: `${item.type}:${item.business.id}`,
+              type: item.type,
+              businessId: item.business.id,
+              businessName: item.business.name,
+              noun: pluralNoun(item.type),
+              count: groupCount,
+              ids: [item.id],
+            }
+          : null,
+    };
+    const payload: NewNotificationPayload = {
+      notification_id: item.id,
+      notification_type: item.type,
+      title: item.title,
+      message: item.body,
+      sender: item.business ? { name: item.business.name, logo: null } : null,
+      data: item.data,
+      created_at: item.createdAt,
+      unread_count: Number(r.unread_count),
+      seq: Number(r.seq),
+      item: entry,
+    };
+    return { userId: r.user_id, name: "notification.new", data: payload as unknown as Record<string, unknown> };
+  });
+}
+
+/**
+ * Advances one user's inbox sequence number after a change to their rows in `tx` (read, unread, archive,
+ * delete) and reads their unread count in a later statement of the same transaction.
+ * @returns the new sequence number and the unread count as of it
+ */
+export async function advanceInboxSeq(tx: Tx, userId: string): Promise<{ seq: number; unreadCount: number }> {
+  const [row] = await tx.$queryRaw<{ seq: bigint }[]>`
+    INSERT INTO inbox_sequences (user_id, seq) VALUES (${userId}::uuid, 1)
+    ON CONFLICT (user_id) DO UPDATE SET seq = inbox_sequences.seq + 1
+    RETURNING seq`;
+  return { seq: Number(row?.seq ?? 0), unreadCount: await countUnread(userId, tx) };
+}
+
+/**
+ * Sends the signals (after the transaction that built them committed). Best effort, as every realtime
+ * signal: a failure is logged; a browser that missed one sees the gap at the next signal or refetches on
+ * reconnect.
+ */
+export async function sendInboxSignals(signals: readonly InboxSignal[]): Promise<void> {
+  await signalEvents(signals);
+}
