@@ -17,10 +17,14 @@ describe("delivery details", () => {
     expect(out.map((c) => [c.channel, c.status, c.reason])).toEqual([
       ["IN_APP", "delivered", null],
       ["EMAIL", "held", "your quiet hours"],
-      ["PUSH", "not_used", "not decided yet"], // new listings go by push (seed 001 §6.1)
+      // New listings go by push (seed 001 §6.1); with no push device no decision row is written, and the
+      // details say why from the person's devices.
+      ["PUSH", "skipped", "no browser has push turned on"],
       ["SMS", "not_used", "this kind of notification does not use this channel"],
     ]);
     expect(out[1]).toMatchObject({ reason: "your quiet hours", at: "2026-06-02T05:00:00.000Z" });
+    await db.pushSubscription.create({ data: { userId: u.id, endpoint: `https://push.example/${u.id}`, p256dh: "k", auth: "a", label: "Laptop" } });
+    expect((await api.notifications.deliveries({ id: n.id })).find((c) => c.channel === "PUSH")).toMatchObject({ status: "not_used", reason: "not decided yet" });
     const other = await createUser(db);
     await expect(createCaller({ user: { id: other.id, role: "CUSTOMER" } }).notifications.deliveries({ id: n.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });

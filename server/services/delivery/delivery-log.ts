@@ -60,6 +60,7 @@ export async function notificationDeliveries(userId: string, notificationId: str
   });
   if (!n) throw new AppError("NOT_FOUND", "Notification not found");
   const channels: readonly string[] = isNotificationType(n.type) ? NOTIFICATION_TYPES[n.type].channels : ["IN_APP"];
+  const reach = await reachability(userId);
   return CHANNELS.map((channel): ChannelOutcome => {
     if (channel === "IN_APP") return { channel, status: "delivered", reason: null, at: n.createdAt.toISOString() };
     const d = n.deliveries.find((x) => x.channel === channel);
@@ -72,8 +73,22 @@ export async function notificationDeliveries(userId: string, notificationId: str
       };
     }
     if (!AVAILABLE_CHANNELS.includes(channel)) return { channel, status: "unavailable", reason: "this channel is not available yet", at: null };
-    return { channel, status: "not_used", reason: channels.includes(channel) ? "not decided yet" : "this kind of notification does not use this channel", at: null };
+    if (!channels.includes(channel)) return { channel, status: "not_used", reason: "this kind of notification does not use this channel", at: null };
+    // No push or text decision is written for someone the channel cannot reach (./mobile-decisions.ts
+    // `reachableSql`): say so from the person's devices and phone as they are now.
+    if (channel === "PUSH" && !reach.push) return { channel, status: "skipped", reason: REASON_TEXT.no_device!, at: null };
+    if (channel === "SMS" && !reach.sms) return { channel, status: "skipped", reason: REASON_TEXT.no_phone!, at: null };
+    return { channel, status: "not_used", reason: "not decided yet", at: null };
   });
+}
+
+/** Whether the user can receive push (an active subscription) and SMS (a verified phone) now. */
+async function reachability(userId: string): Promise<{ push: boolean; sms: boolean }> {
+  const [row] = await db.$queryRaw<{ push: boolean; sms: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM push_subscriptions WHERE user_id = u.id AND deactivated_at IS NULL) AS push,
+           (u.phone IS NOT NULL AND u.phone_verified_at IS NOT NULL) AS sms
+    FROM users u WHERE u.id = ${userId}::uuid`;
+  return { push: row?.push ?? false, sms: row?.sms ?? false };
 }
 
 /**

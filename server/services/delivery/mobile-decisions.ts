@@ -3,7 +3,11 @@ import "server-only";
  * Push and SMS decisions (issue 7; DESIGN §5), in SQL over sets of notifications like the email decision
  * (./email-decisions.ts), evaluated when the notification is written and again right before sending:
  *
- *   1. a target: an active push subscription (PUSH) / a verified phone (SMS) — else SKIPPED `no_device` / `no_phone`
+ *   1. a target: an active push subscription (PUSH) / a verified phone (SMS) — else SKIPPED `no_device` /
+ *      `no_phone`. When a notification is first decided, people without a target get no row at all
+ *      ({@link reachableSql}; most followers have no push device, and a fan-out would otherwise write a
+ *      SKIPPED row per follower): the delivery log derives that reason (./delivery-log.ts). Decided again
+ *      right before sending, a queued row whose target has gone meanwhile becomes SKIPPED with the reason.
  *   2. SMS only: the number texted STOP — SKIPPED `opted_out`, even for critical messages (carrier rules)
  *   3. stale: the notification was read in the inbox already, or expired — SKIPPED `read` / `expired`
  *   4. critical types (seed 001 §16.2 "Emergency Override") — QUEUED `critical`: toggles, preferences,
@@ -68,6 +72,16 @@ export function mobileDecisionSql(channel: MobileChannel, type: NotificationType
                        WHEN n.expires_at IS NOT NULL AND n.expires_at <= ${at}::timestamptz THEN 'expired'
                        ${optional}
                        ELSE ${spec.critical ? "critical" : null} END)::text AS reason) r`;
+}
+
+/**
+ * Whether the recipient of notification `n` can receive the channel at all: an active push subscription
+ * (PUSH), a verified phone number (SMS). A condition on `n` for {@link rankedNotifications}.
+ */
+export function reachableSql(channel: MobileChannel): Prisma.Sql {
+  return channel === "PUSH"
+    ? Prisma.sql`EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.user_id = n.user_id AND ps.deactivated_at IS NULL)`
+    : Prisma.sql`EXISTS (SELECT 1 FROM users ru WHERE ru.id = n.user_id AND ru.phone IS NOT NULL AND ru.phone_verified_at IS NOT NULL)`;
 }
 
 /**

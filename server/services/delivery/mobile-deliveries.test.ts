@@ -24,6 +24,7 @@ import { formParams, twilioSignature } from "@/server/services/sms/twilio-signat
 import { POST as twilioStatusCallback } from "@/app/api/webhooks/twilio/status/route";
 import type * as Notify from "./notify";
 import type * as Mobile from "./mobile-deliveries";
+import { notificationDeliveries, REASON_TEXT } from "./delivery-log";
 
 const g = globalThis as unknown as { heraldPushTransport?: PushTransport; heraldSmsTransport?: SmsTransport };
 let jobs: Awaited<ReturnType<typeof startAppJobs>>;
@@ -78,6 +79,15 @@ async function person(o: { role?: "CUSTOMER" | "NGO"; devices?: number; phone?: 
 
 const delivery = (userId: string, channel: "PUSH" | "SMS" | "EMAIL", type?: string) =>
   db.delivery.findFirst({ where: { userId, channel, ...(type ? { notification: { type } } : {}) }, orderBy: { createdAt: "desc" } });
+/**
+ * Someone a channel cannot reach gets no decision row; the notification's delivery details say why.
+ * @returns the outcome the details show for `channel` of the user's latest notification (of `type`)
+ */
+async function unreachable(userId: string, channel: "PUSH" | "SMS", type?: string) {
+  const n = await db.notification.findFirstOrThrow({ where: { userId, ...(type ? { type } : {}) }, orderBy: { createdAt: "desc" } });
+  expect(await db.delivery.count({ where: { notificationId: n.id, channel } })).toBe(0);
+  return (await notificationDeliveries(userId, n.id)).find((o) => o.channel === channel);
+}
 const orderUpdate = (userId: string, key: string): Notify.Notice => ({
   userId,
   type: "order_status",
@@ -116,7 +126,7 @@ describe("web push", () => {
     const n = await db.notification.findFirstOrThrow({ where: { userId: withDevice.id, type: "new_listing" } });
     expect(payload).toMatchObject({ v: 1, notificationId: n.id, type: "new_listing", title: `New at ${business.name}: Sourdough loaves`, url: `/listings/${listing.id}` });
     expect(await delivery(withDevice.id, "PUSH")).toMatchObject({ status: "SENT" });
-    expect(await delivery(noDevice.id, "PUSH")).toMatchObject({ status: "SKIPPED", reason: "no_device" });
+    expect(await unreachable(noDevice.id, "PUSH")).toMatchObject({ status: "skipped", reason: REASON_TEXT.no_device });
     expect(await delivery(prefOff.id, "PUSH")).toMatchObject({ status: "SKIPPED", reason: "preference" });
     expect(standIn.receivedBy(prefOff.subs[0]!.id)).toHaveLength(0);
   });
@@ -195,7 +205,7 @@ describe("web push", () => {
     await notify.notifyUsers([orderUpdate(gone.id, `after-${gone.id}`)]);
     await jobs.executor.idle();
     expect(standIn.received.length).toBe(before);
-    expect(await delivery(gone.id, "PUSH", "order_status")).toMatchObject({ status: "SKIPPED", reason: "no_device" });
+    expect(await unreachable(gone.id, "PUSH", "order_status")).toMatchObject({ status: "skipped", reason: REASON_TEXT.no_device });
   });
 
   it("retries 429/500 without deactivating, then gives up to email after the last attempt", async () => {
@@ -263,7 +273,7 @@ describe("SMS", () => {
     expect(text.body).not.toContain("STOP"); // critical: no opt-out line
     expect(text.segments).toBe(1);
     expect(await delivery(stopped.id, "SMS")).toMatchObject({ status: "SKIPPED", reason: "opted_out" });
-    expect(await delivery(unverified.id, "SMS")).toMatchObject({ status: "SKIPPED", reason: "no_phone" });
+    expect(await unreachable(unverified.id, "SMS")).toMatchObject({ status: "skipped", reason: REASON_TEXT.no_phone });
     // The 24-hour reminder style (email only) sends no text: the notice narrows its channels.
     await notify.notifyUsers([{ ...reminder(reached.id, `email-${reached.id}`), channels: ["IN_APP", "EMAIL"], sms: undefined }], at);
     expect(await db.delivery.count({ where: { userId: reached.id, channel: "SMS" } })).toBe(1);

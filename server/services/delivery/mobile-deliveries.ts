@@ -28,7 +28,7 @@ import { smsStatusCallbackUrl, smsTransport, SmsSendError, type SmsTransport } f
 import { hasSmsTemplate, smsBodyFor } from "../sms/templates";
 import { applySmsKeyword } from "../sms/opt-out";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
-import { mobileDecisionJoins, mobileDecisionSql, rankedNotifications, type MobileChannel } from "./mobile-decisions";
+import { mobileDecisionJoins, mobileDecisionSql, rankedNotifications, reachableSql, type MobileChannel } from "./mobile-decisions";
 
 /** Sends per step before a push or text that keeps failing in a retryable way is given up (then email). */
 export const MOBILE_MAX_ATTEMPTS = 5;
@@ -63,7 +63,9 @@ const channelsOf = (type: NotificationType) => (NOTIFICATION_TYPES[type].channel
  *   email template); stored as the SMS delivery's payload
  * @param opts.channels per notification id, the channels it may use (a subset of its type's); default all
  * @param at decision time (UTC)
- * @returns decisions by channel and status, e.g. `{ PUSH: { QUEUED: 3, SKIPPED: 1 }, SMS: {} }`
+ * @returns decisions by channel and status, e.g. `{ PUSH: { QUEUED: 3, SKIPPED: 1 }, SMS: {} }`; people
+ *   who cannot receive a channel (no push device, no verified phone) get no decision and are not counted
+ *   (./mobile-decisions.ts `reachableSql`)
  */
 export async function decideMobileChannels(
   notificationIds: readonly string[],
@@ -103,7 +105,7 @@ export async function decideMobileChannelsIn(
       const rows = await tx.$queryRaw<{ notification_id: string; status: string }[]>`
         INSERT INTO deliveries (notification_id, user_id, channel, status, reason, release_at, payload)
         SELECT n.id, n.user_id, ${channel}::"Channel", dec.status, dec.reason, dec.release_at, ${channel === "SMS" ? Prisma.sql`x.payload` : Prisma.sql`NULL::jsonb`}
-        FROM ${rankedNotifications(Prisma.sql`n.id = ANY(${allowed}::uuid[]) AND n.type = ${type} AND n.archived_at IS NULL`)}
+        FROM ${rankedNotifications(Prisma.sql`n.id = ANY(${allowed}::uuid[]) AND n.type = ${type} AND n.archived_at IS NULL AND ${reachableSql(channel)}`)}
         LEFT JOIN jsonb_to_recordset(${payloads}::jsonb) AS x(id uuid, payload jsonb) ON x.id = n.id
         ${mobileDecisionJoins(channel)}
         CROSS JOIN LATERAL (${mobileDecisionSql(channel, type, at)}) dec

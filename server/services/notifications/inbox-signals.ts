@@ -72,34 +72,26 @@ export async function newNotificationSignals(tx: Tx, notificationIds: readonly s
     GROUP BY n.user_id ORDER BY n.user_id
     ON CONFLICT (user_id) DO UPDATE SET seq = inbox_sequences.seq + excluded.seq`;
   // `newer` / `newer_in_group`: how many of this write's rows for the same user (and group) are newer, so
-  // each row's numbers are those right after it went in. The counts per user and group come from one index
-  // range scan per recipient (LATERAL), never a scan of the whole table.
+  // each row's numbers are those right after it went in. The counts are index range scans per row
+  // (LATERAL): whatever the planner guesses for the id list, the work stays linear in the rows.
+  const unread = Prisma.sql`x.user_id = f.user_id AND x.read_at IS NULL AND x.deleted_at IS NULL AND x.archived_at IS NULL`;
   const rows = await tx.$queryRaw<NewRow[]>`
     WITH fresh AS (
       SELECT n.id, n.user_id, n.type, n.business_id,
              count(*) OVER (PARTITION BY n.user_id ORDER BY n.created_at DESC, n.id DESC) - 1 AS newer,
              count(*) OVER (PARTITION BY n.user_id, n.type, n.business_id ORDER BY n.created_at DESC, n.id DESC) - 1 AS newer_in_group
       FROM notifications n WHERE ${live}
-    ), per_group AS (
-      SELECT r.user_id, g.type, g.business_id, g.n
-      FROM (SELECT DISTINCT user_id FROM fresh) r
-      CROSS JOIN LATERAL (
-        SELECT type, business_id, count(*) AS n FROM notifications
-        WHERE user_id = r.user_id AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL
-        GROUP BY type, business_id
-      ) g
-    ), per_user AS (
-      SELECT user_id, sum(n) AS n FROM per_group GROUP BY user_id
     )
     SELECT ${INBOX_COLUMNS}, f.user_id,
            s.seq - f.newer AS seq,
            u.n - f.newer AS unread_count,
-           CASE WHEN f.business_id IS NOT NULL THEN g.n - f.newer_in_group END AS group_count
+           g.n - f.newer_in_group AS group_count
     FROM fresh f
     JOIN notifications n ON n.id = f.id LEFT JOIN businesses b ON b.id = n.business_id
     JOIN inbox_sequences s ON s.user_id = f.user_id
-    JOIN per_user u ON u.user_id = f.user_id
-    LEFT JOIN per_group g ON g.user_id = f.user_id AND g.type = f.type AND g.business_id = f.business_id
+    CROSS JOIN LATERAL (SELECT count(*) AS n FROM notifications x WHERE ${unread}) u
+    LEFT JOIN LATERAL (SELECT count(*) AS n FROM notifications x
+                       WHERE ${unread} AND x.type = f.type AND x.business_id = f.business_id) g ON f.business_id IS NOT NULL
     ORDER BY f.user_id, f.newer DESC`;
   return rows.map((r) => {
     const item = toItem(r);
