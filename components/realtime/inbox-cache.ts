@@ -14,17 +14,10 @@
  *
  * @module
  */
+import type { InboxGroupInfo } from "@/components/inbox/group";
 
 /** A group of similar unread notifications, as the grouped list returns it. */
-export interface CachedGroup {
-  key: string;
-  type: string;
-  businessId: string;
-  businessName: string;
-  noun: string;
-  count: number;
-  ids: string[];
-}
+export type CachedGroup = InboxGroupInfo;
 
 /** An entry of the grouped list (the fields this module reads; the rest are carried as they are). */
 export interface CachedEntry {

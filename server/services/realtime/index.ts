@@ -1,6 +1,7 @@
 /**
  * Realtime signals after writes (docs/architecture.md "Live inbox"): small payloads on private channels,
- * each carrying only its recipient's data. The publisher talks to the embedded Pusher-protocol server, soketi or Pusher by configuration only.
+ * each carrying only its recipient's data. The publisher talks to the embedded Pusher-protocol server,
+ * soketi or Pusher by configuration only.
  */
 import { env } from "../../env";
 import { businessChannel, createRealtimePublisher, userChannel } from "./publisher";
@@ -38,17 +39,13 @@ export type RealtimeEvent =
  * the write that caused it (clients refetch on reconnect, so the badge heals).
  */
 export async function signalUsers(userIds: readonly string[], name: RealtimeEvent, data: Record<string, unknown>): Promise<void> {
-  if (userIds.length === 0) return;
-  try {
-    await publisher().publish(userIds.map((id) => ({ channel: userChannel(id), name, data })));
-  } catch (err) {
-    console.error(`[realtime] ${name} to ${userIds.length} user(s) failed: ${(err as Error).message}`);
-  }
+  await signalEvents(userIds.map((userId) => ({ userId, name, data })));
 }
 
 /**
  * Sends each user their own event (e.g. `notification.new` with the recipient's own entry, count and
- * sequence number), in the order given. Best effort, as {@link signalUsers}.
+ * sequence number), in the order given. Best effort: a realtime failure is logged, never fails the write
+ * that caused it (clients refetch on reconnect, so the badge heals).
  */
 export async function signalEvents(events: readonly { userId: string; name: RealtimeEvent; data: Record<string, unknown> }[]): Promise<void> {
   if (events.length === 0) return;
