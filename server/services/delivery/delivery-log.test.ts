@@ -17,7 +17,7 @@ describe("delivery details", () => {
     expect(out.map((c) => [c.channel, c.status, c.reason])).toEqual([
       ["IN_APP", "delivered", null],
       ["EMAIL", "held", "your quiet hours"],
-      // New listings go by push (seed 001 §6.1); with no push device no decision row is written, and the
+      // New listings go by push; with no push device no decision row is written, and the
       // details say why from the person's devices.
       ["PUSH", "skipped", "no browser has push turned on"],
       ["SMS", "not_used", "this kind of notification does not use this channel"],

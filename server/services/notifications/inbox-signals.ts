@@ -25,7 +25,8 @@ export interface InboxSignal {
 }
 
 /**
- * `notification.new` (seed 001 §4.1 fields, plus what the live client patches its cache with).
+ * `notification.new`: the original WebSocket event contract's fields, plus what the live client patches
+ * its cache with.
  * All times ISO 8601, UTC.
  */
 export interface NewNotificationPayload {

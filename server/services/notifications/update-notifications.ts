@@ -38,7 +38,7 @@ export interface ChangeResult {
  * Applies `action` to the user's notifications `ids` (1–500 distinct UUIDs), all or nothing: if any id is
  * missing, deleted or someone else's, nothing changes and NOT_FOUND is thrown (DESIGN §11; "mark one calls
  * mark many"). The change advances the user's inbox sequence number (./inbox-signals.ts); then the
- * user's tabs are signalled (seed 001 §4.1 `notification.read`, or `notifications.changed` with the
+ * user's tabs are signalled (`notification.read`, or `notifications.changed` with the
  * action and ids) with the unread count and that number.
  * @throws AppError NOT_FOUND, VALIDATION_ERROR (no ids / too many)
  */
