@@ -21,7 +21,7 @@ import { CLICK_TOKEN, clickToken } from "../email/click-tracking";
 import type { EmailTransport, OutgoingEmail } from "../email/transport";
 import { emailTransport } from "../email";
 import { NOTIFICATION_TYPES } from "../notifications/catalog";
-import { newNotificationSignals, sendInboxSignals } from "../notifications/inbox-signals";
+import { insertNotifications } from "../notifications/inbox-signals";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "../delivery/email-decisions";
 import { sendInBatches } from "../delivery/email-batches";
 import type { FanOutChunk } from "../delivery/fan-out-listing";
@@ -74,22 +74,17 @@ export async function deliverCampaignChunk(
   if (a.kind === "newsletter") return recordNewsletterChunk(c, chunk);
   const spec = NOTIFICATION_TYPES.system_announcement;
   const inApp = c.channels.includes("IN_APP");
-  const { rows, signals } = await db.$transaction(
-    async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; user_id: string }[]>`
-        INSERT INTO notifications (user_id, type, category, priority, title, body, data, campaign_id, dedupe_key, read_at, archived_at)
-        SELECT u.id, 'system_announcement', ${spec.category}, ${c.critical ? "high" : spec.priority}, ${c.inAppTitle || c.emailSubject}, ${c.inAppBody},
-               ${JSON.stringify({ campaign_id: c.id })}::jsonb, ${c.id}::uuid, ${`campaign:${c.id}`},
-               ${inApp ? null : at}::timestamptz, ${inApp ? null : at}::timestamptz
-        FROM users u WHERE ${audienceCondition(a)} AND ${inChunk(chunk)}
-        ON CONFLICT (user_id, dedupe_key) DO NOTHING
-        RETURNING id, user_id`;
-      // Email-only campaigns write archived records, which are in no inbox view: no signal for them.
-      return { rows, signals: await newNotificationSignals(tx, rows.map((r) => r.id)) };
-    },
-    { timeout: 60_000, maxWait: 30_000 },
+  // Email-only campaigns write archived records, which are in no inbox view: no signal for them.
+  const rows = await insertNotifications(
+    (tx) => tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO notifications (user_id, type, category, priority, title, body, data, campaign_id, dedupe_key, read_at, archived_at)
+      SELECT u.id, 'system_announcement', ${spec.category}, ${c.critical ? "high" : spec.priority}, ${c.inAppTitle || c.emailSubject}, ${c.inAppBody},
+             ${JSON.stringify({ campaign_id: c.id })}::jsonb, ${c.id}::uuid, ${`campaign:${c.id}`},
+             ${inApp ? null : at}::timestamptz, ${inApp ? null : at}::timestamptz
+      FROM users u WHERE ${audienceCondition(a)} AND ${inChunk(chunk)}
+      ON CONFLICT (user_id, dedupe_key) DO NOTHING
+      RETURNING id`,
   );
-  await sendInboxSignals(signals);
   const email: Record<string, number> = {};
   if (c.channels.includes("EMAIL")) {
     const decided = await db.$queryRaw<{ status: string }[]>`

@@ -3,7 +3,7 @@ import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 import { NOTIFICATION_TYPES } from "../notifications/catalog";
-import { newNotificationSignals, sendInboxSignals } from "../notifications/inbox-signals";
+import { insertNotifications } from "../notifications/inbox-signals";
 import { decideMobileChannels } from "./mobile-deliveries";
 
 /** Followers per fan-out chunk (one executor run each). */
@@ -81,26 +81,21 @@ export async function deliverListingChunk(listingId: string, chunk: FanOutChunk)
     pickup_end: listing.pickupEnd.toISOString(),
     expiry_date: listing.expiresAt.toISOString(),
   };
-  const { rows, signals } = await db.$transaction(
-    async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; user_id: string }[]>`
-        INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url,
-                                   business_id, actor_id, dedupe_key, expires_at)
-        SELECT f.user_id, 'new_listing', ${spec.category}, ${spec.priority}, ${title}, ${body}, ${JSON.stringify(data)}::jsonb,
-               ${`/listings/${listing.id}`}, ${listing.business.id}::uuid, ${listing.business.ownerId}::uuid,
-               ${`listing:${listing.id}`}, ${listing.expiresAt}
-        FROM follows f
-        WHERE f.business_id = ${listing.business.id}::uuid AND f.deleted_at IS NULL
-          AND f.user_id <> ${listing.business.ownerId}::uuid
-          AND (${chunk.afterUserId}::uuid IS NULL OR f.user_id > ${chunk.afterUserId}::uuid)
-          AND (${chunk.throughUserId}::uuid IS NULL OR f.user_id <= ${chunk.throughUserId}::uuid)
-        ON CONFLICT (user_id, dedupe_key) DO NOTHING
-        RETURNING id, user_id`;
-      return { rows, signals: await newNotificationSignals(tx, rows.map((r) => r.id)) };
-    },
-    { timeout: 60_000, maxWait: 30_000 },
+  const rows = await insertNotifications(
+    (tx) => tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url,
+                                 business_id, actor_id, dedupe_key, expires_at)
+      SELECT f.user_id, 'new_listing', ${spec.category}, ${spec.priority}, ${title}, ${body}, ${JSON.stringify(data)}::jsonb,
+             ${`/listings/${listing.id}`}, ${listing.business.id}::uuid, ${listing.business.ownerId}::uuid,
+             ${`listing:${listing.id}`}, ${listing.expiresAt}
+      FROM follows f
+      WHERE f.business_id = ${listing.business.id}::uuid AND f.deleted_at IS NULL
+        AND f.user_id <> ${listing.business.ownerId}::uuid
+        AND (${chunk.afterUserId}::uuid IS NULL OR f.user_id > ${chunk.afterUserId}::uuid)
+        AND (${chunk.throughUserId}::uuid IS NULL OR f.user_id <= ${chunk.throughUserId}::uuid)
+      ON CONFLICT (user_id, dedupe_key) DO NOTHING
+      RETURNING id`,
   );
-  await sendInboxSignals(signals);
   return { inserted: rows.length };
 }
 

@@ -8,7 +8,7 @@ import "server-only";
  */
 import { db } from "../../db";
 import { NOTIFICATION_TYPES } from "../notifications/catalog";
-import { newNotificationSignals, sendInboxSignals } from "../notifications/inbox-signals";
+import { insertNotifications } from "../notifications/inbox-signals";
 import { decideMobileChannels } from "./mobile-deliveries";
 
 /** How long before expiry the reminder goes out (ms). */
@@ -24,24 +24,19 @@ export async function notifyListingExpiring(listingId: string, at = new Date()):
   if (!listing || listing.status !== "ACTIVE" || listing.expiresAt <= at) return { inserted: 0 };
   const spec = NOTIFICATION_TYPES.listing_expiring;
   const title = `Ending soon at ${listing.business.name}: ${listing.title}`;
-  const { rows, signals } = await db.$transaction(
-    async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; user_id: string }[]>`
-        INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url, business_id, actor_id, dedupe_key, expires_at)
-        SELECT n.user_id, 'listing_expiring', ${spec.category}, ${spec.priority}, ${title}, 'Collect it before it expires',
-               jsonb_build_object('listing_id', ${listing.id}::text, 'expiry_date', ${listing.expiresAt.toISOString()}::text),
-               n.action_url, n.business_id, n.actor_id, ${`listing-expiring:${listing.id}`}, ${listing.expiresAt}
-        FROM follows f
-        JOIN notifications n ON n.user_id = f.user_id AND n.dedupe_key = ${`listing:${listing.id}`}
-        WHERE f.business_id = ${listing.businessId}::uuid AND f.deleted_at IS NULL AND n.read_at IS NULL AND n.deleted_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM pickups p WHERE p.listing_id = ${listing.id}::uuid AND p.customer_id = n.user_id)
-        ON CONFLICT (user_id, dedupe_key) DO NOTHING
-        RETURNING id, user_id`;
-      return { rows, signals: await newNotificationSignals(tx, rows.map((r) => r.id)) };
-    },
-    { timeout: 60_000, maxWait: 30_000 },
+  const rows = await insertNotifications(
+    (tx) => tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url, business_id, actor_id, dedupe_key, expires_at)
+      SELECT n.user_id, 'listing_expiring', ${spec.category}, ${spec.priority}, ${title}, 'Collect it before it expires',
+             jsonb_build_object('listing_id', ${listing.id}::text, 'expiry_date', ${listing.expiresAt.toISOString()}::text),
+             n.action_url, n.business_id, n.actor_id, ${`listing-expiring:${listing.id}`}, ${listing.expiresAt}
+      FROM follows f
+      JOIN notifications n ON n.user_id = f.user_id AND n.dedupe_key = ${`listing:${listing.id}`}
+      WHERE f.business_id = ${listing.businessId}::uuid AND f.deleted_at IS NULL AND n.read_at IS NULL AND n.deleted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM pickups p WHERE p.listing_id = ${listing.id}::uuid AND p.customer_id = n.user_id)
+      ON CONFLICT (user_id, dedupe_key) DO NOTHING
+      RETURNING id`,
   );
-  await sendInboxSignals(signals);
   for (let i = 0; i < rows.length; i += 5_000) await decideMobileChannels(rows.slice(i, i + 5_000).map((r) => r.id), at);
   return { inserted: rows.length };
 }

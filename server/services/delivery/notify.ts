@@ -22,7 +22,8 @@ import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
 import type { EmailTransport, OutgoingEmail } from "../email/transport";
 import { emailTransport } from "../email";
 import { NOTIFICATION_TYPES, type ChannelName, type NotificationType } from "../notifications/catalog";
-import { newNotificationSignals, sendInboxSignals, type InboxSignal } from "../notifications/inbox-signals";
+import { newNotificationSignals } from "../notifications/inbox-signals";
+import { signalEvents, type UserEvent } from "../realtime";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
 import { sendInBatches } from "./email-batches";
 import { batches, decideMobileChannelsIn } from "./mobile-deliveries";
@@ -76,7 +77,7 @@ export interface NotifyResult {
   /** Push and SMS decisions by status (./mobile-deliveries.ts). */
   mobile: Record<"PUSH" | "SMS", Record<string, number>>;
   /** Each new live row's `notification.new`, to send once the transaction has committed. */
-  signals: InboxSignal[];
+  signals: UserEvent[];
 }
 
 /**
@@ -89,14 +90,14 @@ export interface NotifyResult {
 export async function notifyUsers(notices: readonly Notice[], at = new Date()): Promise<NotifyResult> {
   if (notices.length === 0) return { created: [], email: {}, mobile: { PUSH: {}, SMS: {} }, signals: [] };
   const result = await withEvents((tx, emit) => notifyUsersIn(tx, emit, notices, at));
-  await sendInboxSignals(result.signals);
+  await signalEvents(result.signals);
   return result;
 }
 
 /**
  * {@link notifyUsers} inside the caller's transaction `tx`, without sending the realtime signals: for a
  * domain write that must commit together with its notices (e.g. a pickup's status). Send `result.signals`
- * with `sendInboxSignals` (../notifications/inbox-signals.ts) once the transaction has committed.
+ * with `signalEvents` (../realtime) once the transaction has committed.
  */
 export async function notifyUsersIn(tx: Tx, emit: Emit, notices: readonly Notice[], at: Date): Promise<NotifyResult> {
   if (notices.length === 0) return { created: [], email: {}, mobile: { PUSH: {}, SMS: {} }, signals: [] };

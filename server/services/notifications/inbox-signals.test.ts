@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../db";
-import { createBusiness, createNotification, createUser } from "../../../prisma/factory";
+import { createBusiness, createListing, createNotification, createUser } from "../../../prisma/factory";
 import { heraldUserClient } from "../../../test/pusher";
 import { deliverListingChunk } from "../delivery/fan-out-listing";
 import { notifyUsers } from "../delivery/notify";
@@ -40,19 +40,8 @@ async function listen(userId: string): Promise<Received[]> {
   return received;
 }
 
-async function listing(businessId: string, title: string) {
-  return db.listing.create({
-    data: {
-      businessId,
-      title,
-      description: "Fresh",
-      priceCents: 3500,
-      pickupStart: new Date(Date.now() + 3_600_000),
-      pickupEnd: new Date(Date.now() + 7_200_000),
-      expiresAt: new Date(Date.now() + 7_200_000),
-    },
-  });
-}
+/** A listing of the business, titled `title` (prisma/factory.ts). */
+const listing = (businessId: string, title: string) => createListing(db, businessId, { title });
 
 describe("inbox signals", () => {
   it("carry only the recipient's own entry, unread count and sequence number", async () => {

@@ -14,15 +14,9 @@ import "server-only";
  */
 import { Prisma } from "../../generated/prisma/client";
 import type { Tx } from "../outbox/outbox";
-import { signalEvents, type RealtimeEvent } from "../realtime";
-import { countUnread, GROUP_MIN, INBOX_COLUMNS, pluralNoun, toItem, type InboxEntry, type InboxRow } from "./list-notifications";
-
-/** One realtime event for one user's private channel, to send once the transaction has committed. */
-export interface InboxSignal {
-  userId: string;
-  name: RealtimeEvent;
-  data: Record<string, unknown>;
-}
+import { db } from "../../db";
+import { signalEvents, type UserEvent } from "../realtime";
+import { countUnread, GROUP_MIN, INBOX_COLUMNS, pluralNoun, toItem, unreadCountSql, type InboxEntry, type InboxRow } from "./list-notifications";
 
 /**
  * `notification.new`: the original WebSocket event contract's fields, plus what the live client patches
@@ -59,11 +53,12 @@ interface NewRow extends InboxRow {
  * Advances the inbox sequence numbers for `notificationIds` (new rows written by `tx`; archived, read or
  * deleted ones are not in any inbox view and are left out) and builds each recipient's `notification.new`.
  * A recipient with k new rows gets k consecutive numbers, oldest row first. Call inside the transaction
- * that wrote the rows, after writing them; send the result with {@link sendInboxSignals} after commit.
+ * that wrote the rows, after writing them; send the result with `signalEvents` (../realtime) after commit,
+ * or let {@link insertNotifications} do both.
  * @param tx the writing transaction (a bare client would give up the ordering described in the module doc)
  * @returns the signals in the order to send them (per user, ascending `seq`)
  */
-export async function newNotificationSignals(tx: Tx, notificationIds: readonly string[]): Promise<InboxSignal[]> {
+export async function newNotificationSignals(tx: Tx, notificationIds: readonly string[]): Promise<UserEvent[]> {
   if (notificationIds.length === 0) return [];
   const ids = [...notificationIds];
   const live = Prisma.sql`n.id = ANY(${ids}::uuid[]) AND n.read_at IS NULL AND n.archived_at IS NULL AND n.deleted_at IS NULL`;
@@ -74,8 +69,7 @@ export async function newNotificationSignals(tx: Tx, notificationIds: readonly s
     ON CONFLICT (user_id) DO UPDATE SET seq = inbox_sequences.seq + excluded.seq`;
   // `newer` / `newer_in_group`: how many of this write's rows for the same user (and group) are newer, so
   // each row's numbers are those right after it went in. The counts are index range scans per row
-  // (LATERAL): whatever the planner guesses for the id list, the work stays linear in the rows.
-  const unread = Prisma.sql`x.user_id = f.user_id AND x.read_at IS NULL AND x.deleted_at IS NULL AND x.archived_at IS NULL`;
+  // (correlated subqueries): whatever the planner guesses for the id list, the work stays linear in the rows.
   const rows = await tx.$queryRaw<NewRow[]>`
     WITH fresh AS (
       SELECT n.id, n.user_id, n.type, n.business_id,
@@ -85,14 +79,14 @@ export async function newNotificationSignals(tx: Tx, notificationIds: readonly s
     )
     SELECT ${INBOX_COLUMNS}, f.user_id,
            s.seq - f.newer AS seq,
-           u.n - f.newer AS unread_count,
+           ${unreadCountSql(Prisma.sql`f.user_id`)} - f.newer AS unread_count,
            g.n - f.newer_in_group AS group_count
     FROM fresh f
     JOIN notifications n ON n.id = f.id LEFT JOIN businesses b ON b.id = n.business_id
     JOIN inbox_sequences s ON s.user_id = f.user_id
-    CROSS JOIN LATERAL (SELECT count(*) AS n FROM notifications x WHERE ${unread}) u
     LEFT JOIN LATERAL (SELECT count(*) AS n FROM notifications x
-                       WHERE ${unread} AND x.type = f.type AND x.business_id = f.business_id) g ON f.business_id IS NOT NULL
+                       WHERE x.user_id = f.user_id AND x.read_at IS NULL AND x.deleted_at IS NULL AND x.archived_at IS NULL
+                         AND x.type = f.type AND x.business_id = f.business_id) g ON f.business_id IS NOT NULL
     ORDER BY f.user_id, f.newer DESC`;
   return rows.map((r) => {
     const item = toItem(r);
@@ -142,10 +136,20 @@ export async function advanceInboxSeq(tx: Tx, userId: string): Promise<{ seq: nu
 }
 
 /**
- * Sends the signals (after the transaction that built them committed). Best effort, as every realtime
- * signal: a failure is logged; a browser that missed one sees the gap at the next signal or refetches on
- * reconnect.
+ * Writes new notifications with one statement and signals their recipients: `insert` runs in a
+ * transaction (time limit 60 s, for a chunk of thousands) and returns the ids it wrote (e.g. `INSERT …
+ * RETURNING id`); the signals are built in that transaction and sent once it has committed (best effort,
+ * as every realtime signal).
+ * @returns what `insert` returned
  */
-export async function sendInboxSignals(signals: readonly InboxSignal[]): Promise<void> {
+export async function insertNotifications<R extends { id: string }>(insert: (tx: Tx) => Promise<R[]>): Promise<R[]> {
+  const { rows, signals } = await db.$transaction(
+    async (tx) => {
+      const rows = await insert(tx);
+      return { rows, signals: await newNotificationSignals(tx, rows.map((r) => r.id)) };
+    },
+    { timeout: 60_000, maxWait: 30_000 },
+  );
   await signalEvents(signals);
+  return rows;
 }

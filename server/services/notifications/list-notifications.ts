@@ -283,7 +283,7 @@ export function toItem(r: InboxRow): InboxItem {
 }
 
 /** The user's inbox sequence number as a scalar SQL expression (0 before the first change). */
-export function inboxSeqSql(userId: string): Prisma.Sql {
+function inboxSeqSql(userId: string): Prisma.Sql {
   return Prisma.sql`COALESCE((SELECT seq FROM inbox_sequences WHERE user_id = ${userId}::uuid), 0)`;
 }
 
@@ -293,21 +293,26 @@ export function inboxSeqSql(userId: string): Prisma.Sql {
  */
 export async function unreadState(userId: string): Promise<{ count: number; seq: number }> {
   const [row] = await db.$queryRaw<{ n: bigint; seq: bigint }[]>`
-    SELECT (SELECT count(*) FROM notifications
-            WHERE user_id = ${userId}::uuid AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL) AS n,
-           ${inboxSeqSql(userId)} AS seq`;
+    SELECT ${unreadCountSql(Prisma.sql`${userId}::uuid`)} AS n, ${inboxSeqSql(userId)} AS seq`;
   return { count: Number(row?.n ?? 0), seq: Number(row?.seq ?? 0) };
 }
 
 /**
- * The unread count behind the bell's badge: live, unarchived, unread rows. A range scan of
+ * The unread count behind the bell's badge as a scalar SQL expression: the live, unarchived, unread rows of
+ * the user `user` (an SQL expression: a parameter, or a column of the outer query). A range scan of
  * `notifications_user_id_read_at_deleted_at_archived_at_idx`.
+ */
+export function unreadCountSql(user: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(SELECT count(*) FROM notifications x
+    WHERE x.user_id = ${user} AND x.read_at IS NULL AND x.deleted_at IS NULL AND x.archived_at IS NULL)`;
+}
+
+/**
+ * The unread count behind the bell's badge (see {@link unreadCountSql}).
  * @param q a transaction to read in (default: the client)
  */
 export async function countUnread(userId: string, q: Tx = db): Promise<number> {
-  const [row] = await q.$queryRaw<{ n: bigint }[]>`
-    SELECT count(*) AS n FROM notifications
-    WHERE user_id = ${userId}::uuid AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL`;
+  const [row] = await q.$queryRaw<{ n: bigint }[]>`SELECT ${unreadCountSql(Prisma.sql`${userId}::uuid`)} AS n`;
   return Number(row?.n ?? 0);
 }
 

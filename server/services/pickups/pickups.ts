@@ -20,7 +20,7 @@ import { pickupChanged, pickupScheduled } from "../../../inngest/events";
 import { withEvents, type Emit, type Tx } from "../outbox/outbox";
 import { AppError } from "../errors";
 import { notifyUsers, notifyUsersIn, type Notice } from "../delivery/notify";
-import { sendInboxSignals } from "../notifications/inbox-signals";
+import { signalEvents } from "../realtime";
 
 /** A line of an order. */
 export interface PickupItem {
@@ -83,7 +83,7 @@ async function commit<T>(at: Date, fn: (tx: Tx, emit: Emit) => Promise<{ value: 
     const r = await fn(tx, emit);
     return { value: r.value, signals: (await notifyUsersIn(tx, emit, r.notices, at)).signals };
   });
-  await sendInboxSignals(signals);
+  await signalEvents(signals);
   return value;
 }
 

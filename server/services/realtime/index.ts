@@ -42,12 +42,19 @@ export async function signalUsers(userIds: readonly string[], name: RealtimeEven
   await signalEvents(userIds.map((userId) => ({ userId, name, data })));
 }
 
+/** One event for one user's private channel. */
+export interface UserEvent {
+  userId: string;
+  name: RealtimeEvent;
+  data: Record<string, unknown>;
+}
+
 /**
  * Sends each user their own event (e.g. `notification.new` with the recipient's own entry, count and
  * sequence number), in the order given. Best effort: a realtime failure is logged, never fails the write
  * that caused it (clients refetch on reconnect, so the badge heals).
  */
-export async function signalEvents(events: readonly { userId: string; name: RealtimeEvent; data: Record<string, unknown> }[]): Promise<void> {
+export async function signalEvents(events: readonly UserEvent[]): Promise<void> {
   if (events.length === 0) return;
   try {
     await publisher().publish(events.map((e) => ({ channel: userChannel(e.userId), name: e.name, data: e.data })));
