@@ -108,7 +108,7 @@ writeResults(
   "Fan-out",
   `## Fan-out\n\n\`npx tsx --conditions=react-server bench/fanout.ts\`: one listing posted through \`createListing\` to a business with N followers; ` +
     `the embedded executor runs \`fan-out-listing\` (plans chunks of 5,000 followers with one index pass) and one \`deliver-listing-chunk\` run per chunk ` +
-    `(8 runs in flight), each one \`INSERT … SELECT … ON CONFLICT DO NOTHING\` plus one realtime signal per recipient (multi-channel triggers of 100); ` +
+    `(8 runs in flight), each one \`INSERT … SELECT … ON CONFLICT DO NOTHING\` in one transaction with the recipients' inbox sequence numbers and their \`notification.new\` payloads (entry, unread count, \`seq\`), then one realtime event per recipient (\`batch_events\` of 10); ` +
     `each chunk then queues its push leg (\`decide-listing-push\`: one set-based decision INSERT per chunk; the bench followers have no push device) and its email leg ` +
     `(\`send-listing-emails\`: one set-based decision INSERT per chunk; the bench followers have email turned off, so nothing is rendered). ` +
     `"event → last row" is polled every 20 ms. The floor is the same rows in one raw statement, measured in the same run.\n\n${machineLine()}\n\n${sections.join("\n\n")}\n`,
