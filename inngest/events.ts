@@ -31,6 +31,18 @@ export const listingEmailsRequested = eventType("listing/emails-requested", {
   }),
 });
 
+/**
+ * The realtime signals of one fan-out chunk (signal-listing-chunk: number the new rows in each recipient's
+ * inbox sequence and send each recipient their `notification.new`), requested once its in-app rows are written.
+ */
+export const listingSignalsRequested = eventType("listing/signals-requested", {
+  schema: z.object({
+    listingId: z.uuid(),
+    afterUserId: z.uuid().nullable(),
+    throughUserId: z.uuid().nullable(),
+  }),
+});
+
 /** The push leg of one fan-out chunk (decide-listing-push), requested once its in-app rows are written. */
 export const listingPushRequested = eventType("listing/push-requested", {
   schema: z.object({

@@ -1,6 +1,7 @@
 /** Every Inngest function Herald serves (app/api/inngest/route.ts). */
 import { fanOutListing } from "./functions/fan-out-listing";
 import { deliverListingChunk } from "./functions/deliver-listing-chunk";
+import { signalListingChunk } from "./functions/signal-listing-chunk";
 import { sendListingEmails } from "./functions/send-listing-emails";
 import { decideListingPush } from "./functions/decide-listing-push";
 import { releaseHeldEmails } from "./functions/release-held-emails";
@@ -17,6 +18,7 @@ import { sendSms } from "./functions/send-sms";
 export const functions = [
   fanOutListing,
   deliverListingChunk,
+  signalListingChunk,
   decideListingPush,
   sendListingEmails,
   releaseHeldEmails,

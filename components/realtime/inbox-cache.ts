@@ -4,8 +4,8 @@
  *
  * Every cached list page and the badge carry the user's inbox sequence number (`seq`) of the snapshot
  * they were read from; every signal carries the number of the change it reports. A list at `seq - 1`
- * takes the signal's entry; a list already at `seq` or later ignores it; a list further behind has missed
- * a change (a gap) and is refetched. The badge takes the signal's unread count whenever the signal is
+ * takes the signal's entry (or, when it already shows the entry, only the number); a list already at `seq`
+ * or later ignores it; a list further behind has missed a change (a gap) and is refetched. The badge takes the signal's unread count whenever the signal is
  * newer, since that count is absolute. Whatever cannot be patched exactly (a group whose members are not
  * in the cache, a page without `seq`) is refetched, so the cache never shows anything the server would not.
  *
@@ -107,8 +107,11 @@ export function listAfterNew<E extends CachedEntry, D extends CachedPage<E> | Ca
 
   const item = signal.item;
   const shows = input.filter !== "archived" && (input.type == null || input.type === item.type) && item.readAt === null;
+  // Read after the row was written but before it was numbered (a large fan-out numbers its rows right
+  // after writing them): the list already shows it, and only its number changes.
+  const listed = pages.some((p) => p.items.some((e) => e.id === item.id || e.group?.ids.includes(item.id)));
   let next: CachedPage<E>[];
-  if (!shows) {
+  if (!shows || listed) {
     next = [{ ...first, seq: signal.seq }, ...pages.slice(1)];
   } else {
     const placed = place(pages, item, input.grouped === true);
@@ -120,7 +123,6 @@ export function listAfterNew<E extends CachedEntry, D extends CachedPage<E> | Ca
 
 /** The pages with `item` on top; null when the grouped list's group cannot be rebuilt from the cache. */
 function place<E extends CachedEntry>(pages: CachedPage<E>[], item: E, grouped: boolean): CachedPage<E>[] | null {
-  if (pages.some((p) => p.items.some((e) => e.id === item.id || e.group?.ids.includes(item.id)))) return null;
   if (!grouped || !item.group) {
     const entry = { ...item, group: null };
     return pages.map((p, i) => (i === 0 ? { ...p, items: [entry, ...p.items] } : p));

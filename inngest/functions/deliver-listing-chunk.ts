@@ -1,9 +1,10 @@
 /**
- * One fan-out chunk: bulk insert of in-app notifications + realtime signals, then requests for the push and
- * email legs (runs of their own, queued behind the other chunks' in-app inserts, so neither delays the inbox).
+ * One fan-out chunk: bulk insert of in-app notifications, then requests for the chunk's realtime signals and
+ * its push and email legs (runs of their own, queued behind the other chunks' in-app inserts, so none of them
+ * delays an inbox row).
  */
 import { inngest } from "../client";
-import { listingEmailsRequested, listingFanOutChunkRequested, listingPushRequested } from "../events";
+import { listingEmailsRequested, listingFanOutChunkRequested, listingPushRequested, listingSignalsRequested } from "../events";
 import { deliverListingChunk as deliver } from "../../server/services/delivery/fan-out-listing";
 
 export const deliverListingChunk = inngest.createFunction(
@@ -11,8 +12,8 @@ export const deliverListingChunk = inngest.createFunction(
   async ({ event, step }) => {
     const chunk = { afterUserId: event.data.afterUserId, throughUserId: event.data.throughUserId };
     const inApp = await step.run("insert-notifications", () => deliver(event.data.listingId, chunk));
-    await step.sendEvent("request-push", listingPushRequested.create({ listingId: event.data.listingId, ...chunk }));
-    await step.sendEvent("request-emails", listingEmailsRequested.create({ listingId: event.data.listingId, ...chunk }));
+    const data = { listingId: event.data.listingId, ...chunk };
+    await step.sendEvent("request-legs", [listingSignalsRequested.create(data), listingPushRequested.create(data), listingEmailsRequested.create(data)]);
     return inApp;
   },
 );

@@ -3,8 +3,9 @@ import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 import { NOTIFICATION_TYPES } from "../notifications/catalog";
-import { insertNotifications } from "../notifications/inbox-signals";
+import { signalNewNotifications } from "../notifications/inbox-signals";
 import { decideMobileChannels } from "./mobile-deliveries";
+import { reachableSql } from "./mobile-decisions";
 
 /** Followers per fan-out chunk (one executor run each). */
 export const FAN_OUT_CHUNK_SIZE = 5_000;
@@ -53,10 +54,10 @@ export async function planFanOutChunks(businessId: string, chunkSize = FAN_OUT_C
 /**
  * Writes the `new_listing` in-app notification for every active follower in the chunk with one
  * `INSERT … SELECT … ON CONFLICT DO NOTHING` (idempotent: dedupe key `listing:<id>` is unique per
- * recipient, so a retried or repeated chunk inserts nothing new) and, in the same transaction, each new
- * recipient's `notification.new` (../notifications/inbox-signals.ts), sent once it has committed. The push and email legs run after it, each in a run of its own
- * ({@link decideListingPush}, ./send-listing-emails.ts), so they never slow the inbox. The business owner
- * never notifies themself (seed 001 §8.1).
+ * recipient, so a retried or repeated chunk inserts nothing new). The realtime signals
+ * ({@link signalListingChunk}) and the push and email legs ({@link decideListingPush},
+ * ./send-listing-emails.ts) run after it, each in a run of its own, so a large fan-out writes every inbox
+ * row first. The business owner never notifies themself.
  * @returns how many notifications were created now
  * @throws AppError NOT_FOUND when the listing does not exist
  */
@@ -81,34 +82,49 @@ export async function deliverListingChunk(listingId: string, chunk: FanOutChunk)
     pickup_end: listing.pickupEnd.toISOString(),
     expiry_date: listing.expiresAt.toISOString(),
   };
-  const rows = await insertNotifications(
-    (tx) => tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url,
-                                 business_id, actor_id, dedupe_key, expires_at)
-      SELECT f.user_id, 'new_listing', ${spec.category}, ${spec.priority}, ${title}, ${body}, ${JSON.stringify(data)}::jsonb,
-             ${`/listings/${listing.id}`}, ${listing.business.id}::uuid, ${listing.business.ownerId}::uuid,
-             ${`listing:${listing.id}`}, ${listing.expiresAt}
-      FROM follows f
-      WHERE f.business_id = ${listing.business.id}::uuid AND f.deleted_at IS NULL
-        AND f.user_id <> ${listing.business.ownerId}::uuid
-        AND (${chunk.afterUserId}::uuid IS NULL OR f.user_id > ${chunk.afterUserId}::uuid)
-        AND (${chunk.throughUserId}::uuid IS NULL OR f.user_id <= ${chunk.throughUserId}::uuid)
-      ON CONFLICT (user_id, dedupe_key) DO NOTHING
-      RETURNING id`,
-  );
-  return { inserted: rows.length };
+  const inserted = await db.$executeRaw`
+    INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url,
+                               business_id, actor_id, dedupe_key, expires_at)
+    SELECT f.user_id, 'new_listing', ${spec.category}, ${spec.priority}, ${title}, ${body}, ${JSON.stringify(data)}::jsonb,
+           ${`/listings/${listing.id}`}, ${listing.business.id}::uuid, ${listing.business.ownerId}::uuid,
+           ${`listing:${listing.id}`}, ${listing.expiresAt}
+    FROM follows f
+    WHERE f.business_id = ${listing.business.id}::uuid AND f.deleted_at IS NULL
+      AND f.user_id <> ${listing.business.ownerId}::uuid
+      AND (${chunk.afterUserId}::uuid IS NULL OR f.user_id > ${chunk.afterUserId}::uuid)
+      AND (${chunk.throughUserId}::uuid IS NULL OR f.user_id <= ${chunk.throughUserId}::uuid)
+    ON CONFLICT (user_id, dedupe_key) DO NOTHING`;
+  return { inserted };
+}
+
+/**
+ * The realtime leg of one fan-out chunk: numbers the chunk's unread rows of the listing in their recipients'
+ * inbox sequences and sends each recipient their `notification.new` (../notifications/inbox-signals.ts
+ * `signalNewNotifications`). Run once the rows are written; a rerun numbers and sends them again, which a
+ * browser takes as "nothing new" (docs/architecture.md "Live inbox").
+ * @returns how many signals were sent
+ * @throws AppError NOT_FOUND when the listing does not exist
+ */
+export async function signalListingChunk(listingId: string, chunk: FanOutChunk): Promise<{ signalled: number }> {
+  const listing = await db.listing.findUnique({ where: { id: listingId }, select: { businessId: true } });
+  if (!listing) throw new AppError("NOT_FOUND", "Listing not found");
+  const rows = await db.$queryRaw<{ id: string }[]>`SELECT n.id FROM ${chunkNotifications(listingId, listing.businessId, chunk)}`;
+  return { signalled: await signalNewNotifications(rows.map((r) => r.id)) };
 }
 
 /**
  * The push leg of one fan-out chunk: the web-push decision for every notification of the listing in the
  * chunk (./mobile-deliveries.ts `decideMobileChannels`: one set-based INSERT, idempotent), which queues the
- * sends. Seed 001 §9.1: push within 5 s of the post.
- * @returns decisions by status, e.g. `{ QUEUED: 12, SKIPPED: 4988 }`
+ * sends (push is due within 5 s of the post).
+ * @returns decisions by status, e.g. `{ QUEUED: 12, SKIPPED: 3 }` (people without push get none)
  * @throws AppError NOT_FOUND when the listing does not exist
  */
 export async function decideListingPush(listingId: string, chunk: FanOutChunk): Promise<Record<string, number>> {
   const listing = await db.listing.findUnique({ where: { id: listingId }, select: { businessId: true } });
   if (!listing) throw new AppError("NOT_FOUND", "Listing not found");
-  const rows = await db.$queryRaw<{ id: string }[]>`SELECT n.id FROM ${chunkNotifications(listingId, listing.businessId, chunk)}`;
+  // Only recipients with an active push subscription get a decision (the others cannot receive push at
+  // all): in a chunk where nobody turned push on this is one index probe per follower and nothing more.
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT n.id FROM ${chunkNotifications(listingId, listing.businessId, chunk)} AND ${reachableSql("PUSH")}`;
   return (await decideMobileChannels(rows.map((r) => r.id))).PUSH;
 }

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { createBusiness, createListing, createNotification, createUser } from "../../../prisma/factory";
 import { heraldUserClient } from "../../../test/pusher";
-import { deliverListingChunk } from "../delivery/fan-out-listing";
+import { deliverListingChunk, signalListingChunk } from "../delivery/fan-out-listing";
 import { notifyUsers } from "../delivery/notify";
 import { changeNotifications, markAllRead } from "./update-notifications";
 import { listNotifications, unreadState, GROUP_IDS_MAX } from "./list-notifications";
@@ -43,6 +43,14 @@ async function listen(userId: string): Promise<Received[]> {
 /** A listing of the business, titled `title` (prisma/factory.ts). */
 const listing = (businessId: string, title: string) => createListing(db, businessId, { title });
 
+const ALL = { afterUserId: null, throughUserId: null };
+/** The fan-out of a listing to every follower as the functions run it: the rows, then their signals. */
+async function fanOut(listingId: string) {
+  const { inserted } = await deliverListingChunk(listingId, ALL);
+  await signalListingChunk(listingId, ALL);
+  return inserted;
+}
+
 describe("inbox signals", () => {
   it("carry only the recipient's own entry, unread count and sequence number", async () => {
     const { business } = await createBusiness(db);
@@ -56,7 +64,7 @@ describe("inbox signals", () => {
     const [toAlice, toBob] = [await listen(alice.id), await listen(bob.id)];
 
     const l = await listing(business.id, "Sourdough");
-    expect(await deliverListingChunk(l.id, { afterUserId: null, throughUserId: null })).toEqual({ inserted: 2 });
+    expect(await fanOut(l.id)).toBe(2);
     await expect.poll(() => toAlice.length + toBob.length).toBe(2);
 
     const [a, b] = [toAlice[0]!, toBob[0]!];
@@ -119,7 +127,7 @@ describe("inbox signals", () => {
     // One listing (a single entry), then two more from the same business (a group of 2, then 3).
     for (const [i, title] of ["Bagels", "Muffins", "Scones"].entries()) {
       const l = await listing(business.id, title);
-      await deliverListingChunk(l.id, { afterUserId: null, throughUserId: null });
+      await fanOut(l.id);
       await expect.poll(() => events.length).toBe(i + 1);
       const signal = events[i]!.data as unknown as NewNotificationSignal;
       const step = listAfterNew(cached, input, signal);
@@ -143,16 +151,45 @@ describe("inbox signals", () => {
     expect(listAfterNew(archived, { filter: "archived" }, last)).toEqual({ kind: "set", data: { ...archived, seq: last.seq } });
   });
 
+  it("of a fan-out follow its rows; a list read in between takes the signal as its number only", async () => {
+    const { business } = await createBusiness(db);
+    const user = await createUser(db);
+    await db.follow.create({ data: { userId: user.id, businessId: business.id } });
+    const events = await listen(user.id);
+    const input = { filter: "all" as const, grouped: true };
+    await fanOut((await listing(business.id, "Bagels")).id);
+    await expect.poll(() => events.length).toBe(1);
+
+    // The rows first: written, counted and listed, not yet numbered or signalled.
+    const l = await listing(business.id, "Muffins");
+    expect(await deliverListingChunk(l.id, ALL)).toEqual({ inserted: 1 });
+    expect(await unreadState(user.id)).toEqual({ count: 2, seq: 1 });
+    const between: CachedPage = await listNotifications({ userId: user.id, grouped: true, limit: 20 });
+    expect(between).toMatchObject({ seq: 1, items: [{ group: { count: 2 } }] });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(events).toHaveLength(1);
+
+    // Then their signals: the list that already shows the row moves to the new number, and equals a refetch.
+    expect(await signalListingChunk(l.id, ALL)).toEqual({ signalled: 1 });
+    await expect.poll(() => events.length).toBe(2);
+    const signal = events[1]!.data as unknown as NewNotificationSignal;
+    expect(signal).toMatchObject({ seq: 2, unread_count: 2 });
+    const step = listAfterNew(between, input, signal);
+    expect(step).toEqual({ kind: "set", data: { ...between, seq: 2 } });
+    const fresh = await listNotifications({ userId: user.id, grouped: true, limit: 20 });
+    expect(step.kind === "set" && JSON.parse(JSON.stringify(step.data))).toEqual({ ...fresh, nextCursor: null });
+  });
+
   it("refetch when the group's older member is not in the cache", async () => {
     const { business } = await createBusiness(db);
     const user = await createUser(db);
     await db.follow.create({ data: { userId: user.id, businessId: business.id } });
     const events = await listen(user.id);
     const first = await listing(business.id, "Rolls");
-    await deliverListingChunk(first.id, { afterUserId: null, throughUserId: null });
+    await fanOut(first.id);
     await expect.poll(() => events.length).toBe(1);
     const stale: CachedPage = { items: [], nextCursor: null, seq: 1 }; // the older member is on no loaded page
-    await deliverListingChunk((await listing(business.id, "Buns")).id, { afterUserId: null, throughUserId: null });
+    await fanOut((await listing(business.id, "Buns")).id);
     await expect.poll(() => events.length).toBe(2);
     expect(listAfterNew(stale, { grouped: true }, events[1]!.data as unknown as NewNotificationSignal).kind).toBe("refetch");
   });

@@ -11,6 +11,10 @@ import "server-only";
  * transactions changing one user's inbox take their numbers one after the other; the counts are read by a
  * later statement of the same transaction, whose snapshot includes every earlier number's change and no
  * later one. Multi-user writes lock the rows in user id order, so two of them never deadlock.
+ *
+ * A large fan-out numbers its rows right after writing them, in a transaction (and a run) of its own
+ * ({@link signalNewNotifications}), so every chunk's rows land first. A list read in between may already
+ * show such a row without its number; the row's signal then changes nothing in that list but its number.
  */
 import { Prisma } from "../../generated/prisma/client";
 import type { Tx } from "../outbox/outbox";
@@ -53,8 +57,9 @@ interface NewRow extends InboxRow {
  * Advances the inbox sequence numbers for `notificationIds` (new rows written by `tx`; archived, read or
  * deleted ones are not in any inbox view and are left out) and builds each recipient's `notification.new`.
  * A recipient with k new rows gets k consecutive numbers, oldest row first. Call inside the transaction
- * that wrote the rows, after writing them; send the result with `signalEvents` (../realtime) after commit,
- * or let {@link insertNotifications} do both.
+ * that wrote the rows, after writing them, and send the result with `signalEvents` (../realtime) after
+ * commit, or let {@link insertNotifications} do both; or, for rows already committed, let
+ * {@link signalNewNotifications} number and send them.
  * @param tx the writing transaction (a bare client would give up the ordering described in the module doc)
  * @returns the signals in the order to send them (per user, ascending `seq`)
  */
@@ -152,4 +157,18 @@ export async function insertNotifications<R extends { id: string }>(insert: (tx:
   );
   await signalEvents(signals);
   return rows;
+}
+
+/**
+ * Numbers rows that are already committed in their recipients' inbox sequences and sends the signals: the
+ * realtime leg of a large fan-out, run after every chunk's rows are written (module doc). One transaction
+ * (time limit 60 s, for a chunk of thousands); rows read, archived or deleted meanwhile get no signal.
+ * @param notificationIds new rows (any recipients)
+ * @returns how many signals were sent
+ */
+export async function signalNewNotifications(notificationIds: readonly string[]): Promise<number> {
+  if (notificationIds.length === 0) return 0;
+  const signals = await db.$transaction((tx) => newNotificationSignals(tx, notificationIds), { timeout: 60_000, maxWait: 30_000 });
+  await signalEvents(signals);
+  return signals.length;
 }
