@@ -128,6 +128,23 @@ describe("sending", () => {
   });
 });
 
+describe("campaign email rounds", () => {
+  it("send in rounds, each after the last recipient of the one before; a recipient who turned email off since is SKIPPED", async () => {
+    const { business, reachable } = await followed();
+    const me = await admin();
+    const c = await svc.createCampaign(me.id, draft(business.id));
+    await db.campaign.update({ where: { id: c.id }, data: { status: "SENDING" } }); // the send run's own first step
+    const all = { afterUserId: null, throughUserId: null };
+    expect((await send.deliverCampaignChunk(c.id, all)).email).toMatchObject({ QUEUED: reachable.length });
+    const [off, ...rest] = reachable;
+    await db.notificationSettings.upsert({ where: { userId: off!.id }, create: { userId: off!.id, emailEnabled: false }, update: { emailEnabled: false } });
+    expect(await send.sendCampaignEmails(c.id, all, { batch: 1 })).toEqual({ SKIPPED: 1, SENT: rest.length });
+    expect(await mailTo(off!.email)).toHaveLength(0);
+    for (const u of rest) expect(await mailTo(u.email)).toHaveLength(1);
+    expect(await send.campaignProgress(c.id)).toMatchObject({ sent: rest.length, queued: 0 });
+  });
+});
+
 describe("lifecycle", () => {
   it("pause holds the run before its next chunk; resume continues; cancel stops it for good", async () => {
     const { business } = await followed();

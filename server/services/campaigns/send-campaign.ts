@@ -23,7 +23,7 @@ import { emailTransport } from "../email";
 import { NOTIFICATION_TYPES } from "../notifications/catalog";
 import { insertNotifications } from "../notifications/inbox-signals";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "../delivery/email-decisions";
-import { sendInBatches } from "../delivery/email-batches";
+import { recordRedecided, sendInBatches } from "../delivery/email-batches";
 import type { FanOutChunk } from "../delivery/fan-out-listing";
 import { audienceCondition, resolveAudience, subscriberNotSuppressed } from "./audience";
 import { newsletterUnsubscribeToken } from "../newsletter/newsletter";
@@ -189,24 +189,39 @@ export async function sendCampaignEmails(campaignId: string, chunk: FanOutChunk,
   if ((await resolveAudience(audienceOf(c))).kind === "newsletter") return sendNewsletterEmails(mail, chunk, opts.batch);
   const counts: Record<string, number> = {};
   const add = (r: Record<string, number>) => Object.entries(r).forEach(([k, v]) => (counts[k] = (counts[k] ?? 0) + v));
+  // Keyset over the chunk: each round starts after the last recipient of the one before (every row up to
+  // there was sent or re-decided), so a chunk costs one pass over its rows, not one per round.
+  let rest = chunk;
   for (;;) {
     if (c.status !== "SENDING") return { ...counts, stopped: c.status };
     const at = opts.at ?? new Date();
+    // The round's rows first, then the decision for those rows only. The round walks the chunk's users in
+    // id order and probes each one's notification and queued delivery (LIMIT 1 keeps each probe a
+    // probe: unique indexes), so it stops after `batch` rows whatever the planner's statistics say about
+    // how many deliveries are queued.
     const rows = await db.$queryRaw<QueuedRow[]>`
-      SELECT d.id AS delivery_id, n.id AS notification_id, n.user_id, u.email, u.name, dec.status, dec.reason, dec.release_at
-      FROM users u0
-      JOIN notifications n ON n.user_id = u0.id AND n.dedupe_key = ${`campaign:${c.id}`}
-      JOIN deliveries d ON d.notification_id = n.id AND d.channel = 'EMAIL' AND d.status = 'QUEUED'
+      WITH round AS MATERIALIZED (
+        SELECT d.id AS delivery_id, n.id, u0.id AS user_id, n.category
+        FROM users u0
+        CROSS JOIN LATERAL (SELECT n.id, n.category FROM notifications n
+                            WHERE n.user_id = u0.id AND n.dedupe_key = ${`campaign:${c.id}`} LIMIT 1) n
+        CROSS JOIN LATERAL (SELECT d.id FROM deliveries d
+                            WHERE d.notification_id = n.id AND d.channel = 'EMAIL' AND d.status = 'QUEUED' LIMIT 1) d
+        WHERE ${inChunk(rest, Prisma.sql`u0.id`)}
+        ORDER BY u0.id
+        LIMIT ${opts.batch ?? 500})
+      SELECT n.delivery_id, n.id AS notification_id, n.user_id, u.email, u.name, dec.status, dec.reason, dec.release_at
+      FROM round n
       ${EMAIL_DECISION_JOINS}
       CROSS JOIN LATERAL (SELECT ${emailDecisionSql("system_announcement", at, { critical: c.critical })}) dec
-      WHERE ${inChunk(chunk, Prisma.sql`u0.id`)}
-      ORDER BY u0.id
-      LIMIT ${opts.batch ?? 500}`;
+      ORDER BY n.user_id`;
     if (rows.length === 0) return counts;
-    for (const r of rows.filter((x) => x.status !== "QUEUED")) {
-      await db.delivery.update({ where: { id: r.delivery_id }, data: { status: r.status, reason: r.reason, releaseAt: r.release_at } });
-      add({ [r.status]: 1 });
-    }
+    rest = { ...chunk, afterUserId: rows[rows.length - 1]!.user_id };
+    add(
+      await recordRedecided(
+        rows.filter((x) => x.status !== "QUEUED").map((r) => ({ deliveryId: r.delivery_id, status: r.status as "HELD" | "SKIPPED", reason: r.reason, releaseAt: r.release_at })),
+      ),
+    );
     const queue = rows.filter((x) => x.status === "QUEUED");
     add(
       await sendInBatches(
@@ -237,13 +252,14 @@ async function sendNewsletterEmails(mail: CampaignMail, chunk: FanOutChunk, batc
   let c = mail.campaign;
   const counts: Record<string, number> = {};
   const add = (r: Record<string, number>) => Object.entries(r).forEach(([k, v]) => (counts[k] = (counts[k] ?? 0) + v));
+  let rest = chunk; // keyset, as in sendCampaignEmails
   for (;;) {
     if (c.status !== "SENDING") return { ...counts, stopped: c.status };
     const skipped = await db.$queryRaw<{ id: string }[]>`
       UPDATE newsletter_deliveries d
       SET status = 'SKIPPED', reason = CASE WHEN s.status <> 'CONFIRMED' THEN 'unsubscribed' ELSE 'suppressed' END, updated_at = now()
       FROM newsletter_subscribers s
-      WHERE d.subscriber_id = s.id AND d.campaign_id = ${c.id}::uuid AND d.status = 'QUEUED' AND ${inChunk(chunk, Prisma.sql`s.id`)}
+      WHERE d.subscriber_id = s.id AND d.campaign_id = ${c.id}::uuid AND d.status = 'QUEUED' AND ${inChunk(rest, Prisma.sql`s.id`)}
         AND (s.status <> 'CONFIRMED' OR NOT ${subscriberNotSuppressed})
       RETURNING d.id`;
     if (skipped.length) add({ SKIPPED: skipped.length });
@@ -251,10 +267,11 @@ async function sendNewsletterEmails(mail: CampaignMail, chunk: FanOutChunk, batc
       SELECT d.id AS delivery_id, s.id AS subscriber_id, s.email, s.name
       FROM newsletter_subscribers s
       JOIN newsletter_deliveries d ON d.subscriber_id = s.id AND d.campaign_id = ${c.id}::uuid AND d.status = 'QUEUED'
-      WHERE ${inChunk(chunk, Prisma.sql`s.id`)}
+      WHERE ${inChunk(rest, Prisma.sql`s.id`)}
       ORDER BY s.id
       LIMIT ${batch}`;
     if (rows.length === 0) return counts;
+    rest = { ...chunk, afterUserId: rows[rows.length - 1]!.subscriber_id };
     add(
       await sendInBatches(
         mail.transport,

@@ -33,7 +33,8 @@ export function quietHoursSql(at: Date): { inQuiet: Prisma.Sql; releaseAt: Prism
 }
 
 /**
- * The decision as SQL columns `status`, `reason`, `release_at` for one notification row. Expects the
+ * The decision as SQL columns `status`, `reason`, `release_at` for one notification row, to be used as
+ * `CROSS JOIN LATERAL (SELECT ${emailDecisionSql(…)}) dec` (it may end with a FROM clause). Expects the
  * aliases `n` (notifications), `u` (users), `s` (notification_settings, LEFT JOIN), `p`
  * (notification_preferences for EMAIL and n.category, LEFT JOIN). `at` is the decision time (UTC).
  * `opts.critical` overrides the catalog (a campaign an admin marked critical, issue 6).
@@ -65,20 +66,24 @@ export function emailDecisionSql(type: NotificationType, at: Date, opts: { criti
     // Transactional: preferences, unsubscribes, suppression, quiet hours and caps do not apply.
     return Prisma.sql`'QUEUED'::"DeliveryStatus" AS status, 'critical'::text AS reason, NULL::timestamptz AS release_at`;
   }
+  // The first rule that applies names the reason; each rule (a suppression lookup, a count of today's
+  // emails) is evaluated at most once per row, and only when the rules before it did not apply.
+  // `OFFSET 0` keeps PostgreSQL from inlining `why` into each of the three columns (which would evaluate
+  // the rules up to three times).
   return Prisma.sql`
-    (CASE WHEN s.email_enabled = false OR s.email_unsubscribed_at IS NOT NULL OR NOT coalesce(p.enabled, ${preferred}) OR ${suppressed} THEN 'SKIPPED'
-          WHEN ${inQuiet} OR ${sentToday} >= ${cap} THEN 'HELD'
+    (CASE WHEN f.why IN ('channel_off', 'unsubscribed', 'preference', 'suppressed') THEN 'SKIPPED'
+          WHEN f.why IN ('quiet_hours', 'frequency_cap') THEN 'HELD'
           ELSE 'QUEUED' END)::"DeliveryStatus" AS status,
-    (CASE WHEN s.email_enabled = false THEN 'channel_off'
-          WHEN s.email_unsubscribed_at IS NOT NULL THEN 'unsubscribed'
-          WHEN NOT coalesce(p.enabled, ${preferred}) THEN 'preference'
-          WHEN ${suppressed} THEN 'suppressed'
-          WHEN ${inQuiet} THEN 'quiet_hours'
-          WHEN ${sentToday} >= ${cap} THEN 'frequency_cap'
-          ELSE NULL END)::text AS reason,
-    (CASE WHEN s.email_enabled = false OR s.email_unsubscribed_at IS NOT NULL OR NOT coalesce(p.enabled, ${preferred}) OR ${suppressed} THEN NULL
-          WHEN ${inQuiet} THEN ${releaseAt}
-          ELSE NULL END)::timestamptz AS release_at`;
+    f.why AS reason,
+    (CASE WHEN f.why = 'quiet_hours' THEN ${releaseAt} END)::timestamptz AS release_at
+    FROM (SELECT (CASE WHEN s.email_enabled = false THEN 'channel_off'
+                       WHEN s.email_unsubscribed_at IS NOT NULL THEN 'unsubscribed'
+                       WHEN NOT coalesce(p.enabled, ${preferred}) THEN 'preference'
+                       WHEN ${suppressed} THEN 'suppressed'
+                       WHEN ${inQuiet} THEN 'quiet_hours'
+                       WHEN ${sentToday} >= ${cap} THEN 'frequency_cap'
+                       ELSE NULL END)::text AS why
+          OFFSET 0) f`;
 }
 
 /** FROM/JOIN clause matching {@link emailDecisionSql}'s aliases, for notifications `n`. */

@@ -17,7 +17,7 @@ import { mergeRecipient, NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER } from "../em
 import type { EmailTransport } from "../email/transport";
 import { emailTransport } from "../email";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
-import { sendInBatches } from "./email-batches";
+import { recordRedecided, sendInBatches } from "./email-batches";
 import { sendNotificationEmails } from "./notify";
 import { chunkNotifications, type FanOutChunk } from "./fan-out-listing";
 
@@ -82,7 +82,6 @@ export async function sendListingEmails(
   const appUrl = APP_URL.replace(/\/$/, "");
   const listing = await listingOf(listingId);
   const counts: Record<string, number> = {};
-  const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   const templates = new Map<string, Promise<{ subject: string; html: string; text: string }>>();
   const template = (timeZone: string) => {
     let t = templates.get(timeZone);
@@ -106,23 +105,37 @@ export async function sendListingEmails(
     return t;
   };
 
+  // Rounds of `batch` in follower order, each starting after the last follower of the one before (every
+  // row up to there was sent or re-decided). A round walks the followers and probes each one's notification
+  // and queued delivery (LIMIT 1: unique indexes), so it stops after `batch` rows whatever the planner's
+  // statistics say about how many deliveries are queued; the decision is made for those rows only.
+  let after = chunk.afterUserId;
   for (;;) {
     const at = opts.at ?? new Date();
     const rows = await db.$queryRaw<QueuedRow[]>`
-      WITH chunk AS (SELECT n.id, n.user_id, n.category FROM ${chunkNotifications(listingId, listing.business.id, chunk)})
-      SELECT d.id AS delivery_id, n.id AS notification_id, n.user_id, u.email, u.name, u.timezone, dec.status, dec.reason, dec.release_at
-      FROM chunk n
-      JOIN deliveries d ON d.notification_id = n.id AND d.channel = 'EMAIL' AND d.status = 'QUEUED'
+      WITH round AS MATERIALIZED (
+        SELECT d.id AS delivery_id, n.id, f.user_id, n.category
+        FROM follows f
+        CROSS JOIN LATERAL (SELECT n.id, n.category FROM notifications n
+                            WHERE n.user_id = f.user_id AND n.dedupe_key = ${`listing:${listingId}`} LIMIT 1) n
+        CROSS JOIN LATERAL (SELECT d.id FROM deliveries d
+                            WHERE d.notification_id = n.id AND d.channel = 'EMAIL' AND d.status = 'QUEUED' LIMIT 1) d
+        WHERE f.business_id = ${listing.business.id}::uuid AND f.deleted_at IS NULL
+          AND (${after}::uuid IS NULL OR f.user_id > ${after}::uuid)
+          AND (${chunk.throughUserId}::uuid IS NULL OR f.user_id <= ${chunk.throughUserId}::uuid)
+        ORDER BY f.user_id
+        LIMIT ${opts.batch ?? 500})
+      SELECT n.delivery_id, n.id AS notification_id, n.user_id, u.email, u.name, u.timezone, dec.status, dec.reason, dec.release_at
+      FROM round n
       ${EMAIL_DECISION_JOINS}
       CROSS JOIN LATERAL (SELECT ${emailDecisionSql("new_listing", at)}) dec
-      ORDER BY n.user_id
-      LIMIT ${opts.batch ?? 500}`;
+      ORDER BY n.user_id`;
     if (rows.length === 0) return counts;
-    const changed = rows.filter((r) => r.status !== "QUEUED");
-    for (const r of changed) {
-      await db.delivery.update({ where: { id: r.delivery_id }, data: { status: r.status, reason: r.reason, releaseAt: r.release_at } });
-      bump(r.status);
-    }
+    after = rows[rows.length - 1]!.user_id;
+    const redecided = await recordRedecided(
+      rows.filter((r) => r.status !== "QUEUED").map((r) => ({ deliveryId: r.delivery_id, status: r.status as "HELD" | "SKIPPED", reason: r.reason, releaseAt: r.release_at })),
+    );
+    for (const [k, v] of Object.entries(redecided)) counts[k] = (counts[k] ?? 0) + v;
     const queue = rows.filter((r) => r.status === "QUEUED");
     const messages = await Promise.all(
       queue.map(async (r) => {

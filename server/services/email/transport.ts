@@ -107,7 +107,7 @@ export function createCaptureTransport(db: PrismaClient): EmailTransport {
       const saved = await db.$queryRaw<{ id: string; idempotency_key: string }[]>`
         INSERT INTO captured_emails ("to", "from", subject, html, text, headers, tags, idempotency_key)
         SELECT x."to", x."from", x.subject, x.html, x.text, x.headers, x.tags, x.key
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x("to" text, "from" text, subject text, html text, text text, headers jsonb, tags jsonb, key text)
+        FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x("to" text, "from" text, subject text, html text, text text, headers jsonb, tags jsonb, key text)
         ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
         RETURNING id, idempotency_key`;
       const byKey = new Map(saved.map((r) => [r.idempotency_key, r.id]));
