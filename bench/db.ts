@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { startEmbeddedDatabase } from "../server/embedded/database";
 import { migrate } from "../server/db/migrate";
-import { startRealtimeServer } from "../server/embedded/realtime/server";
+import { startRealtimeServer, type RealtimeServer } from "../server/embedded/realtime/server";
 
 export interface BenchDatabase {
   kind: "PGlite" | "PostgreSQL";
@@ -57,9 +57,9 @@ export async function databaseKinds(argv: string[]): Promise<BenchDatabase["kind
 /**
  * Points the app's environment at `database`, an embedded Pusher-protocol server (started here) and local
  * Inngest keys, as the embedded mode does. Import app modules (dynamic `import()`) after this.
- * @returns a function that stops the realtime server
+ * @returns a function that stops the realtime server, with the server itself as `realtime` (its `stats()`)
  */
-export async function startBenchEnvironment(database: BenchDatabase): Promise<() => Promise<void>> {
+export async function startBenchEnvironment(database: BenchDatabase): Promise<(() => Promise<void>) & { realtime: RealtimeServer }> {
   const app = { id: "1", key: "bench", secret: "bench-secret" };
   const realtime = await startRealtimeServer({ port: 0, apps: [app] });
   Object.assign(process.env, {
@@ -73,7 +73,7 @@ export async function startBenchEnvironment(database: BenchDatabase): Promise<()
     INNGEST_EVENT_KEY: "bench-event-key",
     NEXTAUTH_SECRET: "bench-nextauth-secret-0123456789abcdef0123",
   });
-  return () => realtime.close();
+  return Object.assign(() => realtime.close(), { realtime });
 }
 
 /**

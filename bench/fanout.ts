@@ -24,6 +24,8 @@ interface Row {
   floorMs: number;
   toLastRowMs: number;
   allRunsMs: number;
+  /** `notification.new` events the realtime server accepted for this post (expected: one per follower). */
+  signals: number;
 }
 
 async function measure(kind: BenchDatabase["kind"]): Promise<Row[]> {
@@ -67,6 +69,7 @@ async function measure(kind: BenchDatabase["kind"]): Promise<Row[]> {
     const { business, owner } = await factory.createBusiness(db);
     await factory.createFollowers(db, business.id, n, { emailEnabled: false });
     await db.$executeRawUnsafe("ANALYZE");
+    const accepted0 = stopServices.realtime.stats().eventsAccepted;
     const t0 = performance.now();
     await createListing(owner.id, listingInput());
     let toLastRowMs = 0;
@@ -81,8 +84,9 @@ async function measure(kind: BenchDatabase["kind"]): Promise<Row[]> {
     }
     await jobs.executor.idle();
     const allRunsMs = performance.now() - t0;
-    rows.push({ followers: n, floorMs, toLastRowMs, allRunsMs });
-    console.error(`${kind} ${n}: floor ${floorMs.toFixed(0)} ms, Herald to last row ${toLastRowMs.toFixed(0)} ms, all runs ${allRunsMs.toFixed(0)} ms`);
+    const signals = stopServices.realtime.stats().eventsAccepted - accepted0;
+    rows.push({ followers: n, floorMs, toLastRowMs, allRunsMs, signals });
+    console.error(`${kind} ${n}: floor ${floorMs.toFixed(0)} ms, Herald to last row ${toLastRowMs.toFixed(0)} ms, all runs ${allRunsMs.toFixed(0)} ms, signals ${signals}`);
   }
   await poller.end();
   await jobs.stop();
@@ -98,9 +102,9 @@ const sections: string[] = [];
 for await (const { kind, result: rows } of perDatabase<Row[]>(argv, measure, ["--sizes", sizesArg])) {
   const target = (n: number) => (n === 100_000 ? (kind === "PostgreSQL" ? "< 1.5 s" : "< 3 s") : "");
   sections.push(
-    `### ${kind}\n\n| followers | floor: raw INSERT … SELECT | Herald: event → last row | Herald rate ÷ floor rate | Herald: all runs done (incl. realtime) | target |\n|---|---|---|---|---|---|\n` +
+    `### ${kind}\n\n| followers | floor: raw INSERT … SELECT | Herald: event → last row | Herald rate ÷ floor rate | Herald: all runs done (incl. realtime) | realtime events accepted | target |\n|---|---|---|---|---|---|---|\n` +
       rows
-        .map((x) => `| ${x.followers.toLocaleString("en-US")} | ${x.floorMs.toFixed(0)} ms (${rate(x.followers, x.floorMs)}) | ${x.toLastRowMs.toFixed(0)} ms (${rate(x.followers, x.toLastRowMs)}) | ${(x.floorMs / x.toLastRowMs).toFixed(2)} | ${x.allRunsMs.toFixed(0)} ms | ${target(x.followers)} |`)
+        .map((x) => `| ${x.followers.toLocaleString("en-US")} | ${x.floorMs.toFixed(0)} ms (${rate(x.followers, x.floorMs)}) | ${x.toLastRowMs.toFixed(0)} ms (${rate(x.followers, x.toLastRowMs)}) | ${(x.floorMs / x.toLastRowMs).toFixed(2)} | ${x.allRunsMs.toFixed(0)} ms | ${x.signals.toLocaleString("en-US")} | ${target(x.followers)} |`)
         .join("\n"),
   );
 }
@@ -108,9 +112,11 @@ writeResults(
   "Fan-out",
   `## Fan-out\n\n\`npx tsx --conditions=react-server bench/fanout.ts\`: one listing posted through \`createListing\` to a business with N followers; ` +
     `the embedded executor runs \`fan-out-listing\` (plans chunks of 5,000 followers with one index pass) and one \`deliver-listing-chunk\` run per chunk ` +
-    `(8 runs in flight), each one \`INSERT … SELECT … ON CONFLICT DO NOTHING\` in one transaction with the recipients' inbox sequence numbers and their \`notification.new\` payloads (entry, unread count, \`seq\`), then one realtime event per recipient (\`batch_events\` of 10); ` +
-    `each chunk then queues its push leg (\`decide-listing-push\`: one set-based decision INSERT per chunk; the bench followers have no push device) and its email leg ` +
+    `(8 runs in flight), each one \`INSERT … SELECT … ON CONFLICT DO NOTHING\`; each chunk then queues three runs of its own: its realtime leg ` +
+    `(\`signal-listing-chunk\`: the recipients' inbox sequence numbers and \`notification.new\` payloads — entry, unread count, \`seq\` — in one transaction, then one event per recipient, \`batch_events\` of 10), ` +
+    `its push leg (\`decide-listing-push\`: decisions only for followers with an active push subscription; the bench followers have none) and its email leg ` +
     `(\`send-listing-emails\`: one set-based decision INSERT per chunk; the bench followers have email turned off, so nothing is rendered). ` +
-    `"event → last row" is polled every 20 ms. The floor is the same rows in one raw statement, measured in the same run.\n\n${machineLine()}\n\n${sections.join("\n\n")}\n`,
+    `"event → last row" is polled every 20 ms. The floor is the same rows in one raw statement, measured in the same run. ` +
+    `"realtime events accepted": events the embedded realtime server accepted over its HTTP API from the post until the executor was idle (one \`notification.new\` per follower is expected; fewer would be a lost signal, more a publisher retry that had gone through).\n\n${machineLine()}\n\n${sections.join("\n\n")}\n`,
 );
 console.log("wrote the \"## Fan-out\" section of bench/RESULTS.md");

@@ -476,11 +476,16 @@ describe("HTTP API: events", () => {
     const channels = ["private-user-b1", "private-user-b2", "private-user-b3"].map((name) => client.subscribe(name));
     await Promise.all(channels.map((c) => subscribed(c)));
     const received = channels.map((c) => nextEvent(c, "notification.new"));
+    const accepted = server.stats().eventsAccepted;
     const res = await api.triggerBatch(
       channels.map((c, i) => ({ channel: c.name, name: "notification.new", data: { n: i } })),
     );
     expect(res.status).toBe(200);
     expect(await Promise.all(received)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
+    // Counted once per channel, subscribed or not: a trigger to two channels nobody listens on counts two.
+    expect(server.stats().eventsAccepted).toBe(accepted + 3);
+    await api.trigger(["private-user-nobody-1", "private-user-nobody-2"], "notification.new", {});
+    expect(server.stats().eventsAccepted).toBe(accepted + 5);
   });
 
   it("socket_id excludes that connection (trigger and batch)", async () => {

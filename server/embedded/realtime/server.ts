@@ -96,6 +96,11 @@ export interface RealtimeServerStats {
   channels: number;
   /** Event frames written to sockets since start (one per receiving socket). */
   eventsDelivered: number;
+  /**
+   * Events accepted over the HTTP API since start, one per channel (a trigger to 3 channels counts 3):
+   * what publishers sent, whether or not anyone was subscribed.
+   */
+  eventsAccepted: number;
 }
 
 /** A running embedded realtime server. */
@@ -343,6 +348,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
   const sockets = new Set<PusherSocket>();
   let established = 0;
   let eventsDelivered = 0;
+  let eventsAccepted = 0;
   let closed = false;
 
   // ----- channel membership ------------------------------------------------------------------------
@@ -794,6 +800,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     const attrs = parseInfo(info, ["subscription_count", "user_count"]);
     for (const target of new Set(targets)) {
       deliver(app, target, prepareEvent(name, data, target, socketId).payload, socketId);
+      eventsAccepted++;
     }
     if (attrs.size === 0) return {};
     const out: Record<string, Record<string, number>> = {};
@@ -826,6 +833,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     let anyInfo = false;
     for (const event of prepared) {
       deliver(app, event.channel, event.payload, event.socketId);
+      eventsAccepted++;
       if (event.attrs.size > 0) anyInfo = true;
     }
     if (!anyInfo) return {};
@@ -979,7 +987,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
   function stats(): RealtimeServerStats {
     let channels = 0;
     for (const app of appsById.values()) channels += app.channels.size;
-    return { connections: established, channels, eventsDelivered };
+    return { connections: established, channels, eventsDelivered, eventsAccepted };
   }
 
   return { port, url, close, stats };
