@@ -106,8 +106,8 @@ for await (const { kind, result: r } of perDatabase<Row>(argv, measure, ["--size
 writeResults(
   "Campaign",
   `## Campaign\n\n\`npx tsx --import ./bench/server-only.mjs bench/campaign.ts\`: a campaign (in-app + email) to the N followers of a business through \`sendCampaignNow\`: ` +
-    `\`campaign-send\` invokes one \`campaign-chunk\` run per 5,000 users (in-app rows and every email decision, one statement each), ` +
-    `then one \`campaign-chunk-emails\` run per chunk: a mail merge of one rendered announcement, decided again and handed to the capture transport in batches of 100 (one \`captured_emails\` row each). ` +
+    `\`campaign-send\` invokes one \`campaign-chunk\` run per 5,000 users, three at a time (in-app rows with their realtime signals and every email decision, one statement each), ` +
+    `then one \`campaign-chunk-emails\` run per chunk, three at a time: rounds of 500 recipients (rows first, then the send-time decision for those rows), a mail merge of one rendered announcement, decided again and handed to the capture transport in batches of 100 (one \`captured_emails\` row each). ` +
     `One second in, a security alert goes through the notice path; its time to the transport shows that a campaign does not hold up transactional mail. ` +
     `PGlite runs at 10,000 users (the embedded database holds everything in memory).\n\n${machineLine()}\n\n${sections.join("\n\n")}\n`,
 );
