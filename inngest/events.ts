@@ -22,7 +22,7 @@ export const listingFanOutChunkRequested = eventType("listing/fan-out-chunk-requ
   }),
 });
 
-/** The email leg of one fan-out chunk (send-listing-emails: decide, then send), requested once its in-app rows are written. */
+/** The email leg of one fan-out chunk (send-listing-emails: decide, then send), requested once its realtime signals are sent. */
 export const listingEmailsRequested = eventType("listing/emails-requested", {
   schema: z.object({
     listingId: z.uuid(),
@@ -43,7 +43,7 @@ export const listingSignalsRequested = eventType("listing/signals-requested", {
   }),
 });
 
-/** The push leg of one fan-out chunk (decide-listing-push), requested once its in-app rows are written. */
+/** The push leg of one fan-out chunk (decide-listing-push), requested once its realtime signals are sent. */
 export const listingPushRequested = eventType("listing/push-requested", {
   schema: z.object({
     listingId: z.uuid(),

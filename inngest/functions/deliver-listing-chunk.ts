@@ -1,10 +1,10 @@
 /**
- * One fan-out chunk: bulk insert of in-app notifications, then requests for the chunk's realtime signals and
- * its push and email legs (runs of their own, queued behind the other chunks' in-app inserts, so none of them
- * delays an inbox row).
+ * One fan-out chunk: bulk insert of in-app notifications, then the request for the chunk's realtime leg
+ * (signal-listing-chunk, which then requests the push and email legs): runs of their own, queued behind the
+ * other chunks' in-app inserts, so none of them delays an inbox row.
  */
 import { inngest } from "../client";
-import { listingEmailsRequested, listingFanOutChunkRequested, listingPushRequested, listingSignalsRequested } from "../events";
+import { listingFanOutChunkRequested, listingSignalsRequested } from "../events";
 import { deliverListingChunk as deliver } from "../../server/services/delivery/fan-out-listing";
 
 export const deliverListingChunk = inngest.createFunction(
@@ -12,8 +12,7 @@ export const deliverListingChunk = inngest.createFunction(
   async ({ event, step }) => {
     const chunk = { afterUserId: event.data.afterUserId, throughUserId: event.data.throughUserId };
     const inApp = await step.run("insert-notifications", () => deliver(event.data.listingId, chunk));
-    const data = { listingId: event.data.listingId, ...chunk };
-    await step.sendEvent("request-legs", [listingSignalsRequested.create(data), listingPushRequested.create(data), listingEmailsRequested.create(data)]);
+    await step.sendEvent("request-signals", listingSignalsRequested.create({ listingId: event.data.listingId, ...chunk }));
     return inApp;
   },
 );

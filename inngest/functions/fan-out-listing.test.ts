@@ -75,6 +75,8 @@ describe("fan-out of a new listing (inngest/functions)", () => {
       const runs = await jobs.executor.runs();
       const chunkRuns = runs.filter((r) => r.functionId.endsWith("deliver-listing-chunk") && r.status === "completed");
       expect(chunkRuns.length).toBeGreaterThanOrEqual(3);
+      // Each chunk's realtime leg requested its email leg: everyone has an email decision.
+      expect(await db.delivery.count({ where: { channel: "EMAIL", notification: { dedupeKey: `listing:${listing.id}` } } })).toBe(12_001);
       await expect.poll(() => live.received.length, { timeout: 5000 }).toBe(1);
       expect(live.received[0]).toMatchObject({ notification_type: "new_listing", data: { listing_id: listing.id } });
     } finally {
