@@ -5,9 +5,10 @@
  * Every cached list page and the badge carry the user's inbox sequence number (`seq`) of the snapshot
  * they were read from; every signal carries the number of the change it reports. A list at `seq - 1`
  * takes the signal's entry (or, when it already shows the entry, only the number); a list already at `seq`
- * or later ignores it; a list further behind has missed a change (a gap) and is refetched. The badge takes the signal's unread count whenever the signal is
- * newer, since that count is absolute. Whatever cannot be patched exactly (a group whose members are not
- * in the cache, a page without `seq`) is refetched, so the cache never shows anything the server would not.
+ * or later ignores it; a list further behind has missed a change (a gap) and is refetched. The badge takes
+ * the signal's unread count whenever the signal is newer, since that count is absolute. Whatever cannot be
+ * patched exactly (a group whose members are not in the cache, a page without `seq`) is refetched, so the
+ * cache never shows anything the server would not.
  *
  * Pure functions over plain data: the realtime provider applies them to TanStack Query's cache, and
  * `bench/live.ts` to its simulated browsers.

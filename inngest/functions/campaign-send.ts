@@ -8,7 +8,8 @@
  * resumes without duplicates.
  *
  * Queue separation: at most three campaign chunks of each leg run at once overall (`concurrency`), so
- * transactional work — a password reset, a critical reminder — always finds the executor free. */
+ * transactional work — a password reset, a critical reminder — always finds the executor free.
+ */
 import { inngest } from "../client";
 import { campaignCancelled, campaignChunkEmailsRequested, campaignChunkRequested, campaignResumed, campaignSendRequested } from "../events";
 import { getCampaign } from "../../server/services/campaigns/campaigns";

@@ -23,7 +23,8 @@ import { emailTransport } from "../email";
 import { NOTIFICATION_TYPES } from "../notifications/catalog";
 import { insertNotifications } from "../notifications/inbox-signals";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "../delivery/email-decisions";
-import { recordRedecided, sendInBatches } from "../delivery/email-batches";
+import { sendInBatches } from "../delivery/email-batches";
+import { recordRedecisions } from "../delivery/redecisions";
 import type { FanOutChunk } from "../delivery/fan-out-listing";
 import { audienceCondition, resolveAudience, subscriberNotSuppressed } from "./audience";
 import { newsletterUnsubscribeToken } from "../newsletter/newsletter";
@@ -217,11 +218,7 @@ export async function sendCampaignEmails(campaignId: string, chunk: FanOutChunk,
       ORDER BY n.user_id`;
     if (rows.length === 0) return counts;
     rest = { ...chunk, afterUserId: rows[rows.length - 1]!.user_id };
-    add(
-      await recordRedecided(
-        rows.filter((x) => x.status !== "QUEUED").map((r) => ({ deliveryId: r.delivery_id, status: r.status as "HELD" | "SKIPPED", reason: r.reason, releaseAt: r.release_at })),
-      ),
-    );
+    add(await recordRedecisions(rows));
     const queue = rows.filter((x) => x.status === "QUEUED");
     add(
       await sendInBatches(

@@ -79,28 +79,3 @@ export async function sendInBatches(
   if (failure) throw failure;
   return counts;
 }
-
-/** A queued email decided again at send time that may not go now: its new status, reason and release time. */
-export interface Redecided {
-  deliveryId: string;
-  status: "HELD" | "SKIPPED";
-  reason: string | null;
-  releaseAt: Date | null;
-}
-
-/**
- * Records the send-time decisions of queued emails that may not go now (HELD until `releaseAt`, or
- * SKIPPED): one statement for all of them.
- * @returns counts by status
- */
-export async function recordRedecided(rows: readonly Redecided[]): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  if (rows.length === 0) return counts;
-  await db.$executeRaw`
-    UPDATE deliveries d SET status = x.status::"DeliveryStatus", reason = x.reason, release_at = x.release_at, updated_at = now()
-    FROM unnest(${rows.map((r) => r.deliveryId)}::uuid[], ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.reason)}::text[],
-                ${rows.map((r) => r.releaseAt)}::timestamptz[]) AS x(id, status, reason, release_at)
-    WHERE d.id = x.id`;
-  for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
-  return counts;
-}

@@ -28,6 +28,7 @@ import { smsStatusCallbackUrl, smsTransport, SmsSendError, type SmsTransport } f
 import { hasSmsTemplate, smsBodyFor } from "../sms/templates";
 import { applySmsKeyword } from "../sms/opt-out";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
+import { recordRedecisions } from "./redecisions";
 import { mobileDecisionJoins, mobileDecisionSql, rankedNotifications, reachableSql, type MobileChannel } from "./mobile-decisions";
 
 /** Sends per step before a push or text that keeps failing in a retryable way is given up (then email). */
@@ -160,14 +161,7 @@ async function redecide(channel: MobileChannel, notificationIds: readonly string
       JOIN deliveries d ON d.notification_id = n.id AND d.channel = ${channel}::"Channel" AND d.status = 'QUEUED'
       ${mobileDecisionJoins(channel)}
       CROSS JOIN LATERAL (${mobileDecisionSql(channel, type, at)}) dec`;
-    const changed = rows.filter((r) => r.status !== "QUEUED");
-    if (changed.length > 0) {
-      await db.$executeRaw`
-        UPDATE deliveries d SET status = x.status::"DeliveryStatus", reason = x.reason, release_at = x.release_at, updated_at = now()
-        FROM jsonb_to_recordset(${JSON.stringify(changed.map((r) => ({ id: r.delivery_id, status: r.status, reason: r.reason, release_at: r.release_at })))}::jsonb)
-          AS x(id uuid, status text, reason text, release_at timestamptz)
-        WHERE d.id = x.id`;
-    }
+    await recordRedecisions(rows);
     out.push(...rows.filter((r) => r.status === "QUEUED"));
   }
   return out;

@@ -26,6 +26,7 @@ import { newNotificationSignals } from "../notifications/inbox-signals";
 import { signalEvents, type UserEvent } from "../realtime";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
 import { sendInBatches } from "./email-batches";
+import { recordRedecisions } from "./redecisions";
 import { batches, decideMobileChannelsIn } from "./mobile-deliveries";
 import { rankedNotifications } from "./mobile-decisions";
 
@@ -269,10 +270,7 @@ export async function sendNotificationEmails(
       JOIN deliveries d ON d.notification_id = n.id AND d.channel = 'EMAIL' AND d.status = 'QUEUED'
       ${EMAIL_DECISION_JOINS}
       CROSS JOIN LATERAL (SELECT ${emailDecisionSql(type, at, { ranked: true })}) dec`;
-    for (const r of rows.filter((x) => x.status !== "QUEUED")) {
-      await db.delivery.update({ where: { id: r.delivery_id }, data: { status: r.status, reason: r.reason, releaseAt: r.release_at } });
-      counts[r.status] = (counts[r.status] ?? 0) + 1;
-    }
+    for (const [k, v] of Object.entries(await recordRedecisions(rows))) counts[k] = (counts[k] ?? 0) + v;
     const queue = rows.filter((x) => x.status === "QUEUED");
     const messages = await Promise.all(queue.map((r) => composeEmail(r, appUrl, from, secret)));
     const outcome = await sendInBatches(

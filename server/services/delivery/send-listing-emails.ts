@@ -17,7 +17,8 @@ import { mergeRecipient, NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER } from "../em
 import type { EmailTransport } from "../email/transport";
 import { emailTransport } from "../email";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
-import { recordRedecided, sendInBatches } from "./email-batches";
+import { sendInBatches } from "./email-batches";
+import { recordRedecisions } from "./redecisions";
 import { sendNotificationEmails } from "./notify";
 import { chunkNotifications, type FanOutChunk } from "./fan-out-listing";
 
@@ -132,10 +133,7 @@ export async function sendListingEmails(
       ORDER BY n.user_id`;
     if (rows.length === 0) return counts;
     after = rows[rows.length - 1]!.user_id;
-    const redecided = await recordRedecided(
-      rows.filter((r) => r.status !== "QUEUED").map((r) => ({ deliveryId: r.delivery_id, status: r.status as "HELD" | "SKIPPED", reason: r.reason, releaseAt: r.release_at })),
-    );
-    for (const [k, v] of Object.entries(redecided)) counts[k] = (counts[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(await recordRedecisions(rows))) counts[k] = (counts[k] ?? 0) + v;
     const queue = rows.filter((r) => r.status === "QUEUED");
     const messages = await Promise.all(
       queue.map(async (r) => {

@@ -43,6 +43,14 @@ async function listen(userId: string): Promise<Received[]> {
 /** A listing of the business, titled `title` (prisma/factory.ts). */
 const listing = (businessId: string, title: string) => createListing(db, businessId, { title });
 
+/** A business and one follower whose private channel is being listened to. */
+async function followerListening() {
+  const { business } = await createBusiness(db);
+  const user = await createUser(db);
+  await db.follow.create({ data: { userId: user.id, businessId: business.id } });
+  return { business, user, events: await listen(user.id) };
+}
+
 const ALL = { afterUserId: null, throughUserId: null };
 /** The fan-out of a listing to every follower as the functions run it: the rows, then their signals. */
 async function fanOut(listingId: string) {
@@ -117,10 +125,7 @@ describe("inbox signals", () => {
   });
 
   it("patch a cached grouped list into exactly the list a refetch returns", async () => {
-    const { business } = await createBusiness(db);
-    const user = await createUser(db);
-    await db.follow.create({ data: { userId: user.id, businessId: business.id } });
-    const events = await listen(user.id);
+    const { business, user, events } = await followerListening();
     const input = { filter: "all" as const, grouped: true };
     let cached: CachedPage = await listNotifications({ userId: user.id, grouped: true, limit: 20 });
     let count = await unreadState(user.id);
@@ -152,10 +157,7 @@ describe("inbox signals", () => {
   });
 
   it("of a fan-out follow its rows; a list read in between takes the signal as its number only", async () => {
-    const { business } = await createBusiness(db);
-    const user = await createUser(db);
-    await db.follow.create({ data: { userId: user.id, businessId: business.id } });
-    const events = await listen(user.id);
+    const { business, user, events } = await followerListening();
     const input = { filter: "all" as const, grouped: true };
     await fanOut((await listing(business.id, "Bagels")).id);
     await expect.poll(() => events.length).toBe(1);
@@ -181,10 +183,7 @@ describe("inbox signals", () => {
   });
 
   it("refetch when the group's older member is not in the cache", async () => {
-    const { business } = await createBusiness(db);
-    const user = await createUser(db);
-    await db.follow.create({ data: { userId: user.id, businessId: business.id } });
-    const events = await listen(user.id);
+    const { business, events } = await followerListening();
     const first = await listing(business.id, "Rolls");
     await fanOut(first.id);
     await expect.poll(() => events.length).toBe(1);
