@@ -25,7 +25,8 @@ import { fileURLToPath } from "node:url";
 import { WebSocket, type RawData } from "ws";
 import { startRealtimeServer } from "../server/embedded/realtime/server";
 import { signChannel } from "../server/embedded/realtime/signature";
-import { createRealtimePublisher, userChannel } from "../server/services/realtime/publisher";
+import { createRealtimePublisher } from "../server/services/realtime/publisher";
+import { userChannel } from "../lib/realtime";
 import { ensureFileLimit, machine, RESULTS, shell, writeResults } from "./lib";
 
 const APP = { id: "9001", key: "bench-key", secret: "bench-secret" };

@@ -6,7 +6,8 @@
  */
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
 import { refreshQueries } from "@/components/refresh-queries";
-import { countAfter, listAfterNew, type CachedCount, type CachedInfinite, type CachedPage, type ChangeSignal, type ListInput, type NewNotificationSignal } from "./inbox-cache";
+import { countAfter, listAfterNew, type CachedCount, type CachedInfinite, type CachedPage, type ChangeSignal, type ListInput } from "./inbox-cache";
+import type { InboxEventName, NewNotificationPayload } from "@/lib/realtime";
 
 /** The query keys the inbox lives under (tRPC `pathKey()`s). */
 export interface InboxKeys {
@@ -16,14 +17,12 @@ export interface InboxKeys {
   all: QueryKey;
 }
 
-type InboxSignalName = "notification.new" | "notification.read" | "notifications.bulk_read" | "notifications.changed";
-
 /**
  * Updates the cache for one signal on the user's channel.
  * @param data the event's payload as received (validated here: a malformed one refetches)
  */
-export function applyInboxSignal(queryClient: QueryClient, keys: InboxKeys, name: InboxSignalName, data: unknown): void {
-  const signal = (data ?? {}) as ChangeSignal & Partial<NewNotificationSignal>;
+export function applyInboxSignal(queryClient: QueryClient, keys: InboxKeys, name: InboxEventName, data: unknown): void {
+  const signal = (data ?? {}) as ChangeSignal & Partial<NewNotificationPayload>;
   const cache = queryClient.getQueryCache();
   const refetch = (queryKey: QueryKey) => void refreshQueries(queryClient, queryKey, { exact: true });
 
@@ -36,7 +35,7 @@ export function applyInboxSignal(queryClient: QueryClient, keys: InboxKeys, name
     }
   }
 
-  if (name !== "notification.new" || typeof signal.item !== "object" || signal.item === null) {
+  if (name !== "notification.new" || typeof signal.entry !== "object" || signal.entry === null) {
     // Read, unread, archive, delete: the user's own actions, rare; everything is refetched.
     void refreshQueries(queryClient, keys.all);
     return;
@@ -48,7 +47,7 @@ export function applyInboxSignal(queryClient: QueryClient, keys: InboxKeys, name
       refetch(query.queryKey);
       continue;
     }
-    const step = listAfterNew(data, meta?.input ?? {}, signal as NewNotificationSignal);
+    const step = listAfterNew(data, meta?.input ?? {}, signal as NewNotificationPayload);
     if (step.kind === "keep") continue;
     // A plain (non-infinite) list, the bell's, holds exactly `limit` entries and the cursor after them:
     // it is refetched rather than patched (only while the bell is open).

@@ -16,6 +16,7 @@
  * @module
  */
 import type { InboxGroupInfo } from "@/components/inbox/group";
+import { entryOfSignal, type NewNotificationPayload } from "@/lib/realtime";
 
 /** A group of similar unread notifications, as the grouped list returns it. */
 export type CachedGroup = InboxGroupInfo;
@@ -55,13 +56,6 @@ export interface ListInput {
   grouped?: boolean;
 }
 
-/** The fields of `notification.new` the cache uses (server/services/notifications/inbox-signals.ts). */
-export interface NewNotificationSignal<E extends CachedEntry = CachedEntry> {
-  seq: number;
-  unread_count: number;
-  item: E;
-}
-
 /** The fields of `notification.read`, `notifications.changed` and `notifications.bulk_read` the cache uses. */
 export interface ChangeSignal {
   seq?: number | null;
@@ -96,7 +90,7 @@ export function countAfter(data: CachedCount | undefined, signal: ChangeSignal):
 export function listAfterNew<E extends CachedEntry, D extends CachedPage<E> | CachedInfinite<E>>(
   data: D | undefined,
   input: ListInput,
-  signal: NewNotificationSignal<E>,
+  signal: NewNotificationPayload,
 ): CacheStep<D> {
   if (!data) return { kind: "keep" };
   const pages: CachedPage<E>[] = "pages" in data ? data.pages : [data];
@@ -106,7 +100,8 @@ export function listAfterNew<E extends CachedEntry, D extends CachedPage<E> | Ca
   if (signal.seq <= first.seq) return { kind: "keep" };
   if (signal.seq !== first.seq + 1) return { kind: "refetch" };
 
-  const item = signal.item;
+  // The cache holds what `notifications.list` returns, and the signal rebuilds exactly that entry.
+  const item = entryOfSignal(signal) as unknown as E;
   const shows = input.filter !== "archived" && (input.type == null || input.type === item.type) && item.readAt === null;
   // Read after the row was written but before it was numbered (a large fan-out numbers its rows right
   // after writing them): the list already shows it, and only its number changes.

@@ -12,6 +12,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
 import { refreshQueries } from "@/components/refresh-queries";
 import { applyInboxSignal } from "./apply-inbox-signal";
+import { businessChannel, INBOX_EVENTS, userChannel } from "@/lib/realtime";
 
 /** What the browser needs to reach the realtime server (public values only; no secret). */
 export interface RealtimeClientConfig {
@@ -57,16 +58,16 @@ export function RealtimeProvider(props: { config: RealtimeClientConfig; userId: 
     pusher.connection.bind("state_change", ({ current }: { current: ConnectionState }) => {
       setValue({ state: current, pusher });
     });
-    const channel = pusher.subscribe(`private-user-${userId}`);
+    const channel = pusher.subscribe(userChannel(userId));
     // Refetch once the subscription is confirmed (pusher-js resubscribes after every reconnect): events
     // published from then on arrive, and the refetch covers everything before. Refetching on "connected"
     // alone would leave a gap between the refetch and the subscription.
     channel.bind("pusher:subscription_succeeded", refresh);
     const keys = { list: trpc.notifications.list.pathKey(), count: trpc.notifications.unreadCount.pathKey(), all: trpc.notifications.pathKey() };
-    for (const name of ["notification.new", "notification.read", "notifications.bulk_read", "notifications.changed"] as const) {
+    for (const name of INBOX_EVENTS) {
       channel.bind(name, (data: unknown) => applyInboxSignal(queryClient, keys, name, data));
     }
-    if (businessId) pusher.subscribe(`private-business-${businessId}`);
+    if (businessId) pusher.subscribe(businessChannel(businessId));
     return () => {
       pusher.disconnect();
     };

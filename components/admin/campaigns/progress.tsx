@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from "react";
 import { useRealtime } from "@/components/realtime/realtime-provider";
+import { userChannel } from "@/lib/realtime";
 import { count, people, STATUS_LABEL, STATUS_STYLE, type AudienceSize, type CampaignStatus, type Progress } from "./format";
 
 /** The `campaign.progress` payload (inngest/functions/campaign-send.ts). */
@@ -49,7 +50,7 @@ export function useCampaignProgressEvents(userId: string, handlers: { onProgress
   });
   useEffect(() => {
     if (!pusher) return;
-    const name = `private-user-${userId}`;
+    const name = userChannel(userId);
     const channel = pusher.channel(name) ?? pusher.subscribe(name);
     const onProgress = (data: ProgressEvent) => latest.current.onProgress(data);
     const onSubscribed = () => {

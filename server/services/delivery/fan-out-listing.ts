@@ -108,8 +108,9 @@ export async function deliverListingChunk(listingId: string, chunk: FanOutChunk)
 export async function signalListingChunk(listingId: string, chunk: FanOutChunk): Promise<{ signalled: number }> {
   const listing = await db.listing.findUnique({ where: { id: listingId }, select: { businessId: true } });
   if (!listing) throw new AppError("NOT_FOUND", "Listing not found");
-  const rows = await db.$queryRaw<{ id: string }[]>`SELECT n.id FROM ${chunkNotifications(listingId, listing.businessId, chunk)}`;
-  return { signalled: await signalNewNotifications(rows.map((r) => r.id)) };
+  const rows = await db.$queryRaw<{ id: string; userId: string }[]>`
+    SELECT n.id, n.user_id AS "userId" FROM ${chunkNotifications(listingId, listing.businessId, chunk)}`;
+  return { signalled: await signalNewNotifications(rows) };
 }
 
 /**

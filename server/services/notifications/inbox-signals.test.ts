@@ -11,8 +11,10 @@ import { heraldUserClient } from "../../../test/pusher";
 import { deliverListingChunk, signalListingChunk } from "../delivery/fan-out-listing";
 import { notifyUsers } from "../delivery/notify";
 import { changeNotifications, markAllRead } from "./update-notifications";
+import { signalNewNotifications } from "./inbox-signals";
 import { listNotifications, unreadState, GROUP_IDS_MAX } from "./list-notifications";
-import { GROUP_IDS_MAX as CLIENT_GROUP_IDS_MAX, countAfter, listAfterNew, type CachedPage, type NewNotificationSignal } from "../../../components/realtime/inbox-cache";
+import { GROUP_IDS_MAX as CLIENT_GROUP_IDS_MAX, countAfter, listAfterNew, type CachedPage } from "../../../components/realtime/inbox-cache";
+import { entryOfSignal, type NewNotificationPayload } from "../../../lib/realtime";
 
 type Received = { name: string; data: Record<string, unknown> };
 const clients: { disconnect(): void }[] = [];
@@ -79,8 +81,11 @@ describe("inbox signals", () => {
     expect(a.name).toBe("notification.new");
     const aliceRow = await db.notification.findFirstOrThrow({ where: { userId: alice.id, dedupeKey: `listing:${l.id}` } });
     const bobRow = await db.notification.findFirstOrThrow({ where: { userId: bob.id, dedupeKey: `listing:${l.id}` } });
-    expect(a.data).toMatchObject({ notification_id: aliceRow.id, notification_type: "new_listing", unread_count: 1, seq: 1, item: { id: aliceRow.id } });
-    expect(b.data).toMatchObject({ notification_id: bobRow.id, unread_count: 4, seq: 2, item: { id: bobRow.id } });
+    expect(a.data).toMatchObject({ notification_id: aliceRow.id, notification_type: "new_listing", unread_count: 1, seq: 1 });
+    // The entry the client rebuilds is the one Alice's inbox lists.
+    const aliceList = await listNotifications({ userId: alice.id, grouped: true, limit: 20 });
+    expect(entryOfSignal(a.data as unknown as NewNotificationPayload)).toEqual(JSON.parse(JSON.stringify(aliceList.items[0])));
+    expect(b.data).toMatchObject({ notification_id: bobRow.id, unread_count: 4, seq: 2 });
     // Nothing of anyone else's: no other user's id, no other notification's id or text.
     const aliceText = JSON.stringify(a.data);
     for (const foreign of [bob.id, bobRow.id, secret.id, "Bob's private note", "for Bob only"]) expect(aliceText).not.toContain(foreign);
@@ -124,6 +129,27 @@ describe("inbox signals", () => {
     expect(events[0]!.data).toMatchObject({ title: "Live", seq: 1, unread_count: 1 });
   });
 
+  it("of committed rows go out in slices that each hold a recipient's rows whole", async () => {
+    const users = [await createUser(db), await createUser(db), await createUser(db)].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const [first, middle, last] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
+    const heard = await Promise.all(users.map((u) => listen(u.id)));
+    const at = (s: number) => new Date(Date.now() - 60_000 + s * 1000);
+    const rows = [
+      await createNotification(db, { userId: middle.id, title: "Older", createdAt: at(1) }),
+      await createNotification(db, { userId: last.id, createdAt: at(2) }),
+      await createNotification(db, { userId: middle.id, title: "Newer", createdAt: at(3) }),
+      await createNotification(db, { userId: first.id, createdAt: at(4) }),
+    ];
+    // Slices of 2 in user id order: [first, middle's older] would cut the middle user's rows apart.
+    expect(await signalNewNotifications(rows.map((r) => ({ id: r.id, userId: r.userId })), { sliceSize: 2 })).toBe(4);
+    await expect.poll(() => heard.map((h) => h.length)).toEqual([1, 2, 1]);
+    expect(heard[1]!.map((e) => [e.data.title, e.data.seq, e.data.unread_count])).toEqual([
+      ["Older", 1, 1],
+      ["Newer", 2, 2],
+    ]);
+    for (const i of [0, 2]) expect(heard[i]![0]!.data).toMatchObject({ seq: 1, unread_count: 1 });
+  });
+
   it("patch a cached grouped list into exactly the list a refetch returns", async () => {
     const { business, user, events } = await followerListening();
     const input = { filter: "all" as const, grouped: true };
@@ -134,7 +160,7 @@ describe("inbox signals", () => {
       const l = await listing(business.id, title);
       await fanOut(l.id);
       await expect.poll(() => events.length).toBe(i + 1);
-      const signal = events[i]!.data as unknown as NewNotificationSignal;
+      const signal = events[i]!.data as unknown as NewNotificationPayload;
       const step = listAfterNew(cached, input, signal);
       expect(step.kind).toBe("set");
       if (step.kind === "set") cached = step.data;
@@ -147,7 +173,7 @@ describe("inbox signals", () => {
     expect(cached.items).toHaveLength(1);
     expect(cached.items[0]!.group).toMatchObject({ count: 3 });
     // A signal two numbers ahead is a gap: refetch. One already included: keep.
-    const last = events[2]!.data as unknown as NewNotificationSignal;
+    const last = events[2]!.data as unknown as NewNotificationPayload;
     expect(listAfterNew(cached, input, { ...last, seq: last.seq + 2 }).kind).toBe("refetch");
     expect(listAfterNew(cached, input, last).kind).toBe("keep");
     expect(countAfter(count, { seq: last.seq - 1, unread_count: 99 }).kind).toBe("keep");
@@ -174,7 +200,7 @@ describe("inbox signals", () => {
     // Then their signals: the list that already shows the row moves to the new number, and equals a refetch.
     expect(await signalListingChunk(l.id, ALL)).toEqual({ signalled: 1 });
     await expect.poll(() => events.length).toBe(2);
-    const signal = events[1]!.data as unknown as NewNotificationSignal;
+    const signal = events[1]!.data as unknown as NewNotificationPayload;
     expect(signal).toMatchObject({ seq: 2, unread_count: 2 });
     const step = listAfterNew(between, input, signal);
     expect(step).toEqual({ kind: "set", data: { ...between, seq: 2 } });
@@ -190,7 +216,7 @@ describe("inbox signals", () => {
     const stale: CachedPage = { items: [], nextCursor: null, seq: 1 }; // the older member is on no loaded page
     await fanOut((await listing(business.id, "Buns")).id);
     await expect.poll(() => events.length).toBe(2);
-    expect(listAfterNew(stale, { grouped: true }, events[1]!.data as unknown as NewNotificationSignal).kind).toBe("refetch");
+    expect(listAfterNew(stale, { grouped: true }, events[1]!.data as unknown as NewNotificationPayload).kind).toBe("refetch");
   });
 
   it("cap a group's ids as the server does", () => {

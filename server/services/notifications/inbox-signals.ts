@@ -3,7 +3,8 @@ import "server-only";
  * The live inbox's realtime signals (docs/architecture.md "Live inbox"). Every change to a user's inbox
  * advances the user's inbox sequence number (`inbox_sequences.seq`) in the same transaction as the change,
  * and the signal sent after commit carries what the browser needs to patch its cache without a request:
- * the recipient's new inbox entry, the unread count and the sequence number they are as of. A browser
+ * the recipient's new inbox entry, the unread count and the sequence number they are as of
+ * (`notification.new`: lib/realtime.ts `NewNotificationPayload`). A browser
  * whose cached list or badge is at `seq - 1` applies the signal; one that sees a gap refetches. Every
  * payload is built from the recipient's own rows only.
  *
@@ -20,31 +21,8 @@ import { Prisma } from "../../generated/prisma/client";
 import type { Tx } from "../outbox/outbox";
 import { db } from "../../db";
 import { signalEvents, type UserEvent } from "../realtime";
-import { countUnread, GROUP_MIN, INBOX_COLUMNS, pluralNoun, toItem, unreadCountSql, type InboxEntry, type InboxRow } from "./list-notifications";
-
-/**
- * `notification.new`: the original WebSocket event contract's fields, plus what the live client patches
- * its cache with.
- * All times ISO 8601, UTC.
- */
-export interface NewNotificationPayload {
-  notification_id: string;
-  notification_type: string;
-  title: string;
-  message: string;
-  sender: { name: string; logo: null } | null;
-  data: Record<string, unknown>;
-  created_at: string;
-  /** The recipient's unread count once this notification is in (as of `seq`). */
-  unread_count: number;
-  /** The recipient's inbox sequence number after this notification. */
-  seq: number;
-  /**
-   * The entry as the grouped inbox lists it. When it joins a group, `group.count` is the group's size with
-   * it and `group.ids` holds only its own id: the client adds the members it already holds.
-   */
-  item: InboxEntry;
-}
+import { countUnread, GROUP_MIN, INBOX_COLUMNS, pluralNoun, toItem, unreadCountSql, type InboxRow } from "./list-notifications";
+import type { NewNotificationPayload } from "../../../lib/realtime";
 
 interface NewRow extends InboxRow {
   user_id: string;
@@ -96,21 +74,6 @@ export async function newNotificationSignals(tx: Tx, notificationIds: readonly s
   return rows.map((r) => {
     const item = toItem(r);
     const groupCount = Number(r.group_count ?? 0);
-    const entry: InboxEntry = {
-      ...item,
-      group:
-        item.business && groupCount >= GROUP_MIN
-          ? {
-              key: `${item.type}:${item.business.id}`,
-              type: item.type,
-              businessId: item.business.id,
-              businessName: item.business.name,
-              noun: pluralNoun(item.type),
-              count: groupCount,
-              ids: [item.id],
-            }
-          : null,
-    };
     const payload: NewNotificationPayload = {
       notification_id: item.id,
       notification_type: item.type,
@@ -121,7 +84,13 @@ export async function newNotificationSignals(tx: Tx, notificationIds: readonly s
       created_at: item.createdAt,
       unread_count: Number(r.unread_count),
       seq: Number(r.seq),
-      item: entry,
+      entry: {
+        category: item.category,
+        priority: item.priority,
+        actionUrl: item.actionUrl,
+        business: item.business ? { id: item.business.id, slug: item.business.slug, logoColor: item.business.logoColor } : null,
+        group: item.business && groupCount >= GROUP_MIN ? { count: groupCount, noun: pluralNoun(item.type) } : null,
+      },
     };
     return { userId: r.user_id, name: "notification.new", data: payload as unknown as Record<string, unknown> };
   });
@@ -159,16 +128,39 @@ export async function insertNotifications<R extends { id: string }>(insert: (tx:
   return rows;
 }
 
+/** Recipients per transaction of {@link signalNewNotifications}: a slice's signals leave while the next is built. */
+const SIGNAL_SLICE = 1000;
+
 /**
  * Numbers rows that are already committed in their recipients' inbox sequences and sends the signals: the
- * realtime leg of a large fan-out, run after every chunk's rows are written (module doc). One transaction
- * (time limit 60 s, for a chunk of thousands); rows read, archived or deleted meanwhile get no signal.
- * @param notificationIds new rows (any recipients)
+ * realtime leg of a large fan-out, run after every chunk's rows are written (module doc). Works in slices of
+ * about {@link SIGNAL_SLICE} recipients in user id order, each recipient's rows in one slice: each slice is
+ * one transaction (time limit 60 s), and its signals are sent while the next slice is built, so the first
+ * recipients hear of a large chunk before its last are numbered. Rows read, archived or deleted meanwhile
+ * get no signal.
+ * @param rows new rows: `id` and recipient `userId` (any order, any recipients)
+ * @param options.sliceSize recipients' rows per slice (default {@link SIGNAL_SLICE}; a slice grows to hold
+ *   its last recipient's rows)
  * @returns how many signals were sent
  */
-export async function signalNewNotifications(notificationIds: readonly string[]): Promise<number> {
-  if (notificationIds.length === 0) return 0;
-  const signals = await db.$transaction((tx) => newNotificationSignals(tx, notificationIds), { timeout: 60_000, maxWait: 30_000 });
-  await signalEvents(signals);
-  return signals.length;
+export async function signalNewNotifications(
+  rows: readonly { id: string; userId: string }[],
+  options: { sliceSize?: number } = {},
+): Promise<number> {
+  const sliceSize = Math.max(1, options.sliceSize ?? SIGNAL_SLICE);
+  const sorted = [...rows].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  let sent = 0;
+  let publishing: Promise<void> = Promise.resolve();
+  for (let from = 0; from < sorted.length; ) {
+    let to = Math.min(from + sliceSize, sorted.length);
+    while (to < sorted.length && sorted[to]!.userId === sorted[to - 1]!.userId) to++;
+    const ids = sorted.slice(from, to).map((r) => r.id);
+    const signals = await db.$transaction((tx) => newNotificationSignals(tx, ids), { timeout: 60_000, maxWait: 30_000 });
+    await publishing; // one slice in flight: memory stays bounded, and slices leave in order
+    publishing = signalEvents(signals);
+    sent += signals.length;
+    from = to;
+  }
+  await publishing;
+  return sent;
 }

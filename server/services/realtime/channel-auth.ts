@@ -19,7 +19,7 @@
  * @module
  */
 import Pusher from "pusher";
-import { businessChannel, userChannel } from "./publisher";
+import { businessChannel, userChannel } from "../../../lib/realtime";
 
 const SOCKET_ID = /^\d+\.\d+$/;
 const CHANNEL_NAME = /^[A-Za-z0-9_\-=@,.;]+$/;

@@ -4,7 +4,8 @@
  * soketi or Pusher by configuration only.
  */
 import { env } from "../../env";
-import { businessChannel, createRealtimePublisher, userChannel } from "./publisher";
+import { businessChannel, userChannel, type RealtimeEventName } from "../../../lib/realtime";
+import { createRealtimePublisher } from "./publisher";
 
 type Publisher = ReturnType<typeof createRealtimePublisher>;
 const g = globalThis as unknown as { heraldRealtime?: Publisher };
@@ -20,32 +21,23 @@ function publisher(): Publisher {
     host: e.PUSHER_HOST,
     port: e.PUSHER_PORT,
     useTLS: e.PUSHER_USE_TLS,
+    batchSize: e.PUSHER_BATCH_SIZE,
   });
   return g.heraldRealtime;
 }
-
-/** Realtime event names (seed 001 §4, DESIGN §6). */
-export type RealtimeEvent =
-  | "notification.new"
-  | "notification.read"
-  | "notifications.bulk_read"
-  | "notifications.changed"
-  | "business.new_follower"
-  | "interaction.status_changed"
-  | "campaign.progress";
 
 /**
  * Sends one event to each user's private channel. Best effort: a realtime failure is logged, never fails
  * the write that caused it (clients refetch on reconnect, so the badge heals).
  */
-export async function signalUsers(userIds: readonly string[], name: RealtimeEvent, data: Record<string, unknown>): Promise<void> {
+export async function signalUsers(userIds: readonly string[], name: RealtimeEventName, data: Record<string, unknown>): Promise<void> {
   await signalEvents(userIds.map((userId) => ({ userId, name, data })));
 }
 
 /** One event for one user's private channel. */
 export interface UserEvent {
   userId: string;
-  name: RealtimeEvent;
+  name: RealtimeEventName;
   data: Record<string, unknown>;
 }
 
@@ -64,7 +56,7 @@ export async function signalEvents(events: readonly UserEvent[]): Promise<void> 
 }
 
 /** Sends one event to a business's private channel (best effort, as signalUsers). */
-export async function signalBusiness(businessId: string, name: RealtimeEvent, data: Record<string, unknown>): Promise<void> {
+export async function signalBusiness(businessId: string, name: RealtimeEventName, data: Record<string, unknown>): Promise<void> {
   try {
     await publisher().publish([{ channel: businessChannel(businessId), name, data }]);
   } catch (err) {
