@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { startEmbeddedDatabase } from "../server/embedded/database";
 import { migrate } from "../server/db/migrate";
-import { startRealtimeServer, type RealtimeServer } from "../server/embedded/realtime/server";
+import { EMBEDDED_BATCH_EVENTS, startRealtimeServer, type RealtimeServer } from "../server/embedded/realtime/server";
 
 export interface BenchDatabase {
   kind: "PGlite" | "PostgreSQL";
@@ -61,7 +61,7 @@ export async function databaseKinds(argv: string[]): Promise<BenchDatabase["kind
  */
 export async function startBenchEnvironment(database: BenchDatabase): Promise<(() => Promise<void>) & { realtime: RealtimeServer }> {
   const app = { id: "1", key: "bench", secret: "bench-secret" };
-  const realtime = await startRealtimeServer({ port: 0, apps: [app] });
+  const realtime = await startRealtimeServer({ port: 0, apps: [app], maxBatchEvents: EMBEDDED_BATCH_EVENTS });
   Object.assign(process.env, {
     DATABASE_URL: database.url,
     PUSHER_APP_ID: app.id,
@@ -69,6 +69,7 @@ export async function startBenchEnvironment(database: BenchDatabase): Promise<((
     PUSHER_SECRET: app.secret,
     PUSHER_HOST: "127.0.0.1",
     PUSHER_PORT: String(realtime.port),
+    PUSHER_BATCH_SIZE: String(EMBEDDED_BATCH_EVENTS),
     INNGEST_SIGNING_KEY: `signkey-bench-${"cd".repeat(32)}`,
     INNGEST_EVENT_KEY: "bench-event-key",
     NEXTAUTH_SECRET: "bench-nextauth-secret-0123456789abcdef0123",

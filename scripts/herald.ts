@@ -22,7 +22,7 @@ import type { AddressInfo } from "node:net";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startEmbeddedDatabase } from "../server/embedded/database";
-import { startRealtimeServer } from "../server/embedded/realtime/server";
+import { EMBEDDED_BATCH_EVENTS, startRealtimeServer } from "../server/embedded/realtime/server";
 import { createExecutor } from "../server/embedded/jobs/executor";
 import { OffsetClock } from "../server/embedded/jobs/offset-clock";
 import { migrate } from "../server/db/migrate";
@@ -118,7 +118,9 @@ if (mode === "dev" ? process.env.HERALD_SEED !== "false" : process.env.HERALD_SE
 
 // Realtime
 if (!childEnv.PUSHER_APP_ID) {
-  const rt = await startRealtimeServer({ port: Number(process.env.HERALD_REALTIME_PORT ?? 6001), apps: [secrets.pusher] });
+  // Batches of 100 events per HTTP request (Pusher allows 10): a large fan-out's signals leave at about
+  // twice the rate; the publisher is told to match.
+  const rt = await startRealtimeServer({ port: Number(process.env.HERALD_REALTIME_PORT ?? 6001), apps: [secrets.pusher], maxBatchEvents: EMBEDDED_BATCH_EVENTS });
   stops.push(() => rt.close());
   Object.assign(childEnv, {
     PUSHER_APP_ID: secrets.pusher.id,
@@ -127,6 +129,7 @@ if (!childEnv.PUSHER_APP_ID) {
     PUSHER_HOST: "127.0.0.1",
     PUSHER_PORT: String(rt.port),
     PUSHER_USE_TLS: "false",
+    PUSHER_BATCH_SIZE: String(EMBEDDED_BATCH_EVENTS),
   });
   log(`realtime: embedded Pusher-protocol server on ws://127.0.0.1:${rt.port}`);
 } else {

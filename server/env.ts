@@ -42,6 +42,12 @@ const groups = {
     PUSHER_HOST: z.string().optional(),
     PUSHER_PORT: z.coerce.number().int().positive().optional(),
     PUSHER_USE_TLS: bool.default(false),
+    /**
+     * Events per batch request to the realtime server's HTTP API. Pusher allows 10 (the default); raise it
+     * only with a server set to accept more (soketi: SOKETI_EVENT_MAX_BATCH_SIZE; the embedded server is
+     * started with 100 and this set to match).
+     */
+    PUSHER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
     /** How the browser reaches the WebSocket server (defaults to PUSHER_HOST / PUSHER_PORT). */
     PUSHER_PUBLIC_HOST: z.string().optional(),
     PUSHER_PUBLIC_PORT: z.coerce.number().int().positive().optional(),

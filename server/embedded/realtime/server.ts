@@ -80,7 +80,13 @@ export interface RealtimeServerOptions {
   pongTimeoutSec?: number;
   /** Largest event `data`, in UTF-8 bytes, the HTTP API accepts (413 above). Default 10240 (Pusher's 10 KB). */
   maxEventBytes?: number;
-  /** Largest HTTP API request body in bytes (413 above). Default 262144 (256 KiB). */
+  /**
+   * Events per `batch_events` request (400 above). Default 10, Pusher's limit; soketi's
+   * `SOKETI_EVENT_MAX_BATCH_SIZE` is the same setting. A publisher may send larger batches only to a server
+   * configured for them (`PUSHER_BATCH_SIZE`).
+   */
+  maxBatchEvents?: number;
+  /** Largest HTTP API request body in bytes (413 above). Default 256 KiB per 10 events of `maxBatchEvents`. */
   maxBodyBytes?: number;
   /** Allowed clock skew of `auth_timestamp`, in seconds (401 beyond). Default 600 (Pusher's). */
   timestampToleranceSec?: number;
@@ -125,6 +131,11 @@ export interface RealtimeServer {
 // ---------------------------------------------------------------------------------------------------
 
 const PROTOCOL_VERSION = 7;
+/**
+ * `maxBatchEvents` as Herald's launcher (scripts/herald.ts) starts the embedded server, with the publisher's
+ * `PUSHER_BATCH_SIZE` set to match.
+ */
+export const EMBEDDED_BATCH_EVENTS = 100;
 /** Largest WebSocket frame accepted from a client (client frames are small subscribe/ping messages). */
 const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 /** A socket with more than this many bytes queued is a slow consumer and is terminated. */
@@ -133,8 +144,6 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const MAX_CHANNEL_DATA_CHARS = 4096;
 /** Longest presence `user_id`, in characters (Pusher's limit). */
 const MAX_USER_ID_CHARS = 128;
-/** Events per `batch_events` request (Pusher's limit). */
-const MAX_BATCH_EVENTS = 10;
 /** Channels per `events` request (Pusher's limit). */
 const MAX_EVENT_CHANNELS = 100;
 /** Longest event name, in characters (Pusher's limit). */
@@ -319,7 +328,8 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
   const activityTimeoutSec = opts.activityTimeoutSec ?? 120;
   const pongTimeoutSec = opts.pongTimeoutSec ?? 30;
   const maxEventBytes = opts.maxEventBytes ?? 10 * 1024;
-  const maxBodyBytes = opts.maxBodyBytes ?? 256 * 1024;
+  const maxBatchEvents = Math.max(1, Math.floor(opts.maxBatchEvents ?? 10));
+  const maxBodyBytes = opts.maxBodyBytes ?? 256 * 1024 * Math.ceil(maxBatchEvents / 10);
   const toleranceSec = opts.timestampToleranceSec ?? 600;
   const log = opts.log ?? noop;
 
@@ -367,9 +377,12 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
   }
 
   /** Writes one event frame to every socket of the channel except `exceptSocketId`. Returns the count. */
-  function deliver(app: AppState, channel: string, payload: Buffer, exceptSocketId?: string): number {
+  /** Sends one event to the channel's sockets; its frame is built only when someone is subscribed. */
+  function deliver(app: AppState, event: PreparedEvent): number {
+    const { channel, socketId: exceptSocketId } = event;
     const members = app.channels.get(channel);
     if (!members) return 0;
+    let payload: Buffer | undefined;
     let count = 0;
     for (const socket of members) {
       if (socket.socketId === exceptSocketId) continue;
@@ -379,6 +392,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
         socket.terminate();
         continue;
       }
+      payload ??= Buffer.from(frame(event.name, event.data, channel), "utf8");
       socket.send(payload, { binary: false });
       count++;
     }
@@ -765,14 +779,12 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     return out;
   }
 
+  /** An event accepted over the HTTP API, for one channel; `socketId` is the publisher's socket to skip. */
   interface PreparedEvent {
     channel: string;
-    payload: Buffer;
+    name: string;
+    data: string;
     socketId: string | undefined;
-  }
-
-  function prepareEvent(name: string, data: string, channel: string, socketId: string | undefined): PreparedEvent {
-    return { channel, payload: Buffer.from(frame(name, data, channel), "utf8"), socketId };
   }
 
   function checkEventCommon(name: string, data: string, socketId: string | undefined): void {
@@ -799,7 +811,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     checkEventCommon(name, data, socketId);
     const attrs = parseInfo(info, ["subscription_count", "user_count"]);
     for (const target of new Set(targets)) {
-      deliver(app, target, prepareEvent(name, data, target, socketId).payload, socketId);
+      deliver(app, { channel: target, name, data, socketId });
       eventsAccepted++;
     }
     if (attrs.size === 0) return {};
@@ -814,9 +826,9 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
       typeof json === "object" &&
       json !== null &&
       Array.isArray((json as { batch?: unknown }).batch) &&
-      (json as { batch: unknown[] }).batch.length > MAX_BATCH_EVENTS
+      (json as { batch: unknown[] }).batch.length > maxBatchEvents
     ) {
-      throw new HttpError(400, `Batch too large: at most ${MAX_BATCH_EVENTS} events`);
+      throw new HttpError(400, `Batch too large: at most ${maxBatchEvents} events`);
     }
     const parsed = batchBodySchema.safeParse(json);
     if (!parsed.success) throw new HttpError(400, zodMessage(parsed.error));
@@ -828,11 +840,11 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
       validateEventChannel(item.channel);
       checkEventCommon(item.name, item.data, item.socket_id);
       const attrs = parseInfo(item.info, ["subscription_count", "user_count"]);
-      prepared.push({ ...prepareEvent(item.name, item.data, item.channel, item.socket_id), attrs });
+      prepared.push({ channel: item.channel, name: item.name, data: item.data, socketId: item.socket_id, attrs });
     }
     let anyInfo = false;
     for (const event of prepared) {
-      deliver(app, event.channel, event.payload, event.socketId);
+      deliver(app, event);
       eventsAccepted++;
       if (event.attrs.size > 0) anyInfo = true;
     }

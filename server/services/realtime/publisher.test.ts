@@ -9,12 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type PusherClient from "pusher-js";
 import { type Channel } from "pusher-js";
 import Pusher from "pusher";
-import {
-  businessChannel,
-  createRealtimePublisher,
-  RealtimePublishError,
-  userChannel,
-} from "./publisher";
+import { createRealtimePublisher, RealtimePublishError } from "./publisher";
+import { businessChannel, userChannel } from "../../../lib/realtime";
 import { heraldUserClient, waitUntil } from "../../../test/pusher";
 import { startRealtimeServer, type RealtimeServer } from "../../embedded/realtime/server";
 
@@ -118,6 +114,28 @@ describe("createRealtimePublisher", () => {
       const seqs = (r.events as Array<{ seq: number }>).map((e) => e.seq).sort((a, b) => a - b);
       expect(seqs).toEqual(Array.from({ length: 15 }, (_, k) => k * 3 + u));
     });
+  });
+
+  it("sends larger batches (batchSize) only where the server accepts them", async () => {
+    const events = Array.from({ length: 120 }, (_, i) => ({ channel: userChannel(`u${i}`), name: "notification.new", data: { i } }));
+    // A server with Pusher's limit refuses batches of 50 …
+    await expect(publisher({ batchSize: 50 }).publish(events)).rejects.toMatchObject({ name: "RealtimePublishError", status: 400 });
+    // … one set for them (soketi's SOKETI_EVENT_MAX_BATCH_SIZE, the embedded server's maxBatchEvents) takes
+    // them: three requests for 120 events.
+    const wide = await startRealtimeServer({ apps: [APP], maxBatchEvents: 50 });
+    try {
+      const sizes: number[] = [];
+      const original = Pusher.prototype.triggerBatch;
+      vi.spyOn(Pusher.prototype, "triggerBatch").mockImplementation(function (this: Pusher, batch) {
+        sizes.push(batch.length);
+        return original.call(this, batch);
+      });
+      await publisher({ port: wide.port, batchSize: 50 }).publish(events);
+      expect(sizes).toEqual([50, 50, 20]);
+      expect(wide.stats().eventsAccepted).toBe(120);
+    } finally {
+      await wide.close();
+    }
   });
 
   it("sends one event to many channels as multi-channel triggers of at most 100 channels", async () => {
