@@ -39,6 +39,35 @@ describe("embedded database (PGlite over the wire)", () => {
     }
   });
 
+  it("gives each connection its own named prepared statements, and drops a closed connection's", async () => {
+    const db = await startEmbeddedDatabase({ dataDir: "memory://" });
+    const [a, b, watcher] = [0, 1, 2].map(() => new pg.Client({ connectionString: db.url })) as [pg.Client, pg.Client, pg.Client];
+    try {
+      for (const c of [a, b, watcher]) await c.connect();
+      // The same name on two connections, with different texts (as two processes' statement caches may hold),
+      // prepared and reused concurrently: each connection gets its own statement's answers.
+      const loop = async (c: pg.Client, tag: string) => {
+        const seen: string[] = [];
+        for (let i = 0; i < 20; i++) {
+          const r = await c.query<{ v: string }>({ name: "shared_name", text: `SELECT '${tag}:' || $1::text AS v`, values: [`${i}`] });
+          seen.push(r.rows[0]!.v);
+        }
+        return seen;
+      };
+      const [fromA, fromB] = await Promise.all([loop(a, "a"), loop(b, "b")]);
+      expect(fromA).toEqual(Array.from({ length: 20 }, (_, i) => `a:${i}`));
+      expect(fromB).toEqual(Array.from({ length: 20 }, (_, i) => `b:${i}`));
+      const statements = async () =>
+        (await watcher.query<{ name: string }>("SELECT name FROM pg_prepared_statements ORDER BY name")).rows.map((r) => r.name.replace(/^c\d+_/, "c*_"));
+      expect(await statements()).toEqual(["c*_shared_name", "c*_shared_name"]);
+      await a.end();
+      await expect.poll(statements).toEqual(["c*_shared_name"]);
+    } finally {
+      for (const c of [b, watcher]) await c.end().catch(() => undefined);
+      await db.stop();
+    }
+  });
+
   it("keeps serving after a statement fails in the middle of the extended protocol", async () => {
     const db = await startEmbeddedDatabase({ dataDir: "memory://" });
     const pool = new pg.Pool({ connectionString: db.url, max: 4 });
