@@ -5,7 +5,8 @@
  * showed the post (the first refetch answer that contains the new notification).
  *
  *   npx tsx bench/live.ts [--db postgres|pglite] [--n 1000,5000,10000] [--per-process 2500]
- *                         [--deadline 240] [--client patch|refetch] [--label "…"] [--no-write] [--no-build]
+ *                         [--deadline 240] [--client patch|refetch] [--posts 3] [--label "…"] [--no-write] [--no-build]
+ *                         [--readers 50] [--read-seconds 15] [--profile app|herald]
  *
  * Defaults: `--db` both (PostgreSQL first), `--n` 1000,5000,10000 on PostgreSQL and 1000,5000 on PGlite.
  * `--no-build` skips `npm run build` (otherwise run under `flock /tmp/herald-e2e.lock`).
@@ -44,7 +45,14 @@
  * - A warm-up: once all N are connected, a second business with 20 never-online followers posts (warms the
  *   executor → /api/inngest → fan-out path), then 7 s of quiet (idle keep-alive sockets close).
  * - The post: `listings.create` through tRPC (POST /api/trpc/listings.create?batch=1) with the owner's
- *   cookie, as the "New listing" form. t0 = just before that request.
+ *   cookie, as the "New listing" form. t0 = just before that request. `--posts` (default 3) posts one after
+ *   another, each after 7 s of quiet, to the same connected browsers (the second joins the first in a group
+ *   of the inbox, patched as well): the row is the post with the median inbox p99, and lists every post's p99
+ *   (one post's numbers vary by ±20 % here).
+ *
+ * - Reads (`--readers`, default 50; 0 skips them): after the posts, that many of the online users each send
+ *   the inbox's batched GET (list + unread count, as above) in a closed loop for `--read-seconds`: requests/s,
+ *   latency p50/p95/p99, CPU (issue 14's "inbox list + unread count at 50 concurrent users").
  *
  * The numbers (the table, written as `## Live path (bench/live.ts)` of bench/RESULTS.md):
  * - connect: time for all N to connect, subscribe and finish their first refetch (ramped, 64 at a time
@@ -60,14 +68,16 @@
  *   server process ("app"), the herald.ts process (embedded realtime server + executor, and the database
  *   itself on PGlite), all `postgres` processes of the machine (PostgreSQL runs), and the browser
  *   processes (the load generator shares the 2 cores). Also the kernel's TCP ListenOverflows and
- *   retransmitted segments over the same window (/proc/net/netstat, /proc/net/snmp).
+ *   retransmitted segments over the same window (/proc/net/netstat, /proc/net/snmp). `--profile app|herald`
+ *   also writes a V8 CPU profile of that process over each post and the reads to .data/live/ (its CPU share
+ *   then includes the profiler's).
  *
  * Only 127.0.0.1 is used (the app's Next.js server listens where `next start` does by default; the
  * harness only connects to 127.0.0.1). Every run has a watchdog (`--run-timeout`, default 600 s) and stops
  * by itself; the app and the browser processes are stopped by their process ids.
  */
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -75,7 +85,8 @@ import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import { ensureFileLimit, machineLine, percentile, RESULTS, shell, writeResults } from "./lib";
 import type { AppRouter } from "../server/trpc/root";
-import { countAfter, listAfterNew, type CachedCount, type CachedPage, type NewNotificationSignal } from "../components/realtime/inbox-cache";
+import { countAfter, listAfterNew, type CachedCount, type CachedPage } from "../components/realtime/inbox-cache";
+import type { NewNotificationPayload } from "../lib/realtime";
 import type { Role } from "../server/generated/prisma/client";
 
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -114,7 +125,7 @@ interface Setup {
   browsers: BrowserSpec[];
 }
 type ClientMode = "patch" | "refetch";
-type ToBrowsers = Setup | { type: "posted"; listingId: string } | { type: "collect" } | { type: "stop" };
+type ToBrowsers = Setup | { type: "posted"; listingId: string } | { type: "collect" } | { type: "reset" } | { type: "read"; readers: number; seconds: number } | { type: "stop" };
 
 interface ConnectReport {
   type: "ready";
@@ -134,7 +145,13 @@ interface Results {
   errors: Record<string, number>;
   cpuTicks: number;
 }
-type ToParent = { type: "progress"; subscribed: number } | ConnectReport | { type: "all-shown" } | Results | { type: "fatal"; message: string };
+/** The read phase of one browser process: every request's latency (ms) and the failures by kind. */
+interface ReadResults {
+  type: "read-results";
+  latencies: number[];
+  errors: Record<string, number>;
+}
+type ToParent = { type: "progress"; subscribed: number } | ConnectReport | { type: "all-shown" } | { type: "reset-done" } | ReadResults | Results | { type: "fatal"; message: string };
 
 // ----- the browser processes --------------------------------------------------------------------------
 
@@ -274,7 +291,7 @@ async function runBrowsers(): Promise<void> {
    * signal when they can (./inbox-cache.ts), else they are refetched (one GET for both, as httpBatchLink
    * batches the two refetches of one tick); a query with a fetch in flight is refetched after it.
    */
-  function applySignal(b: Browser, signal: NewNotificationSignal): void {
+  function applySignal(b: Browser, signal: NewNotificationPayload): void {
     if (b.inFlight || !b.count || !b.list) return void refresh(b);
     const count = countAfter(b.count, signal);
     const list = listAfterNew(b.list, { filter: "all", grouped: true }, signal);
@@ -355,7 +372,7 @@ async function runBrowsers(): Promise<void> {
         count(`${phase}: subscription_error`);
         done(false);
       });
-      channel.bind("notification.new", (data: NewNotificationSignal & { data?: { listing_id?: string } }) => {
+      channel.bind("notification.new", (data: NewNotificationPayload & { data?: { listing_id?: string } }) => {
         if (phase === "live" && b.signalAt === null) {
           b.signalAt = now();
           b.listingId = data?.data?.listing_id ?? null;
@@ -405,6 +422,39 @@ async function runBrowsers(): Promise<void> {
       })().catch((err: unknown) => send({ type: "fatal", message: String(err) }));
     } else if (msg.type === "posted") {
       posted = msg.listingId;
+    } else if (msg.type === "read") {
+      // Closed loop: each of the first `readers` browsers sends the inbox's batched GET again as soon as the
+      // last answer is in, for `seconds`.
+      const latencies: number[] = [];
+      const failures: Record<string, number> = {};
+      const until = now() + msg.seconds * 1000;
+      const loop = async (b: Browser) => {
+        while (now() < until) {
+          const start = now();
+          try {
+            const r = await request(b, "GET", setup!.refetchPath);
+            if (r.status === 200) latencies.push(now() - start);
+            else failures[`HTTP ${r.status}`] = (failures[`HTTP ${r.status}`] ?? 0) + 1;
+          } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code ?? "error";
+            failures[code] = (failures[code] ?? 0) + 1;
+          }
+        }
+      };
+      void Promise.all(browsers.slice(0, msg.readers).map(loop)).then(() => send({ type: "read-results", latencies, errors: failures }));
+    } else if (msg.type === "reset") {
+      // The next post: what each browser's cache shows now is its new "before".
+      for (const b of browsers) {
+        b.baseline = b.count?.count ?? null;
+        b.signalAt = b.shownAt = b.badge = null;
+        b.listingId = null;
+      }
+      for (const k of Object.keys(errors)) if (k.startsWith("live:")) delete errors[k];
+      posted = null;
+      shown = 0;
+      allShownSent = false;
+      answers.length = 0;
+      send({ type: "reset-done" });
     } else if (msg.type === "collect") {
       let badgeRight = 0;
       let badgeWrong = 0;
@@ -458,6 +508,22 @@ interface Row {
   listenOverflows: number;
   retransmits: number;
   note: string;
+  /** With several posts: the inbox p99 of each (ms); the row's other numbers are those of the median post. */
+  p99s?: number[];
+  /** The read phase (`--readers`), when measured. */
+  reads?: Reads;
+}
+
+/** `--readers` users reading their inbox (list + unread count, one batched GET) in a closed loop. */
+interface Reads {
+  readers: number;
+  seconds: number;
+  requests: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: Record<string, number>;
+  cpu: { app: number; herald: number; postgres: number; browsers: number };
 }
 
 function arg(name: string): string | undefined {
@@ -544,6 +610,52 @@ function postgresDelta(a: CpuSnapshot, b: CpuSnapshot): number {
   let ticks = 0;
   for (const [pid, t] of b.postgres) ticks += t - (a.postgres.get(pid) ?? 0);
   return ticks;
+}
+
+/**
+ * A CPU profile of a running process over one post (`--profile app|herald`): opens its inspector with
+ * SIGUSR1 (Node's documented way to attach to a running process; it listens on 127.0.0.1:9229) and drives
+ * the V8 profiler over the DevTools protocol.
+ * @returns `stop`, which writes the profile to `file` (open it in Chrome DevTools or speedscope)
+ */
+async function startProfile(pid: number, file: string): Promise<{ stop(): Promise<void> }> {
+  const { default: WebSocket } = await import("ws");
+  process.kill(pid, "SIGUSR1");
+  let url: string | undefined;
+  for (let i = 0; i < 50 && !url; i++) {
+    await sleep(100);
+    url = await fetch("http://127.0.0.1:9229/json/list")
+      .then((r) => r.json() as Promise<{ webSocketDebuggerUrl: string }[]>)
+      .then((l) => l[0]?.webSocketDebuggerUrl)
+      .catch(() => undefined);
+  }
+  if (!url) throw new Error(`no inspector for pid ${pid} on 127.0.0.1:9229`);
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+  let id = 0;
+  const call = (method: string, params: object = {}) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const me = ++id;
+      const onMessage = (raw: Buffer) => {
+        const m = JSON.parse(raw.toString()) as { id?: number; result?: Record<string, unknown> };
+        if (m.id !== me) return;
+        ws.off("message", onMessage);
+        resolve(m.result ?? {});
+      };
+      ws.on("message", onMessage);
+      ws.send(JSON.stringify({ id: me, method, params }));
+    });
+  await call("Profiler.enable");
+  await call("Profiler.setSamplingInterval", { interval: 200 });
+  await call("Profiler.start");
+  return {
+    async stop() {
+      const { profile } = await call("Profiler.stop");
+      writeFileSync(file, JSON.stringify(profile));
+      ws.close();
+      console.log(`wrote ${file}`);
+    },
+  };
 }
 
 function cpuSnapshot(app: { nextPids: number[]; heraldPids: number[] }): CpuSnapshot {
@@ -808,7 +920,11 @@ async function stopCurrent(): Promise<void> {
   current.app = null;
 }
 
-async function measure(kind: Kind, n: number, opts: { perProcess: number; deadlineS: number; label: string; refetchPath: string; client: ClientMode }): Promise<Row> {
+async function measure(
+  kind: Kind,
+  n: number,
+  opts: { perProcess: number; deadlineS: number; label: string; refetchPath: string; client: ClientMode; posts: number; readers: number; readSeconds: number },
+): Promise<Row> {
   const tag = `${kind === "PostgreSQL" ? "pg" : "pglite"}-${n}`;
   const secret = `live-bench-${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("hex")}`;
   console.log(`\n=== ${kind}, N = ${n.toLocaleString("en-US")} ===`);
@@ -852,83 +968,138 @@ async function measure(kind: Kind, n: number, opts: { perProcess: number; deadli
 
     const warmPost = await postListing(app.port, seeded.warmCookie);
     console.log(`warm-up listing by another business (20 offline followers) answered in ${warmPost.ms.toFixed(0)} ms`);
-    // Quiet: the warm-up fan-out and the connect phase's work drained, idle keep-alive sockets closed (as for a browser that sat on
-    // the page), as before any post.
-    await sleep(7000);
-    const allShown = Promise.all(children.map((c) => waitFor(c, "all-shown", opts.deadlineS * 1000).then(() => true, () => false)));
-    const cpu0 = cpuSnapshot(app);
-    const tcp0 = tcpCounters();
-    const browserTicks0 = children.reduce((a, c) => a + procCpuTicks(c.pid!), 0);
-    const t0 = now();
-    const post = await postListing(app.port, seeded.ownerCookie);
-    for (const c of children) c.send({ type: "posted", listingId: post.id } satisfies ToBrowsers);
-    console.log(`posted listing ${post.id} (listings.create answered in ${post.ms.toFixed(0)} ms); waiting up to ${opts.deadlineS} s`);
-    const everyone = await allShown;
-    const cpu1 = cpuSnapshot(app);
-    const tcp1 = tcpCounters();
+    const posts: Row[] = [];
+    for (let k = 0; k < opts.posts; k++) {
+      // Quiet: the warm-up fan-out (or the previous post's legs) and the connect phase's work drained, idle
+      // keep-alive sockets closed (as for a browser that sat on the page), as before any post.
+      await sleep(7000);
+      if (k > 0) {
+        const acks = children.map((c) => waitFor(c, "reset-done", 10_000));
+        for (const c of children) c.send({ type: "reset" } satisfies ToBrowsers);
+        await Promise.all(acks);
+      }
+      const allShown = Promise.all(children.map((c) => waitFor(c, "all-shown", opts.deadlineS * 1000).then(() => true, () => false)));
+      const profiled = arg("profile") === "app" ? app.nextPids[0] : arg("profile") === "herald" ? app.heraldPids[0] : undefined;
+      const profile = profiled === undefined ? null : await startProfile(profiled, path.join(DATA_DIR, `${arg("profile")}-${tag}-post${k + 1}.cpuprofile`));
+      const cpu0 = cpuSnapshot(app);
+      const tcp0 = tcpCounters();
+      const browserTicks0 = children.reduce((a, c) => a + procCpuTicks(c.pid!), 0);
+      const t0 = now();
+      const post = await postListing(app.port, seeded.ownerCookie);
+      for (const c of children) c.send({ type: "posted", listingId: post.id } satisfies ToBrowsers);
+      console.log(`posted listing ${post.id} (listings.create answered in ${post.ms.toFixed(0)} ms); waiting up to ${opts.deadlineS} s`);
+      const everyone = await allShown;
+      const cpu1 = cpuSnapshot(app);
+      const tcp1 = tcpCounters();
+      await profile?.stop();
 
-    const results = await Promise.all(
-      children.map((c) => {
-        const r = waitFor(c, "results", 60_000);
-        c.send({ type: "collect" } satisfies ToBrowsers);
-        return r;
-      }),
-    );
-    const signals: number[] = [];
-    const shown: number[] = [];
-    const answers: number[] = [];
-    const errors: Record<string, number> = {};
-    let badgeRight = 0;
-    let badgeWrong = 0;
-    let browserTicks1 = 0;
-    for (const r of results) {
-      for (const s of r.signalAt) if (s !== null) signals.push(s - t0);
-      for (const s of r.shownAt) if (s !== null) shown.push(s - t0);
-      answers.push(...r.answers);
-      mergeCounts(errors, r.errors);
-      badgeRight += r.badgeRight;
-      badgeWrong += r.badgeWrong;
-      browserTicks1 += r.cpuTicks;
+      const results = await Promise.all(
+        children.map((c) => {
+          const r = waitFor(c, "results", 60_000);
+          c.send({ type: "collect" } satisfies ToBrowsers);
+          return r;
+        }),
+      );
+      const signals: number[] = [];
+      const shown: number[] = [];
+      const answers: number[] = [];
+      const errors: Record<string, number> = {};
+      let badgeRight = 0;
+      let badgeWrong = 0;
+      let browserTicks1 = 0;
+      for (const r of results) {
+        for (const s of r.signalAt) if (s !== null) signals.push(s - t0);
+        for (const s of r.shownAt) if (s !== null) shown.push(s - t0);
+        answers.push(...r.answers);
+        mergeCounts(errors, r.errors);
+        badgeRight += r.badgeRight;
+        badgeWrong += r.badgeWrong;
+        browserTicks1 += r.cpuTicks;
+      }
+      const lastShown = shown.length ? Math.max(...shown) : now() - t0;
+      const windowMs = everyone.every(Boolean) ? lastShown : cpu1.at - t0;
+      const requests = answers.filter((a) => a - t0 <= windowMs).length;
+      const wallS = (cpu1.at - cpu0.at) / 1000;
+      const pct = (ticks: number) => (ticks / CLK_TCK / wallS) * 100;
+      if (signals.length < n) errors["no signal by the deadline"] = n - signals.length;
+      if (shown.length < n) errors["post not in the inbox by the deadline"] = n - shown.length;
+      const row: Row = {
+        label: opts.label,
+        kind,
+        n,
+        processes,
+        connectS,
+        connectErrors,
+        subscribed,
+        postMs: post.ms,
+        signal: stats(signals),
+        shown: stats(shown),
+        badgeRight,
+        badgeWrong,
+        errors,
+        requests,
+        windowS: windowMs / 1000,
+        cpu: {
+          app: pct(cpu1.app - cpu0.app),
+          herald: pct(cpu1.herald - cpu0.herald),
+          postgres: pct(postgresDelta(cpu0, cpu1)),
+          browsers: pct(browserTicks1 - browserTicks0),
+        },
+        listenOverflows: tcp1.listenOverflows - tcp0.listenOverflows,
+        retransmits: tcp1.retransmits - tcp0.retransmits,
+        note: "",
+      };
+      console.log(`post ${k + 1} of ${opts.posts}: ${formatRow(row)}`);
+      console.log(`errors: ${JSON.stringify(errors)}`);
+      posts.push(row);
     }
-    const lastShown = shown.length ? Math.max(...shown) : now() - t0;
-    const windowMs = everyone.every(Boolean) ? lastShown : cpu1.at - t0;
-    const requests = answers.filter((a) => a - t0 <= windowMs).length;
-    const wallS = (cpu1.at - cpu0.at) / 1000;
-    const pct = (ticks: number) => (ticks / CLK_TCK / wallS) * 100;
-    if (signals.length < n) errors["no signal by the deadline"] = n - signals.length;
-    if (shown.length < n) errors["post not in the inbox by the deadline"] = n - shown.length;
-    const row: Row = {
-      label: opts.label,
-      kind,
-      n,
-      processes,
-      connectS,
-      connectErrors,
-      subscribed,
-      postMs: post.ms,
-      signal: stats(signals),
-      shown: stats(shown),
-      badgeRight,
-      badgeWrong,
-      errors,
-      requests,
-      windowS: windowMs / 1000,
-      cpu: {
-        app: pct(cpu1.app - cpu0.app),
-        herald: pct(cpu1.herald - cpu0.herald),
-        postgres: pct(postgresDelta(cpu0, cpu1)),
-        browsers: pct(browserTicks1 - browserTicks0),
-      },
-      listenOverflows: tcp1.listenOverflows - tcp0.listenOverflows,
-      retransmits: tcp1.retransmits - tcp0.retransmits,
-      note: "",
-    };
+    // The post with the median inbox p99 stands for the run; every post's p99 is listed with it.
+    const byP99 = [...posts].sort((x, y) => x.shown.p99 - y.shown.p99);
+    const row: Row = { ...byP99[Math.floor((byP99.length - 1) / 2)]!, p99s: posts.map((p) => p.shown.p99) };
+    if (opts.readers > 0) row.reads = await measureReads(app, children, opts.readers, opts.readSeconds, tag);
     console.log(formatRow(row));
-    console.log(`errors: ${JSON.stringify(errors)}`);
     return row;
   } finally {
     await stopCurrent();
   }
+}
+
+/**
+ * The read phase: after the posts and 3 s of quiet, `readers` of the connected browsers (spread over the
+ * browser processes) each send the inbox's batched GET in a closed loop for `seconds`.
+ */
+async function measureReads(app: App, children: ChildProcess[], readers: number, seconds: number, tag: string): Promise<Reads> {
+  await sleep(3000);
+  const profiled = arg("profile") === "app" ? app.nextPids[0] : arg("profile") === "herald" ? app.heraldPids[0] : undefined;
+  const profile = profiled === undefined ? null : await startProfile(profiled, path.join(DATA_DIR, `${arg("profile")}-${tag}-reads.cpuprofile`));
+  const results = children.map((c) => waitFor(c, "read-results", (seconds + 60) * 1000));
+  const cpu0 = cpuSnapshot(app);
+  const browserTicks0 = children.reduce((a, c) => a + procCpuTicks(c.pid!), 0);
+  children.forEach((c, i) => {
+    const share = Math.floor(readers / children.length) + (i < readers % children.length ? 1 : 0);
+    c.send({ type: "read", readers: share, seconds } satisfies ToBrowsers);
+  });
+  const all = await Promise.all(results);
+  const cpu1 = cpuSnapshot(app);
+  const browserTicks1 = children.reduce((a, c) => a + procCpuTicks(c.pid!), 0);
+  await profile?.stop();
+  const wallS = (cpu1.at - cpu0.at) / 1000;
+  const pct = (ticks: number) => (ticks / CLK_TCK / wallS) * 100;
+  const latencies = all.flatMap((r) => r.latencies);
+  const errors: Record<string, number> = {};
+  for (const r of all) mergeCounts(errors, r.errors);
+  const reads: Reads = {
+    readers,
+    seconds,
+    requests: latencies.length,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors,
+    cpu: { app: pct(cpu1.app - cpu0.app), herald: pct(cpu1.herald - cpu0.herald), postgres: pct(postgresDelta(cpu0, cpu1)), browsers: pct(browserTicks1 - browserTicks0) },
+  };
+  console.log(`reads: ${formatReads({ kind: "PostgreSQL", n: 0, reads } as Row)}`);
+  return reads;
 }
 
 const s = (x: number) => (Number.isFinite(x) ? `${(x / 1000).toFixed(2)}` : "–");
@@ -942,10 +1113,26 @@ function formatRow(r: Row): string {
     .join("; ");
   return (
     `| ${r.label} | ${int(r.n)} | ${r.kind} | ${s(r.signal.p50)} / ${s(r.signal.p99)} / ${s(r.signal.last)}${r.signal.got < r.n ? ` (${int(r.signal.got)} got it)` : ""} ` +
-    `| ${s(r.shown.p50)} / ${s(r.shown.p99)} / ${s(r.shown.last)}${r.shown.got < r.n ? ` (${int(r.shown.got)} saw it)` : ""} ` +
+    `| ${s(r.shown.p50)} / ${s(r.shown.p99)} / ${s(r.shown.last)}${r.shown.got < r.n ? ` (${int(r.shown.got)} saw it)` : ""}` +
+    `${r.p99s && r.p99s.length > 1 ? ` (median of ${r.p99s.length} posts by p99; p99 of each: ${r.p99s.map(s).join(", ")})` : ""} ` +
     `| ${int(r.badgeRight)}${r.badgeWrong ? ` (${int(r.badgeWrong)} wrong)` : ""} | ${errs ? `${int(errs)} (${detail})` : "0"} | ${int(r.requests / r.windowS)} ` +
     `| ${r.cpu.app.toFixed(0)}% | ${r.kind === "PostgreSQL" ? `${r.cpu.postgres.toFixed(0)}%` : "(in herald.ts)"} | ${r.cpu.herald.toFixed(0)}% | ${r.cpu.browsers.toFixed(0)}% (${r.processes}) ` +
     `| ${int(r.listenOverflows)} / ${int(r.retransmits)} | ${r.connectS.toFixed(0)} s${errorTotal(r.connectErrors) ? `, ${JSON.stringify(r.connectErrors)}` : ""} |`
+  );
+}
+
+const READS_HEAD =
+  "| N online | database | readers | requests/s | p50 / p95 / p99 | errors | app CPU | PostgreSQL CPU | herald.ts CPU | browsers CPU |\n" +
+  "|---|---|---|---|---|---|---|---|---|---|";
+
+function formatReads(r: Row): string {
+  const x = r.reads!;
+  const errs = Object.values(x.errors).reduce((a, b) => a + b, 0);
+  const msF = (v: number) => `${v.toFixed(0)} ms`;
+  return (
+    `| ${int(r.n)} | ${r.kind} | ${x.readers} | ${int(x.requests / x.seconds)} | ${msF(x.p50)} / ${msF(x.p95)} / ${msF(x.p99)} ` +
+    `| ${errs ? `${int(errs)} (${JSON.stringify(x.errors)})` : "0"} | ${x.cpu.app.toFixed(0)}% | ${r.kind === "PostgreSQL" ? `${x.cpu.postgres.toFixed(0)}%` : "(in herald.ts)"} ` +
+    `| ${x.cpu.herald.toFixed(0)}% | ${x.cpu.browsers.toFixed(0)}% |`
   );
 }
 
@@ -960,6 +1147,9 @@ async function runOrchestrator(): Promise<void> {
   const sizes = (kind: Kind) => (nArg ? nArg.split(",").map(Number) : kind === "PostgreSQL" ? [1000, 5000, 10000] : [1000, 5000]);
   const perProcess = Number(arg("per-process") ?? 2500);
   const deadlineS = Number(arg("deadline") ?? 240);
+  const posts = Math.max(1, Number(arg("posts") ?? 3));
+  const readers = Math.max(0, Number(arg("readers") ?? 50));
+  const readSeconds = Math.max(1, Number(arg("read-seconds") ?? 15));
   const runTimeoutS = Number(arg("run-timeout") ?? 600);
   const client: ClientMode = arg("client") === "refetch" ? "refetch" : "patch";
   const label = arg("label") ?? (client === "patch" ? "after (cache patching)" : "refetch on every signal");
@@ -984,7 +1174,7 @@ async function runOrchestrator(): Promise<void> {
         timer = setTimeout(() => reject(new Error(`watchdog: the run took more than ${runTimeoutS} s`)), runTimeoutS * 1000);
       });
       try {
-        const run = measure(kind, n, { perProcess, deadlineS, label, refetchPath: capture.path, client });
+        const run = measure(kind, n, { perProcess, deadlineS, label, refetchPath: capture.path, client, posts, readers, readSeconds });
         run.catch(() => undefined); // after a watchdog, its own failure is not news
         rows.push(await Promise.race([run, watchdog]));
       } catch (err) {
@@ -1027,10 +1217,18 @@ async function runOrchestrator(): Promise<void> {
   const old = existsSync(RESULTS) ? readFileSync(RESULTS, "utf8").split("\n") : [];
   const start = old.findIndex((l) => l.trim() === `## ${HEADING}`);
   const kept: string[] = [];
+  const keptReads: string[] = [];
+  const readsKey = (line: string) => line.split("|").slice(1, 3).map((c) => c.trim()).join("|");
+  const freshReads = rows.filter((r) => r.reads).map(formatReads);
+  const freshReadsKeys = new Set(freshReads.map(readsKey));
   if (start >= 0) {
+    let inReads = false;
     for (let i = start + 1; i < old.length && !/^## /.test(old[i]!); i++) {
       const l = old[i]!;
-      if (l.startsWith("| ") && !l.startsWith("| variant") && !freshKeys.has(key(l))) kept.push(l);
+      if (l.startsWith("| N online")) inReads = true;
+      if (!l.startsWith("| ") || l.startsWith("| variant") || l.startsWith("| N online")) continue;
+      if (inReads && !freshReadsKeys.has(readsKey(l))) keptReads.push(l);
+      else if (!inReads && !freshKeys.has(key(l))) kept.push(l);
     }
   }
   const order = (l: string) => {
@@ -1039,6 +1237,8 @@ async function runOrchestrator(): Promise<void> {
   };
   const allRows = [...kept, ...fresh].sort((a, b) => order(a).localeCompare(order(b)));
   const table = `${TABLE_HEAD}\n${allRows.join("\n")}`;
+  const readsRows = [...keptReads, ...freshReads].sort((a, b) => order(`x|${a}`).localeCompare(order(`x|${b}`)));
+  const readsTable = readsRows.length ? `${READS_HEAD}\n${readsRows.join("\n")}` : "";
   console.log(`\n${table}\n`);
   if (write) {
     const section = [
@@ -1062,7 +1262,9 @@ async function runOrchestrator(): Promise<void> {
       "PGlite; PostgreSQL = all its processes; browsers = the load generator, sharing the 2 cores). The app runs with",
       "HERALD_TRUSTED_PROXIES=1 and a distinct X-Forwarded-For per browser (as behind a proxy: the per-address limit",
       "of /api/pusher/auth would otherwise refuse all but 600 of them); followers have email off, no push devices. Before",
-      "the measured post, another business (20 offline followers) posts once to warm the fan-out path; then 7 s of quiet.",
+      "the measured posts, another business (20 offline followers) posts once to warm the fan-out path; each post follows",
+      "7 s of quiet. With several posts (`--posts`, default 3) a row is the post with the median inbox p99, and lists the p99",
+      "of each.",
       "Rows of a variant, database or N not measured by the latest invocation are kept from an earlier one (dated there).",
       "",
       machineLine(),
@@ -1070,6 +1272,15 @@ async function runOrchestrator(): Promise<void> {
       "",
       table,
       "",
+      ...(readsTable
+        ? [
+            "Reads: after the posts, `--readers` (default 50) of the online users each read their inbox (the same batched GET: list +",
+            "unread count) in a closed loop for `--read-seconds` (default 15); latency per request, CPU over the phase.",
+            "",
+            readsTable,
+            "",
+          ]
+        : []),
     ].join("\n");
     writeResults(HEADING, section);
     console.log(`wrote the "## ${HEADING}" section of bench/RESULTS.md`);
