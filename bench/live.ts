@@ -1098,7 +1098,7 @@ async function measureReads(app: App, children: ChildProcess[], readers: number,
     errors,
     cpu: { app: pct(cpu1.app - cpu0.app), herald: pct(cpu1.herald - cpu0.herald), postgres: pct(postgresDelta(cpu0, cpu1)), browsers: pct(browserTicks1 - browserTicks0) },
   };
-  console.log(`reads: ${formatReads({ kind: "PostgreSQL", n: 0, reads } as Row)}`);
+  console.log(`reads: ${readers} readers, ${Math.round(reads.requests / seconds)} requests/s, p50 / p95 / p99 ${[reads.p50, reads.p95, reads.p99].map((x) => x.toFixed(0)).join(" / ")} ms`);
   return reads;
 }
 
