@@ -4,48 +4,23 @@ import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 import type { Tx } from "../outbox/outbox";
 import { NOTIFICATION_TYPES, isNotificationType, type NotificationType, type NotificationTypeSpec } from "./catalog";
+import type { InboxEntryJson } from "../../../lib/realtime";
 
 /** Which part of the inbox: live (not archived), unread (and not archived), or archived. */
 export type InboxFilter = "all" | "unread" | "archived";
 
-export interface InboxItem {
-  id: string;
-  type: string;
-  category: string;
-  priority: string;
-  title: string;
-  body: string;
-  data: Record<string, unknown>;
-  actionUrl: string | null;
-  business: { id: string; name: string; slug: string; logoColor: string } | null;
-  /** ISO 8601, UTC. */
-  createdAt: string;
-  readAt: string | null;
-  archivedAt: string | null;
-}
+/** A notification as the inbox lists it (lib/realtime.ts, shared with the browser). All times ISO 8601, UTC. */
+export type InboxItem = Omit<InboxEntryJson, "group">;
 
 /**
  * Similar unread notifications collapsed into one inbox entry: the live, unarchived, unread notifications
- * of one user with the same `type` and `businessId`, at least {@link GROUP_MIN} of them.
+ * of one user with the same `type` and `businessId`, at least {@link GROUP_MIN} of them. `ids` holds all
+ * members' ids, or the newest {@link GROUP_IDS_MAX} when `count` is larger.
  */
-export interface InboxGroup {
-  /** Stable key `"<type>:<businessId>"`. */
-  key: string;
-  type: string;
-  businessId: string;
-  businessName: string;
-  /** The catalog's plural noun for the type, e.g. "new listings". */
-  noun: string;
-  /** How many notifications the group holds (≥ 2). */
-  count: number;
-  /** The members' ids, newest first: all of them, or the newest {@link GROUP_IDS_MAX} when `count` is larger. */
-  ids: string[];
-}
+export type InboxGroup = NonNullable<InboxEntryJson["group"]>;
 
 /** One entry of an inbox page: a notification, or (when `group` is set) the newest member of a group. */
-export interface InboxEntry extends InboxItem {
-  group: InboxGroup | null;
-}
+export type InboxEntry = InboxEntryJson;
 
 /** A keyset page of entries. */
 export interface Page<T> {
