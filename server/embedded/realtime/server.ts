@@ -376,8 +376,10 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     return JSON.stringify({ presence: { ids, hash, count: ids.length } });
   }
 
-  /** Writes one event frame to every socket of the channel except `exceptSocketId`. Returns the count. */
-  /** Sends one event to the channel's sockets; its frame is built only when someone is subscribed. */
+  /**
+   * Writes one event frame to every socket of the channel except the publisher's (`event.socketId`); the
+   * frame is built only when someone is subscribed. Returns the count.
+   */
   function deliver(app: AppState, event: PreparedEvent): number {
     const { channel, socketId: exceptSocketId } = event;
     const members = app.channels.get(channel);
