@@ -52,7 +52,9 @@
  *
  * - Reads (`--readers`, default 50; 0 skips them): after the posts, that many of the online users each send
  *   the inbox's batched GET (list + unread count, as above) in a closed loop for `--read-seconds`: requests/s,
- *   latency p50/p95/p99, CPU (issue 14's "inbox list + unread count at 50 concurrent users").
+ *   latency p50/p95/p99, CPU (issue 14's "inbox list + unread count at 50 concurrent users"). Before it, the
+ *   same closed loop on the liveness route (GET /api/health/live: no session, no database) measures the web
+ *   process's own floor, the fastest any route handler can answer under that load.
  *
  * The numbers (the table, written as `## Live path (bench/live.ts)` of bench/RESULTS.md):
  * - connect: time for all N to connect, subscribe and finish their first refetch (ramped, 64 at a time
@@ -125,7 +127,7 @@ interface Setup {
   browsers: BrowserSpec[];
 }
 type ClientMode = "patch" | "refetch";
-type ToBrowsers = Setup | { type: "posted"; listingId: string } | { type: "collect" } | { type: "reset" } | { type: "read"; readers: number; seconds: number } | { type: "stop" };
+type ToBrowsers = Setup | { type: "posted"; listingId: string } | { type: "collect" } | { type: "reset" } | { type: "read"; readers: number; seconds: number; path?: string } | { type: "stop" };
 
 interface ConnectReport {
   type: "ready";
@@ -432,7 +434,7 @@ async function runBrowsers(): Promise<void> {
         while (now() < until) {
           const start = now();
           try {
-            const r = await request(b, "GET", setup!.refetchPath);
+            const r = await request(b, "GET", msg.path ?? setup!.refetchPath);
             if (r.status === 200) latencies.push(now() - start);
             else failures[`HTTP ${r.status}`] = (failures[`HTTP ${r.status}`] ?? 0) + 1;
           } catch (err) {
@@ -524,7 +526,12 @@ interface Reads {
   p99: number;
   errors: Record<string, number>;
   cpu: { app: number; herald: number; postgres: number; browsers: number };
+  /** The same closed loop on the liveness route (`FLOOR_PATH`): what the web process costs per request. */
+  floor?: { requests: number; p50: number; p95: number; p99: number; appCpu: number };
 }
+
+/** The floor of the read phase: the cheapest route handler the app has (no session, no database). */
+const FLOOR_PATH = "/api/health/live";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -1069,28 +1076,58 @@ async function measure(
  * browser processes) each send the inbox's batched GET in a closed loop for `seconds`.
  */
 async function measureReads(app: App, children: ChildProcess[], readers: number, seconds: number, tag: string): Promise<Reads> {
-  await sleep(3000);
+  // The floor first, then the inbox; each after 3 s of quiet.
+  const floor = await closedLoop(app, children, readers, seconds, FLOOR_PATH, null);
   const profiled = arg("profile") === "app" ? app.nextPids[0] : arg("profile") === "herald" ? app.heraldPids[0] : undefined;
-  const profile = profiled === undefined ? null : await startProfile(profiled, path.join(DATA_DIR, `${arg("profile")}-${tag}-reads.cpuprofile`));
+  const profilePath = profiled === undefined ? null : path.join(DATA_DIR, `${arg("profile")}-${tag}-reads.cpuprofile`);
+  const inbox = await closedLoop(app, children, readers, seconds, undefined, profiled === undefined ? null : { pid: profiled, file: profilePath! });
+  const reads: Reads = {
+    ...inbox,
+    readers,
+    seconds,
+    floor: { requests: floor.requests, p50: floor.p50, p95: floor.p95, p99: floor.p99, appCpu: floor.cpu.app },
+  };
+  const ms = (r: { p50: number; p95: number; p99: number }) => [r.p50, r.p95, r.p99].map((x) => x.toFixed(0)).join(" / ");
+  console.log(
+    `reads: ${readers} readers, ${Math.round(reads.requests / seconds)} requests/s, p50 / p95 / p99 ${ms(reads)} ms; CPU app ${reads.cpu.app.toFixed(0)}%, ` +
+      `PostgreSQL ${reads.cpu.postgres.toFixed(0)}%, herald.ts ${reads.cpu.herald.toFixed(0)}%, browsers ${reads.cpu.browsers.toFixed(0)}%; ` +
+      `floor (${FLOOR_PATH}) ${Math.round(floor.requests / seconds)} requests/s, ${ms(floor)} ms, app CPU ${floor.cpu.app.toFixed(0)}%`,
+  );
+  return reads;
+}
+
+/**
+ * One closed-loop phase: after 3 s of quiet, `readers` of the connected browsers (spread over the browser
+ * processes) each send GET `path` (default: the inbox's batched GET) again as soon as the last answer is
+ * in, for `seconds`; with `profile`, a V8 CPU profile of that process over the phase.
+ */
+async function closedLoop(
+  app: App,
+  children: ChildProcess[],
+  readers: number,
+  seconds: number,
+  path_: string | undefined,
+  profile: { pid: number; file: string } | null,
+): Promise<Omit<Reads, "readers" | "seconds" | "floor">> {
+  await sleep(3000);
+  const profiler = profile ? await startProfile(profile.pid, profile.file) : null;
   const results = children.map((c) => waitFor(c, "read-results", (seconds + 60) * 1000));
   const cpu0 = cpuSnapshot(app);
   const browserTicks0 = children.reduce((a, c) => a + procCpuTicks(c.pid!), 0);
   children.forEach((c, i) => {
     const share = Math.floor(readers / children.length) + (i < readers % children.length ? 1 : 0);
-    c.send({ type: "read", readers: share, seconds } satisfies ToBrowsers);
+    c.send({ type: "read", readers: share, seconds, path: path_ } satisfies ToBrowsers);
   });
   const all = await Promise.all(results);
   const cpu1 = cpuSnapshot(app);
   const browserTicks1 = children.reduce((a, c) => a + procCpuTicks(c.pid!), 0);
-  await profile?.stop();
+  await profiler?.stop();
   const wallS = (cpu1.at - cpu0.at) / 1000;
   const pct = (ticks: number) => (ticks / CLK_TCK / wallS) * 100;
   const latencies = all.flatMap((r) => r.latencies);
   const errors: Record<string, number> = {};
   for (const r of all) mergeCounts(errors, r.errors);
-  const reads: Reads = {
-    readers,
-    seconds,
+  return {
     requests: latencies.length,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
@@ -1098,8 +1135,6 @@ async function measureReads(app: App, children: ChildProcess[], readers: number,
     errors,
     cpu: { app: pct(cpu1.app - cpu0.app), herald: pct(cpu1.herald - cpu0.herald), postgres: pct(postgresDelta(cpu0, cpu1)), browsers: pct(browserTicks1 - browserTicks0) },
   };
-  console.log(`reads: ${readers} readers, ${Math.round(reads.requests / seconds)} requests/s, p50 / p95 / p99 ${[reads.p50, reads.p95, reads.p99].map((x) => x.toFixed(0)).join(" / ")} ms`);
-  return reads;
 }
 
 const s = (x: number) => (Number.isFinite(x) ? `${(x / 1000).toFixed(2)}` : "–");
@@ -1122,8 +1157,8 @@ function formatRow(r: Row): string {
 }
 
 const READS_HEAD =
-  "| N online | database | readers | requests/s | p50 / p95 / p99 | errors | app CPU | PostgreSQL CPU | herald.ts CPU | browsers CPU |\n" +
-  "|---|---|---|---|---|---|---|---|---|---|";
+  "| N online | database | readers | requests/s | p50 / p95 / p99 | errors | app CPU | PostgreSQL CPU | herald.ts CPU | browsers CPU | floor (GET /api/health/live): requests/s, p50 / p95 / p99, app CPU |\n" +
+  "|---|---|---|---|---|---|---|---|---|---|---|";
 
 function formatReads(r: Row): string {
   const x = r.reads!;
@@ -1132,7 +1167,8 @@ function formatReads(r: Row): string {
   return (
     `| ${int(r.n)} | ${r.kind} | ${x.readers} | ${int(x.requests / x.seconds)} | ${msF(x.p50)} / ${msF(x.p95)} / ${msF(x.p99)} ` +
     `| ${errs ? `${int(errs)} (${JSON.stringify(x.errors)})` : "0"} | ${x.cpu.app.toFixed(0)}% | ${r.kind === "PostgreSQL" ? `${x.cpu.postgres.toFixed(0)}%` : "(in herald.ts)"} ` +
-    `| ${x.cpu.herald.toFixed(0)}% | ${x.cpu.browsers.toFixed(0)}% |`
+    `| ${x.cpu.herald.toFixed(0)}% | ${x.cpu.browsers.toFixed(0)}% ` +
+    `| ${x.floor ? `${int(x.floor.requests / x.seconds)}, ${msF(x.floor.p50)} / ${msF(x.floor.p95)} / ${msF(x.floor.p99)}, ${x.floor.appCpu.toFixed(0)}%` : "–"} |`
   );
 }
 
@@ -1275,7 +1311,8 @@ async function runOrchestrator(): Promise<void> {
       ...(readsTable
         ? [
             "Reads: after the posts, `--readers` (default 50) of the online users each read their inbox (the same batched GET: list +",
-            "unread count) in a closed loop for `--read-seconds` (default 15); latency per request, CPU over the phase.",
+            "unread count) in a closed loop for `--read-seconds` (default 15); latency per request, CPU over the phase. The floor: the same",
+            "closed loop, just before, on the liveness route (no session, no database): the fastest any route handler answers under that load.",
             "",
             readsTable,
             "",

@@ -4,7 +4,8 @@ import "server-only";
  * the user's id and role (CUSTOMER | NGO | BUSINESS | ADMIN). The secret is NEXTAUTH_SECRET (server/env.ts).
  */
 import type { NextAuthOptions } from "next-auth";
-import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { safeRedirectPath } from "./http/safe-redirect";
@@ -93,28 +94,23 @@ async function requestUserAgent(): Promise<string | null> {
 }
 
 /**
- * Options for reading the session in `currentUser`: authOptions, except that the session it returns
- * carries the JWT's `sid` (the browser's /api/auth/session answer, built from authOptions, does not).
- */
-const serverSessionOptions: NextAuthOptions = {
-  ...authOptions,
-  callbacks: {
-    ...authOptions.callbacks,
-    session: ({ session, token }) => ({ ...session, sid: token.sid }),
-  },
-};
-
-/**
- * The signed-in user ({ id, role, name, email, sessionId }) or null. The JWT must carry a live session
- * (`sid`): not revoked (sign-out, "Sign out of all devices", a password change elsewhere, a role change),
- * not expired, and its user still exists (a deleted account's sessions cascade away). Role, name and email
- * are read fresh. Cost: ONE query per call (the session by primary key joined with its user,
- * server/services/users/sessions.ts); a JWT without `sid` (issued before sessions were recorded) signs in
- * no one, without a query.
+ * The signed-in user ({ id, role, name, email, sessionId }) or null. The session cookie is decrypted with
+ * next-auth's own `getToken` (next-auth/jwt: the JWE `authOptions` issues, NEXTAUTH_SECRET, the
+ * `__Secure-` cookie name when NEXTAUTH_URL is https); a missing, forged or expired cookie is null. Its
+ * `sid` must name a live session: not revoked (sign-out, "Sign out of all devices", a password change
+ * elsewhere, a role change), not expired, and its user still exists (a deleted account's sessions cascade
+ * away). Role, name and email are read fresh. Cost: one decryption and ONE query per call (the session by
+ * primary key joined with its user, server/services/users/sessions.ts); a JWT without `sid` (issued before
+ * sessions were recorded) signs in no one, without a query.
+ *
+ * Not `getServerSession`: that runs next-auth's whole session endpoint per call (options, CSRF token, the
+ * session callbacks) and encrypts a renewed cookie that a route handler then discards. A renewal would
+ * change nothing here anyway: a session ends {@link SESSION_MAX_AGE_S} after sign-in (the `auth_sessions`
+ * row), however often the cookie is renewed. Only the cookie is read, never an `Authorization` header.
  */
 export async function currentUser(): Promise<SessionUserRow | null> {
-  const session = (await getServerSession(serverSessionOptions)) as { sid?: string } | null;
-  return session?.sid ? sessionUser(session.sid) : null;
+  const token = await getToken({ req: { cookies: await cookies(), headers: new Headers() } as unknown as Parameters<typeof getToken>[0]["req"] });
+  return typeof token?.sid === "string" ? sessionUser(token.sid) : null;
 }
 
 /**

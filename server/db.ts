@@ -7,12 +7,13 @@ import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env";
+import { statementNames } from "./db/statement-names";
 
 const g = globalThis as unknown as { heraldPrisma?: PrismaClient };
 
 function create(): PrismaClient {
   const { DATABASE_URL, DATABASE_POOL_SIZE } = env("database");
-  const adapter = new PrismaPg({ connectionString: DATABASE_URL, max: DATABASE_POOL_SIZE });
+  const adapter = new PrismaPg({ connectionString: DATABASE_URL, max: DATABASE_POOL_SIZE }, { statementNameGenerator: statementNames() });
   return new PrismaClient({ adapter });
 }
 

@@ -1,13 +1,12 @@
 /**
  * Issue 12 "Sign-out ends the session on the server", against the real database and the real next-auth:
  * sign-in and sign-out go through next-auth's own handler (credentials callback, CSRF, `events.signOut`)
- * with server/auth.ts's options, and `currentUser()` reads the session cookie through next-auth's real
- * `getServerSession` (only its source of cookies, `next/headers`, is replaced by a cookie jar the test
- * controls). A copied cookie is simply the same jar used again after sign-out.
+ * with server/auth.ts's options, and `currentUser()` decrypts the session cookie with next-auth's real
+ * `getToken` (only its source of cookies, `next/headers`, is replaced by a cookie jar the test controls).
+ * A copied cookie is simply the same jar used again after sign-out.
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
-import type * as NextAuthModule from "next-auth";
 import { encode, type JWT } from "next-auth/jwt";
 import { db } from "../../db";
 import { createUser } from "../../../prisma/factory";
@@ -17,19 +16,12 @@ import { trpcCode as code } from "../../../test/trpc";
 type Jar = Record<string, string>;
 const browser = vi.hoisted(() => ({ cookies: {} as Record<string, string> }));
 
-vi.mock("next-auth", async (importOriginal) => {
-  const real = await importOriginal<typeof NextAuthModule>();
-  const res = { getHeader() {}, setCookie() {}, setHeader() {} };
-  return {
-    ...real,
-    // The App Router form (options only) reads next/headers; hand next-auth the test's cookies instead.
-    getServerSession: (options: Parameters<typeof real.getServerSession>[0]) =>
-      real.getServerSession({ headers: { host: "localhost:3000" }, cookies: { ...browser.cookies } } as never, res as never, options as never),
-  };
-});
-
-// Inside next-auth's route handler, server/auth.ts reads the User-Agent through next/headers.
-vi.mock("next/headers", () => ({ headers: async () => new Headers({ "user-agent": "Vitest browser" }) }));
+// currentUser reads the session cookie through next/headers' cookies(); hand it the test's cookie jar. Inside
+// next-auth's route handler, server/auth.ts reads the User-Agent through next/headers' headers().
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ "user-agent": "Vitest browser" }),
+  cookies: async () => ({ getAll: () => Object.entries(browser.cookies).map(([name, value]) => ({ name, value })) }),
+}));
 
 const SESSION_COOKIE = "next-auth.session-token";
 
@@ -199,6 +191,21 @@ describe("currentUser", () => {
     expect(result).toBeNull();
     expect(calls).toEqual([]);
     expect(await userWith({})).toBeNull();
+  });
+
+  it("signs in no one for a cookie sealed with another secret, an expired JWT or garbage, without a query", async () => {
+    const u = await createUser(db);
+    const ok = await db.authSession.create({ data: { userId: u.id, expiresAt: new Date(Date.now() + 3_600_000) } });
+    const claims = { id: u.id, role: u.role, name: u.name, email: u.email, sid: ok.id };
+    const otherSecret = { [SESSION_COOKIE]: await encode({ token: claims as JWT, secret: "another-secret-of-at-least-32-characters!", maxAge: 3600 }) };
+    const expiredJwt = { [SESSION_COOKIE]: await encode({ token: claims as JWT, secret: process.env.NEXTAUTH_SECRET!, maxAge: -3600 }) };
+    for (const jar of [otherSecret, expiredJwt, { [SESSION_COOKIE]: "not-a-jwe" }]) {
+      const { result, calls } = await prismaCalls(() => userWith(jar));
+      expect(result).toBeNull();
+      expect(calls).toEqual([]);
+    }
+    // The same claims sealed with our secret do sign in: the refusals above are the seal and the expiry.
+    expect(await userWith(await cookieFor(claims))).toMatchObject({ id: u.id, sessionId: ok.id });
   });
 
   it("signs in no one for a revoked, expired, unknown or malformed sid, nor for another user's id beside a live sid", async () => {
