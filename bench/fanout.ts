@@ -113,7 +113,7 @@ writeResults(
   `## Fan-out\n\n\`npx tsx --conditions=react-server bench/fanout.ts\`: one listing posted through \`createListing\` to a business with N followers; ` +
     `the embedded executor runs \`fan-out-listing\` (plans chunks of 5,000 followers with one index pass) and one \`deliver-listing-chunk\` run per chunk ` +
     `(8 runs in flight), each one \`INSERT … SELECT … ON CONFLICT DO NOTHING\`; each chunk then queues three runs of its own: its realtime leg ` +
-    `(\`signal-listing-chunk\`: the recipients' inbox sequence numbers and \`notification.new\` payloads — entry, unread count, \`seq\` — in one transaction, then one event per recipient, \`batch_events\` of 10), ` +
+    `(\`signal-listing-chunk\`: the recipients' inbox sequence numbers and \`notification.new\` payloads — entry, unread count, \`seq\` — in one transaction, then one event per recipient, \`batch_events\` of 100, the embedded mode's batch size), ` +
     `its push leg (\`decide-listing-push\`: decisions only for followers with an active push subscription; the bench followers have none) and its email leg ` +
     `(\`send-listing-emails\`: one set-based decision INSERT per chunk; the bench followers have email turned off, so nothing is rendered). ` +
     `"event → last row" is polled every 20 ms. The floor is the same rows in one raw statement, measured in the same run. ` +

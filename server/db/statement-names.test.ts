@@ -50,3 +50,11 @@ describe("the app's Prisma client", () => {
     expect(mine[0]!.name).toMatch(/h_[0-9a-f]{20}$/);
   });
 });
+
+describe("the app's database sessions", () => {
+  it("never JIT-compile a statement (it cost a fan-out chunk statement more than it saved)", async () => {
+    // PostgreSQL with LLVM: `jit` is off for Herald's sessions. PGlite has no JIT provider at all.
+    const [row] = await db.$queryRaw<{ jit: string; available: boolean }[]>`SELECT current_setting('jit') AS jit, pg_jit_available() AS available`;
+    expect({ jitCompiles: row!.jit === "on" && row!.available }).toEqual({ jitCompiles: false });
+  });
+});

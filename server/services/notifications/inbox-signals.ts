@@ -51,26 +51,27 @@ export async function newNotificationSignals(tx: Tx, notificationIds: readonly s
     GROUP BY n.user_id ORDER BY n.user_id
     ON CONFLICT (user_id) DO UPDATE SET seq = inbox_sequences.seq + excluded.seq`;
   // `newer` / `newer_in_group`: how many of this write's rows for the same user (and group) are newer, so
-  // each row's numbers are those right after it went in. The counts are index range scans per row
-  // (correlated subqueries): whatever the planner guesses for the id list, the work stays linear in the rows.
+  // each row's numbers are those right after it went in. The rows are read once (by primary key, with every
+  // column the entry needs); the counts are index range scans per row (correlated subqueries): whatever the
+  // planner guesses for the id list, the work stays linear in the rows, never in the table.
   const rows = await tx.$queryRaw<NewRow[]>`
     WITH fresh AS (
-      SELECT n.id, n.user_id, n.type, n.business_id,
+      SELECT n.id, n.type, n.category, n.priority, n.title, n.body, n.data, n.action_url, n.business_id,
+             n.created_at, n.read_at, n.archived_at, n.user_id,
              count(*) OVER (PARTITION BY n.user_id ORDER BY n.created_at DESC, n.id DESC) - 1 AS newer,
              count(*) OVER (PARTITION BY n.user_id, n.type, n.business_id ORDER BY n.created_at DESC, n.id DESC) - 1 AS newer_in_group
       FROM notifications n WHERE ${live}
     )
-    SELECT ${INBOX_COLUMNS}, f.user_id,
-           s.seq - f.newer AS seq,
-           ${unreadCountSql(Prisma.sql`f.user_id`)} - f.newer AS unread_count,
-           g.n - f.newer_in_group AS group_count
-    FROM fresh f
-    JOIN notifications n ON n.id = f.id LEFT JOIN businesses b ON b.id = n.business_id
-    JOIN inbox_sequences s ON s.user_id = f.user_id
+    SELECT ${INBOX_COLUMNS}, n.user_id,
+           s.seq - n.newer AS seq,
+           ${unreadCountSql(Prisma.sql`n.user_id`)} - n.newer AS unread_count,
+           g.n - n.newer_in_group AS group_count
+    FROM fresh n LEFT JOIN businesses b ON b.id = n.business_id
+    JOIN inbox_sequences s ON s.user_id = n.user_id
     LEFT JOIN LATERAL (SELECT count(*) AS n FROM notifications x
-                       WHERE x.user_id = f.user_id AND x.read_at IS NULL AND x.deleted_at IS NULL AND x.archived_at IS NULL
-                         AND x.type = f.type AND x.business_id = f.business_id) g ON f.business_id IS NOT NULL
-    ORDER BY f.user_id, f.newer DESC`;
+                       WHERE x.user_id = n.user_id AND x.read_at IS NULL AND x.deleted_at IS NULL AND x.archived_at IS NULL
+                         AND x.type = n.type AND x.business_id = n.business_id) g ON n.business_id IS NOT NULL
+    ORDER BY n.user_id, n.newer DESC`;
   return rows.map((r) => {
     const item = toItem(r);
     const groupCount = Number(r.group_count ?? 0);
