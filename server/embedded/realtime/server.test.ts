@@ -432,6 +432,60 @@ describe("subscriptions", () => {
     expect(roomA.members.count).toBe(1);
   });
 
+  it('private channel: an auth answer with "channel_data": null subscribes (pusher-js relays the null)', async () => {
+    const { client } = await connect({
+      authorize: (socketId, channelName) => ({ ...api.authorizeChannel(socketId, channelName), channel_data: null as unknown as string }),
+    });
+    const channel = client.subscribe("private-nullable");
+    await subscribed(channel);
+    const got = nextEvent(channel, "note");
+    await api.trigger("private-nullable", "note", { ok: 1 });
+    expect(await got).toEqual({ ok: 1 });
+  });
+
+  it("a malformed subscribe that names a channel is refused on that channel, not with a bare pusher:error", async () => {
+    const { raw } = await rawConnected();
+    raw.send({ event: "pusher:subscribe", data: { channel: "private-typed", auth: 42 } });
+    const refusal = await raw.waitFor((f) => f.event === "pusher:subscription_error", "subscription_error");
+    expect(refusal.channel).toBe("private-typed");
+    expect(refusal.data).toMatchObject({ type: "AuthError", status: 400 });
+    // Without a channel name there is no channel to answer on.
+    raw.send({ event: "pusher:subscribe", data: { auth: "x" } });
+    expect((await raw.waitFor((f) => f.event === "pusher:error", "pusher:error")).data).toMatchObject({ code: 4300 });
+    expect(raw.countOf((f) => f.event === "pusher:error")).toBe(1);
+    expect(server.stats().channels).toBe(0);
+  });
+
+  it("presence channel: a numeric user_id stays a number in the member list, member events and the users API", async () => {
+    const as = (userId: string | number): Authorizer => (socketId, channelName) =>
+      api.authorizeChannel(socketId, channelName, { user_id: userId as string, user_info: { n: userId } });
+    const a = newClient({ authorize: as(42) });
+    const roomA = a.subscribe("presence-numbers") as PresenceChannel;
+    await subscribed(roomA);
+    expect(roomA.members.me).toEqual({ id: 42, info: { n: 42 } });
+    const added = record(roomA, "pusher:member_added");
+    const removed = record(roomA, "pusher:member_removed");
+    const b = newClient({ authorize: as("7") });
+    const roomB = b.subscribe("presence-numbers") as PresenceChannel;
+    await subscribed(roomB);
+    // On the wire (pusher-js's member list keys every id by its string form).
+    const { raw, socketId } = await rawConnected();
+    const nine = JSON.stringify({ user_id: 9 });
+    raw.send({ event: "pusher:subscribe", data: { channel: "presence-numbers", ...api.authorizeChannel(socketId, "presence-numbers", { user_id: 9 as unknown as string }), channel_data: nine } });
+    const snapshot = await raw.waitFor((f) => f.event === "pusher_internal:subscription_succeeded", "raw subscribed");
+    expect(snapshot.data).toEqual({ presence: { ids: [42, "7", 9], hash: { "42": { n: 42 }, "7": { n: "7" }, "9": null }, count: 3 } });
+    raw.ws.close();
+    await waitUntil(() => added.length === 2 && removed.length === 1, "member_added ×2 and member_removed on A");
+    expect(added).toEqual([{ id: "7", info: { n: "7" } }, { id: 9, info: null }]);
+    expect(removed).toEqual([{ id: 9, info: null }]);
+    const users = (await (await api.get({ path: "/channels/presence-numbers/users" })).json()) as { users: Array<{ id: unknown }> };
+    expect(users.users.map((u) => u.id)).toEqual([42, "7"]);
+    const removedFromB = record(roomB, "pusher:member_removed");
+    a.disconnect();
+    await waitUntil(() => removedFromB.length === 1, "member_removed on B");
+    expect(removedFromB[0]).toEqual({ id: 42, info: { n: 42 } });
+  });
+
   it("presence channel: channel_data must be signed and carry a user_id", async () => {
     const { raw, socketId } = await rawConnected();
     const sign = (payload: string) => `${APP.key}:${createHmac("sha256", APP.secret).update(payload).digest("hex")}`;

@@ -160,6 +160,8 @@ const CACHE_CHANNEL = /^(?:private-encrypted-|private-|presence-)?cache-/;
 // ---------------------------------------------------------------------------------------------------
 
 interface PresenceMember {
+  /** The `user_id` as the auth server sent it (string or number); the map key is its string form. */
+  id: string | number;
   info: unknown;
   /** Sockets of this user subscribed to the channel. */
   sockets: number;
@@ -168,7 +170,7 @@ interface PresenceMember {
 interface AppState {
   config: RealtimeAppConfig;
   channels: Map<string, Set<PusherSocket>>;
-  /** presence channel → user id → member. */
+  /** presence channel → user id (string form) → member. */
   presence: Map<string, Map<string, PresenceMember>>;
 }
 
@@ -184,7 +186,7 @@ class PusherSocket extends WebSocket {
   closingSince = 0;
   /** Channels this socket is subscribed to (allocated on first subscribe). */
   channels: Set<string> | null = null;
-  /** Presence channel → user id this socket joined as (allocated on first presence subscribe). */
+  /** Presence channel → user id (string form) this socket joined as (allocated on first presence subscribe). */
   presenceIds: Map<string, string> | null = null;
 }
 
@@ -199,19 +201,18 @@ const clientFrameSchema = z.object({
   channel: z.string().optional(),
 });
 
+/** `auth` and `channel_data` may be absent or null (pusher-js relays an auth answer's `"channel_data": null`). */
 const subscribeDataSchema = z.object({
   channel: z.string().max(1000),
-  auth: z.string().max(1000).optional(),
-  channel_data: z.string().optional(),
+  auth: z.string().max(1000).nullish(),
+  channel_data: z.string().nullish(),
 });
 
 const unsubscribeDataSchema = z.object({ channel: z.string().max(1000) });
 
+/** A presence member's `user_id` is kept as the auth server sent it: a number stays a number. */
 const presenceChannelDataSchema = z.object({
-  user_id: z.union([
-    z.string().min(1).max(MAX_USER_ID_CHARS),
-    z.number().finite().transform((n) => String(n)),
-  ]),
+  user_id: z.union([z.string().min(1).max(MAX_USER_ID_CHARS), z.number().finite()]),
   user_info: z.unknown().optional(),
 });
 
@@ -365,12 +366,12 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
 
   function presenceSnapshot(app: AppState, channel: string): string {
     const members = app.presence.get(channel);
-    const ids: string[] = [];
+    const ids: Array<string | number> = [];
     const hash: Record<string, unknown> = {};
     if (members) {
-      for (const [id, member] of members) {
-        ids.push(id);
-        hash[id] = member.info ?? null;
+      for (const [key, member] of members) {
+        ids.push(member.id);
+        hash[key] = member.info ?? null;
       }
     }
     return JSON.stringify({ presence: { ids, hash, count: ids.length } });
@@ -420,7 +421,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     if (presence.size === 0) app.presence.delete(channel);
     const others = app.channels.get(channel);
     if (!others) return;
-    const payload = frame("pusher_internal:member_removed", JSON.stringify({ user_id: userId }), channel);
+    const payload = frame("pusher_internal:member_removed", JSON.stringify({ user_id: member.id }), channel);
     for (const other of others) sendFrame(other, payload);
   }
 
@@ -438,7 +439,14 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     }
     const parsed = subscribeDataSchema.safeParse(data);
     if (!parsed.success) {
-      sendError(socket, 4300, "pusher:subscribe needs data.channel (string), data.auth and data.channel_data optional strings");
+      // A named channel gets its refusal on that channel (pusher-js then reports it on the channel instead
+      // of waiting); without a channel name there is no channel to answer on.
+      const named = typeof data === "object" && data !== null ? (data as { channel?: unknown }).channel : undefined;
+      if (typeof named === "string" && named.length <= 1000) {
+        sendSubscriptionError(socket, named, 400, "pusher:subscribe needs data.auth and data.channel_data as strings (or null)");
+      } else {
+        sendError(socket, 4300, "pusher:subscribe needs data.channel (string), data.auth and data.channel_data optional strings");
+      }
       return;
     }
     const { channel, auth, channel_data: channelData } = parsed.data;
@@ -467,14 +475,14 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
       return;
     }
 
-    let presenceUser: { id: string; info: unknown } | null = null;
+    let presenceUser: { id: string | number; info: unknown } | null = null;
     if (isPrivate) {
       if (!verifyChannelAuth(app.config, auth, socket.socketId, channel)) {
         sendSubscriptionError(socket, channel, 401, "Invalid signature: expected HMAC-SHA256 of socket_id:channel");
         return;
       }
     } else if (isPresence) {
-      if (channelData === undefined || channelData.length > MAX_CHANNEL_DATA_CHARS) {
+      if (channelData === undefined || channelData === null || channelData.length > MAX_CHANNEL_DATA_CHARS) {
         sendSubscriptionError(socket, channel, 400, "Presence channels need channel_data (at most 4096 characters)");
         return;
       }
@@ -496,7 +504,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
       }
       const member = presenceChannelDataSchema.safeParse(decoded);
       if (!member.success) {
-        sendSubscriptionError(socket, channel, 400, "channel_data needs user_id (string, 1-128 characters)");
+        sendSubscriptionError(socket, channel, 400, "channel_data needs user_id (a string of 1-128 characters, or a number)");
         return;
       }
       presenceUser = { id: member.data.user_id, info: member.data.user_info };
@@ -511,17 +519,18 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     (socket.channels ??= new Set()).add(channel);
 
     if (presenceUser) {
-      (socket.presenceIds ??= new Map()).set(channel, presenceUser.id);
+      const key = String(presenceUser.id);
+      (socket.presenceIds ??= new Map()).set(channel, key);
       let presence = app.presence.get(channel);
       if (!presence) {
         presence = new Map();
         app.presence.set(channel, presence);
       }
-      const existing = presence.get(presenceUser.id);
+      const existing = presence.get(key);
       if (existing) {
         existing.sockets++;
       } else {
-        presence.set(presenceUser.id, { info: presenceUser.info, sockets: 1 });
+        presence.set(key, { id: presenceUser.id, info: presenceUser.info, sockets: 1 });
         const added = frame(
           "pusher_internal:member_added",
           JSON.stringify({ user_id: presenceUser.id, user_info: presenceUser.info ?? null }),
@@ -878,7 +887,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
   function getUsers(app: AppState, channel: string): unknown {
     if (!channel.startsWith("presence-")) throw new HttpError(400, "Users are only available for presence channels");
     const members = app.presence.get(channel);
-    return { users: members ? [...members.keys()].map((id) => ({ id })) : [] };
+    return { users: members ? [...members.values()].map((m) => ({ id: m.id })) : [] };
   }
 
   async function handleApi(req: http.IncomingMessage): Promise<{ status: number; body: unknown }> {
