@@ -302,16 +302,12 @@ describe("WebSocket connection", () => {
     expect(client.connection.state).toBe("connected");
   });
 
-  it("refuses cache channels, invalid names and pusher:signin by name", async () => {
+  it("refuses invalid names and pusher:signin by name", async () => {
     const { raw } = await rawConnected();
-    raw.send({ event: "pusher:subscribe", data: { channel: "cache-prices" } });
     raw.send({ event: "pusher:subscribe", data: { channel: "bad channel!" } });
     raw.send({ event: "pusher:subscribe", data: { channel: "x".repeat(201) } });
     raw.send({ event: "pusher:signin", data: { auth: "a", user_data: "{}" } });
-    await raw.waitFor(() => raw.countOf((f) => f.event === "pusher:subscription_error") === 3, "three refusals");
-    expect(raw.frames.find((f) => f.channel === "cache-prices")?.data).toMatchObject({
-      error: expect.stringContaining("Cache channels"),
-    });
+    await raw.waitFor(() => raw.countOf((f) => f.event === "pusher:subscription_error") === 2, "two refusals");
     expect((await raw.waitFor((f) => f.event === "pusher:error", "signin refusal")).data).toMatchObject({ code: 4300 });
     expect(server.stats().channels).toBe(0);
   });
@@ -507,6 +503,63 @@ describe("subscriptions", () => {
     });
     const ok = await raw.waitFor((f) => f.event === "pusher_internal:subscription_succeeded", "subscribed");
     expect(ok.data).toEqual({ presence: { ids: ["u9"], hash: { u9: null }, count: 1 } });
+  });
+});
+
+describe("cache channels", () => {
+  it("a new subscriber gets the last event first; with nothing cached, pusher:cache_miss", async () => {
+    const { client } = await connect();
+    const early = client.subscribe("cache-prices");
+    const miss = nextEvent(early, "pusher:cache_miss");
+    const live = record(early, "price");
+    await subscribed(early);
+    await miss;
+
+    await api.trigger("cache-prices", "price", { eur: 1 });
+    await api.trigger("cache-prices", "price", { eur: 2 });
+    const { client: late } = await connect();
+    const channel = late.subscribe("cache-prices");
+    const misses = record(channel, "pusher:cache_miss");
+    const first = nextEvent(channel, "price");
+    await subscribed(channel);
+    expect(await first).toEqual({ eur: 2 });
+    expect(misses).toEqual([]);
+    // The subscriber already there got each event once, live, and nothing again.
+    expect(live).toEqual([{ eur: 1 }, { eur: 2 }]);
+  });
+
+  it("private cache channels need a valid signature; the cached event follows the subscription", async () => {
+    await api.trigger("private-cache-balance", "balance", { cents: 700 });
+    const { raw, socketId } = await rawConnected();
+    raw.send({ event: "pusher:subscribe", data: { channel: "private-cache-balance", auth: `${APP.key}:${"0".repeat(64)}` } });
+    const refusal = await raw.waitFor((f) => f.event === "pusher:subscription_error", "refusal");
+    expect(refusal.channel).toBe("private-cache-balance");
+    expect(raw.countOf((f) => f.event === "balance")).toBe(0);
+    raw.send({ event: "pusher:subscribe", data: { channel: "private-cache-balance", ...api.authorizeChannel(socketId, "private-cache-balance") } });
+    await raw.waitFor((f) => f.event === "balance", "cached event");
+    const events = raw.frames.filter((f) => f.channel === "private-cache-balance").map((f) => f.event);
+    expect(events).toEqual(["pusher:subscription_error", "pusher_internal:subscription_succeeded", "balance"]);
+    expect(raw.frames.find((f) => f.event === "balance")?.data).toEqual({ cents: 700 });
+  });
+
+  it("forgets the cached event after cacheTtlSec", async () => {
+    const short = await startRealtimeServer({ apps: [APP], cacheTtlSec: 0.3, activityTimeoutSec: 0.3, pongTimeoutSec: 5 });
+    cleanups.push(() => short.close());
+    const shortApi = new Pusher({ appId: APP.id, key: APP.key, secret: APP.secret, host: "127.0.0.1", port: String(short.port) });
+    await shortApi.trigger("cache-weather", "now", { sky: "clear" });
+    const { client: a } = await connect({ port: short.port });
+    const fresh = a.subscribe("cache-weather");
+    const got = nextEvent(fresh, "now");
+    await subscribed(fresh);
+    expect(await got).toEqual({ sky: "clear" });
+    await new Promise((r) => setTimeout(r, 400));
+    const { client: b } = await connect({ port: short.port });
+    const stale = b.subscribe("cache-weather");
+    const miss = nextEvent(stale, "pusher:cache_miss");
+    const seen = record(stale, "now");
+    await subscribed(stale);
+    await miss;
+    expect(seen).toEqual([]);
   });
 });
 

@@ -22,9 +22,13 @@
  * - client events (`client-*` from a WebSocket): `pusher:error` code **4301** "Client events are not
  *   enabled" (Herald never enables them; the connection stays open);
  * - user authentication (`pusher:signin`, `#server-to-user-*`, `terminate_connections`): `pusher:error`
- *   code **4300** on the socket, 404 on the HTTP API;
- * - cache channels (`cache-*`, `private-cache-*`, `private-encrypted-cache-*`, `presence-cache-*`):
- *   `pusher:subscription_error` / HTTP 400.
+ *   code **4300** on the socket, 404 on the HTTP API.
+ *
+ * Cache channels (`cache-*`, `private-cache-*`, `private-encrypted-cache-*`, `presence-cache-*`;
+ * https://pusher.com/docs/channels/using_channels/cache-channels/): the last event triggered on one is kept
+ * for `cacheTtlSec` (default 1800 s, Pusher's 30 minutes) and sent to each new subscriber right after
+ * `pusher_internal:subscription_succeeded`; with nothing cached the subscriber gets `pusher:cache_miss`
+ * on the channel instead. Subscribing follows the prefix after `cache-` is removed (private, presence…).
  *
  * WebSocket error codes sent (Pusher's ranges: 4000–4099 don't reconnect, 4100–4199 back off,
  * 4200–4299 reconnect now, 4300–4399 other): 4001 unknown app key, 4005 path not found,
@@ -88,6 +92,8 @@ export interface RealtimeServerOptions {
   maxBatchEvents?: number;
   /** Largest HTTP API request body in bytes (413 above). Default 256 KiB per 10 events of `maxBatchEvents`. */
   maxBodyBytes?: number;
+  /** How long a cache channel keeps its last event, in seconds. Default 1800 (Pusher's 30 minutes). */
+  cacheTtlSec?: number;
   /** Allowed clock skew of `auth_timestamp`, in seconds (401 beyond). Default 600 (Pusher's). */
   timestampToleranceSec?: number;
   /** Receives one-line operational messages (start, refusals of broken requests, internal errors). */
@@ -172,6 +178,8 @@ interface AppState {
   channels: Map<string, Set<PusherSocket>>;
   /** presence channel → user id (string form) → member. */
   presence: Map<string, Map<string, PresenceMember>>;
+  /** cache channel → its last event and when it expires (`Date.now()` ms); expired entries are swept. */
+  cache: Map<string, { name: string; data: string; expiresAt: number }>;
 }
 
 class PusherSocket extends WebSocket {
@@ -301,7 +309,6 @@ function parseInfo(info: string | undefined | null, allowed: readonly string[]):
 
 function validateEventChannel(channel: string): void {
   if (!isValidChannelName(channel)) throw new HttpError(400, "Invalid channel name");
-  if (CACHE_CHANNEL.test(channel)) throw new HttpError(400, "Cache channels are not supported by this server");
 }
 
 function validateEventName(name: string): void {
@@ -332,8 +339,10 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
   const maxBatchEvents = Math.max(1, Math.floor(opts.maxBatchEvents ?? 10));
   const maxBodyBytes = opts.maxBodyBytes ?? 256 * 1024 * Math.ceil(maxBatchEvents / 10);
   const toleranceSec = opts.timestampToleranceSec ?? 600;
+  const cacheTtlMs = (opts.cacheTtlSec ?? 1800) * 1000;
   const log = opts.log ?? noop;
 
+  if (!(cacheTtlMs > 0)) throw new Error("cacheTtlSec must be a positive number of seconds");
   if (!(activityTimeoutSec > 0) || !(pongTimeoutSec > 0)) {
     throw new Error("activityTimeoutSec and pongTimeoutSec must be positive numbers of seconds");
   }
@@ -348,7 +357,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     if (appsById.has(config.id) || appsByKey.has(config.key)) {
       throw new Error(`startRealtimeServer: duplicate app id or key (${config.id})`);
     }
-    const state: AppState = { config: { ...config }, channels: new Map(), presence: new Map() };
+    const state: AppState = { config: { ...config }, channels: new Map(), presence: new Map(), cache: new Map() };
     appsById.set(config.id, state);
     appsByKey.set(config.key, state);
   }
@@ -383,6 +392,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
    */
   function deliver(app: AppState, event: PreparedEvent): number {
     const { channel, socketId: exceptSocketId } = event;
+    if (CACHE_CHANNEL.test(channel)) app.cache.set(channel, { name: event.name, data: event.data, expiresAt: Date.now() + cacheTtlMs });
     const members = app.channels.get(channel);
     if (!members) return 0;
     let payload: Buffer | undefined;
@@ -452,10 +462,6 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     const { channel, auth, channel_data: channelData } = parsed.data;
     if (!isValidChannelName(channel)) {
       sendSubscriptionError(socket, channel, 400, "Invalid channel name");
-      return;
-    }
-    if (CACHE_CHANNEL.test(channel)) {
-      sendSubscriptionError(socket, channel, 400, "Cache channels are not supported by this server");
       return;
     }
     const isPresence = channel.startsWith("presence-");
@@ -544,6 +550,14 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
       socket,
       frame("pusher_internal:subscription_succeeded", isPresence ? presenceSnapshot(app, channel) : "{}", channel),
     );
+    if (CACHE_CHANNEL.test(channel)) sendCached(socket, app, channel);
+  }
+
+  /** A cache channel's last event to a new subscriber, or `pusher:cache_miss` when none is cached. */
+  function sendCached(socket: PusherSocket, app: AppState, channel: string): void {
+    const cached = app.cache.get(channel);
+    if (cached && cached.expiresAt > Date.now()) sendFrame(socket, frame(cached.name, cached.data, channel));
+    else sendFrame(socket, JSON.stringify({ event: "pusher:cache_miss", channel }));
   }
 
   function handleUnsubscribe(socket: PusherSocket, app: AppState, rawData: unknown): void {
@@ -636,6 +650,9 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
 
   function sweep(): void {
     const now = Date.now();
+    for (const app of appsById.values()) {
+      for (const [channel, cached] of app.cache) if (cached.expiresAt <= now) app.cache.delete(channel);
+    }
     for (const socket of sockets) {
       if (socket.closingSince !== 0) {
         if (now - socket.closingSince > CLOSE_GRACE_MS) socket.terminate();
