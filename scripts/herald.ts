@@ -50,6 +50,18 @@ if (existsSync(".env")) process.loadEnvFile(".env");
 }
 
 const log = (msg: string) => console.log(`[herald] ${msg}`);
+
+/** The environment variable `name` as a positive integer; anything else stops the start with its name. */
+function positiveInt(name: string): number {
+  const raw = process.env[name] ?? "";
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !(value > 0)) {
+    console.error(`[herald] ${name} must be a positive whole number (got ${JSON.stringify(raw.slice(0, 40))})`);
+    process.exit(1);
+  }
+  return value;
+}
+
 const port = Number(process.env.PORT ?? 3000);
 const dir = dataDir();
 mkdirSync(dir, { recursive: true });
@@ -151,6 +163,8 @@ if (!childEnv.INNGEST_SIGNING_KEY) {
     eventKey: secrets.inngest.eventKey,
     log: (line) => log(`jobs: ${line}`),
     syncWaitMs: 300_000,
+    // Inngest's free plan allows events of 256 KiB (the default); its paid plans 3 MiB.
+    ...(process.env.HERALD_JOBS_MAX_EVENT_BYTES ? { maxEventBytes: positiveInt("HERALD_JOBS_MAX_EVENT_BYTES") } : {}),
     // Stable per host and port (two live processes cannot share both): a restart resumes its runs at once.
     instanceId: `${hostname()}:${port}`,
   });

@@ -4,6 +4,7 @@
  * HTTP listener a client reaches through `baseUrl` / INNGEST_BASE_URL.
  */
 import { randomBytes } from "node:crypto";
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Inngest } from "inngest";
 import { createHarness, silentLogger, type Harness } from "./test-harness";
@@ -14,9 +15,10 @@ afterEach(async () => {
   h = undefined;
 });
 
-function counter() {
+function counter(executor: Parameters<typeof createHarness>[0]["executor"] = {}) {
   const seen: unknown[] = [];
   const harness = createHarness({
+    executor,
     define: (c) => [
       c.createFunction({ id: "count", triggers: [{ event: "test/count" }] }, async ({ event }) => {
         seen.push(event.data);
@@ -154,5 +156,83 @@ describe("event API", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+/**
+ * A raw HTTP/1.1 request to the listener: the headers, then `body` (which may be shorter than the declared
+ * Content-Length). Resolves with the status line and whether the server closed the connection, without
+ * sending the rest.
+ */
+function rawPost(port: number, path: string, headers: Record<string, string>, body: string | Buffer): Promise<{ status: number; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    let answer = "";
+    let status = 0;
+    socket.on("error", () => {}); // the server may reset a connection whose body it refused
+    socket.on("data", (d) => {
+      answer += d.toString();
+      status ||= Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0);
+    });
+    socket.on("close", () => (status ? resolve({ status, closed: true }) : reject(new Error(`no answer: ${answer}`))));
+    const head = [`POST ${path} HTTP/1.1`, "Host: 127.0.0.1", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), "", ""].join("\r\n");
+    socket.write(head);
+    socket.write(body);
+  });
+}
+
+describe("event API limits", () => {
+  it("answers a wrong key or an oversized Content-Length at once, without reading the body, and closes", async () => {
+    ({ harness: h } = counter());
+    await h.executor.start();
+    const server = await h.executor.listen(0);
+    try {
+      // 200 MB declared, 1 KB sent: an answer can only come from a server that did not wait for the rest.
+      const huge = { "content-type": "application/json", "content-length": String(200 * 1024 * 1024) };
+      expect(await rawPost(server.port, "/e/not-the-key", huge, "x".repeat(1024))).toEqual({ status: 401, closed: true });
+      expect(await rawPost(server.port, `/e/${h.eventKey}`, huge, "x".repeat(1024))).toEqual({ status: 413, closed: true });
+      await h.executor.idle();
+      expect(await h.executor.runs()).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("stops reading a streamed body at the byte limit (413) and counts bytes, not characters", async () => {
+    ({ harness: h } = counter({ maxRequestBytes: 4096 }));
+    await h.executor.start();
+    const server = await h.executor.listen(0);
+    try {
+      // Chunked, no Content-Length: 64 KiB sent; the server stops after 4 KiB.
+      const chunk = Buffer.from("x".repeat(64 * 1024));
+      const chunked = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n0\r\n\r\n")]);
+      expect(await rawPost(server.port, `/e/${h.eventKey}`, { "content-type": "application/json", "transfer-encoding": "chunked" }, chunked)).toMatchObject({ status: 413 });
+    } finally {
+      await server.close();
+    }
+    // 3,000 characters, 6,000 bytes of UTF-8: over a 4,096-byte limit.
+    const wide = JSON.stringify({ name: "test/count", data: { text: "é".repeat(3000) } });
+    expect(wide.length).toBeLessThan(4096);
+    const res = await post(h, h.eventKey, wide);
+    expect(res.status).toBe(413);
+    expect(await h.executor.runs()).toEqual([]);
+  });
+
+  it("refuses an event over maxEventBytes (413) and text the database cannot store (400), naming the event and field", async () => {
+    ({ harness: h } = counter({ maxEventBytes: 1000 }));
+    await h.executor.start();
+    const big = await post(h, h.eventKey, JSON.stringify([{ name: "test/count", data: {} }, { name: "test/count", data: { blob: "b".repeat(1000) } }]));
+    expect(big.status).toBe(413);
+    expect((await big.json()).error).toMatch(/^event 1 \(test\/count\) is \d+ bytes; the limit is 1000$/);
+    const nul = await post(h, h.eventKey, JSON.stringify({ name: "test/count", data: { title: "a\u0000b" } }));
+    expect(nul.status).toBe(400);
+    expect((await nul.json()).error).toContain("data.title: must not contain NUL");
+    const lone = await post(h, h.eventKey, JSON.stringify([{ name: "test/count", data: { ok: 1 } }, { name: "test/count", data: { t: "\ud800" } }]));
+    expect(lone.status).toBe(400);
+    expect((await lone.json()).error).toContain("1.data.t: must not contain unpaired UTF-16 surrogates");
+    const ok = await post(h, h.eventKey, JSON.stringify({ name: "test/count", data: { blob: "b".repeat(900) } }));
+    expect(ok.status).toBe(200);
+    await h.executor.idle();
+    expect(await h.executor.runs()).toHaveLength(1);
   });
 });

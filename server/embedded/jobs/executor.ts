@@ -40,6 +40,7 @@
  * (`clock.ts`); tests move a FakeClock.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { Readable } from "node:stream";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import pg from "pg";
 import { systemClock, type Clock, type TimerHandle } from "./clock";
@@ -51,6 +52,7 @@ import { createStorage, DEFAULT_SCHEMA, type IngestEvent, type MatchableEvent, t
 import { createRunDriver } from "./run-driver";
 import { createTransport } from "./transport";
 import { deterministicUlid, monotonicUlidFactory, seededEventId } from "./ulid";
+import { BodyEncodingError, BodyTooLargeError, findBadText, readBodyText, textProblemMessage } from "../../http/input-hygiene";
 
 /** Options of {@link createExecutor}. Times are ms. */
 export interface ExecutorOptions {
@@ -84,6 +86,10 @@ export interface ExecutorOptions {
   syncWaitMs?: number;
   /** Maximum pool connections (default 4). */
   poolMax?: number;
+  /** Largest event, in UTF-8 bytes of its JSON (default {@link DEFAULT_MAX_EVENT_BYTES}, Inngest's free plan). */
+  maxEventBytes?: number;
+  /** Largest event API request body, in bytes (default {@link MAX_EVENT_API_BODY}). */
+  maxRequestBytes?: number;
   /**
    * Stable identity of this executor process. At start, leases still held under this id are released at
    * once (a previous incarnation with this id died). Default: random per start (leases then expire after
@@ -185,8 +191,14 @@ export const CRON_CATCH_UP_MS = 24 * 60 * 60 * 1000;
 /** How long an event's sender-given `id` deduplicates later events with the same id: 24 h (Inngest). */
 export const EVENT_ID_DEDUPE_MS = 24 * 60 * 60 * 1000;
 
-/** Largest event API body accepted, in bytes (Inngest's per-request limit: 3 MB). */
+/** Largest event API body accepted by default, in bytes: 3 MiB (Inngest's largest event size on paid plans). */
 export const MAX_EVENT_API_BODY = 3 * 1024 * 1024;
+
+/**
+ * Largest event accepted by default, in UTF-8 bytes of its JSON: 256 KiB, the "Maximum event size" of
+ * Inngest's free plan (https://www.inngest.com/docs/durable-execution/limits); paid plans allow 3 MiB.
+ */
+export const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
@@ -236,6 +248,8 @@ export function createExecutor(opts: ExecutorOptions): Executor {
   const leaseMs = opts.leaseMs ?? 60_000;
   const backoff = opts.backoff ?? defaultBackoff;
   const maxStepsPerRun = opts.maxStepsPerRun ?? 1000;
+  const maxEventBytes = opts.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const maxRequestBytes = opts.maxRequestBytes ?? MAX_EVENT_API_BODY;
   const syncWaitMs = opts.syncWaitMs ?? (opts.handler ? 0 : 30_000);
   const owner = opts.instanceId ?? `exec-${randomBytes(6).toString("hex")}`;
   const transport = createTransport({ handler: opts.handler, appUrl: opts.handler ? undefined : opts.appUrl, signingKey: opts.signingKey });
@@ -334,12 +348,25 @@ export function createExecutor(opts: ExecutorOptions): Executor {
     return events.map((e) => e.internalId);
   }
 
-  function validateInputs(body: unknown): { ok: true; events: EventInput[] } | { ok: false; error: string } {
+  /**
+   * Checks an event API body (one event or an array): the schema, reserved names, each event's size
+   * (`maxEventBytes`) and text PostgreSQL cannot store (NUL, lone surrogates). Errors name the event and field.
+   */
+  function validateInputs(body: unknown): { ok: true; events: EventInput[] } | { ok: false; status: 400 | 413; error: string } {
     const parsed = eventApiBodySchema.safeParse(body);
-    if (!parsed.success) return { ok: false, error: `invalid events: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}` };
-    const reserved = parsed.data.find((e) => e.name.startsWith("inngest/"));
-    if (reserved) return { ok: false, error: `event name is reserved for internal use: ${reserved.name}` };
-    return { ok: true, events: parsed.data };
+    if (!parsed.success) return { ok: false, status: 400, error: `invalid events: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}` };
+    const events = parsed.data;
+    const reserved = events.find((e) => e.name.startsWith("inngest/"));
+    if (reserved) return { ok: false, status: 400, error: `event name is reserved for internal use: ${reserved.name}` };
+    const single = !Array.isArray(body);
+    for (const [i, event] of events.entries()) {
+      const where = single ? "the event" : `event ${i}`;
+      const bytes = Buffer.byteLength(JSON.stringify(event), "utf8");
+      if (bytes > maxEventBytes) return { ok: false, status: 413, error: `${where} (${event.name}) is ${bytes} bytes; the limit is ${maxEventBytes}` };
+      const [bad] = findBadText(event, [], 1);
+      if (bad) return { ok: false, status: 400, error: `invalid events: ${single ? "" : `${i}.`}${bad.path}: ${textProblemMessage(bad.problem)}` };
+    }
+    return { ok: true, events };
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -590,8 +617,16 @@ export function createExecutor(opts: ExecutorOptions): Executor {
       const key = match?.[1] ? decodeURIComponent(match[1]) : "";
       if (!keyMatches(key, opts.eventKey)) return json(401, { error: "Event key not found", status: 401 });
       if (!started || stopped) return json(503, { error: "the executor is not running", status: 503 });
-      const text = await req.text();
-      if (text.length > MAX_EVENT_API_BODY) return json(413, { error: `the body exceeds ${MAX_EVENT_API_BODY} bytes`, status: 413 });
+      // The key is checked first and the size before reading: a refused body is never read (a declared
+      // Content-Length over the limit), or read only up to the limit (a streamed one).
+      let text: string;
+      try {
+        text = await readBodyText(req, maxRequestBytes);
+      } catch (err) {
+        if (err instanceof BodyTooLargeError) return json(413, { error: `the body exceeds ${maxRequestBytes} bytes`, status: 413 });
+        if (err instanceof BodyEncodingError) return json(400, { error: "the body is not UTF-8", status: 400 });
+        throw err;
+      }
       let body: unknown;
       try {
         body = JSON.parse(text) as unknown;
@@ -599,7 +634,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
         return json(400, { error: "the body is not JSON", status: 400 });
       }
       const checked = validateInputs(body);
-      if (!checked.ok) return json(400, { error: checked.error, status: 400 });
+      if (!checked.ok) return json(checked.status, { error: checked.error, status: checked.status });
       try {
         const ids = await ingest(prepareEvents(checked.events, req.headers.get(h.eventIdSeed)));
         return json(200, { ids, status: 200 });
@@ -614,26 +649,33 @@ export function createExecutor(opts: ExecutorOptions): Executor {
         const server = createServer((req: IncomingMessage, res: ServerResponse) => {
           void (async () => {
             try {
-              const chunks: Buffer[] = [];
-              for await (const chunk of req) chunks.push(chunk as Buffer);
               const url = `http://${host}${req.url ?? "/"}`;
               let response: Response;
               if ((req.url ?? "").startsWith("/e/")) {
                 const forwarded: Record<string, string> = {};
-                for (const name of ["content-type", h.eventIdSeed]) {
+                for (const name of ["content-type", "content-length", h.eventIdSeed]) {
                   const value = req.headers[name];
                   if (typeof value === "string") forwarded[name] = value;
                 }
-                const init: RequestInit = { method: req.method, headers: forwarded };
-                if (req.method !== "GET" && req.method !== "HEAD") init.body = Buffer.concat(chunks);
+                // The body is streamed to the handler, which reads it only after the key check and only up
+                // to the size limit.
+                const init: RequestInit & { duplex?: "half" } = { method: req.method, headers: forwarded };
+                if (req.method !== "GET" && req.method !== "HEAD") {
+                  init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+                  init.duplex = "half";
+                }
                 response = await executor.handleEventApi(new Request(url, init));
               } else if (req.url === "/health") {
                 response = json(200, { ok: started && !stopped });
               } else {
                 response = json(404, { error: `not served by Herald's embedded executor: ${req.method} ${req.url}`, status: 404 });
               }
-              res.writeHead(response.status, Object.fromEntries(response.headers));
-              res.end(Buffer.from(await response.arrayBuffer()));
+              // A body left unread (refused before or while reading it) is not drained: the connection closes.
+              const unread = !req.complete;
+              res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...(unread ? { connection: "close" } : {}) });
+              res.end(Buffer.from(await response.arrayBuffer()), () => {
+                if (!req.complete) req.destroy();
+              });
             } catch (err) {
               res.writeHead(500, { "content-type": "application/json" });
               res.end(JSON.stringify({ error: (err as Error).message, status: 500 }));
