@@ -509,7 +509,70 @@ describe("embedded Inngest executor", () => {
   });
 });
 
+/** The app's serve handler behind a real HTTP server on 127.0.0.1 (as `next start` serves /api/inngest). */
+async function serveOverHttp(raw: (req: Request) => Promise<Response>) {
+  const server = createServer((req, res) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+      const init: RequestInit = { method: req.method, headers };
+      if (req.method !== "GET") init.body = Buffer.concat(chunks);
+      const response = await raw(new Request(`http://${req.headers.host}${req.url}`, init));
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const address = server.address();
+  return { server, port: typeof address === "object" && address ? address.port : 0 };
+}
+
 describe("driving the app over HTTP (appUrl), as the dev launcher does", () => {
+  it("waits for a long step as long as callTimeoutMs says (not the HTTP client's default), and no longer", async () => {
+    let entered = 0;
+    let finished = 0;
+    h = createHarness({
+      define: (c) => [
+        c.createFunction({ id: "slow", triggers: [{ event: "test/slow" }] }, async ({ step }) =>
+          step.run("work", async () => {
+            entered++;
+            await new Promise((r) => setTimeout(r, 1200));
+            return ++finished;
+          }),
+        ),
+      ],
+    });
+    const { server, port } = await serveOverHttp(h.rawHandler);
+    try {
+      // A limit above the step's length: one attempt, completed.
+      const patient = h.newExecutor({ handler: undefined, appUrl: `http://127.0.0.1:${port}/api/inngest`, callTimeoutMs: 5000 });
+      await patient.start();
+      await h.client.send({ name: "test/slow", data: {} });
+      await patient.idle();
+      expect(await patient.runs()).toMatchObject([{ status: "completed", output: 1, retries: 0 }]);
+      expect(entered).toBe(1);
+      await patient.stop();
+
+      // A limit below it: the call is given up as a retriable error; the retry waits for its backoff (the
+      // clock is not moved), so no second attempt starts while the first still runs in the app.
+      const hasty = h.newExecutor({ handler: undefined, appUrl: `http://127.0.0.1:${port}/api/inngest`, callTimeoutMs: 300 });
+      await hasty.start();
+      await h.client.send({ name: "test/slow", data: {} });
+      await waitFor(async () => (await hasty.runs({ functionId: "herald-test-slow" })).some((r) => r.retries === 1), 5000, "the first attempt given up");
+      const [, cut] = await hasty.runs({ functionId: "herald-test-slow" });
+      expect(cut).toMatchObject({ status: "running", retries: 1 });
+      expect(cut!.nextAttemptAt).toBeGreaterThan(h.clock.now());
+      await waitFor(() => finished === 2, 5000, "the app's first attempt finished on its own");
+      expect(entered).toBe(2);
+      await hasty.stop();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it("syncs and runs steps through a real HTTP endpoint", async () => {
     let ran = 0;
     h = createHarness({
@@ -520,23 +583,7 @@ describe("driving the app over HTTP (appUrl), as the dev launcher does", () => {
         }),
       ],
     });
-    const raw = h.rawHandler;
-    const server = createServer((req, res) => {
-      void (async () => {
-        const chunks: Buffer[] = [];
-        for await (const chunk of req) chunks.push(chunk as Buffer);
-        const headers = new Headers();
-        for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-        const init: RequestInit = { method: req.method, headers };
-        if (req.method !== "GET") init.body = Buffer.concat(chunks);
-        const response = await raw(new Request(`http://${req.headers.host}${req.url}`, init));
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
-      })();
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const address = server.address();
-    const port = typeof address === "object" && address ? address.port : 0;
+    const { server, port } = await serveOverHttp(h.rawHandler);
     try {
       const ex = h.newExecutor({ handler: undefined, appUrl: `http://127.0.0.1:${port}/api/inngest` });
       await ex.start();

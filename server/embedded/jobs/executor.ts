@@ -90,6 +90,8 @@ export interface ExecutorOptions {
   maxEventBytes?: number;
   /** Largest event API request body, in bytes (default {@link MAX_EVENT_API_BODY}). */
   maxRequestBytes?: number;
+  /** With `appUrl`: how long one call to the app may take, in ms (default 2 h 5 min, above Inngest's 2 h step limit). */
+  callTimeoutMs?: number;
   /**
    * Stable identity of this executor process. At start, leases still held under this id are released at
    * once (a previous incarnation with this id died). Default: random per start (leases then expire after
@@ -252,7 +254,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
   const maxRequestBytes = opts.maxRequestBytes ?? MAX_EVENT_API_BODY;
   const syncWaitMs = opts.syncWaitMs ?? (opts.handler ? 0 : 30_000);
   const owner = opts.instanceId ?? `exec-${randomBytes(6).toString("hex")}`;
-  const transport = createTransport({ handler: opts.handler, appUrl: opts.handler ? undefined : opts.appUrl, signingKey: opts.signingKey });
+  const transport = createTransport({ handler: opts.handler, appUrl: opts.handler ? undefined : opts.appUrl, signingKey: opts.signingKey, callTimeoutMs: opts.callTimeoutMs });
 
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 4 });
   pool.on("error", (err) => log(`[herald-jobs ${owner}] database pool error: ${err.message}`));
@@ -593,6 +595,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
       if (!stopOpts?.abandon) await storage.releaseLeases(owner).catch(() => 0);
       for (const s of [...servers]) await s.close();
       notifyTick();
+      await transport.close();
       await pool.end();
     },
 

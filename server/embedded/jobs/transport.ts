@@ -9,6 +9,7 @@
  * - {@link Transport.call}: a call request, `POST ?fnId=<fn>&stepId=<step|hashed id>`, interpreted per the
  *   answer table of INNGEST-PROTOCOL.md "A call" into a {@link CallOutcome}.
  */
+import { Agent } from "undici";
 import { signRequestBody, verify } from "./signature";
 import {
   headers as h,
@@ -20,6 +21,14 @@ import {
   type Op,
   type SerializedError,
 } from "./protocol";
+
+/**
+ * Default limit of one call to the app over HTTP, in ms: 2 h 5 min. Inngest lets a step run for up to 2 h
+ * (https://www.inngest.com/docs/usage-limits/inngest "Timeout"); the HTTP client must not give up sooner
+ * (Node's fetch stops waiting for headers or body after 300 s by default), or the executor would retry a
+ * step whose first attempt is still running in the app.
+ */
+export const DEFAULT_CALL_TIMEOUT_MS = (2 * 60 + 5) * 60 * 1000;
 
 /** The serve URL used in-process when no `appUrl` is given (never dialled; the SDK only echoes it). */
 export const IN_PROCESS_SERVE_URL = "http://herald.embedded/api/inngest";
@@ -48,6 +57,8 @@ export interface Transport {
   sync(signal?: AbortSignal): Promise<InBandSyncResponse>;
   /** One call request. Never throws except on `signal` abort (then rejects with the abort reason). */
   call(fnId: string, stepId: string, body: CallRequestBody, signal?: AbortSignal): Promise<CallOutcome>;
+  /** Closes the HTTP client's idle connections (nothing in-process). */
+  close(): Promise<void>;
 }
 
 /** Parses `retry-after`: integer seconds, or an HTTP/ISO date. Returns a delay in ms (≥ 0), wall clock. */
@@ -67,19 +78,25 @@ function infraError(message: string): CallOutcome {
  * Creates a transport.
  * @param opts.handler in-process handler (takes precedence over `appUrl`).
  * @param opts.appUrl absolute URL of the app's `/api/inngest` endpoint.
+ * @param opts.callTimeoutMs over HTTP, how long one request may wait for the answer's headers and between
+ *   body chunks, in ms (default {@link DEFAULT_CALL_TIMEOUT_MS}); past it the call is a retriable error.
  * @throws when neither is given.
  */
 export function createTransport(opts: {
   handler?: (req: Request) => Promise<Response>;
   appUrl?: string;
   signingKey: string;
+  callTimeoutMs?: number;
 }): Transport {
   const { handler, appUrl, signingKey } = opts;
   if (!handler && !appUrl) throw new Error("herald jobs executor: give either `handler` (in-process) or `appUrl` (HTTP)");
   const serveUrl = appUrl ?? IN_PROCESS_SERVE_URL;
+  const callTimeoutMs = opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  // undici (the library behind Node's fetch), pinned: its Agent is how fetch's timeouts are set.
+  const dispatcher = handler ? undefined : new Agent({ headersTimeout: callTimeoutMs, bodyTimeout: callTimeoutMs });
 
   async function send(url: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
-    if (!handler) return fetch(url, { ...init, signal });
+    if (!handler) return fetch(url, { ...init, signal, dispatcher } as RequestInit);
     const pending = handler(new Request(url, init));
     if (!signal) return pending;
     // An in-process handler cannot be cancelled: stop waiting for it, and let its answer be discarded.
@@ -115,6 +132,10 @@ export function createTransport(opts: {
 
   return {
     serveUrl,
+
+    async close() {
+      await dispatcher?.close();
+    },
 
     async sync(signal) {
       const bodyText = JSON.stringify({ url: serveUrl });
