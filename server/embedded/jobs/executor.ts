@@ -21,7 +21,8 @@
  * `step.waitForEvent` (a `waits` row matched by later events, `null` at the timeout) and `step.invoke` (a
  * child run with `inngest/function.invoked`; its output or error resumes the caller, or
  * `InngestInvokeTimeoutError` at the timeout), both durable in the database (`run-driver.ts`);
- * `cancelOn` (a later matching event cancels an active run: status `cancelled`, no further step;
+ * `cancelOn` (a later matching event cancels an active run: status `cancelled`, no further step,
+ * then `inngest/function.cancelled`;
  * `matching.ts`); `concurrency` (at most `limit` runs per key hold a lease at once, across processes;
  * the rest stay queued; `storage.ts` `claim`); `idempotency` (one run per function and key per 24 h).
  *
@@ -49,7 +50,7 @@ import { concurrencySlots, idempotencyKey, prepareFunctions, type FunctionDef } 
 import { createMatcher } from "./matching";
 import { eventApiBodySchema, headers as h, internalEvents, type EventInput, type SerializedError, type StoredEvent } from "./protocol";
 import { createStorage, DEFAULT_SCHEMA, type IngestEvent, type MatchableEvent, type NewRun, type PlannedStep, type RunFilter, type RunRow, type RunStatus, type StepRow, type Storage } from "./storage";
-import { createRunDriver } from "./run-driver";
+import { cancelledEvent, createRunDriver } from "./run-driver";
 import { createTransport } from "./transport";
 import { deterministicUlid, monotonicUlidFactory, seededEventId } from "./ulid";
 import { BodyEncodingError, BodyTooLargeError, findBadText, readBodyText, textProblemMessage } from "../../http/input-hygiene";
@@ -351,6 +352,20 @@ export function createExecutor(opts: ExecutorOptions): Executor {
   }
 
   /**
+   * Emits `inngest/function.cancelled` for runs cancelled by `cancelOn` (stored first, then marked: a crash in
+   * between re-emits the same event id, which is deduplicated).
+   */
+  async function emitCancellations(): Promise<void> {
+    for (;;) {
+      const pending = await storage.pendingCancellations(100);
+      if (pending.length === 0) return;
+      await ingest(pending.map((run) => cancelledEvent(run, run.trigger, clock.now())));
+      await storage.markCancellationsEmitted(pending.map((run) => run.id));
+      if (pending.length < 100) return;
+    }
+  }
+
+  /**
    * Checks an event API body (one event or an array): the schema, reserved names, each event's size
    * (`maxEventBytes`) and text PostgreSQL cannot store (NUL, lone surrogates). Errors name the event and field.
    */
@@ -515,6 +530,8 @@ export function createExecutor(opts: ExecutorOptions): Executor {
         // Events whose matching pass did not happen (cron ticks, a crash after storing) are matched here.
         const unmatched = await storage.unmatchedEvents(500);
         if (unmatched.length > 0) await matchEvents(unmatched);
+        if (stopped) break;
+        await emitCancellations();
         if (stopped) break;
         const free = concurrency - inFlight.size;
         if (free > 0) {

@@ -57,6 +57,52 @@ describe("cancelOn", () => {
     expect(reminded).toEqual([2]);
   });
 
+  it("emits inngest/function.cancelled once per cancelled run, also when a crash left it unmarked", async () => {
+    const cleanups: unknown[] = [];
+    h = createHarness({
+      define: (c) => [
+        c.createFunction({ id: "import", cancelOn: [{ event: "test/import.stopped", match: "data.id" }], triggers: [{ event: "test/import" }] }, async ({ step }) => {
+          await step.sleep("slowly", "1h");
+        }),
+        c.createFunction(
+          { id: "cleanup", triggers: [{ event: "inngest/function.cancelled", if: "event.data.function_id == 'herald-test-import'" }] },
+          async ({ event }) => {
+            cleanups.push(event.data);
+          },
+        ),
+      ],
+    });
+    await h.executor.start();
+    await h.client.send({ name: "test/import", data: { id: 7 } });
+    await h.executor.idle();
+    await h.client.send({ name: "test/import.stopped", data: { id: 7 } });
+    await waitFor(() => cleanups.length === 1, 5000, "the cleanup run");
+    const [cancelled] = await h.executor.runs({ functionId: "herald-test-import" });
+    expect(cancelled!.status).toBe("cancelled");
+    expect(cleanups[0]).toEqual({
+      function_id: "herald-test-import",
+      run_id: cancelled!.id,
+      error: { name: "Error", message: "function cancelled" },
+      event: expect.objectContaining({ name: "test/import", data: { id: 7 } }),
+    });
+
+    // A crash after the event was stored but before the run was marked: the next executor emits it again
+    // with the same id, which is deduplicated (no second cleanup run).
+    const pg = await import("pg");
+    const client = new pg.default.Client({ connectionString: h.databaseUrl });
+    await client.connect();
+    await client.query(`UPDATE "${h.schema}".runs SET cancel_emitted = false WHERE id = $1`, [cancelled!.id]);
+    await h.executor.stop();
+    const next = h.newExecutor();
+    await next.start();
+    const marked = async () => (await client.query(`SELECT cancel_emitted FROM "${h!.schema}".runs WHERE id = $1`, [cancelled!.id])).rows[0]?.cancel_emitted === true;
+    await waitFor(marked, 5000, "the cancellation emitted again");
+    await client.end();
+    await next.idle();
+    expect(await next.runs({ functionId: "herald-test-cleanup" })).toHaveLength(1);
+    expect(cleanups).toHaveLength(1);
+  });
+
   it("cancels a run waiting for an event, and a run between steps: its step in flight ends, no further step runs", async () => {
     const count = { after: 0, next: 0 };
     const slowStarted = deferred();

@@ -20,6 +20,7 @@ export const headers = {
 /** Names of events the executor itself emits or will emit (Inngest's `internalEvents`). */
 export const internalEvents = {
   functionFailed: "inngest/function.failed",
+  functionCancelled: "inngest/function.cancelled",
   functionFinished: "inngest/function.finished",
   functionInvoked: "inngest/function.invoked",
   scheduledTimer: "inngest/scheduled.timer",

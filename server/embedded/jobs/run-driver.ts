@@ -534,6 +534,25 @@ export function failureEvent(run: RunRow, event: StoredEvent | undefined, error:
 }
 
 /**
+ * The `inngest/function.cancelled` event for a run cancelled by `cancelOn`: `data: {function_id, run_id,
+ * error: {name: "Error", message: "function cancelled"}, event}`, as Inngest documents it
+ * (https://www.inngest.com/docs/reference/system-events/inngest-function-cancelled), with an internal id
+ * derived from the run id (a second emit after a crash is deduplicated).
+ */
+export function cancelledEvent(run: { id: string; functionId: string; createdAt: number }, event: StoredEvent | undefined, now: number): IngestEvent {
+  const internalId = deterministicUlid(run.createdAt, `${run.id}:function.cancelled`);
+  return {
+    internalId,
+    event: {
+      id: internalId,
+      name: internalEvents.functionCancelled,
+      ts: now,
+      data: { function_id: run.functionId, run_id: run.id, error: { name: "Error", message: "function cancelled" }, event: event ?? null },
+    },
+  };
+}
+
+/**
  * Returns `drive(run)`: advances a run this executor has just claimed, until it ends or must wait.
  * Never throws: failures of the executor itself are logged and the run is released for a later retry.
  */

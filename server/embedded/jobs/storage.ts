@@ -170,7 +170,7 @@ export interface RunFilter {
 }
 
 /** The current schema version this code writes. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Default schema name. */
 export const DEFAULT_SCHEMA = "herald_jobs";
@@ -290,6 +290,14 @@ const MIGRATIONS: string[] = [
     expires_at bigint NOT NULL,
     PRIMARY KEY (function_id, key)
   );
+  `,
+  // v4: \`inngest/function.cancelled\`. A run cancelled by cancelOn stays marked until its event is emitted
+  // (after the cancelling pass commits, or by the loop after a crash in between). Runs cancelled before v4
+  // count as emitted.
+  `
+  ALTER TABLE {S}.runs ADD COLUMN cancel_emitted boolean NOT NULL DEFAULT true;
+  ALTER TABLE {S}.runs ALTER COLUMN cancel_emitted SET DEFAULT false;
+  CREATE INDEX runs_cancel_pending_idx ON {S}.runs (ended_at) WHERE status = 'cancelled' AND NOT cancel_emitted;
   `,
 ];
 
@@ -1106,6 +1114,26 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         cancelled: res.rows.filter((r) => r.kind === "cancelled").map((r) => r.id),
         resumed: res.rows.filter((r) => r.kind === "resumed").map((r) => r.id),
       };
+    },
+
+    /**
+     * Up to `limit` runs cancelled whose `inngest/function.cancelled` is not yet emitted, oldest
+     * cancellation first, with their trigger event.
+     */
+    async pendingCancellations(limit: number): Promise<CancellableRun[]> {
+      const res = await q<{ id: string; function_id: string; trigger_seq: string; created_at: string; trigger: StoredEvent }>(
+        `SELECT r.id, r.function_id, r.trigger_seq, r.created_at, t.payload AS trigger
+         FROM ${S}.runs r JOIN ${S}.events t ON t.internal_id = r.event_ids->>0
+         WHERE r.status = 'cancelled' AND NOT r.cancel_emitted
+         ORDER BY r.ended_at LIMIT $1`,
+        [limit],
+      );
+      return res.rows.map((r) => ({ id: r.id, functionId: r.function_id, triggerSeq: num(r.trigger_seq), createdAt: num(r.created_at), trigger: r.trigger }));
+    },
+
+    /** Records that these cancelled runs' `inngest/function.cancelled` events are stored. */
+    async markCancellationsEmitted(runIds: string[]): Promise<void> {
+      if (runIds.length > 0) await q(`UPDATE ${S}.runs SET cancel_emitted = true WHERE id = ANY($1::text[])`, [runIds]);
     },
 
     /** Up to `limit` events not yet through a matching pass (e.g. after a crash), oldest first. */
