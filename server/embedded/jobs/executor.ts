@@ -91,6 +91,12 @@ export interface ExecutorOptions {
   maxEventBytes?: number;
   /** Largest event API request body, in bytes (default {@link MAX_EVENT_API_BODY}). */
   maxRequestBytes?: number;
+  /**
+   * An event whose `ts` lies more than this many ms ahead of the executor's clock starts its runs at `ts`
+   * (Inngest delays the runs of a future-dated event); within it, at once (a sender's clock slightly ahead).
+   * Default 1000.
+   */
+  clockSkewToleranceMs?: number;
   /** With `appUrl`: how long one call to the app may take, in ms (default 2 h 5 min, above Inngest's 2 h step limit). */
   callTimeoutMs?: number;
   /**
@@ -253,6 +259,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
   const maxStepsPerRun = opts.maxStepsPerRun ?? 1000;
   const maxEventBytes = opts.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const maxRequestBytes = opts.maxRequestBytes ?? MAX_EVENT_API_BODY;
+  const clockSkewToleranceMs = opts.clockSkewToleranceMs ?? 1000;
   const syncWaitMs = opts.syncWaitMs ?? (opts.handler ? 0 : 30_000);
   const owner = opts.instanceId ?? `exec-${randomBytes(6).toString("hex")}`;
   const transport = createTransport({ handler: opts.handler, appUrl: opts.handler ? undefined : opts.appUrl, signingKey: opts.signingKey, callTimeoutMs: opts.callTimeoutMs });
@@ -336,7 +343,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
 
   async function ingest(events: IngestEvent[]): Promise<string[]> {
     const now = clock.now();
-    const { accepted, runIds } = await storage.ingest(events, matchingRuns, now, EVENT_ID_DEDUPE_MS);
+    const { accepted, runIds } = await storage.ingest(events, matchingRuns, now, EVENT_ID_DEDUPE_MS, clockSkewToleranceMs);
     // The matching pass (waitForEvent, cancelOn); should it fail, the executor loop retries it.
     const stored = events.flatMap((e) => {
       const seq = accepted.get(e.internalId);

@@ -359,3 +359,34 @@ describe("idempotency", () => {
     expect(await statuses(h, "herald-test-welcome")).toEqual(Array.from({ length: 5 }, () => "completed"));
   });
 });
+
+describe("future-dated events", () => {
+  it("an event whose ts lies in the future starts its runs at ts, not before; a past ts starts them at once", async () => {
+    const started: number[] = [];
+    h = createHarness({
+      define: (c) => [
+        c.createFunction({ id: "scheduled", triggers: [{ event: "test/scheduled" }] }, async ({ event, step }) => {
+          await step.run("record", () => {
+            started.push((event.data as { n: number }).n);
+          });
+        }),
+      ],
+    });
+    await h.executor.start();
+    const now = h.clock.now();
+    await h.client.send([
+      { name: "test/scheduled", data: { n: 1 }, ts: now + 2 * HOUR },
+      { name: "test/scheduled", data: { n: 2 }, ts: now - HOUR },
+    ]);
+    await h.executor.idle();
+    expect(started).toEqual([2]);
+    const waiting = (await h.executor.runs({ functionId: "herald-test-scheduled" })).find((r) => r.status === "queued");
+    expect(waiting?.nextAttemptAt).toBe(now + 2 * HOUR);
+    h.clock.advance(2 * HOUR - 1000);
+    await h.executor.idle();
+    expect(started).toEqual([2]);
+    h.clock.advance(1000);
+    await h.executor.idle();
+    expect(started).toEqual([2, 1]);
+  });
+});

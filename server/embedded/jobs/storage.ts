@@ -472,7 +472,9 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
      * internal id was seen before (a retried send with the same id seed) or its `dedupeKey` (the sender's
      * `id`) was seen within `dedupeWindowMs`. A run with an `idempotencyKey` is created only when its
      * function has no run with that key within `dedupeWindowMs` (and only the first of a batch). Events
-     * take their sequence numbers in the order given; a run's `trigger_seq` is its event's.
+     * take their sequence numbers in the order given; a run's `trigger_seq` is its event's. A run starts at
+     * its event's `ts` when that lies more than `skewToleranceMs` in the future (Inngest delays the runs of
+     * a future-dated event; a sender whose clock is slightly ahead does not).
      * @param planRuns the runs to create for an accepted event.
      * @returns the accepted events' sequence numbers by internal id, and the ids of the runs created.
      */
@@ -481,6 +483,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
       planRuns: (event: IngestEvent) => NewRun[],
       now: number,
       dedupeWindowMs: number,
+      skewToleranceMs = 0,
     ): Promise<{ accepted: Map<string, number>; runIds: string[] }> {
       // A sender id repeated inside one batch: only its first event can be accepted.
       const seenKeys = new Set<string>();
@@ -539,9 +542,10 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
            ON CONFLICT (internal_id) DO NOTHING
            RETURNING internal_id, seq
          ), planned AS (
-           SELECT r.*, a.seq FROM jsonb_to_recordset($2::jsonb)
+           SELECT r.*, a.seq, i.ts FROM jsonb_to_recordset($2::jsonb)
              AS r(id text, function_id text, event_internal_id text, max_attempts integer, concurrency jsonb, idempotency_key text)
            JOIN accepted a ON a.internal_id = r.event_internal_id
+           JOIN input i ON i.internal_id = r.event_internal_id
          ), idempotent AS (
            INSERT INTO ${S}.idempotency_keys (function_id, key, run_id, expires_at)
            SELECT function_id, idempotency_key, id, $3::bigint FROM planned WHERE idempotency_key IS NOT NULL
@@ -550,7 +554,8 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
            RETURNING run_id
          ), created AS (
            INSERT INTO ${S}.runs (id, function_id, event_ids, status, max_attempts, created_at, updated_at, next_attempt_at, trigger_seq, concurrency)
-           SELECT id, function_id, jsonb_build_array(event_internal_id), 'queued', max_attempts, $4, $4, $4, seq, concurrency
+           SELECT id, function_id, jsonb_build_array(event_internal_id), 'queued', max_attempts, $4, $4,
+             CASE WHEN ts > $4 + $5 THEN ts ELSE $4 END, seq, concurrency
            FROM planned
            WHERE idempotency_key IS NULL OR id IN (SELECT run_id FROM idempotent)
            RETURNING id
@@ -558,7 +563,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
          SELECT 'event' AS kind, internal_id AS id, seq FROM accepted
          UNION ALL
          SELECT 'run' AS kind, id, NULL FROM created`,
-        [json(input), json(runs), now + dedupeWindowMs, now],
+        [json(input), json(runs), now + dedupeWindowMs, now, skewToleranceMs],
       );
       const accepted = new Map(res.rows.filter((r) => r.kind === "event").map((r) => [r.id, Number(r.seq)]));
       const created = new Set(res.rows.filter((r) => r.kind === "run").map((r) => r.id));
