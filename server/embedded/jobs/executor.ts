@@ -50,7 +50,7 @@ import { concurrencySlots, idempotencyKey, prepareFunctions, type FunctionDef } 
 import { createMatcher } from "./matching";
 import { eventApiBodySchema, headers as h, internalEvents, type EventInput, type SerializedError, type StoredEvent } from "./protocol";
 import { createStorage, DEFAULT_SCHEMA, type IngestEvent, type MatchableEvent, type NewRun, type PlannedStep, type RunFilter, type RunRow, type RunStatus, type StepRow, type Storage } from "./storage";
-import { cancelledEvent, createRunDriver } from "./run-driver";
+import { cancelledEvent, createRunDriver, MAX_RUN_STATE_BYTES, MAX_STEP_OUTPUT_BYTES } from "./run-driver";
 import { createTransport } from "./transport";
 import { deterministicUlid, monotonicUlidFactory, seededEventId } from "./ulid";
 import { BodyEncodingError, BodyTooLargeError, findBadText, readBodyText, textProblemMessage } from "../../http/input-hygiene";
@@ -83,6 +83,10 @@ export interface ExecutorOptions {
   backoff?: (retry: number) => number;
   /** Steps a run may memoize before it is failed (default 1000, Inngest's limit). */
   maxStepsPerRun?: number;
+  /** Largest step output, in UTF-8 bytes of its JSON (default 4 MiB, Inngest's limit). */
+  maxStepOutputBytes?: number;
+  /** Largest run state (events and step outputs), in UTF-8 bytes of their JSON (default 32 MiB, Inngest's limit). */
+  maxRunStateBytes?: number;
   /** How long `start()` retries an unreachable app before giving up, real ms (default 30 000 with `appUrl`, 0 in-process). */
   syncWaitMs?: number;
   /** Maximum pool connections (default 4). */
@@ -404,6 +408,8 @@ export function createExecutor(opts: ExecutorOptions): Executor {
     leaseMs,
     backoff,
     maxStepsPerRun,
+    maxStepOutputBytes: opts.maxStepOutputBytes ?? MAX_STEP_OUTPUT_BYTES,
+    maxRunStateBytes: opts.maxRunStateBytes ?? MAX_RUN_STATE_BYTES,
     functions: () => functions,
     ingest,
     match: matchEvents,

@@ -390,3 +390,66 @@ describe("future-dated events", () => {
     expect(started).toEqual([2, 1]);
   });
 });
+
+describe("Inngest's run limits", () => {
+  it("the step limit fails the run before the next step runs, and before parallel steps that would pass it", async () => {
+    let ran = 0;
+    let parallel = 0;
+    h = createHarness({
+      executor: { maxStepsPerRun: 5 },
+      define: (c) => [
+        c.createFunction({ id: "looping", triggers: [{ event: "test/loop" }] }, async ({ step }) => {
+          for (let i = 0; i < 10; i++) await step.run(`item-${i}`, () => ++ran);
+          return "done";
+        }),
+        c.createFunction({ id: "wide", triggers: [{ event: "test/wide" }] }, async ({ step }) => {
+          await Promise.all(Array.from({ length: 6 }, (_, i) => step.run(`part-${i}`, () => ++parallel)));
+        }),
+      ],
+    });
+    await h.executor.start();
+    await h.client.send([{ name: "test/loop", data: {} }, { name: "test/wide", data: {} }]);
+    await h.executor.idle();
+    const runs = await h.executor.runs();
+    const error = { name: "InngestErrFunctionOverflowed", message: "The function run exceeded the step limit of 5 steps." };
+    expect(runs.map((r) => [r.functionId, r.status, r.error])).toEqual([
+      ["herald-test-looping", "failed", error],
+      ["herald-test-wide", "failed", error],
+    ]);
+    expect(ran).toBe(5);
+    expect(parallel).toBe(0);
+  });
+
+  it("a step output over the limit and a run state over the limit fail the run with Inngest's errors", async () => {
+    // Inngest's limits are 4 MiB and 32 MiB (the executor's defaults); the same rules at 1/1024 of the size.
+    const KIB = 1024;
+    let stepsRun = 0;
+    h = createHarness({
+      executor: { maxStepOutputBytes: 4 * KIB, maxRunStateBytes: 32 * KIB },
+      define: (c) => [
+        c.createFunction({ id: "huge-output", triggers: [{ event: "test/huge" }] }, async ({ step }) => {
+          await step.run("too-big", () => "x".repeat(4 * KIB + 1));
+          await step.run("never", () => ++stepsRun);
+        }),
+        c.createFunction({ id: "hoarder", triggers: [{ event: "test/hoard" }] }, async ({ step }) => {
+          for (let i = 0; i < 10; i++) await step.run(`chunk-${i}`, () => "y".repeat(4 * KIB - 100));
+          await step.run("never", () => ++stepsRun);
+        }),
+      ],
+    });
+    await h.executor.start();
+    await h.client.send([{ name: "test/huge", data: {} }, { name: "test/hoard", data: {} }]);
+    await h.executor.idle();
+    const [huge, hoard] = await h.executor.runs();
+    expect(huge).toMatchObject({ status: "failed", error: { name: "InngestErrStepOutputTooLarge", message: expect.stringContaining("step output size is greater than the limit") } });
+    expect(hoard).toMatchObject({ status: "failed", error: { name: "InngestErrStateOverflowed", message: "The function run exceeded the state size limit of 32768 bytes." } });
+    // 8 chunks of just under 4 KiB fit beside the event (~32,000 bytes); the 9th would pass 32 KiB and is not kept.
+    expect((await h.executor.runSteps(hoard!.id)).length).toBe(8);
+    expect(stepsRun).toBe(0);
+  });
+
+  it("defaults to Inngest's size limits: 4 MiB per step output, 32 MiB of run state", async () => {
+    const { MAX_RUN_STATE_BYTES, MAX_STEP_OUTPUT_BYTES } = await import("./run-driver");
+    expect([MAX_STEP_OUTPUT_BYTES, MAX_RUN_STATE_BYTES]).toEqual([4 * 1024 * 1024, 32 * 1024 * 1024]);
+  });
+});

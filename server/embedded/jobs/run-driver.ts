@@ -47,6 +47,9 @@ export interface RunDriverDeps {
   leaseMs: number;
   backoff: (retry: number) => number;
   maxStepsPerRun: number;
+  /** Largest step output and run state, in UTF-8 bytes of their JSON. */
+  maxStepOutputBytes: number;
+  maxRunStateBytes: number;
   functions: () => ReadonlyMap<string, FunctionDef>;
   /** Stores events (and starts their runs), as the event API does. */
   ingest: (events: IngestEvent[]) => Promise<unknown>;
@@ -78,6 +81,17 @@ export const UNSUPPORTED_STEP_TYPES: Readonly<Record<string, string>> = {
 export { MAX_SLEEP_MS, sleepWakeAt };
 
 /** The error a `step.invoke` gets when the invoked run does not finish in time (Inngest's name and message). */
+/** Largest step output, in UTF-8 bytes of its JSON: 4 MiB (https://www.inngest.com/docs/usage-limits/inngest). */
+export const MAX_STEP_OUTPUT_BYTES = 4 * 1024 * 1024;
+
+/** Largest run state (events, step outputs), in UTF-8 bytes of their JSON: 32 MiB (same page). */
+export const MAX_RUN_STATE_BYTES = 32 * 1024 * 1024;
+
+/** UTF-8 bytes of `value`'s JSON (`null` for undefined). */
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value ?? null), "utf8");
+}
+
 export const INVOKE_TIMEOUT_ERROR: SerializedError = {
   name: "InngestInvokeTimeoutError",
   message: "Timed out waiting for invoked function to complete",
@@ -95,6 +109,9 @@ class RunExecution {
   private lost = false;
   private events: StoredEvent[] = [];
   private memo: Record<string, MemoEntry> = {};
+  /** UTF-8 bytes of the run's events' JSON, and of events plus memoized step outputs (Inngest's run state). */
+  private eventsBytes = 0;
+  private stateBytes = 0;
   private stack: string[] = [];
   /** Set once the run has ended in this pass. */
   private ended = false;
@@ -176,6 +193,7 @@ class RunExecution {
     }
     this.events = await this.deps.storage.loadEvents(this.run.eventIds);
     if (this.events.length === 0) return this.fail(`the triggering events of run ${this.run.id} are missing from storage`);
+    this.eventsBytes = jsonBytes(this.events);
     let idleIterations = 0;
     let first = true;
     for (;;) {
@@ -186,9 +204,14 @@ class RunExecution {
       if (first || this.state.planned.some(isWait)) await this.settleWaits();
       first = false;
       const steps = await this.deps.storage.loadSteps(this.run.id);
-      if (steps.length > this.deps.maxStepsPerRun) {
-        return this.fail(`the run memoized more than ${this.deps.maxStepsPerRun} steps; fan out with step.sendEvent instead (DESIGN §7)`);
+      // Inngest's step limit: a run with `maxStepsPerRun` steps runs no further step; parallel steps that
+      // would pass it are not started (https://www.inngest.com/docs/usage-limits/inngest).
+      const memoized = new Set(steps.map((s) => s.stepId));
+      const dueSteps = this.state.planned.filter((p) => !isWait(p) && p.nextAt <= this.now && !memoized.has(p.id)).length;
+      if (steps.length >= this.deps.maxStepsPerRun || steps.length + dueSteps > this.deps.maxStepsPerRun) {
+        return this.fail(`The function run exceeded the step limit of ${this.deps.maxStepsPerRun} steps.`, "InngestErrFunctionOverflowed");
       }
+      this.stateBytes = this.eventsBytes + steps.reduce((n, s) => n + jsonBytes(s.kind === "data" ? s.data : s.error), 0);
       this.memo = {};
       // A finished sleep is memoized `null` (INNGEST-PROTOCOL.md: "on wake memoize null").
       for (const s of steps) this.memo[s.stepId] = s.op === opCodes.sleep ? null : s.kind === "data" ? { data: s.data } : { error: s.error };
@@ -347,6 +370,16 @@ class RunExecution {
 
   private async memoize(stepId: string, name: string, op: string, kind: "data" | "error", value: unknown): Promise<void> {
     this.guard();
+    // Inngest's limits: a step's output at most 4 MiB, a run's state (events, step outputs) at most 32 MiB.
+    const bytes = jsonBytes(value);
+    const { maxStepOutputBytes, maxRunStateBytes } = this.deps;
+    if (kind === "data" && bytes > maxStepOutputBytes) {
+      return this.fail(`step output size is greater than the limit (step "${name}": ${bytes} bytes, limit ${maxStepOutputBytes})`, "InngestErrStepOutputTooLarge");
+    }
+    if (this.stateBytes + bytes > maxRunStateBytes) {
+      return this.fail(`The function run exceeded the state size limit of ${maxRunStateBytes} bytes.`, "InngestErrStateOverflowed");
+    }
+    this.stateBytes += bytes;
     const saved = await this.deps.storage.saveStep(this.run.id, this.deps.owner, { stepId, name, op, kind, value }, this.now);
     if (saved === "lost") throw new LeaseLost();
     if (saved === "saved") {
