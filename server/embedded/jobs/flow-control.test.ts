@@ -453,3 +453,39 @@ describe("Inngest's run limits", () => {
     expect([MAX_STEP_OUTPUT_BYTES, MAX_RUN_STATE_BYTES]).toEqual([4 * 1024 * 1024, 32 * 1024 * 1024]);
   });
 });
+
+describe("concurrency counts steps in flight", () => {
+  it("parallel steps of one run share the key's slots, and other runs' steps count against them too", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    let done = 0;
+    const work = async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 40));
+      inFlight--;
+      return ++done;
+    };
+    h = createHarness({
+      define: (c) => [
+        c.createFunction({ id: "fan", concurrency: { limit: 2 }, triggers: [{ event: "test/fan" }] }, async ({ step }) => {
+          await Promise.all(Array.from({ length: 5 }, (_, i) => step.run(`part-${i}`, work)));
+        }),
+      ],
+    });
+    await h.executor.start();
+    await h.client.send({ name: "test/fan", data: {} });
+    await h.executor.idle();
+    expect(await statuses(h, "herald-test-fan")).toEqual(["completed"]);
+    expect(done).toBe(5);
+    expect(peak).toBe(2);
+
+    // Two runs of 5 parallel steps each: still at most 2 steps at once across both.
+    peak = 0;
+    await h.client.send([{ name: "test/fan", data: {} }, { name: "test/fan", data: {} }]);
+    await h.executor.idle();
+    expect(await statuses(h, "herald-test-fan")).toEqual(["completed", "completed", "completed"]);
+    expect(done).toBe(15);
+    expect(peak).toBeLessThanOrEqual(2);
+  });
+});

@@ -87,6 +87,23 @@ export const MAX_STEP_OUTPUT_BYTES = 4 * 1024 * 1024;
 /** Largest run state (events, step outputs), in UTF-8 bytes of their JSON: 32 MiB (same page). */
 export const MAX_RUN_STATE_BYTES = 32 * 1024 * 1024;
 
+/** Runs at most `width` of the functions given to it at once; the others wait for a free slot, in order. */
+function slotGate(width: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    if (active >= width) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
 /** UTF-8 bytes of `value`'s JSON (`null` for undefined). */
 function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value ?? null), "utf8");
@@ -221,7 +238,12 @@ class RunExecution {
       if (this.state.planned.length > 0) {
         const due = this.state.planned.filter((p) => !isWait(p) && p.nextAt <= this.now);
         if (due.length === 0) return this.persist(true, Math.min(...this.state.planned.map((p) => p.nextAt)));
-        // Planned (parallel) steps: call each at once; record the answers in completion order.
+        // Planned (parallel) steps: call them at once, as many as the run's concurrency slots allow (Inngest's
+        // concurrency counts steps in flight); record the answers in completion order.
+        const calls = due.filter((p) => p.kind !== "sleep").length;
+        const width = calls > 1 ? await this.deps.storage.takeSlots(this.run.id, this.deps.owner, calls, this.now) : 1;
+        if (width === 0) throw new LeaseLost();
+        const gate = slotGate(width);
         let chain = Promise.resolve();
         await Promise.all(
           due.map(async (p) => {
@@ -229,12 +251,13 @@ class RunExecution {
               chain = chain.then(() => this.wake(p));
               return chain;
             }
-            const outcome = await this.call(p.id, p.attempt);
+            const outcome = await gate(() => this.call(p.id, p.attempt));
             chain = chain.then(() => this.apply(outcome, p));
             await chain;
           }),
         );
         await chain;
+        if (width > 1 && !this.ended && (await this.deps.storage.takeSlots(this.run.id, this.deps.owner, 1, this.now)) === 0) throw new LeaseLost();
       } else {
         await this.apply(await this.call("step", this.state.attempt), undefined);
         if (!this.ended && this.discoveryDueAt !== undefined) return this.persist(true, this.discoveryDueAt);

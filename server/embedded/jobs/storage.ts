@@ -170,7 +170,7 @@ export interface RunFilter {
 }
 
 /** The current schema version this code writes. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Default schema name. */
 export const DEFAULT_SCHEMA = "herald_jobs";
@@ -298,6 +298,11 @@ const MIGRATIONS: string[] = [
   ALTER TABLE {S}.runs ADD COLUMN cancel_emitted boolean NOT NULL DEFAULT true;
   ALTER TABLE {S}.runs ALTER COLUMN cancel_emitted SET DEFAULT false;
   CREATE INDEX runs_cancel_pending_idx ON {S}.runs (ended_at) WHERE status = 'cancelled' AND NOT cancel_emitted;
+  `,
+  // v5: concurrency counts steps in flight. A leased run holds \`slots\` of each of its keys: 1, or as many as
+  // parallel steps it is calling at once (granted under the claim lock).
+  `
+  ALTER TABLE {S}.runs ADD COLUMN slots integer NOT NULL DEFAULT 1;
   `,
 ];
 
@@ -584,7 +589,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         inlineParams(
           `SELECT pg_advisory_xact_lock(hashtext($5));
            WITH busy AS (
-             SELECT k.key, count(*) AS n
+             SELECT k.key, sum(b.slots) AS n
              FROM ${S}.runs b CROSS JOIN LATERAL jsonb_to_recordset(b.concurrency) AS k(key text, "limit" integer)
              WHERE b.status = 'running' AND b.lease_owner IS NOT NULL AND b.lease_expires_at > $2
              GROUP BY k.key
@@ -610,7 +615,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
              ORDER BY c.next_attempt_at, c.id
              LIMIT $4
            )
-           UPDATE ${S}.runs SET lease_owner = $1, lease_expires_at = $2::bigint + $3::bigint,
+           UPDATE ${S}.runs SET lease_owner = $1, lease_expires_at = $2::bigint + $3::bigint, slots = 1,
              status = 'running', started_at = COALESCE(started_at, $2), updated_at = $2
            WHERE id IN (SELECT id FROM chosen)
            RETURNING *`,
@@ -618,6 +623,39 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         ),
       )) as unknown as pg.QueryResult<RunDbRow>[];
       return (res[res.length - 1] as pg.QueryResult<RunDbRow>).rows.map(toRun);
+    },
+
+    /**
+     * Sets how many steps `owner`'s run calls at once: `want`, or fewer so that, for each of the run's
+     * concurrency keys, the steps in flight of all leased runs stay within the key's limit (never fewer than
+     * the 1 slot the run holds by its lease). Serialized with claims by the same advisory lock.
+     * @returns the slots granted; 0 when the lease was lost or the run is no longer running.
+     */
+    async takeSlots(runId: string, owner: string, want: number, now: number): Promise<number> {
+      const res = (await pool.query(
+        inlineParams(
+          `SELECT pg_advisory_xact_lock(hashtext($5));
+           WITH mine AS (
+             SELECT k.key, k."limit" FROM ${S}.runs r CROSS JOIN LATERAL jsonb_to_recordset(r.concurrency) AS k(key text, "limit" integer)
+             WHERE r.id = $1
+           ), busy AS (
+             SELECT k.key, sum(b.slots) AS n
+             FROM ${S}.runs b CROSS JOIN LATERAL jsonb_to_recordset(b.concurrency) AS k(key text, "limit" integer)
+             WHERE b.status = 'running' AND b.lease_owner IS NOT NULL AND b.lease_expires_at > $3 AND b.id <> $1
+               AND k.key IN (SELECT key FROM mine)
+             GROUP BY k.key
+           ), granted AS (
+             SELECT GREATEST(1, LEAST($4::integer, COALESCE(min(m."limit" - COALESCE(busy.n, 0)), $4::integer)))::integer AS n
+             FROM mine m LEFT JOIN busy ON busy.key = m.key
+           )
+           UPDATE ${S}.runs SET slots = (SELECT n FROM granted)
+           WHERE id = $1 AND lease_owner = $2 AND status = 'running'
+           RETURNING slots`,
+          [runId, owner, now, want, `herald-jobs-claim:${schema}`],
+        ),
+      )) as unknown as pg.QueryResult<{ slots: number }>[];
+      const rows = (res[res.length - 1] as pg.QueryResult<{ slots: number }>).rows;
+      return rows[0] ? Number(rows[0].slots) : 0;
     },
 
     /** Extends `owner`'s lease on a running run to `until`; false when the lease was lost or the run ended or was cancelled. */
