@@ -489,3 +489,40 @@ describe("concurrency counts steps in flight", () => {
     expect(peak).toBeLessThanOrEqual(2);
   });
 });
+
+describe("executor errors", () => {
+  it("a step output or run output the database refuses fails the run after its attempts, instead of retrying forever", async () => {
+    let stepRuns = 0;
+    let fnRuns = 0;
+    h = createHarness({
+      executor: { backoff: () => 1000 },
+      define: (c) => [
+        c.createFunction({ id: "nul-step", retries: 2, triggers: [{ event: "test/nul" }] }, async ({ step }) => {
+          await step.run("bad", () => {
+            stepRuns++;
+            return "a\u0000b"; // PostgreSQL's jsonb refuses U+0000
+          });
+        }),
+        c.createFunction({ id: "nul-output", retries: 1, triggers: [{ event: "test/nul-output" }] }, async () => {
+          fnRuns++;
+          return { text: "a\u0000b" };
+        }),
+      ],
+    });
+    await h.executor.start();
+    await h.client.send([{ name: "test/nul", data: {} }, { name: "test/nul-output", data: {} }]);
+    for (let i = 0; i < 10; i++) {
+      await h.executor.idle();
+      h.clock.advance(1000);
+    }
+    await h.executor.idle();
+    const runs = await h.executor.runs();
+    expect(runs.map((r) => [r.functionId, r.status, r.error?.name])).toEqual([
+      ["herald-test-nul-step", "failed", "ExecutorError"],
+      ["herald-test-nul-output", "failed", "ExecutorError"],
+    ]);
+    expect(runs[0]!.error?.message).toMatch(/could not go on with this run \(3 times\)/);
+    expect(stepRuns).toBe(3);
+    expect(fnRuns).toBe(2);
+  });
+});

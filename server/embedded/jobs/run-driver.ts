@@ -194,10 +194,21 @@ class RunExecution {
         else this.log(": lease lost; another executor continues this run");
         return;
       }
-      // A database or unexpected failure: give the lease back and try again after a backoff (if even that
-      // fails, the lease expires and the run is retaken then).
+      // A database or unexpected failure (a step output the database refuses, say): it counts as a failed
+      // attempt. Give the lease back and try again after a backoff; after the run's attempts, fail it (if even
+      // that fails, the lease expires and the run is retaken then).
       this.log(`: executor error: ${(err as Error).stack ?? String(err)}`);
-      await this.deps.storage.releaseRun(this.run.id, this.deps.owner, this.now + this.deps.backoff(1)).catch(() => false);
+      const errors = await this.deps.storage.recordExecutorError(this.run.id, this.deps.owner).catch(() => 0);
+      if (errors >= this.run.maxAttempts) {
+        this.ended = false; // also when the failed write was the run's own end (an output the database refused)
+        const error = { name: "ExecutorError", message: `the executor could not go on with this run (${errors} times): ${(err as Error).message}` };
+        const failed = await this.finish({ status: "failed", error }).then(
+          () => true,
+          () => false,
+        );
+        if (failed) return;
+      }
+      await this.deps.storage.releaseRun(this.run.id, this.deps.owner, this.now + this.deps.backoff(Math.max(1, errors))).catch(() => false);
     } finally {
       heartbeat?.cancel();
     }

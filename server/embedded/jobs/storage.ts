@@ -170,7 +170,7 @@ export interface RunFilter {
 }
 
 /** The current schema version this code writes. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Default schema name. */
 export const DEFAULT_SCHEMA = "herald_jobs";
@@ -303,6 +303,11 @@ const MIGRATIONS: string[] = [
   // parallel steps it is calling at once (granted under the claim lock).
   `
   ALTER TABLE {S}.runs ADD COLUMN slots integer NOT NULL DEFAULT 1;
+  `,
+  // v6: executor errors (a statement the database refused, say) count against a run's attempts, so such a
+  // run fails after its retries instead of being retried forever.
+  `
+  ALTER TABLE {S}.runs ADD COLUMN executor_errors integer NOT NULL DEFAULT 0;
   `,
 ];
 
@@ -668,6 +673,18 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
     async releaseLeases(owner: string): Promise<number> {
       const res = await q(`UPDATE ${S}.runs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1`, [owner]);
       return res.rowCount ?? 0;
+    },
+
+    /**
+     * Counts an executor error against `owner`'s run (the lease is kept).
+     * @returns the run's executor errors so far; 0 when the lease was lost.
+     */
+    async recordExecutorError(runId: string, owner: string): Promise<number> {
+      const res = await q<{ executor_errors: number }>(
+        `UPDATE ${S}.runs SET executor_errors = executor_errors + 1 WHERE id = $1 AND lease_owner = $2 RETURNING executor_errors`,
+        [runId, owner],
+      );
+      return res.rows[0] ? Number(res.rows[0].executor_errors) : 0;
     },
 
     /** Gives up `owner`'s lease on one run, to be retried at `nextAttemptAt` (after an executor error). */
