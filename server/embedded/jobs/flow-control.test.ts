@@ -525,4 +525,33 @@ describe("executor errors", () => {
     expect(stepRuns).toBe(3);
     expect(fnRuns).toBe(2);
   });
+
+  it("counts only consecutive executor errors: a step done in between starts the count again", async () => {
+    const attempts = new Map<string, number>();
+    h = createHarness({
+      executor: { backoff: () => 1000 },
+      define: (c) => [
+        c.createFunction({ id: "flaky-storage", retries: 1, triggers: [{ event: "test/flaky" }] }, async ({ step }) => {
+          for (const id of ["one", "two", "three"]) {
+            // Each step's first output is one the database refuses; its second is fine.
+            await step.run(id, () => {
+              const n = (attempts.get(id) ?? 0) + 1;
+              attempts.set(id, n);
+              return n === 1 ? "\u0000" : `ok ${id}`;
+            });
+          }
+          return "done";
+        }),
+      ],
+    });
+    await h.executor.start();
+    await h.client.send({ name: "test/flaky", data: {} });
+    for (let i = 0; i < 10; i++) {
+      await h.executor.idle();
+      h.clock.advance(1000);
+    }
+    expect(await h.executor.runs()).toMatchObject([{ status: "completed", output: "done" }]);
+    expect([...attempts.values()]).toEqual([2, 2, 2]);
+  });
 });
+

@@ -305,7 +305,7 @@ const MIGRATIONS: string[] = [
   ALTER TABLE {S}.runs ADD COLUMN slots integer NOT NULL DEFAULT 1;
   `,
   // v6: executor errors (a statement the database refused, say) count against a run's attempts, so such a
-  // run fails after its retries instead of being retried forever.
+  // run fails after its retries instead of being retried forever; a step done resets the count.
   `
   ALTER TABLE {S}.runs ADD COLUMN executor_errors integer NOT NULL DEFAULT 0;
   `,
@@ -745,7 +745,9 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
       now: number,
     ): Promise<"saved" | "exists" | "lost"> {
       const res = await q(
-        `WITH owned AS (SELECT id FROM ${S}.runs WHERE id = $1 AND lease_owner = $2 AND status = 'running' FOR UPDATE)
+        `WITH owned AS (SELECT id FROM ${S}.runs WHERE id = $1 AND lease_owner = $2 AND status = 'running' FOR UPDATE),
+         -- A step done is progress: executor errors count again from zero (only consecutive ones fail a run).
+         progressed AS (UPDATE ${S}.runs SET executor_errors = 0 WHERE id IN (SELECT id FROM owned) AND executor_errors > 0)
          INSERT INTO ${S}.steps (run_id, step_id, seq, name, op, kind, data, error, completed_at)
          SELECT owned.id, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM ${S}.steps WHERE run_id = $1), $4, $5, $6, $7::jsonb, $8::jsonb, $9
          FROM owned
