@@ -584,39 +584,24 @@ function settledEntry(w: SettledWait): { data: unknown } | { error: unknown } {
 }
 
 /**
- * The `inngest/function.failed` event for a failed run: `data: {function_id, run_id, error, event}` (the
- * shape the SDK's `onFailure` handler parses), with an internal id derived from the run id.
+ * A system event about a run's end (`inngest/function.failed`, `inngest/function.cancelled`): `data:
+ * {function_id, run_id, error, event}`, the shape the SDK's `onFailure` handler parses and Inngest documents
+ * (https://www.inngest.com/docs/reference/system-events/inngest-function-cancelled), with an internal id
+ * derived from the run id and the event name (a second emit after a crash is deduplicated).
  */
-export function failureEvent(run: RunRow, event: StoredEvent | undefined, error: SerializedError, now: number): IngestEvent {
-  const internalId = deterministicUlid(run.createdAt, `${run.id}:function.failed`);
-  return {
-    internalId,
-    event: {
-      id: internalId,
-      name: internalEvents.functionFailed,
-      ts: now,
-      data: { function_id: run.functionId, run_id: run.id, error, event: event ?? null },
-    },
-  };
+function runEndEvent(name: string, run: { id: string; functionId: string; createdAt: number }, event: StoredEvent | undefined, error: SerializedError, now: number): IngestEvent {
+  const internalId = deterministicUlid(run.createdAt, `${run.id}:${name.slice("inngest/".length)}`);
+  return { internalId, event: { id: internalId, name, ts: now, data: { function_id: run.functionId, run_id: run.id, error, event: event ?? null } } };
 }
 
-/**
- * The `inngest/function.cancelled` event for a run cancelled by `cancelOn`: `data: {function_id, run_id,
- * error: {name: "Error", message: "function cancelled"}, event}`, as Inngest documents it
- * (https://www.inngest.com/docs/reference/system-events/inngest-function-cancelled), with an internal id
- * derived from the run id (a second emit after a crash is deduplicated).
- */
+/** `inngest/function.failed` for a failed run (what `onFailure` handlers are triggered by). */
+export function failureEvent(run: RunRow, event: StoredEvent | undefined, error: SerializedError, now: number): IngestEvent {
+  return runEndEvent(internalEvents.functionFailed, run, event, error, now);
+}
+
+/** `inngest/function.cancelled` for a run cancelled by `cancelOn`; its error is always "function cancelled". */
 export function cancelledEvent(run: { id: string; functionId: string; createdAt: number }, event: StoredEvent | undefined, now: number): IngestEvent {
-  const internalId = deterministicUlid(run.createdAt, `${run.id}:function.cancelled`);
-  return {
-    internalId,
-    event: {
-      id: internalId,
-      name: internalEvents.functionCancelled,
-      ts: now,
-      data: { function_id: run.functionId, run_id: run.id, error: { name: "Error", message: "function cancelled" }, event: event ?? null },
-    },
-  };
+  return runEndEvent(internalEvents.functionCancelled, run, event, { name: "Error", message: "function cancelled" }, now);
 }
 
 /**
