@@ -53,7 +53,7 @@ import { createStorage, DEFAULT_SCHEMA, type IngestEvent, type MatchableEvent, t
 import { cancelledEvent, createRunDriver, MAX_RUN_STATE_BYTES, MAX_STEP_OUTPUT_BYTES } from "./run-driver";
 import { createTransport } from "./transport";
 import { deterministicUlid, monotonicUlidFactory, seededEventId } from "./ulid";
-import { BodyEncodingError, BodyTooLargeError, findBadText, readBodyText, textProblemMessage } from "../../http/input-hygiene";
+import { BodyEncodingError, BodyTooLargeError, readBodyText } from "../../http/input-hygiene";
 
 /** Options of {@link createExecutor}. Times are ms. */
 export interface ExecutorOptions {
@@ -377,8 +377,8 @@ export function createExecutor(opts: ExecutorOptions): Executor {
   }
 
   /**
-   * Checks an event API body (one event or an array): the schema, reserved names, each event's size
-   * (`maxEventBytes`) and text PostgreSQL cannot store (NUL, lone surrogates). Errors name the event and field.
+   * Checks an event API body (one event or an array): the schema, reserved names and each event's size
+   * (`maxEventBytes`). Errors name the event and field. Any JSON value is stored as sent (storage.ts v7).
    */
   function validateInputs(body: unknown): { ok: true; events: EventInput[] } | { ok: false; status: 400 | 413; error: string } {
     const parsed = eventApiBodySchema.safeParse(body);
@@ -391,8 +391,6 @@ export function createExecutor(opts: ExecutorOptions): Executor {
       const where = single ? "the event" : `event ${i}`;
       const bytes = Buffer.byteLength(JSON.stringify(event), "utf8");
       if (bytes > maxEventBytes) return { ok: false, status: 413, error: `${where} (${event.name}) is ${bytes} bytes; the limit is ${maxEventBytes}` };
-      const [bad] = findBadText(event, [], 1);
-      if (bad) return { ok: false, status: 400, error: `invalid events: ${single ? "" : `${i}.`}${bad.path}: ${textProblemMessage(bad.problem)}` };
     }
     return { ok: true, events };
   }

@@ -491,26 +491,43 @@ describe("concurrency counts steps in flight", () => {
 });
 
 describe("executor errors", () => {
+/**
+ * Makes the database refuse to store `marker` as a step output or run output: a CHECK constraint on the
+ * harness's own schema (a real refusal by the database, as a full disk or a broken replica would give).
+ */
+async function refuseToStore(t: Harness, marker: string): Promise<void> {
+  const pg = await import("pg");
+  const client = new pg.default.Client({ connectionString: t.databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`ALTER TABLE "${t.schema}".steps ADD CONSTRAINT refused CHECK (data NOT LIKE '%${marker}%')`);
+    await client.query(`ALTER TABLE "${t.schema}".runs ADD CONSTRAINT refused CHECK (output NOT LIKE '%${marker}%')`);
+  } finally {
+    await client.end();
+  }
+}
+
   it("a step output or run output the database refuses fails the run after its attempts, instead of retrying forever", async () => {
     let stepRuns = 0;
     let fnRuns = 0;
     h = createHarness({
       executor: { backoff: () => 1000 },
       define: (c) => [
-        c.createFunction({ id: "nul-step", retries: 2, triggers: [{ event: "test/nul" }] }, async ({ step }) => {
+        c.createFunction({ id: "refused-step", retries: 2, triggers: [{ event: "test/refused" }] }, async ({ step }) => {
           await step.run("bad", () => {
             stepRuns++;
-            return "a\u0000b"; // PostgreSQL's jsonb refuses U+0000
+            return "refused-output";
           });
         }),
-        c.createFunction({ id: "nul-output", retries: 1, triggers: [{ event: "test/nul-output" }] }, async () => {
+        c.createFunction({ id: "refused-output-fn", retries: 1, triggers: [{ event: "test/refused-output" }] }, async () => {
           fnRuns++;
-          return { text: "a\u0000b" };
+          return { text: "refused-output" };
         }),
       ],
     });
     await h.executor.start();
-    await h.client.send([{ name: "test/nul", data: {} }, { name: "test/nul-output", data: {} }]);
+    await refuseToStore(h, "refused-output");
+    await h.client.send([{ name: "test/refused", data: {} }, { name: "test/refused-output", data: {} }]);
     for (let i = 0; i < 10; i++) {
       await h.executor.idle();
       h.clock.advance(1000);
@@ -518,8 +535,8 @@ describe("executor errors", () => {
     await h.executor.idle();
     const runs = await h.executor.runs();
     expect(runs.map((r) => [r.functionId, r.status, r.error?.name])).toEqual([
-      ["herald-test-nul-step", "failed", "ExecutorError"],
-      ["herald-test-nul-output", "failed", "ExecutorError"],
+      ["herald-test-refused-step", "failed", "ExecutorError"],
+      ["herald-test-refused-output-fn", "failed", "ExecutorError"],
     ]);
     expect(runs[0]!.error?.message).toMatch(/could not go on with this run \(3 times\)/);
     expect(stepRuns).toBe(3);
@@ -537,7 +554,7 @@ describe("executor errors", () => {
             await step.run(id, () => {
               const n = (attempts.get(id) ?? 0) + 1;
               attempts.set(id, n);
-              return n === 1 ? "\u0000" : `ok ${id}`;
+              return n === 1 ? "refused-output" : `ok ${id}`;
             });
           }
           return "done";
@@ -545,6 +562,7 @@ describe("executor errors", () => {
       ],
     });
     await h.executor.start();
+    await refuseToStore(h, "refused-output");
     await h.client.send({ name: "test/flaky", data: {} });
     for (let i = 0; i < 10; i++) {
       await h.executor.idle();
@@ -552,6 +570,34 @@ describe("executor errors", () => {
     }
     expect(await h.executor.runs()).toMatchObject([{ status: "completed", output: "done" }]);
     expect([...attempts.values()]).toEqual([2, 2, 2]);
+  });
+
+  it("step outputs, run outputs and wait results keep any JSON as sent: U+0000, lone surrogates, key order", async () => {
+    // jsonb would refuse the first two strings and order the keys by length (b before long_key, a before bb).
+    const odd = { long_key: "a\u0000b", b: "\ud800", nested: { bb: 1, a: [null, "\u0000"] } };
+    const seen: unknown[] = [];
+    h = createHarness({
+      define: (c) => [
+        c.createFunction({ id: "odd", triggers: [{ event: "test/odd" }] }, async ({ step }) => {
+          const out = await step.run("make", () => odd);
+          seen.push(out);
+          const reply = await step.waitForEvent("reply", { event: "test/odd.reply", timeout: "1h" });
+          seen.push(reply?.data);
+          return out;
+        }),
+      ],
+    });
+    await h.executor.start();
+    await h.client.send({ name: "test/odd", data: {} });
+    await h.executor.idle();
+    await h.client.send({ name: "test/odd.reply", data: odd });
+    await h.executor.idle();
+    const [run] = await h.executor.runs();
+    expect(run).toMatchObject({ status: "completed", output: odd });
+    expect(JSON.stringify(run!.output)).toBe(JSON.stringify(odd));
+    // Call 1 saw the step's own output; call 2 the memoized output replayed from storage and the waited-for
+    // event's data: each time the same values, keys in the same order.
+    expect(seen.map((v) => JSON.stringify(v))).toEqual([JSON.stringify(odd), JSON.stringify(odd), JSON.stringify(odd)]);
   });
 });
 

@@ -170,7 +170,7 @@ export interface RunFilter {
 }
 
 /** The current schema version this code writes. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** Default schema name. */
 export const DEFAULT_SCHEMA = "herald_jobs";
@@ -309,6 +309,15 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE {S}.runs ADD COLUMN executor_errors integer NOT NULL DEFAULT 0;
   `,
+  // v7: event payloads, step outputs and errors, run outputs and errors and wait results are JSON text, not
+  // jsonb: jsonb refuses \u0000 and lone surrogates, and reorders object keys, while Inngest keeps any JSON
+  // the SDK sends. (Values stored before v7 keep jsonb's key order.)
+  `
+  ALTER TABLE {S}.events ALTER COLUMN payload TYPE text USING payload::text;
+  ALTER TABLE {S}.steps ALTER COLUMN data TYPE text USING data::text, ALTER COLUMN error TYPE text USING error::text;
+  ALTER TABLE {S}.runs ALTER COLUMN output TYPE text USING output::text, ALTER COLUMN error TYPE text USING error::text;
+  ALTER TABLE {S}.waits ALTER COLUMN result TYPE text USING result::text;
+  `,
 ];
 
 interface RunDbRow {
@@ -323,8 +332,8 @@ interface RunDbRow {
   version: number;
   disable_immediate_execution: boolean;
   planned: PlannedStep[];
-  output: unknown;
-  error: SerializedError | null;
+  output: string | null;
+  error: string | null;
   created_at: string;
   started_at: string | null;
   ended_at: string | null;
@@ -350,8 +359,8 @@ function toRun(r: RunDbRow): RunRow {
     version: r.version,
     disableImmediateExecution: r.disable_immediate_execution,
     planned: r.planned,
-    output: r.output,
-    error: r.error,
+    output: fromJson(r.output),
+    error: fromJson(r.error) as SerializedError | null,
     createdAt: num(r.created_at),
     startedAt: numOrNull(r.started_at),
     endedAt: numOrNull(r.ended_at),
@@ -366,18 +375,24 @@ interface MatchableDbRow {
   internal_id: string;
   seq: string;
   received_at: string;
-  payload: StoredEvent;
+  payload: string;
 }
 
 const toMatchable = (r: MatchableDbRow): MatchableEvent => ({
   internalId: r.internal_id,
   seq: num(r.seq),
   receivedAt: num(r.received_at),
-  event: r.payload,
+  event: JSON.parse(r.payload) as StoredEvent,
 });
 
-/** JSON text for a jsonb parameter; `undefined` becomes JSON `null` (never SQL NULL). */
+/**
+ * JSON text for a parameter (jsonb, or the text columns that hold user data); `undefined` becomes JSON
+ * `null` (never SQL NULL). `JSON.stringify` escapes U+0000 and lone surrogates, so any value fits a text column.
+ */
 const json = (v: unknown): string => JSON.stringify(v ?? null);
+
+/** A JSON text column's value (SQL NULL stays null). */
+const fromJson = (t: string | null): unknown => (t === null ? null : (JSON.parse(t) as unknown));
 
 /**
  * Renders one parameter as a SQL literal: null/undefined → NULL, booleans, finite numbers, bigints,
@@ -509,7 +524,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         internal_id: e.internalId,
         id: e.event.id,
         name: e.event.name,
-        payload: e.event,
+        payload: json(e.event),
         ts: e.event.ts,
         dedupe_key: e.dedupeKey ?? null,
       }));
@@ -537,7 +552,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
       const res = await q<{ kind: "event" | "run"; id: string; seq: string | null }>(
         `WITH input AS (
            SELECT * FROM jsonb_to_recordset($1::jsonb)
-             AS x(ord integer, internal_id text, id text, name text, payload jsonb, ts bigint, dedupe_key text)
+             AS x(ord integer, internal_id text, id text, name text, payload text, ts bigint, dedupe_key text)
          ), keyed AS (
            INSERT INTO ${S}.event_dedupe (key, expires_at)
            SELECT dedupe_key, $3::bigint FROM input WHERE dedupe_key IS NOT NULL
@@ -699,11 +714,11 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
 
     /** The payloads of events by internal id, in the order given. */
     async loadEvents(internalIds: string[]): Promise<StoredEvent[]> {
-      const res = await q<{ internal_id: string; payload: StoredEvent }>(
+      const res = await q<{ internal_id: string; payload: string }>(
         `SELECT internal_id, payload FROM ${S}.events WHERE internal_id = ANY($1::text[])`,
         [internalIds],
       );
-      const byId = new Map(res.rows.map((r) => [r.internal_id, r.payload]));
+      const byId = new Map(res.rows.map((r) => [r.internal_id, JSON.parse(r.payload) as StoredEvent]));
       return internalIds.flatMap((id) => {
         const e = byId.get(id);
         return e ? [e] : [];
@@ -718,8 +733,8 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         name: string | null;
         op: string;
         kind: "data" | "error";
-        data: unknown;
-        error: unknown;
+        data: string | null;
+        error: string | null;
         completed_at: string;
       }>(`SELECT step_id, seq, name, op, kind, data, error, completed_at FROM ${S}.steps WHERE run_id = $1 ORDER BY seq`, [runId]);
       return res.rows.map((r) => ({
@@ -728,8 +743,8 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         name: r.name,
         op: r.op,
         kind: r.kind,
-        data: r.data,
-        error: r.error,
+        data: fromJson(r.data),
+        error: fromJson(r.error),
         completedAt: num(r.completed_at),
       }));
     },
@@ -749,7 +764,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
          -- A step done is progress: executor errors count again from zero (only consecutive ones fail a run).
          progressed AS (UPDATE ${S}.runs SET executor_errors = 0 WHERE id IN (SELECT id FROM owned) AND executor_errors > 0)
          INSERT INTO ${S}.steps (run_id, step_id, seq, name, op, kind, data, error, completed_at)
-         SELECT owned.id, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM ${S}.steps WHERE run_id = $1), $4, $5, $6, $7::jsonb, $8::jsonb, $9
+         SELECT owned.id, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM ${S}.steps WHERE run_id = $1), $4, $5, $6, $7, $8, $9
          FROM owned
          ON CONFLICT (run_id, step_id) DO NOTHING
          RETURNING seq`,
@@ -818,12 +833,12 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
     ): Promise<{ ok: boolean; resumedParent: boolean }> {
       const res = await q<{ done: string; parents: string }>(
         `WITH done AS (
-           UPDATE ${S}.runs SET status = $3, output = $4::jsonb, error = $5::jsonb, calls = $6, planned = '[]',
+           UPDATE ${S}.runs SET status = $3, output = $4, error = $5, calls = $6, planned = '[]',
              ended_at = $7, updated_at = $7, lease_owner = NULL, lease_expires_at = NULL
            WHERE id = $1 AND lease_owner = $2 AND status = 'running'
            RETURNING id
          ), parents AS (
-           UPDATE ${S}.waits SET status = 'resolved', result = $8::jsonb, resolved_at = $7
+           UPDATE ${S}.waits SET status = 'resolved', result = $8, resolved_at = $7
            WHERE kind = 'invoke' AND child_run_id = $1 AND status = 'waiting' AND EXISTS (SELECT 1 FROM done)
            RETURNING run_id
          )
@@ -928,7 +943,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
            RETURNING run_id
          ), ev AS (
            INSERT INTO ${S}.events (internal_id, id, name, payload, ts, received_at)
-           SELECT $6, $7, $8, $9::jsonb, $10, $5 FROM tick
+           SELECT $6, $7, $8, $9, $10, $5 FROM tick
            ON CONFLICT (internal_id) DO NOTHING
            RETURNING internal_id, seq
          ), created AS (
@@ -1005,7 +1020,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         `WITH owned AS (SELECT id FROM ${S}.runs WHERE id = $1 AND lease_owner = $2 AND status = 'running' FOR UPDATE),
          ev AS (
            INSERT INTO ${S}.events (internal_id, id, name, payload, ts, received_at, matched)
-           SELECT $3, $4, $5, $6::jsonb, $7, $8, true FROM owned
+           SELECT $3, $4, $5, $6, $7, $8, true FROM owned
            ON CONFLICT (internal_id) DO NOTHING
            RETURNING internal_id, seq
          ), child AS (
@@ -1047,7 +1062,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
      * ({@link Storage.deleteWaits}). An event and the timeout race on the wait's status: one of them wins.
      */
     async settleWaits(runId: string, owner: string, now: number): Promise<SettledWait[]> {
-      const res = await q<{ step_id: string; kind: "event" | "invoke"; status: "resolved" | "timed_out"; result: SettledWait["result"] }>(
+      const res = await q<{ step_id: string; kind: "event" | "invoke"; status: "resolved" | "timed_out"; result: string | null }>(
         `WITH owned AS (SELECT id FROM ${S}.runs WHERE id = $1 AND lease_owner = $2 AND status = 'running'),
          timed AS (
            UPDATE ${S}.waits SET status = 'timed_out', resolved_at = $3
@@ -1059,7 +1074,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
          SELECT step_id, kind, status, result FROM timed`,
         [runId, owner, now],
       );
-      return res.rows.map((r) => ({ stepId: r.step_id, kind: r.kind, status: r.status, result: r.result }));
+      return res.rows.map((r) => ({ stepId: r.step_id, kind: r.kind, status: r.status, result: fromJson(r.result) as SettledWait["result"] }));
     },
 
     /** Deletes waits that are over (once memoized), for a run `owner` holds. */
@@ -1081,7 +1096,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         expression: string | null;
         seq: string;
         expires_at: string;
-        trigger: StoredEvent;
+        trigger: string;
         trigger_id: string;
       }>(
         `SELECT w.run_id, w.step_id, w.event_name, w.expression, w.seq, w.expires_at, t.payload AS trigger, t.internal_id AS trigger_id
@@ -1100,7 +1115,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         expression: r.expression,
         seq: num(r.seq),
         expiresAt: num(r.expires_at),
-        trigger: r.trigger,
+        trigger: JSON.parse(r.trigger) as StoredEvent,
         triggerId: r.trigger_id,
       }));
     },
@@ -1108,7 +1123,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
     /** Active runs of `functionIds` triggered before sequence number `beforeSeq`, with their triggering events. */
     async cancellableRuns(functionIds: string[], beforeSeq: number): Promise<CancellableRun[]> {
       if (functionIds.length === 0) return [];
-      const res = await q<{ id: string; function_id: string; trigger_seq: string; created_at: string; trigger: StoredEvent }>(
+      const res = await q<{ id: string; function_id: string; trigger_seq: string; created_at: string; trigger: string }>(
         `SELECT r.id, r.function_id, r.trigger_seq, r.created_at, t.payload AS trigger
          FROM ${S}.runs r JOIN ${S}.events t ON t.internal_id = r.event_ids->>0
          WHERE r.function_id = ANY($1::text[]) AND r.status IN ${ACTIVE} AND r.trigger_seq < $2
@@ -1120,7 +1135,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         functionId: r.function_id,
         triggerSeq: num(r.trigger_seq),
         createdAt: num(r.created_at),
-        trigger: r.trigger,
+        trigger: JSON.parse(r.trigger) as StoredEvent,
       }));
     },
 
@@ -1142,19 +1157,19 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
         `WITH cancelled AS (
            UPDATE ${S}.runs r SET status = 'cancelled', error = x.reason, planned = '[]', ended_at = $3, updated_at = $3,
              lease_owner = NULL, lease_expires_at = NULL
-           FROM jsonb_to_recordset($1::jsonb) AS x(run_id text, reason jsonb)
+           FROM jsonb_to_recordset($1::jsonb) AS x(run_id text, reason text)
            WHERE r.id = x.run_id AND r.status IN ${ACTIVE}
            RETURNING r.id
          ), dropped AS (
            DELETE FROM ${S}.waits WHERE run_id IN (SELECT id FROM cancelled) RETURNING run_id
          ), resolved AS (
            UPDATE ${S}.waits w SET status = 'resolved', result = x.result, resolved_at = $3
-           FROM jsonb_to_recordset($2::jsonb) AS x(run_id text, step_id text, result jsonb)
+           FROM jsonb_to_recordset($2::jsonb) AS x(run_id text, step_id text, result text)
            WHERE w.run_id = x.run_id AND w.step_id = x.step_id AND w.status = 'waiting'
              AND w.run_id NOT IN (SELECT id FROM cancelled)
            RETURNING w.run_id
          ), parents AS (
-           UPDATE ${S}.waits w SET status = 'resolved', result = $5::jsonb, resolved_at = $3
+           UPDATE ${S}.waits w SET status = 'resolved', result = $5, resolved_at = $3
            WHERE w.kind = 'invoke' AND w.status = 'waiting' AND w.child_run_id IN (SELECT id FROM cancelled)
              AND w.run_id NOT IN (SELECT id FROM cancelled)
            RETURNING w.run_id
@@ -1165,8 +1180,8 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
          UNION ALL SELECT 'resumed' AS kind, run_id AS id FROM resolved
          UNION ALL SELECT 'resumed' AS kind, run_id AS id FROM parents`,
         [
-          json(pass.cancels.map((c) => ({ run_id: c.runId, reason: c.reason }))),
-          json(pass.resolutions.map((r) => ({ run_id: r.runId, step_id: r.stepId, result: r.result }))),
+          json(pass.cancels.map((c) => ({ run_id: c.runId, reason: json(c.reason) }))),
+          json(pass.resolutions.map((r) => ({ run_id: r.runId, step_id: r.stepId, result: json(r.result) }))),
           now,
           pass.matchedEventIds,
           json({ error: { name: "Error", message: INVOKED_RUN_CANCELLED } }),
@@ -1183,14 +1198,14 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
      * cancellation first, with their trigger event.
      */
     async pendingCancellations(limit: number): Promise<CancellableRun[]> {
-      const res = await q<{ id: string; function_id: string; trigger_seq: string; created_at: string; trigger: StoredEvent }>(
+      const res = await q<{ id: string; function_id: string; trigger_seq: string; created_at: string; trigger: string }>(
         `SELECT r.id, r.function_id, r.trigger_seq, r.created_at, t.payload AS trigger
          FROM ${S}.runs r JOIN ${S}.events t ON t.internal_id = r.event_ids->>0
          WHERE r.status = 'cancelled' AND NOT r.cancel_emitted
          ORDER BY r.ended_at LIMIT $1`,
         [limit],
       );
-      return res.rows.map((r) => ({ id: r.id, functionId: r.function_id, triggerSeq: num(r.trigger_seq), createdAt: num(r.created_at), trigger: r.trigger }));
+      return res.rows.map((r) => ({ id: r.id, functionId: r.function_id, triggerSeq: num(r.trigger_seq), createdAt: num(r.created_at), trigger: JSON.parse(r.trigger) as StoredEvent }));
     },
 
     /** Records that these cancelled runs' `inngest/function.cancelled` events are stored. */
