@@ -245,10 +245,10 @@ async function orchestrate() {
            (SELECT "to", count(*) OVER (PARTITION BY "to") AS c FROM captured_emails WHERE subject LIKE $1) x`,
         [`%${title}%`],
       );
-      const [ev] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM herald_jobs.events WHERE name = 'listing/created' AND payload->'data'->>'listingId' = $1`, [listingId]);
+      const [ev] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM herald_jobs.events WHERE name = 'listing/created' AND payload::jsonb->'data'->>'listingId' = $1`, [listingId]);
       const [runs] = await sql<{ n: number; open: number }>(
         `SELECT count(*)::int AS n FROM herald_jobs.runs r WHERE r.function_id = 'herald-fan-out-listing'
-           AND EXISTS (SELECT 1 FROM herald_jobs.events e WHERE r.event_ids ? e.internal_id AND e.payload->'data'->>'listingId' = $1)`,
+           AND EXISTS (SELECT 1 FROM herald_jobs.events e WHERE r.event_ids ? e.internal_id AND e.payload::jsonb->'data'->>'listingId' = $1)`,
         [listingId],
       );
       return { n: n!, e: e!, events: ev!.n, runs: runs!.n };
