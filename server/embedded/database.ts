@@ -1,6 +1,6 @@
 /**
  * Embedded database: PGlite (PostgreSQL compiled to WASM) served over the PostgreSQL wire protocol, so
- * Herald reaches it exactly as it reaches a real PostgreSQL (`pg` + `@prisma/adapter-pg`). DESIGN §2, §10.
+ * Herald reaches it exactly as it reaches a real PostgreSQL (`pg` + `@prisma/adapter-pg`). docs/architecture.md "Layers".
  *
  * PGlite runs in a worker thread (./database-host.ts, loaded through ./database-worker.mjs, which
  * registers tsx there), so the process's main event loop (the embedded realtime server and executor in

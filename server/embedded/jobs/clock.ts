@@ -1,5 +1,5 @@
 /**
- * The executor's notion of time (DESIGN §7: "an injectable clock so a '24 h before' reminder is tested in
+ * The executor's notion of time (docs/protocols.md; "an injectable clock so a '24 h before' reminder is tested in
  * milliseconds").
  *
  * Everything the executor schedules — retry backoff, run leases, the 24 h event-id dedupe window, and later
@@ -8,7 +8,7 @@
  * `advance()`/`set()` instead of waiting.
  *
  * Not governed by the clock: request signatures (the SDK checks them against its own wall clock, ±5 min,
- * INNGEST-PROTOCOL.md "Modes and signing") and the executor's database poll cadence (a real interval, it
+ * docs/protocols.md "Modes and signing") and the executor's database poll cadence (a real interval, it
  * only looks for work other processes created).
  */
 

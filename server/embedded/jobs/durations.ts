@@ -1,5 +1,5 @@
 /**
- * Durations and times as the `inngest` SDK writes them in ops and configs (INNGEST-PROTOCOL.md "A call"):
+ * Durations and times as the `inngest` SDK writes them in ops and configs (docs/protocols.md "A call"):
  * a time string such as `"1w2d3h4m5s"` (the SDK's `timeStr`, whole seconds at least) or an ISO 8601 time.
  * Used for sleeps, `step.waitForEvent` and `step.invoke` timeouts and `cancelOn` timeouts.
  */

@@ -1,5 +1,5 @@
 /**
- * The executor's event API (`POST /e/:eventKey`, INNGEST-PROTOCOL.md "Events") against the real `inngest`
+ * The executor's event API (`POST /e/:eventKey`, docs/protocols.md "Events") against the real `inngest`
  * client: key check, validation, ids, id-seed dedupe of retried sends, 24 h dedupe of sender ids, and the
  * HTTP listener a client reaches through `baseUrl` / INNGEST_BASE_URL.
  */

@@ -1,9 +1,9 @@
 /**
- * Herald's embedded Inngest executor (DESIGN §7): it plays the Inngest server against the app's own
+ * Herald's embedded Inngest executor (docs/protocols.md): it plays the Inngest server against the app's own
  * `serve()` handler, so the same Inngest functions run here with nothing but Node and PostgreSQL/PGlite,
  * and on Inngest Cloud or self-hosted Inngest when real keys are set.
  *
- * Protocol: INNGEST-PROTOCOL.md (verified with inngest 4.24) and SDK_SPEC (inngest/inngest
+ * Protocol: docs/protocols.md (verified with inngest 4.24) and SDK_SPEC (inngest/inngest
  * `docs/SDK_SPEC.md`) §4.3 sync, §4.4 calls, §5 steps. Cloud mode only: every request is signed and every
  * answer verified.
  *
@@ -170,7 +170,7 @@ export interface Executor {
    */
   send(events: EventInput | EventInput[]): Promise<{ ids: string[] }>;
   /**
-   * The event API, `POST /e/:eventKey` (INNGEST-PROTOCOL.md "Events"): 200 `{ids, status: 200}`; 401 for
+   * The event API, `POST /e/:eventKey` (docs/protocols.md "Events"): 200 `{ids, status: 200}`; 401 for
    * any other key; 400 for a body that is not JSON or not valid events; 503 before `start()`.
    */
   handleEventApi(req: Request): Promise<Response>;

@@ -1,5 +1,5 @@
 /**
- * A deliberately small subset of CEL (Common Expression Language, SDK_SPEC §1.3.1), for trigger `if`s,
+ * A deliberately small subset of CEL (Common Expression Language, SDK_SPEC.md §1.3.1), for trigger `if`s,
  * `step.waitForEvent` and `cancelOn` `if`s (roots `event` and `async`), and the value expressions of
  * concurrency and idempotency keys:
  *
@@ -11,7 +11,7 @@
  *   path    := root ( "." ident | "[" string "]" )*      root ∈ allowed roots (e.g. `event`, `async`)
  *
  * Anything else (!, -, *, functions, macros, `in`, ternaries, numeric indexing, …) does not compile, and the
- * executor refuses it naming the expression (DESIGN §2: refuse, never half-implement).
+ * executor refuses it naming the expression (refuse, never half-implement: docs/protocols.md).
  *
  * Evaluation follows CEL's error rules: a missing field is an error; `<`/`>`/`+` on mismatched types are
  * errors; `a || b` is true if either side is true, `a && b` is false if either side is false, whatever the

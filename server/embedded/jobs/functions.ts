@@ -1,12 +1,12 @@
 /**
  * Turns the function configs an app reports at sync into what the executor runs, and refuses — at start-up,
- * naming function and option — everything it does not implement (DESIGN §2 "refuse, never half-implement";
- * DESIGN §7 scope).
+ * naming function and option — everything it does not implement (refuse, never half-implement;
+ * docs/protocols.md "The serve endpoint").
  *
  * Implemented: event triggers (exact names) with an optional `if` expression in the subset of
  * `expression.ts`; cron triggers (`{ cron }`, 5 fields with an optional `TZ=Area/City ` prefix, parsed by
  * `cron.ts`; an expression that cannot be read throws {@link InvalidCronError} naming function and
- * expression); `retries` (max attempts = retries + 1, default 4 retries; INNGEST-PROTOCOL.md);
+ * expression); `retries` (max attempts = retries + 1, default 4 retries; docs/protocols.md);
  * `cancelOn` (config key `cancel`: `[{event, if?, timeout?}]`, `match` arrives as
  * `if: "event.<f> == async.<f>"`; `if` in the subset with roots `event`, `async`; `timeout` counted from
  * the run's creation, default 1 year); `concurrency` (a number, `{limit, key?, scope?: "fn"}` or an array of
@@ -23,7 +23,7 @@ import { compileExpression, compileValueExpression, type CompiledExpression, typ
 import { functionConfigSchema, type FunctionConfig, type StoredEvent } from "./protocol";
 import { canonicalJson } from "./signature";
 
-/** Inngest's default retry count when a function sets none (INNGEST-PROTOCOL.md: 4 retries, 5 attempts). */
+/** Inngest's default retry count when a function sets none (docs/protocols.md: 4 retries, 5 attempts). */
 export const DEFAULT_RETRIES = 4;
 
 /** An event trigger the executor matches: exact event name, optional compiled `if`. */
@@ -64,7 +64,7 @@ export interface ConcurrencySlot {
 
 /** A function the executor can run. */
 export interface FunctionDef {
-  /** Composite id `<appId>-<fnId>` (SDK_SPEC §1.3.3), also the `fnId` of calls. */
+  /** Composite id `<appId>-<fnId>` (SDK_SPEC.md §1.3.3), also the `fnId` of calls. */
   id: string;
   name: string;
   triggers: EventTrigger[];
@@ -99,7 +99,7 @@ export class UnsupportedFeatureError extends Error {
   constructor(problems: UnsupportedProblem[]) {
     super(
       [
-        "The embedded Inngest executor refuses these functions: they use unsupported options (DESIGN §7). " +
+        "The embedded Inngest executor refuses these functions: they use unsupported options (docs/protocols.md). " +
           "Remove the option, or point INNGEST_BASE_URL/INNGEST_SIGNING_KEY at Inngest Cloud or a self-hosted " +
           "Inngest that supports it:",
         ...problems.map((p) => `  - function "${p.functionId}": option "${p.option}" ${p.detail}`),
@@ -219,7 +219,7 @@ function parseConcurrency(raw: unknown, refuse: Refuse): ConcurrencyRule[] {
       refuse(`concurrency[${i}].scope`, `("${entry.scope}"): only the "fn" scope is implemented by the embedded executor`);
       return;
     }
-    if (entry.limit === 0) return; // 0: no limit (SDK_SPEC §4.3 "use the maximum available concurrency")
+    if (entry.limit === 0) return; // 0: no limit (SDK_SPEC.md §4.3 "use the maximum available concurrency")
     if (entry.key === undefined) {
       rules.push({ limit: entry.limit });
       return;

@@ -1,5 +1,5 @@
 /**
- * Matching events against what waits for them (DESIGN §7): `step.waitForEvent` waits, which an event
+ * Matching events against what waits for them (docs/protocols.md "Flow control and limits"): `step.waitForEvent` waits, which an event
  * resolves, and `cancelOn`, which an event uses to cancel runs. Each stored event goes through one matching
  * pass: right after the event API stores it, or, should the process die in between, from the executor
  * loop (`events.matched` is false until then). A wait that begins also looks at the events stored after
@@ -9,7 +9,7 @@
  * "After" is the executor's single sequence (storage `seq`) shared by events and waits, not the clock:
  * - an event resolves a wait only when it comes after the wait began, before the wait's timeout
  *   (`received_at < expires_at`), is not the run's own triggering event, and the wait's `if` holds with
- *   `event` = the run's triggering event and `async` = the incoming event (SDK_SPEC §5.3.3); the first
+ *   `event` = the run's triggering event and `async` = the incoming event (SDK_SPEC.md §5.3.3); the first
  *   such event (in sequence order) wins and is memoized as the step's result;
  * - an event cancels an active run (queued, running, sleeping or waiting) of a function with a matching
  *   `cancelOn` entry only when it comes after the run's triggering event — so the event that triggers a run

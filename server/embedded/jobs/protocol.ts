@@ -1,6 +1,6 @@
 /**
  * The wire shapes between the executor and the `inngest` 4.24 SDK, as zod schemas and types
- * (INNGEST-PROTOCOL.md; SDK_SPEC §4.3 sync, §4.4 call requests, §5 steps, §1.3.4 events).
+ * (docs/protocols.md; SDK_SPEC.md §4.3 sync, §4.4 call requests, §5 steps, §1.3.4 events).
  *
  * Everything that arrives from the SDK or from an event sender is parsed with these schemas before use.
  */
@@ -29,7 +29,7 @@ export const internalEvents = {
 const jsonRecord = z.record(z.string(), z.unknown());
 
 // ---------------------------------------------------------------------------------------------------------
-// Events (SDK_SPEC §1.3.4)
+// Events (SDK_SPEC.md §1.3.4)
 
 /** One event as a sender posts it to `POST /e/:key`: `name` required, the rest optional. */
 export const eventInputSchema = z.object({
@@ -59,7 +59,7 @@ export interface StoredEvent {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Sync (SDK_SPEC §4.3; INNGEST-PROTOCOL.md "The serve endpoint")
+// Sync (SDK_SPEC.md §4.3; docs/protocols.md "The serve endpoint")
 
 /** An event or cron trigger of a function config. */
 export const triggerSchema = z.union([
@@ -105,7 +105,7 @@ export const inBandSyncResponseSchema = z.looseObject({
 export type InBandSyncResponse = z.infer<typeof inBandSyncResponseSchema>;
 
 // ---------------------------------------------------------------------------------------------------------
-// Calls (SDK_SPEC §4.4)
+// Calls (SDK_SPEC.md §4.4)
 
 /** A memoized step as sent back to the SDK in `steps` (`null`: a sleep that is over). */
 export type MemoEntry = { data: unknown } | { error: unknown } | null;

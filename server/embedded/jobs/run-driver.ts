@@ -1,7 +1,7 @@
 /**
  * Drives one claimed run to its next resting point: completed, failed, or waiting for a later time
  * (a retry's backoff, a sleep's wake-up), an event (`step.waitForEvent`) or an invoked run (`step.invoke`).
- * It plays Inngest's executor loop for the run (INNGEST-PROTOCOL.md "A call"; SDK_SPEC §4.4, §5):
+ * It plays Inngest's executor loop for the run (docs/protocols.md "A call"; SDK_SPEC.md §4.4, §5):
  *
  * 1. Waits of the run that are over (resolved by an event or a finished child run, or past their timeout)
  *    are memoized: `WaitForEvent` → the matching event (`{data: event}`), or `null` at the timeout;
@@ -241,7 +241,7 @@ class RunExecution {
       }
       this.stateBytes = this.eventsBytes + steps.reduce((n, s) => n + jsonBytes(s.kind === "data" ? s.data : s.error), 0);
       this.memo = {};
-      // A finished sleep is memoized `null` (INNGEST-PROTOCOL.md: "on wake memoize null").
+      // A finished sleep is memoized `null` (docs/protocols.md: "on wake memoize null").
       for (const s of steps) this.memo[s.stepId] = s.op === opCodes.sleep ? null : s.kind === "data" ? { data: s.data } : { error: s.error };
       this.stack = steps.map((s) => s.stepId);
       this.state.planned = this.state.planned.filter((p) => !(p.id in this.memo));
@@ -423,7 +423,7 @@ class RunExecution {
   }
 
   /**
-   * `step.waitForEvent` (SDK_SPEC §5.3.3): the event name is in `name`, the timeout and `if` in `opts`.
+   * `step.waitForEvent` (SDK_SPEC.md §5.3.3): the event name is in `name`, the timeout and `if` in `opts`.
    * Opens the wait (a `waits` row), plans it until its timeout, then matches the events stored since the
    * wait began (a concurrent matching pass could not see it).
    */
@@ -462,7 +462,7 @@ class RunExecution {
   }
 
   /**
-   * `step.invoke` (SDK_SPEC §5.3.4): starts a run of `opts.function_id` with the event
+   * `step.invoke` (SDK_SPEC.md §5.3.4): starts a run of `opts.function_id` with the event
    * `inngest/function.invoked` (`data` = `opts.payload.data` plus `_inngest` metadata, as Inngest adds) and
    * plans the step until `opts.timeout` (default 1 year). An unknown function is the step's error.
    */
@@ -577,7 +577,7 @@ function isWait(p: PlannedStep): boolean {
   return p.kind === "wait" || p.kind === "invoke";
 }
 
-/** The memo entry of a wait that is over: its result, or what its timeout means (SDK_SPEC §5.3.3, §5.3.4). */
+/** The memo entry of a wait that is over: its result, or what its timeout means (SDK_SPEC.md §5.3.3, §5.3.4). */
 function settledEntry(w: SettledWait): { data: unknown } | { error: unknown } {
   if (w.status === "timed_out" || w.result === null) return w.kind === "event" ? { data: null } : { error: INVOKE_TIMEOUT_ERROR };
   return w.result;

@@ -1,6 +1,6 @@
 /**
  * Request and response signatures between the executor and the app's `serve()` handler, in Inngest's cloud
- * mode (INNGEST-PROTOCOL.md "Modes and signing"; SDK_SPEC §4.1.1 `X-Inngest-Signature`).
+ * mode (docs/protocols.md "Modes and signing"; SDK_SPEC.md §4.1.1 `X-Inngest-Signature`).
  *
  * Header: `x-inngest-signature: t=<unix seconds>&s=<hex>` with
  * `s = HMAC-SHA256(key, payload + t)`, where `key` is the signing key without its `signkey-<env>-` prefix,
@@ -104,7 +104,7 @@ export function verify(opts: {
 
 /**
  * A fresh signing key in Inngest's format, `signkey-<env>-<64 hex>` (32 random bytes), for embedded mode
- * where Herald signs its own calls (DESIGN §7: cloud mode with a locally generated key).
+ * where Herald signs its own calls (docs/protocols.md "Modes and signing": cloud mode with a locally generated key).
  */
 export function generateSigningKey(env = "embedded"): string {
   if (!/^\w+$/.test(env)) throw new Error(`generateSigningKey: env "${env}" must be word characters only`);

@@ -2,7 +2,7 @@
  * The executor's own storage, like a real Inngest server's: a PostgreSQL schema (default `herald_jobs`)
  * that the executor creates and migrates at start (idempotent, versioned DDL recorded in `meta`).
  *
- * Written for both PostgreSQL 15 and PGlite 0.5 over the wire (DESIGN §10): every change is ONE statement
+ * Written for both PostgreSQL 15 and PGlite 0.5 over the wire (docs/architecture.md, "Layers"): every change is ONE statement
  * (event ingestion uses data-modifying CTEs; a migration is one multi-statement message, itself an implicit
  * transaction), never an explicit transaction; no LISTEN/NOTIFY.
  *
@@ -822,7 +822,7 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
     /**
      * Ends a run (completed with `output`, or failed with `error`) if `owner` holds its lease, and in the
      * same statement resolves the `step.invoke` wait of the run that invoked it (`{data: output}` or
-     * `{error}`, SDK_SPEC §5.3.4).
+     * `{error}`, SDK_SPEC.md §5.3.4).
      * @returns whether the run was ended here, and whether an invoking run was resumed.
      */
     async finishRun(

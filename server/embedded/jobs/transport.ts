@@ -2,12 +2,12 @@
  * How the executor talks to the app's `serve()` handler: in-process (a `(Request) => Promise<Response>`)
  * or over HTTP (`appUrl`). Every request is signed and every answer's signature is verified
  * (`signature.ts`); an answer that is unsigned or badly signed is refused like a network failure
- * (INNGEST-PROTOCOL.md "Modes and signing"; SDK_SPEC §4.1).
+ * (docs/protocols.md "Modes and signing"; SDK_SPEC.md §4.1).
  *
  * - {@link Transport.sync}: in-band sync, `PUT` with `x-inngest-sync-kind: in_band` and body `{url}`
- *   (INNGEST-PROTOCOL.md "The serve endpoint").
+ *   (docs/protocols.md "The serve endpoint").
  * - {@link Transport.call}: a call request, `POST ?fnId=<fn>&stepId=<step|hashed id>`, interpreted per the
- *   answer table of INNGEST-PROTOCOL.md "A call" into a {@link CallOutcome}.
+ *   answer table of docs/protocols.md "A call" into a {@link CallOutcome}.
  */
 import { Agent } from "undici";
 import { signRequestBody, verify } from "./signature";

@@ -1,7 +1,7 @@
 /**
  * ULIDs (https://github.com/ulid/spec): 48-bit ms timestamp + 80 bits of entropy, Crockford base32, 26
  * characters. Used for run ids and event ids, and for the deterministic event ids Inngest derives from the
- * SDK's `x-inngest-event-id-seed` header (INNGEST-PROTOCOL.md "Events"), so a retried send carries the same
+ * SDK's `x-inngest-event-id-seed` header (docs/protocols.md "Events"), so a retried send carries the same
  * ids and is recognised.
  */
 import { createHash, randomBytes } from "node:crypto";

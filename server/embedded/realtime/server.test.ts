@@ -1,5 +1,5 @@
 /**
- * The embedded Pusher-protocol server (DESIGN §8) driven by the real `pusher` (HTTP API) and
+ * The embedded Pusher-protocol server (docs/protocols.md) driven by the real `pusher` (HTTP API) and
  * `pusher-js` (WebSocket) packages, plus raw `ws` sockets and hand-built HTTP requests for the
  * protocol edges the libraries never produce. Every wait is on an event or a condition, never a sleep.
  */

@@ -1,5 +1,5 @@
 /**
- * Herald's embedded Pusher Channels protocol server (protocol version 7), DESIGN §8.
+ * Herald's embedded Pusher Channels protocol server (protocol version 7), docs/protocols.md.
  *
  * One Node `http` server answers both sides of the protocol:
  *
@@ -9,7 +9,7 @@
  *   `GET /apps/:id/channels`, `GET /apps/:id/channels/:name`, `GET /apps/:id/channels/:name/users`.
  *
  * Sources: Pusher Channels protocol docs ("Pusher Channels Protocol", "HTTP API reference",
- * "Authenticating users", error codes), `../shared/PUSHER-PROTOCOL.md`, and the behaviour of the real
+ * "Authenticating users", error codes), `docs/protocols.md`, and the behaviour of the real
  * `pusher-js` 8 and `pusher` 5 packages, which the tests drive.
  *
  * Implemented: connection_established, ping/pong both ways, idle detection (one sweep interval for all
@@ -18,7 +18,7 @@
  * subscriptions, member_added / member_removed (a user counted once across sockets), events and batch
  * events with `socket_id` exclusion and the `info` attributes, channel introspection.
  *
- * Refused, by name (DESIGN §2: refuse rather than half-implement):
+ * Refused, by name (refuse rather than half-implement):
  * - client events (`client-*` from a WebSocket): `pusher:error` code **4301** "Client events are not
  *   enabled" (Herald never enables them; the connection stays open);
  * - user authentication (`pusher:signin`, `#server-to-user-*`, `terminate_connections`): `pusher:error`
@@ -42,7 +42,7 @@
  * Memory: per connection one `ws` socket subclass with a few fields (no per-connection closures or
  * timers); channels are `Map<name, Set<socket>>` per app, removed when empty. Limits: 100 channels per
  * connection, 64 KiB per client frame (larger frames close the socket with 1009), slow consumers with
- * more than 4 MiB queued are terminated (pusher-js reconnects and the app refetches, DESIGN §6).
+ * more than 4 MiB queued are terminated (pusher-js reconnects and the app refetches, docs/architecture.md "Live inbox").
  *
  * @module
  */
@@ -325,7 +325,7 @@ function validateEventName(name: string): void {
 // ---------------------------------------------------------------------------------------------------
 
 /**
- * Starts the embedded Pusher-protocol server (DESIGN §8) and resolves once it listens.
+ * Starts the embedded Pusher-protocol server (docs/protocols.md) and resolves once it listens.
  *
  * @param opts see {@link RealtimeServerOptions}; `apps` must be non-empty with unique ids and keys.
  * @returns the running server: its port and URL, `stats()`, and `close()`.

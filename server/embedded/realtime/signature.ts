@@ -1,5 +1,5 @@
 /**
- * HMAC helpers shared by Herald's embedded Pusher-protocol server (DESIGN §8).
+ * HMAC helpers shared by Herald's embedded Pusher-protocol server (docs/protocols.md).
  *
  * Sources: Pusher Channels "Authenticating users / channels" (socket signatures) and the HTTP API
  * "Authentication" section (request signatures); the reference implementation is the `pusher` package
