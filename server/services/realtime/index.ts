@@ -63,3 +63,12 @@ export async function signalBusiness(businessId: string, name: RealtimeEventName
     console.error(`[realtime] ${name} to business ${businessId} failed: ${(err as Error).message}`);
   }
 }
+
+/**
+ * Whether the realtime server answers Herald (readiness, server/services/health): resolves when a signed
+ * `GET /channels` answers 200.
+ * @throws when it is unreachable, too slow (the publisher's 10 s timeout) or refuses the credentials.
+ */
+export async function pingRealtime(): Promise<void> {
+  await publisher().ping();
+}

@@ -83,6 +83,12 @@ export interface RealtimePublisher {
    *   event name, data over 10 KB), or after all requests settled when some were refused or failed.
    */
   publish(events: readonly RealtimeEvent[]): Promise<void>;
+  /**
+   * Asks the realtime server for its channel list (`GET /apps/<id>/channels`, signed): resolves when it
+   * answers 200, so the server is reachable and accepts Herald's credentials.
+   * @throws the `pusher` library's error (unreachable, timeout, or a refusal such as 401).
+   */
+  ping(): Promise<void>;
 }
 
 /** Raised by {@link RealtimePublisher.publish}: invalid input, or some requests failed. */
@@ -256,5 +262,9 @@ export function createRealtimePublisher(config: RealtimePublisherConfig): Realti
     }
   }
 
-  return { publish };
+  async function ping(): Promise<void> {
+    await pusher.get({ path: "/channels" });
+  }
+
+  return { publish, ping };
 }
