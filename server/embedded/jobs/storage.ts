@@ -385,6 +385,23 @@ const toMatchable = (r: MatchableDbRow): MatchableEvent => ({
   event: JSON.parse(r.payload) as StoredEvent,
 });
 
+/** A run with its triggering event (`runWithTrigger` in createStorage): cancellable runs, cancellations to announce. */
+interface RunTriggerDbRow {
+  id: string;
+  function_id: string;
+  trigger_seq: string;
+  created_at: string;
+  trigger: string;
+}
+
+const toCancellable = (r: RunTriggerDbRow): CancellableRun => ({
+  id: r.id,
+  functionId: r.function_id,
+  triggerSeq: num(r.trigger_seq),
+  createdAt: num(r.created_at),
+  trigger: JSON.parse(r.trigger) as StoredEvent,
+});
+
 /**
  * JSON text for a parameter (jsonb, or the text columns that hold user data); `undefined` becomes JSON
  * `null` (never SQL NULL). `JSON.stringify` escapes U+0000 and lone surrogates, so any value fits a text column.
@@ -437,6 +454,9 @@ export type Storage = ReturnType<typeof createStorage>;
 export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`herald jobs storage: unsafe schema name "${schema}"`);
   const S = `"${schema}"`;
+  /** Runs joined with their triggering event, as {@link toCancellable} reads them; add WHERE, ORDER BY. */
+  const runWithTrigger = `SELECT r.id, r.function_id, r.trigger_seq, r.created_at, t.payload AS trigger
+         FROM ${S}.runs r JOIN ${S}.events t ON t.internal_id = r.event_ids->>0`;
 
   /** One statement (or one multi-statement message), simple protocol. */
   const q = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params: readonly unknown[] = []) =>
@@ -1123,20 +1143,12 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
     /** Active runs of `functionIds` triggered before sequence number `beforeSeq`, with their triggering events. */
     async cancellableRuns(functionIds: string[], beforeSeq: number): Promise<CancellableRun[]> {
       if (functionIds.length === 0) return [];
-      const res = await q<{ id: string; function_id: string; trigger_seq: string; created_at: string; trigger: string }>(
-        `SELECT r.id, r.function_id, r.trigger_seq, r.created_at, t.payload AS trigger
-         FROM ${S}.runs r JOIN ${S}.events t ON t.internal_id = r.event_ids->>0
-         WHERE r.function_id = ANY($1::text[]) AND r.status IN ${ACTIVE} AND r.trigger_seq < $2
+      const res = await q<RunTriggerDbRow>(
+        `${runWithTrigger} WHERE r.function_id = ANY($1::text[]) AND r.status IN ${ACTIVE} AND r.trigger_seq < $2
          ORDER BY r.trigger_seq`,
         [functionIds, beforeSeq],
       );
-      return res.rows.map((r) => ({
-        id: r.id,
-        functionId: r.function_id,
-        triggerSeq: num(r.trigger_seq),
-        createdAt: num(r.created_at),
-        trigger: JSON.parse(r.trigger) as StoredEvent,
-      }));
+      return res.rows.map(toCancellable);
     },
 
     /**
@@ -1198,14 +1210,11 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
      * cancellation first, with their trigger event.
      */
     async pendingCancellations(limit: number): Promise<CancellableRun[]> {
-      const res = await q<{ id: string; function_id: string; trigger_seq: string; created_at: string; trigger: string }>(
-        `SELECT r.id, r.function_id, r.trigger_seq, r.created_at, t.payload AS trigger
-         FROM ${S}.runs r JOIN ${S}.events t ON t.internal_id = r.event_ids->>0
-         WHERE r.status = 'cancelled' AND NOT r.cancel_emitted
-         ORDER BY r.ended_at LIMIT $1`,
+      const res = await q<RunTriggerDbRow>(
+        `${runWithTrigger} WHERE r.status = 'cancelled' AND NOT r.cancel_emitted ORDER BY r.ended_at LIMIT $1`,
         [limit],
       );
-      return res.rows.map((r) => ({ id: r.id, functionId: r.function_id, triggerSeq: num(r.trigger_seq), createdAt: num(r.created_at), trigger: JSON.parse(r.trigger) as StoredEvent }));
+      return res.rows.map(toCancellable);
     },
 
     /** Records that these cancelled runs' `inngest/function.cancelled` events are stored. */
