@@ -97,6 +97,12 @@ function oid(dotted: string): Buffer {
   return der(0x06, Buffer.from(out));
 }
 const int = (b: Buffer) => der(0x02, b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+/** A random 8-byte certificate serial whose DER INTEGER is minimal and positive (RFC 5280 §4.1.2.2): a leading 0x00 byte is "illegal padding". */
+function serialNumber(): Buffer {
+  const b = randomBytes(8);
+  b[0] = 0x40 | (b[0]! & 0x3f);
+  return b;
+}
 const utc = (d: Date) => der(0x17, Buffer.from(d.toISOString().replace(/^\d\d(\d\d)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d).*$/, "$1$2$3$4$5$6Z")));
 const name = (cn: string) => seq(der(0x31, seq(oid("2.5.4.3"), der(0x0c, Buffer.from(cn)))));
 
@@ -115,7 +121,7 @@ export function selfSignedCertificate(): { cert: string; key: string } {
   const now = Date.now();
   const tbs = seq(
     der(0xa0, int(Buffer.from([2]))),
-    int(randomBytes(8)),
+    int(serialNumber()),
     ecdsaSha256,
     name("Herald push service stand-in"),
     seq(utc(new Date(now - 3_600_000)), utc(new Date(now + 86_400_000))),

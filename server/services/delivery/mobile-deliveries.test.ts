@@ -60,7 +60,7 @@ afterAll(async () => {
   delete g.heraldPushTransport;
   delete g.heraldSmsTransport;
   await standIn?.close();
-  await new Promise((r) => twilio?.close(r));
+  await new Promise<void>((r) => (twilio ? twilio.close(() => r()) : r()));
 });
 
 /** A user with quiet hours off (tests run at any time of day) and `devices` push subscriptions at the stand-in. */
