@@ -2,7 +2,7 @@
  * The Inngest client. Mode and keys come from the environment the SDK reads itself (INNGEST_EVENT_KEY,
  * INNGEST_SIGNING_KEY, INNGEST_BASE_URL; validated in server/env.ts "jobs"): in the embedded mode they point
  * at the embedded executor (server/embedded/jobs), otherwise at Inngest Cloud or a self-hosted Inngest.
- * Always cloud mode (`isDev: false`): requests to /api/inngest must be signed (DESIGN §7). INNGEST_DEV must
+ * Always cloud mode (`isDev: false`): requests to /api/inngest must be signed (docs/protocols.md). INNGEST_DEV must
  * stay unset (the embedded executor refuses to start against a dev-mode handler).
  */
 import { Inngest } from "inngest";
@@ -10,6 +10,6 @@ import { Inngest } from "inngest";
 export const inngest = new Inngest({
   id: "herald",
   isDev: false,
-  // Classic mode: one request per step. The embedded executor does not implement v4 checkpointing.
-  checkpointing: false,
+  // Checkpointing (the SDK's default) is left on: a run's steps go in one request, each posted to the job
+  // engine's checkpoint API (Inngest's, or the embedded executor's: server/embedded/jobs/checkpoint.ts).
 });

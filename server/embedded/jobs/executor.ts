@@ -51,6 +51,7 @@ import { createMatcher } from "./matching";
 import { eventApiBodySchema, headers as h, internalEvents, type EventInput, type SerializedError, type StoredEvent } from "./protocol";
 import { createStorage, DEFAULT_SCHEMA, type IngestEvent, type MatchableEvent, type NewRun, type PlannedStep, type RunFilter, type RunRow, type RunStatus, type StepRow, type Storage } from "./storage";
 import { cancelledEvent, createRunDriver, MAX_RUN_STATE_BYTES, MAX_STEP_OUTPUT_BYTES } from "./run-driver";
+import { CHECKPOINT_ASYNC_PATH, createCheckpointApi } from "./checkpoint";
 import { createTransport } from "./transport";
 import { deterministicUlid, monotonicUlidFactory, seededEventId } from "./ulid";
 import { BodyEncodingError, BodyTooLargeError, readBodyText } from "../../http/input-hygiene";
@@ -109,6 +110,12 @@ export interface ExecutorOptions {
    * `leaseMs`). Never give two live processes the same id.
    */
   instanceId?: string;
+  /**
+   * Offer checkpointing to the SDK (default true): discovery calls carry `ctx.fn_id` and `ctx.qi_id`, so the
+   * SDK runs the steps it finds in the same request and posts each to the checkpoint API (checkpoint.ts).
+   * false: one request per step (the SDK's classic mode).
+   */
+  checkpointing?: boolean;
 }
 
 /** A run as reported by {@link Executor.runs}. Times are ms since the epoch (UTC). */
@@ -174,7 +181,13 @@ export interface Executor {
    * any other key; 400 for a body that is not JSON or not valid events; 503 before `start()`.
    */
   handleEventApi(req: Request): Promise<Response>;
-  /** Serves the event API over HTTP on `host` (default 127.0.0.1); `port` 0 picks a free port. */
+  /**
+   * Everything the SDK and event senders may ask of the executor over HTTP, by path: the event API
+   * (`/e/:eventKey`), the checkpoint API (`/v1/checkpoint/:runId/async`, checkpoint.ts) and `GET /health`;
+   * 404 naming the request otherwise.
+   */
+  handleApi(req: Request): Promise<Response>;
+  /** Serves {@link handleApi} over HTTP on `host` (default 127.0.0.1); `port` 0 picks a free port. */
   listen(port: number, host?: string): Promise<{ port: number; close(): Promise<void> }>;
   /**
    * Resolves when no run is due (next attempt at or before `clock.now()`, or a wait of it is over), none is
@@ -264,6 +277,8 @@ export function createExecutor(opts: ExecutorOptions): Executor {
   const maxEventBytes = opts.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const maxRequestBytes = opts.maxRequestBytes ?? MAX_EVENT_API_BODY;
   const clockSkewToleranceMs = opts.clockSkewToleranceMs ?? 1000;
+  const maxStepOutputBytes = opts.maxStepOutputBytes ?? MAX_STEP_OUTPUT_BYTES;
+  const maxRunStateBytes = opts.maxRunStateBytes ?? MAX_RUN_STATE_BYTES;
   const syncWaitMs = opts.syncWaitMs ?? (opts.handler ? 0 : 30_000);
   const owner = opts.instanceId ?? `exec-${randomBytes(6).toString("hex")}`;
   const transport = createTransport({ handler: opts.handler, appUrl: opts.handler ? undefined : opts.appUrl, signingKey: opts.signingKey, callTimeoutMs: opts.callTimeoutMs });
@@ -406,8 +421,9 @@ export function createExecutor(opts: ExecutorOptions): Executor {
     leaseMs,
     backoff,
     maxStepsPerRun,
-    maxStepOutputBytes: opts.maxStepOutputBytes ?? MAX_STEP_OUTPUT_BYTES,
-    maxRunStateBytes: opts.maxRunStateBytes ?? MAX_RUN_STATE_BYTES,
+    maxStepOutputBytes,
+    maxRunStateBytes,
+    checkpointing: opts.checkpointing ?? true,
     functions: () => functions,
     ingest,
     match: matchEvents,
@@ -415,6 +431,16 @@ export function createExecutor(opts: ExecutorOptions): Executor {
     log,
     isStopped: () => stopped,
     signal: abort.signal,
+  });
+
+  const handleCheckpoint = createCheckpointApi({
+    storage,
+    signingKey: opts.signingKey,
+    now: () => clock.now(),
+    maxStepsPerRun,
+    maxStepOutputBytes,
+    maxRunStateBytes,
+    log: (line) => log(`[herald-jobs ${owner}] ${line}`),
   });
 
   // ---------------------------------------------------------------------------------------------------
@@ -675,32 +701,42 @@ export function createExecutor(opts: ExecutorOptions): Executor {
       }
     },
 
+    async handleApi(req) {
+      const path = new URL(req.url).pathname;
+      if (path.startsWith("/e/")) return executor.handleEventApi(req);
+      const checkpoint = CHECKPOINT_ASYNC_PATH.exec(path);
+      if (checkpoint) {
+        if (!started || stopped) return json(503, { error: "the executor is not running", status: 503 });
+        try {
+          return await handleCheckpoint(req, decodeURIComponent(checkpoint[1] ?? ""));
+        } catch (err) {
+          log(`[herald-jobs ${owner}] checkpoint API error: ${(err as Error).message}`);
+          return json(500, { error: "could not store the checkpoint", status: 500 });
+        }
+      }
+      if (path === "/health") return json(200, { ok: started && !stopped });
+      return json(404, { error: `not served by Herald's embedded executor: ${req.method} ${path}`, status: 404 });
+    },
+
     listen(port, host = "127.0.0.1") {
       return new Promise((resolve, reject) => {
         const server = createServer((req: IncomingMessage, res: ServerResponse) => {
           void (async () => {
             try {
               const url = `http://${host}${req.url ?? "/"}`;
-              let response: Response;
-              if ((req.url ?? "").startsWith("/e/")) {
-                const forwarded: Record<string, string> = {};
-                for (const name of ["content-type", "content-length", h.eventIdSeed]) {
-                  const value = req.headers[name];
-                  if (typeof value === "string") forwarded[name] = value;
-                }
-                // The body is streamed to the handler, which reads it only after the key check and only up
-                // to the size limit.
-                const init: RequestInit & { duplex?: "half" } = { method: req.method, headers: forwarded };
-                if (req.method !== "GET" && req.method !== "HEAD") {
-                  init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
-                  init.duplex = "half";
-                }
-                response = await executor.handleEventApi(new Request(url, init));
-              } else if (req.url === "/health") {
-                response = json(200, { ok: started && !stopped });
-              } else {
-                response = json(404, { error: `not served by Herald's embedded executor: ${req.method} ${req.url}`, status: 404 });
+              const forwarded: Record<string, string> = {};
+              for (const name of ["content-type", "content-length", "authorization", h.eventIdSeed]) {
+                const value = req.headers[name];
+                if (typeof value === "string") forwarded[name] = value;
               }
+              // The body is streamed to the handler, which reads it only after the key check and only up to
+              // the size limit.
+              const init: RequestInit & { duplex?: "half" } = { method: req.method, headers: forwarded };
+              if (req.method !== "GET" && req.method !== "HEAD") {
+                init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+                init.duplex = "half";
+              }
+              const response = await executor.handleApi(new Request(url, init));
               // A body left unread (refused before or while reading it) is not drained: the connection closes.
               const unread = !req.complete;
               res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...(unread ? { connection: "close" } : {}) });

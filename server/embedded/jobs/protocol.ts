@@ -110,7 +110,10 @@ export type InBandSyncResponse = z.infer<typeof inBandSyncResponseSchema>;
 /** A memoized step as sent back to the SDK in `steps` (`null`: a sleep that is over). */
 export type MemoEntry = { data: unknown } | { error: unknown } | null;
 
-/** The body of a call request (`POST ?fnId=…&stepId=…`). No `ctx.fn_id`: keeps the SDK in classic mode. */
+/**
+ * The body of a call request (`POST ?fnId=…&stepId=…`). Without `ctx.fn_id` the SDK stays in classic mode
+ * (one request per step); with it, a discovery call at attempt 0 may run several steps and checkpoint them.
+ */
 export interface CallRequestBody {
   event: StoredEvent;
   events: StoredEvent[];
@@ -124,6 +127,10 @@ export interface CallRequestBody {
     disable_immediate_execution: boolean;
     use_api: false;
     stack: { stack: string[]; current: number };
+    /** The function's id: offers checkpointing (the SDK echoes it in its checkpoints). */
+    fn_id?: string;
+    /** Echoed in checkpoints: the lease owner that dispatched the call (Inngest: the queue item). */
+    qi_id?: string;
   };
 }
 

@@ -10,8 +10,10 @@
  * 2. If steps wait in the run's `planned` list and are due: a planned step (`StepPlanned`, e.g.
  *    `Promise.all` of steps, or a step retry) is called with `stepId=<hashed id>`; a sleep (`Sleep` op) is
  *    memoized `null` without a call. Answers are recorded in completion order.
- * 3. Otherwise make a discovery call (`stepId=step`) with the memo so far.
- * 4. Apply the answer: 200 → completed; 206 ops → memoize `StepRun` `{data}` / `StepFailed` `{error}`,
+ * 3. Otherwise make a discovery call (`stepId=step`) with the memo so far. With checkpointing offered
+ *    (`ctx.fn_id`, `ctx.qi_id`), the SDK may run several new steps in it, posting each to the checkpoint API
+ *    (checkpoint.ts), and answer only what is left.
+ * 4. Apply the answer: 200 or 206 `[RunComplete]` → completed; 206 ops → memoize `StepRun` `{data}` / `StepFailed` `{error}`,
  *    schedule a `StepError` step's retry (attempt + 1, backoff or `retry-after`), queue `StepPlanned`
  *    steps, queue a `Sleep` until its wake time (duration or ISO time in `name`, at most
  *    {@link MAX_SLEEP_MS}), open a `WaitForEvent` wait (event name in `name`, `opts.timeout`, `opts.if`),
@@ -33,7 +35,7 @@ import { MAX_SLEEP_MS, sleepWakeAt } from "./durations";
 import { compileExpression } from "./expression";
 import { concurrencySlots, type FunctionDef } from "./functions";
 import { internalEvents, opCodes, toSerializedError, type CallRequestBody, type MemoEntry, type Op, type SerializedError, type StoredEvent } from "./protocol";
-import type { IngestEvent, MatchableEvent, PlannedStep, RunRow, SettledWait, Storage } from "./storage";
+import type { IngestEvent, MatchableEvent, PlannedStep, RunRow, SettledWait, StepRow, Storage } from "./storage";
 import type { CallOutcome, Transport } from "./transport";
 import { deterministicUlid } from "./ulid";
 
@@ -50,6 +52,8 @@ export interface RunDriverDeps {
   /** Largest step output and run state, in UTF-8 bytes of their JSON. */
   maxStepOutputBytes: number;
   maxRunStateBytes: number;
+  /** Offer checkpointing to the SDK on discovery calls (checkpoint.ts). */
+  checkpointing: boolean;
   functions: () => ReadonlyMap<string, FunctionDef>;
   /** Stores events (and starts their runs), as the event API does. */
   ingest: (events: IngestEvent[]) => Promise<unknown>;
@@ -71,6 +75,9 @@ export const UNIMPLEMENTED_OPS: Readonly<Record<string, string>> = {
   [opCodes.deferAdd]: "defer()",
   [opCodes.deferAbort]: "defer().abort()",
 };
+
+/** Ops that do not count as steps of an answer (Inngest's `OpcodeIsLazy`). */
+const LAZY_OPS: ReadonlySet<string> = new Set([opCodes.deferAdd, opCodes.deferAbort]);
 
 /** Step types (op `opts.type`) whose SDK side calls Inngest API endpoints the executor does not serve. */
 export const UNSUPPORTED_STEP_TYPES: Readonly<Record<string, string>> = {
@@ -129,6 +136,8 @@ class RunExecution {
   /** UTF-8 bytes of the run's events' JSON, and of events plus memoized step outputs (Inngest's run state). */
   private eventsBytes = 0;
   private stateBytes = 0;
+  /** Set by a call that offered checkpointing: steps may have been stored since `stateBytes` was counted. */
+  private stateStale = false;
   private stack: string[] = [];
   /** Set once the run has ended in this pass. */
   private ended = false;
@@ -239,7 +248,7 @@ class RunExecution {
       if (steps.length >= this.deps.maxStepsPerRun || steps.length + dueSteps > this.deps.maxStepsPerRun) {
         return this.fail(`The function run exceeded the step limit of ${this.deps.maxStepsPerRun} steps.`, "InngestErrFunctionOverflowed");
       }
-      this.stateBytes = this.eventsBytes + steps.reduce((n, s) => n + jsonBytes(s.kind === "data" ? s.data : s.error), 0);
+      this.countState(steps);
       this.memo = {};
       // A finished sleep is memoized `null` (docs/protocols.md: "on wake memoize null").
       for (const s of steps) this.memo[s.stepId] = s.op === opCodes.sleep ? null : s.kind === "data" ? { data: s.data } : { error: s.error };
@@ -282,6 +291,12 @@ class RunExecution {
     }
   }
 
+  /** Counts the run's state (events and the memoized steps' outputs and errors), in UTF-8 bytes of their JSON. */
+  private countState(steps: readonly StepRow[]): void {
+    this.stateBytes = this.eventsBytes + steps.reduce((n, s) => n + jsonBytes(s.kind === "data" ? s.data : s.error), 0);
+    this.stateStale = false;
+  }
+
   private body(attempt: number): CallRequestBody {
     return {
       event: this.events[0] as StoredEvent,
@@ -294,6 +309,9 @@ class RunExecution {
         max_attempts: this.run.maxAttempts,
         disable_immediate_execution: this.state.disableImmediateExecution,
         use_api: false,
+        // Checkpointing: the SDK runs new steps in this request and posts them to the checkpoint API with
+        // `qi_id`, by which the checkpoint API checks that this executor still holds the run's lease.
+        ...(this.deps.checkpointing ? { fn_id: this.run.functionId, qi_id: this.deps.owner } : {}),
         stack: { stack: this.stack, current: Math.max(0, this.stack.length - 1) },
       },
     };
@@ -307,6 +325,7 @@ class RunExecution {
       throw new Cancelled();
     }
     this.state.calls++;
+    if (this.deps.checkpointing && stepId === "step") this.stateStale = true;
     const outcome = await this.deps.transport.call(this.run.functionId, stepId, this.body(attempt), this.deps.signal);
     this.guard();
     if (outcome.version !== undefined) this.state.version = outcome.version;
@@ -318,6 +337,10 @@ class RunExecution {
     if (this.ended) return;
     if (outcome.kind === "done") return this.finish({ status: "completed", output: outcome.data });
     if (outcome.kind === "error") return this.applyError(outcome, current);
+    // Parallel steps (several ops in one answer) turn immediate execution off, so every step of the run is
+    // planned and called by id (and the SDK checkpoints nothing), until a sleep or wait ends with nothing
+    // else planned (Inngest's `ForceStepPlan`: executor.go `HandleGeneratorResponse`, force_step_plan.go).
+    if (outcome.ops.filter((op) => !LAZY_OPS.has(op.op)).length > 1) this.state.disableImmediateExecution = true;
     for (const op of outcome.ops) {
       if (this.ended) return;
       await this.applyOp(op, current, outcome.retryAfterMs);
@@ -367,7 +390,6 @@ class RunExecution {
       case opCodes.invokeFunction:
         return this.startInvoke(op, stepName);
       case opCodes.stepPlanned:
-        this.state.disableImmediateExecution = true;
         if (!(op.id in this.memo) && !this.state.planned.some((p) => p.id === op.id)) {
           this.state.planned.push({ id: op.id, name: stepName, attempt: 0, nextAt: this.now });
           this.progressed = true;
@@ -407,6 +429,7 @@ class RunExecution {
     // Inngest's limits: a step's output at most 4 MiB, a run's state (events, step outputs) at most 32 MiB.
     const bytes = jsonBytes(value);
     const { maxStepOutputBytes, maxRunStateBytes } = this.deps;
+    if (this.stateStale) this.countState(await this.deps.storage.loadSteps(this.run.id));
     if (kind === "data" && bytes > maxStepOutputBytes) {
       return this.fail(`step output size is greater than the limit (step "${name}": ${bytes} bytes, limit ${maxStepOutputBytes})`, "InngestErrStepOutputTooLarge");
     }
@@ -532,6 +555,7 @@ class RunExecution {
       this.deps.owner,
       settled.map((w) => w.stepId),
     );
+    this.parallelismEnded();
   }
 
   /** A sleep is over: memoize its step `null` (stored as data `null` with op `Sleep`). */
@@ -539,6 +563,12 @@ class RunExecution {
     if (this.ended) return;
     await this.memoize(p.id, p.name ?? p.id, opCodes.sleep, "data", null);
     this.state.planned = this.state.planned.filter((x) => x.id !== p.id);
+    this.parallelismEnded();
+  }
+
+  /** A sleep or wait ended: with nothing else planned, steps may run (and be checkpointed) at once again. */
+  private parallelismEnded(): void {
+    if (this.state.planned.length === 0 && this.state.version >= 2) this.state.disableImmediateExecution = false;
   }
 
   private async persist(release: boolean, nextAttemptAt: number): Promise<void> {

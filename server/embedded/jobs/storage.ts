@@ -806,6 +806,63 @@ export function createStorage(pool: pg.Pool, schema: string = DEFAULT_SCHEMA) {
     },
 
     /**
+     * Stores step outputs the SDK checkpointed during a call (docs/protocols.md "Checkpointing"), in one
+     * statement, if `owner` still holds the run's lease and the run is running. Nothing is stored when the
+     * run would reach `maxSteps` steps (the caller then gets the steps back in the call's answer and fails
+     * the run before another step runs) or its state (events and step outputs, UTF-8 bytes of their JSON)
+     * would exceed `maxStateBytes`. A step already stored (a retried checkpoint) is kept as it was.
+     * @returns `lost` (not this owner's running run), `stepLimit`, `stateLimit`, or `saved` with the count of new steps.
+     */
+    async checkpointSteps(
+      runId: string,
+      owner: string,
+      steps: { stepId: string; name: string | null; value: unknown }[],
+      now: number,
+      limits: { maxSteps: number; maxStateBytes: number },
+    ): Promise<{ status: "lost" | "stepLimit" | "stateLimit" } | { status: "saved"; inserted: number }> {
+      const data = steps.map((s) => json(s.value));
+      const newBytes = data.reduce((n, d) => n + Buffer.byteLength(d, "utf8"), 0);
+      const res = await q<{ owned: boolean; steps: number; bytes: string; inserted: number }>(
+        `WITH owned AS (SELECT id, event_ids FROM ${S}.runs WHERE id = $1 AND lease_owner = $2 AND status = 'running' FOR UPDATE),
+         have AS (
+           SELECT count(*)::int AS n, COALESCE(MAX(seq), 0) AS seq,
+                  COALESCE(SUM(octet_length(COALESCE(data, '')) + octet_length(COALESCE(error, ''))), 0)::bigint AS bytes
+           FROM ${S}.steps WHERE run_id = $1),
+         ev AS (
+           SELECT COALESCE(SUM(octet_length(payload)), 0)::bigint AS bytes FROM ${S}.events
+           WHERE internal_id IN (SELECT jsonb_array_elements_text(event_ids) FROM owned)),
+         ok AS (SELECT owned.id FROM owned, have, ev WHERE have.n + $6 < $7 AND have.bytes + ev.bytes + $8 <= $9),
+         progressed AS (UPDATE ${S}.runs SET executor_errors = 0 WHERE id IN (SELECT id FROM ok) AND executor_errors > 0),
+         ins AS (
+           INSERT INTO ${S}.steps (run_id, step_id, seq, name, op, kind, data, error, completed_at)
+           SELECT ok.id, s.step_id, have.seq + s.ord::int, s.name, 'StepRun', 'data', s.data, NULL, $10
+           FROM ok, have, unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS s(step_id, name, data, ord)
+           ON CONFLICT (run_id, step_id) DO NOTHING
+           RETURNING 1)
+         SELECT EXISTS (SELECT 1 FROM owned) AS owned, have.n AS steps, (have.bytes + ev.bytes)::text AS bytes,
+                (SELECT count(*)::int FROM ins) AS inserted
+         FROM have, ev`,
+        [
+          runId,
+          owner,
+          steps.map((s) => s.stepId),
+          steps.map((s) => s.name),
+          data,
+          steps.length,
+          limits.maxSteps,
+          newBytes,
+          limits.maxStateBytes,
+          now,
+        ],
+      );
+      const row = res.rows[0];
+      if (!row?.owned) return { status: "lost" };
+      if (row.steps + steps.length >= limits.maxSteps) return { status: "stepLimit" };
+      if (Number(row.bytes) + newBytes > limits.maxStateBytes) return { status: "stateLimit" };
+      return { status: "saved", inserted: row.inserted };
+    },
+
+    /**
      * Saves a run's progress if `owner` holds its lease; with `release`, gives the lease up (the run waits
      * for `nextAttemptAt`). Returns false when the lease was lost.
      */

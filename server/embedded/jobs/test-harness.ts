@@ -37,6 +37,8 @@ export interface Harness {
   /** The raw serve handler (no recording, no wrap). */
   rawHandler: (req: Request) => Promise<Response>;
   calls: RecordedCall[];
+  /** Requests the client made to the executor's API (events, checkpoints), with the answer's status. */
+  apiRequests: { method: string; path: string; status: number }[];
   /** The executor events are routed to (the latest one created). */
   executor: Executor;
   /** A new executor on the same database, schema, handler and clock (not started). */
@@ -54,8 +56,8 @@ export function databaseUrl(): string {
 
 /**
  * Builds a client, its functions (`define`), the serve handler and a first executor (not started).
- * Events the client sends (`inngest.send`, `step.sendEvent`) go to the current executor's
- * `handleEventApi` through the client's `fetch` option.
+ * Requests the client makes to Inngest (`inngest.send`, `step.sendEvent`, checkpoints) go to the current
+ * executor's `handleApi` through the client's `fetch` option.
  */
 export function createHarness(opts: {
   define: (client: Inngest) => ServeFunctions;
@@ -64,6 +66,11 @@ export function createHarness(opts: {
   logs?: string[];
   /** Start time of the FakeClock, ms since the epoch (default: the real current time). */
   startAt?: number;
+  /**
+   * false: the SDK's classic mode, one request per step (the client turns checkpointing off). Default: the
+   * SDK's default, checkpointing (several steps per request, posted to the executor's checkpoint API).
+   */
+  checkpointing?: boolean;
 }): Harness {
   const signingKey = generateSigningKey("test");
   const eventKey = generateEventKey();
@@ -72,18 +79,22 @@ export function createHarness(opts: {
   const url = databaseUrl();
   const executors: Executor[] = [];
   let current: Executor | undefined;
+  const apiRequests: Harness["apiRequests"] = [];
 
   const client = new Inngest({
     id: "herald-test",
     isDev: false,
-    checkpointing: false,
+    ...(opts.checkpointing === false ? { checkpointing: false } : {}),
     signingKey,
     eventKey,
     baseUrl: "http://executor.test/",
     logger: silentLogger,
-    fetch: ((input: RequestInfo | URL, init?: RequestInit) => {
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
       if (!current) throw new Error("no executor yet");
-      return current.handleEventApi(new Request(input, init));
+      const req = new Request(input, init);
+      const res = await current.handleApi(req);
+      apiRequests.push({ method: req.method, path: new URL(req.url).pathname, status: res.status });
+      return res;
     }) as typeof fetch,
   });
   const served = serve({ client, functions: opts.define(client) });
@@ -127,6 +138,7 @@ export function createHarness(opts: {
     handler,
     rawHandler,
     calls,
+    apiRequests,
     executor: newExecutor(),
     newExecutor(overrides) {
       const ex = newExecutor(overrides);
