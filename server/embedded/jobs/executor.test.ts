@@ -4,11 +4,13 @@
  * are moved, never waited for.
  */
 import { createHash } from "node:crypto";
+import { getEventListeners } from "node:events";
 import { createServer } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { UnsupportedFeatureError } from "./functions";
 import { signRequestBody, signText } from "./signature";
+import { createTransport } from "./transport";
 import { createHarness, deferred, waitFor, type Harness } from "./test-harness";
 
 const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
@@ -46,9 +48,15 @@ describe("embedded Inngest executor", () => {
     expect(h.calls).toEqual([{ method: "PUT", fnId: null, stepId: null, status: 200 }]);
   });
 
-  it("runs a function for a matching event only, and memoizes steps: each side effect once while the body replays", async () => {
+  it.each([
+    // Classic mode: a request per step, the body replays up to each new step (4 requests).
+    { mode: "classic", checkpointing: false, bodies: 4 },
+    // Checkpointing: one request runs a, b and c, posting each to the checkpoint API, and ends with RunComplete.
+    { mode: "checkpointing", checkpointing: true, bodies: 1 },
+  ])("runs a function for a matching event only, and memoizes steps: each side effect once ($mode)", async ({ checkpointing, bodies }) => {
     const count = { body: 0, a: 0, b: 0, c: 0 };
     h = createHarness({
+      checkpointing,
       define: (c) => [
         c.createFunction({ id: "memo", triggers: [{ event: "test/memo", if: "event.data.go == true" }] }, async ({ event, step }) => {
           count.body++;
@@ -70,7 +78,8 @@ describe("embedded Inngest executor", () => {
     const runs = await h.executor.runs();
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ functionId: "herald-test-memo", status: "completed", output: 16, eventIds: [ids[0]], retries: 0 });
-    expect(count).toEqual({ body: 4, a: 1, b: 1, c: 1 });
+    expect(count).toEqual({ body: bodies, a: 1, b: 1, c: 1 });
+    expect(runs[0]!.calls).toBe(bodies);
     const steps = await h.executor.runSteps(runs[0]!.id);
     expect(steps.map((s) => [s.stepId, s.seq, s.data])).toEqual([
       [sha1("a"), 1, 1],
@@ -599,6 +608,24 @@ describe("driving the app over HTTP (appUrl), as the dev launcher does", () => {
       await new Promise((r) => server.close(r));
     }
   });
+  it("leaves no abort listener behind on the executor's signal after its calls over HTTP", async () => {
+    h = createHarness({ define: (c) => [c.createFunction({ id: "quick", triggers: [{ event: "test/quick" }] }, async () => "ok")] });
+    const { server, port } = await serveOverHttp(h.rawHandler);
+    try {
+      const transport = createTransport({ appUrl: `http://127.0.0.1:${port}/api/inngest`, signingKey: h.signingKey });
+      const executorSignal = new AbortController().signal;
+      const event = { id: "e", name: "test/quick", data: {}, ts: Date.now() };
+      const body = { event, events: [event], steps: {}, version: -1, ctx: { run_id: "r", attempt: 0, max_attempts: 1, disable_immediate_execution: false, use_api: false as const, stack: { stack: [], current: 0 } } };
+      for (let i = 0; i < 20; i++) expect(await transport.call("herald-test-quick", "step", body, executorSignal)).toMatchObject({ kind: "done", data: "ok" });
+      // fetch keeps a listener on the signal it was given until the request is garbage-collected: a long-lived
+      // executor would pile up thousands (Node warns past 1,500); each request gets a signal of its own.
+      expect(getEventListeners(executorSignal, "abort")).toHaveLength(0);
+      await transport.close();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
 });
 
 describe("signatures between executor and serve handler (cloud mode)", () => {
@@ -673,7 +700,8 @@ describe("signatures between executor and serve handler (cloud mode)", () => {
     const runs = await h.executor.runs({ functionId: "herald-test-f" });
     expect(ran).toBe(2); // the function ran, but its answers were not trusted
     expect(runs.map((r) => r.status)).toEqual(["failed", "failed"]);
-    expect(runs[0]!.error!.message).toContain("refused the SDK's answer (HTTP 200): no x-inngest-signature header");
+    // With checkpointing (the SDK's default) a function without steps ends in a 206 carrying `RunComplete`.
+    expect(runs[0]!.error!.message).toContain("refused the SDK's answer (HTTP 206): no x-inngest-signature header");
     expect(runs[1]!.error!.message).toContain("does not match");
   });
 });

@@ -95,26 +95,33 @@ export function createTransport(opts: {
   // undici (the library behind Node's fetch), pinned: its Agent is how fetch's timeouts are set.
   const dispatcher = handler ? undefined : new Agent({ headersTimeout: callTimeoutMs, bodyTimeout: callTimeoutMs });
 
-  async function send(url: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
-    if (!handler) return fetch(url, { ...init, signal, dispatcher } as RequestInit);
-    const pending = handler(new Request(url, init));
-    if (!signal) return pending;
-    // An in-process handler cannot be cancelled: stop waiting for it, and let its answer be discarded.
-    return new Promise<Response>((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-      pending.then(
-        (r) => {
-          signal.removeEventListener("abort", onAbort);
-          resolve(r);
-        },
-        (e: unknown) => {
-          signal.removeEventListener("abort", onAbort);
-          reject(e);
-        },
-      );
-    });
+  /**
+   * Sends one request and reads its answer. A request is given a signal of its own, linked to `signal` only
+   * until its answer is read: fetch (undici) keeps its abort listener on the signal it is given until the
+   * request is garbage-collected, and the executor's one long-lived signal would collect thousands.
+   * Rejects with `signal`'s reason once it aborts (an in-process handler cannot be cancelled: its answer is
+   * then discarded).
+   */
+  async function exchange(url: string, init: RequestInit, signal?: AbortSignal): Promise<{ res: Response; text: string }> {
+    if (signal?.aborted) throw signal.reason;
+    const own = new AbortController();
+    let rejectAborted: (reason: unknown) => void = () => undefined;
+    const aborted = new Promise<never>((_, reject) => (rejectAborted = reject));
+    aborted.catch(() => undefined);
+    const onAbort = () => {
+      own.abort(signal?.reason);
+      rejectAborted(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const res = await Promise.race([
+        handler ? handler(new Request(url, init)) : fetch(url, { ...init, signal: own.signal, dispatcher } as RequestInit),
+        aborted,
+      ]);
+      return { res, text: await Promise.race([res.text(), aborted]) };
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
   }
 
   function signedInit(method: string, bodyText: string, extra: Record<string, string> = {}): RequestInit {
@@ -140,15 +147,15 @@ export function createTransport(opts: {
     async sync(signal) {
       const bodyText = JSON.stringify({ url: serveUrl });
       let res: Response;
+      let text: string;
       try {
-        res = await send(serveUrl, signedInit("PUT", bodyText, { [h.syncKind]: "in_band" }), signal);
+        ({ res, text } = await exchange(serveUrl, signedInit("PUT", bodyText, { [h.syncKind]: "in_band" }), signal));
       } catch (err) {
         if (signal?.aborted) throw err;
         throw new Error(`herald jobs executor: cannot reach the app's serve handler at ${serveUrl}: ${(err as Error).message}`, {
           cause: err,
         });
       }
-      const text = await res.text();
       if (res.status === 401) {
         throw new Error(
           `herald jobs executor: the app's serve handler refused the executor's signature (401). ` +
@@ -188,8 +195,7 @@ export function createTransport(opts: {
       let res: Response;
       let text: string;
       try {
-        res = await send(url.toString(), signedInit("POST", JSON.stringify(body)), signal);
-        text = await res.text();
+        ({ res, text } = await exchange(url.toString(), signedInit("POST", JSON.stringify(body)), signal));
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
         return infraError(`could not call the app's serve handler: ${(err as Error).message}`);
