@@ -1,10 +1,13 @@
 /**
  * Benchmark of Herald's embedded Pusher-protocol server (DESIGN §8).
  *
- *   npx tsx bench/realtime.ts [--connections 10000] [--rounds 3] [--concurrency 8] [--no-write]
+ *   npx tsx bench/realtime.ts [--connections 10000] [--rounds 3] [--concurrency 8] [--no-write] [--v8-defaults]
  *
- * - The server runs alone in a child process (started with --expose-gc) and reports its memory over IPC,
- *   so the numbers isolate the server from the clients.
+ * `--v8-defaults` starts the server without REALTIME_V8_FLAGS (for comparison; implies `--no-write`).
+ *
+ * - The server runs alone in a child process (started with --expose-gc and REALTIME_V8_FLAGS, as
+ *   scripts/herald.ts starts it) and reports its memory over IPC, read 500 ms after two GCs, so the numbers
+ *   isolate the server from the clients.
  * - This process opens N raw `ws` connections speaking protocol 7; each subscribes to its own
  *   `private-user-<n>` channel with a valid HMAC auth.
  * - Events go through Herald's publisher port (`server/services/realtime/publisher.ts`, the real `pusher`
@@ -23,7 +26,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocket, type RawData } from "ws";
-import { startRealtimeServer } from "../server/embedded/realtime/server";
+import { REALTIME_V8_FLAGS, startRealtimeServer } from "../server/embedded/realtime/server";
 import { signChannel } from "../server/embedded/realtime/signature";
 import { createRealtimePublisher } from "../server/services/realtime/publisher";
 import { userChannel } from "../lib/realtime";
@@ -56,26 +59,30 @@ async function runServerRole(): Promise<void> {
   const server = await startRealtimeServer({ host: HOST, port: 0, apps: [APP] });
   const gc = (globalThis as { gc?: () => void }).gc;
   process.on("message", (msg: ToChild) => {
-    if (msg.type === "measure") {
-      gc?.();
-      gc?.();
-      const m = process.memoryUsage();
-      const s = server.stats();
-      send({
-        type: "memory",
-        rss: m.rss,
-        heapUsed: m.heapUsed,
-        heapTotal: m.heapTotal,
-        external: m.external,
-        arrayBuffers: m.arrayBuffers,
-        connections: s.connections,
-        channels: s.channels,
-        eventsDelivered: s.eventsDelivered,
-      });
-    } else if (msg.type === "stop") {
+    if (msg.type === "measure") void measure();
+    else if (msg.type === "stop") {
       void server.close().then(() => process.exit(0));
     }
   });
+  async function measure() {
+    gc?.();
+    gc?.();
+    // V8 returns freed pages from a background thread: RSS read at once still counts them.
+    await new Promise((r) => setTimeout(r, 500));
+    const m = process.memoryUsage();
+    const s = server.stats();
+    send({
+      type: "memory",
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+      connections: s.connections,
+      channels: s.channels,
+      eventsDelivered: s.eventsDelivered,
+    });
+  }
   process.on("disconnect", () => process.exit(0));
   send({ type: "ready", port: server.port });
 }
@@ -206,7 +213,8 @@ async function runOrchestrator(): Promise<void> {
   const n = argValue("connections", 10_000);
   const rounds = argValue("rounds", 3);
   const concurrency = argValue("concurrency", 8);
-  const write = !process.argv.includes("--no-write");
+  const v8Defaults = process.argv.includes("--v8-defaults");
+  const write = !process.argv.includes("--no-write") && !v8Defaults;
   if (ensureFileLimit(n + 512, { onTooLow: "throw" }) === "reexec") return;
 
   const watchdog = setTimeout(() => {
@@ -216,7 +224,7 @@ async function runOrchestrator(): Promise<void> {
   watchdog.unref();
 
   const child = fork(SCRIPT, ["--role", "server"], {
-    execArgv: [...process.execArgv, "--expose-gc"],
+    execArgv: [...process.execArgv, "--expose-gc", ...(v8Defaults ? [] : REALTIME_V8_FLAGS)],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const killChild = () => {

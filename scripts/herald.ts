@@ -14,7 +14,7 @@
  * Migrations are applied at start. The demo data is seeded into an empty database in `dev`, and in
  * `start` when HERALD_SEED=true.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { createServer } from "node:http";
@@ -22,7 +22,7 @@ import type { AddressInfo } from "node:net";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startEmbeddedDatabase } from "../server/embedded/database";
-import { EMBEDDED_BATCH_EVENTS, startRealtimeServer } from "../server/embedded/realtime/server";
+import { EMBEDDED_BATCH_EVENTS, REALTIME_V8_FLAGS, type RealtimeServerOptions } from "../server/embedded/realtime/server";
 import { createExecutor } from "../server/embedded/jobs/executor";
 import { OffsetClock } from "../server/embedded/jobs/offset-clock";
 import { migrate } from "../server/db/migrate";
@@ -99,6 +99,9 @@ function localSecrets(): Secrets {
 const secrets = localSecrets();
 const childEnv: NodeJS.ProcessEnv = { ...process.env };
 const stops: (() => Promise<void>)[] = [];
+/** The Next.js process, once started. */
+const app: { process?: ChildProcess } = {};
+let stopping = false;
 childEnv.APP_URL ??= `http://localhost:${port}`;
 childEnv.NEXTAUTH_URL ??= childEnv.APP_URL;
 childEnv.NEXTAUTH_SECRET ??= secrets.nextauthSecret;
@@ -132,8 +135,33 @@ if (mode === "dev" ? process.env.HERALD_SEED !== "false" : process.env.HERALD_SE
 if (!childEnv.PUSHER_APP_ID) {
   // Batches of 100 events per HTTP request (Pusher allows 10): a large fan-out's signals leave at about
   // twice the rate; the publisher is told to match.
-  const rt = await startRealtimeServer({ port: Number(process.env.HERALD_REALTIME_PORT ?? 6001), apps: [secrets.pusher], maxBatchEvents: EMBEDDED_BATCH_EVENTS });
-  stops.push(() => rt.close());
+  // In a process of its own, with V8 tuned for many idle connections (REALTIME_V8_FLAGS).
+  const options: RealtimeServerOptions = { port: Number(process.env.HERALD_REALTIME_PORT ?? 6001), apps: [secrets.pusher], maxBatchEvents: EMBEDDED_BATCH_EVENTS };
+  const realtime = fork(path.join(import.meta.dirname, "realtime-process.ts"), [], {
+    execArgv: [...process.execArgv, ...REALTIME_V8_FLAGS],
+    env: { ...process.env, HERALD_REALTIME_CONFIG: JSON.stringify(options) },
+  });
+  const rt = await new Promise<{ port: number }>((resolve) => {
+    realtime.once("message", (m: { port: number }) => resolve(m));
+    realtime.once("exit", (code) => {
+      console.error(`[herald] realtime: the embedded server stopped before listening (exit ${code})`);
+      process.exit(1);
+    });
+  });
+  realtime.removeAllListeners("exit");
+  realtime.on("exit", (code) => {
+    if (stopping) return;
+    console.error(`[herald] realtime: the embedded server stopped (exit ${code})`);
+    void shutdown(1);
+  });
+  stops.push(
+    () =>
+      new Promise<void>((resolve) => {
+        if (realtime.exitCode !== null) return resolve();
+        realtime.once("exit", () => resolve());
+        realtime.kill("SIGTERM");
+      }),
+  );
   Object.assign(childEnv, {
     PUSHER_APP_ID: secrets.pusher.id,
     PUSHER_KEY: secrets.pusher.key,
@@ -212,17 +240,17 @@ const child: ChildProcess = spawn(process.execPath, [nextBin, mode, "-p", String
   stdio: "inherit",
 });
 
-let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  child.kill("SIGTERM");
+  app.process?.kill("SIGTERM");
   await executor?.stop().catch(() => undefined);
   for (const stop of stops.reverse()) await stop().catch(() => undefined);
   process.exit(code);
 }
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+app.process = child;
 child.on("exit", (code) => void shutdown(code ?? 0));
 
 if (executor) {

@@ -342,6 +342,42 @@ describe("subscriptions", () => {
     expect(server.stats().channels).toBe(0);
   });
 
+  it("a channel going from one subscriber to three and back delivers to exactly its subscribers at each step", async () => {
+    // A lone subscriber is kept without a Set (memory per connection); the second makes one, the last leaves none.
+    const sockets = await Promise.all([rawConnected(), rawConnected(), rawConnected()]);
+    const subscribe = async (i: number) => {
+      sockets[i]!.raw.send({ event: "pusher:subscribe", data: { channel: "shared" } });
+      await sockets[i]!.raw.waitFor((f) => f.event === "pusher_internal:subscription_succeeded" && f.channel === "shared", `socket ${i} subscribed`);
+    };
+    let round = 0;
+    const deliveredTo = async (expected: number[]) => {
+      const id = `r${++round}`;
+      await api.trigger("shared", "tick", { id });
+      const got = (i: number) => sockets[i]!.raw.countOf((f) => f.event === "tick" && (f.data as { id?: string }).id === id);
+      await waitUntil(async () => expected.every((i) => got(i) === 1), `round ${id} delivered`);
+      // Give a wrong delivery time to show up before asserting nobody else got it.
+      await new Promise((r) => setTimeout(r, 50));
+      expect([0, 1, 2].map(got)).toEqual([0, 1, 2].map((i) => (expected.includes(i) ? 1 : 0)));
+      expect(await channelInfo("shared")).toEqual({ occupied: expected.length > 0, subscription_count: expected.length });
+    };
+    await subscribe(0);
+    await deliveredTo([0]);
+    await subscribe(1);
+    await subscribe(2);
+    await deliveredTo([0, 1, 2]);
+    sockets[0]!.raw.send({ event: "pusher:unsubscribe", data: { channel: "shared" } });
+    await waitUntil(async () => (await channelInfo("shared")).subscription_count === 2, "socket 0 left");
+    await deliveredTo([1, 2]);
+    sockets[2]!.raw.ws.close();
+    await waitUntil(async () => (await channelInfo("shared")).subscription_count === 1, "socket 2 closed");
+    await deliveredTo([1]);
+    await subscribe(0);
+    await deliveredTo([0, 1]);
+    sockets[1]!.raw.ws.close();
+    sockets[0]!.raw.ws.close();
+    await waitUntil(async () => (await channelInfo("shared")).occupied === false, "channel emptied");
+  });
+
   it("private channel: a proper signature is accepted and events arrive", async () => {
     const { client } = await connect();
     const channel = client.subscribe("private-user-7");

@@ -40,7 +40,9 @@
  * `{type: "AuthError", error, status}` (the shape `pusher-js` itself emits) and subscribes nothing.
  *
  * Memory: per connection one `ws` socket subclass with a few fields (no per-connection closures or
- * timers); channels are `Map<name, Set<socket>>` per app, removed when empty. Limits: 100 channels per
+ * timers); a channel maps to its only subscriber, or to a Set once it has several (most channels are one
+ * user's), and a socket keeps its one channel's name, or a Set of names; empty channels are removed. The
+ * hosting process runs with {@link REALTIME_V8_FLAGS}. Limits: 100 channels per
  * connection, 64 KiB per client frame (larger frames close the socket with 1009), slow consumers with
  * more than 4 MiB queued are terminated (pusher-js reconnects and the app refetches, docs/architecture.md "Live inbox").
  *
@@ -138,6 +140,16 @@ export interface RealtimeServer {
 
 const PROTOCOL_VERSION = 7;
 /**
+ * V8 flags for a process that hosts this server (scripts/realtime-process.ts, bench/realtime.ts). Opening
+ * 10,000 connections grows V8's young generation by ~25 MB, which stays committed; capping a semi-space at
+ * 2 MB keeps it small, and compacting on every full GC keeps the old generation from fragmenting. Measured
+ * (bench/RESULTS.md "Realtime"): RSS per connection ~5.8 KB with V8's defaults, 3.5–3.7 KB with these flags,
+ * at the same delivered events/s (1 MB semi-spaces: ~3.8 KB, ~10 % fewer events/s).
+ * `--compact-on-every-full-gc` cannot be set through NODE_OPTIONS: pass them as the process's own flags.
+ */
+export const REALTIME_V8_FLAGS: readonly string[] = ["--max-semi-space-size=2", "--compact-on-every-full-gc"];
+
+/**
  * `maxBatchEvents` as Herald's launcher (scripts/herald.ts) starts the embedded server, with the publisher's
  * `PUSHER_BATCH_SIZE` set to match.
  */
@@ -175,7 +187,8 @@ interface PresenceMember {
 
 interface AppState {
   config: RealtimeAppConfig;
-  channels: Map<string, Set<PusherSocket>>;
+  /** channel → its only subscriber, or a Set once a second socket subscribes (most channels have one). */
+  channels: Map<string, PusherSocket | Set<PusherSocket>>;
   /** presence channel → user id (string form) → member. */
   presence: Map<string, Map<string, PresenceMember>>;
   /** cache channel → its last event and when it expires (`Date.now()` ms); expired entries are swept. */
@@ -193,9 +206,37 @@ class PusherSocket extends WebSocket {
   /** `Date.now()` when the server started closing this socket; 0 while open. */
   closingSince = 0;
   /** Channels this socket is subscribed to (allocated on first subscribe). */
-  channels: Set<string> | null = null;
+  channels: string | Set<string> | null = null;
   /** Presence channel → user id (string form) this socket joined as (allocated on first presence subscribe). */
   presenceIds: Map<string, string> | null = null;
+}
+
+function hasChannel(socket: PusherSocket, channel: string): boolean {
+  const c = socket.channels;
+  return c === null ? false : typeof c === "string" ? c === channel : c.has(channel);
+}
+function channelCount(socket: PusherSocket): number {
+  const c = socket.channels;
+  return c === null ? 0 : typeof c === "string" ? 1 : c.size;
+}
+function addChannel(socket: PusherSocket, channel: string): void {
+  const c = socket.channels;
+  if (c === null) socket.channels = channel;
+  else if (typeof c === "string") socket.channels = new Set([c, channel]);
+  else c.add(channel);
+}
+function deleteChannel(socket: PusherSocket, channel: string): boolean {
+  const c = socket.channels;
+  if (c === null) return false;
+  if (typeof c === "string") {
+    if (c !== channel) return false;
+    socket.channels = null;
+    return true;
+  }
+  return c.delete(channel);
+}
+function memberCount(m: PusherSocket | Set<PusherSocket> | undefined): number {
+  return m === undefined ? 0 : m instanceof Set ? m.size : 1;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -397,27 +438,32 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     if (!members) return 0;
     let payload: Buffer | undefined;
     let count = 0;
-    for (const socket of members) {
-      if (socket.socketId === exceptSocketId) continue;
-      if (socket.readyState !== WebSocket.OPEN) continue;
+    const sendOne = (socket: PusherSocket): void => {
+      if (socket.socketId === exceptSocketId) return;
+      if (socket.readyState !== WebSocket.OPEN) return;
       if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
         log(`realtime: terminating slow consumer ${socket.socketId}`);
         socket.terminate();
-        continue;
+        return;
       }
       payload ??= Buffer.from(frame(event.name, event.data, channel), "utf8");
       socket.send(payload, { binary: false });
       count++;
-    }
+    };
+    if (members instanceof Set) for (const socket of members) sendOne(socket);
+    else sendOne(members);
     eventsDelivered += count;
     return count;
   }
 
   function removeFromChannel(socket: PusherSocket, app: AppState, channel: string): void {
     const members = app.channels.get(channel);
-    if (members) {
+    if (members instanceof Set) {
       members.delete(socket);
-      if (members.size === 0) app.channels.delete(channel);
+      if (members.size === 1) app.channels.set(channel, members.values().next().value as PusherSocket);
+      else if (members.size === 0) app.channels.delete(channel);
+    } else if (members === socket) {
+      app.channels.delete(channel);
     }
     const userId = socket.presenceIds?.get(channel);
     if (userId === undefined) return;
@@ -432,7 +478,8 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     const others = app.channels.get(channel);
     if (!others) return;
     const payload = frame("pusher_internal:member_removed", JSON.stringify({ user_id: member.id }), channel);
-    for (const other of others) sendFrame(other, payload);
+    if (others instanceof Set) for (const other of others) sendFrame(other, payload);
+    else sendFrame(others, payload);
   }
 
   // ----- WebSocket frames ---------------------------------------------------------------------------
@@ -467,7 +514,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     const isPresence = channel.startsWith("presence-");
     const isPrivate = channel.startsWith("private-");
 
-    if (socket.channels?.has(channel)) {
+    if (hasChannel(socket, channel)) {
       // Already subscribed: confirm again, change nothing.
       sendFrame(
         socket,
@@ -476,7 +523,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
       return;
     }
 
-    if ((socket.channels?.size ?? 0) >= MAX_CHANNELS_PER_CONNECTION) {
+    if (channelCount(socket) >= MAX_CHANNELS_PER_CONNECTION) {
       sendSubscriptionError(socket, channel, 400, `At most ${MAX_CHANNELS_PER_CONNECTION} channels per connection`);
       return;
     }
@@ -516,13 +563,11 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
       presenceUser = { id: member.data.user_id, info: member.data.user_info };
     }
 
-    let members = app.channels.get(channel);
-    if (!members) {
-      members = new Set();
-      app.channels.set(channel, members);
-    }
-    members.add(socket);
-    (socket.channels ??= new Set()).add(channel);
+    const existingMembers = app.channels.get(channel);
+    if (existingMembers === undefined) app.channels.set(channel, socket);
+    else if (existingMembers instanceof Set) existingMembers.add(socket);
+    else app.channels.set(channel, new Set([existingMembers, socket]));
+    addChannel(socket, channel);
 
     if (presenceUser) {
       const key = String(presenceUser.id);
@@ -542,7 +587,8 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
           JSON.stringify({ user_id: presenceUser.id, user_info: presenceUser.info ?? null }),
           channel,
         );
-        for (const other of members) if (other !== socket) sendFrame(other, added);
+        const members = app.channels.get(channel);
+        if (members instanceof Set) for (const other of members) if (other !== socket) sendFrame(other, added);
       }
     }
 
@@ -576,7 +622,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
       return;
     }
     const { channel } = parsed.data;
-    if (!socket.channels?.delete(channel)) return; // not subscribed: nothing to do (Pusher sends no reply)
+    if (!deleteChannel(socket, channel)) return; // not subscribed: nothing to do (Pusher sends no reply)
     removeFromChannel(socket, app, channel);
   }
 
@@ -633,10 +679,10 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     const app = socket.app;
     if (!app) return;
     established--;
-    if (socket.channels) {
-      for (const channel of socket.channels) removeFromChannel(socket, app, channel);
-      socket.channels = null;
-    }
+    const channels = socket.channels;
+    socket.channels = null;
+    if (typeof channels === "string") removeFromChannel(socket, app, channels);
+    else if (channels) for (const channel of channels) removeFromChannel(socket, app, channel);
     socket.presenceIds = null;
   }
 
@@ -800,7 +846,7 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
 
   function channelInfo(app: AppState, channel: string, info: Set<string>): Record<string, number> {
     const out: Record<string, number> = {};
-    if (info.has("subscription_count")) out.subscription_count = app.channels.get(channel)?.size ?? 0;
+    if (info.has("subscription_count")) out.subscription_count = memberCount(app.channels.get(channel));
     if (info.has("user_count") && channel.startsWith("presence-")) {
       out.user_count = app.presence.get(channel)?.size ?? 0;
     }
