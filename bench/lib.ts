@@ -4,7 +4,7 @@
  * realtime bench's server process does not load PGlite.)
  */
 import { execSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -86,4 +86,29 @@ export function ensureFileLimit(needed: number, opts: { onTooLow: "throw" | "war
   const res = spawnSync("/bin/sh", ["-c", `ulimit -n ${needed} && exec ${argv}`], { stdio: "inherit", env: { ...process.env, HERALD_BENCH_REEXEC: "1" } });
   process.exitCode = res.status ?? 1;
   return "reexec";
+}
+
+/** CPU time a process has used so far, in clock ticks (utime + stime of /proc/<pid>/stat; 100 per s); 0 when it is gone. */
+export function procCpuTicks(pid: number | "self"): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15)
+  } catch {
+    return 0;
+  }
+}
+
+/** Process ids of every running PostgreSQL process (by /proc/<pid>/comm). */
+export function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, "utf8").trim() === "postgres") pids.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
 }

@@ -85,7 +85,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
-import { ensureFileLimit, machineLine, percentile, RESULTS, shell, writeResults } from "./lib";
+import { ensureFileLimit, machineLine, percentile, postgresPids, procCpuTicks, RESULTS, shell, writeResults } from "./lib";
 import type { AppRouter } from "../server/trpc/root";
 import { countAfter, listAfterNew, type CachedCount, type CachedPage } from "../components/realtime/inbox-cache";
 import type { NewNotificationPayload } from "../lib/realtime";
@@ -173,16 +173,6 @@ interface Browser {
   /** The cached badge and inbox's first page, as TanStack Query holds them (from refetches and patches). */
   count: CachedCount | null;
   list: CachedPage | null;
-}
-
-function procCpuTicks(pid: number | "self"): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15)
-  } catch {
-    return 0;
-  }
 }
 
 async function runBrowsers(): Promise<void> {
@@ -577,19 +567,6 @@ function descendants(root: number): { pid: number; cmd: string; comm: string }[]
   };
   walk(root);
   return out;
-}
-
-function postgresPids(): number[] {
-  const pids: number[] = [];
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/comm`, "utf8").trim() === "postgres") pids.push(Number(d));
-    } catch {
-      /* gone */
-    }
-  }
-  return pids;
 }
 
 /** TCP counters of the kernel: listen-queue overflows and retransmitted segments. */
