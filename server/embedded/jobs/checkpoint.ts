@@ -27,7 +27,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { BodyEncodingError, BodyTooLargeError, readBodyText } from "../../http/input-hygiene";
-import { opCodes, opSchema } from "./protocol";
+import { jsonResponse, opCodes, opSchema } from "./protocol";
 import type { Storage } from "./storage";
 
 /** What the checkpoint API needs from its executor. */
@@ -62,21 +62,17 @@ export function hashSigningKey(signingKey: string): string {
   return prefix + createHash("sha256").update(Buffer.from(signingKey.slice(prefix.length), "hex")).digest("hex");
 }
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-}
-
 /** Returns the handler of `POST /v1/checkpoint/:runId/async`. */
 export function createCheckpointApi(deps: CheckpointApiDeps): (req: Request, runId: string) => Promise<Response> {
   const expected = Buffer.from(`Bearer ${hashSigningKey(deps.signingKey)}`);
   // A checkpoint carries at most the run's whole state, plus the ops' framing.
   const maxBodyBytes = deps.maxRunStateBytes + 1024 * 1024;
-  const refuse = (status: number, message: string, runId: string) => json(status, { error: message, status, data: { run_id: runId } });
+  const refuse = (status: number, message: string, runId: string) => jsonResponse(status, { error: message, status, data: { run_id: runId } });
 
   return async (req, runId) => {
-    if (req.method !== "POST") return json(405, { error: "method not allowed; POST checkpoints", status: 405 });
+    if (req.method !== "POST") return jsonResponse(405, { error: "method not allowed; POST checkpoints", status: 405 });
     const given = Buffer.from(req.headers.get("authorization") ?? "");
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return json(401, { error: "Unauthorized", status: 401 });
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return jsonResponse(401, { error: "Unauthorized", status: 401 });
     let text: string;
     try {
       text = await readBodyText(req, maxBodyBytes);
@@ -110,7 +106,7 @@ export function createCheckpointApi(deps: CheckpointApiDeps): (req: Request, run
       }
       steps.push({ stepId: op.id, name, value });
     }
-    if (steps.length === 0) return json(200, {});
+    if (steps.length === 0) return jsonResponse(200, {});
 
     const result = await deps.storage.checkpointSteps(runId, body.qi_id, steps, deps.now(), {
       maxSteps: deps.maxStepsPerRun,
@@ -118,7 +114,7 @@ export function createCheckpointApi(deps: CheckpointApiDeps): (req: Request, run
     });
     switch (result.status) {
       case "saved":
-        return json(200, {});
+        return jsonResponse(200, {});
       case "stepLimit":
         return refuse(400, `The function run would reach the step limit of ${deps.maxStepsPerRun} steps.`, runId);
       case "stateLimit":

@@ -48,7 +48,7 @@ import { systemClock, type Clock, type TimerHandle } from "./clock";
 import { nextTick, previousTick, type CronSchedule } from "./cron";
 import { concurrencySlots, idempotencyKey, prepareFunctions, type FunctionDef } from "./functions";
 import { createMatcher } from "./matching";
-import { eventApiBodySchema, headers as h, internalEvents, type EventInput, type SerializedError, type StoredEvent } from "./protocol";
+import { eventApiBodySchema, headers as h, internalEvents, jsonResponse, type EventInput, type SerializedError, type StoredEvent } from "./protocol";
 import { createStorage, DEFAULT_SCHEMA, type IngestEvent, type MatchableEvent, type NewRun, type PlannedStep, type RunFilter, type RunRow, type RunStatus, type StepRow, type Storage } from "./storage";
 import { cancelledEvent, createRunDriver, MAX_RUN_STATE_BYTES, MAX_STEP_OUTPUT_BYTES } from "./run-driver";
 import { CHECKPOINT_ASYNC_PATH, createCheckpointApi } from "./checkpoint";
@@ -226,10 +226,6 @@ export const MAX_EVENT_API_BODY = 3 * 1024 * 1024;
  */
 export const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-}
-
 function keyMatches(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -298,6 +294,12 @@ export function createExecutor(opts: ExecutorOptions): Executor {
 
   // Wake-ups of the loop and of idle() waiters.
   let nudged = false;
+  /**
+   * Whether the loop's next pass looks for unmatched events and cancellations to announce. Set at start, on
+   * every poll (other processes store events too), after a cron tick, a failed matching pass or a
+   * cancellation; not on the nudge of a run that ended, which happens once per run.
+   */
+  let scanDue = true;
   let wakeLoop: (() => void) | undefined;
   const nudge = () => {
     nudged = true;
@@ -341,6 +343,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
   /** A matching pass (matching.ts); nudges the loop when it resumed or cancelled runs. */
   async function matchEvents(events: MatchableEvent[]): Promise<void> {
     const result = await match(events);
+    if (result.cancelled.length > 0) scanDue = true; // their `inngest/function.cancelled` events
     if (result.resumed.length > 0 || result.cancelled.length > 0) nudge();
   }
 
@@ -368,7 +371,10 @@ export function createExecutor(opts: ExecutorOptions): Executor {
       const seq = accepted.get(e.internalId);
       return seq === undefined ? [] : [{ internalId: e.internalId, seq, receivedAt: now, event: e.event }];
     });
-    await matchEvents(stored).catch((err: unknown) => log(`[herald-jobs ${owner}] matching events failed (retried by the loop): ${(err as Error).message}`));
+    await matchEvents(stored).catch((err: unknown) => {
+      scanDue = true;
+      log(`[herald-jobs ${owner}] matching events failed (retried by the loop): ${(err as Error).message}`);
+    });
     const skipped = events.length - accepted.size;
     if (events.length > 0) {
       log(`[herald-jobs ${owner}] events: ${events.map((e) => e.event.name).join(", ")} → ${runIds.length} run(s)${skipped ? `, ${skipped} duplicate(s) skipped` : ""}`);
@@ -545,7 +551,10 @@ export function createExecutor(opts: ExecutorOptions): Executor {
     }
     await new Promise<void>((resolve) => {
       let clockTimer: TimerHandle | undefined;
-      const realTimer = setTimeout(done, pollIntervalMs);
+      const realTimer = setTimeout(() => {
+        scanDue = true;
+        done();
+      }, pollIntervalMs);
       function done() {
         clearTimeout(realTimer);
         clockTimer?.cancel();
@@ -562,14 +571,20 @@ export function createExecutor(opts: ExecutorOptions): Executor {
     while (!stopped) {
       try {
         const cronAt = nextCronAt();
-        if (cronAt !== null && cronAt <= clock.now()) await cronPass();
+        if (cronAt !== null && cronAt <= clock.now()) {
+          await cronPass();
+          scanDue = true;
+        }
         if (stopped) break;
-        // Events whose matching pass did not happen (cron ticks, a crash after storing) are matched here.
-        const unmatched = await storage.unmatchedEvents(500);
-        if (unmatched.length > 0) await matchEvents(unmatched);
-        if (stopped) break;
-        await emitCancellations();
-        if (stopped) break;
+        if (scanDue) {
+          scanDue = false;
+          // Events whose matching pass did not happen (cron ticks, a crash after storing) are matched here.
+          const unmatched = await storage.unmatchedEvents(500);
+          if (unmatched.length > 0) await matchEvents(unmatched);
+          if (stopped) break;
+          await emitCancellations();
+          if (stopped) break;
+        }
         const free = concurrency - inFlight.size;
         if (free > 0) {
           const claimed = await storage.claim(owner, clock.now(), leaseMs, free);
@@ -669,35 +684,35 @@ export function createExecutor(opts: ExecutorOptions): Executor {
     },
 
     async handleEventApi(req) {
-      if (req.method !== "POST") return json(405, { error: "method not allowed; POST events to /e/:eventKey", status: 405 });
+      if (req.method !== "POST") return jsonResponse(405, { error: "method not allowed; POST events to /e/:eventKey", status: 405 });
       const match = /\/e\/([^/]+)\/?$/.exec(new URL(req.url).pathname);
       const key = match?.[1] ? decodeURIComponent(match[1]) : "";
-      if (!keyMatches(key, opts.eventKey)) return json(401, { error: "Event key not found", status: 401 });
-      if (!started || stopped) return json(503, { error: "the executor is not running", status: 503 });
+      if (!keyMatches(key, opts.eventKey)) return jsonResponse(401, { error: "Event key not found", status: 401 });
+      if (!started || stopped) return jsonResponse(503, { error: "the executor is not running", status: 503 });
       // The key is checked first and the size before reading: a refused body is never read (a declared
       // Content-Length over the limit), or read only up to the limit (a streamed one).
       let text: string;
       try {
         text = await readBodyText(req, maxRequestBytes);
       } catch (err) {
-        if (err instanceof BodyTooLargeError) return json(413, { error: `the body exceeds ${maxRequestBytes} bytes`, status: 413 });
-        if (err instanceof BodyEncodingError) return json(400, { error: "the body is not UTF-8", status: 400 });
+        if (err instanceof BodyTooLargeError) return jsonResponse(413, { error: `the body exceeds ${maxRequestBytes} bytes`, status: 413 });
+        if (err instanceof BodyEncodingError) return jsonResponse(400, { error: "the body is not UTF-8", status: 400 });
         throw err;
       }
       let body: unknown;
       try {
         body = JSON.parse(text) as unknown;
       } catch {
-        return json(400, { error: "the body is not JSON", status: 400 });
+        return jsonResponse(400, { error: "the body is not JSON", status: 400 });
       }
       const checked = validateInputs(body);
-      if (!checked.ok) return json(checked.status, { error: checked.error, status: checked.status });
+      if (!checked.ok) return jsonResponse(checked.status, { error: checked.error, status: checked.status });
       try {
         const ids = await ingest(prepareEvents(checked.events, req.headers.get(h.eventIdSeed)));
-        return json(200, { ids, status: 200 });
+        return jsonResponse(200, { ids, status: 200 });
       } catch (err) {
         log(`[herald-jobs ${owner}] event API error: ${(err as Error).message}`);
-        return json(500, { error: "could not store the events", status: 500 });
+        return jsonResponse(500, { error: "could not store the events", status: 500 });
       }
     },
 
@@ -706,16 +721,16 @@ export function createExecutor(opts: ExecutorOptions): Executor {
       if (path.startsWith("/e/")) return executor.handleEventApi(req);
       const checkpoint = CHECKPOINT_ASYNC_PATH.exec(path);
       if (checkpoint) {
-        if (!started || stopped) return json(503, { error: "the executor is not running", status: 503 });
+        if (!started || stopped) return jsonResponse(503, { error: "the executor is not running", status: 503 });
         try {
           return await handleCheckpoint(req, decodeURIComponent(checkpoint[1] ?? ""));
         } catch (err) {
           log(`[herald-jobs ${owner}] checkpoint API error: ${(err as Error).message}`);
-          return json(500, { error: "could not store the checkpoint", status: 500 });
+          return jsonResponse(500, { error: "could not store the checkpoint", status: 500 });
         }
       }
-      if (path === "/health") return json(200, { ok: started && !stopped });
-      return json(404, { error: `not served by Herald's embedded executor: ${req.method} ${path}`, status: 404 });
+      if (path === "/health") return jsonResponse(200, { ok: started && !stopped });
+      return jsonResponse(404, { error: `not served by Herald's embedded executor: ${req.method} ${path}`, status: 404 });
     },
 
     listen(port, host = "127.0.0.1") {

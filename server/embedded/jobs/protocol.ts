@@ -28,6 +28,11 @@ export const internalEvents = {
 
 const jsonRecord = z.record(z.string(), z.unknown());
 
+/** A JSON answer of the executor's HTTP API (event, checkpoint and health routes). */
+export function jsonResponse(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Events (SDK_SPEC.md §1.3.4)
 

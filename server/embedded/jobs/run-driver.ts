@@ -143,6 +143,8 @@ class RunExecution {
   private ended = false;
   /** Set when the current iteration changed the run's state. */
   private progressed = false;
+  /** Until the pass's first call: the lease was taken by the claim that started this pass. */
+  private claimFresh = true;
   /** Set when the discovery call must wait until this time (a retry). */
   private discoveryDueAt: number | undefined;
   private readonly label: string;
@@ -318,9 +320,11 @@ class RunExecution {
   }
 
   private async call(stepId: string, attempt: number): Promise<CallOutcome> {
-    // Renewing the lease also checks the run is still running: a cancelled run makes no further call.
+    // Renewing the lease also checks the run is still running: a cancelled run makes no further call. The
+    // first call of a pass follows the claim, which has just checked that and taken the lease.
     this.guard();
-    if (!(await this.deps.storage.renewLease(this.run.id, this.deps.owner, this.now + this.deps.leaseMs))) {
+    if (this.claimFresh) this.claimFresh = false;
+    else if (!(await this.deps.storage.renewLease(this.run.id, this.deps.owner, this.now + this.deps.leaseMs))) {
       this.lost = true; // parallel calls still in flight write nothing either
       throw new Cancelled();
     }
