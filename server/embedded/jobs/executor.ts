@@ -295,11 +295,13 @@ export function createExecutor(opts: ExecutorOptions): Executor {
   // Wake-ups of the loop and of idle() waiters.
   let nudged = false;
   /**
-   * Whether the loop's next pass looks for unmatched events and cancellations to announce. Set at start, on
-   * every poll (other processes store events too), after a cron tick, a failed matching pass or a
-   * cancellation; not on the nudge of a run that ended, which happens once per run.
+   * Whether the loop's next pass looks for unmatched events and cancellations to announce: at start, at least
+   * once per `pollIntervalMs` (other processes store events too, and a busy loop may never wait for its
+   * poll), after a cron tick, a failed matching pass or a cancellation; not on every nudge of a run that
+   * ended, which happens once per run.
    */
   let scanDue = true;
+  let lastScanAt = 0;
   let wakeLoop: (() => void) | undefined;
   const nudge = () => {
     nudged = true;
@@ -551,10 +553,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
     }
     await new Promise<void>((resolve) => {
       let clockTimer: TimerHandle | undefined;
-      const realTimer = setTimeout(() => {
-        scanDue = true;
-        done();
-      }, pollIntervalMs);
+      const realTimer = setTimeout(done, pollIntervalMs);
       function done() {
         clearTimeout(realTimer);
         clockTimer?.cancel();
@@ -576,8 +575,9 @@ export function createExecutor(opts: ExecutorOptions): Executor {
           scanDue = true;
         }
         if (stopped) break;
-        if (scanDue) {
+        if (scanDue || Date.now() - lastScanAt >= pollIntervalMs) {
           scanDue = false;
+          lastScanAt = Date.now();
           // Events whose matching pass did not happen (cron ticks, a crash after storing) are matched here.
           const unmatched = await storage.unmatchedEvents(500);
           if (unmatched.length > 0) await matchEvents(unmatched);
