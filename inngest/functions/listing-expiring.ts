@@ -5,18 +5,12 @@
  */
 import { inngest } from "../client";
 import { listingCreated } from "../events";
-import { db } from "../../server/db";
-import { EXPIRING_NOTICE_MS, notifyListingExpiring } from "../../server/services/delivery/listing-expiring";
+import { expiringReminderAt, notifyListingExpiring } from "../../server/services/delivery/listing-expiring";
 
 export const listingExpiring = inngest.createFunction(
   { id: "listing-expiring", triggers: [listingCreated], retries: 4 },
   async ({ event, step }) => {
-    const plan = await step.run("plan", async () => {
-      const l = await db.listing.findUnique({ where: { id: event.data.listingId }, select: { createdAt: true, expiresAt: true } });
-      if (!l) return null;
-      const remindAt = l.expiresAt.getTime() - EXPIRING_NOTICE_MS;
-      return remindAt > l.createdAt.getTime() ? new Date(remindAt).toISOString() : null;
-    });
+    const plan = await step.run("plan", () => expiringReminderAt(event.data.listingId));
     if (!plan) return { skipped: true };
     await step.sleepUntil("until-2h-before-expiry", new Date(plan));
     return step.run("notify-followers", () => notifyListingExpiring(event.data.listingId));

@@ -8,8 +8,11 @@ import { InngestTestEngine } from "@inngest/test";
 import { db } from "../../server/db";
 import { createBusiness, createFollowers, createListing } from "../../prisma/factory";
 import { FAN_OUT_CHUNK_SIZE } from "../../server/services/delivery/fan-out-listing";
+import { deliverListingChunk as writeChunk } from "../../server/services/delivery/fan-out-listing";
 import { fanOutListing } from "./fan-out-listing";
 import { deliverListingChunk } from "./deliver-listing-chunk";
+import { listingExpiring } from "./listing-expiring";
+import { sendListingEmails } from "./send-listing-emails";
 
 /**
  * `step.sendEvent` would reach Inngest Cloud from the library: its result is mocked, while the call and
@@ -58,5 +61,55 @@ describe("Herald's functions under @inngest/test", () => {
     const again = await t.execute({ events: [event], steps: [noSend("request-signals")] });
     expect(again.error).toBeUndefined();
     expect(await db.notification.count({ where: { dedupeKey: `listing:${listing.id}` } })).toBe(25);
+  });
+
+  it("listing-expiring sleeps until 2 h before expiry, then reminds only the followers who have not read the listing", async () => {
+    const { business } = await createBusiness(db);
+    await createFollowers(db, business.id, 3);
+    const listing = await createListing(db, business.id); // expires in 5 h
+    await writeChunk(listing.id, { afterUserId: null, throughUserId: null });
+    const [read] = await db.notification.findMany({ where: { dedupeKey: `listing:${listing.id}` }, take: 1 });
+    await db.notification.update({ where: { id: read!.id }, data: { readAt: new Date() } });
+    const t = new InngestTestEngine({ function: listingExpiring });
+    const { result, error, ctx } = await t.execute({
+      events: [{ name: "listing/created", data: { listingId: listing.id, businessId: business.id } }],
+      // The sleep is the library's to skip: mocked, the run goes on at once.
+      steps: [{ id: "until-2h-before-expiry", handler: () => undefined }],
+    });
+    expect(error).toBeUndefined();
+    expect(result).toEqual({ inserted: 2 });
+    const until = (ctx as unknown as { step: { sleepUntil: { mock: { calls: unknown[][] } } } }).step.sleepUntil.mock.calls[0];
+    expect(until?.[0]).toBe("until-2h-before-expiry");
+    expect(new Date(until?.[1] as Date).getTime()).toBe(listing.expiresAt.getTime() - 2 * 3_600_000);
+    const reminded = await db.notification.findMany({ where: { dedupeKey: `listing-expiring:${listing.id}` }, select: { userId: true } });
+    expect(reminded.map((r) => r.userId).sort()).not.toContain(read!.userId);
+    expect(reminded).toHaveLength(2);
+  });
+
+  it("listing-expiring skips a listing that expires within 2 h of being posted, without sleeping", async () => {
+    const { business } = await createBusiness(db);
+    const listing = await createListing(db, business.id, { hoursFromNow: -1.5 }); // expires in 30 min
+    const t = new InngestTestEngine({ function: listingExpiring });
+    const { result, error, ctx } = await t.execute({ events: [{ name: "listing/created", data: { listingId: listing.id, businessId: business.id } }] });
+    expect(error).toBeUndefined();
+    expect(result).toEqual({ skipped: true });
+    expect((ctx as unknown as { step: { sleepUntil: { mock: { calls: unknown[][] } } } }).step.sleepUntil.mock.calls).toHaveLength(0);
+  });
+
+  it("send-listing-emails records a SKIPPED decision for followers with email off and sends nothing", async () => {
+    const { business } = await createBusiness(db);
+    await createFollowers(db, business.id, 4, { emailEnabled: false });
+    const listing = await createListing(db, business.id);
+    await writeChunk(listing.id, { afterUserId: null, throughUserId: null });
+    const t = new InngestTestEngine({ function: sendListingEmails });
+    const { result, error, ctx } = await t.execute({
+      events: [{ name: "listing/emails-requested", data: { listingId: listing.id, afterUserId: null, throughUserId: null } }],
+    });
+    expect(error).toBeUndefined();
+    expect(result).toEqual({ decided: { SKIPPED: 4 } });
+    const ran = (ctx as unknown as { step: { run: { mock: { calls: unknown[][] } } } }).step.run.mock.calls.map((c) => c[0]);
+    expect(ran).toEqual(["decide"]);
+    const log = await db.delivery.findMany({ where: { notification: { dedupeKey: `listing:${listing.id}` }, channel: "EMAIL" }, select: { status: true } });
+    expect(log.map((d) => d.status)).toEqual(["SKIPPED", "SKIPPED", "SKIPPED", "SKIPPED"]);
   });
 });

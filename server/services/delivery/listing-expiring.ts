@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * `listing_expiring` (seed 001 §6.1; issue 5): 2 hours before a listing expires, followers who got the
+ * `listing_expiring` (issue 5): 2 hours before a listing expires, followers who got the
  * listing, still follow the business and have not acted on it — not read its notification, not booked a
  * pickup of it — get an in-app reminder. One set-based `INSERT … SELECT` over the business's follows and
  * each follower's `listing:<id>` notification (unique index lookups; never the follower list in memory),
@@ -13,6 +13,19 @@ import { decideMobileChannels } from "./mobile-deliveries";
 
 /** How long before expiry the reminder goes out (ms). */
 export const EXPIRING_NOTICE_MS = 2 * 3_600_000;
+
+/**
+ * When a listing's reminder is due: {@link EXPIRING_NOTICE_MS} before it expires, or null when that is not
+ * after it was posted (a listing that expires within 2 hours gets no reminder: the new-listing notice says
+ * enough) or the listing is gone.
+ * @returns an ISO 8601 time (UTC), or null
+ */
+export async function expiringReminderAt(listingId: string): Promise<string | null> {
+  const listing = await db.listing.findUnique({ where: { id: listingId }, select: { createdAt: true, expiresAt: true } });
+  if (!listing) return null;
+  const remindAt = listing.expiresAt.getTime() - EXPIRING_NOTICE_MS;
+  return remindAt > listing.createdAt.getTime() ? new Date(remindAt).toISOString() : null;
+}
 
 /**
  * Writes the reminders for one listing. Nothing for a withdrawn or already expired listing.
