@@ -14,6 +14,7 @@ const benches: [string, string[]][] = [
   // The campaign bench renders email (react-dom/server), which the react-server condition refuses outside Next.js.
   ["bench/campaign.ts", ["--import", "./bench/server-only.mjs", "bench/campaign.ts", ...extra]],
   ["bench/realtime.ts", ["bench/realtime.ts"]],
+  ["bench/executor.ts", ["bench/executor.ts"]],
 ];
 for (const [script, args] of benches) {
   console.log(`\n=== ${script} ===`);
