@@ -67,6 +67,13 @@ describe("the nightly retention function", () => {
     expect(executor.functions().find((f) => f.id === "herald-retention")).toMatchObject({ triggers: [{ cron: "TZ=UTC 30 2 * * *" }] });
   });
 
+  it("plans at most Inngest's 1,000 steps per run, even with a backlog in every table", async () => {
+    const { MAX_STEPS_PER_TABLE, MAX_STEPS_PER_RUN } = await import("../../../inngest/functions/retention");
+    // "plan", up to MAX_STEPS_PER_TABLE purges per table, "count-unread-kept".
+    expect(1 + retention.RETENTION_TABLES.length * MAX_STEPS_PER_TABLE + 1).toBeLessThanOrEqual(MAX_STEPS_PER_RUN);
+    expect(MAX_STEPS_PER_TABLE).toBeGreaterThanOrEqual(50);
+  });
+
   it("runs at 02:30 UTC, deletes in steps of bounded batches, and reports counts", async () => {
     await retention.runRetention(); // leftovers of earlier test files, so counts are exact
     const { BATCHES_PER_STEP } = await import("../../../inngest/functions/retention");
