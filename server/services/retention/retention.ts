@@ -3,11 +3,11 @@ import "server-only";
  * Retention (issue "Retention and erasure"): deletes what Herald no longer needs, in small batches.
  *
  * Rules and their sources:
- * - read notifications, 90 days after they were read — seed 001 §8.4 ("personal data in notifications
- *   expires after 90 days") and seed 000's `cleanup_old_notifications` task (read ones only). Unread
+ * - read notifications, 90 days after they were read — docs/requirements.md R16.1 ("personal data in
+ *   notifications expires after 90 days", the brief's cleanup of read notifications only). Unread
  *   notifications are never deleted by age: nothing unread is lost silently; the result counts how many
  *   unread notifications older than the period were kept.
- * - delivery logs (`deliveries`), 180 days — seed 001 §9.3 ("store 6 months of notification history").
+ * - delivery logs (`deliveries`), 180 days — docs/requirements.md R16.1 ("store 6 months of notification history").
  * - personal access tokens once expired; tokens and API keys 30 days after they were revoked.
  * - `idempotency_records` after 24 h (the replay window, {@link IDEMPOTENCY_TTL_MS}); `rate_limit_buckets`
  *   one day after their window started (the longest window is one hour); `webhook_events` and
@@ -60,9 +60,9 @@ export type RetentionTable = (typeof RETENTION_TABLES)[number];
 
 /** How long each kind of row is kept. Days are 24 h periods counted back from the run's `now` (UTC). */
 export interface RetentionPolicy {
-  /** Read notifications: days after `read_at`. Default 90 (seed 001 §8.4). */
+  /** Read notifications: days after `read_at`. Default 90 (docs/requirements.md R16.1). */
   readNotificationDays: number;
-  /** Delivery logs: days after `created_at`. Default 180 (seed 001 §9.3). */
+  /** Delivery logs: days after `created_at`. Default 180 (docs/requirements.md R16.1). */
   deliveryDays: number;
   /** Revoked personal access tokens and API keys: days after `revoked_at`. Default 30. */
   revokedCredentialDays: number;
