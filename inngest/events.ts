@@ -1,18 +1,18 @@
 /**
- * Herald's typed events (DESIGN §11: `<domain>/<past-tense verb>`, zod schemas validated by the SDK).
+ * Herald's typed events (`<domain>/<past-tense verb>`, zod schemas validated by the SDK).
  * Triggers send these; functions in inngest/functions react to them.
  */
 import { eventType } from "inngest";
 import { z } from "zod";
 
-/** A business posted a listing: fan it out to the business's followers (seed 001 §6.2 "New Listing Flow"). */
+/** A business posted a listing: fan it out to the business's followers (docs/requirements.md R3.2–R3.4). */
 export const listingCreated = eventType("listing/created", {
   schema: z.object({ listingId: z.uuid(), businessId: z.uuid() }),
 });
 
 /**
  * One chunk of a listing's fan-out: followers with `afterUserId < user_id <= throughUserId` (null = open end).
- * One run per chunk keeps each run short (DESIGN §7 "Fan-out shape").
+ * One run per chunk keeps each run short (docs/requirements.md R3.3).
  */
 export const listingFanOutChunkRequested = eventType("listing/fan-out-chunk-requested", {
   schema: z.object({

@@ -1,6 +1,6 @@
 /**
  * `listing/created` → plan follower chunks → one `listing/fan-out-chunk-requested` event per chunk
- * (DESIGN §5, §7: one run per chunk, not one step per chunk in a single run).
+ * (docs/requirements.md R3.3: one run per chunk, not one step per chunk in a single run).
  */
 import { inngest } from "../client";
 import { listingCreated, listingFanOutChunkRequested } from "../events";

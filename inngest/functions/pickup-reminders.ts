@@ -1,5 +1,5 @@
 /**
- * Pickup reminders (seed 001 §6.2; issue 5): one run per scheduled version of a pickup.
+ * Pickup reminders (docs/requirements.md R12.3; issue 5): one run per scheduled version of a pickup.
  *   24 h before → email (critical), 1 h before → in-app, 30 min after → "missed pickup" if not completed.
  * A reminder whose moment had already passed when the pickup was scheduled is skipped (a pickup booked
  * 3 h ahead gets no "tomorrow" email). Rescheduling starts a run for the new version; completing,

@@ -3,7 +3,7 @@ import "server-only";
  * Why a notification went where it went (issue "People choose what reaches them": "A user can open a
  * notification's details and see which channels it went to and why others were held or skipped; an admin
  * can see the same per user"), and the admins' delivery log over everyone (issue 6): filtered keyset pages
- * of `deliveries` and one delivery's timeline. Reads `deliveries` (DESIGN §4).
+ * of `deliveries` and one delivery's timeline. Reads `deliveries` (prisma/schema.prisma).
  */
 import { z } from "zod";
 import { db } from "../../db";

@@ -1,5 +1,5 @@
 /**
- * The email decision (DESIGN §5) against the real database: preferences, master toggle, unsubscribe,
+ * The email decision (docs/requirements.md R8.2) against the real database: preferences, master toggle, unsubscribe,
  * suppression, critical override, quiet hours across DST changes, the daily cap per role, and the
  * decision taken again at send time.
  */
@@ -72,7 +72,7 @@ describe("email decision", () => {
     expect((await decide(u.id, new Date("2026-10-24T21:30:00Z"))).release_at!.toISOString()).toBe("2026-10-25T06:00:00.000Z");
   });
 
-  it("applies seed 001 §16.1's email cap for every role: the cap-th email of the day is held, not the one before", async () => {
+  it("applies R8.4's email cap for every role: the cap-th email of the day is held, not the one before", async () => {
     for (const [role, cap] of [["CUSTOMER", 10], ["NGO", 20], ["BUSINESS", 50], ["ADMIN", 100]] as const) {
       const u = await createUser(db, { role });
       await db.$executeRaw`
@@ -87,7 +87,7 @@ describe("email decision", () => {
     }
   });
 
-  it("holds over the daily cap per role for the digest (customer 10, NGO 20; seed 001 §16.1)", async () => {
+  it("holds over the daily cap per role for the digest (customer 10, NGO 20; R8.4)", async () => {
     const c = await createUser(db, { role: "CUSTOMER" });
     const ngo = await createUser(db, { role: "NGO" });
     for (const u of [c, ngo]) {
@@ -102,7 +102,7 @@ describe("email decision", () => {
   });
 });
 
-describe("a burst against the email cap (seed 001 §16.1)", () => {
+describe("a burst against the email cap (R8.4)", () => {
   /** Twelve new-listing notifications for one customer (quiet hours off), created in one statement, oldest first. */
   async function burst() {
     const u = await createUser(db, { role: "CUSTOMER", timezone: "UTC" });

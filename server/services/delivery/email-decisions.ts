@@ -1,9 +1,9 @@
 import "server-only";
 /**
- * Email decisions for notifications, in SQL over sets of recipients (DESIGN §5; issue "People choose what
+ * Email decisions for notifications, in SQL over sets of recipients (docs/requirements.md R8; issue "People choose what
  * reaches them"): master toggle → unsubscribed → category preference → critical override → suppression →
  * quiet hours (hold until they end, in the user's time zone; DST handled by PostgreSQL's zone rules) →
- * daily frequency cap per role (seed 001 §16.1; over cap → held for the digest, never dropped).
+ * daily frequency cap per role (docs/requirements.md R8.4; over cap → held for the digest, never dropped).
  * The same expression decides at fan-out time and again at send time, so a change made in between (email
  * turned off, one-click unsubscribe) wins.
  */
@@ -11,12 +11,12 @@ import { Prisma } from "../../generated/prisma/client";
 import { NOTIFICATION_TYPES, type NotificationType } from "../notifications/catalog";
 import { defaultEnabled, DEFAULT_QUIET_HOURS } from "../preferences/preferences";
 
-/** Daily email caps per role (seed 001 §16.1: Customer 10, NGO 20, Provider 50, Admin 100). */
+/** Daily email caps per role (docs/requirements.md R8.4: customer 10, NGO 20, business 50, admin 100). */
 export const EMAIL_DAILY_CAP = { CUSTOMER: 10, NGO: 20, BUSINESS: 50, ADMIN: 100 } as const;
 
 /**
  * Quiet hours as SQL over `u` (users) and `s` (notification_settings, LEFT JOIN) at `at` (UTC): the
- * settings row's window, or the default 22:00–07:00 when the user never saved settings (seed 001 §16.2),
+ * settings row's window, or the default 22:00–07:00 when the user never saved settings (docs/requirements.md R7.4),
  * in the user's time zone (DST by PostgreSQL's zone rules).
  * @returns `inQuiet` (boolean), `releaseAt` (timestamptz: when the window ends), `local` (the user's wall clock)
  */

@@ -31,7 +31,7 @@ export function chunkNotifications(listingId: string, businessId: string, chunk:
 /**
  * Splits a business's active followers into chunks of `chunkSize` by user id, with one index-only pass over
  * `follows_business_id_user_id_idx` that returns only every `chunkSize`-th id: followers are never loaded
- * into memory (DESIGN §5). The last chunk is open-ended so followers who arrive meanwhile are included.
+ * into memory (docs/requirements.md R3.3). The last chunk is open-ended so followers who arrive meanwhile are included.
  */
 export async function planFanOutChunks(businessId: string, chunkSize = FAN_OUT_CHUNK_SIZE): Promise<FanOutChunk[]> {
   const rows = await db.$queryRaw<{ user_id: string }[]>`

@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * Push and SMS decisions (issue 7; DESIGN §5), in SQL over sets of notifications like the email decision
+ * Push and SMS decisions (issue 7; docs/requirements.md R8.3), in SQL over sets of notifications like the email decision
  * (./email-decisions.ts), evaluated when the notification is written and again right before sending:
  *
  *   1. a target: an active push subscription (PUSH) / a verified phone (SMS) — else SKIPPED `no_device` /
@@ -10,12 +10,12 @@ import "server-only";
  *      right before sending, a queued row whose target has gone meanwhile becomes SKIPPED with the reason.
  *   2. SMS only: the number texted STOP — SKIPPED `opted_out`, even for critical messages (carrier rules)
  *   3. stale: the notification was read in the inbox already, or expired — SKIPPED `read` / `expired`
- *   4. critical types (seed 001 §16.2 "Emergency Override") — QUEUED `critical`: toggles, preferences,
+ *   4. critical types (docs/requirements.md R4.3) — QUEUED `critical`: toggles, preferences,
  *      quiet hours and caps do not apply
  *   5. the channel's master toggle (push on by default, SMS off until the user verifies a number) — `channel_off`
  *   6. the category × channel preference (or the catalog default) — `preference`
  *   7. quiet hours — HELD until they end (`release_at`), then decided again
- *   8. the per-role daily cap of seed 001 §16.1 (push 5/10/20/50, SMS 2/5/10/20 for customers, NGOs,
+ *   8. the per-role daily cap of docs/requirements.md R8.4 (push 5/10/20/50, SMS 2/5/10/20 for customers, NGOs,
  *      businesses, admins; counted over the user's local day) — SKIPPED `frequency_cap` (the inbox and
  *      email still carry it; a phone is not buzzed past the cap)
  */
@@ -26,7 +26,7 @@ import { quietHoursSql } from "./email-decisions";
 
 export type MobileChannel = "PUSH" | "SMS";
 
-/** Daily caps per role and channel (seed 001 §16.1; "Provider" is Herald's BUSINESS role). */
+/** Daily caps per role and channel (docs/requirements.md R8.4). */
 export const MOBILE_DAILY_CAP = {
   PUSH: { CUSTOMER: 5, NGO: 10, BUSINESS: 20, ADMIN: 50 },
   SMS: { CUSTOMER: 2, NGO: 5, BUSINESS: 10, ADMIN: 20 },

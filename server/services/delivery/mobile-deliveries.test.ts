@@ -3,7 +3,7 @@
  * embedded executor: pushes go through the real web-push transport to a local push service stand-in (RFC
  * 8030/8291/8292, test/push-service-stand-in.ts); texts are captured, or refused by a local Twilio stub.
  * Checked: which notifications get a push or text (catalog channels, preferences, master toggles, quiet
- * hours, the per-role daily caps of seed 001 §16.1, critical override, STOP), the payload a browser
+ * hours, the per-role daily caps of R8.4, critical override, STOP), the payload a browser
  * decrypts, 404/410 deactivation, and fallback to email when a channel fails for good.
  */
 import { randomBytes } from "node:crypto";
@@ -154,7 +154,7 @@ describe("web push", () => {
     expect(standIn.receivedBy(b.subs[0]!.id)).toHaveLength(0);
   });
 
-  it("stops at the daily cap of seed 001 §16.1 (5 for a customer, 10 for an NGO)", async () => {
+  it("stops at the daily cap of R8.4 (5 for a customer, 10 for an NGO)", async () => {
     for (const [role, cap] of [["CUSTOMER", 5], ["NGO", 10]] as const) {
       const u = await person({ role, devices: 1 });
       for (let i = 0; i <= cap; i++) {

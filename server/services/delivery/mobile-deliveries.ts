@@ -1,7 +1,7 @@
 import "server-only";
 /**
- * The push and SMS legs of every notification (issue 7; seed 001 §6.1 channels per type, §9.1 push
- * within 5 s, §16.1 caps, §16.7 invalid tokens deactivated; seed 003 fallback to email):
+ * The push and SMS legs of every notification (issue 7; docs/requirements.md R4.1 channels per type, R18.10 push
+ * within 5 s, R8.4 caps, R10 devices, R8.9 fallback to email):
  *
  *   notifications written (listing fan-out chunk, notices, expiring listings)
  *   → {@link decideMobileChannels}: for each type whose catalog channels include PUSH / SMS, one

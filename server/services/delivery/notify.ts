@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * Notifications to named recipients (DESIGN §5): pickups, orders, reviews, account and billing events,
+ * Notifications to named recipients (docs/requirements.md R8): pickups, orders, reviews, account and billing events,
  * reminders and digests — everything that is not a follower fan-out. One path for all of them:
  *
  *   notices → one `INSERT … SELECT FROM jsonb_to_recordset … ON CONFLICT (user_id, dedupe_key) DO NOTHING`
@@ -60,7 +60,7 @@ export interface Notice {
   sms?: Record<string, unknown>;
   /**
    * Narrows the catalog's channels for this notice (e.g. the 24-hour pickup reminder by email only, the
-   * 1-hour one by push and SMS; seed 001 §6.2). Default: every channel of the type.
+   * 1-hour one by push and SMS; docs/requirements.md R12.3). Default: every channel of the type.
    */
   channels?: readonly ChannelName[];
   /**

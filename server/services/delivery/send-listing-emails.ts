@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * The email leg of a listing's fan-out (DESIGN §5): decide per recipient (set-based, one statement per
+ * The email leg of a listing's fan-out (docs/requirements.md R3.4, R8): decide per recipient (set-based, one statement per
  * chunk), then send what is queued, deciding again at send time. Rendering is a mail merge: the template
  * is rendered once per recipient time zone with placeholders, and each recipient's name and signed
  * unsubscribe token are substituted (escaped), so 5,000 recipients cost a handful of renders. Emails go
