@@ -3,7 +3,7 @@ import { db } from "../../db";
 import { createBusiness, createUser } from "../../../prisma/factory";
 import { followBusiness, listFollowing, MAX_FOLLOWS, unfollowBusiness } from "./follow";
 
-describe("following (seed 001 §8.2)", () => {
+describe("following (R2.1–R2.3)", () => {
   it("follows, refuses a second follow, unfollows softly and restores the same row", async () => {
     const user = await createUser(db, { role: "NGO" });
     const { business } = await createBusiness(db);
@@ -45,7 +45,7 @@ describe("following (seed 001 §8.2)", () => {
   });
 });
 
-describe("live new follower (seed 001 §4.2)", () => {
+describe("live new follower (R2.3)", () => {
   it("signals business.new_follower on the business's private channel", async () => {
     const { heraldUserClient } = await import("../../../test/pusher");
     const { business, owner } = await createBusiness(db);

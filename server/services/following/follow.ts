@@ -4,13 +4,13 @@ import { AppError } from "../errors";
 import { signalBusiness } from "../realtime";
 import type { Role } from "../../generated/prisma/client";
 
-/** At most this many active follows per user (seed 001 §8.2). */
+/** At most this many active follows per user (docs/requirements.md R2.2). */
 export const MAX_FOLLOWS = 100;
 
 /**
- * Follows a business (seed 001 §3.4.1, §8.2): only customers and NGOs follow; at most {@link MAX_FOLLOWS};
+ * Follows a business (docs/requirements.md R2.1, R2.2): only customers and NGOs follow; at most {@link MAX_FOLLOWS};
  * a soft-deleted follow is restored rather than duplicated. The user row is locked for the check so two
- * concurrent follows cannot pass the limit together. Signals `business.new_follower` (seed 001 §4.2).
+ * concurrent follows cannot pass the limit together. Signals `business.new_follower` (R2.3).
  * @returns `created` true for a new follow, false for a restored one; the business's follower total.
  * @throws AppError PERMISSION_DENIED (role), BUSINESS_NOT_FOUND, ALREADY_FOLLOWING (409),
  *   FOLLOW_LIMIT_REACHED (422)
@@ -46,7 +46,7 @@ export async function followBusiness(user: { id: string; role: Role }, businessI
 }
 
 /**
- * Unfollows (soft delete, seed 001 §8.2); refollowing restores the same row.
+ * Unfollows (soft delete, docs/requirements.md R2.3); refollowing restores the same row.
  * @throws AppError NOT_FOUND when the user does not follow the business.
  */
 export async function unfollowBusiness(userId: string, businessId: string): Promise<void> {
@@ -54,7 +54,7 @@ export async function unfollowBusiness(userId: string, businessId: string): Prom
   if (n.count === 0) throw new AppError("NOT_FOUND", "You do not follow this business");
 }
 
-/** The businesses a user follows, most recently followed first, with follower totals (seed 001 §3.4.3). */
+/** The businesses a user follows, most recently followed first, with follower totals (docs/requirements.md R2.4). */
 export async function listFollowing(userId: string) {
   const rows = await db.$queryRaw<
     { business_id: string; name: string; slug: string; address: string; rating: number; logo_color: string; followed_at: Date; followers_count: bigint; notification_count: bigint }[]

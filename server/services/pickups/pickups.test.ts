@@ -1,5 +1,5 @@
 /**
- * Pickups and their reminders (seed 001 §6.2; issue 5) against the real database and the app's real
+ * Pickups and their reminders (docs/requirements.md R12; issue 5) against the real database and the app's real
  * Inngest functions in the embedded executor, with a FakeClock: the test moves time through the 24 h,
  * 1 h and +30 min marks instead of waiting. Email goes to the capture transport (captured_emails).
  */

@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * Pickups (orders and bookings collected at a business; seed 001 §6.2, seed 003 bookings) as the host
+ * Pickups (orders and bookings collected at a business; docs/requirements.md R12) as the host
  * platform reports them through `POST /api/v1/events`. Each change notifies the people concerned through
  * the one notice path (server/services/delivery/notify.ts) and drives the reminder run
  * (inngest/functions/pickup-reminders.ts):
@@ -141,7 +141,7 @@ async function checkParties(input: PickupInput, at: Date) {
 /**
  * Schedules a pickup, or reschedules it when the host reports the same pickup with another time; the same
  * time again changes nothing (idempotent).
- * @param kind "booking" (seed 003: booking confirmation to the customer) or "order" (a business confirmed
+ * @param kind "booking" (R12.2: booking confirmation to the customer) or "order" (a business confirmed
  *   an order: "order confirmed")
  * @param at the current time (UTC), injectable for tests
  * @returns the pickup and what happened
@@ -350,7 +350,7 @@ export async function completePickup(businessId: string, externalId: string, at 
 }
 
 /**
- * The pickup was cancelled (seed 003 cancellations): both sides are told, the customer by email too;
+ * The pickup was cancelled (docs/requirements.md R12.2): both sides are told, the customer by email too;
  * reminders stop.
  * @throws AppError NOT_FOUND; CONFLICT (completed or missed)
  */
@@ -400,7 +400,7 @@ async function current(pickupId: string, version: number): Promise<Ctx | null> {
 }
 
 /**
- * A pickup reminder (seed 001 §6.2): "24h" → email (critical: ignores quiet hours and preferences);
+ * A pickup reminder (docs/requirements.md R12.3): "24h" → email (critical: ignores quiet hours and preferences);
  * "1h" → in-app, web push and SMS (critical too; SMS needs a verified number that did not text STOP). Does nothing when the pickup was rescheduled (another version), completed or cancelled.
  * @returns `active`: whether the pickup is still this version and active (false ends the reminder run);
  *   `sent`: whether a notice was written now (false on a retry that already wrote it)
@@ -427,7 +427,7 @@ export async function sendPickupReminder(pickupId: string, version: number, whic
     ...(p.totalCents !== null ? { totalAmount: money(p.totalCents), currency: p.currency } : {}),
     orderUrl: "/notifications",
   };
-  // Seed 001 §6.2: the day before by email; the hour before by push and SMS ("urgent reminder").
+  // R12.3: the day before by email; the hour before by push and SMS ("urgent reminder").
   if (which === "24h") {
     notice.email = props;
     notice.channels = ["IN_APP", "EMAIL"];
@@ -441,7 +441,7 @@ export async function sendPickupReminder(pickupId: string, version: number, whic
 
 /**
  * 30 minutes after the scheduled time: if the pickup is still not completed, mark it MISSED and tell the
- * customer and the business (seed 001 §6.2 "Send missed pickup notification"; not critical, so quiet hours
+ * customer and the business (docs/requirements.md R12.3; not critical, so quiet hours
  * and preferences apply to the email).
  * @returns whether it was marked missed now
  */

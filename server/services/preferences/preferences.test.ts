@@ -13,9 +13,9 @@ describe("preference center", () => {
     const user = await createUser(db, { timezone: "Europe/Berlin" });
     const p = await getPreferenceCenter(user.id);
     expect(cell(p, "listings", "EMAIL")).toMatchObject({ enabled: true, locked: null, available: true });
-    expect(cell(p, "business", "EMAIL").enabled).toBe(false); // business_update is in-app only (seed 001 §6.1)
+    expect(cell(p, "business", "EMAIL").enabled).toBe(false); // business_update is in-app only (R4.1)
     expect(cell(p, "listings", "PUSH")).toMatchObject({ enabled: true, available: true });
-    expect(cell(p, "listings", "SMS")).toMatchObject({ enabled: false, available: false }); // no listing goes by SMS (seed 001 §6.1)
+    expect(cell(p, "listings", "SMS")).toMatchObject({ enabled: false, available: false }); // no listing goes by SMS (R4.1)
     expect(cell(p, "pickups", "SMS")).toMatchObject({ enabled: true, available: true });
     expect(cell(p, "account", "EMAIL").locked).toMatch(/always reach you/);
     expect(cell(p, "listings", "IN_APP").locked).toMatch(/inbox/);

@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * The preference center (seed 001 §3.3, §8.3–8.4, §16.2; issue "People choose what reaches them"): which
+ * The preference center (docs/requirements.md R7; issue "People choose what reaches them"): which
  * categories reach a user on which channel, channel master toggles, digest cadence, quiet hours and the
  * email unsubscribe state. Stored as `notification_preferences` rows (only where the user chose; no row =
  * the catalog's default) and one `notification_settings` row.
@@ -15,19 +15,19 @@ export const AVAILABLE_CHANNELS: readonly ChannelName[] = ["IN_APP", "EMAIL", "P
 
 /**
  * Whether a category × channel cell means anything: in-app and email always; push and SMS only for
- * categories with a type sent that way (seed 001 §6.1), so nobody turns on "SMS for reviews" in vain.
+ * categories with a type sent that way (docs/requirements.md R4.1), so nobody turns on "SMS for reviews" in vain.
  */
 export function cellAvailable(category: Category, channel: ChannelName): boolean {
   if (!AVAILABLE_CHANNELS.includes(channel)) return false;
   return channel === "IN_APP" || channel === "EMAIL" || defaultEnabled(category, channel);
 }
 
-/** Default quiet hours, minutes after local midnight: 22:00–07:00 (seed 001 §16.2). */
+/** Default quiet hours, minutes after local midnight: 22:00–07:00 (docs/requirements.md R7.4). */
 export const DEFAULT_QUIET_HOURS = { start: 22 * 60, end: 7 * 60 } as const;
 
 const CATEGORY_NAMES = Object.keys(CATEGORIES) as Category[];
 
-/** The categories a role can receive: reviews are about one's own business (seed 001 §6.1 review_received). */
+/** The categories a role can receive: reviews are about one's own business (docs/requirements.md R4.2). */
 export function categoriesFor(role: string): Category[] {
   return CATEGORY_NAMES.filter((c) => c !== "reviews" || role === "BUSINESS");
 }
@@ -39,7 +39,7 @@ function typesOf(category: Category) {
 
 /**
  * Why a cell cannot be changed, or null. In-app is always on (the inbox keeps everything); a category whose
- * every type is critical cannot be turned off on any channel (seed 001 §16.2 "Emergency Override").
+ * every type is critical cannot be turned off on any channel (docs/requirements.md R4.3, R7.2).
  */
 export function lockReason(category: Category, channel: ChannelName): string | null {
   if (channel === "IN_APP") return "Your inbox always keeps a copy";
