@@ -2,7 +2,7 @@
  * bench/executor: runs per second of a three-step function through the embedded Inngest executor, with and
  * without checkpointing, and the run latency (event accepted → run completed).
  *
- *   npx tsx bench/executor.ts [--db pglite|postgres] [--runs 3000] [--rate 150] [--seconds 10] [--modes classic,checkpointing]
+ *   npx tsx bench/executor.ts [--db pglite|postgres] [--runs 3000] [--rate 150] [--seconds 10] [--modes classic,checkpointing,buffered] [--no-write]
  *
  * Two processes, as in the embedded mode: the executor with its database (this process; PGlite runs here,
  * in its worker thread) serving the event and checkpoint APIs over HTTP, and the app: the real `inngest`
@@ -16,7 +16,11 @@
  *
  * "classic": the executor does not offer checkpointing (no `ctx.fn_id`): one request per step, four in all.
  * "checkpointing": one request, the steps posted to `/v1/checkpoint/:runId/async`, RunComplete in the answer.
- * Writes the "## Executor" section of bench/RESULTS.md.
+ * "buffered": checkpointing with the SDK's `checkpointing: { bufferedSteps: 3 }`: one checkpoint per run (the
+ * SDK's default, which Herald keeps, posts after every step; buffering trades re-running up to 3 steps after
+ * a crash of the app for fewer round trips).
+ * `BENCH_PROF_APP=DIR` writes a V8 CPU profile of the app process to DIR.
+ * Writes the "## Executor" section of bench/RESULTS.md (not with `--no-write`).
  */
 import { fork, type ChildProcess } from "node:child_process";
 import http from "node:http";
@@ -32,8 +36,8 @@ const arg = (name: string, fallback: string) => (argv.includes(name) ? argv[argv
 const RUNS = Number(arg("--runs", "3000"));
 const RATE = Number(arg("--rate", "150"));
 const SECONDS = Number(arg("--seconds", "10"));
-const MODES = arg("--modes", "classic,checkpointing").split(",") as Mode[];
-type Mode = "classic" | "checkpointing";
+const MODES = arg("--modes", "classic,checkpointing,buffered").split(",") as Mode[];
+type Mode = "classic" | "checkpointing" | "buffered";
 
 // ---------- the app: the SDK's serve() in a child process ----------
 
@@ -47,6 +51,7 @@ async function runApp(): Promise<void> {
     eventKey: process.env.BENCH_EVENT_KEY!,
     baseUrl: process.env.BENCH_EXECUTOR_URL!,
     logger: { info() {}, warn() {}, error() {}, debug() {} },
+    ...(process.env.BENCH_BUFFERED_STEPS ? { checkpointing: { bufferedSteps: Number(process.env.BENCH_BUFFERED_STEPS) } } : {}),
   });
   const three = client.createFunction({ id: "three-steps", triggers: [{ event: "bench/run" }] }, async ({ event, step }) => {
     const a = await step.run("a", () => ({
@@ -56,6 +61,7 @@ async function runApp(): Promise<void> {
     const c = await step.run("c", () => ({ n: b.n + 1 }));
     return { total: a.n + b.n + c.n };
   });
+  process.on("SIGINT", () => process.exit(0)); // a normal exit, so that --cpu-prof writes its profile
   const server = http.createServer(serve({ client, functions: [three] }));
   server.keepAliveTimeout = 60_000;
   server.listen(0, "127.0.0.1", () => {
@@ -132,8 +138,9 @@ async function measure(database: BenchDatabase, mode: Mode): Promise<Row> {
       BENCH_SIGNING_KEY: signingKey,
       BENCH_EVENT_KEY: eventKey,
       BENCH_EXECUTOR_URL: `http://127.0.0.1:${executorPort}`,
+      ...(mode === "buffered" ? { BENCH_BUFFERED_STEPS: "3" } : {}),
     },
-    execArgv: process.execArgv,
+    execArgv: process.env.BENCH_PROF_APP ? [...process.execArgv, "--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF_APP}`] : process.execArgv,
   });
   const appPort = await new Promise<number>((resolve) => app.once("message", (m: { port: number }) => resolve(m.port)));
   const executor = createExecutor({
@@ -142,7 +149,7 @@ async function measure(database: BenchDatabase, mode: Mode): Promise<Row> {
     signingKey,
     eventKey,
     schema,
-    checkpointing: mode === "checkpointing",
+    checkpointing: mode !== "classic",
     log: () => {},
   });
   const api = await executor.listen(executorPort);
@@ -156,8 +163,8 @@ async function measure(database: BenchDatabase, mode: Mode): Promise<Row> {
       if (Date.now() > deadline) throw new Error("runs still active after 10 min");
       await new Promise((r) => setTimeout(r, 100));
     }
-    const failed = Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.runs WHERE status <> 'completed'`)).rows[0]!.n);
-    if (failed > 0) throw new Error(`${failed} runs did not complete`);
+    const failed = (await sql.query<{ status: string; error: unknown }>(`SELECT status, error FROM ${schema}.runs WHERE status <> 'completed' LIMIT 3`)).rows;
+    if (failed.length > 0) throw new Error(`runs did not complete: ${JSON.stringify(failed)}`);
     return Number((await sql.query<{ t: string }>(`SELECT max(ended_at) AS t FROM ${schema}.runs`)).rows[0]!.t);
   };
   const latencies = async (afterCreated: number) =>
@@ -212,15 +219,18 @@ async function measure(database: BenchDatabase, mode: Mode): Promise<Row> {
   // Latency at a steady rate.
   const t1 = Date.now();
   const steady = RATE * SECONDS;
+  const posted: Promise<void>[] = [];
   for (let i = 0; i < steady; i++) {
     const due = t1 + (i * 1000) / RATE;
     await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
-    void postEvents(api.port, eventKey, [{ name: "bench/run", data: { n: i } }]);
+    posted.push(postEvents(api.port, eventKey, [{ name: "bench/run", data: { n: i } }]));
   }
+  await Promise.all(posted); // every run exists before the poll below can see "none active"
   await untilCompleted();
   const steadyLatencies = await latencies(t1);
 
-  app.kill();
+  app.kill("SIGINT");
+  await new Promise((r) => app.once("exit", r));
   await executor.stop();
   await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await sql.end();
@@ -269,6 +279,7 @@ async function main(): Promise<void> {
       ].join("\n"),
     );
   }
+  if (argv.includes("--no-write")) return;
   writeResults(
     "Executor",
     [

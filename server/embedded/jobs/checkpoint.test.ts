@@ -61,6 +61,38 @@ describe("checkpointing", () => {
     ]);
   });
 
+  it("stores steps the SDK buffers (bufferedSteps: 3) from one checkpoint, each once and in order", async () => {
+    const ran: string[] = [];
+    h = createHarness({
+      checkpointing: { bufferedSteps: 3 },
+      define: (c) => [
+        c.createFunction({ id: "buffered", triggers: [{ event: "test/buffered" }] }, async ({ step }) => {
+          const a = await step.run("a", () => (ran.push("a"), 1));
+          const b = await step.run("b", () => (ran.push("b"), a + 1));
+          const c3 = await step.run("c", () => (ran.push("c"), b + 1));
+          const d = await step.run("d", () => (ran.push("d"), c3 + 1));
+          return { d };
+        }),
+      ],
+    });
+    await h.executor.start();
+    await h.client.send({ name: "test/buffered", data: {} });
+    await h.executor.idle();
+
+    const [run] = await h.executor.runs();
+    expect(run).toMatchObject({ status: "completed", output: { d: 4 }, calls: 1 });
+    expect(ran).toEqual(["a", "b", "c", "d"]);
+    // One checkpoint carries a, b and c; d comes with the run's end in the answer (206 RunComplete).
+    expect(checkpoints(h)).toEqual([{ method: "POST", path: `/v1/checkpoint/${run!.id}/async`, status: 200 }]);
+    const steps = await h.executor.runSteps(run!.id);
+    expect(steps.map((s) => [s.name, s.seq, s.data])).toEqual([
+      ["a", 1, 1],
+      ["b", 2, 2],
+      ["c", 3, 3],
+      ["d", 4, 4],
+    ]);
+  });
+
   it("replays checkpointed outputs byte for byte after a sleep (key order, U+0000), and runs on checkpointed after it", async () => {
     const count = { body: 0, after: 0 };
     h = createHarness({

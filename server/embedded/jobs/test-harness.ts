@@ -68,9 +68,10 @@ export function createHarness(opts: {
   startAt?: number;
   /**
    * false: the SDK's classic mode, one request per step (the client turns checkpointing off). Default: the
-   * SDK's default, checkpointing (several steps per request, posted to the executor's checkpoint API).
+   * SDK's default, checkpointing (several steps per request, posted to the executor's checkpoint API). An
+   * object: the SDK's checkpointing options (e.g. `{ bufferedSteps: 3 }`).
    */
-  checkpointing?: boolean;
+  checkpointing?: boolean | { bufferedSteps?: number };
 }): Harness {
   const signingKey = generateSigningKey("test");
   const eventKey = generateEventKey();
@@ -84,7 +85,7 @@ export function createHarness(opts: {
   const client = new Inngest({
     id: "herald-test",
     isDev: false,
-    ...(opts.checkpointing === false ? { checkpointing: false } : {}),
+    ...(opts.checkpointing === undefined || opts.checkpointing === true ? {} : { checkpointing: opts.checkpointing }),
     signingKey,
     eventKey,
     baseUrl: "http://executor.test/",
