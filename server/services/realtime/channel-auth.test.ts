@@ -1,6 +1,7 @@
 /**
- * Herald's private-channel authorization (DESIGN §6): unit rules, then the real `pusher-js` client
- * subscribing through it against the embedded Pusher-protocol server.
+ * Herald's private-channel authorization (docs/architecture.md): unit rules, then the real `pusher-js`
+ * client subscribing through it against a Pusher-protocol server: the embedded one, or two soketi nodes
+ * (`HERALD_TEST_REALTIME=soketi`; test/realtime-target.ts).
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +10,7 @@ import { type Channel } from "pusher-js";
 import Pusher from "pusher";
 import { authorizeChannel, type AuthorizeChannelInput } from "./channel-auth";
 import { heraldUserClient } from "../../../test/pusher";
-import { startRealtimeServer, type RealtimeServer } from "../../embedded/realtime/server";
+import { realtimeTargetKind, startRealtimeTarget, type RealtimeTarget } from "../../../test/realtime-target";
 
 const APP = { id: "3003", key: "auth-key", secret: "auth-secret" };
 const SOCKET = "123456.7890";
@@ -121,25 +122,25 @@ describe("authorizeChannel rules", () => {
   });
 });
 
-describe("authorizeChannel with pusher-js against the embedded server", () => {
-  let server: RealtimeServer;
+describe(`authorizeChannel with pusher-js against the ${realtimeTargetKind()} server`, () => {
+  let target: RealtimeTarget;
   let api: Pusher;
   const clients: PusherClient[] = [];
 
   beforeAll(async () => {
-    server = await startRealtimeServer({ apps: [APP] });
-    api = new Pusher({ appId: APP.id, key: APP.key, secret: APP.secret, host: "127.0.0.1", port: String(server.port) });
+    target = await startRealtimeTarget({ app: APP });
+    api = new Pusher({ appId: APP.id, key: APP.key, secret: APP.secret, host: "127.0.0.1", port: String(target.apiPort) });
   });
   afterEach(() => {
     for (const client of clients.splice(0)) client.disconnect();
   });
   afterAll(async () => {
-    await server.close();
+    await target?.close();
   });
 
   /** What the `/api/pusher/auth` route does: authorizeChannel, then 200 {auth} or the error status. */
   function clientFor(user: User): PusherClient {
-    const client = heraldUserClient({ app: APP, port: server.port, user });
+    const client = heraldUserClient({ app: APP, port: target.wsPort, user });
     clients.push(client);
     return client;
   }
@@ -181,6 +182,7 @@ describe("authorizeChannel with pusher-js against the embedded server", () => {
       ((await (await api.get({ path: `/channels/${name}` })).json()) as { occupied: boolean }).occupied;
     expect(await occupied(`private-user-${OTHER_USER}`)).toBe(false);
     expect(await occupied(`private-business-${OTHER_BUSINESS}`)).toBe(false);
-    expect(server.stats().channels).toBe(2);
+    const channels = (await (await api.get({ path: "/channels", params: { filter_by_prefix: "private-" } })).json()) as { channels: object };
+    expect(Object.keys(channels.channels).sort()).toEqual([`private-business-${MY_BUSINESS}`, `private-user-${ME}`].sort());
   });
 });

@@ -1,6 +1,9 @@
 /**
- * The realtime publisher port (DESIGN §2, §6): the real `pusher` package against the embedded
- * Pusher-protocol server, received by real `pusher-js` clients on Herald's private channels.
+ * The realtime publisher port (docs/architecture.md): the real `pusher` package against a Pusher-protocol
+ * server, received by real `pusher-js` clients on Herald's private channels. One suite, two targets
+ * (test/realtime-target.ts): the embedded server (`npm test`), and two soketi nodes sharing state through
+ * Redis (`HERALD_TEST_REALTIME=soketi`, `.ci/run`'s scale-out lane), the API on one node and the clients on
+ * the other.
  */
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
@@ -12,22 +15,22 @@ import Pusher from "pusher";
 import { createRealtimePublisher, RealtimePublishError } from "./publisher";
 import { businessChannel, userChannel } from "../../../lib/realtime";
 import { heraldUserClient, waitUntil } from "../../../test/pusher";
-import { startRealtimeServer, type RealtimeServer } from "../../embedded/realtime/server";
+import { realtimeTargetKind, startRealtimeTarget, type RealtimeTarget } from "../../../test/realtime-target";
 
 const APP = { id: "4004", key: "pub-key", secret: "pub-secret" };
 
-let server: RealtimeServer;
+let target: RealtimeTarget;
 const clients: PusherClient[] = [];
 
 beforeAll(async () => {
-  server = await startRealtimeServer({ apps: [APP] });
+  target = await startRealtimeTarget({ app: APP });
 });
 afterEach(() => {
   vi.restoreAllMocks();
   for (const client of clients.splice(0)) client.disconnect();
 });
 afterAll(async () => {
-  await server.close();
+  await target?.close();
 });
 
 function publisher(overrides: Partial<Parameters<typeof createRealtimePublisher>[0]> = {}) {
@@ -36,15 +39,15 @@ function publisher(overrides: Partial<Parameters<typeof createRealtimePublisher>
     key: APP.key,
     secret: APP.secret,
     host: "127.0.0.1",
-    port: server.port,
+    port: target.apiPort,
     ...overrides,
   });
 }
 
 /** A user's browser: pusher-js subscribed to their own private channel through authorizeChannel. */
-async function userClient(userId: string): Promise<{ channel: Channel; events: unknown[] }> {
+async function userClient(userId: string, on: RealtimeTarget = target): Promise<{ client: PusherClient; channel: Channel; events: unknown[] }> {
   const user = { id: userId, role: "CUSTOMER" as const, businessId: null };
-  const client = heraldUserClient({ app: APP, port: server.port, user });
+  const client = heraldUserClient({ app: APP, port: on.wsPort, user });
   clients.push(client);
   const channel = client.subscribe(userChannel(userId));
   await new Promise((resolve, reject) => {
@@ -56,7 +59,7 @@ async function userClient(userId: string): Promise<{ channel: Channel; events: u
   });
   const events: unknown[] = [];
   channel.bind("notification.new", (data: unknown) => events.push(data));
-  return { channel, events };
+  return { client, channel, events };
 }
 
 describe("channel name helpers", () => {
@@ -67,7 +70,7 @@ describe("channel name helpers", () => {
   });
 });
 
-describe("createRealtimePublisher", () => {
+describe(`createRealtimePublisher (${realtimeTargetKind()} server)`, () => {
   it("publishes one event with trigger", async () => {
     const userId = randomUUID();
     const { events } = await userClient(userId);
@@ -117,22 +120,25 @@ describe("createRealtimePublisher", () => {
   });
 
   it("sends larger batches (batchSize) only where the server accepts them", async () => {
-    const events = Array.from({ length: 120 }, (_, i) => ({ channel: userChannel(`u${i}`), name: "notification.new", data: { i } }));
+    const users = Array.from({ length: 120 }, () => randomUUID());
+    const events = users.map((id, i) => ({ channel: userChannel(id), name: "notification.new", data: { i } }));
     // A server with Pusher's limit refuses batches of 50 …
     await expect(publisher({ batchSize: 50 }).publish(events)).rejects.toMatchObject({ name: "RealtimePublishError", status: 400 });
     // … one set for them (soketi's SOKETI_EVENT_MAX_BATCH_SIZE, the embedded server's maxBatchEvents) takes
     // them: three requests for 120 events.
-    const wide = await startRealtimeServer({ apps: [APP], maxBatchEvents: 50 });
+    const wide = await startRealtimeTarget({ app: APP, maxBatchEvents: 50 });
     try {
+      const watched = await Promise.all([users[0], users[119]].map((id) => userClient(id as string, wide)));
       const sizes: number[] = [];
       const original = Pusher.prototype.triggerBatch;
       vi.spyOn(Pusher.prototype, "triggerBatch").mockImplementation(function (this: Pusher, batch) {
         sizes.push(batch.length);
         return original.call(this, batch);
       });
-      await publisher({ port: wide.port, batchSize: 50 }).publish(events);
+      await publisher({ port: wide.apiPort, batchSize: 50 }).publish(events);
       expect(sizes).toEqual([50, 50, 20]);
-      expect(wide.stats().eventsAccepted).toBe(120);
+      await waitUntil(() => watched.every((r) => r.events.length === 1), "the first and the last event");
+      expect(watched.map((r) => r.events)).toEqual([[{ i: 0 }], [{ i: 119 }]]);
     } finally {
       await wide.close();
     }
@@ -148,6 +154,20 @@ describe("createRealtimePublisher", () => {
     expect(triggerBatch).not.toHaveBeenCalled();
     await waitUntil(() => watched.every((r) => r.events.length === 1), "a delivery on each watched channel");
     for (const r of watched) expect(r.events).toEqual([{ listing: "x" }]);
+  });
+
+  it("reaches a client that reconnected: a new socket id, its channel subscribed again", async () => {
+    const userId = randomUUID();
+    const r = await userClient(userId);
+    const before = r.client.connection.socket_id;
+    r.client.disconnect();
+    await waitUntil(() => r.client.connection.state === "disconnected" && !r.channel.subscribed, "the disconnect");
+    r.client.connect();
+    await waitUntil(() => r.channel.subscribed, "the subscription again");
+    expect(r.client.connection.socket_id).not.toBe(before);
+    await publisher().publish([{ channel: userChannel(userId), name: "notification.new", data: { after: "reconnect" } }]);
+    await waitUntil(() => r.events.length === 1, "the event");
+    expect(r.events).toEqual([{ after: "reconnect" }]);
   });
 
   it("passes string data through unchanged and does nothing for an empty list", async () => {
@@ -210,6 +230,31 @@ describe("createRealtimePublisher", () => {
       expect(seen).toHaveLength(1);
     } finally {
       await new Promise((r) => flaky.close(r));
+    }
+  });
+
+  it('counts a refusal written into a "200 OK" body (soketi on uWebSockets.js 20.30) as a refusal', async () => {
+    // soketi 1.6.1 with the overridden uWebSockets.js answers a wrong secret or an oversized batch with
+    // "200 OK" and {"error", "code"}; Pusher itself answers {} (or channel info) when it accepts.
+    let answer = JSON.stringify({ error: "The secret authentication failed", code: 401 });
+    const standIn = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end(answer));
+    });
+    await new Promise<void>((r) => standIn.listen(0, "127.0.0.1", r));
+    try {
+      const p = publisher({ port: (standIn.address() as AddressInfo).port });
+      const one = [{ channel: "private-user-a", name: "e", data: {} }];
+      await expect(p.publish(one)).rejects.toMatchObject({ name: "RealtimePublishError", status: 401, failedEvents: 1 });
+      const many = Array.from({ length: 12 }, (_, i) => ({ channel: `private-user-${i}`, name: `e${i}`, data: {} }));
+      await expect(p.publish(many)).rejects.toMatchObject({ status: 401, failedEvents: 12, totalEvents: 12 });
+      await expect(p.ping()).rejects.toMatchObject({ status: 401 });
+      // An acceptance, including channel info that happens to hold the words "error" and "code".
+      answer = JSON.stringify({ channels: { "private-user-error": { user_count: 1 } }, code: "fine", error: 0 });
+      await expect(p.publish(one)).resolves.toBeUndefined();
+      await expect(p.ping()).resolves.toBeUndefined();
+    } finally {
+      await new Promise((r) => standIn.close(r));
     }
   });
 

@@ -85,8 +85,9 @@ export interface RealtimePublisher {
   publish(events: readonly RealtimeEvent[]): Promise<void>;
   /**
    * Asks the realtime server for its channel list (`GET /apps/<id>/channels`, signed): resolves when it
-   * answers 200, so the server is reachable and accepts Herald's credentials.
-   * @throws the `pusher` library's error (unreachable, timeout, or a refusal such as 401).
+   * answers 200 with no refusal in its body, so the server is reachable and accepts Herald's credentials.
+   * @throws the `pusher` library's error (unreachable, timeout, or a refusal such as 401), or an error with
+   *   `status` for a refusal written into a 200 answer's body (soketi; see `accepted`).
    */
   ping(): Promise<void>;
 }
@@ -136,9 +137,41 @@ function prepare(events: readonly RealtimeEvent[]): PreparedEvent[] {
   });
 }
 
+/** A refusal the server wrote into the body of a "200 OK" answer (see {@link accepted}). */
+class RefusedInBody extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = "RefusedInBody";
+  }
+}
+
 function statusOf(err: unknown): number | undefined {
-  if (err instanceof Pusher.RequestError && typeof err.status === "number") return err.status;
+  if ((err instanceof Pusher.RequestError || err instanceof RefusedInBody) && typeof err.status === "number") return err.status;
   return undefined;
+}
+
+/**
+ * Resolves when the server's answer is an acceptance. Pusher answers refusals with a 4xx status, which the
+ * `pusher` library throws as a RequestError. soketi 1.6.1 on the uWebSockets.js build that package.json's
+ * `overrides` installs writes its CORS headers before the status, so its refusals (a wrong secret, a batch
+ * over `SOKETI_EVENT_MAX_BATCH_SIZE`) arrive as "200 OK" with a body `{"error": "…", "code": 401}`; an
+ * acceptance's body is `{}` or the requested channel info, never a numeric `code` ≥ 400 with an `error`.
+ * @throws RefusedInBody carrying the body's code as the status.
+ */
+async function accepted(response: { text(): Promise<string> }): Promise<void> {
+  const text = await response.text();
+  if (!text.includes('"error"')) return;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return;
+  }
+  const { error, code } = (body ?? {}) as { error?: unknown; code?: unknown };
+  if (typeof error === "string" && typeof code === "number" && code >= 400) throw new RefusedInBody(`${code}: ${error}`, code);
 }
 
 /**
@@ -201,7 +234,7 @@ export function createRealtimePublisher(config: RealtimePublisherConfig): Realti
     if (prepared.length === 1) {
       const only = prepared[0] as PreparedEvent;
       try {
-        await withOneRetry(() => pusher.trigger(only.channel, only.name, only.data));
+        await withOneRetry(async () => accepted(await pusher.trigger(only.channel, only.name, only.data)));
       } catch (err) {
         throw new RealtimePublishError(`realtime publish failed: ${String(err)}`, 1, 1, statusOf(err), { cause: err });
       }
@@ -227,13 +260,16 @@ export function createRealtimePublisher(config: RealtimePublisherConfig): Realti
       const { name, data } = group[0] as PreparedEvent;
       for (let i = 0; i < group.length; i += MAX_CHANNELS) {
         const channels = group.slice(i, i + MAX_CHANNELS).map((e) => e.channel);
-        requests.push({ size: channels.length, send: () => pusher.trigger(channels, name, data) });
+        requests.push({ size: channels.length, send: async () => accepted(await pusher.trigger(channels, name, data)) });
       }
     }
     for (let i = 0; i < singles.length; i += batchSize) {
       const batch = singles.slice(i, i + batchSize);
       // Fresh objects: pusher's triggerBatch rewrites `data` in place.
-      requests.push({ size: batch.length, send: () => pusher.triggerBatch(batch.map((e) => ({ channel: e.channel, name: e.name, data: e.data }))) });
+      requests.push({
+        size: batch.length,
+        send: async () => accepted(await pusher.triggerBatch(batch.map((e) => ({ channel: e.channel, name: e.name, data: e.data })))),
+      });
     }
 
     let next = 0;
@@ -263,7 +299,7 @@ export function createRealtimePublisher(config: RealtimePublisherConfig): Realti
   }
 
   async function ping(): Promise<void> {
-    await pusher.get({ path: "/channels" });
+    await accepted(await pusher.get({ path: "/channels" }));
   }
 
   return { publish, ping };
