@@ -12,7 +12,8 @@ export default defineConfig({
   test: {
     environment: "node",
     include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", ".next/**", ".data/**", "e2e/**"],
+    // `*.postgres.test.ts` need sessions of their own (PGlite has one): the PostgreSQL lane only.
+    exclude: ["node_modules/**", ".next/**", ".data/**", "e2e/**", ...(process.env.HERALD_TEST_DATABASE_URL ? [] : ["**/*.postgres.test.ts"])],
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup.ts"],
     // One database for the run; files run one after another so timings and PGlite's single backend stay predictable.

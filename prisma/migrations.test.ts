@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import pg from "pg";
 import { startEmbeddedDatabase } from "../server/embedded/database";
 import { migrate } from "../server/db/migrate";
+import { freshDatabase } from "../test/fresh-database";
 import { schemaDiffSql } from "../scripts/prisma-schema-sql";
 
 async function catalog(url: string): Promise<string[]> {
@@ -69,4 +70,23 @@ describe("prisma/migrations", () => {
       await db.stop();
     }
   });
+
+  // Several instances starting at once on one database (issue 15); the wait on another session's lock is in
+  // server/db/migrate.postgres.test.ts (PostgreSQL lane only: PGlite has one session).
+  it("apply once when several instances start at once", async () => {
+    const db = await freshDatabase();
+    try {
+      const runs = await Promise.all([migrate(db.url), migrate(db.url), migrate(db.url)]);
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      const rows = (await c.query(`SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`)).rows.map((r) => r.migration_name as string);
+      await c.end();
+      expect(rows.length).toBeGreaterThan(5);
+      // Every migration recorded once, applied by exactly one of the runs; none failed.
+      expect(new Set(rows).size).toBe(rows.length);
+      expect(runs.flat().sort()).toEqual(rows);
+    } finally {
+      await db.stop();
+    }
+  }, 120_000);
 });
