@@ -7,6 +7,11 @@
  *
  * `executor.idle()` of the returned object also waits for the outbox: it sends what services recorded and
  * waits for the runs it starts, until nothing is pending in either.
+ *
+ * `instances: n` runs n executors and n outbox relays on the one database and jobs schema, as n Herald
+ * instances do (docs/deploy.md): the app sends its events to the first executor's API, and every executor
+ * claims runs from the shared tables. The first takes one run at a time and the others poll every 20 ms, so
+ * work of more than one run is shared between them; `callsPerExecutor()` tells how it was.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -22,20 +27,29 @@ import type { OutboxRelay, RelayOptions } from "../server/services/outbox/relay"
  * @param opts.relay options of the outbox relay (timeouts, lease)
  */
 export async function startAppJobs(
-  opts: { clock?: Clock; eventApi?: (executorUrl: string) => string | Promise<string>; relay?: RelayOptions } = {},
-): Promise<{ executor: Executor; relay: OutboxRelay; stop(): Promise<void> }> {
+  opts: { clock?: Clock; eventApi?: (executorUrl: string) => string | Promise<string>; relay?: RelayOptions; instances?: number } = {},
+): Promise<{ executor: Executor; relay: OutboxRelay; callsPerExecutor(): number[]; stop(): Promise<void> }> {
   const schema = `herald_jobs_app_${randomBytes(4).toString("hex")}`;
   const app: { handle?: (req: Request) => Promise<Response> } = {};
-  const executor = createExecutor({
-    databaseUrl: process.env.DATABASE_URL!,
-    handler: (req) => app.handle!(req),
-    signingKey: process.env.INNGEST_SIGNING_KEY!,
-    eventKey: process.env.INNGEST_EVENT_KEY!,
-    schema,
-    log: () => undefined,
-    // A FakeClock stands still while the SDK stamps events with the real time: allow a test's length.
-    ...(opts.clock ? { clock: opts.clock, clockSkewToleranceMs: 10 * 60_000 } : {}),
-  });
+  const instances = opts.instances ?? 1;
+  const calls = Array.from({ length: instances }, () => 0);
+  const executors = Array.from({ length: instances }, (_, i) =>
+    createExecutor({
+      databaseUrl: process.env.DATABASE_URL!,
+      handler: (req) => {
+        calls[i]!++;
+        return app.handle!(req);
+      },
+      signingKey: process.env.INNGEST_SIGNING_KEY!,
+      eventKey: process.env.INNGEST_EVENT_KEY!,
+      schema,
+      log: () => undefined,
+      // A FakeClock stands still while the SDK stamps events with the real time: allow a test's length.
+      ...(opts.clock ? { clock: opts.clock, clockSkewToleranceMs: 10 * 60_000 } : {}),
+      ...(instances > 1 ? (i === 0 ? { concurrency: 1 } : { pollIntervalMs: 20 }) : {}),
+    }),
+  );
+  const executor = executors[0]!;
   const api = await executor.listen(0, "127.0.0.1");
   const executorUrl = `http://127.0.0.1:${api.port}`;
   process.env.INNGEST_BASE_URL = opts.eventApi ? await opts.eventApi(executorUrl) : executorUrl;
@@ -47,22 +61,27 @@ export async function startAppJobs(
   ]);
   const served = serve({ client: inngest, functions }) as unknown as (req: Request, ctx: unknown) => Promise<Response>;
   app.handle = (req) => served(req, undefined);
-  await executor.start();
-  const relay = startOutboxRelay({ pollMs: 100, log: () => undefined, ...opts.relay });
+  for (const ex of executors) await ex.start();
+  const relays = Array.from({ length: instances }, () => startOutboxRelay({ pollMs: 100, log: () => undefined, ...opts.relay }));
+  const relay = relays[0]!;
+  const now = () => (opts.clock ? opts.clock.now() : Date.now());
+  /** A run that some executor could take now (another instance's, not in this process's idle()). */
+  const runnable = async () => (await executor.runs()).some((r) => (r.status === "queued" || r.status === "running") && r.nextAttemptAt <= now());
   const idle = async () => {
     for (;;) {
-      await relay.drain();
-      await executor.idle();
-      if ((await pendingOutboxCount()) === 0) return;
-      await new Promise((r) => setTimeout(r, 50)); // a send in backoff: wait for it to come due
+      await Promise.all(relays.map((r) => r.drain()));
+      await Promise.all(executors.map((ex) => ex.idle()));
+      if ((await pendingOutboxCount()) === 0 && (instances === 1 || !(await runnable()))) return;
+      await new Promise((r) => setTimeout(r, 50)); // a send in backoff, or another instance's run: wait for it
     }
   };
   return {
     executor: { ...executor, idle },
     relay,
+    callsPerExecutor: () => [...calls],
     async stop() {
-      await relay.stop();
-      await executor.stop();
+      for (const r of relays) await r.stop();
+      for (const ex of executors) await ex.stop();
       await api.close();
       const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
       await c.connect();
