@@ -9,6 +9,8 @@ const PORT = 3100;
 
 export default defineConfig({
   testDir: "e2e",
+  // The two-instance journey has a topology of its own (playwright.scale-out.config.ts).
+  testIgnore: ["scale-out/**"],
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,

@@ -1,0 +1,34 @@
+import { defineConfig, devices } from "@playwright/test";
+import { chromiumPath } from "./e2e/chromium";
+
+/**
+ * The cross-instance browser journey (issue 15; e2e/scale-out/): two Herald instances on one PostgreSQL with
+ * two soketi nodes over Redis, started by scripts/scale-out.ts from the last `npm run build`. Needs
+ * PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379; `npm run test:scale-out` runs it.
+ */
+export default defineConfig({
+  testDir: "e2e/scale-out",
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: chromiumPath() ?? undefined,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    command: "npx tsx scripts/scale-out.ts",
+    // B starts after A is healthy: B answering means both are up.
+    url: "http://localhost:3202/signin",
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});
