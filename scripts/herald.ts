@@ -13,6 +13,16 @@
  *
  * Migrations are applied at start. The demo data is seeded into an empty database in `dev`, and in
  * `start` when HERALD_SEED=true.
+ *
+ * Process roles (`HERALD_ROLE`, docs/deploy.md), for running the job executor apart from the web servers:
+ * - `all` (default): everything above.
+ * - `web`: the app only; the engines are given by env: DATABASE_URL, PUSHER_*, and INNGEST_EVENT_KEY +
+ *   INNGEST_SIGNING_KEY (+ INNGEST_BASE_URL: a worker's event API, or self-hosted Inngest; none for Inngest
+ *   Cloud). It never starts an embedded executor.
+ * - `worker`: the embedded executor, always (INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY from env when set, so
+ *   web instances can share them), with its event API on HERALD_JOBS_HOST (default 127.0.0.1) and the app
+ *   on 127.0.0.1 only, serving the executor's calls to /api/inngest (the functions' code). Needs
+ *   DATABASE_URL and PUSHER_* too.
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -50,6 +60,21 @@ if (existsSync(".env")) process.loadEnvFile(".env");
 }
 
 const log = (msg: string) => console.log(`[herald] ${msg}`);
+
+const role = process.env.HERALD_ROLE ?? "all";
+if (role !== "all" && role !== "web" && role !== "worker") {
+  console.error(`[herald] HERALD_ROLE must be all, web or worker (got ${JSON.stringify(role.slice(0, 40))})`);
+  process.exit(1);
+}
+// Several processes share engines: a role other than `all` must be given them, never start its own.
+if (role !== "all") {
+  const needs = ["DATABASE_URL", "PUSHER_APP_ID", "PUSHER_KEY", "PUSHER_SECRET", ...(role === "web" ? ["INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"] : [])];
+  const missing = needs.filter((name) => !process.env[name]);
+  if (missing.length) {
+    console.error(`[herald] HERALD_ROLE=${role} shares its engines with other instances; set ${missing.join(", ")} (docs/deploy.md)`);
+    process.exit(1);
+  }
+}
 
 /** The environment variable `name` as a positive integer; anything else stops the start with its name. */
 function positiveInt(name: string): number {
@@ -179,7 +204,9 @@ if (!childEnv.PUSHER_APP_ID) {
 // Jobs
 let executor: ReturnType<typeof createExecutor> | undefined;
 let testClockUrl: string | undefined;
-if (!childEnv.INNGEST_SIGNING_KEY) {
+if (role === "worker" || (role === "all" && !childEnv.INNGEST_SIGNING_KEY)) {
+  // A worker shares its keys with the web instances that send it events (env), else generated ones.
+  const keys = { eventKey: childEnv.INNGEST_EVENT_KEY ?? secrets.inngest.eventKey, signingKey: childEnv.INNGEST_SIGNING_KEY ?? secrets.inngest.signingKey };
   // The embedded test mode only (the Playwright config sets HERALD_TEST_CLOCK=1): the executor's clock can be
   // moved forward through a control endpoint on loopback, so a browser test reaches "24 h before" at once.
   const testClock = process.env.HERALD_TEST_CLOCK === "1" ? new OffsetClock() : undefined;
@@ -187,8 +214,8 @@ if (!childEnv.INNGEST_SIGNING_KEY) {
     ...(testClock ? { clock: testClock } : {}),
     databaseUrl: childEnv.DATABASE_URL,
     appUrl: `http://127.0.0.1:${port}/api/inngest`,
-    signingKey: secrets.inngest.signingKey,
-    eventKey: secrets.inngest.eventKey,
+    signingKey: keys.signingKey,
+    eventKey: keys.eventKey,
     log: (line) => log(`jobs: ${line}`),
     syncWaitMs: 300_000,
     // Inngest's free plan allows events of 256 KiB (the default); its paid plans 3 MiB.
@@ -196,14 +223,15 @@ if (!childEnv.INNGEST_SIGNING_KEY) {
     // Stable per host and port (two live processes cannot share both): a restart resumes its runs at once.
     instanceId: `${hostname()}:${port}`,
   });
-  const api = await executor.listen(Number(process.env.HERALD_JOBS_PORT ?? 8288), "127.0.0.1");
+  const jobsHost = process.env.HERALD_JOBS_HOST ?? "127.0.0.1";
+  const api = await executor.listen(Number(process.env.HERALD_JOBS_PORT ?? 8288), jobsHost);
   stops.push(() => api.close());
   Object.assign(childEnv, {
     INNGEST_BASE_URL: `http://127.0.0.1:${api.port}`,
-    INNGEST_EVENT_KEY: secrets.inngest.eventKey,
-    INNGEST_SIGNING_KEY: secrets.inngest.signingKey,
+    INNGEST_EVENT_KEY: keys.eventKey,
+    INNGEST_SIGNING_KEY: keys.signingKey,
   });
-  log(`jobs: embedded Inngest executor, event API on http://127.0.0.1:${api.port}`);
+  log(`jobs: embedded Inngest executor, event API on http://${jobsHost}:${api.port}`);
   if (testClock) {
     const jobs = executor;
     const control = createServer((req, res) => {
@@ -224,8 +252,9 @@ if (!childEnv.INNGEST_SIGNING_KEY) {
     log(`jobs: TEST CLOCK control on ${testClockUrl} (HERALD_TEST_CLOCK=1)`);
   }
 } else {
-  log("jobs: INNGEST_* env (Inngest Cloud or self-hosted)");
+  log(`jobs: INNGEST_* env (${childEnv.INNGEST_BASE_URL ? `event API ${childEnv.INNGEST_BASE_URL}` : "Inngest Cloud"})`);
 }
+log(`role: ${role}`);
 
 // Where things are, for tools and tests (e.g. the Playwright suite reads the database URL from here).
 writeFileSync(
@@ -235,7 +264,8 @@ writeFileSync(
 
 // The app
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
-const child: ChildProcess = spawn(process.execPath, [nextBin, mode, "-p", String(port)], {
+// A worker's app answers only its own executor's calls: loopback only.
+const child: ChildProcess = spawn(process.execPath, [nextBin, mode, "-p", String(port), ...(role === "worker" ? ["-H", "127.0.0.1"] : [])], {
   env: { NEXT_TELEMETRY_DISABLED: "1", ...childEnv },
   stdio: "inherit",
 });

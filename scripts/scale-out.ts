@@ -4,20 +4,22 @@
  *
  *   PostgreSQL (127.0.0.1:5432, a fresh database)   Redis (127.0.0.1:6379)
  *        │                                                │
- *   Herald A ── publishes to ──► soketi node 1 ◄── Redis ──► soketi node 2 ◄── publishes to ── Herald B
- *   (port 3201, executor)           ▲                             ▲          (port 3202, executor)
- *                                   │ "load balancer" (TCP)       │
+ *   Herald A ── publishes to ──► soketi node 1 ◄── Redis ──► soketi node 2 ◄── publishes to ── Herald B, worker W
+ *   (3201, HERALD_ROLE=all)         ▲                             ▲          (3202, web: its events go to W)
+ *                                   │ "load balancer" (TCP)       │          (W: executor + app on loopback)
  *                          browsers of A              browsers of B
  *
- * Both instances are `scripts/herald.ts start` on the one database with every engine given by env vars
- * except the job executor, which each runs embedded (both claim runs from the one jobs schema). A's
- * browsers reach the realtime nodes through a TCP proxy that a test can point at node 1, node 2 or nowhere
- * (`POST <control>/realtime?to=1|2|down`): existing connections are cut, so pusher-js reconnects to the
- * other node, as behind a load balancer that loses a node.
+ * All three are `scripts/herald.ts start` on the one database with the realtime engine given by env vars.
+ * A runs everything, its own executor included; B is a web instance (`HERALD_ROLE=web`) that sends its
+ * events to the worker W's event API (`HERALD_ROLE=worker`); the executors of A and W claim runs from the
+ * one jobs schema. A's browsers reach the realtime nodes through a TCP proxy that a test can point at node
+ * 1, node 2 or nowhere (`POST <control>/realtime?to=1|2|down`): existing connections are cut, so pusher-js
+ * reconnects to the other node, as behind a load balancer that loses a node.
  *
  * Input env: `HERALD_SCALE_OUT_DATABASE_URL` (default postgresql://postgres@127.0.0.1:5432/herald_scale_out;
  * the database is dropped and created), `HERALD_SCALE_OUT_REDIS_URL` (default redis://127.0.0.1:6379).
- * Writes `.data/scale-out/topology.json` ({a, b, databaseUrl, controlUrl}); stops everything on SIGINT/SIGTERM.
+ * Writes `.data/scale-out/topology.json` ({a, b, worker, databaseUrl, controlUrl}); stops everything on
+ * SIGINT/SIGTERM.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -173,7 +175,7 @@ try {
     PUSHER_BATCH_SIZE: "100",
     HERALD_JOBS_PORT: "0",
   };
-  const [portA, portB] = [3201, 3202];
+  const [portA, portB, portW] = [3201, 3202, 3203];
   // A first, alone: it applies the migrations and seeds the demo; B then finds both done.
   await startInstance("A", portA, {
     ...shared,
@@ -184,12 +186,24 @@ try {
     PUSHER_PUBLIC_PORT: String(balancer.port),
   });
   log(`instance A on http://localhost:${portA} (publishes to node 1; its browsers reach node 1 through the balancer on ${balancer.port})`);
-  await startInstance("B", portB, { ...shared, HERALD_DATA_DIR: path.join(DIR, "b"), HERALD_SEED: "false", PUSHER_PORT: String(node2) });
-  log(`instance B on http://localhost:${portB} (publishes to node 2; its browsers connect to node 2)`);
+  // The worker's keys and event API, shared with the web instance B.
+  const jobs = { INNGEST_EVENT_KEY: randomBytes(32).toString("hex"), INNGEST_SIGNING_KEY: `signkey-prod-${randomBytes(32).toString("hex")}` };
+  const jobsPort = await freePort();
+  await startInstance("W", portW, { ...shared, ...jobs, HERALD_ROLE: "worker", HERALD_JOBS_PORT: String(jobsPort), HERALD_DATA_DIR: path.join(DIR, "w"), PUSHER_PORT: String(node2) });
+  log(`worker W: executor with its event API on ${jobsPort}, its app on 127.0.0.1:${portW}`);
+  await startInstance("B", portB, {
+    ...shared,
+    ...jobs,
+    HERALD_ROLE: "web",
+    INNGEST_BASE_URL: `http://127.0.0.1:${jobsPort}`,
+    HERALD_DATA_DIR: path.join(DIR, "b"),
+    PUSHER_PORT: String(node2),
+  });
+  log(`instance B on http://localhost:${portB} (web; publishes to node 2; its browsers connect to node 2; its events go to W)`);
 
   writeFileSync(
     path.join(DIR, "topology.json"),
-    JSON.stringify({ a: `http://localhost:${portA}`, b: `http://localhost:${portB}`, databaseUrl, controlUrl: `http://127.0.0.1:${controlPort}` }, null, 2),
+    JSON.stringify({ a: `http://localhost:${portA}`, b: `http://localhost:${portB}`, worker: `http://127.0.0.1:${portW}`, databaseUrl, controlUrl: `http://127.0.0.1:${controlPort}` }, null, 2),
   );
   log("ready");
 } catch (err) {
