@@ -4,7 +4,7 @@
  *   request, so per-address limits know every request's peer address, never a client header's word;
  * - starts the outbox relay (server/services/outbox/relay.ts) in every Node.js server process, so events
  *   that requests record with their writes reach the job engine without the request waiting for it. Any
- *   number of processes may relay from one database.
+ *   number of processes may relay from one database. On SIGTERM it stops after its current pass.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -13,5 +13,9 @@ export async function register(): Promise<void> {
   const g = globalThis as unknown as { heraldOutboxRelay?: unknown };
   if (g.heraldOutboxRelay) return;
   const { startOutboxRelay } = await import("./server/services/outbox/relay");
-  g.heraldOutboxRelay = startOutboxRelay();
+  const relay = startOutboxRelay();
+  g.heraldOutboxRelay = relay;
+  // On SIGTERM, Next.js stops taking connections and finishes its requests before it exits; the relay
+  // finishes the pass it is in (rows it leased are sent, not left to their lease) and takes no more.
+  process.once("SIGTERM", () => void relay.stop());
 }

@@ -37,13 +37,24 @@ export function machineLine(): string {
   return `- date: ${new Date().toISOString()}\n- machine: ${m.cpus} CPUs (\`nproc\`), ${m.memory} RAM (\`free -h\` total), ${m.model}, ${m.os}\n- node: ${m.node}`;
 }
 
-/** Replaces (or appends) the section that starts with `## <heading>` in bench/RESULTS.md. */
-export function writeResults(heading: string, section: string): void {
+/**
+ * Replaces the section that starts with `## <heading>` in bench/RESULTS.md; a new one goes right after the
+ * section `opts.after` names when there is one, else at the end.
+ */
+export function writeResults(heading: string, section: string, opts: { after?: string } = {}): void {
   const existing = existsSync(RESULTS) ? readFileSync(RESULTS, "utf8") : "# Benchmark results\n";
   const lines = existing.split("\n");
   const start = lines.findIndex((l) => l.trim() === `## ${heading}`);
+  const anchor = opts.after ? lines.findIndex((l) => l.trim() === `## ${opts.after}`) : -1;
   let out: string;
-  if (start < 0) {
+  if (start < 0 && anchor >= 0) {
+    // A new section goes right after the section `after` names.
+    let end = lines.findIndex((l, i) => i > anchor && /^## /.test(l));
+    if (end < 0) end = lines.length;
+    const before = lines.slice(0, end).join("\n").replace(/\n*$/, "");
+    const rest = lines.slice(end).join("\n");
+    out = `${before}\n\n${section.trimEnd()}\n${rest ? `\n${rest.replace(/\n*$/, "")}\n` : ""}`;
+  } else if (start < 0) {
     out = `${existing.replace(/\n*$/, "")}\n\n${section.trimEnd()}\n`;
   } else {
     let end = lines.findIndex((l, i) => i > start && /^## /.test(l));

@@ -1,9 +1,13 @@
 /**
- * Benchmark of Herald's embedded Pusher-protocol server (DESIGN §8).
+ * Benchmark of Herald's embedded Pusher-protocol server (docs/protocols.md), and of soketi with the same bench.
  *
  *   npx tsx bench/realtime.ts [--connections 10000] [--rounds 3] [--concurrency 8] [--no-write] [--v8-defaults]
+ *                             [--server embedded|soketi]
  *
  * `--v8-defaults` starts the server without REALTIME_V8_FLAGS (for comparison; implies `--no-write`).
+ * `--server soketi`: the same clients and publisher against one node of soketi 1.6.1 (scripts/lib/soketi.ts,
+ * Pusher's batch size of 10), its memory read from /proc (soketi cannot be asked to collect garbage first);
+ * writes the "## Realtime through soketi" section, next to "## Realtime".
  *
  * - The server runs alone in a child process (started with --expose-gc and REALTIME_V8_FLAGS, as
  *   scripts/herald.ts starts it) and reports its memory over IPC, read 500 ms after two GCs, so the numbers
@@ -26,7 +30,9 @@ import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocket, type RawData } from "ws";
+import { readFileSync } from "node:fs";
 import { REALTIME_V8_FLAGS, startRealtimeServer } from "../server/embedded/realtime/server";
+import { startSoketi } from "../scripts/lib/soketi";
 import { signChannel } from "../server/embedded/realtime/signature";
 import { createRealtimePublisher } from "../server/services/realtime/publisher";
 import { userChannel } from "../lib/realtime";
@@ -209,6 +215,85 @@ const MB = 1024 * 1024;
 const fmtMB = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 const fmtInt = (n: number) => Math.round(n).toLocaleString("en-US");
 
+/** Resident set size of a process, in bytes (/proc/<pid>/status VmRSS). */
+function procRss(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  if (!kb) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kb) * 1024;
+}
+
+/** The same bench against one soketi node: clients, publisher and rounds as below; memory from /proc. */
+async function runSoketi(n: number, rounds: number, concurrency: number, write: boolean): Promise<void> {
+  const soketi = await startSoketi({ app: APP, nodes: 1 });
+  const [port] = soketi.ports as [number];
+  const [pid] = soketi.pids as [number];
+  const clients: BenchClient[] = [];
+  try {
+    await new Promise((r) => setTimeout(r, 1000)); // settle after start-up
+    const idle = procRss(pid);
+    const counters: ClientCounters = { connected: 0, subscribed: 0, received: 0, errors: 0 };
+    const tConnect = performance.now();
+    clients.push(...(await openClients(port, n, counters)));
+    const connectMs = performance.now() - tConnect;
+    if (counters.subscribed !== n) throw new Error(`only ${counters.subscribed} of ${n} clients subscribed (${counters.errors} errors)`);
+    await new Promise((r) => setTimeout(r, 1000));
+    const loaded = procRss(pid);
+    const publisher = createRealtimePublisher({ appId: APP.id, key: APP.key, secret: APP.secret, host: HOST, port, concurrency });
+    const rates: number[] = [];
+    for (let round = 0; round <= rounds; round++) {
+      const events = Array.from({ length: n }, (_, i) => ({
+        channel: userChannel(`bench-${i}`),
+        name: "notification.new",
+        data: { id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, title: "New listing nearby", unread: round },
+      }));
+      const startReceived = counters.received;
+      const t0 = performance.now();
+      await publisher.publish(events);
+      await waitFor(() => counters.received - startReceived >= n, 120_000, `round ${round} deliveries`);
+      const ms = performance.now() - t0;
+      if (round > 0) rates.push((n / ms) * 1000);
+      console.log(`${round === 0 ? "cold round" : `round ${round}`}: ${fmtInt(n)} events delivered in ${ms.toFixed(0)} ms → ${fmtInt((n / ms) * 1000)} events/s`);
+    }
+    const after = procRss(pid);
+    const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
+    const table = [
+      "| measure | value | detail |",
+      "|---|---|---|",
+      `| connections (each subscribed to its own private-user-<n>) | ${fmtInt(n)} |  |`,
+      `| connect + subscribe time | ${(connectMs / 1000).toFixed(2)} s | ${fmtInt((n / connectMs) * 1000)} conn/s |`,
+      `| soketi RSS: idle / with all connections / after the rounds | ${fmtMB(idle)} / ${fmtMB(loaded)} / ${fmtMB(after)} |  |`,
+      `| memory per connection (RSS delta / N) | ${((loaded - idle) / n / 1024).toFixed(2)} KB | no GC could be asked for first |`,
+      `| delivered events/s (${rounds} warm rounds × ${fmtInt(n)} events, batch_events ×10, ${concurrency} in flight) | ${fmtInt(mean)} mean | min ${fmtInt(Math.min(...rates))}, max ${fmtInt(Math.max(...rates))} |`,
+    ].join("\n");
+    console.log(`\n${table}\n`);
+    if (write) {
+      const m = machine();
+      writeResults(
+        "Realtime through soketi",
+        [
+          "## Realtime through soketi",
+          "",
+          `The bench of "## Realtime" (\`npx tsx bench/realtime.ts --server soketi --connections ${n}\`) against one node of soketi 1.6.1,`,
+          "the open-source Pusher-protocol server (uWebSockets.js; the build of package.json's `overrides`), as the scale-out",
+          "topology runs it (docs/deploy.md). The same clients, publisher and rounds; soketi's memory is its process's RSS.",
+          "",
+          `- date: ${new Date().toISOString()}`,
+          `- machine: ${m.cpus} CPUs (\`nproc\`), ${m.memory} RAM (\`free -h\` total), ${m.model}, ${m.os}`,
+          `- node: ${m.node}; open-file limit: ${shell("ulimit -Sn")}`,
+          "",
+          table,
+          "",
+        ].join("\n"),
+        { after: "Realtime" },
+      );
+      console.log(`wrote the "## Realtime through soketi" section of ${path.relative(process.cwd(), RESULTS)}`);
+    }
+  } finally {
+    for (const ws of clients) ws?.terminate();
+    await soketi.close();
+  }
+}
+
 async function runOrchestrator(): Promise<void> {
   const n = argValue("connections", 10_000);
   const rounds = argValue("rounds", 3);
@@ -216,6 +301,9 @@ async function runOrchestrator(): Promise<void> {
   const v8Defaults = process.argv.includes("--v8-defaults");
   const write = !process.argv.includes("--no-write") && !v8Defaults;
   if (ensureFileLimit(n + 512, { onTooLow: "throw" }) === "reexec") return;
+  const serverArg = process.argv.includes("--server") ? process.argv[process.argv.indexOf("--server") + 1] : "embedded";
+  if (serverArg !== "embedded" && serverArg !== "soketi") throw new Error("--server must be embedded or soketi");
+  if (serverArg === "soketi") return runSoketi(n, rounds, concurrency, !process.argv.includes("--no-write"));
 
   const watchdog = setTimeout(() => {
     console.error("bench: watchdog fired after 10 minutes; stopping");

@@ -177,7 +177,7 @@ if (!childEnv.PUSHER_APP_ID) {
   realtime.on("exit", (code) => {
     if (stopping) return;
     console.error(`[herald] realtime: the embedded server stopped (exit ${code})`);
-    void shutdown(1);
+    void shutdown(1, false);
   });
   stops.push(
     () =>
@@ -270,18 +270,38 @@ const child: ChildProcess = spawn(process.execPath, [nextBin, mode, "-p", String
   stdio: "inherit",
 });
 
-async function shutdown(code: number) {
+/**
+ * Stops Herald. On SIGTERM/SIGINT (graceful): the executor claims nothing more and gives the runs in flight
+ * up to HERALD_SHUTDOWN_GRACE_MS (default 10 000 ms) to finish, then releases its leases (another instance
+ * resumes those runs at once); then the app stops accepting connections and finishes the requests in
+ * flight (Next.js's own SIGTERM handling; its outbox relay finishes its pass, instrumentation.ts); then the
+ * embedded realtime server (clients get 4100 and reconnect) and database. When the app itself has exited,
+ * the rest stops at once.
+ */
+async function shutdown(code: number, graceful: boolean) {
   if (stopping) return;
   stopping = true;
-  app.process?.kill("SIGTERM");
-  await executor?.stop().catch(() => undefined);
+  const graceMs = graceful ? Number(process.env.HERALD_SHUTDOWN_GRACE_MS ?? 10_000) : 0;
+  if (graceful) log(`stopping: jobs in flight get up to ${graceMs} ms, then the app finishes its requests`);
+  await executor?.stop({ graceMs: Number.isFinite(graceMs) && graceMs > 0 ? graceMs : 0 }).catch(() => undefined);
+  const next = app.process;
+  if (next && next.exitCode === null && next.signalCode === null) {
+    await new Promise<void>((resolve) => {
+      const kill = setTimeout(() => next.kill("SIGKILL"), 30_000);
+      next.once("exit", () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      next.kill("SIGTERM");
+    });
+  }
   for (const stop of stops.reverse()) await stop().catch(() => undefined);
   process.exit(code);
 }
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
+process.on("SIGINT", () => void shutdown(0, true));
+process.on("SIGTERM", () => void shutdown(0, true));
 app.process = child;
-child.on("exit", (code) => void shutdown(code ?? 0));
+child.on("exit", (code) => void shutdown(code ?? 0, false));
 
 if (executor) {
   // Syncs with the app's serve handler as soon as Next answers (it compiles the route on first use in dev).
@@ -290,7 +310,7 @@ if (executor) {
     log("jobs: functions synced from /api/inngest");
   } catch (err) {
     console.error(`[herald] jobs: ${(err as Error).message}`);
-    await shutdown(1);
+    await shutdown(1, false);
   }
 }
 log(`ready on http://localhost:${port}`);

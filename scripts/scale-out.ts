@@ -14,7 +14,8 @@
  * events to the worker W's event API (`HERALD_ROLE=worker`); the executors of A and W claim runs from the
  * one jobs schema. A's browsers reach the realtime nodes through a TCP proxy that a test can point at node
  * 1, node 2 or nowhere (`POST <control>/realtime?to=1|2|down`): existing connections are cut, so pusher-js
- * reconnects to the other node, as behind a load balancer that loses a node.
+ * reconnects to the other node, as behind a load balancer that loses a node. `POST <control>/stop?instance=A`
+ * sends instance A SIGTERM, as an orchestrator does, and answers once it has exited: `{code, ms}`.
  *
  * Input env: `HERALD_SCALE_OUT_DATABASE_URL` (default postgresql://postgres@127.0.0.1:5432/herald_scale_out;
  * the database is dropped and created), `HERALD_SCALE_OUT_REDIS_URL` (default redis://127.0.0.1:6379).
@@ -35,6 +36,9 @@ const databaseUrl = process.env.HERALD_SCALE_OUT_DATABASE_URL ?? "postgresql://p
 const log = (msg: string) => console.log(`[scale-out] ${msg}`);
 const stops: (() => Promise<void>)[] = [];
 let stopping = false;
+/** The instances by name, and those stopped on purpose (their exit is not a failure). */
+const instances = new Map<string, ChildProcess>();
+const stoppedOnPurpose = new Set<string>();
 
 async function stopAll(code: number): Promise<never> {
   if (!stopping) {
@@ -118,8 +122,9 @@ async function startInstance(name: string, port: number, env: Record<string, str
         child.kill("SIGTERM");
       }),
   );
+  instances.set(name, child);
   child.once("exit", (code) => {
-    if (stopping) return;
+    if (stopping || stoppedOnPurpose.has(name)) return;
     console.error(`[scale-out] instance ${name} exited (${code})`);
     void stopAll(1);
   });
@@ -151,9 +156,19 @@ try {
   stops.push(balancer.close);
   const control = createHttpServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
+    const instance = instances.get(url.searchParams.get("instance") ?? "");
+    if (req.method === "POST" && url.pathname === "/stop" && instance) {
+      stoppedOnPurpose.add(url.searchParams.get("instance")!);
+      const t0 = Date.now();
+      instance.once("exit", (code, signal) =>
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ code, signal, ms: Date.now() - t0 })),
+      );
+      instance.kill("SIGTERM");
+      return;
+    }
     const to = url.searchParams.get("to");
     if (req.method !== "POST" || url.pathname !== "/realtime" || !["1", "2", "down"].includes(to ?? "")) {
-      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: "POST /realtime?to=1|2|down" }));
+      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: "POST /realtime?to=1|2|down, or POST /stop?instance=A|B|W" }));
       return;
     }
     balancer.point(to === "1" ? node1 : to === "2" ? node2 : null);

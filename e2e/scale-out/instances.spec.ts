@@ -6,6 +6,7 @@
  * reconnect, including a post made while the customer was offline, and live posts reach them again.
  */
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import pg from "pg";
 import { badge, shot, signIn, unreadInDb } from "../helpers";
@@ -92,4 +93,23 @@ test("a post on instance B reaches a follower on instance A live, and the badge 
 
   await owner.context().close();
   await customer.context().close();
+});
+
+test("instance A stops gracefully on SIGTERM: it exits 0, holds no job lease, and B goes on without it", async ({ browser }) => {
+  const res = await fetch(`${topology.controlUrl}/stop?instance=A`, { method: "POST" });
+  const stopped = (await res.json()) as { code: number | null; signal: string | null; ms: number };
+  expect(stopped).toMatchObject({ code: 0, signal: null });
+  expect(stopped.ms).toBeLessThan(20_000);
+  // Its executor (instance id <host>:3201) gave back every lease it held.
+  const leased = await db.query(`SELECT count(*)::int AS n FROM herald_jobs.runs WHERE lease_owner = $1`, [`${hostname()}:3201`]);
+  expect(leased.rows[0].n).toBe(0);
+  await expect(fetch(`${topology.a}/api/health/live`)).rejects.toThrow();
+
+  // B and the worker carry on: a post on B still reaches the follower's inbox.
+  const owner = await pageOn(browser, topology.b);
+  await signIn(owner, OWNER);
+  const before = await unreadInDb(db, CUSTOMER);
+  await post(owner, `Biscotti ${Date.now()}`);
+  await expect.poll(() => unreadInDb(db, CUSTOMER)).toBe(before + 1);
+  await owner.context().close();
 });

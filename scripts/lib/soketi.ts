@@ -27,6 +27,8 @@ export interface SoketiOptions {
 export interface SoketiNodes {
   /** Each node's port (WebSocket and HTTP API), in start order. */
   ports: number[];
+  /** Each node's process id, in start order (for memory readings). */
+  pids: number[];
   /** Stops every node (SIGTERM, SIGKILL after 5 s). */
   close(): Promise<void>;
 }
@@ -110,7 +112,7 @@ export async function startSoketi(opts: SoketiOptions): Promise<SoketiNodes> {
       ports.push(port);
     }
     await Promise.all(ports.map((port, i) => untilReady(port, nodes[i]!, logs)));
-    return { ports, close };
+    return { ports, pids: nodes.map((n) => n.pid!), close };
   } catch (err) {
     await close();
     throw err;

@@ -398,6 +398,80 @@ describe("embedded Inngest executor", () => {
     expect((await second.runs())[0]).toMatchObject({ status: "completed", output: [1, 1, 1] });
   });
 
+  it("a graceful stop claims nothing more and lets the run in flight finish; another executor takes the rest", async () => {
+    const count = { a: 0, quick: 0 };
+    const aStarted = deferred();
+    const gate = deferred();
+    h = createHarness({
+      define: (c) => [
+        c.createFunction({ id: "slow", triggers: [{ event: "test/slow" }] }, async ({ step }) => {
+          const a = await step.run("a", async () => {
+            count.a++;
+            aStarted.resolve();
+            await gate.promise;
+            return 1;
+          });
+          return step.run("b", () => a + 1);
+        }),
+        c.createFunction({ id: "quick", triggers: [{ event: "test/quick" }] }, () => ++count.quick),
+      ],
+    });
+    const first = h.executor;
+    await first.start();
+    await h.client.send({ name: "test/slow", data: {} });
+    await aStarted.promise;
+    let stopped = false;
+    const stopping = first.stop({ graceMs: 10_000 }).then(() => (stopped = true));
+    // While it drains, its event API still takes events, but it starts no new run.
+    await h.client.send({ name: "test/quick", data: {} });
+    await new Promise((r) => setTimeout(r, 300));
+    expect({ quick: count.quick, stopped }).toEqual({ quick: 0, stopped: false });
+    gate.resolve();
+    await stopping;
+    const second = h.newExecutor(); // not started yet: reads the shared tables as the first left them
+    const left = await second.runs();
+    expect(left.find((r) => r.functionId.endsWith("slow"))).toMatchObject({ status: "completed", output: 2, retries: 0 });
+    expect(left.find((r) => r.functionId.endsWith("quick"))?.status).toBe("queued");
+
+    await second.start();
+    await second.idle();
+    expect((await second.runs()).map((r) => r.status)).toEqual(["completed", "completed"]);
+    expect(count).toEqual({ a: 1, quick: 1 });
+  });
+
+  it("a graceful stop gives up after graceMs and releases the lease, so another executor finishes the run at once", async () => {
+    const count = { a: 0 };
+    const aStarted = deferred();
+    h = createHarness({
+      executor: { leaseMs: 600_000 },
+      define: (c) => [
+        c.createFunction({ id: "stuck", triggers: [{ event: "test/stuck" }] }, async ({ step }) => {
+          await step.run("a", async () => {
+            if (++count.a === 1) {
+              aStarted.resolve();
+              await new Promise(() => undefined); // never answers
+            }
+          });
+          return "done";
+        }),
+      ],
+    });
+    const first = h.executor;
+    await first.start();
+    await h.client.send({ name: "test/stuck", data: {} });
+    await aStarted.promise;
+    const t0 = Date.now();
+    await first.stop({ graceMs: 200 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
+    expect(Date.now() - t0).toBeLessThan(5000);
+
+    const second = h.newExecutor({ leaseMs: 600_000 });
+    await second.start();
+    await second.idle(); // no lease to wait out: the clock never moves here
+    expect((await second.runs())[0]).toMatchObject({ status: "completed", output: "done" });
+    expect(count.a).toBe(2);
+  });
+
   it("retakes a run whose executor died holding its lease, once the lease expires", async () => {
     const count = { a: 0, b: 0 };
     const aStarted = deferred();

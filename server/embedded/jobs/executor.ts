@@ -162,11 +162,14 @@ export interface Executor {
    */
   start(): Promise<void>;
   /**
-   * Stops claiming work, discards the answers of calls still in flight, releases this process's leases
-   * (so another executor resumes those runs at once) and closes the pool and any `listen()` server.
+   * Stops claiming work; with `graceMs`, lets the runs in flight go on (their calls, checkpoints and next
+   * steps; the event and checkpoint APIs keep answering) until they end or wait, for at most `graceMs` real
+   * ms; then discards the answers of calls still in flight, releases this process's leases (so another
+   * executor resumes those runs at once) and closes the pool and any `listen()` server.
+   * @param opts.graceMs how long runs in flight may take to finish (default 0: stop them at once).
    * @param opts.abandon keep the leases, as a process that died would (tests of lease expiry).
    */
-  stop(opts?: { abandon?: boolean }): Promise<void>;
+  stop(opts?: { graceMs?: number; abandon?: boolean }): Promise<void>;
   /** Re-syncs the app's functions (e.g. after a code reload). Same errors as `start()`. */
   sync(): Promise<FunctionSummary[]>;
   /** The functions of the last sync. */
@@ -287,6 +290,8 @@ export function createExecutor(opts: ExecutorOptions): Executor {
   let functions = new Map<string, FunctionDef>();
   let started = false;
   let stopped = false;
+  /** Set by a graceful stop: claim nothing more, let the runs in flight finish. */
+  let draining = false;
   const abort = new AbortController();
   const inFlight = new Map<string, Promise<void>>();
   let loopDone: Promise<void> | undefined;
@@ -567,7 +572,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
   }
 
   async function loop(): Promise<void> {
-    while (!stopped) {
+    while (!stopped && !draining) {
       try {
         const cronAt = nextCronAt();
         if (cronAt !== null && cronAt <= clock.now()) {
@@ -586,7 +591,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
           if (stopped) break;
         }
         const free = concurrency - inFlight.size;
-        if (free > 0) {
+        if (free > 0 && !draining) {
           const claimed = await storage.claim(owner, clock.now(), leaseMs, free);
           for (const run of claimed) {
             if (stopped) break;
@@ -657,6 +662,21 @@ export function createExecutor(opts: ExecutorOptions): Executor {
 
     async stop(stopOpts) {
       if (stopped) return;
+      const graceMs = stopOpts?.abandon ? 0 : (stopOpts?.graceMs ?? 0);
+      if (graceMs > 0 && !draining) {
+        draining = true;
+        nudge();
+        await loopDone;
+        if (inFlight.size > 0) {
+          log(`[herald-jobs ${owner}] stopping: ${inFlight.size} run(s) in flight get up to ${graceMs} ms to finish`);
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([
+            Promise.allSettled([...inFlight.values()]),
+            new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+          ]);
+          clearTimeout(timer);
+        }
+      }
       stopped = true;
       abort.abort(new Error("herald jobs executor stopped"));
       nudge();
