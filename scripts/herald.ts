@@ -1,6 +1,6 @@
 /**
  * `npm run dev` / `npm start`: runs Herald. For every hosted engine whose env vars are absent it starts the
- * embedded stand-in first (DESIGN §2) and hands its address to the Next.js process through the same env
+ * embedded stand-in first (docs/deploy.md) and hands its address to the Next.js process through the same env
  * vars the hosted engine would use, so the app runs one code path:
  *
  * | absent              | embedded stand-in                                   | env handed to Next            |

@@ -63,7 +63,7 @@ async function userClient(userId: string, on: RealtimeTarget = target): Promise<
 }
 
 describe("channel name helpers", () => {
-  it("builds Herald's private channel names (DESIGN §6)", () => {
+  it("builds Herald's private channel names (R6.1)", () => {
     const id = randomUUID();
     expect(userChannel(id)).toBe(`private-user-${id}`);
     expect(businessChannel(id)).toBe(`private-business-${id}`);

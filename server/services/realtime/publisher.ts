@@ -1,6 +1,6 @@
 /**
- * The server-side realtime publisher port (DESIGN §2, §6): what Herald's services call after a write
- * ("every mutation: write → realtime signal", DESIGN §11).
+ * The server-side realtime publisher port (docs/requirements.md R6.2; docs/architecture.md "Live inbox"):
+ * what Herald's services call after a write, to signal the browsers concerned.
  *
  * Built on the real `pusher` package, so the same code talks to Pusher Channels (`cluster`), soketi, or
  * Herald's embedded server (`host` + `port`) by configuration only. One event goes out as one
@@ -9,7 +9,7 @@
  * /apps/:id/batch_events`, Pusher's batch limit; more where the server allows it, `batchSize`), with a few
  * requests in flight at once.
  *
- * Delivery is best effort by design: clients refetch through tRPC on every reconnect (DESIGN §6), so a
+ * Delivery is best effort by design: clients refetch through tRPC on every reconnect (R6.3), so a
  * lost signal never leaves a badge wrong. `publish` does not retry; it reports failures by rejecting.
  *
  * Not imported with "server-only" so Vitest can load it; server code adds that boundary.
@@ -67,7 +67,7 @@ export interface RealtimePublisherConfig {
   concurrency?: number;
 }
 
-/** One realtime event: the channel, the event name (DESIGN §6 names), and JSON-serialisable data. */
+/** One realtime event: the channel, the event name (R6.2 names), and JSON-serialisable data. */
 export interface RealtimeEvent {
   channel: string;
   name: string;
