@@ -28,9 +28,9 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { WebSocket, type RawData } from "ws";
-import { readFileSync } from "node:fs";
 import { REALTIME_V8_FLAGS, startRealtimeServer } from "../server/embedded/realtime/server";
 import { startSoketi } from "../scripts/lib/soketi";
 import { signChannel } from "../server/embedded/realtime/signature";
@@ -215,6 +215,40 @@ const MB = 1024 * 1024;
 const fmtMB = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 const fmtInt = (n: number) => Math.round(n).toLocaleString("en-US");
 
+/**
+ * Publishes one `notification.new` per user channel per round (round 0 is the cold round: JIT warm-up on
+ * both sides, fresh keep-alive sockets) and waits for every receipt. @returns events/s of each warm round
+ * and of the cold one.
+ */
+async function publishRounds(
+  publisher: ReturnType<typeof createRealtimePublisher>,
+  n: number,
+  rounds: number,
+  counters: ClientCounters,
+): Promise<{ rates: number[]; coldRate: number }> {
+  const rates: number[] = [];
+  let coldRate = 0;
+  for (let round = 0; round <= rounds; round++) {
+    const events = Array.from({ length: n }, (_, i) => ({
+      channel: userChannel(`bench-${i}`),
+      name: "notification.new",
+      data: { id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, title: "New listing nearby", unread: round },
+    }));
+    const startReceived = counters.received;
+    const t0 = performance.now();
+    await publisher.publish(events);
+    const publishedMs = performance.now() - t0;
+    await waitFor(() => counters.received - startReceived >= n, 120_000, `round ${round} deliveries`);
+    const ms = performance.now() - t0;
+    if (round === 0) coldRate = (n / ms) * 1000;
+    else rates.push((n / ms) * 1000);
+    console.log(
+      `${round === 0 ? "cold round" : `round ${round}`}: ${fmtInt(n)} events delivered in ${ms.toFixed(0)} ms (publish calls done at ${publishedMs.toFixed(0)} ms) → ${fmtInt((n / ms) * 1000)} events/s`,
+    );
+  }
+  return { rates, coldRate };
+}
+
 /** Resident set size of a process, in bytes (/proc/<pid>/status VmRSS). */
 function procRss(pid: number): number {
   const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
@@ -239,21 +273,7 @@ async function runSoketi(n: number, rounds: number, concurrency: number, write: 
     await new Promise((r) => setTimeout(r, 1000));
     const loaded = procRss(pid);
     const publisher = createRealtimePublisher({ appId: APP.id, key: APP.key, secret: APP.secret, host: HOST, port, concurrency });
-    const rates: number[] = [];
-    for (let round = 0; round <= rounds; round++) {
-      const events = Array.from({ length: n }, (_, i) => ({
-        channel: userChannel(`bench-${i}`),
-        name: "notification.new",
-        data: { id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, title: "New listing nearby", unread: round },
-      }));
-      const startReceived = counters.received;
-      const t0 = performance.now();
-      await publisher.publish(events);
-      await waitFor(() => counters.received - startReceived >= n, 120_000, `round ${round} deliveries`);
-      const ms = performance.now() - t0;
-      if (round > 0) rates.push((n / ms) * 1000);
-      console.log(`${round === 0 ? "cold round" : `round ${round}`}: ${fmtInt(n)} events delivered in ${ms.toFixed(0)} ms → ${fmtInt((n / ms) * 1000)} events/s`);
-    }
+    const { rates } = await publishRounds(publisher, n, rounds, counters);
     const after = procRss(pid);
     const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
     const table = [
@@ -338,28 +358,8 @@ async function runOrchestrator(): Promise<void> {
     }
 
     const publisher = createRealtimePublisher({ appId: APP.id, key: APP.key, secret: APP.secret, host: HOST, port, concurrency });
-    const rates: number[] = [];
-    let coldRate = 0;
-    // Round 0 is the cold round (JIT warm-up on both sides, fresh HTTP keep-alive sockets): reported
-    // separately, not part of the mean.
-    for (let round = 0; round <= rounds; round++) {
-      const events = Array.from({ length: n }, (_, i) => ({
-        channel: userChannel(`bench-${i}`),
-        name: "notification.new",
-        data: { id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, title: "New listing nearby", unread: round },
-      }));
-      const startReceived = counters.received;
-      const t0 = performance.now();
-      await publisher.publish(events);
-      const publishedMs = performance.now() - t0;
-      await waitFor(() => counters.received - startReceived >= n, 120_000, `round ${round} deliveries`);
-      const ms = performance.now() - t0;
-      if (round === 0) coldRate = (n / ms) * 1000;
-      else rates.push((n / ms) * 1000);
-      console.log(
-        `${round === 0 ? "cold round" : `round ${round}`}: ${fmtInt(n)} events delivered in ${ms.toFixed(0)} ms (publish calls done at ${publishedMs.toFixed(0)} ms) → ${fmtInt((n / ms) * 1000)} events/s`,
-      );
-    }
+    // The cold round is reported separately, not part of the mean.
+    const { rates, coldRate } = await publishRounds(publisher, n, rounds, counters);
     const after = await measure(child);
     if (after.eventsDelivered !== n * (rounds + 1)) {
       throw new Error(`server delivered ${after.eventsDelivered} events, expected ${n * (rounds + 1)}`);
