@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { chromiumPath } from "./e2e/chromium";
+import { chromiumLaunchOptions } from "./e2e/chromium";
 
 /**
  * The cross-instance browser journey (issue 15; e2e/scale-out/): two Herald instances on one PostgreSQL with
@@ -16,10 +16,7 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath: chromiumPath() ?? undefined,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-    },
+    launchOptions: chromiumLaunchOptions(),
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {

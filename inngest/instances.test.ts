@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppJobs } from "../test/app-jobs";
 import { createBusiness, createFollowers, createUser, follow } from "../prisma/factory";
-import { heraldUserClient } from "../test/pusher";
+import { inboxSubscriber } from "../test/pusher";
 import { FakeClock } from "../server/embedded/jobs/clock";
 // Types only: the modules themselves load after the executors listen (test/app-jobs.ts).
 import type * as DbModule from "../server/db";
@@ -39,19 +39,8 @@ describe("two instances on one database", () => {
     await createFollowers(db, business.id, 12_000); // 3 chunks of ≤ 5,000
     const watcher = await createUser(db);
     await follow(db, watcher.id, business.id);
-    const received: unknown[] = [];
-    const pusher = heraldUserClient({
-      app: { key: process.env.PUSHER_KEY!, secret: process.env.PUSHER_SECRET! },
-      port: Number(process.env.PUSHER_PORT),
-      user: { id: watcher.id, role: "CUSTOMER", businessId: null },
-    });
+    const live = await inboxSubscriber(watcher.id);
     try {
-      const channel = pusher.subscribe(`private-user-${watcher.id}`);
-      await new Promise<void>((resolve, reject) => {
-        channel.bind("pusher:subscription_succeeded", () => resolve());
-        channel.bind("pusher:subscription_error", reject);
-      });
-      channel.bind("notification.new", (d: unknown) => received.push(d));
       const since = clock.now();
       const calls0 = jobs.callsPerExecutor();
 
@@ -73,14 +62,14 @@ describe("two instances on one database", () => {
         expect({ leg, runs: per(leg).length }).toEqual({ leg, runs: 3 });
       }
       expect(runs.every((r) => r.status === "completed" && r.retries === 0)).toBe(true);
-      await expect.poll(() => received.length, { timeout: 5000 }).toBe(1);
+      await expect.poll(() => live.received.length, { timeout: 5000 }).toBe(1);
       await new Promise((r) => setTimeout(r, 200)); // a second signal would have come by now
-      expect(received).toHaveLength(1);
+      expect(live.received).toHaveLength(1);
       // Both instances took part.
       const calls = jobs.callsPerExecutor().map((n, i) => n - calls0[i]!);
       expect(calls.every((n) => n > 0)).toBe(true);
     } finally {
-      pusher.disconnect();
+      live.close();
     }
   }, 120_000);
 

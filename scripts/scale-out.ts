@@ -28,7 +28,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { connect, createServer, type Socket } from "node:net";
 import path from "node:path";
-import pg from "pg";
+import { recreateDatabase } from "./lib/database";
 import { freePort, startSoketi } from "./lib/soketi";
 
 const DIR = path.resolve(".data/scale-out");
@@ -49,22 +49,6 @@ async function stopAll(code: number): Promise<never> {
 }
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
-
-/** Drops and creates the database named in `url` (its name must be a plain identifier). */
-async function recreateDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unsafe database name "${name}"`);
-  target.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: target.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-}
 
 /** A TCP proxy to one of `targets` (or none): switching cuts every connection it carries. */
 async function startSwitch(targets: number[]) {

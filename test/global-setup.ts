@@ -7,9 +7,9 @@
  * Also starts the embedded Pusher-protocol server that services signal through (`inject("realtime")`).
  */
 import type { TestProject } from "vitest/node";
-import pg from "pg";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../server/embedded/database";
 import { migrate } from "../server/db/migrate";
+import { recreateDatabase } from "../scripts/lib/database";
 import { startRealtimeServer, type RealtimeServer } from "../server/embedded/realtime/server";
 
 let embedded: EmbeddedDatabase | undefined;
@@ -18,26 +18,10 @@ let realtime: RealtimeServer | undefined;
 /** The Pusher app the tests' realtime server serves (test-only credentials). */
 export const TEST_PUSHER_APP = { id: "424242", key: "test-key", secret: "test-secret" };
 
-async function recreate(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`HERALD_TEST_DATABASE_URL: unsafe database name "${name}"`);
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-}
-
 export default async function setup(project: TestProject) {
   let url = process.env.HERALD_TEST_DATABASE_URL;
   if (url) {
-    await recreate(url);
+    await recreateDatabase(url);
   } else {
     embedded = await startEmbeddedDatabase({ dataDir: "memory://", maxConnections: 64 });
     url = embedded.url;

@@ -58,3 +58,28 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>, wha
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/**
+ * A signed-in customer's browser on the tests' realtime server (PUSHER_* of test/setup.ts): pusher-js
+ * subscribed to their private channel, collecting `notification.new` payloads. Resolves once subscribed.
+ */
+export async function inboxSubscriber(userId: string): Promise<{ received: unknown[]; close(): void }> {
+  const received: unknown[] = [];
+  const pusher = heraldUserClient({
+    app: { key: process.env.PUSHER_KEY!, secret: process.env.PUSHER_SECRET! },
+    port: Number(process.env.PUSHER_PORT),
+    user: { id: userId, role: "CUSTOMER", businessId: null },
+  });
+  const channel = pusher.subscribe(`private-user-${userId}`);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      channel.bind("pusher:subscription_succeeded", () => resolve());
+      channel.bind("pusher:subscription_error", reject);
+    });
+  } catch (err) {
+    pusher.disconnect();
+    throw err;
+  }
+  channel.bind("notification.new", (d: unknown) => received.push(d));
+  return { received, close: () => pusher.disconnect() };
+}

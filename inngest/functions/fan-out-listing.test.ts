@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppJobs } from "../../test/app-jobs";
 import { createBusiness, createFollowers, createUser } from "../../prisma/factory";
-import { heraldUserClient } from "../../test/pusher";
+import { inboxSubscriber } from "../../test/pusher";
 // Types only: the modules themselves load after the executor listens (test/app-jobs.ts).
 import type * as DbModule from "../../server/db";
 import type * as ListingsModule from "../../server/services/listings/create-listing";
@@ -34,23 +34,6 @@ afterAll(async () => {
   await jobs?.stop();
 });
 
-/** A pusher-js client subscribed to one user's private channel, collecting `notification.new` events. */
-async function subscriber(userId: string) {
-  const received: unknown[] = [];
-  const pusher = heraldUserClient({
-    app: { key: process.env.PUSHER_KEY!, secret: process.env.PUSHER_SECRET! },
-    port: Number(process.env.PUSHER_PORT),
-    user: { id: userId, role: "CUSTOMER", businessId: null },
-  });
-  const channel = pusher.subscribe(`private-user-${userId}`);
-  await new Promise<void>((resolve, reject) => {
-    channel.bind("pusher:subscription_succeeded", () => resolve());
-    channel.bind("pusher:subscription_error", reject);
-  });
-  channel.bind("notification.new", (d: unknown) => received.push(d));
-  return { received, close: () => pusher.disconnect() };
-}
-
 const soon = () => ({
   title: "Croissants",
   description: "A dozen",
@@ -67,7 +50,7 @@ describe("fan-out of a new listing (inngest/functions)", () => {
     await createFollowers(db, business.id, 12_000); // 3 chunks of ≤ 5,000
     const watcher = await createUser(db);
     await db.follow.create({ data: { userId: watcher.id, businessId: business.id } });
-    const live = await subscriber(watcher.id);
+    const live = await inboxSubscriber(watcher.id);
     try {
       const listing = await createListing(owner.id, soon());
       await jobs.executor.idle();
