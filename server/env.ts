@@ -139,6 +139,14 @@ const groups = {
     INNGEST_BASE_URL: z.url().optional(),
   }),
   /**
+   * Prometheus metrics at `GET /api/metrics` (server/services/metrics/metrics.ts). Without a token the
+   * endpoint answers 404: metrics are never public.
+   */
+  metrics: z.object({
+    /** Bearer token Prometheus sends (`authorization: Bearer <token>`); at least 32 characters. Secret. */
+    HERALD_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  }),
+  /**
    * Retention (issue "Retention and erasure"; seed 001 §8.4 "personal data in notifications expires after 90
    * days", §9.3 "store 6 months of notification history"; seed 000's cleanup task). Periods in days.
    */

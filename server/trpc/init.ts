@@ -10,6 +10,7 @@ import { z, ZodError } from "zod";
 import { AppError, type ErrorCode } from "../services/errors";
 import { currentUser } from "../auth";
 import { hitRateLimit, PUBLIC_LIMITS } from "../services/api/rate-limit";
+import { observeRequest } from "../services/metrics/metrics";
 
 export type SessionUser = { id: string; role: "CUSTOMER" | "NGO" | "BUSINESS" | "ADMIN"; name?: string | null; email?: string | null };
 
@@ -66,9 +67,25 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Times every procedure for herald_http_request_duration_seconds (status: "ok" or the tRPC error code). */
+const timed = t.middleware(async ({ path, type, next }) => {
+  const started = performance.now();
+  let status = "ok";
+  try {
+    const result = await next();
+    if (!result.ok) status = result.error.code;
+    return result;
+  } catch (err) {
+    status = err instanceof TRPCError ? err.code : "INTERNAL_SERVER_ERROR";
+    throw err;
+  } finally {
+    observeRequest("trpc", path, type, status, (performance.now() - started) / 1000);
+  }
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(appErrors);
+export const publicProcedure = t.procedure.use(timed).use(appErrors);
 
 /**
  * Signed-in users only; their mutations are rate limited per user (issue 12 "Rate limits everywhere a

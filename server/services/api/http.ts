@@ -29,6 +29,7 @@ import { badTextDetails, BodyEncodingError, BodyTooLargeError, findBadText, read
 import { ANON_LIMIT, ROLE_LIMITS, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
 import { clientAddress } from "../security/client-address";
 import { verifyToken, type TokenPrincipal, type TokenScope } from "./tokens";
+import { observeRequest, routeLabel } from "../metrics/metrics";
 
 /** Largest JSON body accepted (bytes). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -184,7 +185,7 @@ export function rateLimited(rl: RateLimitResult): Response {
 export function apiRoute<Q extends AnyObject = NoInput, B extends AnyObject = NoInput, P extends AnyObject = NoInput>(
   spec: ApiRouteSpec<Q, B, P>,
 ): RouteHandler<z.input<P>> {
-  return async (request, context) => {
+  const handler: RouteHandler<z.input<P>> = async (request, context) => {
     let rl: RateLimitResult | undefined;
     try {
       const token = bearerToken(request);
@@ -225,6 +226,13 @@ export function apiRoute<Q extends AnyObject = NoInput, B extends AnyObject = No
       console.error(`[api] ${request.method} ${new URL(request.url).pathname} failed`, err);
       return errorResponse("INTERNAL_ERROR", "Something went wrong on our side", 500, undefined, headers);
     }
+  };
+  // Every answer, refusals included, is timed for herald_http_request_duration_seconds.
+  return async (request, context) => {
+    const started = performance.now();
+    const res = await handler(request, context);
+    observeRequest("api", routeLabel(new URL(request.url).pathname), request.method, res.status, (performance.now() - started) / 1000);
+    return res;
   };
 }
 

@@ -6,6 +6,7 @@ import { NOTIFICATION_TYPES } from "../notifications/catalog";
 import { signalNewNotifications } from "../notifications/inbox-signals";
 import { decideMobileChannels } from "./mobile-deliveries";
 import { reachableSql } from "./mobile-decisions";
+import { observeFanOutChunk } from "../metrics/metrics";
 
 /** Followers per fan-out chunk (one executor run each). */
 export const FAN_OUT_CHUNK_SIZE = 5_000;
@@ -62,6 +63,7 @@ export async function planFanOutChunks(businessId: string, chunkSize = FAN_OUT_C
  * @throws AppError NOT_FOUND when the listing does not exist
  */
 export async function deliverListingChunk(listingId: string, chunk: FanOutChunk): Promise<{ inserted: number }> {
+  const started = performance.now();
   const listing = await db.listing.findUnique({
     where: { id: listingId },
     include: { business: { select: { id: true, name: true, ownerId: true } } },
@@ -94,6 +96,7 @@ export async function deliverListingChunk(listingId: string, chunk: FanOutChunk)
       AND (${chunk.afterUserId}::uuid IS NULL OR f.user_id > ${chunk.afterUserId}::uuid)
       AND (${chunk.throughUserId}::uuid IS NULL OR f.user_id <= ${chunk.throughUserId}::uuid)
     ON CONFLICT (user_id, dedupe_key) DO NOTHING`;
+  observeFanOutChunk("listing", inserted, (performance.now() - started) / 1000);
   return { inserted };
 }
 

@@ -1,0 +1,29 @@
+/**
+ * The scrape endpoint's rules (`GET /api/metrics`, app/api/metrics/route.ts): who may read this process's
+ * metrics (./metrics.ts). Apart from metrics.ts so that the HTTP helpers, which time requests through
+ * metrics.ts, are not imported back by it.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { bearerToken, errorResponse } from "../api/http";
+import { PRIVATE_NO_STORE } from "../../http/cache";
+import { exposition } from "./metrics";
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/**
+ * The answer of `GET /api/metrics` for `token` (HERALD_METRICS_TOKEN):
+ * - no token configured: 404 NOT_FOUND (metrics are never public);
+ * - a missing or wrong bearer token: 401 UNAUTHORIZED (compared in constant time, as SHA-256 digests);
+ * - else 200 with the text exposition format, never cached.
+ */
+export async function metricsResponse(request: Request, token: string | undefined): Promise<Response> {
+  if (!token) return errorResponse("NOT_FOUND", "Metrics are off: set HERALD_METRICS_TOKEN to expose them", 404);
+  const given = bearerToken(request);
+  if (!given || !timingSafeEqual(digest(given), digest(token))) {
+    return errorResponse("UNAUTHORIZED", "Send Authorization: Bearer <HERALD_METRICS_TOKEN>", 401, undefined, {
+      "www-authenticate": 'Bearer realm="herald-metrics"',
+    });
+  }
+  const { body, contentType } = await exposition();
+  return new Response(body, { headers: { "content-type": contentType, "cache-control": PRIVATE_NO_STORE } });
+}
