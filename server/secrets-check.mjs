@@ -39,6 +39,7 @@ const SECRETS = [
   { name: "RESEND_WEBHOOK_SECRET", min: MIN_SECRET_BYTES, fix: "copy the signing secret of the webhook from Resend's dashboard" },
   { name: "TWILIO_AUTH_TOKEN", min: MIN_SECRET_BYTES, fix: "copy the auth token from the Twilio console" },
   { name: "VAPID_PRIVATE_KEY", min: MIN_SECRET_BYTES, fix: "generate a key pair with `npx web-push generate-vapid-keys`" },
+  { name: "HERALD_METRICS_TOKEN", min: MIN_SECRET_BYTES, fix: GENERATE },
 ];
 
 /** Names of every secret {@link checkSecrets} looks at. */

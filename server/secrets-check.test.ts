@@ -30,6 +30,7 @@ describe("checkSecrets", () => {
         INNGEST_SIGNING_KEY: `signkey-prod-${hex(32)}`,
         RESEND_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64")}`,
         TWILIO_AUTH_TOKEN: hex(16),
+        HERALD_METRICS_TOKEN: randomBytes(32).toString("base64url"),
       }),
     ).toEqual([]);
     // test/setup.ts
@@ -54,6 +55,8 @@ describe("checkSecrets", () => {
     ["RESEND_WEBHOOK_SECRET", "whsec_c2hvcnQ=", /RESEND_WEBHOOK_SECRET is 14 bytes/],
     ["TWILIO_AUTH_TOKEN", hex(8), /TWILIO_AUTH_TOKEN is 16 bytes/],
     ["VAPID_PRIVATE_KEY", "password".repeat(5), /VAPID_PRIVATE_KEY .*"password"/],
+    ["HERALD_METRICS_TOKEN", "token".repeat(8), /HERALD_METRICS_TOKEN .*"token"/],
+    ["HERALD_METRICS_TOKEN", hex(8), /HERALD_METRICS_TOKEN is 16 bytes/],
   ])("refuses %s=%j, naming it", (name, value, message) => {
     const problems = checkSecrets({ ...generated(), [name]: value });
     expect(problems.map((p) => p.name)).toEqual([name]);
