@@ -130,6 +130,8 @@ let stopping = false;
 childEnv.APP_URL ??= `http://localhost:${port}`;
 childEnv.NEXTAUTH_URL ??= childEnv.APP_URL;
 childEnv.NEXTAUTH_SECRET ??= secrets.nextauthSecret;
+// JSON request logs (server/services/log/logger.ts): every request in production, problems only in dev.
+childEnv.LOG_LEVEL ??= mode === "dev" ? "warn" : "info";
 
 // Web push: VAPID keys from env (production), else the generated pair, with every push also captured for
 // /dev/pushes (server/services/push/index.ts).

@@ -17,3 +17,5 @@ Object.assign(process.env, {
 process.env.INNGEST_SIGNING_KEY ??= `signkey-test-${"ab".repeat(32)}`;
 process.env.INNGEST_EVENT_KEY ??= "test-event-key";
 process.env.NEXTAUTH_SECRET ??= "test-nextauth-secret-0123456789abcdef0123456789";
+// Request logs (server/services/log/logger.ts) would bury the test output; tests that read them raise the level.
+process.env.LOG_LEVEL ??= "silent";

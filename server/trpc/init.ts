@@ -11,6 +11,7 @@ import { AppError, type ErrorCode } from "../services/errors";
 import { currentUser } from "../auth";
 import { hitRateLimit, PUBLIC_LIMITS } from "../services/api/rate-limit";
 import { observeRequest } from "../services/metrics/metrics";
+import { logRequest } from "../services/log/logger";
 
 export type SessionUser = { id: string; role: "CUSTOMER" | "NGO" | "BUSINESS" | "ADMIN"; name?: string | null; email?: string | null };
 
@@ -18,11 +19,13 @@ export interface Context {
   user: SessionUser | null;
   /** The response's headers (the fetch adapter's `resHeaders`): middlewares add e.g. `Retry-After`. */
   resHeaders?: Headers;
+  /** The HTTP request's id (server/services/log/logger.ts); absent for server-side callers. */
+  requestId?: string;
 }
 
-/** Context for the fetch adapter (app/api/trpc/[trpc]/route.ts), which passes its `resHeaders`. */
-export async function createContext(opts?: { resHeaders?: Headers }): Promise<Context> {
-  return { user: await currentUser(), resHeaders: opts?.resHeaders };
+/** Context for the fetch adapter (app/api/trpc/[trpc]/route.ts), which passes its `resHeaders` and the request id. */
+export async function createContext(opts?: { resHeaders?: Headers; requestId?: string }): Promise<Context> {
+  return { user: await currentUser(), resHeaders: opts?.resHeaders, requestId: opts?.requestId };
 }
 
 const TRPC_CODE: Record<ErrorCode, TRPCError["code"]> = {
@@ -67,8 +70,11 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** Times every procedure for herald_http_request_duration_seconds (status: "ok" or the tRPC error code). */
-const timed = t.middleware(async ({ path, type, next }) => {
+/**
+ * Times every procedure (herald_http_request_duration_seconds) and logs it with the request id; status is
+ * "ok" or the tRPC error code.
+ */
+const timed = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
   let status = "ok";
   try {
@@ -79,7 +85,9 @@ const timed = t.middleware(async ({ path, type, next }) => {
     status = err instanceof TRPCError ? err.code : "INTERNAL_SERVER_ERROR";
     throw err;
   } finally {
-    observeRequest("trpc", path, type, status, (performance.now() - started) / 1000);
+    const ms = performance.now() - started;
+    observeRequest("trpc", path, type, status, ms / 1000);
+    logRequest({ requestId: ctx.requestId ?? "server", surface: "trpc", route: path, method: type, status, ms });
   }
 });
 

@@ -2,7 +2,7 @@
  * The API layer (server/services/api/http.ts) through real route handlers: bearer tokens (401), scopes
  * (403), validation (400), rate limits backed by the database (429 + headers), no-store, no stack traces.
  */
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { createNotification } from "@/prisma/factory";
 import { ANON_LIMIT, ROLE_LIMITS, hitRateLimit, windowStart } from "@/server/services/api/rate-limit";
@@ -13,6 +13,7 @@ import { GET as listNotifications } from "./notifications/route";
 import { POST as markRead } from "./notifications/mark-read/route";
 import { call, randomIp, req, userWithToken } from "./_test/helpers";
 import { withSocketAddress } from "@/server/services/security/client-address";
+import { logsOf } from "../../../test/logs";
 
 const PATH = "/api/v1/notifications/unread-count";
 
@@ -189,16 +190,20 @@ describe("rate limits", () => {
 describe("errors", () => {
   it("answer a generic 500 without a stack trace and log the error server-side", async () => {
     const { token } = await userWithToken();
-    const log = vi.spyOn(console, "error").mockImplementation(() => {});
     const boom = apiRoute({
       scope: "notifications:read",
       handle: () => Promise.reject(new Error("secret internals at /srv/app.ts:42")),
     });
-    const r = await call(boom, req("GET", "/api/v1/boom", { token }));
-    expect(r.status).toBe(500);
-    expect(r.body).toEqual({ error: { code: "INTERNAL_ERROR", message: "Something went wrong on our side" } });
-    expect(JSON.stringify(r.body)).not.toContain("secret");
-    expect(log).toHaveBeenCalled();
-    log.mockRestore();
+    let r: Awaited<ReturnType<typeof call>> | undefined;
+    const logs = await logsOf(async () => {
+      r = await call(boom, req("GET", "/api/v1/boom", { token }));
+    });
+    expect(r!.status).toBe(500);
+    expect(r!.body).toEqual({ error: { code: "INTERNAL_ERROR", message: "Something went wrong on our side" } });
+    expect(JSON.stringify(r!.body)).not.toContain("secret");
+    // Server-side, the error is logged with its request id, and the request line too.
+    const failure = logs.find((l) => l.msg === "api request failed");
+    expect(failure).toMatchObject({ level: "error", path: "/api/v1/boom", err: { message: "secret internals at /srv/app.ts:42" } });
+    expect(logs.find((l) => l.msg === "request")).toMatchObject({ level: "error", requestId: failure!.requestId, status: 500 });
   });
 });

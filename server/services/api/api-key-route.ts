@@ -18,6 +18,7 @@ import { HttpFailure, Reply, bearerToken, errorResponse, fieldErrors, json, rate
 import { claimIdempotencyKey, completeIdempotencyKey, eventIdFor, IDEMPOTENCY_KEY_FORMAT, releaseIdempotencyKey, requestHash } from "./idempotency";
 import { ANON_LIMIT, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
 import { clientAddress } from "../security/client-address";
+import { logger, requestIdOf } from "../log/logger";
 
 export interface ApiKeyRouteSpec<T> {
   /** Validates the parsed JSON body; throw `AppError` / `HttpFailure` / `ZodError` to refuse it (not stored). */
@@ -99,7 +100,7 @@ export function apiKeyRoute<T>(spec: ApiKeyRouteSpec<T>): RouteHandler<Record<st
       const headers = rl ? rateLimitHeaders(rl) : {};
       const res = failure(err, headers);
       if (res) return res;
-      console.error(`[api] ${request.method} ${new URL(request.url).pathname} failed`, err);
+      logger().error({ requestId: requestIdOf(request), err, method: request.method, path: new URL(request.url).pathname }, "api request failed");
       return errorResponse("INTERNAL_ERROR", "Something went wrong on our side", 500, undefined, headers);
     }
   };

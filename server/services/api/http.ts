@@ -30,6 +30,7 @@ import { ANON_LIMIT, ROLE_LIMITS, hitRateLimit, rateLimitHeaders, type RateLimit
 import { clientAddress } from "../security/client-address";
 import { verifyToken, type TokenPrincipal, type TokenScope } from "./tokens";
 import { observeRequest, routeLabel } from "../metrics/metrics";
+import { logger, logRequest, requestIdOf } from "../log/logger";
 
 /** Largest JSON body accepted (bytes). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -185,7 +186,7 @@ export function rateLimited(rl: RateLimitResult): Response {
 export function apiRoute<Q extends AnyObject = NoInput, B extends AnyObject = NoInput, P extends AnyObject = NoInput>(
   spec: ApiRouteSpec<Q, B, P>,
 ): RouteHandler<z.input<P>> {
-  const handler: RouteHandler<z.input<P>> = async (request, context) => {
+  const handler = async (request: Request, context: Parameters<RouteHandler<z.input<P>>>[1], requestId: string): Promise<Response> => {
     let rl: RateLimitResult | undefined;
     try {
       const token = bearerToken(request);
@@ -223,15 +224,21 @@ export function apiRoute<Q extends AnyObject = NoInput, B extends AnyObject = No
       const headers = rl ? rateLimitHeaders(rl) : {};
       if (err instanceof AppError || err instanceof HttpFailure) return errorResponse(err.code, err.message, err.status, err.details, headers);
       if (err instanceof z.ZodError) return errorResponse("VALIDATION_ERROR", "Invalid request", 400, fieldErrors(err), headers);
-      console.error(`[api] ${request.method} ${new URL(request.url).pathname} failed`, err);
+      logger().error({ requestId, err, method: request.method, path: new URL(request.url).pathname }, "api request failed");
       return errorResponse("INTERNAL_ERROR", "Something went wrong on our side", 500, undefined, headers);
     }
   };
-  // Every answer, refusals included, is timed for herald_http_request_duration_seconds.
+  // Every answer, refusals included, is timed (herald_http_request_duration_seconds), logged with its
+  // request id, and carries that id in `x-request-id`.
   return async (request, context) => {
     const started = performance.now();
-    const res = await handler(request, context);
-    observeRequest("api", routeLabel(new URL(request.url).pathname), request.method, res.status, (performance.now() - started) / 1000);
+    const requestId = requestIdOf(request);
+    const res = await handler(request, context, requestId);
+    const ms = performance.now() - started;
+    const route = routeLabel(new URL(request.url).pathname);
+    observeRequest("api", route, request.method, res.status, ms / 1000);
+    logRequest({ requestId, surface: "api", route, method: request.method, status: res.status, ms });
+    res.headers.set("x-request-id", requestId);
     return res;
   };
 }

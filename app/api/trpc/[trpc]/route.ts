@@ -9,7 +9,8 @@
  * - a string anywhere in the input (a mutation's body, a query's `input` parameter) with NUL (U+0000) or a
  *   lone surrogate answers 400 BAD_REQUEST naming the field (`data.details: { title: [...] }`,
  *   `data.appCode: "VALIDATION_ERROR"`), for every call of a batch, before any zod parse;
- * - every answer carries `Cache-Control: private, no-store` (answers are per user).
+ * - every answer carries `Cache-Control: private, no-store` (answers are per user) and `x-request-id`, the id its
+ *   log lines carry (server/services/log/logger.ts).
  *
  * The refusals use the app's own tRPC error shape (server/trpc/init.ts's errorFormatter, superjson), so
  * the client reads them like any other TRPCClientError.
@@ -23,6 +24,7 @@ import { AppError } from "@/server/services/errors";
 import { PRIVATE_NO_STORE } from "@/server/http/cache";
 import { crossSiteMessage, crossSiteVerdict } from "@/server/http/request-origin";
 import { badTextDetails, BodyEncodingError, BodyTooLargeError, findBadText, readBodyText, textProblemMessage } from "@/server/http/input-hygiene";
+import { logger, requestIdOf } from "@/server/services/log/logger";
 
 /** Largest tRPC request body (bytes): 1 MiB, far above any form Herald has (campaign bodies are ≤ 50 000 characters). */
 const TRPC_MAX_BODY_BYTES = 1024 * 1024;
@@ -62,6 +64,13 @@ function badTextRefusal(req: Request, input: unknown, batch: boolean): Response 
 }
 
 async function handler(req: Request): Promise<Response> {
+  const requestId = requestIdOf(req);
+  const res = await answer(req, requestId);
+  res.headers.set("x-request-id", requestId);
+  return res;
+}
+
+async function answer(req: Request, requestId: string): Promise<Response> {
   const { batch } = callsOf(req);
   let forward = req;
   if (req.method === "POST") {
@@ -103,10 +112,10 @@ async function handler(req: Request): Promise<Response> {
     endpoint: ENDPOINT,
     req: forward,
     router: appRouter,
-    createContext,
+    createContext: (opts) => createContext({ resHeaders: opts.resHeaders, requestId }),
     responseMeta: () => ({ headers: { "cache-control": PRIVATE_NO_STORE } }),
     onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
+      if (error.code === "INTERNAL_SERVER_ERROR") logger().error({ requestId, path, err: error.cause ?? error }, "trpc procedure failed");
     },
   });
 }
