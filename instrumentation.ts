@@ -12,10 +12,6 @@ export async function register(): Promise<void> {
   installSocketAddressStamp();
   const g = globalThis as unknown as { heraldOutboxRelay?: unknown };
   if (g.heraldOutboxRelay) return;
-  const { startOutboxRelay } = await import("./server/services/outbox/relay");
-  const relay = startOutboxRelay();
-  g.heraldOutboxRelay = relay;
-  // On SIGTERM, Next.js stops taking connections and finishes its requests before it exits; the relay
-  // finishes the pass it is in (rows it leased are sent, not left to their lease) and takes no more.
-  process.once("SIGTERM", () => void relay.stop());
+  const { startOutboxRelay, stopOnSigterm } = await import("./server/services/outbox/relay");
+  g.heraldOutboxRelay = stopOnSigterm(startOutboxRelay());
 }

@@ -165,3 +165,13 @@ export function startOutboxRelay(opts: RelayOptions & { pollMs?: number; log?: (
     },
   };
 }
+
+/**
+ * Stops `relay` when the process gets SIGTERM: Next.js then stops taking connections and finishes its
+ * requests before it exits, and the relay finishes the pass it is in (rows it leased are sent, not left to
+ * their lease) and takes no more. @returns `relay`
+ */
+export function stopOnSigterm(relay: OutboxRelay): OutboxRelay {
+  process.once("SIGTERM", () => void relay.stop());
+  return relay;
+}
