@@ -6,10 +6,13 @@
  * stay unset (the embedded executor refuses to start against a dev-mode handler).
  */
 import { Inngest } from "inngest";
+import { MetricsMiddleware } from "./metrics-middleware";
 
 export const inngest = new Inngest({
   id: "herald",
   isDev: false,
+  // Counts each run's end for /api/metrics (herald_job_runs_total).
+  middleware: [MetricsMiddleware],
   // Checkpointing (the SDK's default) is left on: a run's steps go in one request, each posted to the job
   // engine's checkpoint API (Inngest's, or the embedded executor's: server/embedded/jobs/checkpoint.ts).
 });

@@ -17,16 +17,22 @@ import type * as CampaignsModule from "../server/services/campaigns/campaigns";
 const MIN = 60_000;
 const clock = new FakeClock(Date.now());
 let jobs: Awaited<ReturnType<typeof startAppJobs>>;
-let app: { db: typeof DbModule.db; createListing: typeof ListingsModule.createListing; campaigns: typeof CampaignsModule };
+let app: {
+  db: typeof DbModule.db;
+  createListing: typeof ListingsModule.createListing;
+  campaigns: typeof CampaignsModule;
+  exposition: () => Promise<string>;
+};
 
 beforeAll(async () => {
   jobs = await startAppJobs({ instances: 2, clock });
-  const [{ db }, { createListing }, campaigns] = await Promise.all([
+  const [{ db }, { createListing }, campaigns, { exposition }] = await Promise.all([
     import("../server/db"),
     import("../server/services/listings/create-listing"),
     import("../server/services/campaigns/campaigns"),
+    import("../server/services/metrics/metrics"),
   ]);
-  app = { db, createListing, campaigns };
+  app = { db, createListing, campaigns, exposition: async () => (await exposition()).body };
 });
 afterAll(async () => {
   await jobs?.stop();
@@ -43,6 +49,7 @@ describe("two instances on one database", () => {
     try {
       const since = clock.now();
       const calls0 = jobs.callsPerExecutor();
+      const runs0 = await app.exposition();
 
       const listing = await createListing(owner.id, {
         title: "Croissants",
@@ -68,6 +75,14 @@ describe("two instances on one database", () => {
       // Both instances took part.
       const calls = jobs.callsPerExecutor().map((n, i) => n - calls0[i]!);
       expect(calls.every((n) => n > 0)).toBe(true);
+      // The app counted each run's end once (herald_job_runs_total, inngest/metrics-middleware.ts).
+      const runs1 = await app.exposition();
+      const completed = (fn: string) => {
+        const series = `herald_job_runs_total{function="${fn}",status="completed"}`;
+        const value = (text: string) => Number(text.split("\n").find((l) => l.startsWith(`${series} `))?.slice(series.length + 1) ?? 0);
+        return value(runs1) - value(runs0);
+      };
+      expect([completed("fan-out-listing"), completed("deliver-listing-chunk"), completed("signal-listing-chunk")]).toEqual([1, 3, 3]);
     } finally {
       live.close();
     }

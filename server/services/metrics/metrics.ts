@@ -9,6 +9,9 @@
  * - `herald_fanout_chunk_rows{kind}` and `herald_fanout_chunk_duration_seconds{kind}`: the inbox rows each
  *   fan-out chunk wrote (its `_sum` is every notification fanned out) and how long that took.
  * - `herald_emails_total{status}`: emails handed to the transport (`sent`) or refused by it (`failed`).
+ * - `herald_job_runs_total{function, status}`: background function runs as the app ran them (whichever job
+ *   engine called it: Inngest or the embedded executor): `completed`, `retried` (an attempt failed and will
+ *   be retried) or `failed` (the last attempt failed); counted by inngest/metrics-middleware.ts.
  * - the process's CPU, memory, event loop and GC (prom-client's default metrics, prefixed `herald_`).
  *
  * The registry lives on `globalThis`, so the route and the services share it even where Next.js bundles
@@ -22,6 +25,7 @@ interface HeraldMetrics {
   fanoutChunkRows: Histogram<"kind">;
   fanoutChunkDuration: Histogram<"kind">;
   emails: Counter<"status">;
+  jobRuns: Counter<"function" | "status">;
 }
 
 function create(): HeraldMetrics {
@@ -54,6 +58,12 @@ function create(): HeraldMetrics {
       name: "herald_emails_total",
       help: "Emails handed to the email transport (sent) or refused by it (failed)",
       labelNames: ["status"],
+      registers: [registry],
+    }),
+    jobRuns: new Counter({
+      name: "herald_job_runs_total",
+      help: "Background function runs this process ran to an end: completed, retried (an attempt failed) or failed (the last attempt)",
+      labelNames: ["function", "status"],
       registers: [registry],
     }),
   };
@@ -89,6 +99,11 @@ export function observeFanOutChunk(kind: "listing" | "campaign", rows: number, s
 /** Counts emails the transport took (`sent`) or refused (`failed`). */
 export function countEmails(status: "sent" | "failed", n = 1): void {
   metrics().emails.inc({ status }, n);
+}
+
+/** Counts one run's end in this process: `completed`, `retried` or `failed`. */
+export function countJobRun(fn: string, status: "completed" | "retried" | "failed"): void {
+  metrics().jobRuns.inc({ function: fn, status });
 }
 
 /** The text exposition format (https://prometheus.io/docs/instrumenting/exposition_formats/) and its content type. */
