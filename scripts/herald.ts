@@ -163,7 +163,12 @@ if (!childEnv.PUSHER_APP_ID) {
   // Batches of 100 events per HTTP request (Pusher allows 10): a large fan-out's signals leave at about
   // twice the rate; the publisher is told to match.
   // In a process of its own, with V8 tuned for many idle connections (REALTIME_V8_FLAGS).
-  const options: RealtimeServerOptions = { port: Number(process.env.HERALD_REALTIME_PORT ?? 6001), apps: [secrets.pusher], maxBatchEvents: EMBEDDED_BATCH_EVENTS };
+  const options: RealtimeServerOptions = {
+    port: Number(process.env.HERALD_REALTIME_PORT ?? 6001),
+    apps: [secrets.pusher],
+    maxBatchEvents: EMBEDDED_BATCH_EVENTS,
+    ...(process.env.HERALD_METRICS_TOKEN ? { metricsToken: process.env.HERALD_METRICS_TOKEN } : {}),
+  };
   const realtime = fork(path.join(import.meta.dirname, "realtime-process.ts"), [], {
     execArgv: [...process.execArgv, ...REALTIME_V8_FLAGS],
     env: { ...process.env, HERALD_REALTIME_CONFIG: JSON.stringify(options) },

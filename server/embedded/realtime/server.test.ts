@@ -849,6 +849,33 @@ describe("liveness and reconnection", () => {
   });
 });
 
+describe("GET /metrics", () => {
+  it("serves the counters in Prometheus's text format to the bearer of metricsToken; 401 otherwise, 404 without a token", async () => {
+    const token = "realtime-metrics-token-0123456789abcdef";
+    const watched = await startRealtimeServer({ apps: [APP], metricsToken: token });
+    const ws = new WebSocket(`ws://127.0.0.1:${watched.port}/app/${APP.key}?protocol=7`);
+    try {
+      await new Promise((resolve, reject) => {
+        ws.once("message", resolve);
+        ws.once("error", reject);
+      });
+      const get = (auth?: string) => fetch(`http://127.0.0.1:${watched.port}/metrics`, auth ? { headers: { authorization: auth } } : {});
+      expect((await get()).status).toBe(401);
+      expect((await get("Bearer wrong")).status).toBe(401);
+      const res = await get(`Bearer ${token}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await res.text();
+      expect(text).toContain("# TYPE herald_realtime_connections gauge\nherald_realtime_connections 1\n");
+      expect(text).toContain("herald_realtime_events_delivered_total 0\n");
+      expect((await fetch(`http://127.0.0.1:${server.port}/metrics`)).status).toBe(404); // no token configured
+    } finally {
+      ws.terminate();
+      await watched.close();
+    }
+  });
+});
+
 describe("startRealtimeServer options", () => {
   it("rejects invalid configuration", async () => {
     await expect(startRealtimeServer({ apps: [] })).rejects.toThrow(/at least one app/);

@@ -50,7 +50,7 @@
  */
 import http from "node:http";
 import type { Duplex } from "node:stream";
-import { randomInt } from "node:crypto";
+import { createHash, randomInt, timingSafeEqual } from "node:crypto";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { z } from "zod";
 import {
@@ -98,6 +98,12 @@ export interface RealtimeServerOptions {
   cacheTtlSec?: number;
   /** Allowed clock skew of `auth_timestamp`, in seconds (401 beyond). Default 600 (Pusher's). */
   timestampToleranceSec?: number;
+  /**
+   * Bearer token of `GET /metrics` (Prometheus text: `herald_realtime_connections`, `_channels`,
+   * `_events_delivered_total`, `_events_accepted_total`), as soketi serves its own on a metrics port.
+   * Unset: `/metrics` answers 404. scripts/herald.ts passes HERALD_METRICS_TOKEN.
+   */
+  metricsToken?: string;
   /** Receives one-line operational messages (start, refusals of broken requests, internal errors). */
   log?: (msg: string) => void;
 }
@@ -1002,9 +1008,29 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
     res.end(text);
   }
 
+  /** `GET /metrics`: the counters of {@link stats} in Prometheus's text format, for the bearer of `metricsToken`. */
+  function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse): void {
+    req.resume();
+    if (!opts.metricsToken) return respond(res, 404, { error: "metrics are off (no metrics token)" });
+    const digest = (s: string) => createHash("sha256").update(s).digest();
+    const given = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
+    if (!given || !timingSafeEqual(digest(given), digest(opts.metricsToken))) return respond(res, 401, { error: "Unauthorized" });
+    const s = stats();
+    const lines = [
+      ["herald_realtime_connections", "gauge", "Open WebSocket connections", s.connections],
+      ["herald_realtime_channels", "gauge", "Occupied channels", s.channels],
+      ["herald_realtime_events_delivered_total", "counter", "Event frames written to sockets", s.eventsDelivered],
+      ["herald_realtime_events_accepted_total", "counter", "Events accepted over the HTTP API, one per channel", s.eventsAccepted],
+    ].flatMap(([name, type, help, value]) => [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`]);
+    const text = `${lines.join("\n")}\n`;
+    res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+    res.end(text);
+  }
+
   function onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     req.on("error", noop);
     res.on("error", noop);
+    if (req.method === "GET" && (req.url ?? "").split("?")[0] === "/metrics") return serveMetrics(req, res);
     handleApi(req).then(
       ({ status, body }) => respond(res, status, body),
       (err: unknown) => {
