@@ -11,6 +11,7 @@ import { deliverListingChunk } from "../delivery/fan-out-listing";
 import { emailTransport } from "../email";
 import { metricsResponse } from "./scrape";
 import { routeLabel } from "./metrics";
+import { startRealtimeServer } from "../../embedded/realtime/server";
 
 const TOKEN = "metrics-token-0123456789abcdef0123456789";
 
@@ -54,6 +55,26 @@ describe("GET /api/metrics", () => {
     expect(sample(after, apiSeries) - sample(before, apiSeries)).toBe(1);
     expect(sample(after, trpcSeries) - sample(before, trpcSeries)).toBe(1);
     expect(routeLabel("/api/v1/notifications/3f2b8c1e-9d4a-4b7e-8f00-1234567890ab/read")).toBe("/api/v1/notifications/:id/read");
+  });
+
+  it("adds the realtime server's connection counters when it serves them, and nothing when it does not", async () => {
+    const realtime = await startRealtimeServer({ apps: [{ id: "7", key: "k7", secret: "s7" }], metricsToken: TOKEN });
+    try {
+      const req = new Request("http://herald.test/api/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+      const withRealtime = await (await metricsResponse(req, TOKEN, { realtimeMetricsUrl: `http://127.0.0.1:${realtime.port}/metrics` })).text();
+      expect(withRealtime).toContain("\nherald_realtime_connections 0\n");
+      expect(withRealtime).toContain("herald_process_cpu_user_seconds_total");
+      // A server that does not serve them (404 without a token of its own) adds nothing and fails nothing.
+      const plain = await startRealtimeServer({ apps: [{ id: "8", key: "k8", secret: "s8" }] });
+      try {
+        const without = await (await metricsResponse(req, TOKEN, { realtimeMetricsUrl: `http://127.0.0.1:${plain.port}/metrics` })).text();
+        expect(without).not.toContain("herald_realtime_connections");
+      } finally {
+        await plain.close();
+      }
+    } finally {
+      await realtime.close();
+    }
   });
 
   it("counts a fan-out chunk's rows and the emails the transport took", async () => {

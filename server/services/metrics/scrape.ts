@@ -11,12 +11,27 @@ import { exposition } from "./metrics";
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
 /**
+ * The realtime server's own metrics (`GET <realtime>/metrics`, the embedded server's; soketi and Pusher
+ * answer otherwise), or "" when it does not serve them within 2 s.
+ */
+async function realtimeMetrics(url: string, token: string): Promise<string> {
+  try {
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(2000) });
+    if (!res.ok || !(res.headers.get("content-type") ?? "").startsWith("text/plain")) return "";
+    return await res.text();
+  } catch {
+    return "";
+  }
+}
+
+/**
  * The answer of `GET /api/metrics` for `token` (HERALD_METRICS_TOKEN):
  * - no token configured: 404 NOT_FOUND (metrics are never public);
  * - a missing or wrong bearer token: 401 UNAUTHORIZED (compared in constant time, as SHA-256 digests);
- * - else 200 with the text exposition format, never cached.
+ * - else 200 with the text exposition format, never cached: this process's metrics, then the realtime
+ *   server's connection counters when it serves them at `opts.realtimeMetricsUrl` (the embedded server).
  */
-export async function metricsResponse(request: Request, token: string | undefined): Promise<Response> {
+export async function metricsResponse(request: Request, token: string | undefined, opts: { realtimeMetricsUrl?: string } = {}): Promise<Response> {
   if (!token) return errorResponse("NOT_FOUND", "Metrics are off: set HERALD_METRICS_TOKEN to expose them", 404);
   const given = bearerToken(request);
   if (!given || !timingSafeEqual(digest(given), digest(token))) {
@@ -24,6 +39,6 @@ export async function metricsResponse(request: Request, token: string | undefine
       "www-authenticate": 'Bearer realm="herald-metrics"',
     });
   }
-  const { body, contentType } = await exposition();
-  return new Response(body, { headers: { "content-type": contentType, "cache-control": PRIVATE_NO_STORE } });
+  const [{ body, contentType }, realtime] = await Promise.all([exposition(), opts.realtimeMetricsUrl ? realtimeMetrics(opts.realtimeMetricsUrl, token) : ""]);
+  return new Response(body + realtime, { headers: { "content-type": contentType, "cache-control": PRIVATE_NO_STORE } });
 }
