@@ -21,8 +21,9 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
     command: "npx tsx scripts/scale-out.ts",
-    // B starts after A is healthy: B answering means both are up.
-    url: "http://localhost:3202/signin",
+    // A, B and the worker W start one after another, each once the one before is healthy; the topology file
+    // is written last, so the tests read it (e2e/scale-out) only once all are up. W's app is on 127.0.0.1.
+    url: "http://127.0.0.1:3203/api/health/live",
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: "pipe",

@@ -5,14 +5,13 @@
  *   PostgreSQL (127.0.0.1:5432, a fresh database)   Redis (127.0.0.1:6379)
  *        │                                                │
  *   Herald A ── publishes to ──► soketi node 1 ◄── Redis ──► soketi node 2 ◄── publishes to ── Herald B, worker W
- *   (3201, HERALD_ROLE=all)         ▲                             ▲          (3202, web: its events go to W)
- *                                   │ "load balancer" (TCP)       │          (W: executor + app on loopback)
+ *   (3201, HERALD_ROLE=all)         ▲                             ▲          (3202, all; W: worker, its app
+ *                                   │ "load balancer" (TCP)       │           on loopback)
  *                          browsers of A              browsers of B
  *
  * All three are `scripts/herald.ts start` on the one database with the realtime engine given by env vars.
- * A runs everything, its own executor included; B is a web instance (`HERALD_ROLE=web`) that sends its
- * events to the worker W's event API (`HERALD_ROLE=worker`); the executors of A and W claim runs from the
- * one jobs schema. A's browsers reach the realtime nodes through a TCP proxy that a test can point at node
+ * A and B run everything, each its own executor; the worker W (`HERALD_ROLE=worker`) runs an executor and
+ * the app only for its calls. The three executors claim runs from the one jobs schema. A's browsers reach the realtime nodes through a TCP proxy that a test can point at node
  * 1, node 2 or nowhere (`POST <control>/realtime?to=1|2|down`): existing connections are cut, so pusher-js
  * reconnects to the other node, as behind a load balancer that loses a node. `POST <control>/stop?instance=A`
  * sends instance A SIGTERM, as an orchestrator does, and answers once it has exited: `{code, ms}`.
@@ -185,20 +184,10 @@ try {
     PUSHER_PUBLIC_PORT: String(balancer.port),
   });
   log(`instance A on http://localhost:${portA} (publishes to node 1; its browsers reach node 1 through the balancer on ${balancer.port})`);
-  // The worker's keys and event API, shared with the web instance B.
-  const jobs = { INNGEST_EVENT_KEY: randomBytes(32).toString("hex"), INNGEST_SIGNING_KEY: `signkey-prod-${randomBytes(32).toString("hex")}` };
-  const jobsPort = await freePort();
-  await startInstance("W", portW, { ...shared, ...jobs, HERALD_ROLE: "worker", HERALD_JOBS_PORT: String(jobsPort), HERALD_DATA_DIR: path.join(DIR, "w"), PUSHER_PORT: String(node2) });
-  log(`worker W: executor with its event API on ${jobsPort}, its app on 127.0.0.1:${portW}`);
-  await startInstance("B", portB, {
-    ...shared,
-    ...jobs,
-    HERALD_ROLE: "web",
-    INNGEST_BASE_URL: `http://127.0.0.1:${jobsPort}`,
-    HERALD_DATA_DIR: path.join(DIR, "b"),
-    PUSHER_PORT: String(node2),
-  });
-  log(`instance B on http://localhost:${portB} (web; publishes to node 2; its browsers connect to node 2; its events go to W)`);
+  await startInstance("B", portB, { ...shared, HERALD_DATA_DIR: path.join(DIR, "b"), PUSHER_PORT: String(node2) });
+  log(`instance B on http://localhost:${portB} (publishes to node 2; its browsers connect to node 2)`);
+  await startInstance("W", portW, { ...shared, HERALD_ROLE: "worker", HERALD_DATA_DIR: path.join(DIR, "w"), PUSHER_PORT: String(node2) });
+  log(`worker W: an executor on the shared jobs schema, its app on 127.0.0.1:${portW}`);
 
   writeFileSync(
     path.join(DIR, "topology.json"),
