@@ -4,7 +4,7 @@
  * HMAC-SHA256(secret, purpose label), so a signature made for one purpose never verifies for another and
  * rotating the secret invalidates them all (RFC 2104 HMAC).
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 /**
  * HMAC-SHA256 of `payload` under the key derived for `purpose` (e.g. "herald/unsubscribe/v1").
@@ -15,8 +15,11 @@ export function purposeMac(secret: string, purpose: string, payload: string): Bu
   return createHmac("sha256", key).update(payload).digest();
 }
 
-/** Constant-time comparison of two signatures (or hashes) as strings; false when their lengths differ. */
+/**
+ * Constant-time comparison of two signatures, hashes or tokens as strings: their SHA-256 digests are
+ * compared, so neither the content nor the length of `expected` shows in the time taken.
+ */
 export function sameSignature(given: string, expected: string): boolean {
-  const [a, b] = [Buffer.from(given, "utf8"), Buffer.from(expected, "utf8")];
-  return a.length === b.length && timingSafeEqual(a, b);
+  const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

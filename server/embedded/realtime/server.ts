@@ -50,7 +50,8 @@
  */
 import http from "node:http";
 import type { Duplex } from "node:stream";
-import { createHash, randomInt, timingSafeEqual } from "node:crypto";
+import { randomInt } from "node:crypto";
+import { sameSignature } from "../../signing";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { z } from "zod";
 import {
@@ -1012,9 +1013,8 @@ export async function startRealtimeServer(opts: RealtimeServerOptions): Promise<
   function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse): void {
     req.resume();
     if (!opts.metricsToken) return respond(res, 404, { error: "metrics are off (no metrics token)" });
-    const digest = (s: string) => createHash("sha256").update(s).digest();
     const given = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
-    if (!given || !timingSafeEqual(digest(given), digest(opts.metricsToken))) return respond(res, 401, { error: "Unauthorized" });
+    if (!given || !sameSignature(given, opts.metricsToken)) return respond(res, 401, { error: "Unauthorized" });
     const s = stats();
     const lines = [
       ["herald_realtime_connections", "gauge", "Open WebSocket connections", s.connections],

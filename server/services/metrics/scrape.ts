@@ -3,12 +3,10 @@
  * metrics (./metrics.ts). Apart from metrics.ts so that the HTTP helpers, which time requests through
  * metrics.ts, are not imported back by it.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import { bearerToken, errorResponse } from "../api/http";
+import { sameSignature } from "../../signing";
 import { PRIVATE_NO_STORE } from "../../http/cache";
 import { exposition } from "./metrics";
-
-const digest = (s: string) => createHash("sha256").update(s).digest();
 
 /**
  * The realtime server's own metrics (`GET <realtime>/metrics`, the embedded server's; soketi and Pusher
@@ -27,14 +25,14 @@ async function realtimeMetrics(url: string, token: string): Promise<string> {
 /**
  * The answer of `GET /api/metrics` for `token` (HERALD_METRICS_TOKEN):
  * - no token configured: 404 NOT_FOUND (metrics are never public);
- * - a missing or wrong bearer token: 401 UNAUTHORIZED (compared in constant time, as SHA-256 digests);
+ * - a missing or wrong bearer token: 401 UNAUTHORIZED (compared in constant time, server/signing.ts);
  * - else 200 with the text exposition format, never cached: this process's metrics, then the realtime
  *   server's connection counters when it serves them at `opts.realtimeMetricsUrl` (the embedded server).
  */
 export async function metricsResponse(request: Request, token: string | undefined, opts: { realtimeMetricsUrl?: string } = {}): Promise<Response> {
   if (!token) return errorResponse("NOT_FOUND", "Metrics are off: set HERALD_METRICS_TOKEN to expose them", 404);
   const given = bearerToken(request);
-  if (!given || !timingSafeEqual(digest(given), digest(token))) {
+  if (!given || !sameSignature(given, token)) {
     return errorResponse("UNAUTHORIZED", "Send Authorization: Bearer <HERALD_METRICS_TOKEN>", 401, undefined, {
       "www-authenticate": 'Bearer realm="herald-metrics"',
     });
