@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppJobs } from "../test/app-jobs";
 import { createBusiness, createFollowers, createUser, follow } from "../prisma/factory";
 import { inboxSubscriber } from "../test/pusher";
+import { sample } from "../test/prometheus";
 import { FakeClock } from "../server/embedded/jobs/clock";
 // Types only: the modules themselves load after the executors listen (test/app-jobs.ts).
 import type * as DbModule from "../server/db";
@@ -79,8 +80,7 @@ describe("two instances on one database", () => {
       const runs1 = await app.exposition();
       const completed = (fn: string) => {
         const series = `herald_job_runs_total{function="${fn}",status="completed"}`;
-        const value = (text: string) => Number(text.split("\n").find((l) => l.startsWith(`${series} `))?.slice(series.length + 1) ?? 0);
-        return value(runs1) - value(runs0);
+        return sample(runs1, series) - sample(runs0, series);
       };
       expect([completed("fan-out-listing"), completed("deliver-listing-chunk"), completed("signal-listing-chunk")]).toEqual([1, 3, 3]);
     } finally {

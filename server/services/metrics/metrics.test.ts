@@ -12,6 +12,7 @@ import { emailTransport } from "../email";
 import { metricsResponse } from "./scrape";
 import { routeLabel } from "./metrics";
 import { startRealtimeServer } from "../../embedded/realtime/server";
+import { sample } from "../../../test/prometheus";
 
 const TOKEN = "metrics-token-0123456789abcdef0123456789";
 
@@ -21,12 +22,6 @@ async function scrape(): Promise<string> {
   expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
   expect(res.headers.get("cache-control")).toBe("private, no-store");
   return res.text();
-}
-
-/** The value of one sample line, e.g. `herald_emails_total{status="sent"}`; 0 when absent. */
-function sample(text: string, series: string): number {
-  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
 }
 
 describe("GET /api/metrics", () => {
