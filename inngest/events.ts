@@ -74,6 +74,14 @@ export const pickupChanged = eventType("pickup/changed", {
   schema: z.object({ pickupId: z.uuid(), version: z.number().int().min(1), status: z.enum(["COMPLETED", "CANCELLED"]) }),
 });
 
+/**
+ * A user changed their quiet hours or time zone (server/services/preferences/preferences.ts): what quiet hours
+ * held for them is due now, and `release-held-deliveries` decides it again at once instead of at its next tick.
+ */
+export const heldDeliveriesReleaseRequested = eventType("deliveries/held-release-requested", {
+  schema: z.object({ userId: z.uuid() }),
+});
+
 /** An admin started a campaign (now, or the scheduler at its time): fan it out (inngest/functions/campaign-send.ts). */
 export const campaignSendRequested = eventType("campaign/send-requested", { schema: z.object({ campaignId: z.uuid() }) });
 

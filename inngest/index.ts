@@ -4,7 +4,7 @@ import { deliverListingChunk } from "./functions/deliver-listing-chunk";
 import { signalListingChunk } from "./functions/signal-listing-chunk";
 import { sendListingEmails } from "./functions/send-listing-emails";
 import { decideListingPush } from "./functions/decide-listing-push";
-import { releaseHeldEmails } from "./functions/release-held-emails";
+import { releaseHeldDeliveries } from "./functions/release-held-deliveries";
 import { sendNotificationEmails } from "./functions/send-notification-emails";
 import { pickupReminders } from "./functions/pickup-reminders";
 import { listingExpiring } from "./functions/listing-expiring";
@@ -21,7 +21,7 @@ export const functions = [
   signalListingChunk,
   decideListingPush,
   sendListingEmails,
-  releaseHeldEmails,
+  releaseHeldDeliveries,
   sendNotificationEmails,
   pickupReminders,
   listingExpiring,

@@ -125,7 +125,7 @@ describe("two instances on one database", () => {
     }
     const runs = (await jobs.executor.runs()).filter((r) => r.createdAt >= since);
     const perMinute = (suffix: string) => runs.filter((r) => r.functionId.endsWith(suffix)).length;
-    expect(perMinute("release-held-emails")).toBe(3);
+    expect(perMinute("release-held-deliveries")).toBe(3);
     expect(perMinute("start-scheduled-campaigns")).toBe(3);
   }, 60_000);
 });

@@ -33,6 +33,7 @@ export interface AccountExport {
     push_enabled: boolean;
     sms_enabled: boolean;
     digest_cadence: string;
+    quiet_hours_enabled: boolean;
     quiet_hours_start: number | null;
     quiet_hours_end: number | null;
     email_unsubscribed_at: string | null;
@@ -176,6 +177,7 @@ async function loadHead(userId: string, at: Date): Promise<Head> {
           push_enabled: s.pushEnabled,
           sms_enabled: s.smsEnabled,
           digest_cadence: s.digestCadence,
+          quiet_hours_enabled: s.quietHoursEnabled,
           quiet_hours_start: s.quietHoursStart,
           quiet_hours_end: s.quietHoursEnd,
           email_unsubscribed_at: iso(s.emailUnsubscribedAt),

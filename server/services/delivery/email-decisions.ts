@@ -16,13 +16,13 @@ export const EMAIL_DAILY_CAP = { CUSTOMER: 10, NGO: 20, BUSINESS: 50, ADMIN: 100
 
 /**
  * Quiet hours as SQL over `u` (users) and `s` (notification_settings, LEFT JOIN) at `at` (UTC): the
- * settings row's window, or the default 22:00–07:00 when the user never saved settings (docs/requirements.md R7.4),
+ * settings row's window while `quiet_hours_enabled` is on, or the default 22:00–07:00 when the user never saved settings (docs/requirements.md R7.4),
  * in the user's time zone (DST by PostgreSQL's zone rules).
  * @returns `inQuiet` (boolean), `releaseAt` (timestamptz: when the window ends), `local` (the user's wall clock)
  */
 export function quietHoursSql(at: Date): { inQuiet: Prisma.Sql; releaseAt: Prisma.Sql; local: Prisma.Sql } {
-  const qs = Prisma.sql`(CASE WHEN s.user_id IS NULL THEN ${DEFAULT_QUIET_HOURS.start}::int ELSE s.quiet_hours_start END)`;
-  const qe = Prisma.sql`(CASE WHEN s.user_id IS NULL THEN ${DEFAULT_QUIET_HOURS.end}::int ELSE s.quiet_hours_end END)`;
+  const qs = Prisma.sql`(CASE WHEN s.user_id IS NULL THEN ${DEFAULT_QUIET_HOURS.start}::int WHEN s.quiet_hours_enabled THEN s.quiet_hours_start END)`;
+  const qe = Prisma.sql`(CASE WHEN s.user_id IS NULL THEN ${DEFAULT_QUIET_HOURS.end}::int WHEN s.quiet_hours_enabled THEN s.quiet_hours_end END)`;
   const local = Prisma.sql`(${at}::timestamptz AT TIME ZONE u.timezone)`;
   const minute = Prisma.sql`(extract(hour FROM ${local})::int * 60 + extract(minute FROM ${local})::int)`;
   const inQuiet = Prisma.sql`(${qs} IS NOT NULL AND ${qe} IS NOT NULL AND ${qs} <> ${qe} AND

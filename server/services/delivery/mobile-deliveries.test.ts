@@ -154,6 +154,29 @@ describe("web push", () => {
     expect(standIn.receivedBy(b.subs[0]!.id)).toHaveLength(0);
   });
 
+  it("a change of quiet hours decides what they held again at once: switched off, sent; a longer window, held to its end", async () => {
+    const at = new Date();
+    const minute = at.getUTCHours() * 60 + at.getUTCMinutes();
+    const quiet = { quietHoursStart: (minute + 1440 - 60) % 1440, quietHoursEnd: (minute + 60) % 1440 };
+    const a = await person({ devices: 1, settings: quiet });
+    const b = await person({ devices: 1, settings: quiet });
+    await notify.notifyUsers([orderUpdate(a.id, `qc-${a.id}`), orderUpdate(b.id, `qc-${b.id}`)], at);
+    await jobs.executor.idle();
+    expect(await delivery(a.id, "PUSH")).toMatchObject({ status: "HELD", reason: "quiet_hours" });
+    expect(await delivery(b.id, "PUSH")).toMatchObject({ status: "HELD", reason: "quiet_hours" });
+
+    const { updatePreferences } = await import("../preferences/preferences");
+    await updatePreferences(a.id, { quietHours: { enabled: false, start: quiet.quietHoursStart, end: quiet.quietHoursEnd } });
+    await updatePreferences(b.id, { quietHours: { enabled: true, start: quiet.quietHoursStart, end: (minute + 120) % 1440 } });
+    await jobs.executor.idle(); // no sweep is called: the change itself requested the release
+    expect(await delivery(a.id, "PUSH")).toMatchObject({ status: "SENT" });
+    expect(standIn.receivedBy(a.subs[0]!.id)).toHaveLength(1);
+    const held = await delivery(b.id, "PUSH");
+    expect(held).toMatchObject({ status: "HELD", reason: "quiet_hours" });
+    expect(held!.releaseAt!.getTime()).toBeGreaterThan(at.getTime() + 119 * 60_000);
+    expect(standIn.receivedBy(b.subs[0]!.id)).toHaveLength(0);
+  });
+
   it("stops at the daily cap of R8.4 (5 for a customer, 10 for an NGO)", async () => {
     for (const [role, cap] of [["CUSTOMER", 5], ["NGO", 10]] as const) {
       const u = await person({ role, devices: 1 });

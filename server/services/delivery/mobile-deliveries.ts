@@ -315,7 +315,7 @@ export async function fallbackToEmail(notificationIds: readonly string[], channe
 
 /**
  * Pushes and texts held by quiet hours whose window ended by `at`: queued again and sent (deciding again).
- * Run every minute by `release-held-emails`.
+ * Run every minute by `release-held-deliveries`.
  * @returns how many were released per channel
  */
 export async function releaseHeldMobile(at = new Date()): Promise<Record<MobileChannel, number>> {

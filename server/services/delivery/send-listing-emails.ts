@@ -163,7 +163,7 @@ export async function sendListingEmails(
 /**
  * Quiet hours are over for some held emails: put those due by `at` back in the queue and send them, deciding
  * again (someone whose window moved is held again with a new release time). Run every minute by the
- * `release-held-emails` cron function.
+ * `release-held-deliveries` cron function.
  * @returns how many were released and what became of them
  */
 export async function releaseHeldEmails(

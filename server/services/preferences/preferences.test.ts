@@ -44,11 +44,19 @@ describe("preference center", () => {
     expect(p).toMatchObject({ digestCadence: "WEEKLY", quietHours: { enabled: true, start: "23:30", end: "06:15" }, timezone: "America/New_York" });
     expect(p.emailUnsubscribedAt).not.toBeNull();
     expect(await api.preferences.get()).toEqual(p);
-    const undone = await api.preferences.update({ emailUnsubscribed: false, quietHours: { enabled: false, start: "22:00", end: "07:00" } });
+    const undone = await api.preferences.update({ emailUnsubscribed: false, quietHours: { enabled: false, start: "23:30", end: "06:15" } });
     expect(undone.emailUnsubscribedAt).toBeNull();
-    expect(undone.quietHours.enabled).toBe(false);
-    const settings = await db.notificationSettings.findUniqueOrThrow({ where: { userId: user.id } });
-    expect([settings.quietHoursStart, settings.quietHoursEnd]).toEqual([null, null]);
+    expect(undone.quietHours).toEqual({ enabled: false, start: "23:30", end: "06:15" });
+  });
+
+  it("keeps a custom quiet-hours window while quiet hours are off, and restores it when they are switched on", async () => {
+    const user = await createUser(db);
+    const api = createCaller({ user: { id: user.id, role: "CUSTOMER" } });
+    await api.preferences.update({ quietHours: { enabled: true, start: "21:15", end: "05:45" } });
+    const off = await api.preferences.update({ quietHours: { enabled: false, start: "21:15", end: "05:45" } });
+    expect(off.quietHours).toEqual({ enabled: false, start: "21:15", end: "05:45" });
+    const on = await api.preferences.update({ quietHours: { ...off.quietHours, enabled: true } });
+    expect(on.quietHours).toEqual({ enabled: true, start: "21:15", end: "05:45" });
   });
 
   it("rejects unknown fields, locked cells, cells no type is sent by and bad values, changing nothing", async () => {

@@ -7,7 +7,9 @@ import "server-only";
  */
 import { z } from "zod";
 import { db } from "../../db";
+import { heldDeliveriesReleaseRequested } from "../../../inngest/events";
 import { AppError } from "../errors";
+import { withEvents } from "../outbox/outbox";
 import { CATEGORIES, CHANNELS, NOTIFICATION_TYPES, type Category, type ChannelName } from "../notifications/catalog";
 
 /** Channels that can deliver (issue 7 added web push and SMS). */
@@ -114,8 +116,8 @@ export async function getPreferenceCenter(userId: string): Promise<PreferenceCen
     SMS: s?.smsEnabled ?? false,
   };
   const chosen = new Map(user.preferences.map((p) => [`${p.category}:${p.channel}`, p.enabled]));
-  const quietStart = s ? s.quietHoursStart : DEFAULT_QUIET_HOURS.start;
-  const quietEnd = s ? s.quietHoursEnd : DEFAULT_QUIET_HOURS.end;
+  const quietStart = s?.quietHoursStart ?? DEFAULT_QUIET_HOURS.start;
+  const quietEnd = s?.quietHoursEnd ?? DEFAULT_QUIET_HOURS.end;
   return {
     channels: CHANNELS.map((channel) => ({
       channel,
@@ -147,9 +149,9 @@ export async function getPreferenceCenter(userId: string): Promise<PreferenceCen
     })),
     digestCadence: s?.digestCadence ?? "OFF",
     quietHours: {
-      enabled: quietStart !== null && quietEnd !== null,
-      start: formatMinutes(quietStart ?? DEFAULT_QUIET_HOURS.start),
-      end: formatMinutes(quietEnd ?? DEFAULT_QUIET_HOURS.end),
+      enabled: !s || (s.quietHoursEnabled && s.quietHoursStart !== null && s.quietHoursEnd !== null),
+      start: formatMinutes(quietStart),
+      end: formatMinutes(quietEnd),
     },
     timezone: user.timezone,
     emailUnsubscribedAt: s?.emailUnsubscribedAt?.toISOString() ?? null,
@@ -181,6 +183,10 @@ export type PreferenceChange = z.output<typeof preferenceUpdateInput>;
  * transaction and returns the new state. Changing a locked cell (in-app, or a
  * category that is all critical) or a channel that is not available yet is a VALIDATION_ERROR and changes
  * nothing. Quiet hours with the same start and end are refused (an empty or a 24-hour window is a mistake).
+ * Switching quiet hours off keeps the window, so switching them on again restores it.
+ * A change of quiet hours or time zone makes what quiet hours held for the user due at once: their held
+ * emails, pushes and texts are decided again under the new window by `release-held-deliveries`, which the
+ * change requests through the outbox (so a held message is not kept waiting for a window that no longer applies).
  * @throws AppError VALIDATION_ERROR, NOT_FOUND
  */
 export async function updatePreferences(userId: string, change: PreferenceChange): Promise<PreferenceCenter> {
@@ -196,7 +202,7 @@ export async function updatePreferences(userId: string, change: PreferenceChange
   if (change.quietHours?.enabled && change.quietHours.start === change.quietHours.end) {
     throw new AppError("VALIDATION_ERROR", "Quiet hours must start and end at different times", { quietHours: ["start and end are equal"] });
   }
-  await db.$transaction(async (tx) => {
+  await withEvents(async (tx, emit) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
     if (!user) throw new AppError("NOT_FOUND", "User not found");
     const settings: Record<string, unknown> = {};
@@ -207,8 +213,9 @@ export async function updatePreferences(userId: string, change: PreferenceChange
     }
     if (change.digestCadence) settings.digestCadence = change.digestCadence;
     if (change.quietHours) {
-      settings.quietHoursStart = change.quietHours.enabled ? change.quietHours.start : null;
-      settings.quietHoursEnd = change.quietHours.enabled ? change.quietHours.end : null;
+      settings.quietHoursEnabled = change.quietHours.enabled;
+      settings.quietHoursStart = change.quietHours.start;
+      settings.quietHoursEnd = change.quietHours.end;
     }
     if (change.emailUnsubscribed !== undefined) settings.emailUnsubscribedAt = change.emailUnsubscribed ? new Date() : null;
     if (Object.keys(settings).length > 0) {
@@ -222,6 +229,12 @@ export async function updatePreferences(userId: string, change: PreferenceChange
       });
     }
     if (change.timezone) await tx.user.update({ where: { id: userId }, data: { timezone: change.timezone } });
+    if (change.quietHours || change.timezone) {
+      const due = await tx.$executeRaw`
+        UPDATE deliveries SET release_at = now(), updated_at = now()
+        WHERE user_id = ${userId}::uuid AND status = 'HELD' AND reason = 'quiet_hours'`;
+      if (due > 0) await emit(heldDeliveriesReleaseRequested.create({ userId }));
+    }
   });
   return getPreferenceCenter(userId);
 }
