@@ -96,3 +96,19 @@ test("the unsubscribe page undoes only what its own link just turned off", async
   const rows = await db.query(`SELECT enabled FROM notification_preferences WHERE user_id = $1 AND category = 'listings' AND channel = 'EMAIL'`, [userId]);
   expect(rows.rows).toEqual([]);
 });
+
+test("the site's icons answer: /favicon.ico, the SVG icon and the home-screen icon the pages link to", async ({ page }) => {
+  const favicon = await page.request.get("/favicon.ico");
+  expect(favicon.status()).toBe(200);
+  expect(favicon.headers()["content-type"]).toBe("image/x-icon");
+  await page.goto("/signin");
+  for (const rel of ["icon", "apple-touch-icon"]) {
+    const hrefs = await page.locator(`head link[rel="${rel}"]`).evaluateAll((links) => links.map((l) => l.getAttribute("href")!));
+    expect(hrefs.length, rel).toBeGreaterThan(0);
+    for (const href of hrefs) {
+      const answer = await page.request.get(href);
+      expect(answer.status(), href).toBe(200);
+      expect(answer.headers()["content-type"], href).toMatch(/^image\//);
+    }
+  }
+});

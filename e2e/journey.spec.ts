@@ -56,6 +56,13 @@ test("follow, post, and the follower's badge and inbox update live", async ({ br
   const title = `Lasagne tray ${Date.now()}`;
   await owner.getByLabel("Title").fill(title);
   await owner.getByLabel("Description").fill("Six portions of beef lasagne, baked today.");
+  // A price that is not a number, or none, is named for what it is, and nothing is posted.
+  for (const [typed, message] of [["abc", "Enter the price as a number, e.g. 45.00"], ["", "Enter a price, or 0 if it is free"]]) {
+    await owner.getByLabel("Price (ZAR)").fill(typed!);
+    await owner.getByRole("button", { name: "Post listing" }).click();
+    await expect(owner.getByRole("alert")).toHaveText(message!);
+    await expect(owner.getByLabel("Price (ZAR)")).toBeFocused();
+  }
   await owner.getByLabel("Price (ZAR)").fill("55");
   await owner.getByRole("button", { name: "Post listing" }).click();
   await expect(owner.getByRole("status")).toContainText(`Posted “${title}”`);

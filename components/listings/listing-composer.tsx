@@ -7,6 +7,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
+import { parsePrice } from "@/lib/price";
 
 /** `YYYY-MM-DDTHH:mm` in local time, for <input type="datetime-local">. */
 function localInput(d: Date): string {
@@ -29,8 +30,10 @@ export function ListingComposer() {
   const [initial] = useState(defaults);
   const [formKey, setFormKey] = useState(0);
   const create = useMutation(trpc.listings.create.mutationOptions());
+  // The price is read here: the server only sees whole cents, so "abc" or an empty field must not reach it.
+  const [priceError, setPriceError] = useState<string | null>(null);
   const details = (create.error?.data as { details?: Partial<Record<Fields, string[]>> } | undefined)?.details ?? {};
-  const fieldError = (f: Fields) => details[f]?.[0];
+  const fieldError = (f: Fields) => (f === "priceCents" && priceError) || details[f]?.[0];
 
   if (create.isSuccess) {
     return (
@@ -39,7 +42,7 @@ export function ListingComposer() {
         <p className="mt-1 text-sm text-slate-700">Your followers are being notified now.</p>
         <div className="mt-4 flex gap-3">
           <Link href={`/listings/${create.data.id}`} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800">View listing</Link>
-          <button type="button" onClick={() => { create.reset(); setFormKey((k) => k + 1); }} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">
+          <button type="button" onClick={() => { create.reset(); setPriceError(null); setFormKey((k) => k + 1); }} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">
             Post another
           </button>
         </div>
@@ -59,11 +62,18 @@ export function ListingComposer() {
           const d = new Date(String(f.get(name)));
           return Number.isNaN(d.getTime()) ? "" : d.toISOString();
         };
-        const price = Number(String(f.get("price")).replace(",", "."));
+        const price = parsePrice(String(f.get("price") ?? ""));
+        if ("error" in price) {
+          setPriceError(price.error);
+          create.reset();
+          (e.currentTarget.elements.namedItem("price") as HTMLInputElement).focus();
+          return;
+        }
+        setPriceError(null);
         create.mutate({
           title: String(f.get("title")),
           description: String(f.get("description")),
-          priceCents: Number.isFinite(price) ? Math.round(price * 100) : -1,
+          priceCents: price.cents,
           pickupStart: iso("pickupStart") as unknown as Date,
           pickupEnd: iso("pickupEnd") as unknown as Date,
           expiresAt: iso("expiresAt") as unknown as Date,
@@ -76,7 +86,7 @@ export function ListingComposer() {
       <Field id="description" label="Description" hint="Optional. What's in it, allergens, how to collect." error={fieldError("description")}>
         <textarea id="description" name="description" rows={3} maxLength={2000} className={input(fieldError("description"))} />
       </Field>
-      <Field id="price" label="Price (ZAR)" error={fieldError("priceCents")}>
+      <Field id="price" label="Price (ZAR)" hint="0 if it is free" error={fieldError("priceCents")}>
         <input id="price" name="price" inputMode="decimal" required placeholder="45.00" className={`${input(fieldError("priceCents"))} max-w-40`} aria-invalid={!!fieldError("priceCents")} aria-describedby={fieldError("priceCents") ? "price-error" : undefined} />
       </Field>
       <fieldset className="grid gap-4 sm:grid-cols-2">

@@ -36,7 +36,7 @@ describe("delivery details", () => {
     const admin = await createUser(db, { role: "ADMIN" });
     const log = await createCaller({ user: { id: admin.id, role: "ADMIN" } }).admin.userDeliveries({ email: u.email });
     expect(log.deliveries).toHaveLength(1);
-    expect(log.deliveries[0]).toMatchObject({ channel: "EMAIL", status: "SKIPPED", reasonText: "you turned this topic off for this channel" });
+    expect(log.deliveries[0]).toMatchObject({ channel: "EMAIL", status: "SKIPPED", reasonText: "the recipient turned this topic off for this channel" });
     const err = await createCaller({ user: { id: u.id, role: "CUSTOMER" } }).admin.userDeliveries({ email: u.email }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe("FORBIDDEN");
@@ -111,7 +111,7 @@ describe("the admins' delivery log", () => {
     const all = await api.deliveries({ from: w.from, to: w.to });
     expect(all.rows.map((r) => r.id)).toEqual([a2.id, b1.id, a1.id]);
     expect(all.user).toBeNull();
-    expect(all.rows[0]).toMatchObject({ channel: "EMAIL", status: "HELD", reason: "quiet_hours", reasonText: "your quiet hours", releaseAt: w.at("03-04T05:00"), user: { email: alice.email, name: "Alice Log" } });
+    expect(all.rows[0]).toMatchObject({ channel: "EMAIL", status: "HELD", reason: "quiet_hours", reasonText: "the recipient's quiet hours", releaseAt: w.at("03-04T05:00"), user: { email: alice.email, name: "Alice Log" } });
     expect(all.rows[0]!.notification).toMatchObject({ type: "new_listing" });
 
     // No filter at all: the newest rows in the database, from both users (these are dated furthest ahead).
@@ -278,12 +278,12 @@ describe("a delivery's timeline", () => {
     const held = deliveryTimeline({ ...base, status: "HELD", reason: "quiet_hours", releaseAt: t("20:00:00") }, null);
     expect(held).toEqual([
       expect.objectContaining({ kind: "created", at: t("10:00:00") }),
-      expect.objectContaining({ kind: "held", at: t("10:00:00"), reason: "quiet_hours", reasonText: "your quiet hours", until: t("20:00:00") }),
+      expect.objectContaining({ kind: "held", at: t("10:00:00"), reason: "quiet_hours", reasonText: "the recipient's quiet hours", until: t("20:00:00") }),
     ]);
-    expect(deliveryTimeline({ ...base, status: "HELD", reason: "frequency_cap" }, null)[1]).toMatchObject({ kind: "held", until: null, reasonText: "today's limit was reached; it goes into your next digest" });
+    expect(deliveryTimeline({ ...base, status: "HELD", reason: "frequency_cap" }, null)[1]).toMatchObject({ kind: "held", until: null, reasonText: "the recipient's daily limit was reached; it goes into their next digest" });
     expect(deliveryTimeline({ ...base, status: "SKIPPED", reason: "preference" }, t("11:00:00")).map((s) => [s.kind, s.reasonText])).toEqual([
       ["created", null],
-      ["skipped", "you turned this topic off for this channel"],
+      ["skipped", "the recipient turned this topic off for this channel"],
       ["read", null],
     ]);
     // Sent then delivered (the webhook's status, at updated_at), read in between: sorted by time.

@@ -17,7 +17,7 @@ import { CHANNELS, isNotificationType, NOTIFICATION_TYPE_NAMES, NOTIFICATION_TYP
 import { decodeCursor, encodeCursor } from "../notifications/list-notifications";
 import { AVAILABLE_CHANNELS } from "../preferences/preferences";
 
-/** People's words for the pipeline's reasons. */
+/** The pipeline's reasons in the recipient's own words (their notification's details: "you turned …"). */
 export const REASON_TEXT: Record<string, string> = {
   channel_off: "you turned this channel off",
   unsubscribed: "you unsubscribed from non-essential email",
@@ -37,8 +37,31 @@ export const REASON_TEXT: Record<string, string> = {
   "fallback:sms": "sent by email because the text could not be delivered",
 };
 
-/** The cap of push and SMS skips (email over the cap waits for the digest instead). */
-const MOBILE_CAP_TEXT = "today's limit for this channel was reached";
+/** The same reasons for an admin reading someone else's deliveries (the delivery log): "the recipient …". */
+export const ADMIN_REASON_TEXT: Record<string, string> = {
+  ...REASON_TEXT,
+  channel_off: "the recipient turned this channel off",
+  unsubscribed: "the recipient unsubscribed from non-essential email",
+  preference: "the recipient turned this topic off for this channel",
+  suppressed: "the address bounced or was reported as spam, so non-essential email to it is suppressed",
+  quiet_hours: "the recipient's quiet hours",
+  frequency_cap: "the recipient's daily limit was reached; it goes into their next digest",
+  no_device: "the recipient has no browser with push turned on",
+  no_phone: "the recipient has no verified phone number",
+  opted_out: "the recipient replied STOP to texts",
+  read: "the recipient had already read it",
+  devices_gone: "every push subscription of the recipient had ended",
+  no_active_device: "the recipient had no browser with push turned on any more",
+};
+
+/** The cap of push and SMS skips (email over the cap waits for the digest instead), for each reader. */
+const MOBILE_CAP_TEXT = {
+  recipient: "today's limit for this channel was reached",
+  admin: "the recipient's daily limit for this channel was reached",
+} as const;
+
+/** Who reads a reason: the person it was sent to, or an admin looking at the delivery log. */
+export type ReasonReader = keyof typeof MOBILE_CAP_TEXT;
 
 export interface ChannelOutcome {
   channel: ChannelName;
@@ -68,7 +91,7 @@ export async function notificationDeliveries(userId: string, notificationId: str
       return {
         channel,
         status: d.status.toLowerCase(),
-        reason: reasonText(d.reason, channel),
+        reason: reasonText(d.reason, channel, "recipient"),
         at: (d.status === "HELD" ? d.releaseAt : d.sentAt)?.toISOString() ?? null,
       };
     }
@@ -104,7 +127,7 @@ export async function userDeliveryLog(email: string) {
     take: 100,
     select: { id: true, channel: true, status: true, reason: true, releaseAt: true, sentAt: true, createdAt: true, providerMessageId: true, notification: { select: { id: true, type: true, title: true } } },
   });
-  return { user, deliveries: rows.map((r) => ({ ...r, reasonText: reasonText(r.reason, r.channel) })) };
+  return { user, deliveries: rows.map((r) => ({ ...r, reasonText: reasonText(r.reason, r.channel, "admin") })) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -311,7 +334,7 @@ export async function listDeliveryLog(input: unknown): Promise<DeliveryLogPage> 
       channel: r.channel,
       status: r.status,
       reason: r.reason,
-      reasonText: reasonText(r.reason, r.channel),
+      reasonText: reasonText(r.reason, r.channel, "admin"),
       releaseAt: r.release_at,
       sentAt: r.sent_at,
       providerMessageId: r.provider_message_id,
@@ -326,13 +349,14 @@ export async function listDeliveryLog(input: unknown): Promise<DeliveryLogPage> 
 }
 
 /**
- * People's words for a reason code, the code itself when it has none, null for no reason. The daily cap
- * reads differently for push and SMS (skipped) than for email (kept for the digest).
+ * People's words for a reason code, for its reader ({@link REASON_TEXT} to the recipient,
+ * {@link ADMIN_REASON_TEXT} to an admin); the code itself when it has none, null for no reason. The daily
+ * cap reads differently for push and SMS (skipped) than for email (kept for the digest).
  */
-export function reasonText(reason: string | null, channel: ChannelName = "EMAIL"): string | null {
+export function reasonText(reason: string | null, channel: ChannelName, reader: ReasonReader): string | null {
   if (!reason) return null;
-  if (reason === "frequency_cap" && channel !== "EMAIL") return MOBILE_CAP_TEXT;
-  return REASON_TEXT[reason] ?? reason;
+  if (reason === "frequency_cap" && channel !== "EMAIL") return MOBILE_CAP_TEXT[reader];
+  return (reader === "admin" ? ADMIN_REASON_TEXT : REASON_TEXT)[reason] ?? reason;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -406,7 +430,7 @@ export function deliveryTimeline(d: TimelineSource, readAt: Date | null): Timeli
     providerMessageId: null,
     ...extra,
   });
-  const why = { reason: d.reason, reasonText: reasonText(d.reason, d.channel ?? "EMAIL") };
+  const why = { reason: d.reason, reasonText: reasonText(d.reason, d.channel ?? "EMAIL", "admin") };
   const steps: TimelineStep[] = [step("created", d.createdAt)];
   if (d.status === "QUEUED") steps.push(step("queued", d.updatedAt, why));
   if (d.status === "HELD") steps.push(step("held", d.updatedAt, { ...why, until: d.releaseAt }));
@@ -490,7 +514,7 @@ export async function deliveryDetail(id: string): Promise<DeliveryDetail> {
     channel: d.channel,
     status: d.status,
     reason: d.reason,
-    reasonText: reasonText(d.reason, d.channel),
+    reasonText: reasonText(d.reason, d.channel, "admin"),
     releaseAt: d.releaseAt,
     sentAt: d.sentAt,
     providerMessageId: d.providerMessageId,

@@ -1,0 +1,19 @@
+/**
+ * Reads a price as a person types it in the listing composer: rands with up to two decimals, a dot or a
+ * comma as the decimal separator ("45", "45.5", "45,50"), an optional leading "R" and spaces. Empty is
+ * not free: a free listing is "0". Used in the browser, so the message names what to type.
+ * @returns `{ cents }` (whole cents, 0–10,000,000) or `{ error }` (a message for the field)
+ */
+export function parsePrice(text: string): { cents: number } | { error: string } {
+  const t = text.trim().replace(/^R\s*/i, "");
+  if (t === "") return { error: "Enter a price, or 0 if it is free" };
+  if (/^-/.test(t)) return { error: "Price cannot be negative" };
+  const m = /^(\d{1,6})(?:[.,](\d{1,2}))?$/.exec(t);
+  if (!m) {
+    return /^\d+[.,]\d{3,}$/.test(t)
+      ? { error: "Use at most two decimals, e.g. 45.50" }
+      : { error: "Enter the price as a number, e.g. 45.00" };
+  }
+  const cents = Number(m[1]) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
+  return cents > 10_000_000 ? { error: "Price is too high" } : { cents };
+}
