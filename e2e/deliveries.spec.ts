@@ -139,7 +139,7 @@ test("admins filter the delivery log, page through it and open a timeline", asyn
   await expect(rows(page)).toHaveCount(2);
   await expect(rows(page).nth(0)).toContainText(TITLES.held);
   await expect(rows(page).nth(0)).toContainText("HELD");
-  await expect(rows(page).nth(0)).toContainText("your quiet hours");
+  await expect(rows(page).nth(0)).toContainText("the recipient's quiet hours");
   await expect(rows(page).nth(1)).toContainText(TITLES.delivered);
   await expect(rows(page).nth(1)).toContainText("DELIVERED");
   await expect(page.getByRole("table")).not.toContainText(TITLES.sms);
@@ -209,7 +209,7 @@ test("admins filter the delivery log, page through it and open a timeline", asyn
   const heldSteps = page.getByRole("list", { name: "Timeline" }).getByTestId("timeline-step").filter({ visible: true });
   await expect(heldSteps).toHaveCount(2);
   await expect(heldSteps.nth(1)).toContainText("Held");
-  await expect(heldSteps.nth(1)).toContainText("Why: your quiet hours");
+  await expect(heldSteps.nth(1)).toContainText("Why: the recipient's quiet hours");
   await expect(heldSteps.nth(1)).toContainText(`Until`);
   await expect(heldSteps.nth(1)).toContainText(utc(release));
   await expect(page.getByText("No email for this notification in the dev mailbox.").filter({ visible: true })).toBeVisible();
@@ -226,7 +226,7 @@ test("admins filter the delivery log, page through it and open a timeline", asyn
   const box = await title.boundingBox();
   expect(box!.x).toBeGreaterThanOrEqual(0);
   expect(box!.x + box!.width).toBeLessThanOrEqual(390);
-  await expect(rows(page).nth(0).getByText("your quiet hours")).toBeVisible();
+  await expect(rows(page).nth(0).getByText("the recipient's quiet hours")).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.evaluate(() => window.scrollTo(0, 0)); // a full-page shot of a scrolled page repeats the sticky header
   await shot(page, "deliveries-filtered-phone", true);

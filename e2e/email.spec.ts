@@ -130,7 +130,7 @@ test("email off → in-app only; on → email; unsubscribe link works logged out
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, "admin@herald.test");
   await admin.goto(`/admin/deliveries?email=${encodeURIComponent(CUSTOMER)}`);
-  await expect(admin.getByRole("table")).toContainText("you turned this topic off for this channel");
+  await expect(admin.getByRole("table")).toContainText("the recipient turned this topic off for this channel");
   await expect(admin.getByRole("table")).toContainText("SENT");
   await shot(admin, "admin-deliveries-desktop");
 });
