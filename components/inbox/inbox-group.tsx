@@ -87,12 +87,13 @@ export function InboxGroupRow({ entry, group, ctx }: { entry: InboxEntry; group:
           <button
             type="button"
             aria-describedby={summaryId}
-            disabled={ctx.busy}
+            aria-disabled={ctx.busy || undefined}
             onClick={async () => {
+              if (ctx.busy) return;
               const done = await ctx.actions.markRead.mutateAsync({ ids: group.ids }).then(() => true, () => false);
               if (done) ctx.focusOn(entry.id);
             }}
-            className="rounded-md px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100 disabled:opacity-50"
+            className="rounded-md px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100 aria-disabled:opacity-50"
           >
             {markGroupLabel(group)}
           </button>

@@ -1,7 +1,7 @@
 "use client";
 /**
  * One notification in the full inbox: its title (opens it, marking it read), body, pickup window, time,
- * business and type, and its actions (read/unread, archive, delete, delivery details). Used for plain
+ * business and type, and its actions (read/unread, archive, delete with undo, delivery details). Used for plain
  * entries, for a group's preview and for a group's members.
  */
 import { useRouter } from "next/navigation";
@@ -12,8 +12,13 @@ import { DeliveryDetails } from "./delivery-details";
 import type { InboxNotification } from "./group";
 import type { useNotificationActions } from "./use-notification-actions";
 
+/** A row action that changes the notification (details only opens a panel). */
+export type RowAction = "read" | "unread" | "archive" | "unarchive" | "delete";
+
 export interface ItemContext {
   actions: ReturnType<typeof useNotificationActions>;
+  /** Runs a row action; the inbox keeps keyboard focus in place (or on the next row when this one leaves). */
+  act: (n: InboxNotification, action: RowAction) => void;
   /** A mutation is running: the row actions wait. */
   busy: boolean;
   /** Type name → label, from the catalog. */
@@ -34,7 +39,7 @@ export interface ItemContext {
  */
 export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; ctx: ItemContext; plain?: boolean }) {
   const router = useRouter();
-  const { actions, busy, details, setDetails } = ctx;
+  const { actions, act, busy, details, setDetails } = ctx;
   const isUnread = !n.readAt;
   const title = useRef<HTMLButtonElement>(null);
   const { focusId, clearFocus } = ctx;
@@ -71,17 +76,9 @@ export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; c
         {details === n.id ? <DeliveryDetails notificationId={n.id} /> : null}
       </div>
       <div className="-ml-2 mt-1.5 flex shrink-0 flex-wrap gap-1 sm:ml-0 sm:mt-0">
-        <ActionButton
-          label={isUnread ? "Mark read" : "Mark unread"}
-          onClick={() => (isUnread ? actions.markRead : actions.markUnread).mutate({ ids: [n.id] })}
-          disabled={busy}
-        />
-        <ActionButton
-          label={n.archivedAt ? "Unarchive" : "Archive"}
-          onClick={() => (n.archivedAt ? actions.unarchive : actions.archive).mutate({ ids: [n.id] })}
-          disabled={busy}
-        />
-        <ActionButton label="Delete" danger onClick={() => actions.remove.mutate({ ids: [n.id] })} disabled={busy} title={n.title} />
+        <ActionButton label={isUnread ? "Mark read" : "Mark unread"} onClick={() => act(n, isUnread ? "read" : "unread")} disabled={busy} />
+        <ActionButton label={n.archivedAt ? "Unarchive" : "Archive"} onClick={() => act(n, n.archivedAt ? "unarchive" : "archive")} disabled={busy} />
+        <ActionButton label="Delete" danger onClick={() => act(n, "delete")} disabled={busy} title={n.title} />
         <ActionButton label={details === n.id ? "Hide details" : "Details"} onClick={() => setDetails(details === n.id ? null : n.id)} expanded={details === n.id} />
       </div>
     </div>
@@ -100,15 +97,19 @@ function PickupWindow({ data }: { data: Record<string, unknown> }) {
   );
 }
 
+/**
+ * A row action. While another change runs it is `aria-disabled`, not `disabled`: a disabled button loses
+ * keyboard focus to `<body>`, and the button that was just pressed must keep it.
+ */
 function ActionButton(props: { label: string; onClick: () => void; disabled?: boolean; danger?: boolean; title?: string; expanded?: boolean }) {
   return (
     <button
       type="button"
-      onClick={props.onClick}
-      disabled={props.disabled}
+      onClick={() => !props.disabled && props.onClick()}
+      aria-disabled={props.disabled || undefined}
       aria-expanded={props.expanded}
       aria-label={props.title ? `${props.label}: ${props.title}` : undefined}
-      className={`rounded px-2 py-1 text-xs font-medium disabled:opacity-50 ${props.danger ? "text-rose-700 hover:bg-rose-50" : "text-slate-600 hover:bg-slate-100"}`}
+      className={`rounded px-2 py-1 text-xs font-medium aria-disabled:opacity-50 ${props.danger ? "text-rose-700 hover:bg-rose-50" : "text-slate-600 hover:bg-slate-100"}`}
     >
       {props.label}
     </button>

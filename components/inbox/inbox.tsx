@@ -1,18 +1,35 @@
 "use client";
 /**
  * The full inbox (/notifications): filters (all / unread / archived, by type), newest first, keyset
- * "load more", and per-item actions. Similar unread notifications arrive grouped from the server (issue 5,
- * seed 000 "aggregate notifications") and show as one expandable row. Everything refetches from the server
- * after a change or a realtime signal, so what is shown is what the server has.
+ * "load more", and per-item actions. Similar unread notifications arrive grouped from the server and show
+ * as one expandable row. Everything refetches from the server after a change or a realtime signal, so what
+ * is shown is what the server has.
+ *
+ * Keyboard focus never falls to the page: an action keeps it on its button, or, when the row leaves the
+ * list (archived, deleted, read under "Unread"), moves it to the next row (the previous one at the end,
+ * the heading when none is left). A deleted row is replaced in place by "Deleted · Undo" for
+ * {@link UNDO_SHOWN_MS}; Undo restores it (the server allows that for a minute).
  */
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
 import { BusinessLogo } from "@/components/businesses/business-logo";
 import type { NotificationType } from "@/server/services/notifications/catalog";
 import { useNotificationActions } from "./use-notification-actions";
-import { ItemContent, type ItemContext } from "./inbox-item";
+import { ItemContent, type ItemContext, type RowAction } from "./inbox-item";
 import { InboxGroupRow } from "./inbox-group";
+import type { InboxNotification } from "./group";
+
+/** How long "Deleted · Undo" stays in place of a deleted row, in ms. */
+const UNDO_SHOWN_MS = 10_000;
+
+/** A deleted row waiting for Undo: where it stood in the list and what takes focus when it goes. */
+interface PendingUndo {
+  id: string;
+  title: string;
+  index: number;
+  neighborId: string | null;
+}
 
 type Filter = "all" | "unread" | "archived";
 const FILTERS: { value: Filter; label: string }[] = [
@@ -58,8 +75,60 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
       heading.current?.focus();
     }, 100);
   }, []);
+  const [undo, setUndo] = useState<PendingUndo | null>(null);
+  const undoRow = useRef<HTMLLIElement>(null);
+  const focusNeighbor = useCallback(
+    (neighborId: string | null) => (neighborId ? focusOn(neighborId) : heading.current?.focus()),
+    [focusOn],
+  );
+  // The undo offer ends after UNDO_SHOWN_MS; if it held the focus, the next row takes it.
+  useEffect(() => {
+    if (!undo) return;
+    const timer = setTimeout(() => {
+      const hadFocus = !!undoRow.current?.contains(document.activeElement);
+      setUndo(null);
+      if (hadFocus) focusNeighbor(undo.neighborId);
+    }, UNDO_SHOWN_MS);
+    return () => clearTimeout(timer);
+  }, [undo, focusNeighbor]);
+  const visible = items.filter((n) => n.id !== undo?.id);
+
+  /** Runs a row action on `n`; see the module comment for where focus goes. */
+  const act = (n: InboxNotification, action: RowAction) => {
+    // Its place in the list: a group member stands where its group does.
+    const at = Math.max(0, visible.findIndex((e) => e.id === n.id || e.group?.ids.includes(n.id)));
+    const neighborId = (visible[at + 1] ?? visible[at - 1])?.id ?? null;
+    const leaves =
+      action === "delete" ||
+      (action === "archive" && filter !== "archived") ||
+      (action === "unarchive" && filter === "archived") ||
+      (action === "read" && filter === "unread");
+    const mutation = { read: actions.markRead, unread: actions.markUnread, archive: actions.archive, unarchive: actions.unarchive, delete: actions.remove }[action];
+    if (action === "delete") setUndo({ id: n.id, title: n.title, index: at, neighborId });
+    mutation.mutate(
+      { ids: [n.id] },
+      {
+        onSuccess: () => {
+          if (leaves && action !== "delete") focusNeighbor(neighborId);
+        },
+        onError: () => action === "delete" && setUndo(null),
+      },
+    );
+  };
+  const restore = (u: PendingUndo) =>
+    actions.restore.mutate(
+      { ids: [u.id] },
+      {
+        onSuccess: () => {
+          setUndo(null);
+          focusOn(u.id);
+        },
+      },
+    );
+
   const ctx: ItemContext = {
     actions,
+    act,
     busy,
     typeLabel: (t) => props.types.find((x) => x.value === t)?.label ?? t,
     details,
@@ -133,7 +202,7 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
         <p role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-6 text-center text-sm text-rose-800">
           Could not load your notifications. <button className="font-medium underline" onClick={() => void list.refetch()}>Try again</button>
         </p>
-      ) : items.length === 0 ? (
+      ) : visible.length === 0 && !undo ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
           <p className="font-medium text-slate-800">
             {filter === "unread" ? "You're all caught up" : filter === "archived" ? "Nothing archived" : "No notifications yet"}
@@ -144,7 +213,8 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
         </div>
       ) : (
         <ul data-testid="inbox-list" className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white">
-          {items.map((n) =>
+          {visible.map((n, i) => [
+            undo && undo.index === i ? <UndoRow key="undo" ref={undoRow} undo={undo} onUndo={restore} busy={actions.restore.isPending} /> : null,
             n.group ? (
               <InboxGroupRow key={n.id} entry={n} group={n.group} ctx={ctx} />
             ) : (
@@ -154,7 +224,8 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
                 <ItemContent n={n} ctx={ctx} plain />
               </li>
             ),
-          )}
+          ])}
+          {undo && undo.index >= visible.length ? <UndoRow ref={undoRow} undo={undo} onUndo={restore} busy={actions.restore.isPending} /> : null}
         </ul>
       )}
 
@@ -173,5 +244,28 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
         <p className="text-center text-xs text-slate-500">That&rsquo;s everything.</p>
       ) : null}
     </section>
+  );
+}
+
+/** "Deleted · Undo" in place of a deleted row; it takes keyboard focus when it appears. */
+function UndoRow(props: { ref: React.Ref<HTMLLIElement>; undo: PendingUndo; onUndo: (u: PendingUndo) => void; busy: boolean }) {
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => button.current?.focus(), []);
+  return (
+    <li ref={props.ref} data-testid="inbox-undo" className="flex flex-wrap items-center justify-between gap-2 bg-slate-50 p-3 text-sm text-slate-700 sm:px-4">
+      <span role="status" className="min-w-0 break-words">
+        Deleted <span className="font-medium">“{props.undo.title}”</span>
+      </span>
+      <button
+        ref={button}
+        type="button"
+        onClick={() => !props.busy && props.onUndo(props.undo)}
+        aria-disabled={props.busy || undefined}
+        aria-label={`Undo delete: ${props.undo.title}`}
+        className="rounded-md border border-slate-300 bg-white px-3 py-1 text-sm font-medium text-slate-800 hover:bg-slate-100 aria-disabled:opacity-50"
+      >
+        Undo
+      </button>
+    </li>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 /**
  * The bell: unread badge (always the server's count) and a dropdown with the latest notifications.
- * Opening an item marks it read and goes to its target. Escape or a click outside closes the dropdown.
+ * Opening an item marks it read and goes to its target. Escape or a click outside closes the dropdown;
+ * Escape gives keyboard focus back to the bell.
  * Similar unread notifications come grouped, as in the full inbox: "5 new listings from …" with the
  * newest as the preview, "Show all 5" and "Mark all 5 read".
  */
@@ -22,6 +23,7 @@ export function NotificationBell() {
   const [top, setTop] = useState<number | undefined>(undefined);
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
+  const bell = useRef<HTMLButtonElement>(null);
   const count = useQuery(trpc.notifications.unreadCount.queryOptions());
   const latest = useQuery({ ...trpc.notifications.list.queryOptions({ filter: "all", limit: 6, grouped: true }), enabled: open });
   const { markRead, markAllRead } = useNotificationActions();
@@ -35,7 +37,11 @@ export function NotificationBell() {
 
   useEffect(() => {
     if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return;
+      setOpen(false);
+      bell.current?.focus();
+    };
     const onClick = (e: MouseEvent) => root.current && !root.current.contains(e.target as Node) && setOpen(false);
     document.addEventListener("keydown", onKey);
     document.addEventListener("mousedown", onClick);
@@ -48,6 +54,7 @@ export function NotificationBell() {
   return (
     <div ref={root} className="relative">
       <button
+        ref={bell}
         type="button"
         aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
         aria-expanded={open}

@@ -14,6 +14,7 @@ export function useNotificationActions() {
     archive: useMutation(trpc.notifications.archive.mutationOptions({ onSettled })),
     unarchive: useMutation(trpc.notifications.unarchive.mutationOptions({ onSettled })),
     remove: useMutation(trpc.notifications.delete.mutationOptions({ onSettled })),
+    restore: useMutation(trpc.notifications.restore.mutationOptions({ onSettled })),
     markAllRead: useMutation(trpc.notifications.markAllRead.mutationOptions({ onSettled })),
   };
 }

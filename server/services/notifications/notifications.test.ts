@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { createNotification, createUser } from "../../../prisma/factory";
 import { countUnread, getNotification, listNotifications } from "./list-notifications";
-import { changeNotifications, markAllRead } from "./update-notifications";
+import { changeNotifications, markAllRead, UNDO_DELETE_MS } from "./update-notifications";
 
 async function userWith(n: number) {
   const user = await createUser(db);
@@ -57,6 +57,21 @@ describe("inbox", () => {
     await changeNotifications(user.id, [y!.id], "delete");
     expect((await listNotifications({ userId: user.id })).items.map((i) => i.id)).not.toContain(y!.id);
     await expect(getNotification(user.id, y!.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("undoes a delete within the undo window (the row comes back as it was), and not after it or for someone else", async () => {
+    const user = await userWith(2);
+    const other = await createUser(db);
+    const [x, y] = (await listNotifications({ userId: user.id })).items;
+    await changeNotifications(user.id, [x!.id, y!.id], "delete");
+    await expect(changeNotifications(other.id, [x!.id], "restore")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await changeNotifications(user.id, [x!.id], "restore")).toEqual({ changedCount: 1, unreadCount: 1 });
+    expect((await getNotification(user.id, x!.id)).readAt).toBeNull();
+    // A live notification cannot be "restored", and a delete older than the window is final.
+    await expect(changeNotifications(user.id, [x!.id], "restore")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await db.notification.update({ where: { id: y!.id }, data: { deletedAt: new Date(Date.now() - UNDO_DELETE_MS - 1000) } });
+    await expect(changeNotifications(user.id, [y!.id], "restore")).rejects.toMatchObject({ code: "NOT_FOUND", message: /too long ago/ });
+    expect((await listNotifications({ userId: user.id })).items.map((i) => i.id)).toEqual([x!.id]);
   });
 
   it("another user's notification is NOT_FOUND for every operation and nothing changes", async () => {

@@ -8,7 +8,13 @@ import { advanceInboxSeq } from "./inbox-signals";
 import type { Tx } from "../outbox/outbox";
 
 /** What a bulk change does to the chosen rows. */
-export type NotificationAction = "read" | "unread" | "archive" | "unarchive" | "delete";
+export type NotificationAction = "read" | "unread" | "archive" | "unarchive" | "delete" | "restore";
+
+/**
+ * How long a deleted notification can be restored (the inbox's Undo), in ms. The inbox offers Undo for
+ * 10 s (components/inbox/inbox-item.tsx); the server allows longer for a slow network or a busy tab.
+ */
+export const UNDO_DELETE_MS = 60_000;
 
 const SET: Record<NotificationAction, Prisma.Sql> = {
   read: Prisma.sql`read_at = COALESCE(read_at, now()), seen_at = COALESCE(seen_at, now())`,
@@ -16,6 +22,17 @@ const SET: Record<NotificationAction, Prisma.Sql> = {
   archive: Prisma.sql`archived_at = COALESCE(archived_at, now())`,
   unarchive: Prisma.sql`archived_at = NULL`,
   delete: Prisma.sql`deleted_at = now()`,
+  restore: Prisma.sql`deleted_at = NULL`,
+};
+
+/** The rows an action may touch: live ones, or for `restore` those deleted within {@link UNDO_DELETE_MS}. */
+const TARGET: Record<NotificationAction, Prisma.Sql> = {
+  read: Prisma.sql`deleted_at IS NULL`,
+  unread: Prisma.sql`deleted_at IS NULL`,
+  archive: Prisma.sql`deleted_at IS NULL`,
+  unarchive: Prisma.sql`deleted_at IS NULL`,
+  delete: Prisma.sql`deleted_at IS NULL`,
+  restore: Prisma.sql`deleted_at > now() - ${UNDO_DELETE_MS} * interval '1 millisecond'`,
 };
 
 /** Rows an action actually changes (so counts are honest: marking a read row read changes nothing). */
@@ -25,6 +42,7 @@ const PENDING: Record<NotificationAction, Prisma.Sql> = {
   archive: Prisma.sql`archived_at IS NULL`,
   unarchive: Prisma.sql`archived_at IS NOT NULL`,
   delete: Prisma.sql`TRUE`,
+  restore: Prisma.sql`TRUE`,
 };
 
 export interface ChangeResult {
@@ -36,8 +54,9 @@ export interface ChangeResult {
 
 /**
  * Applies `action` to the user's notifications `ids` (1–500 distinct UUIDs), all or nothing: if any id is
- * missing, deleted or someone else's, nothing changes and NOT_FOUND is thrown (DESIGN §11; "mark one calls
- * mark many"). The change advances the user's inbox sequence number (./inbox-signals.ts); then the
+ * missing, deleted or someone else's, nothing changes and NOT_FOUND is thrown ("mark one calls mark many").
+ * `restore` (the inbox's Undo of a delete) takes only rows deleted within the last {@link UNDO_DELETE_MS};
+ * later it is NOT_FOUND too. The change advances the user's inbox sequence number (./inbox-signals.ts); then the
  * user's tabs are signalled (`notification.read`, or `notifications.changed` with the
  * action and ids) with the unread count and that number.
  * @throws AppError NOT_FOUND, VALIDATION_ERROR (no ids / too many)
@@ -50,11 +69,13 @@ export async function changeNotifications(userId: string, ids: readonly string[]
   const { changedCount, unreadCount, seq } = await db.$transaction(async (tx) => {
     const owned = await tx.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM notifications
-      WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId}::uuid AND deleted_at IS NULL`;
-    if (Number(owned[0]?.n ?? 0) !== unique.length) throw new AppError("NOT_FOUND", "Notification not found");
+      WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId}::uuid AND ${TARGET[action]}`;
+    if (Number(owned[0]?.n ?? 0) !== unique.length) {
+      throw new AppError("NOT_FOUND", action === "restore" ? "Notification not found, or deleted too long ago to undo" : "Notification not found");
+    }
     const changedCount = await tx.$executeRaw`
       UPDATE notifications SET ${SET[action]}
-      WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId}::uuid AND deleted_at IS NULL AND ${PENDING[action]}`;
+      WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId}::uuid AND ${TARGET[action]} AND ${PENDING[action]}`;
     return { changedCount, ...(await afterChange(tx, userId, changedCount)) };
   });
   if (changedCount > 0) {

@@ -64,5 +64,7 @@ export const notificationsRouter = router({
   archive: protectedProcedure.input(ids).mutation(({ ctx, input }) => changeNotifications(ctx.user.id, input.ids, "archive")),
   unarchive: protectedProcedure.input(ids).mutation(({ ctx, input }) => changeNotifications(ctx.user.id, input.ids, "unarchive")),
   delete: protectedProcedure.input(ids).mutation(({ ctx, input }) => changeNotifications(ctx.user.id, input.ids, "delete")),
+  /** Undo of a delete: only within UNDO_DELETE_MS of it (NOT_FOUND after). */
+  restore: protectedProcedure.input(ids).mutation(({ ctx, input }) => changeNotifications(ctx.user.id, input.ids, "restore")),
   markAllRead: protectedProcedure.mutation(({ ctx }) => markAllRead(ctx.user.id)),
 });

@@ -1,0 +1,81 @@
+/**
+ * The inbox by keyboard: after each row action focus stays where a keyboard user left it (on the button,
+ * or on the next row when the row leaves the list), a delete can be undone for a few seconds with focus on
+ * the Undo, and Escape on the bell gives focus back to the bell. Makes its own user and deletes it at the end.
+ */
+import bcrypt from "bcryptjs";
+import { expect, test, type Page } from "@playwright/test";
+import type pg from "pg";
+import { DEMO_PASSWORD } from "../prisma/demo-accounts";
+import { badge, database, shot, signIn } from "./helpers";
+
+let db: pg.Client;
+let userId: string;
+const EMAIL = `e2e-keyboard-${Date.now()}@herald.test`;
+const TITLES = ["Fourth", "Third", "Second", "First"].map((t) => `${t} announcement`); // newest first
+
+test.beforeAll(async () => {
+  db = await database();
+  const r = await db.query<{ id: string }>(`INSERT INTO users (email, name, password_hash, role) VALUES ($1, 'Keyboard Tester', $2, 'CUSTOMER') RETURNING id`, [EMAIL, await bcrypt.hash(DEMO_PASSWORD, 10)]);
+  userId = r.rows[0]!.id;
+  for (const [i, title] of [...TITLES].reverse().entries()) {
+    await db.query(
+      `INSERT INTO notifications (user_id, type, category, title, body, dedupe_key, created_at)
+       VALUES ($1, 'system_announcement', 'announcements', $2, 'From the Herald team', $3, now() - make_interval(mins => $4))`,
+      [userId, title, `e2e-keyboard:${userId}:${i}`, 10 - i],
+    );
+  }
+});
+test.afterAll(async () => {
+  await db.query(`DELETE FROM users WHERE id = $1`, [userId]);
+  await db.end();
+});
+
+const row = (page: Page, title: string) => page.getByTestId("inbox-item").filter({ hasText: title });
+const titleButton = (page: Page, title: string) => row(page, title).getByRole("button", { name: new RegExp(title) }).first();
+
+test("focus stays on the action or moves to the next row; delete can be undone; Escape returns to the bell", async ({ page }) => {
+  await signIn(page, EMAIL);
+  await expect(page.getByTestId("inbox-item")).toHaveCount(4);
+
+  // Mark read: the row stays, and so does focus, on the same button (now "Mark unread").
+  await row(page, TITLES[0]!).getByRole("button", { name: "Mark read" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(row(page, TITLES[0]!).getByRole("button", { name: "Mark unread" })).toBeFocused();
+
+  // Archive: the row leaves "All"; focus goes to the next row's title.
+  await row(page, TITLES[1]!).getByRole("button", { name: "Archive" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(row(page, TITLES[1]!)).toHaveCount(0);
+  await expect(titleButton(page, TITLES[2]!)).toBeFocused();
+
+  // Delete: "Deleted · Undo" in its place, with focus on Undo; Undo brings it back, focused.
+  await page.getByRole("button", { name: `Delete: ${TITLES[2]}` }).focus();
+  await page.keyboard.press("Enter");
+  const undo = page.getByRole("button", { name: `Undo delete: ${TITLES[2]}` });
+  await expect(undo).toBeFocused();
+  await expect(row(page, TITLES[2]!)).toHaveCount(0);
+  await shot(page, "inbox-undo-delete-desktop");
+  await page.keyboard.press("Enter");
+  await expect(titleButton(page, TITLES[2]!)).toBeFocused();
+  const restored = await db.query<{ deleted_at: Date | null }>(`SELECT deleted_at FROM notifications WHERE user_id = $1 AND title = $2`, [userId, TITLES[2]]);
+  expect(restored.rows[0]!.deleted_at).toBeNull();
+
+  // Delete again and let the offer run out: the row stays gone, and focus moves on to the next row.
+  await page.getByRole("button", { name: `Delete: ${TITLES[2]}` }).focus();
+  await page.keyboard.press("Enter");
+  await expect(undo).toBeFocused();
+  await expect(undo).toHaveCount(0, { timeout: 15_000 });
+  await expect(titleButton(page, TITLES[3]!)).toBeFocused();
+  const gone = await db.query<{ deleted_at: Date | null }>(`SELECT deleted_at FROM notifications WHERE user_id = $1 AND title = $2`, [userId, TITLES[2]]);
+  expect(gone.rows[0]!.deleted_at).not.toBeNull();
+
+  // The bell: Escape closes the panel and focus is back on the bell.
+  await badge(page).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("region", { name: "Latest notifications" })).toBeVisible();
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("region", { name: "Latest notifications" })).toHaveCount(0);
+  await expect(badge(page)).toBeFocused();
+});
