@@ -4,7 +4,7 @@
  * the Undo, and Escape on the bell gives focus back to the bell. Makes its own user and deletes it at the end.
  */
 import bcrypt from "bcryptjs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page, type WebSocketRoute } from "@playwright/test";
 import type pg from "pg";
 import { DEMO_PASSWORD } from "../prisma/demo-accounts";
 import { badge, database, shot, signIn } from "./helpers";
@@ -78,4 +78,34 @@ test("focus stays on the action or moves to the next row; delete can be undone; 
   await page.keyboard.press("Escape");
   await expect(page.getByRole("region", { name: "Latest notifications" })).toHaveCount(0);
   await expect(badge(page)).toBeFocused();
+});
+
+test("a calm 'Reconnecting…' while the live connection is down, gone once it is back, with the badge refetched", async ({ page }) => {
+  // The realtime socket goes through the test: it can be dropped, and refused while "down".
+  let down = false;
+  const sockets: WebSocketRoute[] = [];
+  await page.routeWebSocket(/\/app\//, (ws) => {
+    if (down) return void ws.close({ code: 4200, reason: "down for the test" });
+    sockets.push(ws);
+    ws.connectToServer();
+  });
+  await signIn(page, EMAIL);
+  const hint = page.getByRole("status").filter({ hasText: "Reconnecting…" });
+  await expect.poll(() => sockets.length).toBeGreaterThan(0);
+  await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.includes("/api/pusher/auth")));
+  await expect(hint).toHaveCount(0);
+  down = true;
+  for (const ws of sockets) await ws.close({ code: 4200, reason: "down for the test" });
+  await expect(hint).toBeVisible({ timeout: 15_000 });
+  await page.setViewportSize({ width: 375, height: 812 });
+  await shot(page, "reconnecting-375");
+  // What changed meanwhile shows once the connection is back: the badge is the server's count again.
+  await db.query(
+    `INSERT INTO notifications (user_id, type, category, title, dedupe_key) VALUES ($1, 'system_announcement', 'announcements', 'While offline', $2)`,
+    [userId, `e2e-keyboard:${userId}:offline`],
+  );
+  const unread = await db.query<{ n: string }>(`SELECT count(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL`, [userId]);
+  down = false;
+  await expect(hint).toHaveCount(0, { timeout: 30_000 });
+  await expect(badge(page)).toHaveAccessibleName(`Notifications, ${unread.rows[0]!.n} unread`);
 });

@@ -27,10 +27,12 @@ export type ConnectionState = "connecting" | "connected" | "unavailable" | "fail
 
 interface RealtimeContextValue {
   state: ConnectionState;
+  /** The connection was up and is not now (pusher-js is retrying): live updates wait until it is back. */
+  reconnecting: boolean;
   pusher: Pusher | null;
 }
 
-const RealtimeContext = createContext<RealtimeContextValue>({ state: "initialized", pusher: null });
+const RealtimeContext = createContext<RealtimeContextValue>({ state: "initialized", reconnecting: false, pusher: null });
 
 /** The connection state and client, e.g. for a "reconnecting…" hint or a business's follower feed. */
 export function useRealtime(): RealtimeContextValue {
@@ -41,7 +43,7 @@ export function RealtimeProvider(props: { config: RealtimeClientConfig; userId: 
   const { config, userId, businessId } = props;
   const queryClient = useQueryClient();
   const trpc = useTRPC();
-  const [value, setValue] = useState<RealtimeContextValue>({ state: "initialized", pusher: null });
+  const [value, setValue] = useState<RealtimeContextValue>({ state: "initialized", reconnecting: false, pusher: null });
 
   useEffect(() => {
     const pusher = new Pusher(config.key, {
@@ -55,8 +57,10 @@ export function RealtimeProvider(props: { config: RealtimeClientConfig; userId: 
     const refresh = () => {
       void refreshQueries(queryClient, trpc.notifications.pathKey());
     };
+    let wasConnected = false;
     pusher.connection.bind("state_change", ({ current }: { current: ConnectionState }) => {
-      setValue({ state: current, pusher });
+      wasConnected ||= current === "connected";
+      setValue({ state: current, reconnecting: wasConnected && current !== "connected", pusher });
     });
     const channel = pusher.subscribe(userChannel(userId));
     // Refetch once the subscription is confirmed (pusher-js resubscribes after every reconnect): events

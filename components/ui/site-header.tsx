@@ -10,7 +10,7 @@ const ROLE_LABEL = { CUSTOMER: "Customer", NGO: "NGO", BUSINESS: "Business", ADM
 /** `outbox`: something is captured instead of sent (embedded mode): link the outbox (mail, pushes, texts). */
 export function SiteHeader(props: { user: { name: string; role: keyof typeof ROLE_LABEL } | null; hasBusiness: boolean; outbox: boolean }) {
   const pathname = usePathname();
-  const { state } = useRealtime();
+  const { reconnecting } = useRealtime();
   const links = props.user
     ? [
         { href: "/notifications", label: "Inbox" },
@@ -49,9 +49,15 @@ export function SiteHeader(props: { user: { name: string; role: keyof typeof ROL
         </nav>
         {props.user ? (
           <div className="ml-auto flex items-center gap-1 sm:ml-0 sm:gap-3">
-            {state === "unavailable" || state === "failed" ? (
-              <span role="status" className="hidden text-xs text-amber-700 sm:inline">Reconnecting…</span>
-            ) : null}
+            {/* A calm hint while the live connection is down; the badge is refetched once it is back. */}
+            <span role="status" className="text-xs text-slate-600">
+              {reconnecting ? (
+                <span className="inline-flex items-center gap-1.5" title="Live updates are paused until the connection is back">
+                  <span aria-hidden className="h-2 w-2 animate-pulse rounded-full bg-amber-500" />
+                  Reconnecting…
+                </span>
+              ) : null}
+            </span>
             <NotificationBell />
             <div className="hidden text-right text-xs leading-tight md:block">
               <div className="font-medium text-slate-800">{props.user.name}</div>
