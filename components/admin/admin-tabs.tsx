@@ -1,5 +1,5 @@
 "use client";
-/** The admin area's own navigation (one "Admin" link in the header keeps the main nav short). */
+/** The admin area's own navigation (one "Admin" link in the header keeps the main nav short); it wraps on phones, so no tab hides off-screen. */
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
@@ -16,7 +16,7 @@ const TABS = [
 export function AdminTabs() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Admin" className="-mt-2 mb-6 flex gap-1 overflow-x-auto border-b border-slate-200 text-sm">
+    <nav aria-label="Admin" className="-mt-2 mb-6 flex flex-wrap gap-x-1 border-b border-slate-200 text-sm">
       {TABS.map((t) => {
         const current = pathname === t.href || pathname.startsWith(`${t.href}/`);
         return (

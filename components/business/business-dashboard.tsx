@@ -183,7 +183,7 @@ export function BusinessDashboard({ businessId }: { businessId: string }) {
               <li key={f.userId} className="flex items-center justify-between gap-3 py-2 text-sm">
                 <span className="font-medium text-slate-800">{f.name}</span>
                 <span className="flex items-center gap-3 text-xs text-slate-500">
-                  <span className="rounded bg-slate-100 px-1.5 py-0.5">{f.role === "NGO" ? "NGO" : "Customer"}</span>
+                  <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-700">{f.role === "NGO" ? "NGO" : "Customer"}</span>
                   <TimeAgo iso={f.followedAt} />
                 </span>
               </li>

@@ -93,7 +93,7 @@ export function UnsubscribeActions({ token, initial, newsletter = false, signInP
       {offForGood || needsSignIn ? (
         <p className="text-center text-sm text-slate-600">
           {newsletter ? "To get the newsletter again, " : "To get these emails again, "}
-          <Link href={signInPath} className="font-medium text-brand-700 hover:underline">
+          <Link href={signInPath} className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800">
             {newsletter ? "sign up again" : "sign in to your notification settings"}
           </Link>
           .

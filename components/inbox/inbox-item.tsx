@@ -61,11 +61,11 @@ export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; c
           }}
           className="block w-full rounded text-left"
         >
-          <span className={`block break-words text-sm sm:text-base ${isUnread ? "font-semibold text-slate-900" : "text-slate-700"}`}>
+          <span className={`block wrap-anywhere text-sm sm:text-base ${isUnread ? "font-semibold text-slate-900" : "text-slate-700"}`}>
             {isUnread ? <span className="sr-only">Unread: </span> : null}
             {n.title}
           </span>
-          {n.body ? <span className="mt-0.5 block break-words text-sm text-slate-600">{n.body}</span> : null}
+          {n.body ? <span className="mt-0.5 block wrap-anywhere text-sm text-slate-600">{n.body}</span> : null}
           <PickupWindow data={n.data} />
         </button>
         <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">

@@ -130,7 +130,7 @@ function BellItem({ n, open, inGroup = false }: { n: InboxNotification; open: (n
     <button type="button" onClick={() => open(n)} className={`flex w-full gap-3 px-4 text-left ${tint}`}>
       <span aria-hidden className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${n.readAt ? "bg-transparent" : "bg-brand-600"}`} />
       <span className="min-w-0 flex-1">
-        <span className={`block truncate text-sm ${n.readAt ? "text-slate-700" : "font-semibold text-slate-900"}`}>
+        <span className={`line-clamp-2 block wrap-anywhere text-sm ${n.readAt ? "text-slate-700" : "font-semibold text-slate-900"}`}>
           {n.readAt ? "" : <span className="sr-only">Unread: </span>}
           {n.title}
         </span>

@@ -49,7 +49,7 @@ export default async function UnsubscribePage(props: { params: Promise<{ token: 
       <UnsubscribeActions token={token} initial={state} signInPath={EMAIL_SETTINGS_PATH} />
       <p className="mt-6 text-xs text-slate-500">
         Security, account and pickup messages are always sent. More choices in{" "}
-        <Link href={EMAIL_SETTINGS_PATH} className="text-brand-700 hover:underline">notification settings</Link>.
+        <Link href={EMAIL_SETTINGS_PATH} className="text-brand-700 underline underline-offset-2 hover:text-brand-800">notification settings</Link>.
       </p>
     </div>
   );

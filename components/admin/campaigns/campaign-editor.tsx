@@ -323,7 +323,7 @@ export function CampaignEditor(props: CampaignEditorProps) {
 
       {inApp ? (
         <Section title="In-app notification">
-          <div className="grid gap-5 md:grid-cols-2">
+          <div className="grid grid-cols-1 gap-5 md:grid-cols-2">
             <div className="space-y-4">
               <Field id={`${id}-title`} label="Title" hint="Up to 120 characters. Shown in the inbox and the bell." error={fieldError("inAppTitle")}>
                 <input id={`${id}-title`} value={inAppTitle} onChange={(e) => edit("inAppTitle", setInAppTitle)(e.target.value)} maxLength={120} required className={inputCls(fieldError("inAppTitle"))} {...describe(`${id}-title`, fieldError("inAppTitle"))} />

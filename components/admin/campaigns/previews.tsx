@@ -27,10 +27,10 @@ export function InAppPreview({ title, body, critical }: { title: string; body: s
         <span aria-hidden className="mt-2 h-2 w-2 shrink-0 rounded-full bg-brand-600" />
         <span aria-hidden className="grid h-9 w-9 shrink-0 place-items-center rounded-lg bg-slate-200 text-sm">H</span>
         <div className="min-w-0 flex-1">
-          <p className={`break-words text-sm font-semibold sm:text-base ${title.trim() ? "text-slate-900" : "italic text-slate-500"}`}>
+          <p className={`wrap-anywhere text-sm font-semibold sm:text-base ${title.trim() ? "text-slate-900" : "italic text-slate-500"}`}>
             {title.trim() || "Your in-app title"}
           </p>
-          {body.trim() ? <p className="mt-0.5 whitespace-pre-line break-words text-sm text-slate-600">{body}</p> : null}
+          {body.trim() ? <p className="mt-0.5 whitespace-pre-line wrap-anywhere text-sm text-slate-600">{body}</p> : null}
           <p className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
             <span>just now</span>
             <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">Announcement</span>
@@ -103,7 +103,7 @@ export function EmailPreview({ subject, body }: { subject: string; body: string 
           </p>
           {preview.isError ? <p role="alert" className="text-sm text-rose-700">Not updated: {preview.error.message}</p> : null}
           {/* On a phone the frame bleeds to the card's edges; the phone view then fits the screen (the email is responsive). */}
-          <div className="-mx-4 overflow-x-auto border-y border-slate-200 bg-slate-100 py-2 sm:mx-0 sm:rounded-xl sm:border sm:p-4">
+          <div role="region" aria-label="Email preview" tabIndex={0} className="-mx-4 overflow-x-auto border-y border-slate-200 bg-slate-100 py-2 sm:mx-0 sm:rounded-xl sm:border sm:p-4">
             <iframe
               sandbox=""
               srcDoc={preview.data.html}
