@@ -248,20 +248,20 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
 }
 
 /** "Deleted · Undo" in place of a deleted row; it takes keyboard focus when it appears. */
-function UndoRow(props: { ref: React.Ref<HTMLLIElement>; undo: PendingUndo; onUndo: (u: PendingUndo) => void; busy: boolean }) {
+function UndoRow({ ref, undo, onUndo, busy }: { ref: React.Ref<HTMLLIElement>; undo: PendingUndo; onUndo: (u: PendingUndo) => void; busy: boolean }) {
   const button = useRef<HTMLButtonElement>(null);
   useEffect(() => button.current?.focus(), []);
   return (
-    <li ref={props.ref} data-testid="inbox-undo" className="flex flex-wrap items-center justify-between gap-2 bg-slate-50 p-3 text-sm text-slate-700 sm:px-4">
+    <li ref={ref} data-testid="inbox-undo" className="flex flex-wrap items-center justify-between gap-2 bg-slate-50 p-3 text-sm text-slate-700 sm:px-4">
       <span role="status" className="min-w-0 break-words">
-        Deleted <span className="font-medium">“{props.undo.title}”</span>
+        Deleted <span className="font-medium">“{undo.title}”</span>
       </span>
       <button
         ref={button}
         type="button"
-        onClick={() => !props.busy && props.onUndo(props.undo)}
-        aria-disabled={props.busy || undefined}
-        aria-label={`Undo delete: ${props.undo.title}`}
+        onClick={() => !busy && onUndo(undo)}
+        aria-disabled={busy || undefined}
+        aria-label={`Undo delete: ${undo.title}`}
         className="rounded-md border border-slate-300 bg-white px-3 py-1 text-sm font-medium text-slate-800 hover:bg-slate-100 aria-disabled:opacity-50"
       >
         Undo
