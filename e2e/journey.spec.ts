@@ -60,7 +60,7 @@ test("follow, post, and the follower's badge and inbox update live", async ({ br
   for (const [typed, message] of [["abc", "Enter the price as a number, e.g. 45.00"], ["", "Enter a price, or 0 if it is free"]]) {
     await owner.getByLabel("Price (ZAR)").fill(typed!);
     await owner.getByRole("button", { name: "Post listing" }).click();
-    await expect(owner.getByRole("alert")).toHaveText(message!);
+    await expect(owner.locator("#price-error")).toHaveText(message!);
     await expect(owner.getByLabel("Price (ZAR)")).toBeFocused();
   }
   await owner.getByLabel("Price (ZAR)").fill("55");

@@ -50,14 +50,12 @@ export function SiteHeader(props: { user: { name: string; role: keyof typeof ROL
         {props.user ? (
           <div className="ml-auto flex items-center gap-1 sm:ml-0 sm:gap-3">
             {/* A calm hint while the live connection is down; the badge is refetched once it is back. */}
-            <span role="status" className="text-xs text-slate-600">
-              {reconnecting ? (
-                <span className="inline-flex items-center gap-1.5" title="Live updates are paused until the connection is back">
-                  <span aria-hidden className="h-2 w-2 animate-pulse rounded-full bg-amber-500" />
-                  Reconnecting…
-                </span>
-              ) : null}
-            </span>
+            {reconnecting ? (
+              <span role="status" className="inline-flex items-center gap-1.5 text-xs text-slate-600" title="Live updates are paused until the connection is back">
+                <span aria-hidden className="h-2 w-2 animate-pulse rounded-full bg-amber-500" />
+                Reconnecting…
+              </span>
+            ) : null}
             <NotificationBell />
             <div className="hidden text-right text-xs leading-tight md:block">
               <div className="font-medium text-slate-800">{props.user.name}</div>
