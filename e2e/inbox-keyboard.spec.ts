@@ -4,7 +4,7 @@
  * the Undo, and Escape on the bell gives focus back to the bell. Makes its own user and deletes it at the end.
  */
 import bcrypt from "bcryptjs";
-import { expect, test, type Page, type WebSocketRoute } from "@playwright/test";
+import { expect, test, type Locator, type Page, type WebSocketRoute } from "@playwright/test";
 import type pg from "pg";
 import { DEMO_PASSWORD } from "../prisma/demo-accounts";
 import { badge, database, shot, signIn } from "./helpers";
@@ -31,6 +31,13 @@ test.afterAll(async () => {
   await db.end();
 });
 
+/** Focuses a row action and presses Enter once no other change is running (buttons are aria-disabled meanwhile). */
+async function press(button: Locator) {
+  await expect(button).not.toHaveAttribute("aria-disabled", "true");
+  await button.focus();
+  await button.press("Enter");
+}
+
 const row = (page: Page, title: string) => page.getByTestId("inbox-item").filter({ hasText: title });
 const titleButton = (page: Page, title: string) => row(page, title).getByRole("button", { name: new RegExp(title) }).first();
 
@@ -39,31 +46,27 @@ test("focus stays on the action or moves to the next row; delete can be undone; 
   await expect(page.getByTestId("inbox-item")).toHaveCount(4);
 
   // Mark read: the row stays, and so does focus, on the same button (now "Mark unread").
-  await row(page, TITLES[0]!).getByRole("button", { name: "Mark read" }).focus();
-  await page.keyboard.press("Enter");
+  await press(row(page, TITLES[0]!).getByRole("button", { name: "Mark read" }));
   await expect(row(page, TITLES[0]!).getByRole("button", { name: "Mark unread" })).toBeFocused();
 
   // Archive: the row leaves "All"; focus goes to the next row's title.
-  await row(page, TITLES[1]!).getByRole("button", { name: "Archive" }).focus();
-  await page.keyboard.press("Enter");
+  await press(row(page, TITLES[1]!).getByRole("button", { name: "Archive" }));
   await expect(row(page, TITLES[1]!)).toHaveCount(0);
   await expect(titleButton(page, TITLES[2]!)).toBeFocused();
 
   // Delete: "Deleted · Undo" in its place, with focus on Undo; Undo brings it back, focused.
-  await page.getByRole("button", { name: `Delete: ${TITLES[2]}` }).focus();
-  await page.keyboard.press("Enter");
+  await press(page.getByRole("button", { name: `Delete: ${TITLES[2]}` }));
   const undo = page.getByRole("button", { name: `Undo delete: ${TITLES[2]}` });
   await expect(undo).toBeFocused();
   await expect(row(page, TITLES[2]!)).toHaveCount(0);
   await shot(page, "inbox-undo-delete-desktop");
-  await page.keyboard.press("Enter");
+  await press(undo); // Undo waits for the delete to be saved (aria-disabled until then)
   await expect(titleButton(page, TITLES[2]!)).toBeFocused();
   const restored = await db.query<{ deleted_at: Date | null }>(`SELECT deleted_at FROM notifications WHERE user_id = $1 AND title = $2`, [userId, TITLES[2]]);
   expect(restored.rows[0]!.deleted_at).toBeNull();
 
   // Delete again and let the offer run out: the row stays gone, and focus moves on to the next row.
-  await page.getByRole("button", { name: `Delete: ${TITLES[2]}` }).focus();
-  await page.keyboard.press("Enter");
+  await press(page.getByRole("button", { name: `Delete: ${TITLES[2]}` }));
   await expect(undo).toBeFocused();
   await expect(undo).toHaveCount(0, { timeout: 15_000 });
   await expect(titleButton(page, TITLES[3]!)).toBeFocused();

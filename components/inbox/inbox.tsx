@@ -214,7 +214,7 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
       ) : (
         <ul data-testid="inbox-list" className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white">
           {visible.map((n, i) => [
-            undo && undo.index === i ? <UndoRow key="undo" ref={undoRow} undo={undo} onUndo={restore} busy={actions.restore.isPending} /> : null,
+            undo && undo.index === i ? <UndoRow key="undo" ref={undoRow} undo={undo} onUndo={restore} busy={actions.remove.isPending || actions.restore.isPending} /> : null,
             n.group ? (
               <InboxGroupRow key={n.id} entry={n} group={n.group} ctx={ctx} />
             ) : (
@@ -225,7 +225,7 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
               </li>
             ),
           ])}
-          {undo && undo.index >= visible.length ? <UndoRow ref={undoRow} undo={undo} onUndo={restore} busy={actions.restore.isPending} /> : null}
+          {undo && undo.index >= visible.length ? <UndoRow ref={undoRow} undo={undo} onUndo={restore} busy={actions.remove.isPending || actions.restore.isPending} /> : null}
         </ul>
       )}
 
