@@ -77,6 +77,11 @@ async function person(o: { role?: "CUSTOMER" | "NGO"; devices?: number; phone?: 
   return { ...u, phone: o.phone ?? null, subs };
 }
 
+/** Minutes after UTC midnight `m` minutes from `at`'s minute (users here live in UTC), wrapped to 0–1439. */
+const utcMinute = (at: Date, m: number) => (((at.getUTCHours() * 60 + at.getUTCMinutes() + m) % 1440) + 1440) % 1440;
+/** Quiet-hours settings that hold at `at`: from `minutes` before it to `minutes` after it (UTC). */
+const quietAround = (at: Date, minutes: number) => ({ quietHoursStart: utcMinute(at, -minutes), quietHoursEnd: utcMinute(at, minutes) });
+
 const delivery = (userId: string, channel: "PUSH" | "SMS" | "EMAIL", type?: string) =>
   db.delivery.findFirst({ where: { userId, channel, ...(type ? { notification: { type } } : {}) }, orderBy: { createdAt: "desc" } });
 /**
@@ -133,8 +138,7 @@ describe("web push", () => {
 
   it("quiet hours hold a push until they end; one read meanwhile is not pushed", async () => {
     const at = new Date();
-    const minute = at.getUTCHours() * 60 + at.getUTCMinutes();
-    const quiet = { quietHoursStart: (minute + 1440 - 60) % 1440, quietHoursEnd: (minute + 60) % 1440 };
+    const quiet = quietAround(at, 60);
     const a = await person({ devices: 1, settings: quiet });
     const b = await person({ devices: 1, settings: quiet });
     await notify.notifyUsers([orderUpdate(a.id, `qa-${a.id}`), orderUpdate(b.id, `qb-${b.id}`)], at);
@@ -156,8 +160,7 @@ describe("web push", () => {
 
   it("a change of quiet hours decides what they held again at once: switched off, sent; a longer window, held to its end", async () => {
     const at = new Date();
-    const minute = at.getUTCHours() * 60 + at.getUTCMinutes();
-    const quiet = { quietHoursStart: (minute + 1440 - 60) % 1440, quietHoursEnd: (minute + 60) % 1440 };
+    const quiet = quietAround(at, 60);
     const a = await person({ devices: 1, settings: quiet });
     const b = await person({ devices: 1, settings: quiet });
     await notify.notifyUsers([orderUpdate(a.id, `qc-${a.id}`), orderUpdate(b.id, `qc-${b.id}`)], at);
@@ -167,7 +170,7 @@ describe("web push", () => {
 
     const { updatePreferences } = await import("../preferences/preferences");
     await updatePreferences(a.id, { quietHours: { enabled: false, start: quiet.quietHoursStart, end: quiet.quietHoursEnd } });
-    await updatePreferences(b.id, { quietHours: { enabled: true, start: quiet.quietHoursStart, end: (minute + 120) % 1440 } });
+    await updatePreferences(b.id, { quietHours: { enabled: true, start: quiet.quietHoursStart, end: utcMinute(at, 120) } });
     await jobs.executor.idle(); // no sweep is called: the change itself requested the release
     expect(await delivery(a.id, "PUSH")).toMatchObject({ status: "SENT" });
     expect(standIn.receivedBy(a.subs[0]!.id)).toHaveLength(1);
@@ -276,8 +279,7 @@ describe("SMS", () => {
 
   it("texts a critical reminder to a verified number through quiet hours and preferences, never after STOP", async () => {
     const at = new Date();
-    const minute = at.getUTCHours() * 60 + at.getUTCMinutes();
-    const quiet = { quietHoursStart: (minute + 1440 - 30) % 1440, quietHoursEnd: (minute + 30) % 1440, smsEnabled: false };
+    const quiet = { ...quietAround(at, 30), smsEnabled: false };
     const reached = await person({ phone: phone(), devices: 1, settings: quiet });
     await db.notificationPreference.create({ data: { userId: reached.id, category: "pickups", channel: "PUSH", enabled: false } });
     const stopped = await person({ phone: phone() });
@@ -313,8 +315,7 @@ describe("SMS", () => {
     const capped = await person({ phone: phone() });
     const toggleOff = await person({ phone: phone(), settings: { smsEnabled: false } });
     const now = new Date();
-    const minute = now.getUTCHours() * 60 + now.getUTCMinutes();
-    const sleeping = await person({ phone: phone(), settings: { quietHoursStart: (minute + 1440 - 30) % 1440, quietHoursEnd: (minute + 30) % 1440 } });
+    const sleeping = await person({ phone: phone(), settings: quietAround(now, 30) });
     await notify.notifyUsers([cancelled(sleeping.id, sleeping.id)], now);
     expect(await delivery(sleeping.id, "SMS")).toMatchObject({ status: "HELD", reason: "quiet_hours" });
     expect((await delivery(sleeping.id, "SMS"))!.releaseAt!.getTime()).toBeGreaterThan(now.getTime());

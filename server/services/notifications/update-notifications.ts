@@ -12,7 +12,7 @@ export type NotificationAction = "read" | "unread" | "archive" | "unarchive" | "
 
 /**
  * How long a deleted notification can be restored (the inbox's Undo), in ms. The inbox offers Undo for
- * 10 s (components/inbox/inbox-item.tsx); the server allows longer for a slow network or a busy tab.
+ * 10 s (components/inbox/inbox.tsx); the server allows longer for a slow network or a busy tab.
  */
 export const UNDO_DELETE_MS = 60_000;
 
@@ -26,14 +26,8 @@ const SET: Record<NotificationAction, Prisma.Sql> = {
 };
 
 /** The rows an action may touch: live ones, or for `restore` those deleted within {@link UNDO_DELETE_MS}. */
-const TARGET: Record<NotificationAction, Prisma.Sql> = {
-  read: Prisma.sql`deleted_at IS NULL`,
-  unread: Prisma.sql`deleted_at IS NULL`,
-  archive: Prisma.sql`deleted_at IS NULL`,
-  unarchive: Prisma.sql`deleted_at IS NULL`,
-  delete: Prisma.sql`deleted_at IS NULL`,
-  restore: Prisma.sql`deleted_at > now() - ${UNDO_DELETE_MS} * interval '1 millisecond'`,
-};
+const target = (action: NotificationAction): Prisma.Sql =>
+  action === "restore" ? Prisma.sql`deleted_at > now() - ${UNDO_DELETE_MS} * interval '1 millisecond'` : Prisma.sql`deleted_at IS NULL`;
 
 /** Rows an action actually changes (so counts are honest: marking a read row read changes nothing). */
 const PENDING: Record<NotificationAction, Prisma.Sql> = {
@@ -69,13 +63,13 @@ export async function changeNotifications(userId: string, ids: readonly string[]
   const { changedCount, unreadCount, seq } = await db.$transaction(async (tx) => {
     const owned = await tx.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM notifications
-      WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId}::uuid AND ${TARGET[action]}`;
+      WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId}::uuid AND ${target(action)}`;
     if (Number(owned[0]?.n ?? 0) !== unique.length) {
       throw new AppError("NOT_FOUND", action === "restore" ? "Notification not found, or deleted too long ago to undo" : "Notification not found");
     }
     const changedCount = await tx.$executeRaw`
       UPDATE notifications SET ${SET[action]}
-      WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId}::uuid AND ${TARGET[action]} AND ${PENDING[action]}`;
+      WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId}::uuid AND ${target(action)} AND ${PENDING[action]}`;
     return { changedCount, ...(await afterChange(tx, userId, changedCount)) };
   });
   if (changedCount > 0) {
