@@ -7,7 +7,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import type pg from "pg";
-import { badge, database, shot, signIn, unreadInDb } from "./helpers";
+import { badge, badgeName, database, shot, signIn, unseenInDb } from "./helpers";
 
 const ADMIN = "admin@herald.test";
 const NGO = "foodbank@herald.test";
@@ -123,8 +123,8 @@ test("admin drafts, previews, test-sends and sends a campaign to NGOs; an NGO ge
   await expect(watch.getByTestId("campaign-row").filter({ hasText: name }).getByTestId("campaign-status")).toHaveText("Draft");
 
   // Send now: a confirmation with the audience size, then the list with live progress.
-  const ngoUnreadBefore = await unreadInDb(db, NGO);
-  await expect(badge(ngo)).toHaveAttribute("aria-label", ngoUnreadBefore ? `Notifications, ${ngoUnreadBefore} unread` : "Notifications");
+  const ngoUnseenBefore = await unseenInDb(db, NGO);
+  await expect(badge(ngo)).toHaveAttribute("aria-label", badgeName(ngoUnseenBefore));
   await admin.getByRole("button", { name: "Send now…" }).click();
   await expect(admin.getByTestId("send-confirm-size")).toContainText(`It goes to ${ngos.toLocaleString("en")} people`);
   await admin.getByRole("button", { name: `Yes, send to ${ngos.toLocaleString("en")} people` }).click();
@@ -144,7 +144,7 @@ test("admin drafts, previews, test-sends and sends a campaign to NGOs; an NGO ge
 
   // The NGO's inbox and bell got it without a reload.
   await expect(ngo.getByTestId("inbox-item").filter({ hasText: title })).toBeVisible();
-  await expect(badge(ngo)).toHaveAttribute("aria-label", `Notifications, ${ngoUnreadBefore + 1} unread`);
+  await expect(badge(ngo)).toHaveAttribute("aria-label", badgeName(ngoUnseenBefore + 1));
   await badge(ngo).click();
   await expect(ngo.getByRole("region", { name: "Latest notifications" })).toContainText(title);
 

@@ -30,6 +30,29 @@ export async function unreadInDb(db: pg.Client, email: string): Promise<number> 
   return Number(r.rows[0]?.n ?? 0);
 }
 
+/**
+ * The server's unseen count for a user (the bell's badge: unread and not yet shown in a bell), straight from
+ * the database.
+ */
+export async function unseenInDb(db: pg.Client, email: string): Promise<number> {
+  const r = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM notifications n JOIN users u ON u.id = n.user_id
+     WHERE u.email = $1 AND n.read_at IS NULL AND n.seen_at IS NULL AND n.deleted_at IS NULL AND n.archived_at IS NULL`,
+    [email],
+  );
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/** The bell's accessible name for `unseen` unseen notifications. */
+export const badgeName = (unseen: number) => (unseen ? `Notifications, ${unseen} new` : "Notifications");
+
+/** Waits until the bell's badge shows the database's unseen count for `email` (both read afresh on every try). */
+export async function expectBadgeMatchesDb(page: Page, db: pg.Client, email: string) {
+  await expect(async () => {
+    expect(await badge(page).getAttribute("aria-label")).toBe(badgeName(await unseenInDb(db, email)));
+  }).toPass({ timeout: 10_000 });
+}
+
 /** Saves a screenshot under e2e/screenshots (looked at by people, not compared). */
 export async function shot(page: Page, name: string, fullPage = false) {
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage });

@@ -7,7 +7,7 @@ import bcrypt from "bcryptjs";
 import { expect, test, type Locator, type Page, type WebSocketRoute } from "@playwright/test";
 import type pg from "pg";
 import { DEMO_PASSWORD } from "../prisma/demo-accounts";
-import { badge, database, shot, signIn } from "./helpers";
+import { badge, badgeName, database, shot, signIn } from "./helpers";
 
 let db: pg.Client;
 let userId: string;
@@ -107,8 +107,11 @@ test("a calm 'Reconnecting…' while the live connection is down, gone once it i
     `INSERT INTO notifications (user_id, type, category, title, dedupe_key) VALUES ($1, 'system_announcement', 'announcements', 'While offline', $2)`,
     [userId, `e2e-keyboard:${userId}:offline`],
   );
-  const unread = await db.query<{ n: string }>(`SELECT count(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL`, [userId]);
+  const unseen = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL AND seen_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL`,
+    [userId],
+  );
   down = false;
   await expect(hint).toHaveCount(0, { timeout: 30_000 });
-  await expect(badge(page)).toHaveAccessibleName(`Notifications, ${unread.rows[0]!.n} unread`);
+  await expect(badge(page)).toHaveAccessibleName(badgeName(Number(unseen.rows[0]!.n)));
 });

@@ -52,6 +52,8 @@ export interface InboxEntryJson {
   actionUrl: string | null;
   business: { id: string; name: string; slug: string; logoColor: string } | null;
   createdAt: string;
+  /** When a list of the bell first showed it (or it was read); null while it still counts on the badge. */
+  seenAt: string | null;
   readAt: string | null;
   archivedAt: string | null;
   group: {
@@ -86,6 +88,8 @@ export interface NewNotificationPayload {
   created_at: string;
   /** The recipient's unread count once this notification is in (as of `seq`). */
   unread_count: number;
+  /** The recipient's unseen count (the bell's badge) once this notification is in (as of `seq`). */
+  unseen_count: number;
   /** The recipient's inbox sequence number after this notification. */
   seq: number;
   entry: {
@@ -118,6 +122,7 @@ export function entryOfSignal(signal: NewNotificationPayload): InboxEntryJson {
     actionUrl: entry.actionUrl,
     business,
     createdAt: signal.created_at,
+    seenAt: null,
     readAt: null,
     archivedAt: null,
     group:

@@ -1,7 +1,8 @@
 "use client";
 /**
- * The bell: unread badge (always the server's count) and a dropdown with the latest notifications.
- * Opening an item marks it read and goes to its target. Escape or a click outside closes the dropdown;
+ * The bell: a badge of unseen notifications (always the server's count) and a dropdown with the latest
+ * ones. What the dropdown shows is marked seen, which clears it from the badge; it stays unread in the
+ * inbox until it is opened or marked read. Opening an item marks it read and goes to its target. Escape or a click outside closes the dropdown;
  * Escape gives keyboard focus back to the bell.
  * Similar unread notifications come grouped, as in the full inbox: "5 new listings from …" with the
  * newest as the preview, "Show all 5" and "Mark all 5 read".
@@ -26,8 +27,18 @@ export function NotificationBell() {
   const bell = useRef<HTMLButtonElement>(null);
   const count = useQuery(trpc.notifications.unreadCount.queryOptions());
   const latest = useQuery({ ...trpc.notifications.list.queryOptions({ filter: "all", limit: 6, grouped: true }), enabled: open });
-  const { markRead, markAllRead } = useNotificationActions();
+  const { markSeen, markRead, markAllRead } = useNotificationActions();
   const unread = count.data?.count ?? 0;
+  const unseen = count.data?.unseen ?? 0;
+  // What the open dropdown shows is seen: every unseen entry, a group with all its members. Once marked,
+  // the refetched list carries `seenAt`, so this runs again only for entries that arrive while it is open.
+  const shown = open ? (latest.data?.items ?? []) : [];
+  const unseenShown = shown.flatMap((n) => (n.seenAt || n.readAt ? [] : (n.group?.ids ?? [n.id])));
+  const toMark = unseenShown.join(",");
+  const { mutate: markSeenMutate } = markSeen;
+  useEffect(() => {
+    if (toMark) markSeenMutate({ ids: toMark.split(",") });
+  }, [toMark, markSeenMutate]);
   /** Opens a notification: closes the dropdown, marks it read, goes to its target. */
   const openItem = async (n: InboxNotification) => {
     setOpen(false);
@@ -56,7 +67,7 @@ export function NotificationBell() {
       <button
         ref={bell}
         type="button"
-        aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
+        aria-label={unseen ? `Notifications, ${unseen} new` : "Notifications"}
         aria-expanded={open}
         aria-controls={panelId}
         onClick={() => {
@@ -69,9 +80,9 @@ export function NotificationBell() {
           <path d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9" strokeLinecap="round" strokeLinejoin="round" />
           <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" strokeLinecap="round" />
         </svg>
-        {unread > 0 ? (
-          <span data-testid="unread-badge" className="absolute -right-0.5 -top-0.5 min-w-5 rounded-full bg-rose-600 px-1.5 text-center text-[11px] font-semibold leading-5 text-white">
-            {unread > 99 ? "99+" : unread}
+        {unseen > 0 ? (
+          <span data-testid="unseen-badge" className="absolute -right-0.5 -top-0.5 min-w-5 rounded-full bg-rose-600 px-1.5 text-center text-[11px] font-semibold leading-5 text-white">
+            {unseen > 99 ? "99+" : unseen}
           </span>
         ) : null}
       </button>

@@ -9,6 +9,7 @@ export function useNotificationActions() {
   const queryClient = useQueryClient();
   const onSettled = () => refreshQueries(queryClient, trpc.notifications.pathKey());
   return {
+    markSeen: useMutation(trpc.notifications.markSeen.mutationOptions({ onSettled })),
     markRead: useMutation(trpc.notifications.markRead.mutationOptions({ onSettled })),
     markUnread: useMutation(trpc.notifications.markUnread.mutationOptions({ onSettled })),
     archive: useMutation(trpc.notifications.archive.mutationOptions({ onSettled })),

@@ -6,7 +6,7 @@
  * they were read from; every signal carries the number of the change it reports. A list at `seq - 1`
  * takes the signal's entry (or, when it already shows the entry, only the number); a list already at `seq`
  * or later ignores it; a list further behind has missed a change (a gap) and is refetched. The badge takes
- * the signal's unread count whenever the signal is newer, since that count is absolute. Whatever cannot be
+ * the signal's unread and unseen counts whenever the signal is newer, since those counts are absolute. Whatever cannot be
  * patched exactly (a group whose members are not in the cache, a page without `seq`) is refetched, so the
  * cache never shows anything the server would not.
  *
@@ -43,9 +43,10 @@ export interface CachedInfinite<E extends CachedEntry = CachedEntry> {
   pageParams: unknown[];
 }
 
-/** `notifications.unreadCount`. */
+/** `notifications.unreadCount`: the unread count, the unseen count (the bell's badge) and their `seq`. */
 export interface CachedCount {
   count: number;
+  unseen: number;
   seq: number;
 }
 
@@ -60,6 +61,7 @@ export interface ListInput {
 export interface ChangeSignal {
   seq?: number | null;
   unread_count?: number;
+  unseen_count?: number;
 }
 
 /** What to do with one cached query. */
@@ -72,14 +74,16 @@ export type CacheStep<T> = { kind: "keep" } | { kind: "set"; data: T } | { kind:
 export const GROUP_IDS_MAX = 50;
 
 /**
- * The badge after a signal: the signal's unread count when the signal is newer than the cached count.
- * A signal without a number (an older server) leaves the badge to a refetch.
+ * The badge after a signal: the signal's unread and unseen counts when the signal is newer than the cached
+ * counts. A signal without a number or a count (an older server) leaves the badge to a refetch.
  */
 export function countAfter(data: CachedCount | undefined, signal: ChangeSignal): CacheStep<CachedCount> {
   if (!data) return { kind: "keep" };
-  if (typeof signal.seq !== "number" || typeof signal.unread_count !== "number") return { kind: "refetch" };
+  if (typeof signal.seq !== "number" || typeof signal.unread_count !== "number" || typeof signal.unseen_count !== "number") {
+    return { kind: "refetch" };
+  }
   if (signal.seq <= data.seq) return { kind: "keep" };
-  return { kind: "set", data: { count: signal.unread_count, seq: signal.seq } };
+  return { kind: "set", data: { count: signal.unread_count, unseen: signal.unseen_count, seq: signal.seq } };
 }
 
 /**

@@ -58,7 +58,7 @@ describe("authentication", () => {
     await createNotification(db, { userId: user.id, readAt: new Date() });
     const r = await call(unreadCount, req("GET", PATH, { token }));
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ unread_count: 1 });
+    expect(r.body).toEqual({ unread_count: 1, unseen_count: 1 });
     expect(r.headers.get("cache-control")).toBe("private, no-store");
     expect(r.headers.get("x-ratelimit-limit")).toBe("50");
     expect(r.headers.get("x-ratelimit-remaining")).toBe("49");

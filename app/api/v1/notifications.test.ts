@@ -7,6 +7,7 @@ import { GET as list } from "./notifications/route";
 import { GET as unreadCount } from "./notifications/unread-count/route";
 import { POST as markRead } from "./notifications/mark-read/route";
 import { POST as markAllRead } from "./notifications/mark-all-read/route";
+import { POST as markSeen } from "./notifications/mark-seen/route";
 import { DELETE as deleteOne } from "./notifications/[id]/route";
 import { DELETE as deleteSeedPath } from "./notifications/[id]/delete/route";
 import { call, req, userWithToken } from "./_test/helpers";
@@ -32,7 +33,7 @@ describe("GET /api/v1/notifications", () => {
 
     const r = await call(list, req("GET", "/api/v1/notifications", { token }));
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ count: 2, unread_count: 1, next: null, previous: null });
+    expect(r.body).toMatchObject({ count: 2, unread_count: 1, unseen_count: 1, next: null, previous: null });
     expect(r.body.results.map((x: { id: string }) => x.id)).toEqual([n.id, old.id]);
     expect(r.body.results[0]).toEqual({
       id: n.id,
@@ -46,6 +47,8 @@ describe("GET /api/v1/notifications", () => {
       is_deleted: false,
       created_at: "2025-06-25T14:30:00.000Z",
       read_at: null,
+      is_seen: false,
+      seen_at: null,
     });
     expect(r.body.results[1]).toMatchObject({ sender: null, business: null, is_read: true, read_at: "2025-06-01T11:00:00.000Z" });
   });
@@ -108,15 +111,33 @@ describe("mark read, mark all read, unread count", () => {
     const [a, b, c] = [await createNotification(db, { userId: user.id }), await createNotification(db, { userId: user.id }), await createNotification(db, { userId: user.id })];
     const r = await call(markRead, req("POST", "/api/v1/notifications/mark-read", { token, body: { notification_ids: [a!.id, b!.id] } }));
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ message: "2 notifications marked as read", marked_count: 2, unread_count: 1 });
+    expect(r.body).toEqual({ message: "2 notifications marked as read", marked_count: 2, unread_count: 1, unseen_count: 1 });
     const again = await call(markRead, req("POST", "/api/v1/notifications/mark-read", { token, body: { notification_ids: [a!.id] } }));
-    expect(again.body).toEqual({ message: "0 notifications marked as read", marked_count: 0, unread_count: 1 });
-    expect((await call(unreadCount, req("GET", "/api/v1/notifications/unread-count", { token }))).body).toEqual({ unread_count: 1 });
+    expect(again.body).toEqual({ message: "0 notifications marked as read", marked_count: 0, unread_count: 1, unseen_count: 1 });
+    expect((await call(unreadCount, req("GET", "/api/v1/notifications/unread-count", { token }))).body).toEqual({ unread_count: 1, unseen_count: 1 });
     expect((await db.notification.findUniqueOrThrow({ where: { id: c!.id } })).readAt).toBeNull();
 
     const all = await call(markAllRead, req("POST", "/api/v1/notifications/mark-all-read", { token }));
-    expect(all.body).toEqual({ message: "All notifications marked as read", marked_count: 1, unread_count: 0 });
+    expect(all.body).toEqual({ message: "All notifications marked as read", marked_count: 1, unread_count: 0, unseen_count: 0 });
     expect(await db.notification.count({ where: { userId: user.id, readAt: null } })).toBe(0);
+  });
+
+  it("marks what a bell showed as seen: the unseen count drops, the unread count stays, others' ids are skipped", async () => {
+    const { user, token } = await userWithToken();
+    const [a, b] = [await createNotification(db, { userId: user.id }), await createNotification(db, { userId: user.id })];
+    const theirs = await createNotification(db, { userId: (await createUser(db)).id });
+    const r = await call(markSeen, req("POST", "/api/v1/notifications/mark-seen", { token, body: { notification_ids: [a.id, theirs.id] } }));
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ message: "1 notification marked as seen", marked_count: 1, unread_count: 2, unseen_count: 1 });
+    expect((await db.notification.findUniqueOrThrow({ where: { id: theirs.id } })).seenAt).toBeNull();
+    const page = await call(list, req("GET", "/api/v1/notifications", { token }));
+    expect(page.body).toMatchObject({ unread_count: 2, unseen_count: 1 });
+    const byId = new Map(page.body.results.map((x: { id: string }) => [x.id, x]));
+    expect(byId.get(a.id)).toMatchObject({ is_seen: true, seen_at: expect.any(String), is_read: false });
+    expect(byId.get(b.id)).toMatchObject({ is_seen: false, seen_at: null });
+    const bad = await call(markSeen, req("POST", "/api/v1/notifications/mark-seen", { token, body: { notification_ids: ["nope"] } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("VALIDATION_ERROR");
   });
 
   it("answers 404 for another user's notification and changes nothing (not even the caller's own)", async () => {

@@ -8,7 +8,7 @@ import "server-only";
 import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import type { NotificationType } from "../notifications/catalog";
-import { countUnread } from "../notifications/list-notifications";
+import { inboxCounts } from "../notifications/list-notifications";
 import { pageOffset } from "./pagination";
 import { businessRef, userType } from "./shapes";
 
@@ -34,6 +34,9 @@ export interface ApiNotification {
   is_deleted: false;
   created_at: string;
   read_at: string | null;
+  /** Shown in a bell (or read): not counted in `unseen_count`. */
+  is_seen: boolean;
+  seen_at: string | null;
 }
 
 interface Row {
@@ -43,6 +46,7 @@ interface Row {
   body: string;
   data: Record<string, unknown>;
   created_at: Date;
+  seen_at: Date | null;
   read_at: Date | null;
   business_id: string | null;
   business_name: string | null;
@@ -53,7 +57,7 @@ interface Row {
 }
 
 /**
- * A page of the user's notifications with the filtered total and the unread count.
+ * A page of the user's notifications with the filtered total and the unread and unseen counts.
  * @throws AppError VALIDATION_ERROR when the page is deeper than the pagination cap.
  */
 export async function listNotificationsPage(userId: string, f: NotificationFilters, page: number, pageSize: number) {
@@ -65,10 +69,10 @@ export async function listNotificationsPage(userId: string, f: NotificationFilte
   if (f.dateFrom) conds.push(Prisma.sql`n.created_at >= ${f.dateFrom}::timestamptz`);
   if (f.dateTo) conds.push(Prisma.sql`n.created_at < ${new Date(f.dateTo.getTime() + 86_400_000)}::timestamptz`);
   const where = Prisma.join(conds, " AND ");
-  const [countRows, rows, unreadCount] = await Promise.all([
+  const [countRows, rows, counts] = await Promise.all([
     db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM notifications n WHERE ${where}`,
     db.$queryRaw<Row[]>`
-      SELECT n.id, n.type, n.title, n.body, n.data, n.created_at, n.read_at,
+      SELECT n.id, n.type, n.title, n.body, n.data, n.created_at, n.seen_at, n.read_at,
              n.business_id, b.name AS business_name, b.slug AS business_slug,
              n.actor_id, a.name AS actor_name, a.role::text AS actor_role
       FROM notifications n
@@ -77,9 +81,9 @@ export async function listNotificationsPage(userId: string, f: NotificationFilte
       WHERE ${where}
       ORDER BY n.created_at DESC, n.id DESC
       LIMIT ${pageSize} OFFSET ${offset}`,
-    countUnread(userId),
+    inboxCounts(userId),
   ]);
-  return { count: Number(countRows[0]?.n ?? 0), unreadCount, results: rows.map(toApi) };
+  return { count: Number(countRows[0]?.n ?? 0), unreadCount: counts.unread, unseenCount: counts.unseen, results: rows.map(toApi) };
 }
 
 function toApi(r: Row): ApiNotification {
@@ -95,5 +99,7 @@ function toApi(r: Row): ApiNotification {
     is_deleted: false,
     created_at: r.created_at.toISOString(),
     read_at: r.read_at?.toISOString() ?? null,
+    is_seen: r.seen_at !== null,
+    seen_at: r.seen_at?.toISOString() ?? null,
   };
 }

@@ -50,14 +50,20 @@ const notification = z
     is_deleted: z.literal(false),
     created_at: isoDateTime(),
     read_at: isoDateTime().nullable(),
+    is_seen: z.boolean().meta({ description: "Shown in the bell (or read): no longer counted in unseen_count" }),
+    seen_at: isoDateTime().nullable(),
   })
   .strict();
 
 const pageLinks = { count: z.number().int().min(0), next: url().nullable(), previous: url().nullable() };
 
-const notificationsPage = z.object({ ...pageLinks, unread_count: z.number().int().min(0), results: z.array(notification) }).strict();
-const unreadCount = z.object({ unread_count: z.number().int().min(0) }).strict();
-const markedResponse = z.object({ message: z.string(), marked_count: z.number().int().min(0), unread_count: z.number().int().min(0) }).strict();
+const counts = {
+  unread_count: z.number().int().min(0),
+  unseen_count: z.number().int().min(0).meta({ description: "Unread notifications not yet seen: the number on the bell's badge" }),
+};
+const notificationsPage = z.object({ ...pageLinks, ...counts, results: z.array(notification) }).strict();
+const unreadCount = z.object(counts).strict();
+const markedResponse = z.object({ message: z.string(), marked_count: z.number().int().min(0), ...counts }).strict();
 const messageResponse = z.object({ message: z.string() }).strict();
 
 const cell = z.object({ channel: z.string(), enabled: z.boolean(), available: z.boolean(), locked: z.string().nullable() }).strict();
@@ -162,6 +168,8 @@ const example = {
     is_deleted: false,
     created_at: "2026-11-22T08:00:00.000Z",
     read_at: null,
+    is_seen: false,
+    seen_at: null,
   },
 };
 
@@ -187,7 +195,7 @@ export const OPERATIONS: Operation[] = [
       status: 200,
       description: "A page of notifications",
       schema: notificationsPage,
-      example: { count: 1, next: null, previous: null, unread_count: 1, results: [example.notification] },
+      example: { count: 1, next: null, previous: null, unread_count: 1, unseen_count: 1, results: [example.notification] },
     },
     errors: [[400, ["VALIDATION_ERROR"]], [403, ["PERMISSION_DENIED"]]],
   },
@@ -196,10 +204,10 @@ export const OPERATIONS: Operation[] = [
     path: "/api/v1/notifications/unread-count",
     operationId: "getUnreadCount",
     tag: "Notifications",
-    summary: "Unread count",
-    description: "The number behind the bell badge (seed 001 §3.2.2).",
+    summary: "Unread and unseen counts",
+    description: "The unread count (seed 001 §3.2.2) and the unseen count behind the bell's badge: unread notifications not yet shown in the bell.",
     security: pat("notifications:read"),
-    success: { status: 200, description: "The unread count", schema: unreadCount, example: { unread_count: 3 } },
+    success: { status: 200, description: "The counts", schema: unreadCount, example: { unread_count: 3, unseen_count: 1 } },
     errors: [[403, ["PERMISSION_DENIED"]]],
   },
   {
@@ -212,8 +220,22 @@ export const OPERATIONS: Operation[] = [
     security: pat("notifications:write"),
     body: z.object({ notification_ids: z.array(z.uuid()).min(1).max(500) }).strict(),
     requestExample: { notification_ids: [NID] },
-    success: { status: 200, description: "Marked", schema: markedResponse, example: { message: "1 notification marked as read", marked_count: 1, unread_count: 2 } },
+    success: { status: 200, description: "Marked", schema: markedResponse, example: { message: "1 notification marked as read", marked_count: 1, unread_count: 2, unseen_count: 0 } },
     errors: [[400, ["VALIDATION_ERROR"]], [403, ["PERMISSION_DENIED"]], [404, ["NOT_FOUND"]]],
+  },
+  {
+    method: "post",
+    path: "/api/v1/notifications/mark-seen",
+    operationId: "markNotificationsSeen",
+    tag: "Notifications",
+    summary: "Mark notifications as seen",
+    description:
+      "What a client showed in its bell: those leave unseen_count and stay unread. Ids that are missing, deleted or someone else's are skipped (marked_count says how many changed).",
+    security: pat("notifications:write"),
+    body: z.object({ notification_ids: z.array(z.uuid()).min(1).max(500) }).strict(),
+    requestExample: { notification_ids: [NID] },
+    success: { status: 200, description: "Marked", schema: markedResponse, example: { message: "1 notification marked as seen", marked_count: 1, unread_count: 3, unseen_count: 0 } },
+    errors: [[400, ["VALIDATION_ERROR"]], [403, ["PERMISSION_DENIED"]]],
   },
   {
     method: "post",
@@ -223,7 +245,7 @@ export const OPERATIONS: Operation[] = [
     summary: "Mark all notifications as read",
     description: "Seed 001 §3.2.4. Any request body is ignored.",
     security: pat("notifications:write"),
-    success: { status: 200, description: "Marked", schema: markedResponse, example: { message: "All notifications marked as read", marked_count: 3, unread_count: 0 } },
+    success: { status: 200, description: "Marked", schema: markedResponse, example: { message: "All notifications marked as read", marked_count: 3, unread_count: 0, unseen_count: 0 } },
     errors: [[403, ["PERMISSION_DENIED"]]],
   },
   ...(["/api/v1/notifications/{id}", "/api/v1/notifications/{id}/delete"] as const).map(

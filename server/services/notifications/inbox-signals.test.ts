@@ -93,8 +93,8 @@ describe("inbox signals", () => {
     for (const foreign of [alice.id, aliceRow.id]) expect(bobText).not.toContain(foreign);
     expect(bobText).not.toContain(secret.id);
     // The counts and numbers are what the badge query reads.
-    expect(await unreadState(alice.id)).toEqual({ count: 1, seq: 1 });
-    expect(await unreadState(bob.id)).toEqual({ count: 4, seq: 2 });
+    expect(await unreadState(alice.id)).toEqual({ count: 1, unseen: 1, seq: 1 });
+    expect(await unreadState(bob.id)).toEqual({ count: 4, unseen: 4, seq: 2 });
   });
 
   it("number every change of a user's inbox consecutively, reads and bulk changes included", async () => {
@@ -104,20 +104,23 @@ describe("inbox signals", () => {
       { userId: user.id, type: "system_announcement", title: "One", dedupeKey: "seq:1" },
       { userId: user.id, type: "system_announcement", title: "Two", dedupeKey: "seq:2" },
     ]);
+    await changeNotifications(user.id, [created[1]!.id], "seen"); // the bell showed the newest
     await changeNotifications(user.id, [created[0]!.id], "read");
     await changeNotifications(user.id, [created[0]!.id], "read"); // changes nothing: no number, no signal
     await changeNotifications(user.id, created.map((c) => c.id), "archive");
     await markAllRead(user.id); // nothing unread and live any more: no signal
-    await expect.poll(() => events.length).toBe(4);
+    await expect.poll(() => events.length).toBe(5);
     await new Promise((r) => setTimeout(r, 100));
-    expect(events.map((e) => [e.name, e.data.seq, e.data.unread_count])).toEqual([
-      ["notification.new", 1, 1],
-      ["notification.new", 2, 2],
-      ["notification.read", 3, 1],
-      ["notifications.changed", 4, 0],
+    expect(events.map((e) => [e.name, e.data.seq, e.data.unread_count, e.data.unseen_count])).toEqual([
+      ["notification.new", 1, 1, 1],
+      ["notification.new", 2, 2, 2],
+      ["notifications.changed", 3, 2, 1],
+      ["notification.read", 4, 1, 0],
+      ["notifications.changed", 5, 0, 0],
     ]);
-    expect(events[3]!.data).toMatchObject({ action: "archive", changed_count: 2 });
-    expect((await listNotifications({ userId: user.id, grouped: true })).seq).toBe(4);
+    expect(events[2]!.data).toMatchObject({ action: "seen", changed_count: 1 });
+    expect(events[4]!.data).toMatchObject({ action: "archive", changed_count: 2 });
+    expect((await listNotifications({ userId: user.id, grouped: true })).seq).toBe(5);
   });
 
   it("leave archived records (the digest's) out of the numbers and signals", async () => {
@@ -176,7 +179,9 @@ describe("inbox signals", () => {
     const last = events[2]!.data as unknown as NewNotificationPayload;
     expect(listAfterNew(cached, input, { ...last, seq: last.seq + 2 }).kind).toBe("refetch");
     expect(listAfterNew(cached, input, last).kind).toBe("keep");
-    expect(countAfter(count, { seq: last.seq - 1, unread_count: 99 }).kind).toBe("keep");
+    expect(countAfter(count, { seq: last.seq - 1, unread_count: 99, unseen_count: 99 }).kind).toBe("keep");
+    // A signal without the unseen count (an older server) leaves the badge to a refetch.
+    expect(countAfter(count, { seq: last.seq + 1, unread_count: 99 }).kind).toBe("refetch");
     // The archived view is not changed by a new notification, only moved to the new number.
     const archived = { items: [], nextCursor: null, seq: last.seq - 1 };
     expect(listAfterNew(archived, { filter: "archived" }, last)).toEqual({ kind: "set", data: { ...archived, seq: last.seq } });
@@ -191,7 +196,7 @@ describe("inbox signals", () => {
     // The rows first: written, counted and listed, not yet numbered or signalled.
     const l = await listing(business.id, "Muffins");
     expect(await deliverListingChunk(l.id, ALL)).toEqual({ inserted: 1 });
-    expect(await unreadState(user.id)).toEqual({ count: 2, seq: 1 });
+    expect(await unreadState(user.id)).toEqual({ count: 2, unseen: 2, seq: 1 });
     const between: CachedPage = await listNotifications({ userId: user.id, grouped: true, limit: 20 });
     expect(between).toMatchObject({ seq: 1, items: [{ group: { count: 2 } }] });
     await new Promise((r) => setTimeout(r, 150));

@@ -21,13 +21,14 @@ import { Prisma } from "../../generated/prisma/client";
 import type { Tx } from "../outbox/outbox";
 import { db } from "../../db";
 import { signalEvents, type UserEvent } from "../realtime";
-import { countUnread, GROUP_MIN, INBOX_COLUMNS, pluralNoun, toItem, unreadCountSql, type InboxRow } from "./list-notifications";
+import { GROUP_MIN, INBOX_COLUMNS, inboxCounts, pluralNoun, toItem, unreadCountSql, unseenCountSql, type InboxRow } from "./list-notifications";
 import type { NewNotificationPayload } from "../../../lib/realtime";
 
 interface NewRow extends InboxRow {
   user_id: string;
   seq: bigint;
   unread_count: bigint;
+  unseen_count: bigint;
   group_count: bigint | null;
 }
 
@@ -57,14 +58,17 @@ export async function newNotificationSignals(tx: Tx, notificationIds: readonly s
   const rows = await tx.$queryRaw<NewRow[]>`
     WITH fresh AS (
       SELECT n.id, n.type, n.category, n.priority, n.title, n.body, n.data, n.action_url, n.business_id,
-             n.created_at, n.read_at, n.archived_at, n.user_id,
+             n.created_at, n.seen_at, n.read_at, n.archived_at, n.user_id,
              count(*) OVER (PARTITION BY n.user_id ORDER BY n.created_at DESC, n.id DESC) - 1 AS newer,
+             count(*) FILTER (WHERE n.seen_at IS NULL) OVER (PARTITION BY n.user_id ORDER BY n.created_at DESC, n.id DESC)
+               - (n.seen_at IS NULL)::int AS newer_unseen,
              count(*) OVER (PARTITION BY n.user_id, n.type, n.business_id ORDER BY n.created_at DESC, n.id DESC) - 1 AS newer_in_group
       FROM notifications n WHERE ${live}
     )
     SELECT ${INBOX_COLUMNS}, n.user_id,
            s.seq - n.newer AS seq,
            ${unreadCountSql(Prisma.sql`n.user_id`)} - n.newer AS unread_count,
+           ${unseenCountSql(Prisma.sql`n.user_id`)} - n.newer_unseen AS unseen_count,
            g.n - n.newer_in_group AS group_count
     FROM fresh n LEFT JOIN businesses b ON b.id = n.business_id
     JOIN inbox_sequences s ON s.user_id = n.user_id
@@ -84,6 +88,7 @@ export async function newNotificationSignals(tx: Tx, notificationIds: readonly s
       data: item.data,
       created_at: item.createdAt,
       unread_count: Number(r.unread_count),
+      unseen_count: Number(r.unseen_count),
       seq: Number(r.seq),
       entry: {
         category: item.category,
@@ -98,16 +103,17 @@ export async function newNotificationSignals(tx: Tx, notificationIds: readonly s
 }
 
 /**
- * Advances one user's inbox sequence number after a change to their rows in `tx` (read, unread, archive,
- * delete) and reads their unread count in a later statement of the same transaction.
- * @returns the new sequence number and the unread count as of it
+ * Advances one user's inbox sequence number after a change to their rows in `tx` (seen, read, unread,
+ * archive, delete…) and reads their unread and unseen counts in a later statement of the same transaction.
+ * @returns the new sequence number and the counts as of it
  */
-export async function advanceInboxSeq(tx: Tx, userId: string): Promise<{ seq: number; unreadCount: number }> {
+export async function advanceInboxSeq(tx: Tx, userId: string): Promise<{ seq: number; unreadCount: number; unseenCount: number }> {
   const [row] = await tx.$queryRaw<{ seq: bigint }[]>`
     INSERT INTO inbox_sequences (user_id, seq) VALUES (${userId}::uuid, 1)
     ON CONFLICT (user_id) DO UPDATE SET seq = inbox_sequences.seq + 1
     RETURNING seq`;
-  return { seq: Number(row?.seq ?? 0), unreadCount: await countUnread(userId, tx) };
+  const counts = await inboxCounts(userId, tx);
+  return { seq: Number(row?.seq ?? 0), unreadCount: counts.unread, unseenCount: counts.unseen };
 }
 
 /**

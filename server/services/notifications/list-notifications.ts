@@ -57,6 +57,7 @@ export interface InboxRow {
   business_slug: string | null;
   business_logo_color: string | null;
   created_at: Date;
+  seen_at: Date | null;
   read_at: Date | null;
   archived_at: Date | null;
 }
@@ -70,7 +71,7 @@ interface GroupedRow extends InboxRow {
 export const INBOX_COLUMNS = Prisma.sql`
   n.id, n.type, n.category, n.priority, n.title, n.body, n.data, n.action_url,
   n.business_id, b.name AS business_name, b.slug AS business_slug, b.logo_color AS business_logo_color,
-  n.created_at, n.read_at, n.archived_at`;
+  n.created_at, n.seen_at, n.read_at, n.archived_at`;
 const INBOX_FROM = Prisma.sql`notifications n LEFT JOIN businesses b ON b.id = n.business_id`;
 const INBOX_ROWS = Prisma.sql`SELECT ${INBOX_COLUMNS} FROM ${INBOX_FROM}`;
 
@@ -252,6 +253,7 @@ export function toItem(r: InboxRow): InboxItem {
         ? { id: r.business_id, name: r.business_name, slug: r.business_slug ?? "", logoColor: r.business_logo_color ?? "#2E7D32" }
         : null,
     createdAt: r.created_at.toISOString(),
+    seenAt: r.seen_at?.toISOString() ?? null,
     readAt: r.read_at?.toISOString() ?? null,
     archivedAt: r.archived_at?.toISOString() ?? null,
   };
@@ -262,19 +264,26 @@ function inboxSeqSql(userId: string): Prisma.Sql {
   return Prisma.sql`COALESCE((SELECT seq FROM inbox_sequences WHERE user_id = ${userId}::uuid), 0)`;
 }
 
-/**
- * The badge's state for the live client: the unread count and the inbox sequence number it is as of,
- * read in one statement (docs/architecture.md "Live inbox").
- */
-export async function unreadState(userId: string): Promise<{ count: number; seq: number }> {
-  const [row] = await db.$queryRaw<{ n: bigint; seq: bigint }[]>`
-    SELECT ${unreadCountSql(Prisma.sql`${userId}::uuid`)} AS n, ${inboxSeqSql(userId)} AS seq`;
-  return { count: Number(row?.n ?? 0), seq: Number(row?.seq ?? 0) };
+/** The two counts of a user's inbox: unread (the inbox's "Unread"), and unseen (the bell's badge). */
+export interface InboxCounts {
+  unread: number;
+  unseen: number;
 }
 
 /**
- * The unread count behind the bell's badge as a scalar SQL expression: the live, unarchived, unread rows of
- * the user `user` (an SQL expression: a parameter, or a column of the outer query). A range scan of
+ * The badge's state for the live client: the unread and unseen counts and the inbox sequence number they
+ * are as of, read in one statement (docs/architecture.md "Live inbox"). The bell shows `unseen`.
+ */
+export async function unreadState(userId: string): Promise<{ count: number; unseen: number; seq: number }> {
+  const user = Prisma.sql`${userId}::uuid`;
+  const [row] = await db.$queryRaw<{ n: bigint; unseen: bigint; seq: bigint }[]>`
+    SELECT ${unreadCountSql(user)} AS n, ${unseenCountSql(user)} AS unseen, ${inboxSeqSql(userId)} AS seq`;
+  return { count: Number(row?.n ?? 0), unseen: Number(row?.unseen ?? 0), seq: Number(row?.seq ?? 0) };
+}
+
+/**
+ * The unread count as a scalar SQL expression: the live, unarchived, unread rows of the user `user` (an SQL
+ * expression: a parameter, or a column of the outer query). A range scan of
  * `notifications_user_id_read_at_deleted_at_archived_at_idx`.
  */
 export function unreadCountSql(user: Prisma.Sql): Prisma.Sql {
@@ -283,12 +292,32 @@ export function unreadCountSql(user: Prisma.Sql): Prisma.Sql {
 }
 
 /**
- * The unread count behind the bell's badge (see {@link unreadCountSql}).
+ * The unseen count behind the bell's badge as a scalar SQL expression: the unread rows of
+ * {@link unreadCountSql} that no list of the bell has shown yet (`seen_at IS NULL`). Reading a
+ * notification also sees it, so the unseen rows are a subset of the unread ones, and the count is the same
+ * index range scan with one more filter.
+ */
+export function unseenCountSql(user: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(SELECT count(*) FROM notifications x
+    WHERE x.user_id = ${user} AND x.read_at IS NULL AND x.deleted_at IS NULL AND x.archived_at IS NULL AND x.seen_at IS NULL)`;
+}
+
+/**
+ * The unread count (see {@link unreadCountSql}).
  * @param q a transaction to read in (default: the client)
  */
 export async function countUnread(userId: string, q: Tx = db): Promise<number> {
-  const [row] = await q.$queryRaw<{ n: bigint }[]>`SELECT ${unreadCountSql(Prisma.sql`${userId}::uuid`)} AS n`;
-  return Number(row?.n ?? 0);
+  return (await inboxCounts(userId, q)).unread;
+}
+
+/**
+ * The unread and unseen counts in one statement.
+ * @param q a transaction to read in (default: the client)
+ */
+export async function inboxCounts(userId: string, q: Tx = db): Promise<InboxCounts> {
+  const user = Prisma.sql`${userId}::uuid`;
+  const [row] = await q.$queryRaw<{ n: bigint; unseen: bigint }[]>`SELECT ${unreadCountSql(user)} AS n, ${unseenCountSql(user)} AS unseen`;
+  return { unread: Number(row?.n ?? 0), unseen: Number(row?.unseen ?? 0) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { createNotification, createUser } from "../../../prisma/factory";
-import { countUnread, getNotification, listNotifications } from "./list-notifications";
+import { countUnread, getNotification, inboxCounts, listNotifications, unreadState } from "./list-notifications";
 import { changeNotifications, markAllRead, UNDO_DELETE_MS } from "./update-notifications";
 
 async function userWith(n: number) {
@@ -50,13 +50,33 @@ describe("inbox", () => {
     const user = await userWith(4);
     const page = await listNotifications({ userId: user.id });
     const [x, y] = page.items;
-    expect(await changeNotifications(user.id, [x!.id, y!.id], "read")).toEqual({ changedCount: 2, unreadCount: 2 });
-    expect(await changeNotifications(user.id, [x!.id], "read")).toEqual({ changedCount: 0, unreadCount: 2 });
-    expect(await changeNotifications(user.id, [x!.id], "unread")).toEqual({ changedCount: 1, unreadCount: 3 });
-    expect(await markAllRead(user.id)).toEqual({ changedCount: 3, unreadCount: 0 });
+    expect(await changeNotifications(user.id, [x!.id, y!.id], "read")).toEqual({ changedCount: 2, unreadCount: 2, unseenCount: 2 });
+    expect(await changeNotifications(user.id, [x!.id], "read")).toEqual({ changedCount: 0, unreadCount: 2, unseenCount: 2 });
+    expect(await changeNotifications(user.id, [x!.id], "unread")).toEqual({ changedCount: 1, unreadCount: 3, unseenCount: 2 });
+    expect(await markAllRead(user.id)).toEqual({ changedCount: 3, unreadCount: 0, unseenCount: 0 });
     await changeNotifications(user.id, [y!.id], "delete");
     expect((await listNotifications({ userId: user.id })).items.map((i) => i.id)).not.toContain(y!.id);
     await expect(getNotification(user.id, y!.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("keeps seen and read apart: seeing clears the badge's count and leaves them unread; reading sees", async () => {
+    const user = await userWith(3);
+    const other = await userWith(1);
+    const [x, y, z] = (await listNotifications({ userId: user.id })).items;
+    const [foreign] = (await listNotifications({ userId: other.id })).items;
+    expect(await inboxCounts(user.id)).toEqual({ unread: 3, unseen: 3 });
+    // What the bell showed: x and y. Someone else's id and an unknown one are skipped, not refused.
+    const seen = await changeNotifications(user.id, [x!.id, y!.id, foreign!.id, "00000000-0000-4000-8000-000000000000"], "seen");
+    expect(seen).toEqual({ changedCount: 2, unreadCount: 3, unseenCount: 1 });
+    expect((await getNotification(user.id, x!.id)).seenAt).not.toBeNull();
+    expect((await getNotification(user.id, x!.id)).readAt).toBeNull();
+    expect((await db.notification.findUniqueOrThrow({ where: { id: foreign!.id } })).seenAt).toBeNull();
+    expect(await inboxCounts(other.id)).toEqual({ unread: 1, unseen: 1 });
+    // Seeing again changes nothing; reading an unseen one sees it too; unread again leaves it seen.
+    expect(await changeNotifications(user.id, [x!.id], "seen")).toEqual({ changedCount: 0, unreadCount: 3, unseenCount: 1 });
+    expect(await changeNotifications(user.id, [z!.id], "read")).toEqual({ changedCount: 1, unreadCount: 2, unseenCount: 0 });
+    expect(await changeNotifications(user.id, [z!.id], "unread")).toEqual({ changedCount: 1, unreadCount: 3, unseenCount: 0 });
+    expect((await unreadState(user.id))).toMatchObject({ count: 3, unseen: 0 });
   });
 
   it("undoes a delete within the undo window (the row comes back as it was), and not after it or for someone else", async () => {
@@ -65,7 +85,7 @@ describe("inbox", () => {
     const [x, y] = (await listNotifications({ userId: user.id })).items;
     await changeNotifications(user.id, [x!.id, y!.id], "delete");
     await expect(changeNotifications(other.id, [x!.id], "restore")).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect(await changeNotifications(user.id, [x!.id], "restore")).toEqual({ changedCount: 1, unreadCount: 1 });
+    expect(await changeNotifications(user.id, [x!.id], "restore")).toEqual({ changedCount: 1, unreadCount: 1, unseenCount: 1 });
     expect((await getNotification(user.id, x!.id)).readAt).toBeNull();
     // A live notification cannot be "restored", and a delete older than the window is final.
     await expect(changeNotifications(user.id, [x!.id], "restore")).rejects.toMatchObject({ code: "NOT_FOUND" });

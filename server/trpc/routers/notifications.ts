@@ -54,11 +54,13 @@ export const notificationsRouter = router({
     .query(({ ctx, input }) =>
       listGroupMembers({ userId: ctx.user.id, type: input.type, businessId: input.businessId, cursor: input.cursor, limit: input.limit }),
     ),
-  /** The badge: `{ count, seq }`, the unread count and the inbox sequence number it is as of. */
+  /** The badge: `{ count, unseen, seq }`, the unread and unseen counts and the inbox sequence number they are as of. */
   unreadCount: protectedProcedure.query(({ ctx }) => unreadState(ctx.user.id)),
   get: protectedProcedure.input(one).query(({ ctx, input }) => getNotification(ctx.user.id, input.id)),
   /** Which channels it went to, and why others were held or skipped. */
   deliveries: protectedProcedure.input(one).query(({ ctx, input }) => notificationDeliveries(ctx.user.id, input.id)),
+  /** What the bell showed: clears those from the badge (unseen count); they stay unread. */
+  markSeen: protectedProcedure.input(ids).mutation(({ ctx, input }) => changeNotifications(ctx.user.id, input.ids, "seen")),
   markRead: protectedProcedure.input(ids).mutation(({ ctx, input }) => changeNotifications(ctx.user.id, input.ids, "read")),
   markUnread: protectedProcedure.input(ids).mutation(({ ctx, input }) => changeNotifications(ctx.user.id, input.ids, "unread")),
   archive: protectedProcedure.input(ids).mutation(({ ctx, input }) => changeNotifications(ctx.user.id, input.ids, "archive")),

@@ -26,6 +26,6 @@ export const GET = apiRoute({
       q.page,
       q.page_size,
     );
-    return { count: page.count, unread_count: page.unreadCount, ...pageLinks(url, q.page, q.page_size, page.count), results: page.results };
+    return { count: page.count, unread_count: page.unreadCount, unseen_count: page.unseenCount, ...pageLinks(url, q.page, q.page_size, page.count), results: page.results };
   },
 });

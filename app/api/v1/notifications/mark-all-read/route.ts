@@ -6,6 +6,6 @@ export const POST = apiRoute({
   scope: "notifications:write",
   async handle({ auth }) {
     const r = await markAllRead(auth.userId);
-    return { message: "All notifications marked as read", marked_count: r.changedCount, unread_count: r.unreadCount };
+    return { message: "All notifications marked as read", marked_count: r.changedCount, unread_count: r.unreadCount, unseen_count: r.unseenCount };
   },
 });

@@ -17,6 +17,7 @@ export const POST = apiRoute({
       message: `${r.changedCount} notification${r.changedCount === 1 ? "" : "s"} marked as read`,
       marked_count: r.changedCount,
       unread_count: r.unreadCount,
+      unseen_count: r.unseenCount,
     };
   },
 });

@@ -1,8 +1,11 @@
-/** `GET /api/v1/notifications/unread-count` (seed 001 §3.2.2). */
+/** `GET /api/v1/notifications/unread-count` (seed 001 §3.2.2), with the unseen count behind the bell's badge. */
 import { apiRoute } from "@/server/services/api/http";
-import { countUnread } from "@/server/services/notifications/list-notifications";
+import { inboxCounts } from "@/server/services/notifications/list-notifications";
 
 export const GET = apiRoute({
   scope: "notifications:read",
-  handle: async ({ auth }) => ({ unread_count: await countUnread(auth.userId) }),
+  async handle({ auth }) {
+    const counts = await inboxCounts(auth.userId);
+    return { unread_count: counts.unread, unseen_count: counts.unseen };
+  },
 });
