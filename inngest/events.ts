@@ -82,6 +82,14 @@ export const heldDeliveriesReleaseRequested = eventType("deliveries/held-release
   schema: z.object({ userId: z.uuid() }),
 });
 
+/**
+ * A user snoozed notifications (server/services/notifications/snooze.ts): at `until` they come back to the
+ * inbox, unread (inngest/functions/wake-snoozed-notifications.ts).
+ */
+export const notificationsSnoozed = eventType("notifications/snoozed", {
+  schema: z.object({ userId: z.uuid(), ids: z.array(z.uuid()).min(1).max(500), until: z.iso.datetime() }),
+});
+
 /** An admin started a campaign (now, or the scheduler at its time): fan it out (inngest/functions/campaign-send.ts). */
 export const campaignSendRequested = eventType("campaign/send-requested", { schema: z.object({ campaignId: z.uuid() }) });
 

@@ -14,6 +14,7 @@ import { campaignChunk, campaignChunkEmails, campaignSend } from "./functions/ca
 import { startScheduledCampaigns } from "./functions/start-scheduled-campaigns";
 import { sendPush } from "./functions/send-push";
 import { sendSms } from "./functions/send-sms";
+import { wakeSnoozedNotifications } from "./functions/wake-snoozed-notifications";
 
 export const functions = [
   fanOutListing,
@@ -33,4 +34,5 @@ export const functions = [
   startScheduledCampaigns,
   sendPush,
   sendSms,
+  wakeSnoozedNotifications,
 ];

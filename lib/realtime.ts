@@ -56,6 +56,8 @@ export interface InboxEntryJson {
   seenAt: string | null;
   readAt: string | null;
   archivedAt: string | null;
+  /** Set while snoozed: when it comes back to the inbox. */
+  snoozedUntil: string | null;
   group: {
     /** `"<type>:<businessId>"`. */
     key: string;
@@ -125,6 +127,7 @@ export function entryOfSignal(signal: NewNotificationPayload): InboxEntryJson {
     seenAt: null,
     readAt: null,
     archivedAt: null,
+    snoozedUntil: null,
     group:
       entry.group && business
         ? {

@@ -1,19 +1,20 @@
 "use client";
 /**
  * One notification in the full inbox: its title (opens it, marking it read), body, pickup window, time,
- * business and type, and its actions (read/unread, archive, delete with undo, delivery details). Used for plain
- * entries, for a group's preview and for a group's members.
+ * business and type, and its actions (read/unread, snooze, archive, delete with undo, delivery details; a
+ * snoozed one: unsnooze). Used for plain entries, for a group's preview and for a group's members.
  */
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { formatWindow } from "@/components/listings/format";
 import { DeliveryDetails } from "./delivery-details";
+import { formatSnoozeTime, SnoozeMenu, type SnoozeChoice } from "./snooze-menu";
 import type { InboxNotification } from "./group";
 import type { useNotificationActions } from "./use-notification-actions";
 
 /** A row action that changes the notification (details only opens a panel). */
-export type RowAction = "read" | "unread" | "archive" | "unarchive" | "delete";
+export type RowAction = "read" | "unread" | "archive" | "unarchive" | "delete" | "unsnooze";
 
 export interface ItemContext {
   actions: ReturnType<typeof useNotificationActions>;
@@ -26,6 +27,13 @@ export interface ItemContext {
   /** The notification whose delivery details are open. */
   details: string | null;
   setDetails: (id: string | null) => void;
+  /** The notification whose snooze menu is open. */
+  snoozeMenu: string | null;
+  setSnoozeMenu: (id: string | null) => void;
+  /** Snoozes a notification (it leaves the list; focus moves on as for archive). */
+  snooze: (n: InboxNotification, choice: SnoozeChoice) => void;
+  /** The user's time zone, for "Snoozed until …" (null until known). */
+  timeZone: string | null;
   /** A notification whose title should take keyboard focus when it renders (after its group went away). */
   focusId: string | null;
   /** Asks for keyboard focus on a notification's title once it renders as a plain entry. */
@@ -39,9 +47,10 @@ export interface ItemContext {
  */
 export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; ctx: ItemContext; plain?: boolean }) {
   const router = useRouter();
-  const { actions, act, busy, details, setDetails } = ctx;
+  const { actions, act, busy, details, setDetails, snoozeMenu, setSnoozeMenu } = ctx;
   const isUnread = !n.readAt;
   const title = useRef<HTMLButtonElement>(null);
+  const snoozeButton = useRef<HTMLButtonElement>(null);
   const { focusId, clearFocus } = ctx;
   useEffect(() => {
     if (!plain || focusId !== n.id || !title.current) return;
@@ -72,11 +81,39 @@ export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; c
           <TimeAgo iso={n.createdAt} />
           {n.business ? <span>{n.business.name}</span> : null}
           <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">{ctx.typeLabel(n.type)}</span>
+          {n.snoozedUntil ? (
+            <span className="font-medium text-amber-800" suppressHydrationWarning>
+              Snoozed until {ctx.timeZone ? formatSnoozeTime(n.snoozedUntil, ctx.timeZone) : new Date(n.snoozedUntil).toLocaleString()}
+            </span>
+          ) : null}
         </div>
         {details === n.id ? <DeliveryDetails notificationId={n.id} /> : null}
+        {snoozeMenu === n.id ? (
+          <SnoozeMenu
+            title={n.title}
+            pending={actions.snooze.isPending}
+            error={actions.snooze.error?.message ?? null}
+            onChoose={(choice) => ctx.snooze(n, choice)}
+            onClose={() => {
+              setSnoozeMenu(null);
+              snoozeButton.current?.focus();
+            }}
+          />
+        ) : null}
       </div>
       <div className="-ml-2 mt-1.5 flex shrink-0 flex-wrap gap-1 sm:ml-0 sm:mt-0">
         <ActionButton label={isUnread ? "Mark read" : "Mark unread"} onClick={() => act(n, isUnread ? "read" : "unread")} disabled={busy} />
+        {n.snoozedUntil ? (
+          <ActionButton label="Unsnooze" onClick={() => act(n, "unsnooze")} disabled={busy} title={n.title} />
+        ) : n.archivedAt ? null : (
+          <ActionButton
+            ref={snoozeButton}
+            label="Snooze"
+            onClick={() => setSnoozeMenu(snoozeMenu === n.id ? null : n.id)}
+            expanded={snoozeMenu === n.id}
+            title={n.title}
+          />
+        )}
         <ActionButton label={n.archivedAt ? "Unarchive" : "Archive"} onClick={() => act(n, n.archivedAt ? "unarchive" : "archive")} disabled={busy} />
         <ActionButton label="Delete" danger onClick={() => act(n, "delete")} disabled={busy} title={n.title} />
         <ActionButton label={details === n.id ? "Hide details" : "Details"} onClick={() => setDetails(details === n.id ? null : n.id)} expanded={details === n.id} />
@@ -101,9 +138,21 @@ function PickupWindow({ data }: { data: Record<string, unknown> }) {
  * A row action. While another change runs it is `aria-disabled`, not `disabled`: a disabled button loses
  * keyboard focus to `<body>`, and the button that was just pressed must keep it.
  */
-function ActionButton(props: { label: string; onClick: () => void; disabled?: boolean; danger?: boolean; title?: string; expanded?: boolean }) {
+function ActionButton({
+  ref,
+  ...props
+}: {
+  ref?: React.Ref<HTMLButtonElement>;
+  label: string;
+  onClick: () => void;
+  disabled?: boolean;
+  danger?: boolean;
+  title?: string;
+  expanded?: boolean;
+}) {
   return (
     <button
+      ref={ref}
       type="button"
       onClick={() => !props.disabled && props.onClick()}
       aria-disabled={props.disabled || undefined}

@@ -8,7 +8,8 @@
  * Keyboard focus never falls to the page: an action keeps it on its button, or, when the row leaves the
  * list (archived, deleted, read under "Unread"), moves it to the next row (the previous one at the end,
  * the heading when none is left). A deleted row is replaced in place by "Deleted · Undo" for
- * {@link UNDO_SHOWN_MS}; Undo restores it (the server allows that for a minute).
+ * {@link UNDO_SHOWN_MS}; Undo restores it (the server allows that for a minute). Snooze opens a menu under
+ * the row; a snoozed notification leaves the list until its time and waits under "Snoozed".
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
@@ -19,6 +20,7 @@ import { useNotificationActions } from "./use-notification-actions";
 import { ItemContent, type ItemContext, type RowAction } from "./inbox-item";
 import { InboxGroupRow } from "./inbox-group";
 import type { InboxNotification } from "./group";
+import type { SnoozeChoice } from "./snooze-menu";
 
 /** How long "Deleted · Undo" stays in place of a deleted row, in ms. */
 const UNDO_SHOWN_MS = 10_000;
@@ -31,10 +33,11 @@ interface PendingUndo {
   neighborId: string | null;
 }
 
-type Filter = "all" | "unread" | "archived";
+type Filter = "all" | "unread" | "archived" | "snoozed";
 const FILTERS: { value: Filter; label: string }[] = [
   { value: "all", label: "All" },
   { value: "unread", label: "Unread" },
+  { value: "snoozed", label: "Snoozed" },
   { value: "archived", label: "Archived" },
 ];
 
@@ -44,6 +47,7 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
   const [filter, setFilter] = useState<Filter>("all");
   const [type, setType] = useState<NotificationType | "">("");
   const [details, setDetails] = useState<string | null>(null);
+  const [snoozeMenu, setSnoozeMenu] = useState<string | null>(null);
   const [focusId, setFocusId] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const unread = useQuery(trpc.notifications.unreadCount.queryOptions());
@@ -55,8 +59,10 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
   );
   const actions = useNotificationActions();
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const snoozeChoices = useQuery({ ...trpc.notifications.snoozeChoices.queryOptions(), enabled: filter === "snoozed" || snoozeMenu !== null });
   const busy = Object.values(actions).some((m) => m.isPending);
-  const failed = Object.values(actions).find((m) => m.isError);
+  // A snooze's error shows in its menu, next to the time it is about.
+  const failed = Object.values(actions).find((m) => m.isError && m !== actions.snooze);
   // After "Mark all read" on a group (the list has been refetched by then), focus moves to the group's
   // newest notification, now a plain entry; when that is not shown (the unread filter), to the heading, so
   // keyboard focus is never dropped on the page.
@@ -93,17 +99,28 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
   }, [undo, focusNeighbor]);
   const visible = items.filter((n) => n.id !== undo?.id);
 
+  /** Where `n` stands in the list (a group member where its group does) and which row takes focus after it. */
+  const placeOf = (n: InboxNotification) => {
+    const at = Math.max(0, visible.findIndex((e) => e.id === n.id || e.group?.ids.includes(n.id)));
+    return { at, neighborId: (visible[at + 1] ?? visible[at - 1])?.id ?? null };
+  };
   /** Runs a row action on `n`; see the module comment for where focus goes. */
   const act = (n: InboxNotification, action: RowAction) => {
-    // Its place in the list: a group member stands where its group does.
-    const at = Math.max(0, visible.findIndex((e) => e.id === n.id || e.group?.ids.includes(n.id)));
-    const neighborId = (visible[at + 1] ?? visible[at - 1])?.id ?? null;
+    const { at, neighborId } = placeOf(n);
     const leaves =
       action === "delete" ||
       (action === "archive" && filter !== "archived") ||
       (action === "unarchive" && filter === "archived") ||
+      (action === "unsnooze" && filter === "snoozed") ||
       (action === "read" && filter === "unread");
-    const mutation = { read: actions.markRead, unread: actions.markUnread, archive: actions.archive, unarchive: actions.unarchive, delete: actions.remove }[action];
+    const mutation = {
+      read: actions.markRead,
+      unread: actions.markUnread,
+      archive: actions.archive,
+      unarchive: actions.unarchive,
+      delete: actions.remove,
+      unsnooze: actions.unsnooze,
+    }[action];
     if (action === "delete") setUndo({ id: n.id, title: n.title, index: at, neighborId });
     mutation.mutate(
       { ids: [n.id] },
@@ -112,6 +129,19 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
           if (leaves && action !== "delete") focusNeighbor(neighborId);
         },
         onError: () => action === "delete" && setUndo(null),
+      },
+    );
+  };
+  /** Snoozes `n`: the menu closes and the row leaves the list, focus moving on as for archive. */
+  const snooze = (n: InboxNotification, choice: SnoozeChoice) => {
+    const { neighborId } = placeOf(n);
+    actions.snooze.mutate(
+      { ids: [n.id], ...choice },
+      {
+        onSuccess: () => {
+          setSnoozeMenu(null);
+          focusNeighbor(neighborId);
+        },
       },
     );
   };
@@ -133,6 +163,13 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
     typeLabel: (t) => props.types.find((x) => x.value === t)?.label ?? t,
     details,
     setDetails,
+    snoozeMenu,
+    setSnoozeMenu: (id) => {
+      actions.snooze.reset();
+      setSnoozeMenu(id);
+    },
+    snooze,
+    timeZone: snoozeChoices.data?.timeZone ?? null,
     focusId,
     focusOn,
     clearFocus,
@@ -205,10 +242,14 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
       ) : visible.length === 0 && !undo ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
           <p className="font-medium text-slate-800">
-            {filter === "unread" ? "You're all caught up" : filter === "archived" ? "Nothing archived" : "No notifications yet"}
+            {filter === "unread" ? "You're all caught up" : filter === "archived" ? "Nothing archived" : filter === "snoozed" ? "Nothing snoozed" : "No notifications yet"}
           </p>
           <p className="mt-1 text-sm text-slate-600">
-            {filter === "all" && !type ? "Follow businesses to hear about their new listings." : "Try another filter."}
+            {filter === "all" && !type
+              ? "Follow businesses to hear about their new listings."
+              : filter === "snoozed" && !type
+                ? "Snooze a notification to have it come back, unread, when it suits you."
+                : "Try another filter."}
           </p>
         </div>
       ) : (

@@ -17,5 +17,7 @@ export function useNotificationActions() {
     remove: useMutation(trpc.notifications.delete.mutationOptions({ onSettled })),
     restore: useMutation(trpc.notifications.restore.mutationOptions({ onSettled })),
     markAllRead: useMutation(trpc.notifications.markAllRead.mutationOptions({ onSettled })),
+    snooze: useMutation(trpc.notifications.snooze.mutationOptions({ onSettled })),
+    unsnooze: useMutation(trpc.notifications.unsnooze.mutationOptions({ onSettled })),
   };
 }

@@ -1,14 +1,14 @@
 import "server-only";
 /**
  * `GET /api/v1/notifications` (seed 001 §3.2.1): one page-number page of the user's live inbox (not
- * deleted, not archived — the same rows as the app's "all" inbox and the unread badge), newest first, with
+ * deleted, archived or snoozed — the same rows as the app's "all" inbox and the unread badge), newest first, with
  * filters. Two set-based statements: a count and an `ORDER BY created_at DESC, id DESC LIMIT … OFFSET …`
  * that walks the `(user_id, created_at DESC, id DESC)` index; depth is capped (./pagination.ts).
  */
 import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import type { NotificationType } from "../notifications/catalog";
-import { inboxCounts } from "../notifications/list-notifications";
+import { inboxCounts, inInbox } from "../notifications/list-notifications";
 import { pageOffset } from "./pagination";
 import { businessRef, userType } from "./shapes";
 
@@ -62,7 +62,7 @@ interface Row {
  */
 export async function listNotificationsPage(userId: string, f: NotificationFilters, page: number, pageSize: number) {
   const offset = pageOffset(page, pageSize, "narrow the results with date_from/date_to, is_read or notification_type");
-  const conds: Prisma.Sql[] = [Prisma.sql`n.user_id = ${userId}::uuid`, Prisma.sql`n.deleted_at IS NULL`, Prisma.sql`n.archived_at IS NULL`];
+  const conds: Prisma.Sql[] = [Prisma.sql`n.user_id = ${userId}::uuid`, inInbox()];
   if (f.isRead === true) conds.push(Prisma.sql`n.read_at IS NOT NULL`);
   if (f.isRead === false) conds.push(Prisma.sql`n.read_at IS NULL`);
   if (f.type) conds.push(Prisma.sql`n.type = ${f.type}`);

@@ -17,6 +17,7 @@ import "server-only";
  */
 import { db } from "../../db";
 import { NOTIFICATION_TYPES, type NotificationType, type NotificationTypeSpec } from "../notifications/catalog";
+import { inInbox } from "../notifications/list-notifications";
 import { notifyUsers, type Notice } from "../delivery/notify";
 
 /** Local hour the digest goes out (issue 5). */
@@ -95,7 +96,7 @@ async function digestBatch(due: DueUser[], at: Date): Promise<{ digests: number;
       FROM jsonb_to_recordset(${windows}::jsonb) AS w(user_id uuid, covers_from timestamptz)
       JOIN notifications n ON n.user_id = w.user_id AND n.created_at >= w.covers_from AND n.created_at < ${at}::timestamptz
       LEFT JOIN businesses b ON b.id = n.business_id
-      WHERE n.read_at IS NULL AND n.deleted_at IS NULL AND n.archived_at IS NULL AND n.type <> 'digest'
+      WHERE n.read_at IS NULL AND ${inInbox()} AND n.type <> 'digest'
     ) ranked
     WHERE rn <= ${ITEMS_PER_TYPE}
     ORDER BY user_id, type, rn`;

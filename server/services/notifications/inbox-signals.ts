@@ -21,7 +21,7 @@ import { Prisma } from "../../generated/prisma/client";
 import type { Tx } from "../outbox/outbox";
 import { db } from "../../db";
 import { signalEvents, type UserEvent } from "../realtime";
-import { GROUP_MIN, INBOX_COLUMNS, inboxCounts, pluralNoun, toItem, unreadCountSql, unseenCountSql, type InboxRow } from "./list-notifications";
+import { GROUP_MIN, INBOX_COLUMNS, inInbox, inboxCounts, pluralNoun, toItem, unreadCountSql, unseenCountSql, type InboxRow } from "./list-notifications";
 import type { NewNotificationPayload } from "../../../lib/realtime";
 
 interface NewRow extends InboxRow {
@@ -33,8 +33,8 @@ interface NewRow extends InboxRow {
 }
 
 /**
- * Advances the inbox sequence numbers for `notificationIds` (new rows written by `tx`; archived, read or
- * deleted ones are not in any inbox view and are left out) and builds each recipient's `notification.new`.
+ * Advances the inbox sequence numbers for `notificationIds` (new rows written by `tx`, or rows back from
+ * snooze; archived, read, deleted or snoozed ones are not in the live inbox and are left out) and builds each recipient's `notification.new`.
  * A recipient with k new rows gets k consecutive numbers, oldest row first. Call inside the transaction
  * that wrote the rows, after writing them, and send the result with `signalEvents` (../realtime) after
  * commit, or let {@link insertNotifications} do both; or, for rows already committed, let
@@ -45,7 +45,7 @@ interface NewRow extends InboxRow {
 export async function newNotificationSignals(tx: Tx, notificationIds: readonly string[]): Promise<UserEvent[]> {
   if (notificationIds.length === 0) return [];
   const ids = [...notificationIds];
-  const live = Prisma.sql`n.id = ANY(${ids}::uuid[]) AND n.read_at IS NULL AND n.archived_at IS NULL AND n.deleted_at IS NULL`;
+  const live = Prisma.sql`n.id = ANY(${ids}::uuid[]) AND n.read_at IS NULL AND ${inInbox()}`;
   await tx.$executeRaw`
     INSERT INTO inbox_sequences (user_id, seq)
     SELECT n.user_id, count(*) FROM notifications n WHERE ${live}
@@ -58,7 +58,7 @@ export async function newNotificationSignals(tx: Tx, notificationIds: readonly s
   const rows = await tx.$queryRaw<NewRow[]>`
     WITH fresh AS (
       SELECT n.id, n.type, n.category, n.priority, n.title, n.body, n.data, n.action_url, n.business_id,
-             n.created_at, n.seen_at, n.read_at, n.archived_at, n.user_id,
+             n.created_at, n.seen_at, n.read_at, n.archived_at, n.snoozed_until, n.user_id,
              count(*) OVER (PARTITION BY n.user_id ORDER BY n.created_at DESC, n.id DESC) - 1 AS newer,
              count(*) FILTER (WHERE n.seen_at IS NULL) OVER (PARTITION BY n.user_id ORDER BY n.created_at DESC, n.id DESC)
                - (n.seen_at IS NULL)::int AS newer_unseen,
@@ -73,7 +73,7 @@ export async function newNotificationSignals(tx: Tx, notificationIds: readonly s
     FROM fresh n LEFT JOIN businesses b ON b.id = n.business_id
     JOIN inbox_sequences s ON s.user_id = n.user_id
     LEFT JOIN LATERAL (SELECT count(*) AS n FROM notifications x
-                       WHERE x.user_id = n.user_id AND x.read_at IS NULL AND x.deleted_at IS NULL AND x.archived_at IS NULL
+                       WHERE x.user_id = n.user_id AND x.read_at IS NULL AND ${inInbox("x")}
                          AND x.type = n.type AND x.business_id = n.business_id) g ON n.business_id IS NOT NULL
     ORDER BY n.user_id, n.newer DESC`;
   return rows.map((r) => {

@@ -6,8 +6,8 @@ import type { Tx } from "../outbox/outbox";
 import { NOTIFICATION_TYPES, isNotificationType, type NotificationType, type NotificationTypeSpec } from "./catalog";
 import type { InboxEntryJson } from "../../../lib/realtime";
 
-/** Which part of the inbox: live (not archived), unread (and not archived), or archived. */
-export type InboxFilter = "all" | "unread" | "archived";
+/** Which part of the inbox: live (not archived or snoozed), unread (of those), archived, or snoozed. */
+export type InboxFilter = "all" | "unread" | "archived" | "snoozed";
 
 /** A notification as the inbox lists it (lib/realtime.ts, shared with the browser). All times ISO 8601, UTC. */
 export type InboxItem = Omit<InboxEntryJson, "group">;
@@ -60,6 +60,7 @@ export interface InboxRow {
   seen_at: Date | null;
   read_at: Date | null;
   archived_at: Date | null;
+  snoozed_until: Date | null;
 }
 
 interface GroupedRow extends InboxRow {
@@ -71,9 +72,19 @@ interface GroupedRow extends InboxRow {
 export const INBOX_COLUMNS = Prisma.sql`
   n.id, n.type, n.category, n.priority, n.title, n.body, n.data, n.action_url,
   n.business_id, b.name AS business_name, b.slug AS business_slug, b.logo_color AS business_logo_color,
-  n.created_at, n.seen_at, n.read_at, n.archived_at`;
+  n.created_at, n.seen_at, n.read_at, n.archived_at, n.snoozed_until`;
 const INBOX_FROM = Prisma.sql`notifications n LEFT JOIN businesses b ON b.id = n.business_id`;
 const INBOX_ROWS = Prisma.sql`SELECT ${INBOX_COLUMNS} FROM ${INBOX_FROM}`;
+
+/**
+ * "In the inbox" as an SQL condition: not deleted, not archived, not snoozed. The one definition behind
+ * the lists, the counts, the groups and the realtime signals.
+ * @param alias the notifications table's alias in the query ("n", "x"), or "" for unqualified columns
+ */
+export function inInbox(alias = "n"): Prisma.Sql {
+  const c = alias ? `${alias}.` : "";
+  return Prisma.raw(`${c}deleted_at IS NULL AND ${c}archived_at IS NULL AND ${c}snoozed_until IS NULL`);
+}
 
 /** Encodes the keyset position `(created_at, id)` of the last row of a page. */
 export function encodeCursor(createdAt: Date, id: string): string {
@@ -123,10 +134,11 @@ export async function listNotifications(opts: {
 }): Promise<InboxPage> {
   const limit = Math.min(Math.max(opts.limit ?? 20, 1), 100);
   const filter = opts.filter ?? "all";
-  const conds: Prisma.Sql[] = [Prisma.sql`n.user_id = ${opts.userId}::uuid`, Prisma.sql`n.deleted_at IS NULL`];
-  if (filter === "all") conds.push(Prisma.sql`n.archived_at IS NULL`);
-  if (filter === "unread") conds.push(Prisma.sql`n.archived_at IS NULL AND n.read_at IS NULL`);
-  if (filter === "archived") conds.push(Prisma.sql`n.archived_at IS NOT NULL`);
+  const conds: Prisma.Sql[] = [Prisma.sql`n.user_id = ${opts.userId}::uuid`];
+  if (filter === "all") conds.push(inInbox());
+  if (filter === "unread") conds.push(Prisma.sql`${inInbox()} AND n.read_at IS NULL`);
+  if (filter === "archived") conds.push(Prisma.sql`n.deleted_at IS NULL AND n.archived_at IS NOT NULL`);
+  if (filter === "snoozed") conds.push(Prisma.sql`n.deleted_at IS NULL AND n.snoozed_until IS NOT NULL`);
   if (opts.type) conds.push(Prisma.sql`n.type = ${opts.type}`);
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
   /** The keyset condition on `(created_at, id)`, for the notifications `n` or (unqualified) the unread rows. */
@@ -137,7 +149,7 @@ export async function listNotifications(opts: {
         ? Prisma.sql`AND (n.created_at, n.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
         : Prisma.sql`AND (created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`;
   const query =
-    opts.grouped && filter !== "archived"
+    opts.grouped && (filter === "all" || filter === "unread")
       ? // The groupable rows (unread, live, with a business) are numbered per (type, business_id) once; a
         // page merges the newest of each partition (a group when it has GROUP_MIN or more, else a plain
         // entry) with the keyset stream of every other row, so older members never reach any page.
@@ -147,7 +159,7 @@ export async function listNotifications(opts: {
                    row_number() OVER (PARTITION BY type, business_id ORDER BY created_at DESC, id DESC) AS rn,
                    count(*) OVER (PARTITION BY type, business_id) AS n
             FROM notifications
-            WHERE user_id = ${opts.userId}::uuid AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL
+            WHERE user_id = ${opts.userId}::uuid AND read_at IS NULL AND ${inInbox("")}
               AND business_id IS NOT NULL ${opts.type ? Prisma.sql`AND type = ${opts.type}` : Prisma.empty}
           ), page AS (
             (SELECT n.id, n.created_at, NULL::bigint AS group_count FROM notifications n
@@ -204,7 +216,7 @@ export async function listGroupMembers(opts: {
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
   const rows = await db.$queryRaw<InboxRow[]>`
     ${INBOX_ROWS}
-    WHERE n.user_id = ${opts.userId}::uuid AND n.read_at IS NULL AND n.deleted_at IS NULL AND n.archived_at IS NULL
+    WHERE n.user_id = ${opts.userId}::uuid AND n.read_at IS NULL AND ${inInbox()}
       AND n.type = ${opts.type} AND n.business_id = ${opts.businessId}::uuid
       ${after ? Prisma.sql`AND (n.created_at, n.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
     ORDER BY n.created_at DESC, n.id DESC
@@ -256,6 +268,7 @@ export function toItem(r: InboxRow): InboxItem {
     seenAt: r.seen_at?.toISOString() ?? null,
     readAt: r.read_at?.toISOString() ?? null,
     archivedAt: r.archived_at?.toISOString() ?? null,
+    snoozedUntil: r.snoozed_until?.toISOString() ?? null,
   };
 }
 
@@ -288,7 +301,7 @@ export async function unreadState(userId: string): Promise<{ count: number; unse
  */
 export function unreadCountSql(user: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(SELECT count(*) FROM notifications x
-    WHERE x.user_id = ${user} AND x.read_at IS NULL AND x.deleted_at IS NULL AND x.archived_at IS NULL)`;
+    WHERE x.user_id = ${user} AND x.read_at IS NULL AND ${inInbox("x")})`;
 }
 
 /**
@@ -299,7 +312,7 @@ export function unreadCountSql(user: Prisma.Sql): Prisma.Sql {
  */
 export function unseenCountSql(user: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(SELECT count(*) FROM notifications x
-    WHERE x.user_id = ${user} AND x.read_at IS NULL AND x.deleted_at IS NULL AND x.archived_at IS NULL AND x.seen_at IS NULL)`;
+    WHERE x.user_id = ${user} AND x.read_at IS NULL AND ${inInbox("x")} AND x.seen_at IS NULL)`;
 }
 
 /**

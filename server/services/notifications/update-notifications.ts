@@ -3,7 +3,7 @@ import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 import { signalUsers } from "../realtime";
-import { inboxCounts } from "./list-notifications";
+import { inInbox, inboxCounts } from "./list-notifications";
 import { advanceInboxSeq } from "./inbox-signals";
 import type { Tx } from "../outbox/outbox";
 
@@ -98,14 +98,14 @@ export async function changeNotifications(userId: string, ids: readonly string[]
 }
 
 /**
- * Marks every unread, live notification of the user read in one statement (seed 001 §3.2.4).
+ * Marks every unread notification in the user's inbox (not archived or snoozed) read in one statement (seed 001 §3.2.4).
  * @returns how many changed and the unread count after (0 unless new ones arrived meanwhile).
  */
 export async function markAllRead(userId: string): Promise<ChangeResult> {
   const { changedCount, unreadCount, unseenCount, seq } = await db.$transaction(async (tx) => {
     const changedCount = await tx.$executeRaw`
       UPDATE notifications SET read_at = now(), seen_at = COALESCE(seen_at, now())
-      WHERE user_id = ${userId}::uuid AND read_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL`;
+      WHERE user_id = ${userId}::uuid AND read_at IS NULL AND ${inInbox("")}`;
     return { changedCount, ...(await afterChange(tx, userId, changedCount)) };
   });
   if (changedCount > 0) {
@@ -118,7 +118,7 @@ export async function markAllRead(userId: string): Promise<ChangeResult> {
  * After a change of `changedCount` rows in `tx`: the inbox sequence number it takes (./inbox-signals.ts;
  * none when nothing changed) and the unread and unseen counts as of it.
  */
-async function afterChange(tx: Tx, userId: string, changedCount: number): Promise<{ unreadCount: number; unseenCount: number; seq: number | null }> {
+export async function afterChange(tx: Tx, userId: string, changedCount: number): Promise<{ unreadCount: number; unseenCount: number; seq: number | null }> {
   if (changedCount > 0) return advanceInboxSeq(tx, userId);
   const counts = await inboxCounts(userId, tx);
   return { unreadCount: counts.unread, unseenCount: counts.unseen, seq: null };

@@ -5,6 +5,7 @@ import { unreadState, getNotification, listGroupMembers, listNotifications } fro
 import { changeNotifications, markAllRead } from "../../services/notifications/update-notifications";
 import { NOTIFICATION_TYPE_NAMES, type NotificationType } from "../../services/notifications/catalog";
 import { notificationDeliveries } from "../../services/delivery/delivery-log";
+import { snoozeChoices, snoozeNotifications, unsnoozeNotifications, userLocalTime } from "../../services/notifications/snooze";
 
 const ids = z.object({ ids: z.array(z.uuid()).min(1).max(500) }).strict();
 const one = z.object({ id: z.uuid() }).strict();
@@ -16,7 +17,7 @@ export const notificationsRouter = router({
     .input(
       z
         .object({
-          filter: z.enum(["all", "unread", "archived"]).default("all"),
+          filter: z.enum(["all", "unread", "archived", "snoozed"]).default("all"),
           type: notificationType.optional(),
           cursor: z.string().max(200).nullish(),
           limit: z.number().int().min(1).max(100).default(20),
@@ -69,4 +70,23 @@ export const notificationsRouter = router({
   /** Undo of a delete: only within UNDO_DELETE_MS of it (NOT_FOUND after). */
   restore: protectedProcedure.input(ids).mutation(({ ctx, input }) => changeNotifications(ctx.user.id, input.ids, "restore")),
   markAllRead: protectedProcedure.mutation(({ ctx }) => markAllRead(ctx.user.id)),
+  /** The snooze menu: the caller's time zone and the quick choices (later today, tomorrow, next week). */
+  snoozeChoices: protectedProcedure.query(({ ctx }) => snoozeChoices(ctx.user.id)),
+  /**
+   * Snooze until an instant (a quick choice's `until`) or a wall-clock time in the caller's time zone
+   * (`localTime`, "YYYY-MM-DDTHH:mm" as a datetime-local input gives it).
+   */
+  snooze: protectedProcedure
+    .input(
+      z.union([
+        z.object({ ids: ids.shape.ids, until: z.iso.datetime({ offset: true }) }).strict(),
+        z.object({ ids: ids.shape.ids, localTime: z.string().max(19) }).strict(),
+      ]),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const until = "until" in input ? new Date(input.until) : await userLocalTime(ctx.user.id, input.localTime);
+      return snoozeNotifications(ctx.user.id, input.ids, until);
+    }),
+  /** Brings snoozed notifications back now. */
+  unsnooze: protectedProcedure.input(ids).mutation(({ ctx, input }) => unsnoozeNotifications(ctx.user.id, input.ids)),
 });

@@ -1,0 +1,102 @@
+/**
+ * Snooze (issue 16): a notification snoozed to a time in the user's time zone leaves the inbox, waits under
+ * "Snoozed", and comes back live, unread and new, when its time comes (the server's durable step sleep, on
+ * the real clock: the test picks a time a few seconds away). Unsnooze brings one back at once. Makes its own
+ * user (in Johannesburg) and deletes it at the end.
+ */
+import bcrypt from "bcryptjs";
+import { expect, test, type Page } from "@playwright/test";
+import type pg from "pg";
+import { DEMO_PASSWORD } from "../prisma/demo-accounts";
+import { badge, badgeName, database, shot, signIn } from "./helpers";
+
+let db: pg.Client;
+let userId: string;
+const EMAIL = `e2e-snooze-${Date.now()}@herald.test`;
+const ZONE = "Africa/Johannesburg";
+const TITLES = ["Bread is back tomorrow", "Soup of the day", "Welcome to Herald"]; // newest first
+
+test.beforeAll(async () => {
+  db = await database();
+  const r = await db.query<{ id: string }>(
+    `INSERT INTO users (email, name, password_hash, role, timezone) VALUES ($1, 'Snooze Tester', $2, 'CUSTOMER', $3) RETURNING id`,
+    [EMAIL, await bcrypt.hash(DEMO_PASSWORD, 10), ZONE],
+  );
+  userId = r.rows[0]!.id;
+  for (const [i, title] of TITLES.entries()) {
+    await db.query(
+      `INSERT INTO notifications (user_id, type, category, title, body, dedupe_key, created_at)
+       VALUES ($1, 'system_announcement', 'announcements', $2, 'From the Herald team', $3, now() - make_interval(mins => $4))`,
+      [userId, title, `e2e-snooze:${userId}:${i}`, (i + 1) * 10],
+    );
+  }
+});
+test.afterAll(async () => {
+  await db.query(`DELETE FROM users WHERE id = $1`, [userId]);
+  await db.end();
+});
+
+/** The wall-clock time in {@link ZONE} `ms` from now, as a datetime-local input takes it (with seconds). */
+function wallTimeIn(ms: number): string {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: ZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+  }).formatToParts(new Date(Date.now() + ms));
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}:${get("second")}`;
+}
+
+const row = (page: Page, title: string) => page.getByTestId("inbox-item").filter({ hasText: title });
+
+test("snoozed to a picked time, it waits under Snoozed and comes back live, unread and new", async ({ page }) => {
+  await signIn(page, EMAIL);
+  await expect(badge(page)).toHaveAccessibleName(badgeName(3));
+  const target = TITLES[1]!;
+
+  // The menu: quick choices with their times in the user's zone, and a time to pick.
+  await row(page, target).getByRole("button", { name: `Snooze: ${target}` }).click();
+  const menu = page.getByRole("group", { name: new RegExp(`Snooze .*${target}.* until`) });
+  await expect(menu.getByRole("button", { name: /Tomorrow morning/ })).toContainText(/\w{3} \d{1,2} \w{3}, 08:00/);
+  await expect(menu.getByRole("button").first()).toBeFocused();
+  await expect(menu).toContainText("Africa/Johannesburg".replace(/_/g, " "));
+  await shot(page, "snooze-menu-desktop");
+  await page.setViewportSize({ width: 375, height: 812 });
+  await shot(page, "snooze-menu-375", true);
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  // A time in the past is refused where it was picked, and nothing changes.
+  await menu.getByLabel(/Pick a time/).fill(wallTimeIn(-3_600_000).slice(0, 16));
+  await menu.getByRole("button", { name: "Snooze", exact: true }).click();
+  await expect(menu.getByRole("alert")).toHaveText("Pick a time in the future");
+  await expect(row(page, target)).toHaveCount(1);
+
+  // Snoozed to a few seconds from now: it leaves the inbox and the badge.
+  await menu.getByLabel(/Pick a time/).fill(wallTimeIn(8_000));
+  await menu.getByRole("button", { name: "Snooze", exact: true }).click();
+  await expect(row(page, target)).toHaveCount(0);
+  await expect(badge(page)).toHaveAccessibleName(badgeName(2));
+  await page.getByRole("button", { name: "Snoozed", exact: true }).click();
+  await expect(row(page, target)).toContainText(/Snoozed until \w{3} \d{1,2} \w{3}, \d{2}:\d{2}/);
+  await page.getByRole("button", { name: "All", exact: true }).click();
+
+  // Its time comes: back on top, unread, and on the badge, without a reload.
+  await expect(page.getByTestId("inbox-item").first()).toContainText(target, { timeout: 30_000 });
+  await expect(row(page, target)).toHaveAttribute("data-unread", "true");
+  await expect(badge(page)).toHaveAccessibleName(badgeName(3));
+  const back = await db.query<{ snoozed_until: Date | null; read_at: Date | null }>(
+    `SELECT snoozed_until, read_at FROM notifications WHERE user_id = $1 AND title = $2`,
+    [userId, target],
+  );
+  expect(back.rows).toEqual([{ snoozed_until: null, read_at: null }]);
+  await shot(page, "snooze-back-desktop");
+
+  // Snoozed till tomorrow morning, then brought back by hand from the Snoozed view.
+  const other = TITLES[2]!;
+  await row(page, other).getByRole("button", { name: `Snooze: ${other}` }).click();
+  await page.getByRole("button", { name: /Tomorrow morning/ }).click();
+  await expect(row(page, other)).toHaveCount(0);
+  await page.getByRole("button", { name: "Snoozed", exact: true }).click();
+  await row(page, other).getByRole("button", { name: `Unsnooze: ${other}` }).click();
+  await expect(page.getByText("Nothing snoozed")).toBeVisible();
+  await page.getByRole("button", { name: "All", exact: true }).click();
+  await expect(page.getByTestId("inbox-item").first()).toContainText(other);
+});
