@@ -2,7 +2,9 @@ import { Heading, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
-import { formatDateTime, formatMoney, greeting } from "./components/format";
+import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
 
@@ -26,41 +28,49 @@ export interface NewListingEmailProps {
   listingUrl: string;
   /** IANA zone for dates (default "UTC"). */
   timeZone?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
-/** Subject line (plain text, one line). */
+/** Subject line (plain text, one line), in the recipient's language. */
 export function subject(p: NewListingEmailProps): string {
-  return safeHeaderValue(`New at ${p.businessName}: ${p.listingName}`);
+  return safeHeaderValue(translator(p.locale ?? "en")("email.newListing.subject", { business: p.businessName, listing: p.listingName }));
 }
 
 export default function NewListingEmail(p: NewListingEmailProps) {
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const intl = intlLocaleOf(p.locale);
+  const price = formatMoney(p.price, p.currency, intl);
+  const until = formatDateTime(p.expiryDate, p.timeZone, intl);
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={`${p.listingName} — ${formatMoney(p.price, p.currency)}, available until ${formatDateTime(p.expiryDate, p.timeZone)}`}
-      reason={`you follow ${p.businessName} on Herald and have email turned on for new listings`}
+      preview={t("email.newListing.preview", { listing: p.listingName, price, until })}
+      reason={t("email.newListing.reason", { business: p.businessName })}
       unsubscribeUrl={p.unsubscribeUrl}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        New food available at {p.businessName}
+        {t("email.newListing.heading", { business: p.businessName })}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>{p.businessName} just posted a new listing that might interest you:</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{t("email.newListing.intro", { business: p.businessName })}</Text>
       <DetailsCard
         title={p.listingName}
         rows={[
-          { label: "Price", value: formatMoney(p.price, p.currency) },
-          { label: "Available until", value: formatDateTime(p.expiryDate, p.timeZone) },
-          { label: "Pickup location", value: p.pickupLocation },
+          { label: t("email.newListing.price"), value: price },
+          { label: t("email.newListing.availableUntil"), value: until },
+          { label: t("email.newListing.pickupLocation"), value: p.pickupLocation },
         ]}
       >
         {p.description ? <Text style={{ ...styles.text, margin: "10px 0 0" }}>{p.description}</Text> : null}
       </DetailsCard>
       <Button href={p.listingUrl} appUrl={p.appUrl}>
-        View listing
+        {t("email.newListing.view")}
       </Button>
-      <Text style={styles.muted}>Listings go fast: collect before the time above.</Text>
+      <Text style={styles.muted}>{t("email.newListing.hurry")}</Text>
     </EmailLayout>
   );
 }

@@ -17,3 +17,15 @@ export function parsePrice(text: string): { cents: number } | { error: string } 
   const cents = Number(m[1]) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
   return cents > 10_000_000 ? { error: "Price is too high" } : { cents };
 }
+
+/**
+ * "R 35,00" for `(3500, "ZAR")` in `locale` (BCP 47; default en-ZA, lib/i18n.ts `INTL_LOCALE`).
+ * @returns `${currency} ${amount}` when Intl cannot format the currency
+ */
+export function formatPrice(cents: number, currency: string, locale = "en-ZA"): string {
+  try {
+    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(cents / 100);
+  } catch {
+    return `${currency} ${(cents / 100).toFixed(2)}`;
+  }
+}

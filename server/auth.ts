@@ -11,6 +11,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { safeRedirectPath } from "./http/safe-redirect";
 import { z } from "zod";
 import { verifyCredentials } from "./services/users/credentials";
+import { adoptBrowserLocale } from "./services/preferences/preferences";
 import { clientAddress } from "./services/security/client-address";
 import { attemptSignIn, LoginLockedError } from "./services/security/login-throttle";
 import { createAuthSession, revokeAuthSession, sessionUser, SESSION_MAX_AGE_S, type SessionUserRow } from "./services/users/sessions";
@@ -30,7 +31,8 @@ export const authOptions: NextAuthOptions = {
        * 5 failures per account (20 per client address), then each failure locks for 1 s, 2 s, 4 s … up to
        * 15 min; a locked attempt is refused without checking the password. Null for a wrong pair; throws
        * `LoginLockedError` (message `TooManyAttempts:<seconds>`, next-auth's `error` for the form) when
-       * locked or when this failure started a lock.
+       * locked or when this failure started a lock. A person who never chose a language gets their
+       * browser's (`adoptBrowserLocale`).
        */
       async authorize(raw, req) {
         const parsed = credentials.safeParse(raw);
@@ -38,7 +40,10 @@ export const authOptions: NextAuthOptions = {
         const headers = new Headers();
         for (const [name, value] of Object.entries((req?.headers ?? {}) as Record<string, unknown>)) if (typeof value === "string") headers.set(name, value);
         const outcome = await attemptSignIn({ ...parsed.data, address: clientAddress(headers) }, verifyCredentials);
-        if (outcome.status === "ok") return outcome.user;
+        if (outcome.status === "ok") {
+          await adoptBrowserLocale(outcome.user.id, headers.get("accept-language"));
+          return outcome.user;
+        }
         if (outcome.retryAfter !== null) throw new LoginLockedError(outcome.retryAfter);
         return null;
       },

@@ -5,6 +5,7 @@
  * absent, so the app itself never asks which mode it runs in. See `.env.example`.
  */
 import { z } from "zod";
+import { DEFAULT_LOCALE, LOCALES } from "../lib/i18n";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
@@ -13,6 +14,11 @@ const groups = {
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     /** Public base URL of the app, used in links (emails, unsubscribe, OpenAPI). */
     APP_URL: z.url().default("http://localhost:3000"),
+  }),
+  /** Languages (server/i18n.ts). */
+  i18n: z.object({
+    /** The platform's language: for people who chose none and whose browser names none Herald speaks (en, af, zu). */
+    HERALD_DEFAULT_LOCALE: z.enum(LOCALES).default(DEFAULT_LOCALE),
   }),
   /**
    * Client addresses for rate limits and sign-in throttling (issue 12 "Client address";

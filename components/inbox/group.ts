@@ -5,6 +5,7 @@
  * (server/services/notifications/list-notifications.ts), so groups are right across pages.
  */
 import { useInfiniteQuery } from "@tanstack/react-query";
+import { useTranslations } from "use-intl";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/trpc/root";
 import { useTRPC } from "@/components/trpc";
@@ -17,17 +18,23 @@ export type InboxNotification = Outputs["group"]["items"][number];
 /** A group of similar unread notifications (`count` ≥ 2, `ids` newest first, at most 50). */
 export type InboxGroupInfo = NonNullable<InboxEntry["group"]>;
 
-/** "5 new listings from Mario's Trattoria". */
-export function groupSummary(g: InboxGroupInfo): string {
-  return `${g.count} ${g.noun} from ${g.businessName}`;
-}
-
 /**
- * The group's "mark read" button: "Mark all 5 read"; a group larger than the ids it carries marks its
- * newest ones, and says so ("Mark 50 newest read"), since the button marks exactly the ids it holds.
+ * A group's words in the reader's language:
+ * - `summary`: "5 new listings from Mario's Trattoria" (the catalog's plural of its type; a type the
+ *   catalog no longer has uses the server's noun);
+ * - `markLabel`: "Mark all 5 read"; a group larger than the ids it carries marks its newest ones, and says
+ *   so ("Mark 50 newest read"), since the button marks exactly the ids it holds.
  */
-export function markGroupLabel(g: InboxGroupInfo): string {
-  return g.ids.length >= g.count ? `Mark all ${g.count} read` : `Mark ${g.ids.length} newest read`;
+export function useGroupWords() {
+  const t = useTranslations();
+  return {
+    summary: (g: InboxGroupInfo) => {
+      const key = `types.${g.type}.count` as "types.new_listing.count";
+      const items = t.has(key) ? t(key, { count: g.count }) : `${g.count} ${g.noun}`;
+      return t("group.summary", { items, business: g.businessName });
+    },
+    markLabel: (g: InboxGroupInfo) => (g.ids.length >= g.count ? t("group.markAll", { count: g.count }) : t("group.markNewest", { count: g.ids.length })),
+  };
 }
 
 /** The members of a group (its unread notifications), fetched only while `enabled` (the group is open). */

@@ -6,7 +6,8 @@
  */
 import { useId, useState } from "react";
 import { BusinessLogo } from "@/components/businesses/business-logo";
-import { groupSummary, markGroupLabel, useGroupMembers, type InboxEntry, type InboxGroupInfo } from "./group";
+import { useTranslations } from "use-intl";
+import { useGroupMembers, useGroupWords, type InboxEntry, type InboxGroupInfo } from "./group";
 import { ItemContent, type ItemContext } from "./inbox-item";
 
 export function InboxGroupRow({ entry, group, ctx }: { entry: InboxEntry; group: InboxGroupInfo; ctx: ItemContext }) {
@@ -15,6 +16,8 @@ export function InboxGroupRow({ entry, group, ctx }: { entry: InboxEntry; group:
   const membersId = useId();
   const members = useGroupMembers(group, open);
   const list = members.data?.pages.flatMap((p) => p.items) ?? [];
+  const t = useTranslations();
+  const words = useGroupWords();
 
   return (
     <li data-testid="inbox-item" data-group={group.key} data-unread="true" className="bg-brand-50/50 p-3 sm:p-4">
@@ -26,8 +29,8 @@ export function InboxGroupRow({ entry, group, ctx }: { entry: InboxEntry; group:
           <span aria-hidden className="grid h-9 w-9 shrink-0 place-items-center rounded-lg bg-slate-200 text-sm">H</span>
         )}
         <p id={summaryId} className="min-w-0 break-words text-sm font-semibold text-brand-800 sm:text-base">
-          <span className="sr-only">Unread group: </span>
-          {groupSummary(group)}
+          <span className="sr-only">{t("group.unreadGroup")}</span>
+          {words.summary(group)}
         </p>
       </div>
       {/* On phones the cards use the row's full width; from sm up they line up with the text of plain rows. */}
@@ -35,12 +38,12 @@ export function InboxGroupRow({ entry, group, ctx }: { entry: InboxEntry; group:
         {open ? (
           <div id={membersId} className="mt-2">
             {members.isPending ? (
-              <p className="rounded-lg border border-slate-200 bg-white px-3 py-3 text-sm text-slate-600">Loading…</p>
+              <p className="rounded-lg border border-slate-200 bg-white px-3 py-3 text-sm text-slate-600">{t("common.loading")}</p>
             ) : members.isError ? (
               <p role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
-                Could not load this group.{" "}
+                {t("group.loadError")}{" "}
                 <button type="button" className="font-medium underline" onClick={() => void members.refetch()}>
-                  Try again
+                  {t("common.tryAgain")}
                 </button>
               </p>
             ) : (
@@ -50,7 +53,7 @@ export function InboxGroupRow({ entry, group, ctx }: { entry: InboxEntry; group:
                     <ItemContent n={n} ctx={ctx} />
                   </li>
                 ))}
-                {list.length === 0 ? <li className="px-3 py-3 text-sm text-slate-600">All of these are read now.</li> : null}
+                {list.length === 0 ? <li className="px-3 py-3 text-sm text-slate-600">{t("group.allRead")}</li> : null}
               </ul>
             )}
             {members.hasNextPage ? (
@@ -60,7 +63,7 @@ export function InboxGroupRow({ entry, group, ctx }: { entry: InboxEntry; group:
                 disabled={members.isFetchingNextPage}
                 className="mt-2 rounded-md px-2 py-1 text-xs font-medium text-brand-700 hover:bg-brand-50 disabled:opacity-60"
               >
-                {members.isFetchingNextPage ? "Loading…" : "Load more from this group"}
+                {members.isFetchingNextPage ? t("common.loading") : t("group.loadMore")}
               </button>
             ) : null}
           </div>
@@ -82,7 +85,7 @@ export function InboxGroupRow({ entry, group, ctx }: { entry: InboxEntry; group:
             <svg aria-hidden viewBox="0 0 20 20" className={`h-3.5 w-3.5 transition-transform ${open ? "rotate-180" : ""}`} fill="currentColor">
               <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4Z" />
             </svg>
-            {open ? "Show less" : `Show all ${group.count}`}
+            {open ? t("group.showLess") : t("group.showAll", { count: group.count })}
           </button>
           <button
             type="button"
@@ -95,7 +98,7 @@ export function InboxGroupRow({ entry, group, ctx }: { entry: InboxEntry; group:
             }}
             className="rounded-md px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100 aria-disabled:opacity-50"
           >
-            {markGroupLabel(group)}
+            {words.markLabel(group)}
           </button>
         </div>
       </div>

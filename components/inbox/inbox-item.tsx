@@ -6,6 +6,7 @@
  */
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
+import { useLocale, useTranslations } from "use-intl";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { formatWindow } from "@/components/listings/format";
 import { DeliveryDetails } from "./delivery-details";
@@ -51,6 +52,9 @@ export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; c
   const isUnread = !n.readAt;
   const title = useRef<HTMLButtonElement>(null);
   const snoozeButton = useRef<HTMLButtonElement>(null);
+  const t = useTranslations("inbox");
+  const locale = useLocale();
+  const named = (action: string) => t("action.labelled", { action, title: n.title });
   const { focusId, clearFocus } = ctx;
   useEffect(() => {
     if (!plain || focusId !== n.id || !title.current) return;
@@ -71,7 +75,7 @@ export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; c
           className="block w-full rounded text-left"
         >
           <span className={`block wrap-anywhere text-sm sm:text-base ${isUnread ? "font-semibold text-slate-900" : "text-slate-700"}`}>
-            {isUnread ? <span className="sr-only">Unread: </span> : null}
+            {isUnread ? <span className="sr-only">{t("unreadPrefix")}</span> : null}
             {n.title}
           </span>
           {n.body ? <span className="mt-0.5 block wrap-anywhere text-sm text-slate-600">{n.body}</span> : null}
@@ -83,7 +87,7 @@ export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; c
           <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">{ctx.typeLabel(n.type)}</span>
           {n.snoozedUntil ? (
             <span className="font-medium text-amber-800" suppressHydrationWarning>
-              Snoozed until {ctx.timeZone ? formatSnoozeTime(n.snoozedUntil, ctx.timeZone) : new Date(n.snoozedUntil).toLocaleString()}
+              {t("snoozedUntil", { time: formatSnoozeTime(n.snoozedUntil, locale, ctx.timeZone ?? undefined) })}
             </span>
           ) : null}
         </div>
@@ -102,21 +106,25 @@ export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; c
         ) : null}
       </div>
       <div className="-ml-2 mt-1.5 flex shrink-0 flex-wrap gap-1 sm:ml-0 sm:mt-0">
-        <ActionButton label={isUnread ? "Mark read" : "Mark unread"} onClick={() => act(n, isUnread ? "read" : "unread")} disabled={busy} />
+        <ActionButton label={t(isUnread ? "action.markRead" : "action.markUnread")} onClick={() => act(n, isUnread ? "read" : "unread")} disabled={busy} />
         {n.snoozedUntil ? (
-          <ActionButton label="Unsnooze" onClick={() => act(n, "unsnooze")} disabled={busy} title={n.title} />
+          <ActionButton label={t("action.unsnooze")} ariaLabel={named(t("action.unsnooze"))} onClick={() => act(n, "unsnooze")} disabled={busy} />
         ) : n.archivedAt ? null : (
           <ActionButton
             ref={snoozeButton}
-            label="Snooze"
+            label={t("action.snooze")}
+            ariaLabel={named(t("action.snooze"))}
             onClick={() => setSnoozeMenu(snoozeMenu === n.id ? null : n.id)}
             expanded={snoozeMenu === n.id}
-            title={n.title}
           />
         )}
-        <ActionButton label={n.archivedAt ? "Unarchive" : "Archive"} onClick={() => act(n, n.archivedAt ? "unarchive" : "archive")} disabled={busy} />
-        <ActionButton label="Delete" danger onClick={() => act(n, "delete")} disabled={busy} title={n.title} />
-        <ActionButton label={details === n.id ? "Hide details" : "Details"} onClick={() => setDetails(details === n.id ? null : n.id)} expanded={details === n.id} />
+        <ActionButton label={t(n.archivedAt ? "action.unarchive" : "action.archive")} onClick={() => act(n, n.archivedAt ? "unarchive" : "archive")} disabled={busy} />
+        <ActionButton label={t("action.delete")} ariaLabel={named(t("action.delete"))} danger onClick={() => act(n, "delete")} disabled={busy} />
+        <ActionButton
+          label={t(details === n.id ? "action.hideDetails" : "action.details")}
+          onClick={() => setDetails(details === n.id ? null : n.id)}
+          expanded={details === n.id}
+        />
       </div>
     </div>
   );
@@ -124,12 +132,14 @@ export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; c
 
 /** A listing's pickup window, from the notification's data (ISO 8601), in the reader's time zone. */
 function PickupWindow({ data }: { data: Record<string, unknown> }) {
+  const t = useTranslations("inbox");
+  const locale = useLocale();
   const start = typeof data.pickup_start === "string" ? new Date(data.pickup_start) : null;
   const end = typeof data.pickup_end === "string" ? new Date(data.pickup_end) : null;
   if (!start || !end || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return null;
   return (
     <span className="mt-0.5 block text-sm text-slate-600" suppressHydrationWarning>
-      Pickup {formatWindow(start, end)}
+      {t("pickup", { window: formatWindow(start, end, undefined, locale) })}
     </span>
   );
 }
@@ -147,7 +157,8 @@ function ActionButton({
   onClick: () => void;
   disabled?: boolean;
   danger?: boolean;
-  title?: string;
+  /** The accessible name when the visible label needs its notification ("Delete: Soup of the day"). */
+  ariaLabel?: string;
   expanded?: boolean;
 }) {
   return (
@@ -157,7 +168,7 @@ function ActionButton({
       onClick={() => !props.disabled && props.onClick()}
       aria-disabled={props.disabled || undefined}
       aria-expanded={props.expanded}
-      aria-label={props.title ? `${props.label}: ${props.title}` : undefined}
+      aria-label={props.ariaLabel}
       className={`rounded px-2 py-1 text-xs font-medium aria-disabled:opacity-50 ${props.danger ? "text-rose-700 hover:bg-rose-50" : "text-slate-600 hover:bg-slate-100"}`}
     >
       {props.label}

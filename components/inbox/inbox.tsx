@@ -13,6 +13,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 import { BusinessLogo } from "@/components/businesses/business-logo";
 import type { NotificationType } from "@/server/services/notifications/catalog";
@@ -34,16 +35,13 @@ interface PendingUndo {
 }
 
 type Filter = "all" | "unread" | "archived" | "snoozed";
-const FILTERS: { value: Filter; label: string }[] = [
-  { value: "all", label: "All" },
-  { value: "unread", label: "Unread" },
-  { value: "snoozed", label: "Snoozed" },
-  { value: "archived", label: "Archived" },
-];
+const FILTERS: Filter[] = ["all", "unread", "snoozed", "archived"];
 
 /** The inbox. `types`: the catalog's types with their labels, for the filter and the type tags. */
 export function Inbox(props: { types: { value: NotificationType; label: string }[] }) {
   const trpc = useTRPC();
+  const t = useTranslations("inbox");
+  const tc = useTranslations("common");
   const [filter, setFilter] = useState<Filter>("all");
   const [type, setType] = useState<NotificationType | "">("");
   const [details, setDetails] = useState<string | null>(null);
@@ -179,9 +177,9 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
     <section aria-labelledby="inbox-title" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 id="inbox-title" ref={heading} tabIndex={-1} className="text-2xl font-semibold tracking-tight">Notifications</h1>
+          <h1 id="inbox-title" ref={heading} tabIndex={-1} className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
           <p className="text-sm text-slate-600" aria-live="polite">
-            {unread.data === undefined ? "\u00a0" : unread.data.count === 0 ? "No unread notifications" : `${unread.data.count} unread`}
+            {unread.data === undefined ? "\u00a0" : t("unreadCount", { count: unread.data.count })}
           </p>
         </div>
         <button
@@ -190,32 +188,32 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
           disabled={!unread.data?.count || actions.markAllRead.isPending}
           className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50"
         >
-          Mark all read
+          {t("markAllRead")}
         </button>
       </div>
 
       <div className="flex flex-wrap items-center gap-3">
-        <div role="group" aria-label="Show" className="inline-flex rounded-lg border border-slate-300 bg-white p-0.5">
+        <div role="group" aria-label={t("show")} className="inline-flex rounded-lg border border-slate-300 bg-white p-0.5">
           {FILTERS.map((f) => (
             <button
-              key={f.value}
+              key={f}
               type="button"
-              aria-pressed={filter === f.value}
-              onClick={() => setFilter(f.value)}
-              className={`rounded-md px-3 py-1 text-sm ${filter === f.value ? "bg-brand-700 font-medium text-white" : "text-slate-700 hover:bg-slate-100"}`}
+              aria-pressed={filter === f}
+              onClick={() => setFilter(f)}
+              className={`rounded-md px-3 py-1 text-sm ${filter === f ? "bg-brand-700 font-medium text-white" : "text-slate-700 hover:bg-slate-100"}`}
             >
-              {f.label}
+              {t(`filter.${f}`)}
             </button>
           ))}
         </div>
         <label className="flex items-center gap-2 text-sm text-slate-700">
-          Type
+          {t("type")}
           <select
             value={type}
             onChange={(e) => setType(e.target.value as NotificationType | "")}
             className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
           >
-            <option value="">All types</option>
+            <option value="">{t("allTypes")}</option>
             {props.types.map((t) => (
               <option key={t.value} value={t.value}>{t.label}</option>
             ))}
@@ -225,31 +223,27 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
 
       {failed ? (
         <p role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
-          {failed.error?.message ?? "That did not work."} Please try again.
+          {t("actionFailed", { message: failed.error?.message ?? "" })}
         </p>
       ) : null}
 
       {list.isPending ? (
-        <ul aria-busy="true" aria-label="Loading notifications" className="space-y-2">
+        <ul aria-busy="true" aria-label={t("loadingList")} className="space-y-2">
           {[0, 1, 2, 3].map((i) => (
             <li key={i} className="h-20 animate-pulse rounded-xl bg-slate-200/70" />
           ))}
         </ul>
       ) : list.isError ? (
         <p role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-6 text-center text-sm text-rose-800">
-          Could not load your notifications. <button className="font-medium underline" onClick={() => void list.refetch()}>Try again</button>
+          {t("loadError")} <button className="font-medium underline" onClick={() => void list.refetch()}>{tc("tryAgain")}</button>
         </p>
       ) : visible.length === 0 && !undo ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
           <p className="font-medium text-slate-800">
-            {filter === "unread" ? "You're all caught up" : filter === "archived" ? "Nothing archived" : filter === "snoozed" ? "Nothing snoozed" : "No notifications yet"}
+            {t(`empty.${filter}`)}
           </p>
           <p className="mt-1 text-sm text-slate-600">
-            {filter === "all" && !type
-              ? "Follow businesses to hear about their new listings."
-              : filter === "snoozed" && !type
-                ? "Snooze a notification to have it come back, unread, when it suits you."
-                : "Try another filter."}
+            {t(type ? "emptyHint.other" : filter === "all" ? "emptyHint.all" : filter === "snoozed" ? "emptyHint.snoozed" : "emptyHint.other")}
           </p>
         </div>
       ) : (
@@ -278,11 +272,11 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
             disabled={list.isFetchingNextPage}
             className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60"
           >
-            {list.isFetchingNextPage ? "Loading…" : "Load more"}
+            {list.isFetchingNextPage ? tc("loading") : t("loadMore")}
           </button>
         </div>
       ) : items.length > 0 ? (
-        <p className="text-center text-xs text-slate-500">That&rsquo;s everything.</p>
+        <p className="text-center text-xs text-slate-500">{t("everything")}</p>
       ) : null}
     </section>
   );
@@ -291,21 +285,22 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
 /** "Deleted · Undo" in place of a deleted row; it takes keyboard focus when it appears. */
 function UndoRow({ ref, undo, onUndo, busy }: { ref: React.Ref<HTMLLIElement>; undo: PendingUndo; onUndo: (u: PendingUndo) => void; busy: boolean }) {
   const button = useRef<HTMLButtonElement>(null);
+  const t = useTranslations("inbox");
   useEffect(() => button.current?.focus(), []);
   return (
     <li ref={ref} data-testid="inbox-undo" className="flex flex-wrap items-center justify-between gap-2 bg-slate-50 p-3 text-sm text-slate-700 sm:px-4">
       <span role="status" className="min-w-0 break-words">
-        Deleted <span className="font-medium">“{undo.title}”</span>
+        {t("deleted", { title: undo.title })}
       </span>
       <button
         ref={button}
         type="button"
         onClick={() => !busy && onUndo(undo)}
         aria-disabled={busy || undefined}
-        aria-label={`Undo delete: ${undo.title}`}
+        aria-label={t("undoLabel", { title: undo.title })}
         className="rounded-md border border-slate-300 bg-white px-3 py-1 text-sm font-medium text-slate-800 hover:bg-slate-100 aria-disabled:opacity-50"
       >
-        Undo
+        {t("undo")}
       </button>
     </li>
   );

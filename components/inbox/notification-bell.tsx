@@ -14,7 +14,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { useNotificationActions } from "./use-notification-actions";
-import { groupSummary, markGroupLabel, useGroupMembers, type InboxGroupInfo, type InboxNotification } from "./group";
+import { useTranslations } from "use-intl";
+import { useGroupMembers, useGroupWords, type InboxGroupInfo, type InboxNotification } from "./group";
 
 export function NotificationBell() {
   const trpc = useTRPC();
@@ -28,6 +29,7 @@ export function NotificationBell() {
   const count = useQuery(trpc.notifications.unreadCount.queryOptions());
   const latest = useQuery({ ...trpc.notifications.list.queryOptions({ filter: "all", limit: 6, grouped: true }), enabled: open });
   const { markSeen, markRead, markAllRead } = useNotificationActions();
+  const t = useTranslations();
   const unread = count.data?.count ?? 0;
   const unseen = count.data?.unseen ?? 0;
   // What the open dropdown shows is seen: every unseen entry, a group with all its members. Once marked,
@@ -67,7 +69,7 @@ export function NotificationBell() {
       <button
         ref={bell}
         type="button"
-        aria-label={unseen ? `Notifications, ${unseen} new` : "Notifications"}
+        aria-label={unseen ? t("bell.labelNew", { count: unseen }) : t("bell.label")}
         aria-expanded={open}
         aria-controls={panelId}
         onClick={() => {
@@ -90,28 +92,28 @@ export function NotificationBell() {
         <div
           id={panelId}
           role="region"
-          aria-label="Latest notifications"
+          aria-label={t("bell.panel")}
           style={{ "--panel-top": `${(top ?? 56) + 4}px` } as React.CSSProperties}
           className="fixed inset-x-2 top-(--panel-top) z-40 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xl sm:absolute sm:inset-x-auto sm:right-0 sm:top-11 sm:w-96"
         >
           <div className="flex items-center justify-between border-b border-slate-100 px-4 py-2.5">
-            <h2 className="text-sm font-semibold">Notifications</h2>
+            <h2 className="text-sm font-semibold">{t("bell.title")}</h2>
             <button
               type="button"
               disabled={unread === 0 || markAllRead.isPending}
               onClick={() => markAllRead.mutate()}
               className="text-xs font-medium text-brand-700 hover:underline disabled:text-slate-400 disabled:no-underline"
             >
-              Mark all read
+              {t("bell.markAllRead")}
             </button>
           </div>
           <ul className="max-h-[60vh] divide-y divide-slate-100 overflow-y-auto">
             {latest.isPending ? (
-              <li className="px-4 py-6 text-center text-sm text-slate-500">Loading…</li>
+              <li className="px-4 py-6 text-center text-sm text-slate-500">{t("common.loading")}</li>
             ) : latest.isError ? (
-              <li className="px-4 py-6 text-center text-sm text-rose-700">Could not load notifications.</li>
+              <li className="px-4 py-6 text-center text-sm text-rose-700">{t("bell.loadError")}</li>
             ) : latest.data.items.length === 0 ? (
-              <li className="px-4 py-8 text-center text-sm text-slate-500">You&rsquo;re all caught up.</li>
+              <li className="px-4 py-8 text-center text-sm text-slate-500">{t("bell.empty")}</li>
             ) : (
               latest.data.items.map((n) =>
                 n.group ? (
@@ -125,7 +127,7 @@ export function NotificationBell() {
             )}
           </ul>
           <Link href="/notifications" onClick={() => setOpen(false)} className="block border-t border-slate-100 px-4 py-2.5 text-center text-sm font-medium text-brand-700 hover:bg-slate-50">
-            See all notifications
+            {t("bell.seeAll")}
           </Link>
         </div>
       ) : null}
@@ -135,6 +137,7 @@ export function NotificationBell() {
 
 /** One notification in the dropdown: the whole row opens it. */
 function BellItem({ n, open, inGroup = false }: { n: InboxNotification; open: (n: InboxNotification) => void; inGroup?: boolean }) {
+  const t = useTranslations("inbox");
   // Inside a group the group's row carries the unread tint; the items only darken on hover.
   const tint = inGroup ? "py-2 hover:bg-brand-100/60" : `py-3 hover:bg-slate-50 ${n.readAt ? "" : "bg-brand-50/60"}`;
   return (
@@ -142,7 +145,7 @@ function BellItem({ n, open, inGroup = false }: { n: InboxNotification; open: (n
       <span aria-hidden className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${n.readAt ? "bg-transparent" : "bg-brand-600"}`} />
       <span className="min-w-0 flex-1">
         <span className={`line-clamp-2 block wrap-anywhere text-sm ${n.readAt ? "text-slate-700" : "font-semibold text-slate-900"}`}>
-          {n.readAt ? "" : <span className="sr-only">Unread: </span>}
+          {n.readAt ? "" : <span className="sr-only">{t("unreadPrefix")}</span>}
           {n.title}
         </span>
         <TimeAgo iso={n.createdAt} className="text-xs text-slate-500" />
@@ -165,18 +168,20 @@ function BellGroup(props: {
   const membersId = useId();
   const members = useGroupMembers(group, expanded);
   const list = members.data?.pages.flatMap((p) => p.items) ?? [];
+  const t = useTranslations();
+  const words = useGroupWords();
   return (
     <li data-testid="bell-group" className="bg-brand-50/60">
       <p id={summaryId} className="break-words pl-9 pr-4 pt-3 text-sm font-semibold text-brand-800">
-        <span className="sr-only">Unread group: </span>
-        {groupSummary(group)}
+        <span className="sr-only">{t("group.unreadGroup")}</span>
+        {words.summary(group)}
       </p>
       {expanded ? (
         <div id={membersId}>
           {members.isPending ? (
-            <p className="px-4 py-2 text-xs text-slate-500">Loading…</p>
+            <p className="px-4 py-2 text-xs text-slate-500">{t("common.loading")}</p>
           ) : members.isError ? (
-            <p role="alert" className="px-4 py-2 text-xs text-rose-700">Could not load this group.</p>
+            <p role="alert" className="px-4 py-2 text-xs text-rose-700">{t("group.loadError")}</p>
           ) : (
             <ul aria-labelledby={summaryId} className="divide-y divide-brand-100">
               {list.map((n) => (
@@ -199,7 +204,7 @@ function BellGroup(props: {
           onClick={() => setExpanded((e) => !e)}
           className="rounded px-2 py-1 text-xs font-medium text-brand-800 hover:bg-brand-100"
         >
-          {expanded ? "Show less" : `Show all ${group.count}`}
+          {expanded ? t("group.showLess") : t("group.showAll", { count: group.count })}
         </button>
         <button
           type="button"
@@ -208,7 +213,7 @@ function BellGroup(props: {
           onClick={() => props.markAll(group.ids)}
           className="rounded px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100 disabled:opacity-50"
         >
-          {markGroupLabel(group)}
+          {words.markLabel(group)}
         </button>
       </div>
     </li>

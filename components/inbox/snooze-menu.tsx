@@ -7,19 +7,21 @@
  */
 import { useEffect, useId, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 
 /** What the user chose: a quick choice's instant, or a wall-clock time in their zone. */
 export type SnoozeChoice = { until: string } | { localTime: string };
 
-const PRESET_LABEL: Record<string, string> = { later_today: "Later today", tomorrow: "Tomorrow morning", next_week: "Next week" };
-
-/** "Mon 7 Dec, 08:00" in `timeZone`; "17:00" for a time later today. */
-export function formatSnoozeTime(iso: string, timeZone: string, timeOnly = false): string {
+/**
+ * "Mon 7 Dec, 08:00" (in the reader's `locale`, BCP 47) in `timeZone` (default: the browser's); "17:00"
+ * with `timeOnly`, for a time later today.
+ */
+export function formatSnoozeTime(iso: string, locale: string, timeZone?: string, timeOnly = false): string {
   const opts: Intl.DateTimeFormatOptions = timeOnly
     ? { hour: "2-digit", minute: "2-digit", timeZone }
     : { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone };
-  return new Intl.DateTimeFormat("en-GB", opts).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, opts).format(new Date(iso));
 }
 
 export function SnoozeMenu(props: {
@@ -31,6 +33,8 @@ export function SnoozeMenu(props: {
 }) {
   const trpc = useTRPC();
   const choices = useQuery(trpc.notifications.snoozeChoices.queryOptions());
+  const t = useTranslations();
+  const locale = useLocale();
   const [custom, setCustom] = useState("");
   const [missing, setMissing] = useState(false);
   const first = useRef<HTMLButtonElement>(null);
@@ -47,17 +51,17 @@ export function SnoozeMenu(props: {
     return () => document.removeEventListener("keydown", onKey);
   }, [onClose]);
   const choose = (c: SnoozeChoice) => !props.pending && props.onChoose(c);
-  const error = missing ? "Pick a date and time" : props.error;
+  const error = missing ? t("snooze.missing") : props.error;
 
   return (
     <div role="group" aria-labelledby={labelId} className="mt-2 rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
       <p id={labelId} className="text-xs font-semibold text-slate-700">
-        Snooze <span className="sr-only">“{props.title}”</span> until
+        {t.rich("snooze.until", { title: props.title, hidden: (chunks) => <span className="sr-only">{chunks}</span> })}
       </p>
       {choices.isPending ? (
-        <p className="mt-2 text-xs text-slate-500">Loading…</p>
+        <p className="mt-2 text-xs text-slate-500">{t("common.loading")}</p>
       ) : choices.isError ? (
-        <p role="alert" className="mt-2 text-xs text-rose-700">Could not load the choices.</p>
+        <p role="alert" className="mt-2 text-xs text-rose-700">{t("snooze.loadError")}</p>
       ) : (
         <>
           <ul className="mt-2 grid gap-1 sm:grid-cols-3">
@@ -70,8 +74,8 @@ export function SnoozeMenu(props: {
                   aria-disabled={props.pending || undefined}
                   className="w-full rounded-md border border-slate-200 px-2.5 py-1.5 text-left text-sm hover:bg-slate-50 aria-disabled:opacity-50"
                 >
-                  <span className="block font-medium text-slate-800">{PRESET_LABEL[o.preset] ?? o.preset}</span>
-                  <span className="block text-xs text-slate-600">{formatSnoozeTime(o.until, choices.data.timeZone, o.preset === "later_today")}</span>
+                  <span className="block font-medium text-slate-800">{t(`snooze.${o.preset}`)}</span>
+                  <span className="block text-xs text-slate-600">{formatSnoozeTime(o.until, locale, choices.data.timeZone, o.preset === "later_today")}</span>
                 </button>
               </li>
             ))}
@@ -86,7 +90,7 @@ export function SnoozeMenu(props: {
             }}
           >
             <label htmlFor={pickId} className="text-xs text-slate-700">
-              Pick a time <span className="text-slate-500">({choices.data.timeZone.replace(/_/g, " ")})</span>
+              {t("snooze.pick")} <span className="text-slate-500">({choices.data.timeZone.replace(/_/g, " ")})</span>
               <input
                 id={pickId}
                 type="datetime-local"
@@ -99,10 +103,10 @@ export function SnoozeMenu(props: {
               />
             </label>
             <button type="submit" aria-disabled={props.pending || undefined} className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800 aria-disabled:opacity-50">
-              Snooze
+              {t("snooze.submit")}
             </button>
             <button type="button" onClick={onClose} className="rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
-              Cancel
+              {t("common.cancel")}
             </button>
           </form>
         </>

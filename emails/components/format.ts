@@ -4,20 +4,27 @@
  * `"price": "12.50", "currency": "ZAR"`).
  */
 
-/** Locale used for dates and amounts until users' locales are wired into emails. */
+import { INTL_LOCALE, type Locale } from "../../lib/i18n";
+import { translator } from "../../messages";
+
+/** `Intl` locale of templates that are not translated yet (every template will take `locale`). */
 export const EMAIL_LOCALE = "en-GB";
+
+/** The `Intl` tag of an email in `locale`, or {@link EMAIL_LOCALE} for a template without one. */
+export const intlLocaleOf = (locale: Locale | undefined) => (locale ? INTL_LOCALE[locale] : EMAIL_LOCALE);
 
 /**
  * "26 June 2025 at 17:30 GMT+2"-style date and time in `timeZone`.
  * @param iso an ISO 8601 date-time
  * @param timeZone an IANA zone name (default "UTC")
+ * @param intlLocale a BCP 47 tag (default {@link EMAIL_LOCALE})
  * @returns the formatted text, or the input unchanged when it is not a date (never throws on bad data)
  */
-export function formatDateTime(iso: string, timeZone = "UTC"): string {
+export function formatDateTime(iso: string, timeZone = "UTC", intlLocale = EMAIL_LOCALE): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   try {
-    return new Intl.DateTimeFormat(EMAIL_LOCALE, {
+    return new Intl.DateTimeFormat(intlLocale, {
       day: "numeric",
       month: "long",
       year: "numeric",
@@ -35,22 +42,24 @@ export function formatDateTime(iso: string, timeZone = "UTC"): string {
  * "R12.50" for `("12.50", "ZAR")`.
  * @param amount a decimal string such as "12.50"
  * @param currency an ISO 4217 code
+ * @param intlLocale a BCP 47 tag (default {@link EMAIL_LOCALE})
  * @returns the formatted amount, or `${currency} ${amount}` when Intl cannot format it
  */
-export function formatMoney(amount: string, currency: string): string {
+export function formatMoney(amount: string, currency: string, intlLocale = EMAIL_LOCALE): string {
   const value = Number(amount);
   if (!Number.isFinite(value)) return `${currency} ${amount}`;
   try {
-    return new Intl.NumberFormat(EMAIL_LOCALE, { style: "currency", currency, currencyDisplay: "narrowSymbol" }).format(value);
+    return new Intl.NumberFormat(intlLocale, { style: "currency", currency, currencyDisplay: "narrowSymbol" }).format(value);
   } catch {
     return `${currency} ${amount}`;
   }
 }
 
-/** "Hi Thandi," or "Hi there," */
-export function greeting(name: string | undefined): string {
+/** "Hi Thandi," or "Hi there," in `locale` (default English). */
+export function greeting(name: string | undefined, locale: Locale = "en"): string {
   const trimmed = name?.trim();
-  return trimmed ? `Hi ${trimmed},` : "Hi there,";
+  const t = translator(locale);
+  return trimmed ? t("email.greeting", { name: trimmed }) : t("email.greetingAnonymous");
 }
 
 /** "1 item" / "3 items" */

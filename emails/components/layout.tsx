@@ -2,6 +2,8 @@ import type { ReactNode } from "react";
 import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 import { BRAND_NAME, colors, fontFamily, styles } from "./theme";
 import { appBase, safeActionUrl } from "./safety";
+import type { Locale } from "../../lib/i18n";
+import { translator } from "../../messages";
 
 /** Herald's postal address, shown in every email's footer (CAN-SPAM / POPIA style sender identification). */
 export const DEFAULT_POSTAL_ADDRESS = "Herald · 123 Church Street · Pretoria 0002 · South Africa";
@@ -22,6 +24,8 @@ export interface EmailLayoutProps {
   unsubscribeUrl?: string;
   /** `<title>` of the document; usually the subject. */
   title?: string;
+  /** The language of the footer and `<html lang>` (default English). */
+  locale?: Locale;
   children: ReactNode;
 }
 
@@ -53,12 +57,13 @@ const footerLink = { color: colors.muted, textDecoration: "underline" };
  * got the message, the postal address and, for non-transactional mail, a visible unsubscribe link plus a
  * link to `${appUrl}/settings/notifications` (DESIGN §9; RFC 8058 headers are added by the sender).
  */
-export function EmailLayout({ appUrl, preview, reason, postalAddress, unsubscribeUrl, title, children }: EmailLayoutProps) {
+export function EmailLayout({ appUrl, preview, reason, postalAddress, unsubscribeUrl, title, locale = "en", children }: EmailLayoutProps) {
+  const t = translator(locale);
   const base = appBase(appUrl);
   const preferencesUrl = `${base}/settings/notifications`;
   const home = safeActionUrl("/", appUrl, base);
   return (
-    <Html lang="en" dir="ltr">
+    <Html lang={locale} dir="ltr">
       <Head>
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light" />
@@ -75,15 +80,15 @@ export function EmailLayout({ appUrl, preview, reason, postalAddress, unsubscrib
           <Section style={content}>{children}</Section>
           <Section style={footer}>
             <Hr style={{ borderColor: colors.border, margin: "0 0 16px" }} />
-            <Text style={footerText}>You received this because {reason}.</Text>
+            <Text style={footerText}>{t("email.footerReason", { reason })}</Text>
             {unsubscribeUrl !== undefined ? (
               <Text style={footerText}>
                 <Link href={safeActionUrl(unsubscribeUrl, appUrl, preferencesUrl)} style={footerLink}>
-                  Unsubscribe
+                  {t("email.unsubscribe")}
                 </Link>
                 {" · "}
                 <Link href={preferencesUrl} style={footerLink}>
-                  Manage email preferences
+                  {t("email.managePreferences")}
                 </Link>
               </Text>
             ) : null}

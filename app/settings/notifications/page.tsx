@@ -3,16 +3,17 @@ import { requireUser } from "@/server/auth";
 import { PreferenceCenter } from "@/components/preferences/preference-center";
 import { SettingsNav } from "@/components/settings/settings-nav";
 import { PushDevices } from "@/components/push/push-devices";
+import { requestLocale } from "@/server/i18n-request";
 
 export const metadata: Metadata = { title: "Notification settings" };
 
 export default async function NotificationSettingsPage() {
-  await requireUser("/settings/notifications");
+  const user = await requireUser("/settings/notifications");
   const timeZones = Intl.supportedValuesOf("timeZone");
   return (
     <div className="space-y-6">
       <SettingsNav current="/settings/notifications" />
-      <PreferenceCenter timeZones={timeZones} />
+      <PreferenceCenter timeZones={timeZones} locale={await requestLocale(user)} />
       <PushDevices />
     </div>
   );

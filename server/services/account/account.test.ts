@@ -59,7 +59,7 @@ describe("data export", () => {
       name: a.user.name,
       role: "CUSTOMER",
       timezone: a.user.timezone,
-      locale: "en",
+      locale: null, // never chosen: the browser, then the platform, decide
       created_at: a.user.createdAt.toISOString(),
       updated_at: a.user.updatedAt.toISOString(),
     });

@@ -25,7 +25,7 @@ export interface AccountExport {
   format: "herald.account-export";
   version: 1;
   exported_at: string;
-  profile: { id: string; email: string; name: string; role: string; timezone: string; locale: string; created_at: string; updated_at: string };
+  profile: { id: string; email: string; name: string; role: string; timezone: string; locale: string | null; created_at: string; updated_at: string };
   business: { id: string; name: string; slug: string; description: string; address: string; rating: number; logo_color: string; created_at: string } | null;
   settings: {
     in_app_enabled: boolean;

@@ -7,6 +7,9 @@ import { signalNewNotifications } from "../notifications/inbox-signals";
 import { decideMobileChannels } from "./mobile-deliveries";
 import { reachableSql } from "./mobile-decisions";
 import { observeFanOutChunk } from "../metrics/metrics";
+import { platformLocale, translator } from "../../i18n";
+import { INTL_LOCALE, LOCALES } from "../../../lib/i18n";
+import { formatPrice } from "../../../lib/price";
 
 /** Followers per fan-out chunk (one executor run each). */
 export const FAN_OUT_CHUNK_SIZE = 5_000;
@@ -71,9 +74,17 @@ export async function deliverListingChunk(listingId: string, chunk: FanOutChunk)
   if (!listing) throw new AppError("NOT_FOUND", "Listing not found");
   const spec = NOTIFICATION_TYPES.new_listing;
   const price = (listing.priceCents / 100).toFixed(2);
-  const title = `New at ${listing.business.name}: ${listing.title}`;
+  // The title and body in every language; each recipient's row takes theirs (else the platform's).
   // Times stay in `data` (ISO 8601, UTC): each reader's inbox shows them in the reader's own time zone.
-  const body = [`${listing.currency} ${price}`, listing.description.slice(0, 160)].filter(Boolean).join(" · ");
+  const texts = Object.fromEntries(
+    LOCALES.map((locale) => [
+      locale,
+      {
+        title: translator(locale)("notification.newListing.title", { business: listing.business.name, listing: listing.title }),
+        body: [formatPrice(listing.priceCents, listing.currency, INTL_LOCALE[locale]), listing.description.slice(0, 160)].filter(Boolean).join(" · "),
+      },
+    ]),
+  );
   const data = {
     listing_id: listing.id,
     business_id: listing.business.id,
@@ -87,10 +98,12 @@ export async function deliverListingChunk(listingId: string, chunk: FanOutChunk)
   const inserted = await db.$executeRaw`
     INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url,
                                business_id, actor_id, dedupe_key, expires_at)
-    SELECT f.user_id, 'new_listing', ${spec.category}, ${spec.priority}, ${title}, ${body}, ${JSON.stringify(data)}::jsonb,
+    SELECT f.user_id, 'new_listing', ${spec.category}, ${spec.priority}, tx->>'title', tx->>'body', ${JSON.stringify(data)}::jsonb,
            ${`/listings/${listing.id}`}, ${listing.business.id}::uuid, ${listing.business.ownerId}::uuid,
            ${`listing:${listing.id}`}, ${listing.expiresAt}
     FROM follows f
+    JOIN users u ON u.id = f.user_id
+    CROSS JOIN LATERAL (SELECT COALESCE(${JSON.stringify(texts)}::jsonb -> u.locale, ${JSON.stringify(texts)}::jsonb -> ${platformLocale()}::text) AS tx) l
     WHERE f.business_id = ${listing.business.id}::uuid AND f.deleted_at IS NULL
       AND f.user_id <> ${listing.business.ownerId}::uuid
       AND (${chunk.afterUserId}::uuid IS NULL OR f.user_id > ${chunk.afterUserId}::uuid)

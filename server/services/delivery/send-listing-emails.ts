@@ -12,6 +12,8 @@ import { env } from "../../env";
 import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 import { renderEmail } from "../email/render";
+import { recipientLocale } from "../../i18n";
+import type { Locale } from "../../../lib/i18n";
 import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
 import { mergeRecipient, NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER } from "../email/mail-merge";
 import type { EmailTransport } from "../email/transport";
@@ -57,6 +59,7 @@ interface QueuedRow {
   email: string;
   name: string;
   timezone: string;
+  locale: string | null;
   status: "QUEUED" | "HELD" | "SKIPPED";
   reason: string | null;
   release_at: Date | null;
@@ -83,9 +86,11 @@ export async function sendListingEmails(
   const appUrl = APP_URL.replace(/\/$/, "");
   const listing = await listingOf(listingId);
   const counts: Record<string, number> = {};
+  // One rendering per time zone and language in the chunk; the recipient's name and token are merged in.
   const templates = new Map<string, Promise<{ subject: string; html: string; text: string }>>();
-  const template = (timeZone: string) => {
-    let t = templates.get(timeZone);
+  const template = (timeZone: string, locale: Locale) => {
+    const key = `${timeZone}|${locale}`;
+    let t = templates.get(key);
     if (!t) {
       t = renderEmail("new_listing", {
         appUrl,
@@ -100,8 +105,9 @@ export async function sendListingEmails(
         pickupLocation: listing.business.address || listing.business.name,
         listingUrl: `/listings/${listing.id}`,
         timeZone,
+        locale,
       });
-      templates.set(timeZone, t);
+      templates.set(key, t);
     }
     return t;
   };
@@ -126,7 +132,7 @@ export async function sendListingEmails(
           AND (${chunk.throughUserId}::uuid IS NULL OR f.user_id <= ${chunk.throughUserId}::uuid)
         ORDER BY f.user_id
         LIMIT ${opts.batch ?? 500})
-      SELECT n.delivery_id, n.id AS notification_id, n.user_id, u.email, u.name, u.timezone, dec.status, dec.reason, dec.release_at
+      SELECT n.delivery_id, n.id AS notification_id, n.user_id, u.email, u.name, u.timezone, u.locale, dec.status, dec.reason, dec.release_at
       FROM round n
       ${EMAIL_DECISION_JOINS}
       CROSS JOIN LATERAL (SELECT ${emailDecisionSql("new_listing", at)}) dec
@@ -137,7 +143,7 @@ export async function sendListingEmails(
     const queue = rows.filter((r) => r.status === "QUEUED");
     const messages = await Promise.all(
       queue.map(async (r) => {
-        const t = await template(r.timezone);
+        const t = await template(r.timezone, recipientLocale(r.locale));
         const token = unsubscribeToken(secret, { userId: r.user_id, category: "listings", notificationId: r.notification_id });
         const firstName = r.name.split(/\s+/)[0] ?? r.name;
         return {

@@ -14,6 +14,7 @@ import { render, toPlainText } from "@react-email/render";
 import { z } from "zod";
 import { AppError } from "@/server/services/errors";
 import { NOTIFICATION_TYPES } from "@/server/services/notifications/catalog";
+import { LOCALES } from "@/lib/i18n";
 import { safeActionUrl, safeHeaderValue } from "@/emails/components/safety";
 import NewListingEmail, { subject as newListingSubject, type NewListingEmailProps } from "@/emails/new-listing";
 import ListingExpiringEmail, { subject as listingExpiringSubject, type ListingExpiringEmailProps } from "@/emails/listing-expiring";
@@ -108,6 +109,7 @@ export const newListingSchema = z.strictObject({
   pickupLocation: text(300),
   listingUrl: link,
   timeZone,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const listingExpiringSchema = z.strictObject({

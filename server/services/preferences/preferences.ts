@@ -10,6 +10,8 @@ import { db } from "../../db";
 import { heldDeliveriesReleaseRequested } from "../../../inngest/events";
 import { AppError } from "../errors";
 import { withEvents } from "../outbox/outbox";
+import { isLocale, LOCALES, type Locale } from "../../../lib/i18n";
+import { negotiateLocale } from "../../i18n";
 import { CATEGORIES, CHANNELS, NOTIFICATION_TYPES, type Category, type ChannelName } from "../notifications/catalog";
 
 /** Channels that can deliver (issue 7 added web push and SMS). */
@@ -86,6 +88,8 @@ export interface PreferenceCenter {
   quietHours: { enabled: boolean; start: string; end: string };
   /** IANA zone of the user's quiet hours and digests. */
   timezone: string;
+  /** The language the person chose (lib/i18n.ts), or null when they have not (server/i18n.ts decides). */
+  locale: Locale | null;
   /** ISO 8601 when unsubscribed from all non-essential email, else null. */
   emailUnsubscribedAt: string | null;
 }
@@ -100,6 +104,7 @@ export async function getPreferenceCenter(userId: string): Promise<PreferenceCen
     select: {
       role: true,
       timezone: true,
+      locale: true,
       settings: true,
       phoneVerifiedAt: true,
       smsOptedOutAt: true,
@@ -154,6 +159,7 @@ export async function getPreferenceCenter(userId: string): Promise<PreferenceCen
       end: formatMinutes(quietEnd),
     },
     timezone: user.timezone,
+    locale: isLocale(user.locale) ? user.locale : null,
     emailUnsubscribedAt: s?.emailUnsubscribedAt?.toISOString() ?? null,
   };
 }
@@ -172,6 +178,8 @@ export const preferenceUpdateInput = z
     digestCadence: z.enum(["OFF", "DAILY", "WEEKLY"]).optional(),
     quietHours: z.object({ enabled: z.boolean(), start: hhmm, end: hhmm }).strict().optional(),
     timezone: z.string().refine(isTimeZone, "Unknown time zone").optional(),
+    /** The language of Herald's pages and of everything sent to the person. */
+    locale: z.enum(LOCALES).optional(),
     emailUnsubscribed: z.boolean().optional(),
   })
   .strict();
@@ -228,7 +236,9 @@ export async function updatePreferences(userId: string, change: PreferenceChange
         update: { enabled: c.enabled },
       });
     }
-    if (change.timezone) await tx.user.update({ where: { id: userId }, data: { timezone: change.timezone } });
+    if (change.timezone || change.locale) {
+      await tx.user.update({ where: { id: userId }, data: { timezone: change.timezone, locale: change.locale } });
+    }
     if (change.quietHours || change.timezone) {
       const due = await tx.$executeRaw`
         UPDATE deliveries SET release_at = now(), updated_at = now()
@@ -237,4 +247,17 @@ export async function updatePreferences(userId: string, change: PreferenceChange
     }
   });
   return getPreferenceCenter(userId);
+}
+
+/**
+ * At sign-in, a person who never chose a language gets their browser's (its `Accept-Language`, when it names
+ * one Herald speaks), so what is sent to them later (emails, texts, pushes) is in the language their pages
+ * were in. A choice already made is never changed.
+ * @returns whether a language was stored
+ */
+export async function adoptBrowserLocale(userId: string, acceptLanguage: string | null): Promise<boolean> {
+  const locale = negotiateLocale(acceptLanguage);
+  if (!locale) return false;
+  const { count } = await db.user.updateMany({ where: { id: userId, locale: null }, data: { locale } });
+  return count === 1;
 }

@@ -29,6 +29,10 @@ export interface SessionUserRow {
   role: Role;
   name: string;
   email: string;
+  /** The language the person chose, or null (server/i18n.ts decides then). */
+  locale: string | null;
+  /** IANA time zone, e.g. "Africa/Johannesburg". */
+  timezone: string;
   /** The `auth_sessions` id (the JWT's `sid`). */
   sessionId: string;
 }
@@ -65,8 +69,8 @@ export async function createAuthSession(userId: string, opts: { userAgent?: stri
  */
 export async function sessionUser(sessionId: string | null | undefined): Promise<SessionUserRow | null> {
   if (typeof sessionId !== "string" || !UUID.test(sessionId)) return null;
-  const [row] = await db.$queryRaw<{ id: string; role: Role; name: string; email: string }[]>`
-    SELECT u.id, u.role::text AS role, u.name, u.email
+  const [row] = await db.$queryRaw<{ id: string; role: Role; name: string; email: string; locale: string | null; timezone: string }[]>`
+    SELECT u.id, u.role::text AS role, u.name, u.email, u.locale, u.timezone
     FROM auth_sessions s JOIN users u ON u.id = s.user_id
     WHERE s.id = ${sessionId}::uuid AND s.revoked_at IS NULL AND s.expires_at > now()`;
   return row ? { ...row, sessionId } : null;

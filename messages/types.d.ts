@@ -1,0 +1,7 @@
+import type { Messages } from "./index";
+
+declare module "use-intl" {
+  interface AppConfig {
+    Messages: Messages;
+  }
+}
