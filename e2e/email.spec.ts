@@ -3,9 +3,9 @@
  * in-app only; back on → the email arrives in the dev mailbox; its unsubscribe link works for a logged-out
  * visitor in one click; an RFC 8058 one-click POST answers 200 with an empty body.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import type pg from "pg";
-import { database, shot, signIn, saveStatus } from "./helpers";
+import { database, postListing, shot, signIn, saveStatus } from "./helpers";
 
 const CUSTOMER = "aisha.naidoo@herald.test";
 const OWNER = "mario@herald.test";
@@ -16,14 +16,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await db.end();
 });
-
-async function post(owner: Page, title: string) {
-  await owner.goto("/business/listings/new");
-  await owner.getByLabel("Title").fill(title);
-  await owner.getByLabel("Price (ZAR)").fill("30");
-  await owner.getByRole("button", { name: "Post listing" }).click();
-  await expect(owner.getByRole("status")).toContainText(`Posted “${title}”`);
-}
 
 /** The customer's email delivery for a listing title, once the pipeline has decided it. */
 async function emailDelivery(title: string) {
@@ -64,7 +56,7 @@ test("email off → in-app only; on → email; unsubscribe link works logged out
   const owner = await (await browser.newContext()).newPage();
   await signIn(owner, OWNER);
   const first = `Focaccia ${Date.now()}`;
-  await post(owner, first);
+  await postListing(owner, first);
   await customer.goto("/notifications");
   await expect(customer.getByTestId("inbox-item").first()).toContainText(first);
   expect(await emailDelivery(first)).toEqual({ status: "SKIPPED", reason: "preference" });
@@ -83,7 +75,7 @@ test("email off → in-app only; on → email; unsubscribe link works logged out
   await customer.getByRole("checkbox", { name: "Email: Listings" }).check();
   await expect(saveStatus(customer)).toHaveText("Saved ✓");
   const second = `Tiramisu ${Date.now()}`;
-  await post(owner, second);
+  await postListing(owner, second);
   expect(await emailDelivery(second)).toEqual({ status: "SENT", reason: null });
   await customer.goto("/dev/mailbox");
   await customer.getByRole("link", { name: new RegExp(second) }).click();

@@ -53,6 +53,15 @@ export async function expectBadgeMatchesDb(page: Page, db: pg.Client, email: str
   }).toPass({ timeout: 10_000 });
 }
 
+/** Posts a listing from the business owner's composer (price R30) and waits for "Posted". */
+export async function postListing(owner: Page, title: string) {
+  await owner.goto("/business/listings/new");
+  await owner.getByLabel("Title").fill(title);
+  await owner.getByLabel("Price (ZAR)").fill("30");
+  await owner.getByRole("button", { name: "Post listing" }).click();
+  await expect(owner.getByRole("status")).toContainText(`Posted “${title}”`);
+}
+
 /** Saves a screenshot under e2e/screenshots (looked at by people, not compared). */
 export async function shot(page: Page, name: string, fullPage = false) {
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage });

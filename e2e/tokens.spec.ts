@@ -19,7 +19,7 @@ test("create a token, call the HTTP API with it, revoke it", async ({ browser })
   const call = () => page.request.get("/api/v1/notifications/unread-count", { headers: { authorization: `Bearer ${token}` } });
   const ok = await call();
   expect(ok.status()).toBe(200);
-  expect(await ok.json()).toEqual({ unread_count: expect.any(Number) });
+  expect(await ok.json()).toEqual({ unread_count: expect.any(Number), unseen_count: expect.any(Number) });
   // The scope is enforced: this token cannot mark things read.
   const denied = await page.request.post("/api/v1/notifications/mark-all-read", { headers: { authorization: `Bearer ${token}` } });
   expect(denied.status()).toBe(403);

@@ -69,6 +69,7 @@ export function NotificationBell() {
       <button
         ref={bell}
         type="button"
+        data-testid="bell"
         aria-label={unseen ? t("bell.labelNew", { count: unseen }) : t("bell.label")}
         aria-expanded={open}
         aria-controls={panelId}

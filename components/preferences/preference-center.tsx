@@ -113,8 +113,8 @@ export function PreferenceCenter({ timeZones, locale }: { timeZones: string[]; l
               <div>
                 <span className="font-medium">{channelLabel(c.channel)}</span>
                 <p className="text-xs text-slate-500">
-                  {c.locked ?? c.note ?? ""}
-                  {c.note && c.channel === "SMS" ? (
+                  {c.locked ? t("inboxCopy") : c.noteCode ? t(`note.${c.noteCode}`) : ""}
+                  {c.noteCode && c.channel === "SMS" ? (
                     <>
                       {" "}
                       <Link href="/settings/account#phone" className="font-medium text-brand-700 hover:underline">{t("accountSettings")}</Link>
@@ -156,18 +156,21 @@ export function PreferenceCenter({ timeZones, locale }: { timeZones: string[]; l
                       {tr.has(`categories.${cat.category as "listings"}.description`) ? tr(`categories.${cat.category as "listings"}.description`) : cat.description}
                     </span>
                     {cat.alwaysSent.length > 0 && !cat.cells.some((c) => c.locked && c.channel !== "IN_APP") ? (
-                      <span className="block text-xs text-amber-800">{t("alwaysSent", { types: cat.alwaysSent.join(", ") })}</span>
+                      <span className="block text-xs text-amber-800">
+                        {t("alwaysSent", { types: cat.alwaysSentTypes.map((type) => tr(`types.${type as "pickup_reminder"}.label`)).join(", ") })}
+                      </span>
                     ) : null}
                   </th>
                   {cat.cells.map((cell) => {
                     const master = p.channels.find((c) => c.channel === cell.channel);
                     const off = !cell.available || (master && !master.enabled);
                     const label = t("cell", { channel: channelLabel(cell.channel), category: categoryLabel(cat.category) });
+                    const lockedWhy = t(cell.channel === "IN_APP" ? "inboxCopy" : "critical");
                     return (
                       <td key={cell.channel} className="px-1 py-3 text-center align-top sm:px-2">
                         {cell.locked ? (
-                          <span title={cell.locked} className="inline-flex items-center text-slate-400">
-                            <input type="checkbox" checked readOnly disabled aria-label={t("cellLocked", { channel: channelLabel(cell.channel), category: categoryLabel(cat.category), reason: cell.locked })} className="h-4 w-4 accent-brand-700" />
+                          <span title={lockedWhy} className="inline-flex items-center text-slate-400">
+                            <input type="checkbox" checked readOnly disabled aria-label={t("cellLocked", { channel: channelLabel(cell.channel), category: categoryLabel(cat.category), reason: lockedWhy })} className="h-4 w-4 accent-brand-700" />
                             <svg aria-hidden viewBox="0 0 16 16" className="ml-1 h-3.5 w-3.5" fill="currentColor">
                               <path d="M5 7V5a3 3 0 1 1 6 0v2h.5A1.5 1.5 0 0 1 13 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-7A1.5 1.5 0 0 1 3 13.5v-5A1.5 1.5 0 0 1 4.5 7H5Zm1.5 0h3V5a1.5 1.5 0 0 0-3 0v2Z" />
                             </svg>

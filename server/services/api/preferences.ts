@@ -51,7 +51,7 @@ export function toApiPreferences(p: PreferenceCenter) {
     new_listing_notifications: cell(p, "listings", "EMAIL"),
     promotional_notifications: cell(p, "announcements", "EMAIL"),
     weekly_digest: p.digestCadence === "WEEKLY",
-    channels: p.channels,
+    channels: p.channels.map((c) => ({ channel: c.channel, enabled: c.enabled, available: c.available, locked: c.locked, note: c.note })),
     categories: p.categories.map((c) => ({ category: c.category, description: c.description, always_sent: c.alwaysSent, cells: c.cells })),
     digest_cadence: p.digestCadence,
     quiet_hours: p.quietHours,

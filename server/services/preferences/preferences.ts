@@ -75,13 +75,18 @@ export function isTimeZone(tz: string): boolean {
 }
 
 export interface PreferenceCenter {
-  /** `note`: what the channel still needs to reach this user (no push device, no verified phone, STOP), or null. */
-  channels: { channel: ChannelName; enabled: boolean; available: boolean; locked: string | null; note: string | null }[];
+  /**
+   * `note`: what the channel still needs to reach this user (no push device, no verified phone, STOP), or
+   * null; `noteCode` says the same for pages that word it in the reader's language.
+   */
+  channels: { channel: ChannelName; enabled: boolean; available: boolean; locked: string | null; note: string | null; noteCode: ChannelNote | null }[];
   categories: {
     category: Category;
     description: string;
     /** Critical types in the category that bypass these choices, e.g. ["Pickup reminder"]. */
     alwaysSent: string[];
+    /** The same types by name, e.g. ["pickup_reminder"]. */
+    alwaysSentTypes: string[];
     cells: { channel: ChannelName; enabled: boolean; available: boolean; locked: string | null }[];
   }[];
   digestCadence: "OFF" | "DAILY" | "WEEKLY";
@@ -92,6 +97,30 @@ export interface PreferenceCenter {
   locale: Locale | null;
   /** ISO 8601 when unsubscribed from all non-essential email, else null. */
   emailUnsubscribedAt: string | null;
+}
+
+/** What a channel still needs to reach someone. */
+export type ChannelNote = "no_device" | "needs_phone" | "sms_stopped";
+
+const NOTE_TEXT: Record<ChannelNote, string> = {
+  no_device: "No device yet: turn on push for this browser below",
+  needs_phone: "Needs a verified phone number:",
+  sms_stopped: "You replied STOP; resume texts in",
+};
+
+function channelNote(
+  channel: ChannelName,
+  user: { _count: { pushSubscriptions: number }; phoneVerifiedAt: Date | null; smsOptedOutAt: Date | null },
+): { note: string | null; noteCode: ChannelNote | null } {
+  const code: ChannelNote | null =
+    channel === "PUSH" && user._count.pushSubscriptions === 0
+      ? "no_device"
+      : channel === "SMS" && !user.phoneVerifiedAt
+        ? "needs_phone"
+        : channel === "SMS" && user.smsOptedOutAt
+          ? "sms_stopped"
+          : null;
+  return { note: code ? NOTE_TEXT[code] : null, noteCode: code };
 }
 
 /**
@@ -129,19 +158,13 @@ export async function getPreferenceCenter(userId: string): Promise<PreferenceCen
       enabled: master[channel],
       available: AVAILABLE_CHANNELS.includes(channel),
       locked: channel === "IN_APP" ? "Your inbox always keeps a copy" : null,
-      note:
-        channel === "PUSH" && user._count.pushSubscriptions === 0
-          ? "No device yet: turn on push for this browser below"
-          : channel === "SMS" && !user.phoneVerifiedAt
-            ? "Needs a verified phone number:"
-            : channel === "SMS" && user.smsOptedOutAt
-              ? "You replied STOP; resume texts in"
-              : null,
+      ...channelNote(channel, user),
     })),
     categories: categoriesFor(user.role).map((category) => ({
       category,
       description: CATEGORIES[category],
       alwaysSent: typesOf(category).filter(([, spec]) => spec.critical).map(([, spec]) => spec.label),
+      alwaysSentTypes: typesOf(category).filter(([, spec]) => spec.critical).map(([type]) => type),
       cells: CHANNELS.map((channel) => {
         const locked = lockReason(category, channel);
         return {

@@ -1,0 +1,120 @@
+/**
+ * Languages (issue 16): a person switches Herald to Afrikaans, then isiZulu, in the preference center; the
+ * pages change at once, and the next listing's notification and email arrive in that language. Screenshots
+ * of the preference center, inbox, bell and email in each language, desktop and phone. Makes its own
+ * customer (following Mario's Trattoria, quiet hours off) and deletes it at the end.
+ */
+import bcrypt from "bcryptjs";
+import { expect, test, type Page } from "@playwright/test";
+import type pg from "pg";
+import { DEMO_PASSWORD } from "../prisma/demo-accounts";
+import { database, postListing, saveStatus, shot, signIn } from "./helpers";
+
+const EMAIL = `e2e-language-${Date.now()}@herald.test`;
+const OWNER = "mario@herald.test";
+let db: pg.Client;
+let userId: string;
+
+test.beforeAll(async () => {
+  db = await database();
+  const r = await db.query<{ id: string }>(
+    `INSERT INTO users (email, name, password_hash, role, timezone) VALUES ($1, 'Lerato Dlamini', $2, 'CUSTOMER', 'Africa/Johannesburg') RETURNING id`,
+    [EMAIL, await bcrypt.hash(DEMO_PASSWORD, 10)],
+  );
+  userId = r.rows[0]!.id;
+  await db.query(`INSERT INTO notification_settings (user_id, quiet_hours_enabled) VALUES ($1, false)`, [userId]);
+  await db.query(`INSERT INTO follows (user_id, business_id) SELECT $1, id FROM businesses WHERE slug = 'mario-s-trattoria'`, [userId]);
+});
+test.afterAll(async () => {
+  await db.query(`DELETE FROM users WHERE id = $1`, [userId]);
+  await db.end();
+});
+
+/** The captured email to the test's customer about `title`, once sent. */
+async function emailAbout(title: string): Promise<{ id: string; subject: string }> {
+  let row: { id: string; subject: string } | undefined;
+  await expect
+    .poll(async () => {
+      row = (await db.query<{ id: string; subject: string }>(`SELECT id, subject FROM captured_emails WHERE "to" = $1 AND subject LIKE $2`, [EMAIL, `%${title}`])).rows[0];
+      return row ? "sent" : "pending";
+    }, { timeout: 30_000 })
+    .toBe("sent");
+  return row!;
+}
+
+/** Chooses a language in the preference center and waits until the page speaks it. */
+async function choose(page: Page, label: RegExp, language: string, heading: string) {
+  await page.goto("/settings/notifications");
+  await page.getByRole("combobox", { name: label }).selectOption({ label: language });
+  await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+}
+
+/** Screenshots of the preference center, inbox, bell and one email in the current language. */
+async function shots(page: Page, lang: string, mailId: string) {
+  for (const [width, height, suffix] of [[1280, 800, "desktop"], [375, 812, "375"]] as const) {
+    await page.setViewportSize({ width, height });
+    await page.goto("/settings/notifications");
+    await shot(page, `language-${lang}-preferences-${suffix}`, true);
+    await page.goto("/notifications");
+    await expect(page.getByTestId("inbox-item").first()).toBeVisible();
+    await shot(page, `language-${lang}-inbox-${suffix}`);
+    await page.getByTestId("bell").click(); // its name is in the page's language
+    await expect(page.getByRole("region").filter({ has: page.getByRole("heading", { level: 2 }) }).first()).toBeVisible();
+    await shot(page, `language-${lang}-bell-${suffix}`);
+    await page.keyboard.press("Escape");
+    await page.goto(`/dev/mailbox/${mailId}`);
+    await shot(page, `language-${lang}-email-${suffix}`, true);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+test("switching language changes the pages at once, and the next notification and email", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const page = await (await browser.newContext({ locale: "en-US" })).newPage();
+  await signIn(page, EMAIL);
+  await expect(page.getByRole("link", { name: "Inbox" })).toBeVisible();
+  const owner = await (await browser.newContext()).newPage();
+  await signIn(owner, OWNER);
+
+  // Afrikaans: the page re-renders in it, and the choice is stored.
+  await choose(page, /Language/, "Afrikaans", "Kennisgewing-instellings");
+  await expect(saveStatus(page).or(page.getByRole("status").filter({ hasText: "Gestoor" }))).toBeVisible();
+  await expect(page.getByRole("navigation").getByRole("link", { name: "Inkassie" })).toBeVisible();
+  expect((await db.query(`SELECT locale FROM users WHERE id = $1`, [userId])).rows).toEqual([{ locale: "af" }]);
+
+  const bread = `Roosterkoek ${Date.now()}`;
+  await postListing(owner, bread);
+  await page.goto("/notifications");
+  await expect(page.getByRole("heading", { level: 1, name: "Kennisgewings" })).toBeVisible();
+  const item = page.getByTestId("inbox-item").filter({ hasText: bread });
+  await expect(item).toContainText(`Nuut by Mario's Trattoria: ${bread}`);
+  await expect(item).toContainText(/R\s?30,00/);
+  await expect(item.getByRole("button", { name: "Merk gelees" })).toBeVisible();
+  const afMail = await emailAbout(bread);
+  expect(afMail.subject).toBe(`Nuut by Mario's Trattoria: ${bread}`);
+  await page.goto(`/dev/mailbox/${afMail.id}`);
+  await expect(page.getByTestId("mail-text")).toContainText("Nuwe kos beskikbaar by Mario's Trattoria");
+  await shots(page, "af", afMail.id);
+
+  // isiZulu.
+  await choose(page, /Taal/, "isiZulu", "Izilungiselelo zezaziso");
+  const pap = `Uphuthu ${Date.now()}`;
+  await postListing(owner, pap);
+  await page.goto("/notifications");
+  // The two listings group, counted in isiZulu's plural; the newest is the preview.
+  const group = page.getByTestId("inbox-item").filter({ hasText: pap });
+  await expect(group).toContainText("okunikezwayo okusha okungu-2 kusuka ku-Mario's Trattoria");
+  await expect(group).toContainText(`Okusha ku-Mario's Trattoria: ${pap}`);
+  const zuMail = await emailAbout(pap);
+  expect(zuMail.subject).toBe(`Okusha ku-Mario's Trattoria: ${pap}`);
+  await shots(page, "zu", zuMail.id);
+
+  // And back to English: what came before keeps the language it was sent in.
+  await choose(page, /Ulimi/, "English", "Notification settings");
+  await page.goto("/notifications");
+  await expect(page.getByRole("heading", { level: 1, name: "Notifications" })).toBeVisible();
+  await expect(page.getByTestId("inbox-item").filter({ hasText: pap })).toContainText("2 new listings from Mario's Trattoria");
+  const titles = await db.query(`SELECT title FROM notifications WHERE user_id = $1 ORDER BY created_at`, [userId]);
+  expect(titles.rows).toEqual([{ title: `Nuut by Mario's Trattoria: ${bread}` }, { title: `Okusha ku-Mario's Trattoria: ${pap}` }]);
+  await shots(page, "en", zuMail.id);
+});
