@@ -49,14 +49,22 @@ async function choose(page: Page, label: RegExp, language: string, heading: stri
   await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
 }
 
+/** Longer words must wrap, not widen the page: nothing scrolls sideways at `width`. */
+async function fitsWidth(page: Page, width: number) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+}
+
 /** Screenshots of the preference center, inbox, bell and one email in the current language. */
 async function shots(page: Page, lang: string, mailId: string) {
   for (const [width, height, suffix] of [[1280, 800, "desktop"], [375, 812, "375"]] as const) {
     await page.setViewportSize({ width, height });
     await page.goto("/settings/notifications");
+    await expect(page.getByRole("table")).toBeVisible();
+    await fitsWidth(page, width);
     await shot(page, `language-${lang}-preferences-${suffix}`, true);
     await page.goto("/notifications");
     await expect(page.getByTestId("inbox-item").first()).toBeVisible();
+    await fitsWidth(page, width);
     await shot(page, `language-${lang}-inbox-${suffix}`);
     await page.getByTestId("bell").click(); // its name is in the page's language
     await expect(page.getByRole("region").filter({ has: page.getByRole("heading", { level: 2 }) }).first()).toBeVisible();
@@ -103,7 +111,7 @@ test("switching language changes the pages at once, and the next notification an
   await page.goto("/notifications");
   // The two listings group, counted in isiZulu's plural; the newest is the preview.
   const group = page.getByTestId("inbox-item").filter({ hasText: pap });
-  await expect(group).toContainText("okunikezwayo okusha okungu-2 kusuka ku-Mario's Trattoria");
+  await expect(group).toContainText("Okunikezwayo okusha okungu-2 kusuka ku-Mario's Trattoria");
   await expect(group).toContainText(`Okusha ku-Mario's Trattoria: ${pap}`);
   const zuMail = await emailAbout(pap);
   expect(zuMail.subject).toBe(`Okusha ku-Mario's Trattoria: ${pap}`);

@@ -72,6 +72,6 @@ describe("message catalogs", () => {
       createTranslator({ locale: INTL_LOCALE[locale], messages: MESSAGES[locale] })("types.new_listing.count", { count: n });
     expect([count("en", 1), count("en", 5)]).toEqual(["1 new listing", "5 new listings"]);
     expect([count("af", 1), count("af", 5)]).toEqual(["1 nuwe aanbod", "5 nuwe aanbiedinge"]);
-    expect([count("zu", 1), count("zu", 5)]).toEqual(["okunikezwayo okusha oku-1", "okunikezwayo okusha okungu-5"]);
+    expect([count("zu", 1), count("zu", 5)]).toEqual(["Okunikezwayo okusha oku-1", "Okunikezwayo okusha okungu-5"]);
   });
 });

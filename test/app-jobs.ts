@@ -90,3 +90,4 @@ export async function startAppJobs(
     },
   };
 }
+

@@ -193,7 +193,7 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
       </div>
 
       <div className="flex flex-wrap items-center gap-3">
-        <div role="group" aria-label={t("show")} className="inline-flex rounded-lg border border-slate-300 bg-white p-0.5">
+        <div role="group" aria-label={t("show")} className="inline-flex max-w-full flex-wrap rounded-lg border border-slate-300 bg-white p-0.5">
           {FILTERS.map((f) => (
             <button
               key={f}

@@ -8,7 +8,9 @@ import "server-only";
 import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import type { NotificationType } from "../notifications/catalog";
+import { z } from "zod";
 import { inboxCounts, inInbox } from "../notifications/list-notifications";
+import type { ChangeResult } from "../notifications/update-notifications";
 import { pageOffset } from "./pagination";
 import { businessRef, userType } from "./shapes";
 
@@ -101,5 +103,23 @@ function toApi(r: Row): ApiNotification {
     read_at: r.read_at?.toISOString() ?? null,
     is_seen: r.seen_at !== null,
     seen_at: r.seen_at?.toISOString() ?? null,
+  };
+}
+
+/** The body of `POST /api/v1/notifications/mark-read` and `mark-seen`: 1–500 notification ids. */
+export const notificationIdsBody = z
+  .object({ notification_ids: z.array(z.uuid("Must be a UUID")).min(1, "Give at least one id").max(500, "At most 500 ids") })
+  .strict();
+
+/**
+ * The answer of `mark-read` and `mark-seen` (seed 001 §3.2.3's shape, with the unseen count): "2
+ * notifications marked as read", how many changed, and the counts after.
+ */
+export function markedAnswer(r: ChangeResult, verb: "read" | "seen") {
+  return {
+    message: `${r.changedCount} notification${r.changedCount === 1 ? "" : "s"} marked as ${verb}`,
+    marked_count: r.changedCount,
+    unread_count: r.unreadCount,
+    unseen_count: r.unseenCount,
   };
 }

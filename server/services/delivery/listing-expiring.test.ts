@@ -3,23 +3,13 @@
  * listing posted through the service fans out at once; 2 hours before it expires, followers who have not
  * acted on it get the reminder — not those who read it, booked it, or unfollowed.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppJobs } from "@/test/app-jobs";
-import { FakeClock } from "@/server/embedded/jobs/clock";
+import { describe, expect, it } from "vitest";
+import { appJobsWithFakeClock } from "@/test/app-jobs-fake-clock";
 import { createBusiness, createUser, follow } from "@/prisma/factory";
 import { db } from "@/server/db";
 
 const HOUR = 3_600_000;
-let jobs: Awaited<ReturnType<typeof startAppJobs>>;
-let clock: FakeClock;
-
-beforeAll(async () => {
-  clock = new FakeClock(Date.now());
-  jobs = await startAppJobs({ clock });
-});
-afterAll(async () => {
-  await jobs?.stop();
-});
+const app = appJobsWithFakeClock();
 
 describe("listing_expiring", () => {
   it("reaches, 2 h before expiry, only followers who have not read, booked or unfollowed", async () => {
@@ -27,15 +17,15 @@ describe("listing_expiring", () => {
     const { business, owner } = await createBusiness(db);
     const [reader, booker, idle, gone] = await Promise.all([1, 2, 3, 4].map(() => createUser(db)));
     for (const u of [reader!, booker!, idle!, gone!]) await follow(db, u.id, business.id);
-    const expiresAt = new Date(clock.now() + 5 * HOUR);
+    const expiresAt = new Date(app.clock.now() + 5 * HOUR);
     const listing = await createListing(owner.id, {
       title: "Surprise bag",
       priceCents: 4500,
-      pickupStart: new Date(clock.now() + HOUR),
+      pickupStart: new Date(app.clock.now() + HOUR),
       pickupEnd: expiresAt,
       expiresAt,
     });
-    await jobs.executor.idle();
+    await app.jobs.executor.idle();
     expect(await db.notification.count({ where: { dedupeKey: `listing:${listing.id}` } })).toBe(4);
 
     await db.notification.updateMany({ where: { userId: reader!.id, dedupeKey: `listing:${listing.id}` }, data: { readAt: new Date() } });
@@ -44,20 +34,20 @@ describe("listing_expiring", () => {
     });
     await db.follow.update({ where: { userId_businessId: { userId: gone!.id, businessId: business.id } }, data: { deletedAt: new Date() } });
 
-    clock.set(expiresAt.getTime() - 2 * HOUR - 60_000);
-    await jobs.executor.idle();
+    app.clock.set(expiresAt.getTime() - 2 * HOUR - 60_000);
+    await app.jobs.executor.idle();
     expect(await db.notification.count({ where: { dedupeKey: `listing-expiring:${listing.id}` } })).toBe(0);
 
-    clock.set(expiresAt.getTime() - 2 * HOUR);
-    await jobs.executor.idle();
+    app.clock.set(expiresAt.getTime() - 2 * HOUR);
+    await app.jobs.executor.idle();
     const reminders = await db.notification.findMany({ where: { dedupeKey: `listing-expiring:${listing.id}` } });
     expect(reminders.map((r) => r.userId)).toEqual([idle!.id]);
     expect(reminders[0]).toMatchObject({ type: "listing_expiring", businessId: business.id, actionUrl: `/listings/${listing.id}` });
 
     const { notifyListingExpiring } = await import("./listing-expiring");
-    expect(await notifyListingExpiring(listing.id, new Date(clock.now()))).toEqual({ inserted: 0 }); // idempotent
+    expect(await notifyListingExpiring(listing.id, new Date(app.clock.now()))).toEqual({ inserted: 0 }); // idempotent
     await db.listing.update({ where: { id: listing.id }, data: { status: "WITHDRAWN" } });
     await db.notification.deleteMany({ where: { dedupeKey: `listing-expiring:${listing.id}` } });
-    expect(await notifyListingExpiring(listing.id, new Date(clock.now()))).toEqual({ inserted: 0 }); // withdrawn: nothing
+    expect(await notifyListingExpiring(listing.id, new Date(app.clock.now()))).toEqual({ inserted: 0 }); // withdrawn: nothing
   });
 });

@@ -3,25 +3,15 @@
  * app's real functions in the embedded executor with a FakeClock: the notification leaves the inbox and its
  * counts, waits out a durable step sleep, and comes back on top, unread and new, with a live signal.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppJobs } from "@/test/app-jobs";
+import { describe, expect, it } from "vitest";
+import { appJobsWithFakeClock } from "@/test/app-jobs-fake-clock";
 import { inboxSubscriber, waitUntil } from "@/test/pusher";
-import { FakeClock } from "@/server/embedded/jobs/clock";
 import { createNotification, createUser } from "@/prisma/factory";
 import { db } from "@/server/db";
 import { localTimeToInstant, snoozeOptions } from "./snooze";
 
 const HOUR = 3_600_000;
-let jobs: Awaited<ReturnType<typeof startAppJobs>>;
-let clock: FakeClock;
-
-beforeAll(async () => {
-  clock = new FakeClock(Date.now());
-  jobs = await startAppJobs({ clock });
-});
-afterAll(async () => {
-  await jobs?.stop();
-});
+const app = appJobsWithFakeClock();
 
 const at = (iso: string) => new Date(iso);
 const untilOf = (options: { preset: string; until: string }[]) => Object.fromEntries(options.map((o) => [o.preset, o.until]));
@@ -65,14 +55,14 @@ describe("snoozing", () => {
     const { inboxCounts, listNotifications } = await import("./list-notifications");
     const { changeNotifications } = await import("./update-notifications");
     const user = await createUser(db);
-    const old = await createNotification(db, { userId: user.id, title: "Market day", createdAt: new Date(clock.now() - 2 * HOUR) });
-    await createNotification(db, { userId: user.id, title: "Newer", createdAt: new Date(clock.now() - HOUR) });
+    const old = await createNotification(db, { userId: user.id, title: "Market day", createdAt: new Date(app.clock.now() - 2 * HOUR) });
+    await createNotification(db, { userId: user.id, title: "Newer", createdAt: new Date(app.clock.now() - HOUR) });
     await changeNotifications(user.id, [old.id], "read");
     const inbox = async () => (await listNotifications({ userId: user.id, grouped: true })).items.map((i) => i.title);
     expect(await inbox()).toEqual(["Newer", "Market day"]);
 
-    const until = new Date(clock.now() + 3 * HOUR);
-    expect(await snoozeNotifications(user.id, [old.id], until, new Date(clock.now()))).toMatchObject({ changedCount: 1, unreadCount: 1, unseenCount: 1 });
+    const until = new Date(app.clock.now() + 3 * HOUR);
+    expect(await snoozeNotifications(user.id, [old.id], until, new Date(app.clock.now()))).toMatchObject({ changedCount: 1, unreadCount: 1, unseenCount: 1 });
     expect(await inbox()).toEqual(["Newer"]);
     const snoozed = await listNotifications({ userId: user.id, filter: "snoozed" });
     expect(snoozed.items.map((i) => [i.title, i.snoozedUntil])).toEqual([["Market day", until.toISOString()]]);
@@ -83,13 +73,13 @@ describe("snoozing", () => {
 
     const browser = await inboxSubscriber(user.id);
     try {
-      await jobs.executor.idle(); // the wake run starts and sleeps
-      clock.set(until.getTime() - 60_000);
-      await jobs.executor.idle();
+      await app.jobs.executor.idle(); // the wake run starts and sleeps
+      app.clock.set(until.getTime() - 60_000);
+      await app.jobs.executor.idle();
       expect(await inbox()).toEqual(["Newer"]);
 
-      clock.set(until.getTime());
-      await jobs.executor.idle();
+      app.clock.set(until.getTime());
+      await app.jobs.executor.idle();
       expect(await inbox()).toEqual(["Market day", "Newer"]);
       const back = await db.notification.findUniqueOrThrow({ where: { id: old.id } });
       expect(back).toMatchObject({ snoozedUntil: null, readAt: null, seenAt: null, createdAt: until });
@@ -106,12 +96,12 @@ describe("snoozing", () => {
     const { listNotifications } = await import("./list-notifications");
     const user = await createUser(db);
     const n = await createNotification(db, { userId: user.id, title: "Twice" });
-    const now = () => new Date(clock.now());
-    await snoozeNotifications(user.id, [n.id], new Date(clock.now() + HOUR), now());
-    await snoozeNotifications(user.id, [n.id], new Date(clock.now() + 5 * HOUR), now());
-    await jobs.executor.idle();
-    clock.advance(HOUR);
-    await jobs.executor.idle();
+    const now = () => new Date(app.clock.now());
+    await snoozeNotifications(user.id, [n.id], new Date(app.clock.now() + HOUR), now());
+    await snoozeNotifications(user.id, [n.id], new Date(app.clock.now() + 5 * HOUR), now());
+    await app.jobs.executor.idle();
+    app.clock.advance(HOUR);
+    await app.jobs.executor.idle();
     expect((await db.notification.findUniqueOrThrow({ where: { id: n.id } })).snoozedUntil).not.toBeNull();
     expect((await listNotifications({ userId: user.id })).items).toEqual([]);
 
@@ -121,8 +111,8 @@ describe("snoozing", () => {
     expect(back.seenAt).not.toBeNull(); // brought back by hand: seen, not new
     await expect(unsnoozeNotifications(user.id, [n.id])).rejects.toMatchObject({ code: "NOT_FOUND" });
     // The 5-hour run finds nothing left to wake.
-    clock.advance(4 * HOUR);
-    await jobs.executor.idle();
+    app.clock.advance(4 * HOUR);
+    await app.jobs.executor.idle();
     expect((await listNotifications({ userId: user.id })).items.map((i) => i.id)).toEqual([n.id]);
   });
 
@@ -132,7 +122,7 @@ describe("snoozing", () => {
     const mine = await createNotification(db, { userId: me.id });
     const archived = await createNotification(db, { userId: me.id, archivedAt: new Date() });
     const theirs = await createNotification(db, { userId: other.id });
-    const now = new Date(clock.now());
+    const now = new Date(app.clock.now());
     const soon = new Date(now.getTime() + HOUR);
     await expect(snoozeNotifications(me.id, [mine.id, theirs.id], soon, now)).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(snoozeNotifications(me.id, [archived.id], soon, now)).rejects.toMatchObject({ code: "NOT_FOUND" });
