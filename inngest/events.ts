@@ -90,6 +90,9 @@ export const notificationsSnoozed = eventType("notifications/snoozed", {
   schema: z.object({ userId: z.uuid(), ids: z.array(z.uuid()).min(1).max(500), until: z.iso.datetime() }),
 });
 
+/** One outbound webhook delivery to try (server/services/webhooks/webhooks.ts; inngest/functions/send-webhook.ts). */
+export const webhookDeliveryRequested = eventType("webhook/delivery-requested", { schema: z.object({ deliveryId: z.uuid() }) });
+
 /** An admin started a campaign (now, or the scheduler at its time): fan it out (inngest/functions/campaign-send.ts). */
 export const campaignSendRequested = eventType("campaign/send-requested", { schema: z.object({ campaignId: z.uuid() }) });
 

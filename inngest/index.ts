@@ -15,6 +15,7 @@ import { startScheduledCampaigns } from "./functions/start-scheduled-campaigns";
 import { sendPush } from "./functions/send-push";
 import { sendSms } from "./functions/send-sms";
 import { wakeSnoozedNotifications } from "./functions/wake-snoozed-notifications";
+import { sendWebhook } from "./functions/send-webhook";
 
 export const functions = [
   fanOutListing,
@@ -35,4 +36,5 @@ export const functions = [
   sendPush,
   sendSms,
   wakeSnoozedNotifications,
+  sendWebhook,
 ];

@@ -15,6 +15,14 @@ const groups = {
     /** Public base URL of the app, used in links (emails, unsubscribe, OpenAPI). */
     APP_URL: z.url().default("http://localhost:3000"),
   }),
+  /** Outbound webhooks (server/services/webhooks/webhooks.ts). */
+  webhooks: z.object({
+    /**
+     * Accept webhook URLs on loopback/private addresses (tests and local receivers only). Off: such URLs are
+     * refused when registered and at connect time (no SSRF through webhooks).
+     */
+    HERALD_WEBHOOKS_ALLOW_PRIVATE: bool.default(false),
+  }),
   /** Languages (server/i18n.ts). */
   i18n: z.object({
     /** The platform's language: for people who chose none and whose browser names none Herald speaks (en, af, zu). */

@@ -19,3 +19,5 @@ process.env.INNGEST_EVENT_KEY ??= "test-event-key";
 process.env.NEXTAUTH_SECRET ??= "test-nextauth-secret-0123456789abcdef0123456789";
 // Request logs (server/services/log/logger.ts) would bury the test output; tests that read them raise the level.
 process.env.LOG_LEVEL ??= "silent";
+// Webhook receivers in tests listen on 127.0.0.1 (server/services/webhooks/webhooks.ts refuses that otherwise).
+process.env.HERALD_WEBHOOKS_ALLOW_PRIVATE ??= "true";

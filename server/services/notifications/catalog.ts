@@ -20,6 +20,10 @@ export type Category = keyof typeof CATEGORIES;
 
 export type Priority = "low" | "normal" | "high" | "urgent";
 
+/** The action buttons a notification can carry (./actions.ts). */
+export const NOTIFICATION_ACTION_IDS = ["reserve", "directions"] as const;
+export type NotificationActionId = (typeof NOTIFICATION_ACTION_IDS)[number];
+
 export interface NotificationTypeSpec {
   category: Category;
   priority: Priority;
@@ -30,6 +34,11 @@ export interface NotificationTypeSpec {
   /** A short label for filters and settings. */
   label: string;
   /**
+   * Up to two action buttons on the notification (./actions.ts: "reserve" opens the listing and tells the
+   * host platform, "directions" opens a map to the business).
+   */
+  actions?: readonly NotificationActionId[];
+  /**
    * The plural noun for a group of these in the inbox ("5 new listings from …"); when absent, the label in
    * lower case with an "s" ("Business update" → "business updates").
    */
@@ -37,10 +46,10 @@ export interface NotificationTypeSpec {
 }
 
 export const NOTIFICATION_TYPES = {
-  new_listing: { category: "listings", priority: "normal", channels: ["IN_APP", "EMAIL", "PUSH"], critical: false, label: "New listing" },
-  listing_expiring: { category: "listings", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Listing expiring", plural: "expiring listings" },
+  new_listing: { category: "listings", priority: "normal", channels: ["IN_APP", "EMAIL", "PUSH"], critical: false, label: "New listing", actions: ["reserve", "directions"] },
+  listing_expiring: { category: "listings", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Listing expiring", plural: "expiring listings", actions: ["reserve", "directions"] },
   // Seed 001 §6.1 lists email + SMS; §6.2 sends the 1-hour reminder by "push + SMS".
-  pickup_reminder: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL", "PUSH", "SMS"], critical: true, label: "Pickup reminder" },
+  pickup_reminder: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL", "PUSH", "SMS"], critical: true, label: "Pickup reminder", actions: ["directions"] },
   interaction_confirmed: { category: "pickups", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Order confirmed", plural: "order confirmations" },
   pickup_missed: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL"], critical: false, label: "Missed pickup" },
   order_status: { category: "pickups", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Order update" },
@@ -64,4 +73,9 @@ export const NOTIFICATION_TYPE_NAMES = Object.keys(NOTIFICATION_TYPES) as Notifi
 
 export function isNotificationType(v: string): v is NotificationType {
   return Object.hasOwn(NOTIFICATION_TYPES, v);
+}
+
+/** The action buttons of a type ([] for none, and for a type the catalog no longer has). */
+export function actionsOf(type: string): readonly NotificationActionId[] {
+  return isNotificationType(type) ? ((NOTIFICATION_TYPES[type] as NotificationTypeSpec).actions ?? []) : [];
 }

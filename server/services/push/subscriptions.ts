@@ -13,7 +13,8 @@ import { AppError, notFound } from "../errors";
 import { deviceLabel } from "./device-label";
 import type { PushPayload, PushUrgency } from "./payload";
 import { pushTransport } from ".";
-import { isNonPublicHost, type PushSendResult, type PushTransport } from "./transport";
+import type { PushSendResult, PushTransport } from "./transport";
+import { isNonPublicHost } from "../../http/public-network";
 
 /** Active devices one user may have; subscribing another retires the one unused for longest. */
 export const MAX_DEVICES_PER_USER = 20;

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { protectedProcedure, router } from "../init";
 import { unreadState, getNotification, listGroupMembers, listNotifications } from "../../services/notifications/list-notifications";
 import { changeNotifications, markAllRead } from "../../services/notifications/update-notifications";
-import { NOTIFICATION_TYPE_NAMES, type NotificationType } from "../../services/notifications/catalog";
+import { NOTIFICATION_ACTION_IDS, NOTIFICATION_TYPE_NAMES, type NotificationType } from "../../services/notifications/catalog";
+import { actOnNotification } from "../../services/notifications/actions";
 import { notificationDeliveries } from "../../services/delivery/delivery-log";
 import { snoozeChoices, snoozeNotifications, unsnoozeNotifications, userLocalTime } from "../../services/notifications/snooze";
 
@@ -87,6 +88,13 @@ export const notificationsRouter = router({
       const until = "until" in input ? new Date(input.until) : await userLocalTime(ctx.user.id, input.localTime);
       return snoozeNotifications(ctx.user.id, input.ids, until);
     }),
+  /**
+   * An action button ("reserve", "directions"): recorded, reported to the platform's webhooks, and the
+   * notification is read. Answers `{ url }`, where to go.
+   */
+  act: protectedProcedure
+    .input(z.object({ id: z.uuid(), action: z.enum(NOTIFICATION_ACTION_IDS) }).strict())
+    .mutation(({ ctx, input }) => actOnNotification(ctx.user.id, input.id, input.action)),
   /** Brings snoozed notifications back now. */
   unsnooze: protectedProcedure.input(ids).mutation(({ ctx, input }) => unsnoozeNotifications(ctx.user.id, input.ids)),
 });
