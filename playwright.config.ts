@@ -39,6 +39,8 @@ export default defineConfig({
       HERALD_TEST_CLOCK: "1",
       // e2e/push.spec.ts's stand-in subscriptions live on this test-only push host (RFC 2606 .test).
       PUSH_SERVICE_EXTRA_HOSTS: "push.herald-e2e.test",
+      // e2e/webhooks.spec.ts's receiver listens on 127.0.0.1.
+      HERALD_WEBHOOKS_ALLOW_PRIVATE: "true",
     },
   },
 });

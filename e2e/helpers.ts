@@ -53,6 +53,17 @@ export async function expectBadgeMatchesDb(page: Page, db: pg.Client, email: str
   }).toPass({ timeout: 10_000 });
 }
 
+/**
+ * Moves the embedded executor's clock forward (the test clock of HERALD_TEST_CLOCK=1, Playwright's server
+ * only) and waits until the runs due by then have finished.
+ */
+export async function advanceJobsClock(ms: number) {
+  const { testClockUrl } = JSON.parse(readFileSync(".data/e2e/runtime.json", "utf8")) as { testClockUrl?: string };
+  expect(testClockUrl, "the e2e server runs with HERALD_TEST_CLOCK=1").toBeTruthy();
+  const r = await fetch(`${testClockUrl}/advance?ms=${Math.round(ms)}`, { method: "POST" });
+  expect(r.status).toBe(200);
+}
+
 /** Posts a listing from the business owner's composer (price R30) and waits for "Posted". */
 export async function postListing(owner: Page, title: string) {
   await owner.goto("/business/listings/new");

@@ -4,19 +4,10 @@
  * clock, a control that exists only in the embedded test mode (HERALD_TEST_CLOCK=1, Playwright's server).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { database, shot, signIn } from "./helpers";
+import { advanceJobsClock, database, shot, signIn } from "./helpers";
 
 const HOUR = 3_600_000;
-
-/** Moves the embedded executor's clock forward and waits until the runs due by then have finished. */
-async function advanceJobsClock(ms: number) {
-  const { testClockUrl } = JSON.parse(readFileSync(".data/e2e/runtime.json", "utf8")) as { testClockUrl?: string };
-  expect(testClockUrl, "the e2e server runs with HERALD_TEST_CLOCK=1").toBeTruthy();
-  const r = await fetch(`${testClockUrl}/advance?ms=${ms}`, { method: "POST" });
-  expect(r.status).toBe(200);
-}
 
 test("a pickup in 25 h: the 24 h reminder email, then the 1 h in-app reminder", async ({ page, request }) => {
   const db = await database();

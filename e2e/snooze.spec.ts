@@ -1,14 +1,14 @@
 /**
  * Snooze (issue 16): a notification snoozed to a time in the user's time zone leaves the inbox, waits under
- * "Snoozed", and comes back live, unread and new, when its time comes (the server's durable step sleep, on
- * the real clock: the test picks a time a few seconds away). Unsnooze brings one back at once. Makes its own
- * user (in Johannesburg) and deletes it at the end.
+ * "Snoozed", and comes back live, unread and new, when its time comes: the server's durable step sleep,
+ * reached by moving the executor's test clock (HERALD_TEST_CLOCK=1, the Playwright server only). Unsnooze
+ * brings one back at once. Makes its own user (in Johannesburg) and deletes it at the end.
  */
 import bcrypt from "bcryptjs";
 import { expect, test, type Page } from "@playwright/test";
 import type pg from "pg";
 import { DEMO_PASSWORD } from "../prisma/demo-accounts";
-import { badge, badgeName, database, shot, signIn } from "./helpers";
+import { advanceJobsClock, badge, badgeName, database, shot, signIn } from "./helpers";
 
 let db: pg.Client;
 let userId: string;
@@ -47,7 +47,7 @@ function wallTimeIn(ms: number): string {
 
 const row = (page: Page, title: string) => page.getByTestId("inbox-item").filter({ hasText: title });
 
-test("snoozed, it waits under Snoozed (Unsnooze brings it back); at a picked time it comes back live, unread and new", async ({ page }) => {
+test("snoozed, it waits under Snoozed (Unsnooze brings it back); at its time (the test clock) it comes back live, unread and new", async ({ page }) => {
   await signIn(page, EMAIL);
   await expect(badge(page)).toHaveAccessibleName(badgeName(3));
   const target = TITLES[1]!;
@@ -75,27 +75,34 @@ test("snoozed, it waits under Snoozed (Unsnooze brings it back); at a picked tim
   await expect(badge(page)).toHaveAccessibleName(badgeName(2));
   await page.getByRole("button", { name: "Snoozed", exact: true }).click();
   await expect(row(page, target)).toContainText(/Snoozed until \w{3},? \d{1,2} \w{3},? 08:00/);
-  await shot(page, "snooze-snoozed-view-desktop");
-  // Unsnooze brings it back at once.
-  await row(page, target).getByRole("button", { name: `Unsnooze: ${target}` }).click();
-  await expect(page.getByText("Nothing snoozed")).toBeVisible();
-  await page.getByRole("button", { name: "All", exact: true }).click();
-  await expect(page.getByTestId("inbox-item").first()).toContainText(target);
 
-  // Snoozed to a time a few seconds away: it leaves, and when the time comes it is back on top, unread
-  // and on the badge, without a reload.
+  // Another one, snoozed to a picked time two days on, is brought back by hand with Unsnooze (seen, so
+  // not on the badge again).
+  await page.getByRole("button", { name: "All", exact: true }).click();
   const other = TITLES[2]!;
   await row(page, other).getByRole("button", { name: `Snooze: ${other}` }).click();
-  await page.getByLabel(/Pick a time/).fill(wallTimeIn(10_000));
+  await page.getByLabel(/Pick a time/).fill(wallTimeIn(2 * 86_400_000).slice(0, 16));
   await page.getByRole("button", { name: "Snooze", exact: true }).click();
   await expect(row(page, other)).toHaveCount(0);
-  await expect(page.getByTestId("inbox-item").first()).toContainText(other, { timeout: 30_000 });
-  await expect(row(page, other)).toHaveAttribute("data-unread", "true");
-  // New again: back on the badge (the one brought back by hand was seen then).
+  await page.getByRole("button", { name: "Snoozed", exact: true }).click();
+  await expect(page.getByTestId("inbox-item")).toHaveCount(2);
+  await shot(page, "snooze-snoozed-view-desktop");
+  await row(page, other).getByRole("button", { name: `Unsnooze: ${other}` }).click();
+  await expect(row(page, other)).toHaveCount(0);
+  await page.getByRole("button", { name: "All", exact: true }).click();
+  await expect(page.getByTestId("inbox-item").first()).toContainText(other);
+  await expect(badge(page)).toHaveAccessibleName(badgeName(1));
+
+  // Tomorrow morning comes (the executor's test clock jumps there; the snooze's step sleep is durable and
+  // on that clock): back on top, unread and new, without a reload.
+  const until = (await db.query<{ at: Date }>(`SELECT snoozed_until AS at FROM notifications WHERE user_id = $1 AND title = $2`, [userId, target])).rows[0]!.at;
+  await advanceJobsClock(until.getTime() - Date.now() + 60_000);
+  await expect(page.getByTestId("inbox-item").first()).toContainText(target, { timeout: 30_000 });
+  await expect(row(page, target)).toHaveAttribute("data-unread", "true");
   await expect(badge(page)).toHaveAccessibleName(badgeName(2));
   const back = await db.query<{ snoozed_until: Date | null; read_at: Date | null }>(
     `SELECT snoozed_until, read_at FROM notifications WHERE user_id = $1 AND title = $2`,
-    [userId, other],
+    [userId, target],
   );
   expect(back.rows).toEqual([{ snoozed_until: null, read_at: null }]);
   await shot(page, "snooze-back-desktop");

@@ -9,6 +9,7 @@ const TABS = [
   { href: "/admin/analytics", label: "Analytics" },
   { href: "/admin/deliveries", label: "Delivery log" },
   { href: "/admin/api-keys", label: "API keys" },
+  { href: "/admin/webhooks", label: "Webhooks" },
   { href: "/admin/users", label: "Users" },
 ] as const;
 

@@ -10,6 +10,7 @@ import { useLocale, useTranslations } from "use-intl";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { formatWindow } from "@/components/listings/format";
 import { DeliveryDetails } from "./delivery-details";
+import { actionsOf, type NotificationActionId } from "@/server/services/notifications/catalog";
 import { formatSnoozeTime, SnoozeMenu, type SnoozeChoice } from "./snooze-menu";
 import type { InboxNotification } from "./group";
 import type { useNotificationActions } from "./use-notification-actions";
@@ -81,6 +82,7 @@ export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; c
           {n.body ? <span className="mt-0.5 block wrap-anywhere text-sm text-slate-600">{n.body}</span> : null}
           <PickupWindow data={n.data} />
         </button>
+        <ActionButtons n={n} ctx={ctx} />
         <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
           <TimeAgo iso={n.createdAt} />
           {n.business ? <span>{n.business.name}</span> : null}
@@ -126,6 +128,52 @@ export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; c
           expanded={details === n.id}
         />
       </div>
+    </div>
+  );
+}
+
+/**
+ * The notification's action buttons (the catalog's, at most two): the click is recorded and reported to the
+ * host platform, then the person goes where the server says — the listing in this tab, a map in a new one
+ * (opened at the click, so no popup blocker stops it).
+ */
+function ActionButtons({ n, ctx }: { n: InboxNotification; ctx: ItemContext }) {
+  const router = useRouter();
+  const t = useTranslations("inbox");
+  const ids = actionsOf(n.type);
+  if (ids.length === 0) return null;
+  const run = (action: NotificationActionId) => {
+    if (ctx.busy) return;
+    const tab = action === "directions" ? window.open("", "_blank") : null;
+    if (tab) tab.opener = null;
+    ctx.actions.act.mutate(
+      { id: n.id, action },
+      {
+        onSuccess: ({ url }) => {
+          if (url.startsWith("/")) {
+            tab?.close();
+            router.push(url);
+          } else if (tab) tab.location.href = url;
+          else window.location.assign(url);
+        },
+        onError: () => tab?.close(),
+      },
+    );
+  };
+  return (
+    <div className="mt-2 flex flex-wrap gap-2">
+      {ids.map((action) => (
+        <button
+          key={action}
+          type="button"
+          onClick={() => run(action)}
+          aria-disabled={ctx.busy || undefined}
+          aria-label={t("action.labelled", { action: t(`buttons.${action}`), title: n.title })}
+          className="rounded-md border border-brand-700/40 bg-white px-3 py-1 text-sm font-medium text-brand-800 hover:bg-brand-50 aria-disabled:opacity-50"
+        >
+          {t(`buttons.${action}`)}
+        </button>
+      ))}
     </div>
   );
 }

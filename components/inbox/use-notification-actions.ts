@@ -19,5 +19,6 @@ export function useNotificationActions() {
     markAllRead: useMutation(trpc.notifications.markAllRead.mutationOptions({ onSettled })),
     snooze: useMutation(trpc.notifications.snooze.mutationOptions({ onSettled })),
     unsnooze: useMutation(trpc.notifications.unsnooze.mutationOptions({ onSettled })),
+    act: useMutation(trpc.notifications.act.mutationOptions({ onSettled })),
   };
 }

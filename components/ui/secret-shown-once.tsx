@@ -1,13 +1,15 @@
 "use client";
 /**
- * A newly created secret (an API token or key) shown once, with a copy button and a clear warning; only a
- * fingerprint is stored, so it cannot be shown again.
+ * A newly created secret (an API token or key, a webhook's signing secret) shown once, with a copy button
+ * and a clear warning.
  */
 import { useId, useRef, useState } from "react";
 
 export function SecretShownOnce(props: {
-  /** "Token" or "Key": used in the heading, the copy button and messages. */
-  noun: "Token" | "Key";
+  /** Used in the heading, the copy button and messages. */
+  noun: "Token" | "Key" | "Secret";
+  /** Why it is not shown again (default: only a fingerprint is stored). */
+  note?: string;
   name: string;
   secret: string;
   /** Accessible label of the field holding the secret. */
@@ -30,7 +32,7 @@ export function SecretShownOnce(props: {
   return (
     <section aria-labelledby={`${id}-h`} className="space-y-3 rounded-2xl border border-emerald-300 bg-emerald-50 p-5 shadow-sm">
       <h2 id={`${id}-h`} className="font-semibold text-emerald-900">{props.noun} “{props.name}” created</h2>
-      <p className="text-sm font-medium text-emerald-900">Copy it now: you won&apos;t see it again. Herald stores only a fingerprint of it.</p>
+      <p className="text-sm font-medium text-emerald-900">Copy it now: you won&apos;t see it again. {props.note ?? "Herald stores only a fingerprint of it."}</p>
       <div className="flex flex-col gap-2 sm:flex-row">
         <label htmlFor={`${id}-secret`} className="sr-only">{props.label}</label>
         <input

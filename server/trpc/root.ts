@@ -9,6 +9,7 @@ import { adminRouter } from "./routers/admin";
 import { tokensRouter } from "./routers/tokens";
 import { businessDashboardRouter } from "./routers/business-dashboard";
 import { apiKeysRouter } from "./routers/api-keys";
+import { webhooksRouter } from "./routers/webhooks";
 import { accountRouter } from "./routers/account";
 import { campaignsRouter } from "./routers/campaigns";
 import { analyticsRouter } from "./routers/analytics";
@@ -27,6 +28,7 @@ export const appRouter = router({
   tokens: tokensRouter,
   businessDashboard: businessDashboardRouter,
   apiKeys: apiKeysRouter,
+  webhooks: webhooksRouter,
   account: accountRouter,
   campaigns: campaignsRouter,
   analytics: analyticsRouter,

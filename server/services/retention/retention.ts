@@ -7,7 +7,7 @@ import "server-only";
  *   notifications expires after 90 days", the brief's cleanup of read notifications only). Unread
  *   notifications are never deleted by age: nothing unread is lost silently; the result counts how many
  *   unread notifications older than the period were kept.
- * - delivery logs (`deliveries`), 180 days — docs/requirements.md R16.1 ("store 6 months of notification history").
+ * - delivery logs (`deliveries`, `newsletter_deliveries`, `webhook_deliveries`), 180 days — docs/requirements.md R16.1 ("store 6 months of notification history").
  * - personal access tokens once expired; tokens and API keys 30 days after they were revoked.
  * - `idempotency_records` after 24 h (the replay window, {@link IDEMPOTENCY_TTL_MS}); `rate_limit_buckets`
  *   one day after their window started (the longest window is one hour); `webhook_events` and
@@ -55,6 +55,7 @@ export const RETENTION_TABLES = [
   "auth_sessions",
   "login_throttles",
   "outbox_events",
+  "webhook_deliveries",
 ] as const;
 export type RetentionTable = (typeof RETENTION_TABLES)[number];
 
@@ -182,6 +183,8 @@ function spec(table: RetentionTable, plan: RetentionPlan): { key: string; where:
     case "captured_sms":
       return { key: "id", where: Prisma.sql`created_at < ${ts(c.capturedEmailCreatedBefore)}`, order: "created_at" };
     case "newsletter_deliveries":
+    case "webhook_deliveries":
+      // Delivery logs, kept as long as the notifications' (`deliveryDays`).
       return { key: "id", where: Prisma.sql`created_at < ${ts(c.deliveriesCreatedBefore)}`, order: "created_at" };
     case "newsletter_subscribers":
       // Few rows match (unconfirmed signups); no index on created_at, no ORDER BY: stop after n matches.
