@@ -106,7 +106,7 @@ test("business: dashboard and the listing composer", async ({ page }) => {
   expect(await scan(page, ["/business", "/business/listings/new", "/notifications"])).toEqual([]);
 });
 
-test("admin: campaigns, a campaign, segments, analytics, delivery log, a delivery, API keys, users", async ({ page }) => {
+test("admin: campaigns, a campaign, segments, analytics, delivery log, a delivery, API keys, webhooks, users", async ({ page }) => {
   await signIn(page, "admin@herald.test");
   const paths = [
     "/admin/campaigns",
@@ -117,6 +117,7 @@ test("admin: campaigns, a campaign, segments, analytics, delivery log, a deliver
     "/admin/deliveries",
     `/admin/deliveries/${made.delivery}`,
     "/admin/api-keys",
+    "/admin/webhooks",
     "/admin/users",
   ];
   expect(await scan(page, paths)).toEqual([]);

@@ -65,7 +65,7 @@ test("an admin registers an endpoint; a click on Reserve reaches it, signed; the
   // A URL that is not https (and not on this machine) is refused where it was typed.
   await admin.getByLabel("URL").fill("http://platform.example/hooks");
   await admin.getByRole("button", { name: "Register endpoint" }).click();
-  await expect(admin.getByRole("alert")).toContainText("https://");
+  await expect(admin.locator("form").getByRole("alert")).toContainText("https://");
   await admin.getByLabel("URL").fill(hookUrl);
   await admin.getByLabel(/Description/).fill("E2E platform");
   await admin.getByRole("button", { name: "Register endpoint" }).click();
