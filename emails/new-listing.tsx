@@ -1,4 +1,4 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Img, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
@@ -26,6 +26,8 @@ export interface NewListingEmailProps {
   pickupLocation: string;
   /** https or app-relative, e.g. "/listings/550e8400-…". */
   listingUrl: string;
+  /** The listing's photo: an absolute URL (checked by the schema). */
+  imageUrl?: string;
   /** IANA zone for dates (default "UTC"). */
   timeZone?: string;
   /** The recipient's language (default English): words, dates and amounts. */
@@ -57,6 +59,9 @@ export default function NewListingEmail(p: NewListingEmailProps) {
       </Heading>
       <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
       <Text style={styles.text}>{t("email.newListing.intro", { business: p.businessName })}</Text>
+      {p.imageUrl ? (
+        <Img src={p.imageUrl} alt={p.listingName} width="544" style={{ width: "100%", maxWidth: "544px", height: "auto", borderRadius: "8px", margin: "0 0 16px" }} />
+      ) : null}
       <DetailsCard
         title={p.listingName}
         rows={[

@@ -10,6 +10,7 @@
  * | INNGEST_SIGNING_KEY | Inngest executor (server/embedded/jobs)             | INNGEST_BASE_URL, _EVENT_KEY, _SIGNING_KEY |
  * | NEXTAUTH_SECRET     | generated once, kept in $HERALD_DATA_DIR/secrets.json | NEXTAUTH_SECRET             |
  * | VAPID_PUBLIC_KEY    | VAPID key pair generated once (secrets.json); pushes also captured for /dev/pushes | VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, PUSH_CAPTURE=1 |
+ * | S3_BUCKET           | uploaded images in $HERALD_DATA_DIR/uploads, served at /uploads | HERALD_UPLOADS_DIR |
  *
  * Migrations are applied at start. The demo data is seeded into an empty database in `dev`, and in
  * `start` when HERALD_SEED=true.
@@ -132,6 +133,8 @@ childEnv.NEXTAUTH_URL ??= childEnv.APP_URL;
 childEnv.NEXTAUTH_SECRET ??= secrets.nextauthSecret;
 // JSON request logs (server/services/log/logger.ts): every request in production, problems only in dev.
 childEnv.LOG_LEVEL ??= mode === "dev" ? "warn" : "info";
+// Uploaded images: with no bucket (S3_BUCKET), on disk beside the embedded data.
+if (!childEnv.S3_BUCKET) childEnv.HERALD_UPLOADS_DIR ??= path.join(dir, "uploads");
 
 // Web push: VAPID keys from env (production), else the generated pair, with every push also captured for
 // /dev/pushes (server/services/push/index.ts).

@@ -15,6 +15,23 @@ const groups = {
     /** Public base URL of the app, used in links (emails, unsubscribe, OpenAPI). */
     APP_URL: z.url().default("http://localhost:3000"),
   }),
+  /**
+   * Uploaded images (server/services/storage/storage.ts): on disk under HERALD_UPLOADS_DIR (the embedded
+   * default, served at /uploads/…), or in an S3-compatible bucket when S3_BUCKET is set.
+   */
+  storage: z.object({
+    HERALD_UPLOADS_DIR: z.string().min(1).default(".data/uploads"),
+    S3_BUCKET: z.string().min(3).max(63).optional(),
+    /** Another S3-compatible service (MinIO, R2, …); unset: AWS S3 in S3_REGION. */
+    S3_ENDPOINT: z.url().optional(),
+    S3_REGION: z.string().min(1).default("us-east-1"),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    /** Path-style URLs (`<endpoint>/<bucket>/<key>`), as MinIO needs. */
+    S3_FORCE_PATH_STYLE: bool.default(false),
+    /** Where browsers and mail clients read the bucket's objects, e.g. a CDN: `<S3_PUBLIC_URL>/<key>`. */
+    S3_PUBLIC_URL: z.url().optional(),
+  }),
   /** Outbound webhooks (server/services/webhooks/webhooks.ts). */
   webhooks: z.object({
     /**

@@ -21,3 +21,5 @@ process.env.NEXTAUTH_SECRET ??= "test-nextauth-secret-0123456789abcdef0123456789
 process.env.LOG_LEVEL ??= "silent";
 // Webhook receivers in tests listen on 127.0.0.1 (server/services/webhooks/webhooks.ts refuses that otherwise).
 process.env.HERALD_WEBHOOKS_ALLOW_PRIVATE ??= "true";
+// Uploaded images (server/services/storage/storage.ts) go to a directory of the run, not the repository.
+process.env.HERALD_UPLOADS_DIR ??= `${process.env.TMPDIR ?? "/tmp"}/herald-test-uploads-${process.pid}`;

@@ -81,6 +81,7 @@ export function ItemContent({ n, ctx, plain = false }: { n: InboxNotification; c
           </span>
           {n.body ? <span className="mt-0.5 block wrap-anywhere text-sm text-slate-600">{n.body}</span> : null}
           <PickupWindow data={n.data} />
+          <Photo data={n.data} />
         </button>
         <ActionButtons n={n} ctx={ctx} />
         <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
@@ -176,6 +177,15 @@ function ActionButtons({ n, ctx }: { n: InboxNotification; ctx: ItemContext }) {
       ))}
     </div>
   );
+}
+
+/** A listing's photo, from the notification's data (`image_url`, http(s) only), described by the listing's name. */
+function Photo({ data }: { data: Record<string, unknown> }) {
+  const url = typeof data.image_url === "string" && /^https?:\/\//.test(data.image_url) ? data.image_url : null;
+  if (!url) return null;
+  const alt = typeof data.listing_name === "string" ? data.listing_name : "";
+  // eslint-disable-next-line @next/next/no-img-element -- an uploaded photo on disk or in a bucket, not a build-time asset
+  return <img src={url} alt={alt} loading="lazy" className="mt-2 block aspect-[16/9] w-full max-w-sm rounded-lg object-cover" />;
 }
 
 /** A listing's pickup window, from the notification's data (ISO 8601), in the reader's time zone. */

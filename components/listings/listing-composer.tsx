@@ -1,7 +1,8 @@
 "use client";
 /**
- * The listing composer: title, description, price, pickup window, expiry. Times are entered in the
- * browser's time zone and sent as ISO 8601 (UTC). Field errors come from the server's validation.
+ * The listing composer: title, description, price, an optional photo, pickup window, expiry. Times are
+ * entered in the browser's time zone and sent as ISO 8601 (UTC). The photo is uploaded first
+ * (`POST /api/uploads`), then the listing is created with its key. Field errors come from the server.
  */
 import Link from "next/link";
 import { useState } from "react";
@@ -23,7 +24,20 @@ function defaults() {
   return { pickupStart: localInput(start), pickupEnd: localInput(end), expiresAt: localInput(end) };
 }
 
-type Fields = "title" | "description" | "priceCents" | "pickupStart" | "pickupEnd" | "expiresAt";
+type Fields = "title" | "description" | "priceCents" | "imageKey" | "pickupStart" | "pickupEnd" | "expiresAt";
+
+/** Uploads the photo; the stored key, or the server's message. */
+async function uploadPhoto(file: File): Promise<{ key: string } | { error: string }> {
+  const body = new FormData();
+  body.set("file", file);
+  try {
+    const res = await fetch("/api/uploads", { method: "POST", body });
+    const json = (await res.json()) as { key?: string; error?: { message?: string } };
+    return res.ok && json.key ? { key: json.key } : { error: json.error?.message ?? "The photo could not be uploaded" };
+  } catch {
+    return { error: "The photo could not be uploaded: check your connection and try again" };
+  }
+}
 
 export function ListingComposer() {
   const trpc = useTRPC();
@@ -32,8 +46,11 @@ export function ListingComposer() {
   const create = useMutation(trpc.listings.create.mutationOptions());
   // The price is read here: the server only sees whole cents, so "abc" or an empty field must not reach it.
   const [priceError, setPriceError] = useState<string | null>(null);
+  const [photoError, setPhotoError] = useState<string | null>(null);
+  const [preview, setPreview] = useState<string | null>(null);
+  const [uploading, setUploading] = useState(false);
   const details = (create.error?.data as { details?: Partial<Record<Fields, string[]>> } | undefined)?.details ?? {};
-  const fieldError = (f: Fields) => (f === "priceCents" && priceError) || details[f]?.[0];
+  const fieldError = (f: Fields) => (f === "priceCents" && priceError) || (f === "imageKey" && photoError) || details[f]?.[0];
 
   if (create.isSuccess) {
     return (
@@ -42,7 +59,7 @@ export function ListingComposer() {
         <p className="mt-1 text-sm text-slate-700">Your followers are being notified now.</p>
         <div className="mt-4 flex gap-3">
           <Link href={`/listings/${create.data.id}`} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800">View listing</Link>
-          <button type="button" onClick={() => { create.reset(); setPriceError(null); setFormKey((k) => k + 1); }} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">
+          <button type="button" onClick={() => { create.reset(); setPriceError(null); setPhotoError(null); setPreview(null); setFormKey((k) => k + 1); }} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">
             Post another
           </button>
         </div>
@@ -55,9 +72,10 @@ export function ListingComposer() {
       key={formKey}
       noValidate
       className="space-y-4 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm"
-      onSubmit={(e) => {
+      onSubmit={async (e) => {
         e.preventDefault();
-        const f = new FormData(e.currentTarget);
+        const form = e.currentTarget;
+        const f = new FormData(form);
         const iso = (name: string) => {
           const d = new Date(String(f.get(name)));
           return Number.isNaN(d.getTime()) ? "" : d.toISOString();
@@ -66,11 +84,26 @@ export function ListingComposer() {
         if ("error" in price) {
           setPriceError(price.error);
           create.reset();
-          (e.currentTarget.elements.namedItem("price") as HTMLInputElement).focus();
+          (form.elements.namedItem("price") as HTMLInputElement).focus();
           return;
         }
         setPriceError(null);
+        const photo = f.get("photo");
+        let imageKey: string | undefined;
+        if (photo instanceof File && photo.size > 0) {
+          setUploading(true);
+          const uploaded = await uploadPhoto(photo);
+          setUploading(false);
+          if ("error" in uploaded) {
+            setPhotoError(uploaded.error);
+            (form.elements.namedItem("photo") as HTMLInputElement).focus();
+            return;
+          }
+          imageKey = uploaded.key;
+        }
+        setPhotoError(null);
         create.mutate({
+          ...(imageKey ? { imageKey } : {}),
           title: String(f.get("title")),
           description: String(f.get("description")),
           priceCents: price.cents,
@@ -89,6 +122,27 @@ export function ListingComposer() {
       <Field id="price" label="Price (ZAR)" hint="0 if it is free" error={fieldError("priceCents")}>
         <input id="price" name="price" inputMode="decimal" required placeholder="45.00" className={`${input(fieldError("priceCents"))} max-w-40`} aria-invalid={!!fieldError("priceCents")} aria-describedby={fieldError("priceCents") ? "price-error" : undefined} />
       </Field>
+      <Field id="photo" label="Photo" hint="Optional. A JPEG, PNG or WebP up to 5 MB; followers see it in their inbox and email." error={fieldError("imageKey")}>
+        <input
+          id="photo"
+          name="photo"
+          type="file"
+          accept="image/jpeg,image/png,image/webp"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            setPhotoError(null);
+            setPreview((old) => {
+              if (old) URL.revokeObjectURL(old);
+              return file ? URL.createObjectURL(file) : null;
+            });
+          }}
+          className="mt-1 block w-full text-sm file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium"
+          aria-invalid={!!fieldError("imageKey")}
+          aria-describedby={fieldError("imageKey") ? "photo-error" : undefined}
+        />
+        {/* eslint-disable-next-line @next/next/no-img-element -- a local preview of the chosen file */}
+        {preview ? <img src={preview} alt="The chosen photo" className="mt-2 aspect-[16/9] w-full max-w-xs rounded-lg object-cover" /> : null}
+      </Field>
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-1 text-sm font-medium text-slate-700">Pickup window</legend>
         <Field id="pickupStart" label="From" error={fieldError("pickupStart")}>
@@ -105,8 +159,8 @@ export function ListingComposer() {
         <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">{create.error.message}</p>
       ) : null}
       <div className="flex justify-end">
-        <button type="submit" disabled={create.isPending} className="rounded-md bg-brand-700 px-5 py-2 font-medium text-white hover:bg-brand-800 disabled:opacity-60">
-          {create.isPending ? "Posting…" : "Post listing"}
+        <button type="submit" disabled={create.isPending || uploading} className="rounded-md bg-brand-700 px-5 py-2 font-medium text-white hover:bg-brand-800 disabled:opacity-60">
+          {uploading ? "Uploading the photo…" : create.isPending ? "Posting…" : "Post listing"}
         </button>
       </div>
     </form>

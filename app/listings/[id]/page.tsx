@@ -23,7 +23,12 @@ export default async function ListingPage(props: { params: Promise<{ id: string 
       <Link href={`/businesses/${listing.business.slug}`} className="flex items-center gap-3 text-sm text-slate-700 hover:underline">
         <BusinessLogo slug={listing.business.slug} size={32} /> {listing.business.name}
       </Link>
-      <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
+      <div className="overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm">
+        {listing.imageUrl ? (
+          // eslint-disable-next-line @next/next/no-img-element -- an uploaded photo on disk or in a bucket, not a build-time asset
+          <img src={listing.imageUrl} alt={listing.title} className="aspect-[16/9] w-full object-cover" />
+        ) : null}
+        <div className="p-6">
         <h1 className="text-2xl font-semibold tracking-tight">{listing.title}</h1>
         <p className="mt-1 text-xl font-medium text-brand-700">{formatPrice(listing.priceCents, listing.currency)}</p>
         {listing.description ? <p className="mt-4 whitespace-pre-line text-slate-700">{listing.description}</p> : null}
@@ -33,6 +38,7 @@ export default async function ListingPage(props: { params: Promise<{ id: string 
           <div><dt className="text-slate-500">Available until</dt><dd className="font-medium">{listing.expiresAt.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}</dd></div>
           <div><dt className="text-slate-500">Status</dt><dd className={`font-medium ${expired ? "text-slate-500" : "text-brand-700"}`}>{expired ? "Expired" : "Available"}</dd></div>
         </dl>
+        </div>
       </div>
     </article>
   );

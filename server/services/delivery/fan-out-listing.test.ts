@@ -2,6 +2,11 @@ import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { createBusiness, createFollowers, createListing, createUser, follow } from "../../../prisma/factory";
 import { deliverListingChunk, planFanOutChunks } from "./fan-out-listing";
+import { decideListingEmails, sendListingEmails } from "./send-listing-emails";
+import { createCaptureTransport } from "../email/transport";
+import { storeImage } from "../storage/storage";
+
+const ALL = { afterUserId: null, throughUserId: null };
 
 describe("listing fan-out (set-based, idempotent)", () => {
   it("plans chunks that cover every active follower exactly once", async () => {
@@ -35,6 +40,23 @@ describe("listing fan-out (set-based, idempotent)", () => {
     for (const c of await planFanOutChunks(business.id, 400)) again += (await deliverListingChunk(listing.id, c)).inserted;
     expect(again).toBe(0);
     expect(await db.notification.count({ where: { dedupeKey: `listing:${listing.id}` } })).toBe(1_100);
+  });
+
+  it("carries the listing's photo to each notification and email, as the storage's public URL", async () => {
+    const { business } = await createBusiness(db, { name: "Photo Bakery" });
+    const follower = await createUser(db, { timezone: "UTC" });
+    await follow(db, follower.id, business.id);
+    const stored = await storeImage("listings", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1]), "png");
+    const listing = await createListing(db, business.id, { title: "Rye loaf" });
+    await db.listing.update({ where: { id: listing.id }, data: { imageKey: stored.key } });
+    await deliverListingChunk(listing.id, ALL);
+    const n = await db.notification.findFirstOrThrow({ where: { userId: follower.id, dedupeKey: `listing:${listing.id}` } });
+    expect(n.data).toMatchObject({ image_url: stored.url, listing_name: "Rye loaf" });
+    await decideListingEmails(listing.id, ALL, new Date("2026-06-01T10:00:00Z"));
+    await sendListingEmails(listing.id, ALL, { transport: createCaptureTransport(db), at: new Date("2026-06-01T10:00:00Z") });
+    const mail = await db.capturedEmail.findFirstOrThrow({ where: { to: follower.email } });
+    expect(mail.html).toContain(`src="${stored.url}"`);
+    expect(mail.html).toContain('alt="Rye loaf"');
   });
 
   it("answers NOT_FOUND for a missing listing", async () => {

@@ -10,6 +10,7 @@ import { observeFanOutChunk } from "../metrics/metrics";
 import { platformLocale, translator } from "../../i18n";
 import { INTL_LOCALE, LOCALES } from "../../../lib/i18n";
 import { formatPrice } from "../../../lib/price";
+import { objectStorage } from "../storage/storage";
 
 /** Followers per fan-out chunk (one executor run each). */
 export const FAN_OUT_CHUNK_SIZE = 5_000;
@@ -94,6 +95,7 @@ export async function deliverListingChunk(listingId: string, chunk: FanOutChunk)
     pickup_start: listing.pickupStart.toISOString(),
     pickup_end: listing.pickupEnd.toISOString(),
     expiry_date: listing.expiresAt.toISOString(),
+    ...(listing.imageKey ? { image_url: objectStorage().publicUrl(listing.imageKey) } : {}),
   };
   const inserted = await db.$executeRaw`
     INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url,

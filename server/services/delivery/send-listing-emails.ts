@@ -13,6 +13,7 @@ import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 import { renderEmail } from "../email/render";
 import { recipientLocale } from "../../i18n";
+import { objectStorage } from "../storage/storage";
 import type { Locale } from "../../../lib/i18n";
 import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";
 import { mergeRecipient, NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER } from "../email/mail-merge";
@@ -104,6 +105,7 @@ export async function sendListingEmails(
         expiryDate: listing.expiresAt.toISOString(),
         pickupLocation: listing.business.address || listing.business.name,
         listingUrl: `/listings/${listing.id}`,
+        ...(listing.imageKey ? { imageUrl: objectStorage().publicUrl(listing.imageKey) } : {}),
         timeZone,
         locale,
       });

@@ -108,6 +108,8 @@ export const newListingSchema = z.strictObject({
   expiryDate: isoDateTime,
   pickupLocation: text(300),
   listingUrl: link,
+  /** The listing's photo (absolute https URL, or http on loopback in the embedded mode). */
+  imageUrl: z.string().max(2000).refine(isAppUrl, "an https URL").optional(),
   timeZone,
   locale: z.enum(LOCALES).optional(),
 });

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { isStorageKey, objectStorage } from "../storage/storage";
 import { db } from "../../db";
 import { AppError } from "../errors";
 import { listingCreated } from "../../../inngest/events";
@@ -14,6 +15,8 @@ export const createListingInput = z
     pickupStart: z.coerce.date(),
     pickupEnd: z.coerce.date(),
     expiresAt: z.coerce.date(),
+    /** The photo uploaded for it (`POST /api/uploads`), if any. */
+    imageKey: z.string().max(100).refine(isStorageKey, "Upload the photo again").optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -50,7 +53,7 @@ export async function createListing(ownerUserId: string, input: CreateListingInp
 }
 
 /**
- * A listing with its business, for the listing page.
+ * A listing with its business and its photo's URL (null without one), for the listing page.
  * @throws AppError NOT_FOUND
  */
 export async function getListing(id: string) {
@@ -59,7 +62,7 @@ export async function getListing(id: string) {
     include: { business: { select: { id: true, name: true, slug: true, address: true, logoColor: true } } },
   });
   if (!listing) throw new AppError("NOT_FOUND", "Listing not found");
-  return listing;
+  return { ...listing, imageUrl: listing.imageKey ? objectStorage().publicUrl(listing.imageKey) : null };
 }
 
 /** A business's latest listings, newest first (at most `limit`, default 20). */
