@@ -255,7 +255,14 @@ export function Inbox(props: { types: { value: NotificationType; label: string }
             ) : (
               <li key={n.id} data-testid="inbox-item" data-unread={!n.readAt} className={`flex gap-3 p-3 sm:p-4 ${n.readAt ? "" : "bg-brand-50/50"}`}>
                 <span aria-hidden className={`mt-2 h-2 w-2 shrink-0 rounded-full ${n.readAt ? "bg-transparent" : "bg-brand-600"}`} />
-                {n.business ? <BusinessLogo slug={n.business.slug} size={36} /> : <span aria-hidden className="grid h-9 w-9 shrink-0 place-items-center rounded-lg bg-slate-200 text-sm">H</span>}
+                {n.business ? (
+                  // At the top of the row, beside the title, however tall a photo makes the row.
+                  <span className="flex shrink-0 self-start">
+                    <BusinessLogo slug={n.business.slug} size={36} />
+                  </span>
+                ) : (
+                  <span aria-hidden className="grid h-9 w-9 shrink-0 place-items-center rounded-lg bg-slate-200 text-sm">H</span>
+                )}
                 <ItemContent n={n} ctx={ctx} plain />
               </li>
             ),
