@@ -41,7 +41,13 @@ async function populatedUser(opts: { role?: "CUSTOMER" | "ADMIN" | "NGO" } = {})
   const device = await db.pushSubscription.create({ data: { userId: user.id, endpoint: `https://push.example/${randomUUID()}`, p256dh: "k", auth: "a", label: "Firefox on Linux" } });
   const push = await db.capturedPush.create({ data: { userId: user.id, endpoint: device.endpoint, payload: {}, ttl: 60, urgency: "normal", idempotencyKey: `test:${randomUUID()}` } });
   const text = await db.capturedSms.create({ data: { to: phone, body: "Herald: hi", segments: 1, idempotencyKey: `test:${randomUUID()}` } });
-  return { user, business, notifications, delivery, token, tokenHash, pickup, mail, phone, device, push, text };
+  // Issue 16: a click on an action button, and the webhook delivery that told the platform about it.
+  const click = await db.notificationClick.create({ data: { notificationId: notifications[0]!.id, userId: user.id, action: "reserve" } });
+  const endpoint = await db.webhookEndpoint.create({ data: { url: "https://platform.example/hook", secret: "whsec_test", events: ["notification.action_clicked"] } });
+  const hook = await db.webhookDelivery.create({
+    data: { endpointId: endpoint.id, eventType: "notification.action_clicked", payload: { type: "notification.action_clicked", data: { user: { id: user.id, email: user.email } } } },
+  });
+  return { user, business, notifications, delivery, token, tokenHash, pickup, mail, phone, device, push, text, click, hook };
 }
 
 describe("data export", () => {
@@ -77,6 +83,7 @@ describe("data export", () => {
     expect(doc.email_suppression).toBeNull();
     expect(doc.phone).toMatchObject({ number: a.phone, sms_opted_out_at: null });
     expect(doc.push_devices).toEqual([expect.objectContaining({ label: "Firefox on Linux", deactivated_at: null })]);
+    expect(doc.notification_clicks).toEqual([{ notification_id: a.notifications[0]!.id, action: "reserve", clicked_at: a.click.clickedAt.toISOString() }]);
 
     const text = JSON.stringify(doc);
     expect(text).not.toContain(a.user.passwordHash);
@@ -167,6 +174,9 @@ describe("account deletion", () => {
     expect(await db.capturedPush.count({ where: { id: a.push.id } })).toBe(0);
     expect(await db.capturedSms.count({ where: { id: a.text.id } })).toBe(0);
     expect(await db.capturedSms.count({ where: { id: b.text.id } })).toBe(1);
+    expect(await db.notificationClick.count({ where })).toBe(0);
+    expect(await db.webhookDelivery.count({ where: { id: a.hook.id } })).toBe(0);
+    expect(await db.webhookDelivery.count({ where: { id: b.hook.id } })).toBe(1);
 
     const suppression = await db.emailSuppression.findUnique({ where: { emailHash: sha256(a.user.email.toLowerCase()) } });
     expect(suppression?.reason).toBe("erased");

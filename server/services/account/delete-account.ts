@@ -10,8 +10,9 @@ import "server-only";
  *    "erased" (an existing row, e.g. a hard bounce, is kept and its reason set to "erased"), so Herald never
  *    mails it again and keeps no clear-text copy (the same hash the email decisions check:
  *    server/services/delivery/email-decisions.ts);
- * 3. delete dev-mailbox emails addressed to them (`captured_emails`), and the pushes and texts captured
- *    for them (`captured_pushes`, `captured_sms`; their push subscriptions and phone codes cascade);
+ * 3. delete dev-mailbox emails addressed to them (`captured_emails`), the pushes and texts captured
+ *    for them (`captured_pushes`, `captured_sms`; their push subscriptions and phone codes cascade), and
+ *    the webhook deliveries that named them (`webhook_deliveries`);
  * 4. delete the user: the foreign keys cascade to notifications (and their deliveries), deliveries, follows,
  *    preferences, settings, personal access tokens, pickups and digests; a business owner's business goes
  *    with them (with its listings, its followers' follows and its pickups). Other users' notifications that
@@ -115,6 +116,8 @@ export async function deleteAccount(userId: string, input: DeleteAccountInput): 
       // The other captured channels (issue 7): pushes to their browsers, texts to their verified number.
       await tx.$executeRaw`DELETE FROM captured_pushes WHERE user_id = ${userId}::uuid`;
       await tx.$executeRaw`DELETE FROM captured_sms WHERE "to" = (SELECT phone FROM users WHERE id = ${userId}::uuid)`;
+      // Webhook deliveries name the person (their clicks, R20.2): the log of what was sent about them goes too.
+      await tx.$executeRaw`DELETE FROM webhook_deliveries WHERE payload -> 'data' -> 'user' ->> 'id' = ${userId}`;
       await tx.$executeRaw`DELETE FROM users WHERE id = ${userId}::uuid`;
 
       const { business_name, ...removed } = counts!;

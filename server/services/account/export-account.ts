@@ -70,6 +70,8 @@ export interface AccountExport {
   phone: { number: string; verified_at: string | null; sms_opted_out_at: string | null } | null;
   /** Browsers with web push (issue 7), removed ones included (with when and why). */
   push_devices: { label: string; created_at: string; last_success_at: string | null; deactivated_at: string | null; deactivated_reason: string | null }[];
+  /** Clicks on notifications' action buttons ("reserve", "directions"). */
+  notification_clicks: { notification_id: string; action: string; clicked_at: string }[];
   notifications: ExportedNotification[];
   deliveries: ExportedDelivery[];
 }
@@ -151,6 +153,7 @@ async function loadHead(userId: string, at: Date): Promise<Head> {
   const captured = await db.$queryRaw<{ id: string; from: string; subject: string; created_at: Date }[]>`
     SELECT id, "from", subject, created_at FROM captured_emails WHERE lower("to") = lower(${user.email})
     ORDER BY created_at, id`;
+  const clicks = await db.notificationClick.findMany({ where: { userId }, orderBy: [{ clickedAt: "asc" }, { id: "asc" }] });
   const b = user.business;
   const s = user.settings;
   return {
@@ -247,6 +250,7 @@ async function loadHead(userId: string, at: Date): Promise<Head> {
       deactivated_at: iso(d.deactivatedAt),
       deactivated_reason: d.deactivatedReason,
     })),
+    notification_clicks: clicks.map((c) => ({ notification_id: c.notificationId, action: c.action, clicked_at: c.clickedAt.toISOString() })),
   };
 }
 
