@@ -40,6 +40,7 @@ function parsePush(data) {
   }
   const notificationId = typeof raw.notificationId === "string" && UUID.test(raw.notificationId) ? raw.notificationId : null;
   const timestamp = Date.parse(raw.timestamp);
+  const image = typeof raw.image === "string" && raw.image.length <= 500 && /^https?:\/\/\S+$/.test(raw.image) ? raw.image : undefined;
   return {
     title: text(raw.title, 200) || "Herald",
     body: text(raw.body, 1000),
@@ -47,6 +48,7 @@ function parsePush(data) {
     tag: text(raw.tag, 200) || notificationId || "herald",
     notificationId,
     timestamp: Number.isFinite(timestamp) ? timestamp : Date.now(),
+    image,
   };
 }
 
@@ -78,6 +80,7 @@ self.addEventListener("push", (event) => {
         icon: ICON,
         badge: BADGE,
         timestamp: p.timestamp,
+        ...(p.image ? { image: p.image } : {}),
         data: { url: p.url, notificationId: p.notificationId },
       });
       const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });

@@ -135,6 +135,7 @@ interface QueuedMobileRow {
   title: string;
   body: string;
   action_url: string | null;
+  image_url: string | null;
   created_at: Date;
   phone: string | null;
   timezone: string;
@@ -152,7 +153,8 @@ async function redecide(channel: MobileChannel, notificationIds: readonly string
   const out: QueuedMobileRow[] = [];
   for (const type of types) {
     const rows = await db.$queryRaw<QueuedMobileRow[]>`
-      SELECT d.id AS delivery_id, n.id AS notification_id, n.user_id, n.type, n.priority, n.title, n.body, n.action_url, n.created_at,
+      SELECT d.id AS delivery_id, n.id AS notification_id, n.user_id, n.type, n.priority, n.title, n.body, n.action_url,
+             n.data ->> 'image_url' AS image_url, n.created_at,
              u.phone, u.timezone, d.payload, d.attempts, dec.status, dec.reason, dec.release_at
       FROM ${rankedNotifications(
         Prisma.sql`n.id = ANY(${ids}::uuid[]) AND n.type = ${type}`,
@@ -223,7 +225,15 @@ export async function sendPushDeliveries(notificationIds: readonly string[], opt
   const results = await sendPushToUsers(
     rows.map((r) => ({
       userId: r.user_id,
-      payload: pushPayloadFor({ id: r.notification_id, type: r.type, title: r.title, body: r.body, actionUrl: r.action_url, createdAt: r.created_at }),
+      payload: pushPayloadFor({
+        id: r.notification_id,
+        type: r.type,
+        title: r.title,
+        body: r.body,
+        actionUrl: r.action_url,
+        imageUrl: r.image_url,
+        createdAt: r.created_at,
+      }),
       opts: { ...pushOptionsFor(r.priority), idempotencyKey: `push:${r.notification_id}` },
     })),
     opts.transport,

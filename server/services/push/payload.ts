@@ -26,6 +26,8 @@ export interface PushPayload {
   tag?: string;
   /** When the notification was created, ISO 8601 UTC. */
   timestamp: string;
+  /** A photo to show large (a listing's), an absolute http(s) URL; browsers without support ignore it. */
+  image?: string;
 }
 
 /** How long the push service may hold a push for an offline device, and how eagerly it wakes it. */
@@ -69,7 +71,7 @@ const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…`
 /**
  * The payload for one notification row: title ≤ 120 and body ≤ 400 characters (longer text is cut with
  * "…", keeping the payload well under the 4 KB push limit), the target when it is app-relative (else
- * {@link DEFAULT_PUSH_URL}), the tag defaulting to the notification id.
+ * {@link DEFAULT_PUSH_URL}), the tag defaulting to the notification id, and its photo when it has one.
  */
 export function pushPayloadFor(n: {
   id: string;
@@ -79,7 +81,10 @@ export function pushPayloadFor(n: {
   actionUrl?: string | null;
   createdAt: Date | string;
   tag?: string;
+  /** The photo's URL (a listing's `data.image_url`); kept only when it is http(s) and at most 500 characters. */
+  imageUrl?: string | null;
 }): PushPayload {
+  const image = typeof n.imageUrl === "string" && n.imageUrl.length <= 500 && /^https?:\/\/[^\s]+$/.test(n.imageUrl) ? n.imageUrl : null;
   return {
     v: 1,
     notificationId: n.id,
@@ -89,5 +94,6 @@ export function pushPayloadFor(n: {
     url: isAppRelativeUrl(n.actionUrl) ? n.actionUrl : DEFAULT_PUSH_URL,
     tag: n.tag ?? n.id,
     timestamp: new Date(n.createdAt).toISOString(),
+    ...(image ? { image } : {}),
   };
 }

@@ -405,6 +405,11 @@ describe("payloads and VAPID config", () => {
     for (const bad of ["https://evil.example/x", "//evil.example", "/\\evil.example", "javascript:alert(1)", null]) expect(pushPayloadFor({ ...base, actionUrl: bad }).url).toBe("/notifications");
     expect(pushPayloadFor({ ...base, title: "x".repeat(500), body: "y".repeat(2000) })).toMatchObject({ title: expect.stringMatching(/^x{119}…$/), body: expect.stringMatching(/^y{399}…$/) });
     expect(isAppRelativeUrl("/a?b=c#d")).toBe(true);
+    // A listing's photo travels as an absolute http(s) URL; anything else is left out.
+    expect(pushPayloadFor({ ...base, imageUrl: "https://cdn.herald.example/listings/a.png" }).image).toBe("https://cdn.herald.example/listings/a.png");
+    for (const bad of ["javascript:alert(1)", "/uploads/x.png", "data:image/png;base64,AAAA", `https://x.example/${"a".repeat(600)}`, null]) {
+      expect(pushPayloadFor({ ...base, imageUrl: bad })).not.toHaveProperty("image");
+    }
   });
 
   it("checks the key pair", () => {
