@@ -112,7 +112,7 @@ export const notificationIdsBody = z
   .strict();
 
 /**
- * The answer of `mark-read` and `mark-seen` (seed 001 §3.2.3's shape, with the unseen count): "2
+ * The answer of `mark-read` and `mark-seen` (the HTTP API's shape, docs/requirements.md R15, with the unseen count): "2
  * notifications marked as read", how many changed, and the counts after.
  */
 export function markedAnswer(r: ChangeResult, verb: "read" | "seen") {

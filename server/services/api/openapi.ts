@@ -205,7 +205,7 @@ export const OPERATIONS: Operation[] = [
     operationId: "getUnreadCount",
     tag: "Notifications",
     summary: "Unread and unseen counts",
-    description: "The unread count (seed 001 §3.2.2) and the unseen count behind the bell's badge: unread notifications not yet shown in the bell.",
+    description: "The unread count and the unseen count behind the bell's badge: unread notifications not yet shown in the bell.",
     security: pat("notifications:read"),
     success: { status: 200, description: "The counts", schema: unreadCount, example: { unread_count: 3, unseen_count: 1 } },
     errors: [[403, ["PERMISSION_DENIED"]]],

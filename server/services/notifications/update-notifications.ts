@@ -98,7 +98,7 @@ export async function changeNotifications(userId: string, ids: readonly string[]
 }
 
 /**
- * Marks every unread notification in the user's inbox (not archived or snoozed) read in one statement (seed 001 §3.2.4).
+ * Marks every unread notification in the user's inbox (not archived or snoozed) read in one statement (docs/requirements.md R5.5).
  * @returns how many changed and the unread count after (0 unless new ones arrived meanwhile).
  */
 export async function markAllRead(userId: string): Promise<ChangeResult> {

@@ -1,4 +1,4 @@
-/** `GET /api/v1/notifications/unread-count` (seed 001 §3.2.2), with the unseen count behind the bell's badge. */
+/** `GET /api/v1/notifications/unread-count` (docs/requirements.md R5.2, R15), with the unseen count behind the bell's badge. */
 import { apiRoute } from "@/server/services/api/http";
 import { inboxCounts } from "@/server/services/notifications/list-notifications";
 
