@@ -17,7 +17,7 @@ import { AppError } from "../errors";
 import { withEvents } from "../outbox/outbox";
 import { signalEvents, signalUsers } from "../realtime";
 import { newNotificationSignals } from "./inbox-signals";
-import { afterChange, type ChangeResult } from "./update-notifications";
+import { afterChange, distinctIds, type ChangeResult } from "./update-notifications";
 import { notificationsSnoozed } from "../../../inngest/events";
 
 /** The quick choices of the snooze menu. */
@@ -102,10 +102,7 @@ export async function userLocalTime(userId: string, local: string): Promise<Date
  *   archived, deleted or someone else's)
  */
 export async function snoozeNotifications(userId: string, ids: readonly string[], until: Date, now = new Date()): Promise<ChangeResult & { until: string }> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0 || unique.length > 500) {
-    throw new AppError("VALIDATION_ERROR", "Give between 1 and 500 notification ids", { notification_ids: ["1–500 ids"] });
-  }
+  const unique = distinctIds(ids);
   if (!(until.getTime() > now.getTime())) throw new AppError("VALIDATION_ERROR", "Pick a time in the future", { until: ["in the past"] });
   if (until.getTime() - now.getTime() > SNOOZE_MAX_MS) throw new AppError("VALIDATION_ERROR", "Snooze for at most a year", { until: ["more than a year away"] });
   const result = await withEvents(async (tx, emit) => {
@@ -133,10 +130,7 @@ export async function snoozeNotifications(userId: string, ids: readonly string[]
  * @throws AppError NOT_FOUND when any id is not a snoozed notification of the user's
  */
 export async function unsnoozeNotifications(userId: string, ids: readonly string[]): Promise<{ changedCount: number }> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0 || unique.length > 500) {
-    throw new AppError("VALIDATION_ERROR", "Give between 1 and 500 notification ids", { notification_ids: ["1–500 ids"] });
-  }
+  const unique = distinctIds(ids);
   const signals = await db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ id: string }[]>`
       UPDATE notifications SET created_at = now(), snoozed_until = NULL, read_at = NULL, seen_at = now()

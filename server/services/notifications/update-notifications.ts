@@ -55,6 +55,18 @@ export interface ChangeResult {
 }
 
 /**
+ * The distinct ids of a change of the user's notifications: 1–500 of them.
+ * @throws AppError VALIDATION_ERROR for none or more than 500
+ */
+export function distinctIds(ids: readonly string[]): string[] {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0 || unique.length > 500) {
+    throw new AppError("VALIDATION_ERROR", "Give between 1 and 500 notification ids", { notification_ids: ["1–500 ids"] });
+  }
+  return unique;
+}
+
+/**
  * Applies `action` to the user's notifications `ids` (1–500 distinct UUIDs), all or nothing: if any id is
  * missing, deleted or someone else's, nothing changes and NOT_FOUND is thrown ("mark one calls mark many").
  * `restore` (the inbox's Undo of a delete) takes only rows deleted within the last {@link UNDO_DELETE_MS};
@@ -66,10 +78,7 @@ export interface ChangeResult {
  * @throws AppError NOT_FOUND, VALIDATION_ERROR (no ids / too many)
  */
 export async function changeNotifications(userId: string, ids: readonly string[], action: NotificationAction): Promise<ChangeResult> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0 || unique.length > 500) {
-    throw new AppError("VALIDATION_ERROR", "Give between 1 and 500 notification ids", { notification_ids: ["1–500 ids"] });
-  }
+  const unique = distinctIds(ids);
   const { changedCount, unreadCount, unseenCount, seq } = await db.$transaction(async (tx) => {
     if (action !== "seen") {
       const owned = await tx.$queryRaw<{ n: bigint }[]>`
