@@ -55,14 +55,20 @@ export async function expectBadgeMatchesDb(page: Page, db: pg.Client, email: str
 
 /**
  * Moves the embedded executor's clock forward (the test clock of HERALD_TEST_CLOCK=1, Playwright's server
- * only) and waits until the runs due by then have finished.
+ * only) and waits until the runs due by then have finished. The clock only moves forward, and it is shared
+ * by every spec of the run: a spec that sleeps until a time must pick one after {@link jobsClockNow}.
+ * @returns the executor's time after the move
  */
-export async function advanceJobsClock(ms: number) {
+export async function advanceJobsClock(ms: number): Promise<Date> {
   const { testClockUrl } = JSON.parse(readFileSync(".data/e2e/runtime.json", "utf8")) as { testClockUrl?: string };
   expect(testClockUrl, "the e2e server runs with HERALD_TEST_CLOCK=1").toBeTruthy();
   const r = await fetch(`${testClockUrl}/advance?ms=${Math.round(ms)}`, { method: "POST" });
   expect(r.status).toBe(200);
+  return new Date(((await r.json()) as { now: string }).now);
 }
+
+/** The embedded executor's time now: the wall clock plus what earlier specs advanced it by. */
+export const jobsClockNow = () => advanceJobsClock(0);
 
 /** Posts a listing from the business owner's composer (price R30) and waits for "Posted". */
 export async function postListing(owner: Page, title: string) {
