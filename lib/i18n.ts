@@ -1,6 +1,6 @@
 /**
  * The languages Herald speaks (docs/requirements.md R19): English, Afrikaans and isiZulu. Message catalogs
- * live in `messages/<locale>.json` (ICU MessageFormat, rendered with `use-intl`); every key is in every
+ * live in `messages/<locale>/<area>.json` (ICU MessageFormat, rendered with `use-intl`); every key is in every
  * catalog (messages/messages.test.ts). Plain TypeScript with no imports, so server and browser load it.
  *
  * @module

@@ -1,17 +1,64 @@
 /**
- * The message catalogs by language (see lib/i18n.ts). English is the reference: its shape is the type
- * `Messages`, which `use-intl`'s `AppConfig` is augmented with (messages/types.d.ts), so a key missing from
- * English fails the type check and one missing elsewhere fails messages/messages.test.ts.
+ * The message catalogs by language (see lib/i18n.ts), one folder per language and one file per area of the
+ * app: `app.json` (header, inbox, bell, preference center, the new-listing email), `public.json` (sign-in,
+ * businesses, following, listings, unsubscribe, newsletter, error pages), `account.json` (the settings
+ * pages besides notifications), `business.json` (the business dashboard and composer), `admin.json` and
+ * `campaigns.json` (the admin pages), `emails.json` (email, SMS and push texts). Each file holds top-level
+ * namespaces of its own; {@link merge} refuses two files that define the same one.
+ *
+ * English is the reference: its shape is the type `Messages`, which `use-intl`'s `AppConfig` is augmented
+ * with (messages/types.d.ts), so a key missing from English fails the type check and one missing elsewhere
+ * fails messages/messages.test.ts.
  */
 import { createTranslator } from "use-intl/core";
-import en from "./en.json";
-import af from "./af.json";
-import zu from "./zu.json";
+import enApp from "./en/app.json";
+import enPublic from "./en/public.json";
+import enAccount from "./en/account.json";
+import enBusiness from "./en/business.json";
+import enAdmin from "./en/admin.json";
+import enCampaigns from "./en/campaigns.json";
+import enEmails from "./en/emails.json";
+import afApp from "./af/app.json";
+import afPublic from "./af/public.json";
+import afAccount from "./af/account.json";
+import afBusiness from "./af/business.json";
+import afAdmin from "./af/admin.json";
+import afCampaigns from "./af/campaigns.json";
+import afEmails from "./af/emails.json";
+import zuApp from "./zu/app.json";
+import zuPublic from "./zu/public.json";
+import zuAccount from "./zu/account.json";
+import zuBusiness from "./zu/business.json";
+import zuAdmin from "./zu/admin.json";
+import zuCampaigns from "./zu/campaigns.json";
+import zuEmails from "./zu/emails.json";
 import { INTL_LOCALE, type Locale } from "../lib/i18n";
+
+/**
+ * One language's area files as one catalog.
+ * @throws Error when two files define the same top-level namespace (one would silently hide the other)
+ */
+function merge<T extends object[]>(...files: T): UnionToIntersection<T[number]> {
+  const out: Record<string, unknown> = {};
+  for (const file of files) {
+    for (const [namespace, value] of Object.entries(file)) {
+      if (namespace in out) throw new Error(`messages: the namespace "${namespace}" is defined twice`);
+      out[namespace] = value;
+    }
+  }
+  return out as UnionToIntersection<T[number]>;
+}
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+const en = merge(enApp, enPublic, enAccount, enBusiness, enAdmin, enCampaigns, enEmails);
 
 export type Messages = typeof en;
 
-export const MESSAGES: Record<Locale, Messages> = { en, af, zu };
+export const MESSAGES: Record<Locale, Messages> = {
+  en,
+  af: merge(afApp, afPublic, afAccount, afBusiness, afAdmin, afCampaigns, afEmails) as Messages,
+  zu: merge(zuApp, zuPublic, zuAccount, zuBusiness, zuAdmin, zuCampaigns, zuEmails) as Messages,
+};
 
 /**
  * A translator for `locale` with full keys (`t("email.newListing.subject", { business, listing })`): ICU

@@ -1,5 +1,5 @@
 /**
- * The catalogs (messages/*.json) stay complete and well-formed: every key of every language is in every
+ * The catalogs (messages/<locale>/*.json) stay complete and well-formed: every key of every language is in every
  * other, each message is valid ICU MessageFormat that renders, and a translation uses exactly the
  * placeholders and tags of the English one (a renamed `{business}` would print nothing, or the raw name).
  */
