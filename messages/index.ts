@@ -2,8 +2,9 @@
  * The message catalogs by language (see lib/i18n.ts), one folder per language and one file per area of the
  * app: `app.json` (header, inbox, bell, preference center, the new-listing email), `public.json` (sign-in,
  * businesses, following, listings, unsubscribe, newsletter, error pages), `account.json` (the settings
- * pages besides notifications), `business.json` (the business dashboard and composer), `admin.json` and
- * `campaigns.json` (the admin pages), `emails.json` (email, SMS and push texts). Each file holds top-level
+ * pages besides notifications), `business.json` (the business dashboard and composer), `admin.json` (admin users, API keys, webhooks,
+ * the admin tabs), `campaigns.json`, `segments.json`, `reports.json` (delivery log and analytics),
+ * `emails.json` (email, SMS and push texts). Each file holds top-level
  * namespaces of its own; {@link merge} refuses two files that define the same one.
  *
  * English is the reference: its shape is the type `Messages`, which `use-intl`'s `AppConfig` is augmented
@@ -18,6 +19,8 @@ import enBusiness from "./en/business.json";
 import enAdmin from "./en/admin.json";
 import enCampaigns from "./en/campaigns.json";
 import enEmails from "./en/emails.json";
+import enReports from "./en/reports.json";
+import enSegments from "./en/segments.json";
 import afApp from "./af/app.json";
 import afPublic from "./af/public.json";
 import afAccount from "./af/account.json";
@@ -25,6 +28,8 @@ import afBusiness from "./af/business.json";
 import afAdmin from "./af/admin.json";
 import afCampaigns from "./af/campaigns.json";
 import afEmails from "./af/emails.json";
+import afReports from "./af/reports.json";
+import afSegments from "./af/segments.json";
 import zuApp from "./zu/app.json";
 import zuPublic from "./zu/public.json";
 import zuAccount from "./zu/account.json";
@@ -32,6 +37,8 @@ import zuBusiness from "./zu/business.json";
 import zuAdmin from "./zu/admin.json";
 import zuCampaigns from "./zu/campaigns.json";
 import zuEmails from "./zu/emails.json";
+import zuReports from "./zu/reports.json";
+import zuSegments from "./zu/segments.json";
 import { INTL_LOCALE, type Locale } from "../lib/i18n";
 
 /**
@@ -50,14 +57,14 @@ function merge<T extends object[]>(...files: T): UnionToIntersection<T[number]> 
 }
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
-const en = merge(enApp, enPublic, enAccount, enBusiness, enAdmin, enCampaigns, enEmails);
+const en = merge(enApp, enPublic, enAccount, enBusiness, enAdmin, enCampaigns, enEmails, enReports, enSegments);
 
 export type Messages = typeof en;
 
 export const MESSAGES: Record<Locale, Messages> = {
   en,
-  af: merge(afApp, afPublic, afAccount, afBusiness, afAdmin, afCampaigns, afEmails) as Messages,
-  zu: merge(zuApp, zuPublic, zuAccount, zuBusiness, zuAdmin, zuCampaigns, zuEmails) as Messages,
+  af: merge(afApp, afPublic, afAccount, afBusiness, afAdmin, afCampaigns, afEmails, afReports, afSegments) as Messages,
+  zu: merge(zuApp, zuPublic, zuAccount, zuBusiness, zuAdmin, zuCampaigns, zuEmails, zuReports, zuSegments) as Messages,
 };
 
 /**
