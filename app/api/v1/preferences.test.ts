@@ -63,6 +63,19 @@ describe("/api/v1/preferences", () => {
     expect(await cell(user.id, "business", "EMAIL")).toBe(true);
   });
 
+  it("locale: null until chosen; PUT sets the language Herald writes in, and refuses one it does not speak", async () => {
+    const { user, token } = await userWithToken();
+    expect((await call(GET, req("GET", PATH, { token }))).body.preferences.locale).toBeNull();
+    const r = await call(PUT, req("PUT", PATH, { token, body: { locale: "zu" } }));
+    expect(r.status).toBe(200);
+    expect(r.body.preferences.locale).toBe("zu");
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { locale: true } })).locale).toBe("zu");
+    const bad = await call(PUT, req("PUT", PATH, { token, body: { locale: "fr" } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("VALIDATION_ERROR");
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { locale: true } })).locale).toBe("zu");
+  });
+
   it("PUT answers 400 for unknown fields, wrong types, empty bodies and locked cells, and changes nothing", async () => {
     const { user, token } = await userWithToken();
     const before = await getPreferenceCenter(user.id);

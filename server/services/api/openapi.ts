@@ -7,6 +7,7 @@ import "server-only";
  * Errors use the API's error body (docs/architecture.md, Errors); each operation lists the codes it can answer.
  */
 import { z } from "zod";
+import { LOCALES } from "@/lib/i18n";
 import { NOTIFICATION_TYPE_NAMES, type NotificationType } from "../notifications/catalog";
 import { API_KEY_LIMIT } from "./api-keys";
 import { EVENT_DATA, SUPPORTED_EVENTS } from "./events";
@@ -80,6 +81,10 @@ const preferences = z
     digest_cadence: z.enum(["OFF", "DAILY", "WEEKLY"]),
     quiet_hours: z.object({ enabled: z.boolean(), start: z.string(), end: z.string() }).strict(),
     timezone: z.string(),
+    locale: z
+      .enum(LOCALES)
+      .nullable()
+      .meta({ description: "The language Herald writes to the user in; null until chosen (then the browser's language, else the platform's)" }),
     email_unsubscribed_at: isoDateTime().nullable(),
   })
   .strict();

@@ -11,8 +11,9 @@ import "server-only";
  * | `weekly_digest`             | digest cadence: true → WEEKLY; false → OFF if it was WEEKLY (DAILY stays) |
  *
  * The full model is accepted under the same body, snake_cased: `channels`, `categories`,
- * `digest_cadence`, `quiet_hours`, `timezone`, `email_unsubscribed` (the preference center's own schema
- * pieces validate them). Unknown fields are a 400.
+ * `digest_cadence`, `quiet_hours`, `timezone`, `locale` (the language Herald writes to the user in:
+ * `en`, `af` or `zu`; null until chosen, when the browser's and then the platform's language apply),
+ * `email_unsubscribed` (the preference center's own schema pieces validate them). Unknown fields are a 400.
  */
 import { z } from "zod";
 import { getPreferenceCenter, preferenceUpdateInput, updatePreferences, type PreferenceCenter, type PreferenceChange } from "../preferences/preferences";
@@ -31,6 +32,7 @@ export const apiPreferencesBody = z
     digest_cadence: piece.digestCadence,
     quiet_hours: piece.quietHours,
     timezone: piece.timezone,
+    locale: piece.locale,
     email_unsubscribed: piece.emailUnsubscribed,
   })
   .strict()
@@ -56,6 +58,7 @@ export function toApiPreferences(p: PreferenceCenter) {
     digest_cadence: p.digestCadence,
     quiet_hours: p.quietHours,
     timezone: p.timezone,
+    locale: p.locale,
     email_unsubscribed_at: p.emailUnsubscribedAt,
   };
 }
@@ -77,6 +80,7 @@ export async function putApiPreferences(userId: string, b: ApiPreferencesBody) {
     ...(b.digest_cadence ? { digestCadence: b.digest_cadence } : {}),
     ...(b.quiet_hours ? { quietHours: b.quiet_hours } : {}),
     ...(b.timezone ? { timezone: b.timezone } : {}),
+    ...(b.locale ? { locale: b.locale } : {}),
     ...(b.email_unsubscribed !== undefined ? { emailUnsubscribed: b.email_unsubscribed } : {}),
   };
   if (b.email_notifications !== undefined) change.channels?.push({ channel: "EMAIL", enabled: b.email_notifications });
