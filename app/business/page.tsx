@@ -1,10 +1,14 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
-import { requireUser } from "@/server/auth";
+import { currentUser, requireUser } from "@/server/auth";
+import { requestTranslator } from "@/server/i18n-request";
 import { getOwnedBusiness } from "@/server/services/businesses/businesses";
 import { BusinessDashboard } from "@/components/business/business-dashboard";
 
-export const metadata: Metadata = { title: "Dashboard" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("business.title") };
+}
 
 export default async function BusinessDashboardPage() {
   const user = await requireUser("/business");

@@ -9,6 +9,7 @@ import { RevocableCredential } from "@/components/ui/revocable-credential";
 import { SecretShownOnce } from "@/components/ui/secret-shown-once";
 import { useId, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "use-intl";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useTRPC } from "@/components/trpc";
 import { TimeAgo } from "@/components/ui/time-ago";
@@ -16,10 +17,10 @@ import type { AppRouter } from "@/server/trpc/root";
 
 type ApiKey = inferRouterOutputs<AppRouter>["apiKeys"]["list"][number];
 
-const dateFmt = (iso: string) => new Date(iso).toLocaleDateString("en", { day: "numeric", month: "short", year: "numeric" });
-
 export function ApiKeysManager() {
   const trpc = useTRPC();
+  const t = useTranslations("apiKeys");
+  const tr = useTranslations();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.apiKeys.list.queryOptions());
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.apiKeys.list.queryKey() });
@@ -28,16 +29,19 @@ export function ApiKeysManager() {
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
         <p className="text-sm text-slate-600">
-          Host platforms send events (such as a new listing) to <code className="rounded bg-slate-100 px-1">POST /api/v1/events</code> with one of these keys as{" "}
-          <code className="rounded bg-slate-100 px-1">Authorization: Bearer …</code>. A key acts for the whole platform: give one to each system and revoke it
-          when it is no longer needed. See the <a href="/docs/api" className="font-medium text-brand-700 underline">API reference</a>.
+          {t.rich("intro", {
+            endpoint: "POST /api/v1/events",
+            header: "Authorization: Bearer …",
+            code: (c) => <code className="rounded bg-slate-100 px-1">{c}</code>,
+            link: (c) => <a href="/docs/api" className="font-medium text-brand-700 underline">{c}</a>,
+          })}
         </p>
       </div>
 
       {created ? (
-        <SecretShownOnce noun="Key" name={created.name} secret={created.key} label="The new API key" onDone={() => setCreated(null)} />
+        <SecretShownOnce noun="Key" name={created.name} secret={created.key} label={t("newKeyLabel")} onDone={() => setCreated(null)} />
       ) : (
         <CreateForm
           onCreated={(key, name) => {
@@ -48,19 +52,19 @@ export function ApiKeysManager() {
       )}
 
       <section aria-labelledby="keys-heading" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
-        <h2 id="keys-heading" className="font-semibold">Active keys</h2>
+        <h2 id="keys-heading" className="font-semibold">{t("active")}</h2>
         {list.isPending ? (
-          <div aria-busy="true" aria-label="Loading API keys" className="mt-3 h-24 animate-pulse rounded-xl bg-slate-200/70" />
+          <div aria-busy="true" aria-label={t("loading")} className="mt-3 h-24 animate-pulse rounded-xl bg-slate-200/70" />
         ) : list.isError ? (
           <p role="alert" className="mt-3 rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-800">
-            Could not load the API keys.{" "}
+            {t("loadError")}{" "}
             <button type="button" className="font-medium underline" onClick={() => void list.refetch()}>
-              Try again
+              {tr("common.tryAgain")}
             </button>
           </p>
         ) : list.data.length === 0 ? (
           <p className="mt-3 rounded-xl border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600">
-            No API keys yet. Create one above for each host platform that sends events to Herald.
+            {t("empty")}
           </p>
         ) : (
           <ul className="mt-3 divide-y divide-slate-100">
@@ -76,6 +80,7 @@ export function ApiKeysManager() {
 
 function CreateForm({ onCreated }: { onCreated: (key: string, name: string) => void }) {
   const trpc = useTRPC();
+  const t = useTranslations("apiKeys");
   const id = useId();
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -91,31 +96,31 @@ function CreateForm({ onCreated }: { onCreated: (key: string, name: string) => v
   );
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    if (!name.trim()) return setError("Give the key a name.");
+    if (!name.trim()) return setError(t("nameMissing"));
     setError(null);
     create.mutate({ name: name.trim() });
   };
   return (
     <form onSubmit={submit} aria-labelledby={`${id}-h`} className="space-y-4 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm" noValidate>
-      <h2 id={`${id}-h`} className="font-semibold">Create a key</h2>
+      <h2 id={`${id}-h`} className="font-semibold">{t("create")}</h2>
       <div>
-        <label htmlFor={`${id}-name`} className="block text-sm font-medium">Name</label>
+        <label htmlFor={`${id}-name`} className="block text-sm font-medium">{t("name")}</label>
         <input
           id={`${id}-name`}
           value={name}
           maxLength={80}
           required
           onChange={(e) => setName(e.target.value)}
-          placeholder="e.g. Marketplace backend"
+          placeholder={t("namePlaceholder")}
           aria-describedby={`${id}-name-hint`}
           aria-invalid={error ? true : undefined}
           className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-2 text-sm"
         />
-        <p id={`${id}-name-hint`} className="mt-1 text-xs text-slate-500">Which system uses the key, so you recognise it later (up to 80 characters).</p>
+        <p id={`${id}-name-hint`} className="mt-1 text-xs text-slate-500">{t("nameHint")}</p>
       </div>
       {error && <p role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">{error}</p>}
       <button type="submit" disabled={create.isPending} className="rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
-        {create.isPending ? "Creating…" : "Create key"}
+        {create.isPending ? t("creating") : t("createKey")}
       </button>
     </form>
   );
@@ -124,20 +129,23 @@ function CreateForm({ onCreated }: { onCreated: (key: string, name: string) => v
 
 function KeyRow({ apiKey: k, onRevoked }: { apiKey: ApiKey; onRevoked: () => void }) {
   const trpc = useTRPC();
+  const t = useTranslations("apiKeys");
+  const format = useFormatter();
+  const created = format.dateTime(new Date(k.createdAt), { day: "numeric", month: "short", year: "numeric" });
   const [error, setError] = useState<string | null>(null);
   const revoke = useMutation(trpc.apiKeys.revoke.mutationOptions({ onSuccess: onRevoked, onError: (err) => setError(err.message) }));
   return (
     <RevocableCredential
       name={k.name}
       prefix={k.prefix}
-      consequence="Its events are refused at once."
+      consequence={t("revokeConsequence")}
       pending={revoke.isPending}
       error={error}
       onRevoke={() => revoke.mutate({ id: k.id })}
     >
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 text-xs text-slate-600 sm:flex sm:flex-wrap sm:gap-x-4">
-        <div className="contents sm:flex sm:gap-1"><dt>Created</dt><dd>{dateFmt(k.createdAt)}{k.createdBy ? ` by ${k.createdBy}` : ""}</dd></div>
-        <div className="contents sm:flex sm:gap-1"><dt>Last used</dt><dd>{k.lastUsedAt ? <TimeAgo iso={k.lastUsedAt} /> : "Never"}</dd></div>
+        <div className="contents sm:flex sm:gap-1"><dt>{t("created")}</dt><dd>{k.createdBy ? t("createdBy", { date: created, name: k.createdBy }) : created}</dd></div>
+        <div className="contents sm:flex sm:gap-1"><dt>{t("lastUsed")}</dt><dd>{k.lastUsedAt ? <TimeAgo iso={k.lastUsedAt} /> : t("never")}</dd></div>
       </dl>
     </RevocableCredential>
   );

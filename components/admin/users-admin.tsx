@@ -6,8 +6,9 @@
  * says why). Native labelled controls; errors are announced (role="alert"), outcomes in a live region; rows
  * stack at phone width.
  */
-import { useId, useState } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "use-intl";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useTRPC } from "@/components/trpc";
 import type { AppRouter } from "@/server/trpc/root";
@@ -15,12 +16,14 @@ import type { AppRouter } from "@/server/trpc/root";
 type UserRow = inferRouterOutputs<AppRouter>["admin"]["users"]["users"][number];
 type Role = UserRow["role"];
 
-const ROLE_LABELS: Record<Role, string> = { CUSTOMER: "Customer", NGO: "NGO", BUSINESS: "Business", ADMIN: "Admin" };
-const ROLES = Object.keys(ROLE_LABELS) as Role[];
-const dateFmt = (iso: string) => new Date(iso).toLocaleDateString("en", { day: "numeric", month: "short", year: "numeric" });
+/** The roles in the picker's order; their names are the header's (`header.role.*`). */
+const ROLES: Role[] = ["CUSTOMER", "NGO", "BUSINESS", "ADMIN"];
+const hidden = (chunks: ReactNode) => <span className="sr-only">{chunks}</span>;
 
 export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
   const trpc = useTRPC();
+  const t = useTranslations("adminUsers");
+  const tr = useTranslations();
   const id = useId();
   const [typed, setTyped] = useState("");
   const [search, setSearch] = useState("");
@@ -30,16 +33,13 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
-        <p className="text-sm text-slate-600">
-          Find an account by email and change its role. Changing a role signs that person out on every device; they sign in again with the new role.
-          Every change is recorded in the audit log.
-        </p>
+        <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
+        <p className="text-sm text-slate-600">{t("intro")}</p>
       </div>
 
       <form
         role="search"
-        aria-label="Users"
+        aria-label={t("searchLabel")}
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
@@ -50,7 +50,7 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
       >
         <div className="grow">
           <label htmlFor={`${id}-q`} className="block text-sm font-medium">
-            Email
+            {t("email")}
           </label>
           <input
             id={`${id}-q`}
@@ -60,16 +60,16 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
             spellCheck={false}
             autoComplete="off"
             onChange={(e) => setTyped(e.target.value)}
-            placeholder="e.g. thandi@ or example.org"
+            placeholder={t("emailPlaceholder")}
             aria-describedby={`${id}-q-hint`}
             className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-2 text-sm"
           />
           <p id={`${id}-q-hint`} className="mt-1 text-xs text-slate-500">
-            Any part of the address. Leave empty to see the newest accounts.
+            {t("emailHint")}
           </p>
         </div>
         <button type="submit" className="rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800 sm:mb-5">
-          Search
+          {t("search")}
         </button>
       </form>
 
@@ -79,20 +79,20 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
 
       <section aria-labelledby={`${id}-results`} className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
         <h2 id={`${id}-results`} className="font-semibold">
-          {search ? <>Accounts matching “{search}”</> : "Newest accounts"}
+          {search ? t("matching", { search }) : t("newest")}
         </h2>
         {list.isPending ? (
-          <div aria-busy="true" aria-label="Loading accounts" className="mt-3 h-24 animate-pulse rounded-xl bg-slate-200/70" />
+          <div aria-busy="true" aria-label={t("loading")} className="mt-3 h-24 animate-pulse rounded-xl bg-slate-200/70" />
         ) : list.isError ? (
           <p role="alert" className="mt-3 rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-800">
-            {list.error.data?.code === "BAD_REQUEST" ? list.error.message : "Could not load the accounts."}{" "}
+            {list.error.data?.code === "BAD_REQUEST" ? list.error.message : t("loadError")}{" "}
             <button type="button" className="font-medium underline" onClick={() => void list.refetch()}>
-              Try again
+              {tr("common.tryAgain")}
             </button>
           </p>
         ) : list.data.users.length === 0 ? (
           <p className="mt-3 rounded-xl border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600">
-            No account’s email contains “{search}”. Check the spelling, or search for a shorter part of the address.
+            {t("noMatch", { search })}
           </p>
         ) : (
           <>
@@ -102,7 +102,7 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
               ))}
             </ul>
             {list.data.users.length === list.data.limit && (
-              <p className="mt-3 text-xs text-slate-500">Showing the first {list.data.limit}. Type more of the address to narrow the list.</p>
+              <p className="mt-3 text-xs text-slate-500">{t("showingFirst", { count: list.data.limit })}</p>
             )}
           </>
         )}
@@ -113,6 +113,10 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
 
 function UserItem({ user, self, onChanged }: { user: UserRow; self: boolean; onChanged: (message: string) => void }) {
   const trpc = useTRPC();
+  const t = useTranslations("adminUsers");
+  const tr = useTranslations();
+  const format = useFormatter();
+  const roleName = (r: Role) => tr(`header.role.${r}`);
   const queryClient = useQueryClient();
   const id = useId();
   const [role, setRole] = useState<Role>(user.role);
@@ -123,8 +127,8 @@ function UserItem({ user, self, onChanged }: { user: UserRow; self: boolean; onC
         setError(null);
         onChanged(
           r.from === r.to
-            ? `${user.email} already was ${ROLE_LABELS[r.to]}.`
-            : `${user.email} is now ${ROLE_LABELS[r.to]} (was ${ROLE_LABELS[r.from]}); signed out of ${r.sessionsRevoked === 1 ? "1 session" : `${r.sessionsRevoked} sessions`}.`,
+            ? t("alreadyWas", { email: user.email, role: roleName(r.to) })
+            : t("changed", { email: user.email, to: roleName(r.to), from: roleName(r.from), count: r.sessionsRevoked }),
         );
         await queryClient.invalidateQueries({ queryKey: trpc.admin.users.pathKey() });
       },
@@ -138,15 +142,15 @@ function UserItem({ user, self, onChanged }: { user: UserRow; self: boolean; onC
       <div className="min-w-0 sm:flex-1">
         <p className="flex min-w-0 items-center gap-2 text-sm font-medium text-slate-900">
           <span className="break-all">{user.email}</span>
-          {self && <span className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600">You</span>}
+          {self && <span className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600">{t("you")}</span>}
         </p>
         <p className="break-words text-xs text-slate-600">
-          {user.name} · joined {dateFmt(user.createdAt)}
+          {t("joined", { name: user.name, date: format.dateTime(new Date(user.createdAt), { day: "numeric", month: "short", year: "numeric" }) })}
         </p>
-        {self && <p className="mt-1 text-xs text-slate-500">You cannot remove your own admin role; another admin can.</p>}
+        {self && <p className="mt-1 text-xs text-slate-500">{t("selfNote")}</p>}
         {changed && (
           <p id={`${id}-consequence`} className="mt-1 text-xs text-amber-800">
-            Saving signs {user.email} out on every device.
+            {t("consequence", { email: user.email })}
           </p>
         )}
         {error && (
@@ -164,7 +168,7 @@ function UserItem({ user, self, onChanged }: { user: UserRow; self: boolean; onC
       >
         <div>
           <label htmlFor={`${id}-role`} className="block text-xs font-medium text-slate-700">
-            Role<span className="sr-only"> of {user.email}</span>
+            {t.rich("role", { email: user.email, hidden })}
           </label>
           <select
             id={`${id}-role`}
@@ -176,7 +180,7 @@ function UserItem({ user, self, onChanged }: { user: UserRow; self: boolean; onC
           >
             {ROLES.map((r) => (
               <option key={r} value={r}>
-                {ROLE_LABELS[r]}
+                {roleName(r)}
               </option>
             ))}
           </select>
@@ -188,7 +192,7 @@ function UserItem({ user, self, onChanged }: { user: UserRow; self: boolean; onC
               disabled={setRoleMutation.isPending}
               className="rounded-lg bg-brand-700 px-3 py-2 text-sm font-medium text-white hover:bg-brand-800 disabled:opacity-60"
             >
-              {setRoleMutation.isPending ? "Saving…" : <>Save role<span className="sr-only"> of {user.email}</span></>}
+              {setRoleMutation.isPending ? t("saving") : t.rich("saveRole", { email: user.email, hidden })}
             </button>
             <button
               type="button"
@@ -199,7 +203,7 @@ function UserItem({ user, self, onChanged }: { user: UserRow; self: boolean; onC
               }}
               className="rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-900 hover:bg-slate-50"
             >
-              Cancel
+              {tr("common.cancel")}
             </button>
           </>
         )}

@@ -7,6 +7,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useMutation } from "@tanstack/react-query";
+import { useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 import { parsePrice } from "@/lib/price";
 
@@ -26,21 +27,34 @@ function defaults() {
 
 type Fields = "title" | "description" | "priceCents" | "imageKey" | "pickupStart" | "pickupEnd" | "expiresAt";
 
-/** Uploads the photo; the stored key, or the server's message. */
-async function uploadPhoto(file: File): Promise<{ key: string } | { error: string }> {
+/** parsePrice's messages (lib/price.ts, in English) → the composer's catalog keys, so the field speaks the reader's language. */
+const PRICE_ERRORS: Partial<Record<string, "empty" | "negative" | "decimals" | "notNumber" | "tooHigh">> = {
+  "Enter a price, or 0 if it is free": "empty",
+  "Price cannot be negative": "negative",
+  "Use at most two decimals, e.g. 45.50": "decimals",
+  "Enter the price as a number, e.g. 45.00": "notNumber",
+  "Price is too high": "tooHigh",
+};
+
+/**
+ * Uploads the photo; the stored key, or the server's message.
+ * @param messages the words when the server gives none (`failed`) or cannot be reached (`offline`)
+ */
+async function uploadPhoto(file: File, messages: { failed: string; offline: string }): Promise<{ key: string } | { error: string }> {
   const body = new FormData();
   body.set("file", file);
   try {
     const res = await fetch("/api/uploads", { method: "POST", body });
     const json = (await res.json()) as { key?: string; error?: { message?: string } };
-    return res.ok && json.key ? { key: json.key } : { error: json.error?.message ?? "The photo could not be uploaded" };
+    return res.ok && json.key ? { key: json.key } : { error: json.error?.message ?? messages.failed };
   } catch {
-    return { error: "The photo could not be uploaded: check your connection and try again" };
+    return { error: messages.offline };
   }
 }
 
 export function ListingComposer() {
   const trpc = useTRPC();
+  const t = useTranslations("composer");
   const [initial] = useState(defaults);
   const [formKey, setFormKey] = useState(0);
   const create = useMutation(trpc.listings.create.mutationOptions());
@@ -55,12 +69,12 @@ export function ListingComposer() {
   if (create.isSuccess) {
     return (
       <div role="status" className="rounded-2xl border border-brand-100 bg-brand-50 p-6">
-        <p className="font-semibold text-brand-800">Posted “{create.data.title}”.</p>
-        <p className="mt-1 text-sm text-slate-700">Your followers are being notified now.</p>
+        <p className="font-semibold text-brand-800">{t("posted", { title: create.data.title })}</p>
+        <p className="mt-1 text-sm text-slate-700">{t("notifying")}</p>
         <div className="mt-4 flex gap-3">
-          <Link href={`/listings/${create.data.id}`} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800">View listing</Link>
+          <Link href={`/listings/${create.data.id}`} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800">{t("viewListing")}</Link>
           <button type="button" onClick={() => { create.reset(); setPriceError(null); setPhotoError(null); setPreview(null); setFormKey((k) => k + 1); }} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">
-            Post another
+            {t("postAnother")}
           </button>
         </div>
       </div>
@@ -82,7 +96,8 @@ export function ListingComposer() {
         };
         const price = parsePrice(String(f.get("price") ?? ""));
         if ("error" in price) {
-          setPriceError(price.error);
+          const key = PRICE_ERRORS[price.error];
+          setPriceError(key ? t(`priceError.${key}`) : price.error);
           create.reset();
           (form.elements.namedItem("price") as HTMLInputElement).focus();
           return;
@@ -92,7 +107,7 @@ export function ListingComposer() {
         let imageKey: string | undefined;
         if (photo instanceof File && photo.size > 0) {
           setUploading(true);
-          const uploaded = await uploadPhoto(photo);
+          const uploaded = await uploadPhoto(photo, { failed: t("photoFailed"), offline: t("photoOffline") });
           setUploading(false);
           if ("error" in uploaded) {
             setPhotoError(uploaded.error);
@@ -113,16 +128,16 @@ export function ListingComposer() {
         });
       }}
     >
-      <Field id="title" label="Title" error={fieldError("title")}>
-        <input id="title" name="title" required maxLength={120} placeholder="e.g. Margherita pizza, 3 slices" className={input(fieldError("title"))} aria-invalid={!!fieldError("title")} aria-describedby={fieldError("title") ? "title-error" : undefined} />
+      <Field id="title" label={t("titleLabel")} error={fieldError("title")}>
+        <input id="title" name="title" required maxLength={120} placeholder={t("titlePlaceholder")} className={input(fieldError("title"))} aria-invalid={!!fieldError("title")} aria-describedby={fieldError("title") ? "title-error" : undefined} />
       </Field>
-      <Field id="description" label="Description" hint="Optional. What's in it, allergens, how to collect." error={fieldError("description")}>
+      <Field id="description" label={t("description")} hint={t("descriptionHint")} error={fieldError("description")}>
         <textarea id="description" name="description" rows={3} maxLength={2000} className={input(fieldError("description"))} />
       </Field>
-      <Field id="price" label="Price (ZAR)" hint="0 if it is free" error={fieldError("priceCents")}>
-        <input id="price" name="price" inputMode="decimal" required placeholder="45.00" className={`${input(fieldError("priceCents"))} max-w-40`} aria-invalid={!!fieldError("priceCents")} aria-describedby={fieldError("priceCents") ? "price-error" : undefined} />
+      <Field id="price" label={t("price")} hint={t("priceHint")} error={fieldError("priceCents")}>
+        <input id="price" name="price" inputMode="decimal" required placeholder={t("pricePlaceholder")} className={`${input(fieldError("priceCents"))} max-w-40`} aria-invalid={!!fieldError("priceCents")} aria-describedby={fieldError("priceCents") ? "price-error" : undefined} />
       </Field>
-      <Field id="photo" label="Photo" hint="Optional. A JPEG, PNG or WebP up to 5 MB; followers see it in their inbox and email." error={fieldError("imageKey")}>
+      <Field id="photo" label={t("photo")} hint={t("photoHint")} error={fieldError("imageKey")}>
         <input
           id="photo"
           name="photo"
@@ -141,18 +156,18 @@ export function ListingComposer() {
           aria-describedby={fieldError("imageKey") ? "photo-error" : undefined}
         />
         {/* eslint-disable-next-line @next/next/no-img-element -- a local preview of the chosen file */}
-        {preview ? <img src={preview} alt="The chosen photo" className="mt-2 aspect-[16/9] w-full max-w-xs rounded-lg object-cover" /> : null}
+        {preview ? <img src={preview} alt={t("photoAlt")} className="mt-2 aspect-[16/9] w-full max-w-xs rounded-lg object-cover" /> : null}
       </Field>
       <fieldset className="grid gap-4 sm:grid-cols-2">
-        <legend className="mb-1 text-sm font-medium text-slate-700">Pickup window</legend>
-        <Field id="pickupStart" label="From" error={fieldError("pickupStart")}>
+        <legend className="mb-1 text-sm font-medium text-slate-700">{t("pickupWindow")}</legend>
+        <Field id="pickupStart" label={t("from")} error={fieldError("pickupStart")}>
           <input id="pickupStart" name="pickupStart" type="datetime-local" defaultValue={initial.pickupStart} required className={input(fieldError("pickupStart"))} />
         </Field>
-        <Field id="pickupEnd" label="Until" error={fieldError("pickupEnd")}>
+        <Field id="pickupEnd" label={t("until")} error={fieldError("pickupEnd")}>
           <input id="pickupEnd" name="pickupEnd" type="datetime-local" defaultValue={initial.pickupEnd} required className={input(fieldError("pickupEnd"))} aria-invalid={!!fieldError("pickupEnd")} aria-describedby={fieldError("pickupEnd") ? "pickupEnd-error" : undefined} />
         </Field>
       </fieldset>
-      <Field id="expiresAt" label="Listing expires" error={fieldError("expiresAt")}>
+      <Field id="expiresAt" label={t("expires")} error={fieldError("expiresAt")}>
         <input id="expiresAt" name="expiresAt" type="datetime-local" defaultValue={initial.expiresAt} required className={`${input(fieldError("expiresAt"))} max-w-64`} aria-invalid={!!fieldError("expiresAt")} aria-describedby={fieldError("expiresAt") ? "expiresAt-error" : undefined} />
       </Field>
       {create.isError && Object.keys(details).length === 0 ? (
@@ -160,7 +175,7 @@ export function ListingComposer() {
       ) : null}
       <div className="flex justify-end">
         <button type="submit" disabled={create.isPending || uploading} className="rounded-md bg-brand-700 px-5 py-2 font-medium text-white hover:bg-brand-800 disabled:opacity-60">
-          {uploading ? "Uploading the photo…" : create.isPending ? "Posting…" : "Post listing"}
+          {uploading ? t("uploading") : create.isPending ? t("posting") : t("submit")}
         </button>
       </div>
     </form>

@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
-import { requireUser } from "@/server/auth";
+import { currentUser, requireUser } from "@/server/auth";
+import { requestTranslator } from "@/server/i18n-request";
 import { ApiKeysManager } from "@/components/admin/api-keys-manager";
 
-export const metadata: Metadata = { title: "API keys" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("adminPages.apiKeys") };
+}
 
 /** /admin/api-keys: admins create, list and revoke host-platform keys for `POST /api/v1/events`. */
 export default async function AdminApiKeysPage() {

@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
-import { requireUser } from "@/server/auth";
+import { currentUser, requireUser } from "@/server/auth";
+import { requestTranslator } from "@/server/i18n-request";
 import { UsersAdmin } from "@/components/admin/users-admin";
 
-export const metadata: Metadata = { title: "Users" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("adminPages.users") };
+}
 
 /** /admin/users: admins find accounts by email and change their role (which signs that account out everywhere). */
 export default async function AdminUsersPage() {

@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
-import { requireUser } from "@/server/auth";
+import { currentUser, requireUser } from "@/server/auth";
+import { requestTranslator } from "@/server/i18n-request";
 import { WebhooksManager } from "@/components/admin/webhooks-manager";
 
-export const metadata: Metadata = { title: "Webhooks" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("adminPages.webhooks") };
+}
 
 /** /admin/webhooks: admins register the host platform's webhook endpoints and read the delivery log. */
 export default async function AdminWebhooksPage() {
