@@ -9,6 +9,7 @@
  */
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { currentSubscription, enablePush, notificationPermission, pushSupport, unsubscribeThisBrowser, type PushSupport } from "./push-client";
@@ -22,10 +23,12 @@ async function loadLocal(): Promise<Local> {
   return { support, permission: support === "supported" ? notificationPermission() : "default", endpoint: sub?.endpoint ?? null };
 }
 
-const dateFmt = (iso: string) => new Date(iso).toLocaleDateString("en", { day: "numeric", month: "short", year: "numeric" });
-
 export function PushDevices() {
   const trpc = useTRPC();
+  const t = useTranslations("pushDevices");
+  const tr = useTranslations();
+  const format = useFormatter();
+  const dateFmt = (iso: string) => format.dateTime(new Date(iso), { day: "numeric", month: "short", year: "numeric" });
   const queryClient = useQueryClient();
   const headingId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -66,10 +69,10 @@ export function PushDevices() {
     try {
       const result = await enablePush(publicKey);
       if (result.kind === "denied") {
-        setAnnounce("Notifications are blocked for this site.");
+        setAnnounce(t("blockedAnnounce"));
       } else if (result.kind === "dismissed") {
         setDismissed(true);
-        setAnnounce("You closed the browser's question without choosing. Push is still off.");
+        setAnnounce(t("dismissedAnnounce"));
       } else {
         const { endpoint, keys, expirationTime } = result.subscription;
         await subscribe.mutateAsync({
@@ -77,7 +80,7 @@ export function PushDevices() {
           userAgent: navigator.userAgent.slice(0, 512),
         });
         await invalidate();
-        setAnnounce("Push is on for this device.");
+        setAnnounce(t("onAnnounce"));
       }
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -94,22 +97,19 @@ export function PushDevices() {
       if (isThis) await unsubscribeThisBrowser();
       await invalidate();
       await readLocal();
-      setAnnounce(`Removed ${label}${isThis ? " (this device)" : ""}. It gets no more push notifications.`);
+      setAnnounce(isThis ? t("removedThis", { label }) : t("removed", { label }));
       heading.current?.focus();
     } catch (err) {
-      setError(`Not removed: ${err instanceof Error ? err.message : String(err)}`);
+      setError(t("notRemoved", { message: err instanceof Error ? err.message : String(err) }));
     }
   }
 
   return (
     <section aria-labelledby={headingId} className="mx-auto max-w-3xl rounded-2xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="push-devices">
       <h2 id={headingId} ref={heading} tabIndex={-1} className="font-semibold focus:outline-none">
-        Devices for push notifications
+        {t("heading")}
       </h2>
-      <p className="mb-3 text-sm text-slate-600">
-        Push notifications pop up on your phone or computer even when Herald is closed. Turn them on for each browser you use; your browser asks
-        for permission first. Which topics arrive by push is set above.
-      </p>
+      <p className="mb-3 text-sm text-slate-600">{t("intro")}</p>
 
       <div className="rounded-xl bg-slate-50 p-4 text-sm">
         <ThisDeviceStatus
@@ -123,7 +123,7 @@ export function PushDevices() {
         />
         {error ? (
           <p role="alert" className="mt-3 rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-rose-800">
-            Something went wrong: {error}
+            {t("error", { message: error })}
           </p>
         ) : null}
       </div>
@@ -131,20 +131,20 @@ export function PushDevices() {
         {announce}
       </p>
 
-      <h3 className="mt-5 text-sm font-medium text-slate-900">Your devices</h3>
+      <h3 className="mt-5 text-sm font-medium text-slate-900">{t("yourDevices")}</h3>
       {devices.isPending ? (
-        <div aria-busy="true" aria-label="Loading your devices" className="mt-2 h-16 animate-pulse rounded-xl bg-slate-200/70" />
+        <div aria-busy="true" aria-label={t("loading")} className="mt-2 h-16 animate-pulse rounded-xl bg-slate-200/70" />
       ) : devices.isError ? (
         <p role="alert" className="mt-2 text-sm text-rose-800">
-          Could not load your devices.{" "}
+          {t("loadError")}{" "}
           <button type="button" className="font-medium underline" onClick={() => void devices.refetch()}>
-            Try again
+            {tr("common.tryAgain")}
           </button>
         </p>
       ) : devices.data.length === 0 ? (
-        <p className="mt-2 rounded-xl border border-dashed border-slate-300 p-4 text-center text-sm text-slate-600">No devices get push notifications yet.</p>
+        <p className="mt-2 rounded-xl border border-dashed border-slate-300 p-4 text-center text-sm text-slate-600">{t("empty")}</p>
       ) : (
-        <ul aria-label="Devices that get push notifications" className="mt-1 divide-y divide-slate-100">
+        <ul aria-label={t("list")} className="mt-1 divide-y divide-slate-100">
           {devices.data.map((d) => {
             const isThis = d.id === thisDevice?.id;
             return (
@@ -152,28 +152,22 @@ export function PushDevices() {
                 <div className="min-w-0">
                   <p className="flex flex-wrap items-center gap-2">
                     <span className="break-words font-medium">{d.label}</span>
-                    {isThis ? <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-800">This device</span> : null}
+                    {isThis ? <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-800">{t("thisDevice")}</span> : null}
                   </p>
                   <p className="text-xs text-slate-600">
-                    Added <time dateTime={d.createdAt}>{dateFmt(d.createdAt)}</time>
+                    {t.rich("added", { date: dateFmt(d.createdAt), time: (c) => <time dateTime={d.createdAt}>{c}</time> })}
                     {" · "}
-                    {d.lastSuccessAt ? (
-                      <>
-                        last notification <TimeAgo iso={d.lastSuccessAt} />
-                      </>
-                    ) : (
-                      "no notifications yet"
-                    )}
+                    {d.lastSuccessAt ? t.rich("lastNotification", { ago: () => <TimeAgo iso={d.lastSuccessAt!} /> }) : t("noneYet")}
                   </p>
                 </div>
                 <button
                   type="button"
                   onClick={() => void removeDevice(d.id, d.label, isThis)}
                   disabled={remove.isPending && remove.variables?.id === d.id}
-                  aria-label={`Remove ${d.label}${isThis ? " (this device)" : ""}, added ${dateFmt(d.createdAt)}`}
+                  aria-label={t(isThis ? "removeThisLabel" : "removeLabel", { label: d.label, date: dateFmt(d.createdAt) })}
                   className="shrink-0 rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 disabled:opacity-60"
                 >
-                  {remove.isPending && remove.variables?.id === d.id ? "Removing…" : "Remove"}
+                  {remove.isPending && remove.variables?.id === d.id ? t("removing") : t("remove")}
                 </button>
               </li>
             );
@@ -193,26 +187,17 @@ function ThisDeviceStatus(props: {
   onEnable: () => void;
   onDisable?: () => void;
 }) {
+  const t = useTranslations("pushDevices");
   const { local } = props;
-  if (!local || props.configured === null) return <p className="text-slate-600">Checking this browser…</p>;
-  if (!props.configured) return <p className="text-slate-700">Push notifications are not set up on this Herald server yet.</p>;
-  if (local.support === "insecure") return <p className="text-slate-700">Push needs a secure connection (https). Open Herald over https to turn it on.</p>;
-  if (local.support === "unsupported") {
-    return (
-      <p className="text-slate-700">
-        This browser can&apos;t receive push notifications. On iPhone and iPad, add Herald to your Home Screen first (Share → Add to Home Screen)
-        and open it from there.
-      </p>
-    );
-  }
+  if (!local || props.configured === null) return <p className="text-slate-600">{t("checking")}</p>;
+  if (!props.configured) return <p className="text-slate-700">{t("notConfigured")}</p>;
+  if (local.support === "insecure") return <p className="text-slate-700">{t("insecure")}</p>;
+  if (local.support === "unsupported") return <p className="text-slate-700">{t("unsupported")}</p>;
   if (local.permission === "denied") {
     return (
       <div className="space-y-1 text-slate-700">
-        <p className="font-medium text-slate-900">Notifications are blocked for this site in your browser.</p>
-        <p>
-          To turn them on, open the site settings (the icon to the left of the address bar), set Notifications to Allow, then reload this page and
-          choose “Enable push on this device”.
-        </p>
+        <p className="font-medium text-slate-900">{t("blocked")}</p>
+        <p>{t("blockedHelp")}</p>
       </div>
     );
   }
@@ -220,11 +205,12 @@ function ThisDeviceStatus(props: {
     return (
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p className="font-medium text-brand-800">
-          <span aria-hidden>✓ </span>Push is on for this device.
+          <span aria-hidden>✓ </span>
+          {t("on")}
         </p>
         {props.onDisable ? (
           <button type="button" onClick={props.onDisable} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
-            Turn off on this device
+            {t("turnOff")}
           </button>
         ) : null}
       </div>
@@ -233,7 +219,7 @@ function ThisDeviceStatus(props: {
   return (
     <div className="flex flex-wrap items-center justify-between gap-3">
       <p className="text-slate-700">
-        {props.dismissed ? "Push is still off: the browser's question was closed without an answer." : "Push is off for this device."}
+        {props.dismissed ? t("stillOff") : t("off")}
       </p>
       <button
         type="button"
@@ -241,7 +227,7 @@ function ThisDeviceStatus(props: {
         disabled={props.busy}
         className="rounded-lg bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800 disabled:opacity-60"
       >
-        {props.busy ? "Enabling…" : "Enable push on this device"}
+        {props.busy ? t("enabling") : t("enable")}
       </button>
     </div>
   );

@@ -8,20 +8,17 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
+import { useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
-
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
 
 /** The page body; `middle` renders between the export and the (last, destructive) delete section. */
 export function AccountSettings({ middle }: { middle?: React.ReactNode }) {
+  const t = useTranslations("account");
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Account</h1>
-        <p className="text-sm text-slate-600">
-          Your mobile number for texts, your password and signed-in devices, a copy of what Herald keeps about you, or deleting your account and
-          everything in it.
-        </p>
+        <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
+        <p className="text-sm text-slate-600">{t("intro")}</p>
       </div>
       <ExportSection />
       {middle}
@@ -31,19 +28,17 @@ export function AccountSettings({ middle }: { middle?: React.ReactNode }) {
 }
 
 function ExportSection() {
+  const t = useTranslations("account.export");
   return (
     <section aria-labelledby="export-heading" className="space-y-3 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
-      <h2 id="export-heading" className="font-semibold">Download your data</h2>
-      <p className="text-sm text-slate-600">
-        One JSON file with your profile, notification settings and preferences, the businesses you follow, your notifications and their
-        delivery history, pickups, digests and your API tokens (names and dates only, never the secrets). Large inboxes take a moment.
-      </p>
+      <h2 id="export-heading" className="font-semibold">{t("heading")}</h2>
+      <p className="text-sm text-slate-600">{t("body")}</p>
       <a
         href="/api/account/export"
         download
         className="inline-block rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-900 hover:bg-slate-50"
       >
-        Download your data (JSON)
+        {t("link")}
       </a>
     </section>
   );
@@ -51,6 +46,8 @@ function ExportSection() {
 
 function DeleteSection() {
   const trpc = useTRPC();
+  const t = useTranslations("account.delete");
+  const tr = useTranslations();
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const summary = useQuery(trpc.account.summary.queryOptions());
@@ -79,9 +76,9 @@ function DeleteSection() {
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     const value = typed.trim();
-    if (!value) return fail("Type your email address to confirm.");
+    if (!value) return fail(t("emptyError"));
     if (summary.data && value.toLowerCase() !== summary.data.email.toLowerCase()) {
-      return fail("That is not your account's email address. Type it exactly as you sign in with it.");
+      return fail(t("mismatchError"));
     }
     setError(null);
     remove.mutate({ confirmEmail: value });
@@ -90,7 +87,7 @@ function DeleteSection() {
   if (deleted) {
     return (
       <p role="status" className="rounded-2xl border border-slate-200 bg-white p-5 text-sm shadow-sm">
-        Your account has been deleted. Signing you out…
+        {t("deleted")}
       </p>
     );
   }
@@ -98,49 +95,40 @@ function DeleteSection() {
   const s = summary.data;
   return (
     <section aria-labelledby={`${id}-h`} className="space-y-4 rounded-2xl border border-rose-200 bg-white p-5 shadow-sm">
-      <h2 id={`${id}-h`} className="font-semibold text-rose-800">Delete account</h2>
+      <h2 id={`${id}-h`} className="font-semibold text-rose-800">{t("heading")}</h2>
       {summary.isPending ? (
-        <div aria-busy="true" aria-label="Loading your account" className="h-24 animate-pulse rounded-xl bg-slate-200/70" />
+        <div aria-busy="true" aria-label={t("loading")} className="h-24 animate-pulse rounded-xl bg-slate-200/70" />
       ) : summary.isError ? (
         <p role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-800">
-          Could not load your account.{" "}
+          {t("loadError")}{" "}
           <button type="button" className="font-medium underline" onClick={() => void summary.refetch()}>
-            Try again
+            {tr("common.tryAgain")}
           </button>
         </p>
       ) : (
         <>
           <div className="space-y-2 text-sm text-slate-700">
-            <p>Deleting your account is permanent and cannot be undone. Herald deletes at once:</p>
+            <p>{t("intro")}</p>
             <ul className="list-disc space-y-1 pl-5">
-              <li>your profile and sign-in ({s!.email});</li>
-              <li>{plural(s!.counts.notifications, "notification", "notifications")} and the record of how each was delivered;</li>
-              <li>
-                your follows ({plural(s!.counts.follows, "business", "businesses")}), notification settings, preferences and digests;
-              </li>
-              <li>{plural(s!.counts.personalAccessTokens, "API token", "API tokens")} (apps using them stop working);</li>
-              <li>{plural(s!.counts.pickups, "pickup", "pickups")} you booked;</li>
-              {s!.businessName && (
-                <li>
-                  your business <strong>{s!.businessName}</strong>, with its listings, its followers and its pickups;
-                </li>
-              )}
-              <li>emails to you kept in the development mailbox.</li>
+              <li>{t("profile", { email: s!.email })}</li>
+              <li>{t("notifications", { count: s!.counts.notifications })}</li>
+              <li>{t("follows", { count: s!.counts.follows })}</li>
+              <li>{t("tokens", { count: s!.counts.personalAccessTokens })}</li>
+              <li>{t("pickups", { count: s!.counts.pickups })}</li>
+              {s!.businessName && <li>{t.rich("business", { business: s!.businessName, strong: (c) => <strong>{c}</strong> })}</li>}
+              <li>{t("mailbox")}</li>
             </ul>
-            <p>
-              So that Herald never emails you again, your address is kept only as a one-way fingerprint (a SHA-256 hash) on a do-not-email list;
-              no readable copy remains. Download your data first if you want a copy.
-            </p>
+            <p>{t("suppression")}</p>
           </div>
           {s!.isLastAdmin ? (
             <p role="note" className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-              You are the last admin, so your account cannot be deleted. Make someone else an admin first.
+              {t("lastAdmin")}
             </p>
           ) : (
             <form onSubmit={submit} noValidate className="space-y-3">
               <div>
                 <label htmlFor={`${id}-email`} className="block text-sm font-medium">
-                  Type your email address to confirm
+                  {t("confirmLabel")}
                 </label>
                 <input
                   ref={input}
@@ -155,7 +143,7 @@ function DeleteSection() {
                   className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-2 text-sm aria-[invalid=true]:border-rose-500 sm:max-w-sm"
                 />
                 <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-                  The address you sign in with.
+                  {t("confirmHint")}
                 </p>
               </div>
               {error && (
@@ -168,7 +156,7 @@ function DeleteSection() {
                 disabled={remove.isPending}
                 className="rounded-lg bg-rose-700 px-4 py-2 text-sm font-medium text-white hover:bg-rose-800 disabled:opacity-60"
               >
-                {remove.isPending ? "Deleting…" : "Delete my account permanently"}
+                {remove.isPending ? t("deleting") : t("submit")}
               </button>
             </form>
           )}

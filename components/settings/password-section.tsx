@@ -8,6 +8,7 @@
  */
 import { useEffect, useId, useRef, useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 
 /** Mirrors server/services/users/change-password.ts (the server checks again). */
@@ -20,19 +21,21 @@ const FIELDS: Field[] = ["currentPassword", "newPassword", "confirmPassword"];
 
 const input = "mt-1 w-full rounded-lg border border-slate-300 px-3 py-2 text-sm aria-[invalid=true]:border-rose-500 sm:max-w-xs";
 
-/** What is wrong with the form before asking the server, per field. */
-function check(v: Record<Field, string>): Errors {
+/** What is wrong with the form before asking the server, per field, in the words of `t` (`password.errors`). */
+function check(v: Record<Field, string>, t: ReturnType<typeof useTranslations<"password.errors">>): Errors {
   const e: Errors = {};
-  if (!v.currentPassword) e.currentPassword = "Enter your current password.";
-  if (v.newPassword.length < MIN_LENGTH) e.newPassword = `Use at least ${MIN_LENGTH} characters.`;
-  else if (new TextEncoder().encode(v.newPassword).length > MAX_BYTES) e.newPassword = `Use at most ${MAX_BYTES} bytes (about 72 letters).`;
-  else if (v.newPassword === v.currentPassword) e.newPassword = "Choose a password different from your current one.";
-  if (!e.newPassword && v.confirmPassword !== v.newPassword) e.confirmPassword = "The two new passwords do not match.";
+  if (!v.currentPassword) e.currentPassword = t("currentMissing");
+  if (v.newPassword.length < MIN_LENGTH) e.newPassword = t("tooShort", { min: MIN_LENGTH });
+  else if (new TextEncoder().encode(v.newPassword).length > MAX_BYTES) e.newPassword = t("tooLong", { max: MAX_BYTES });
+  else if (v.newPassword === v.currentPassword) e.newPassword = t("sameAsCurrent");
+  if (!e.newPassword && v.confirmPassword !== v.newPassword) e.confirmPassword = t("mismatch");
   return e;
 }
 
 export function PasswordSection() {
   const trpc = useTRPC();
+  const t = useTranslations("password");
+  const tErrors = useTranslations("password.errors");
   const id = useId();
   const refs = { currentPassword: useRef<HTMLInputElement>(null), newPassword: useRef<HTMLInputElement>(null), confirmPassword: useRef<HTMLInputElement>(null) };
   const email = useQuery(trpc.account.summary.queryOptions()).data?.email ?? "";
@@ -61,11 +64,7 @@ export function PasswordSection() {
         setValues({ currentPassword: "", newPassword: "", confirmPassword: "" });
         setErrors({});
         setFormError(null);
-        setDone(
-          r.sessionsRevoked === 0
-            ? "Password changed. You are still signed in on this device."
-            : `Password changed. You are still signed in on this device; ${r.sessionsRevoked === 1 ? "1 other device was" : `${r.sessionsRevoked} other devices were`} signed out.`,
-        );
+        setDone(r.sessionsRevoked === 0 ? t("changed") : t("changedOthersOut", { count: r.sessionsRevoked }));
       },
       onError: (err) => {
         const details = (err.data?.details ?? {}) as Record<string, unknown>;
@@ -82,7 +81,7 @@ export function PasswordSection() {
   const submit = (ev: React.FormEvent) => {
     ev.preventDefault();
     setDone("");
-    const e = check(values);
+    const e = check(values, tErrors);
     if (Object.keys(e).length) return fail(e);
     setErrors({});
     setFormError(null);
@@ -126,18 +125,16 @@ export function PasswordSection() {
     <section id="password" aria-labelledby={`${id}-h`} className="space-y-4 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
       <div>
         <h2 id={`${id}-h`} className="font-semibold">
-          Password
+          {t("heading")}
         </h2>
-        <p className="mt-1 text-sm text-slate-600">
-          Changing your password signs you out on every other device (and anyone who may have copied your session). You stay signed in here.
-        </p>
+        <p className="mt-1 text-sm text-slate-600">{t("intro")}</p>
       </div>
       <form onSubmit={submit} noValidate className="space-y-3">
         {/* Lets password managers pair the new password with the account. */}
         <input type="email" name="username" autoComplete="username" hidden readOnly value={email} />
-        {field("currentPassword", "Current password", "current-password")}
-        {field("newPassword", "New password", "new-password", `At least ${MIN_LENGTH} characters. A few unrelated words make a strong one.`)}
-        {field("confirmPassword", "New password again", "new-password")}
+        {field("currentPassword", t("current"), "current-password")}
+        {field("newPassword", t("new"), "new-password", t("newHint", { min: MIN_LENGTH }))}
+        {field("confirmPassword", t("again"), "new-password")}
         {formError && (
           <p role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
             {formError}
@@ -148,7 +145,7 @@ export function PasswordSection() {
           disabled={change.isPending}
           className="rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800 disabled:cursor-not-allowed disabled:opacity-60"
         >
-          {change.isPending ? "Changing…" : "Change password"}
+          {change.isPending ? t("changing") : t("submit")}
         </button>
       </form>
       <p role="status" aria-live="polite" className={done ? "rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900" : "sr-only"}>

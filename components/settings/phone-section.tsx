@@ -9,11 +9,9 @@
 import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useFormatter, useLocale, useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 import type { PhoneStatus as Status } from "@/server/services/sms/verification";
-
-const dateFmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric" });
-const timeFmt = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
 
 const button = "rounded-lg px-4 py-2 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-60";
 const primary = `${button} bg-brand-700 text-white hover:bg-brand-800`;
@@ -38,6 +36,10 @@ function useCountdown(at: Date | null | undefined): number {
 
 export function PhoneSection() {
   const trpc = useTRPC();
+  const t = useTranslations("phone");
+  const tr = useTranslations();
+  const format = useFormatter();
+  const dateFmt = (d: Date) => format.dateTime(d, { day: "numeric", month: "long", year: "numeric" });
   const queryClient = useQueryClient();
   const id = useId();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -65,19 +67,19 @@ export function PhoneSection() {
         setConfirmRemove(false);
         setEntering(false);
         await refresh();
-        setAnnouncement("Your number was removed. Herald will not text you.");
+        setAnnouncement(t("removed"));
         setFocusHeading((n) => n + 1);
       },
-      onError: (err) => setAnnouncement(`Could not remove the number: ${err.message}`),
+      onError: (err) => setAnnouncement(t("removeFailed", { message: err.message })),
     }),
   );
   const resume = useMutation(
     trpc.phone.resume.mutationOptions({
       onSuccess: async () => {
         await refresh();
-        setAnnouncement("Texts resumed.");
+        setAnnouncement(t("resumed"));
       },
-      onError: (err) => setAnnouncement(`Could not resume texts: ${err.message}`),
+      onError: (err) => setAnnouncement(t("resumeFailed", { message: err.message })),
     }),
   );
 
@@ -89,14 +91,16 @@ export function PhoneSection() {
     <section id="phone" aria-labelledby={`${id}-h`} className="scroll-mt-20 space-y-4 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="phone-section">
       <div className="space-y-1">
         <h2 id={`${id}-h`} ref={heading} tabIndex={-1} className="font-semibold outline-none">
-          Mobile number for texts
+          {t("heading")}
         </h2>
         <p className="text-sm text-slate-600">
-          Herald can text you pickup reminders and other urgent updates. Choose which notifications come by text in{" "}
-          <Link href="/settings/notifications" className="font-medium text-brand-700 hover:underline">
-            notification settings
-          </Link>
-          .
+          {t.rich("intro", {
+            link: (c) => (
+              <Link href="/settings/notifications" className="font-medium text-brand-700 hover:underline">
+                {c}
+              </Link>
+            ),
+          })}
         </p>
       </div>
 
@@ -105,12 +109,12 @@ export function PhoneSection() {
       </p>
 
       {status.isPending ? (
-        <div aria-busy="true" aria-label="Loading your number" className="h-20 animate-pulse rounded-xl bg-slate-200/70" />
+        <div aria-busy="true" aria-label={t("loading")} className="h-20 animate-pulse rounded-xl bg-slate-200/70" />
       ) : status.isError ? (
         <p role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-800">
-          Could not load your number.{" "}
+          {t("loadError")}{" "}
           <button type="button" className="font-medium underline" onClick={() => void status.refetch()}>
-            Try again
+            {tr("common.tryAgain")}
           </button>
         </p>
       ) : (
@@ -122,37 +126,33 @@ export function PhoneSection() {
                   {s!.display}
                 </span>
                 {s!.optedOutAt ? (
-                  <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">Texts paused</span>
+                  <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">{t("paused")}</span>
                 ) : (
-                  <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-800">Verified</span>
+                  <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-800">{t("verified")}</span>
                 )}
               </div>
-              {s!.verifiedAt && <p className="text-sm text-slate-600">Verified on {dateFmt.format(s!.verifiedAt)}.</p>}
+              {s!.verifiedAt && <p className="text-sm text-slate-600">{t("verifiedOn", { date: dateFmt(s!.verifiedAt) })}</p>}
               {s!.optedOutAt && (
                 <div role="note" data-testid="phone-opted-out" className="space-y-2 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950">
                   <p>
-                    You replied STOP on {dateFmt.format(s!.optedOutAt)}, so Herald sends you no texts.{" "}
-                    {s!.senderNumber ? (
-                      <>
-                        Text START to <span className="whitespace-nowrap font-medium">{s!.senderNumber}</span> or press Resume.
-                      </>
-                    ) : (
-                      <>Reply START to any text from Herald, or press Resume.</>
-                    )}
+                    {t("optedOut", { date: dateFmt(s!.optedOutAt) })}{" "}
+                    {s!.senderNumber
+                      ? t.rich("textStart", { number: s!.senderNumber, nowrap: (c) => <span className="whitespace-nowrap font-medium">{c}</span> })
+                      : t("replyStart")}
                   </p>
                   <button type="button" className={secondary} disabled={resume.isPending} onClick={() => resume.mutate()}>
-                    {resume.isPending ? "Resuming…" : "Resume texts"}
+                    {resume.isPending ? t("resuming") : t("resume")}
                   </button>
                 </div>
               )}
               {confirmRemove ? (
-                <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Confirm removal">
-                  <p className="w-full text-sm text-slate-700">Remove {s!.display}? Herald will stop texting you.</p>
+                <div className="flex flex-wrap items-center gap-2" role="group" aria-label={t("confirmRemoval")}>
+                  <p className="w-full text-sm text-slate-700">{t("removeQuestion", { phone: s!.display ?? "" })}</p>
                   <button type="button" className={`${button} bg-rose-700 text-white hover:bg-rose-800`} disabled={remove.isPending} onClick={() => remove.mutate()}>
-                    {remove.isPending ? "Removing…" : "Remove number"}
+                    {remove.isPending ? t("removing") : t("removeNumber")}
                   </button>
                   <button type="button" className={secondary} onClick={() => setConfirmRemove(false)}>
-                    Keep it
+                    {t("keep")}
                   </button>
                 </div>
               ) : (
@@ -160,10 +160,10 @@ export function PhoneSection() {
                 !showCode && (
                   <div className="flex flex-wrap gap-2">
                     <button type="button" className={secondary} onClick={() => setEntering(true)}>
-                      Change number
+                      {t("change")}
                     </button>
                     <button type="button" className={secondary} onClick={() => setConfirmRemove(true)}>
-                      Remove
+                      {t("remove")}
                     </button>
                   </div>
                 )
@@ -179,7 +179,7 @@ export function PhoneSection() {
               onSent={async (display) => {
                 setEntering(false);
                 await refresh();
-                setAnnouncement(`We texted a code to ${display}.`);
+                setAnnouncement(t("codeSent", { phone: display }));
               }}
             />
           )}
@@ -191,11 +191,11 @@ export function PhoneSection() {
               onKeepCurrent={s!.phone ? () => setSetAside(s!.pending!.expiresAt.getTime()) : undefined}
               onResent={async (display) => {
                 await refresh();
-                setAnnouncement(`We texted a new code to ${display}.`);
+                setAnnouncement(t("newCodeSent", { phone: display }));
               }}
               onVerified={async (display) => {
                 await refresh();
-                setAnnouncement(`${display} is verified.`);
+                setAnnouncement(t("isVerified", { phone: display }));
                 setFocusHeading((n) => n + 1);
               }}
             />
@@ -240,6 +240,9 @@ function FieldError(props: { id: string; error: string | null }) {
 
 function EntryForm(props: { status: Status; changing: boolean; onCancel: () => void; onSent: (display: string) => Promise<void> }) {
   const trpc = useTRPC();
+  const t = useTranslations("phone");
+  const tr = useTranslations();
+  const locale = useLocale();
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const field = useFieldError(inputRef);
@@ -254,9 +257,11 @@ function EntryForm(props: { status: Status; changing: boolean; onCancel: () => v
     }),
   );
   const c = props.status.defaultCountry;
+  /** The country in the reader's language (the server names it in English). */
+  const country = new Intl.DisplayNames([locale], { type: "region" }).of(c.code) ?? c.name;
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    if (!value.trim()) return field.fail("Enter a mobile number.");
+    if (!value.trim()) return field.fail(t("numberMissing"));
     field.clear();
     start.mutate({ phone: value });
   };
@@ -264,7 +269,7 @@ function EntryForm(props: { status: Status; changing: boolean; onCancel: () => v
     <form onSubmit={submit} noValidate className="space-y-3">
       <div>
         <label htmlFor={`${id}-phone`} className="block text-sm font-medium">
-          {props.status.phone ? "New mobile number" : "Mobile number"}
+          {props.status.phone ? t("newNumberLabel") : t("numberLabel")}
         </label>
         <input
           ref={inputRef}
@@ -280,18 +285,17 @@ function EntryForm(props: { status: Status; changing: boolean; onCancel: () => v
           className={input}
         />
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          Numbers without a country code are read as {c.name} (+{c.callingCode}). Elsewhere, start with + and the country code. We text you a
-          6-digit code to check it is yours.
+          {t("numberHint", { country, callingCode: c.callingCode })}
         </p>
         <FieldError id={id} error={field.error} />
       </div>
       <div className="flex flex-wrap gap-2">
         <button type="submit" className={primary} disabled={start.isPending}>
-          {start.isPending ? "Sending…" : "Send code"}
+          {start.isPending ? t("sending") : t("sendCode")}
         </button>
         {props.changing && (
           <button type="button" className={secondary} onClick={props.onCancel}>
-            Cancel
+            {tr("common.cancel")}
           </button>
         )}
       </div>
@@ -301,6 +305,8 @@ function EntryForm(props: { status: Status; changing: boolean; onCancel: () => v
 
 function CodeForm(props: { status: Status; onOtherNumber: () => void; onKeepCurrent?: () => void; onResent: (display: string) => Promise<void>; onVerified: (display: string) => Promise<void> }) {
   const trpc = useTRPC();
+  const t = useTranslations("phone");
+  const format = useFormatter();
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const field = useFieldError(inputRef);
@@ -333,29 +339,34 @@ function CodeForm(props: { status: Status; onOtherNumber: () => void; onKeepCurr
   );
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    if (code.length !== 6) return field.fail("Enter the 6-digit code from the text.");
+    if (code.length !== 6) return field.fail(t("codeMissing"));
     field.clear();
     confirm.mutate({ code });
   };
   return (
     <form onSubmit={submit} noValidate className="space-y-3">
       <p className="text-sm text-slate-700">
-        We texted a 6-digit code to <span className="whitespace-nowrap font-medium">{pending.display}</span>. It works until{" "}
-        {timeFmt.format(pending.expiresAt)}.
+        {t.rich("codeIntro", {
+          phone: pending.display,
+          time: format.dateTime(pending.expiresAt, { hour: "2-digit", minute: "2-digit" }),
+          nowrap: (c) => <span className="whitespace-nowrap font-medium">{c}</span>,
+        })}
         {props.status.captured && (
           <>
             {" "}
-            Texts are not sent in this environment: read it on the{" "}
-            <Link href="/dev/sms" className="font-medium text-brand-700 hover:underline">
-              dev SMS page
-            </Link>
-            .
+            {t.rich("captured", {
+              link: (c) => (
+                <Link href="/dev/sms" className="font-medium text-brand-700 hover:underline">
+                  {c}
+                </Link>
+              ),
+            })}
           </>
         )}
       </p>
       <div>
         <label htmlFor={`${id}-code`} className="block text-sm font-medium">
-          Code from the text
+          {t("codeLabel")}
         </label>
         <input
           ref={inputRef}
@@ -372,23 +383,23 @@ function CodeForm(props: { status: Status; onOtherNumber: () => void; onKeepCurr
           className={`${input} font-mono tracking-[0.3em] sm:max-w-[12rem]`}
         />
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {pending.attemptsLeft} {pending.attemptsLeft === 1 ? "try" : "tries"} left for this code.
+          {t("triesLeft", { count: pending.attemptsLeft })}
         </p>
         <FieldError id={id} error={field.error} />
       </div>
       <div className="flex flex-wrap gap-2">
         <button type="submit" className={primary} disabled={confirm.isPending}>
-          {confirm.isPending ? "Checking…" : "Verify"}
+          {confirm.isPending ? t("checking") : t("verify")}
         </button>
         <button type="button" className={secondary} disabled={wait > 0 || resend.isPending} onClick={() => resend.mutate({ phone: pending.phone })}>
-          {resend.isPending ? "Sending…" : wait > 0 ? `Send a new code (${wait} s)` : "Send a new code"}
+          {resend.isPending ? t("sending") : wait > 0 ? t("resendIn", { seconds: wait }) : t("resend")}
         </button>
         <button type="button" className={`${button} text-brand-700 hover:underline`} onClick={props.onOtherNumber}>
-          Use a different number
+          {t("otherNumber")}
         </button>
         {props.onKeepCurrent && (
           <button type="button" className={`${button} text-slate-600 hover:underline`} onClick={props.onKeepCurrent}>
-            Keep my current number
+            {t("keepCurrent")}
           </button>
         )}
       </div>

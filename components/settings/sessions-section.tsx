@@ -7,12 +7,15 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
+import { useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 
 const button = "rounded-lg px-4 py-2 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-60";
 
 export function SessionsSection() {
   const trpc = useTRPC();
+  const t = useTranslations("sessions");
+  const tr = useTranslations();
   const id = useId();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -31,12 +34,9 @@ export function SessionsSection() {
   return (
     <section id="devices" aria-labelledby={`${id}-h`} className="space-y-3 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
       <h2 id={`${id}-h`} className="font-semibold">
-        Signed-in devices
+        {t("heading")}
       </h2>
-      <p className="text-sm text-slate-600">
-        Lost a phone, or signed in on a shared computer? Signing out of all devices ends every session of your account at once, including this
-        one. You then sign in again here with your password.
-      </p>
+      <p className="text-sm text-slate-600">{t("intro")}</p>
       {error && (
         <p role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
           {error}
@@ -45,7 +45,7 @@ export function SessionsSection() {
       {confirming ? (
         <div role="group" aria-labelledby={`${id}-q`} className="space-y-3 rounded-xl border border-amber-200 bg-amber-50 p-4">
           <p id={`${id}-q`} className="text-sm text-amber-900">
-            Sign out everywhere, this browser included?
+            {t("question")}
           </p>
           <div className="flex flex-wrap gap-2">
             <button
@@ -58,16 +58,16 @@ export function SessionsSection() {
               }}
               className={`${button} bg-brand-700 text-white hover:bg-brand-800`}
             >
-              {signingOut ? "Signing out…" : "Yes, sign out everywhere"}
+              {signingOut ? t("signingOut") : t("confirm")}
             </button>
             <button type="button" disabled={signingOut} onClick={() => setConfirming(false)} className={`${button} border border-slate-300 bg-white text-slate-900 hover:bg-slate-50`}>
-              Cancel
+              {tr("common.cancel")}
             </button>
           </div>
         </div>
       ) : (
         <button type="button" onClick={() => setConfirming(true)} className={`${button} border border-slate-300 bg-white text-slate-900 hover:bg-slate-50`}>
-          Sign out of all devices
+          {t("signOutAll")}
         </button>
       )}
     </section>

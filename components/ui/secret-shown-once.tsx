@@ -4,22 +4,24 @@
  * and a clear warning.
  */
 import { useId, useRef, useState } from "react";
+import { useTranslations } from "use-intl";
 
 export function SecretShownOnce(props: {
-  /** Used in the heading, the copy button and messages. */
+  /** Which kind of secret: picks the heading, the copy button and messages (`credential.*` in the catalogs). */
   noun: "Token" | "Key" | "Secret";
-  /** Why it is not shown again (default: only a fingerprint is stored). */
+  /** Why it is not shown again, in the reader's language (default: only a fingerprint is stored). */
   note?: string;
   name: string;
   secret: string;
-  /** Accessible label of the field holding the secret. */
+  /** Accessible label of the field holding the secret, in the reader's language. */
   label: string;
   onDone: () => void;
 }) {
+  const t = useTranslations("credential");
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");
-  const noun = props.noun.toLowerCase();
+  const noun = props.noun;
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(props.secret);
@@ -31,8 +33,10 @@ export function SecretShownOnce(props: {
   };
   return (
     <section aria-labelledby={`${id}-h`} className="space-y-3 rounded-2xl border border-emerald-300 bg-emerald-50 p-5 shadow-sm">
-      <h2 id={`${id}-h`} className="font-semibold text-emerald-900">{props.noun} “{props.name}” created</h2>
-      <p className="text-sm font-medium text-emerald-900">Copy it now: you won&apos;t see it again. {props.note ?? "Herald stores only a fingerprint of it."}</p>
+      <h2 id={`${id}-h`} className="font-semibold text-emerald-900">{t(`created.${noun}`, { name: props.name })}</h2>
+      <p className="text-sm font-medium text-emerald-900">
+        {t("copyNow")} {props.note ?? t("defaultNote")}
+      </p>
       <div className="flex flex-col gap-2 sm:flex-row">
         <label htmlFor={`${id}-secret`} className="sr-only">{props.label}</label>
         <input
@@ -44,14 +48,14 @@ export function SecretShownOnce(props: {
           className="min-w-0 flex-1 rounded-lg border border-emerald-300 bg-white px-3 py-2 font-mono text-xs sm:text-sm"
         />
         <button type="button" onClick={() => void copy()} className="rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white">
-          Copy {noun}
+          {t(`copy.${noun}`)}
         </button>
       </div>
       <p role="status" aria-live="polite" className="min-h-5 text-sm text-emerald-900">
-        {copied === "copied" ? "Copied to the clipboard ✓" : copied === "failed" ? `Could not copy: the ${noun} is selected, press Ctrl+C (⌘C).` : ""}
+        {copied === "copied" ? t("copied") : copied === "failed" ? t(`copyFailed.${noun}`) : ""}
       </p>
       <button type="button" onClick={props.onDone} className="rounded-lg border border-emerald-400 bg-white px-4 py-2 text-sm font-medium text-emerald-900">
-        I&apos;ve saved it
+        {t("saved")}
       </button>
     </section>
   );

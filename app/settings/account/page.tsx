@@ -1,12 +1,16 @@
 import type { Metadata } from "next";
-import { requireUser } from "@/server/auth";
+import { currentUser, requireUser } from "@/server/auth";
+import { requestTranslator } from "@/server/i18n-request";
 import { AccountSettings } from "@/components/settings/account-settings";
 import { PasswordSection } from "@/components/settings/password-section";
 import { PhoneSection } from "@/components/settings/phone-section";
 import { SessionsSection } from "@/components/settings/sessions-section";
 import { SettingsNav } from "@/components/settings/settings-nav";
 
-export const metadata: Metadata = { title: "Account" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("account.title") };
+}
 
 /**
  * /settings/account: download your data, delete your account (issue "Retention and erasure"); the mobile

@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
-import { requireUser } from "@/server/auth";
+import { currentUser, requireUser } from "@/server/auth";
 import { PreferenceCenter } from "@/components/preferences/preference-center";
 import { SettingsNav } from "@/components/settings/settings-nav";
 import { PushDevices } from "@/components/push/push-devices";
-import { requestLocale } from "@/server/i18n-request";
+import { requestLocale, requestTranslator } from "@/server/i18n-request";
 
-export const metadata: Metadata = { title: "Notification settings" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("prefs.title") };
+}
 
 export default async function NotificationSettingsPage() {
   const user = await requireUser("/settings/notifications");

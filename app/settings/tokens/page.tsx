@@ -1,16 +1,20 @@
 import type { Metadata } from "next";
-import { requireUser } from "@/server/auth";
-import { TOKEN_SCOPES } from "@/server/services/api/tokens";
+import { currentUser, requireUser } from "@/server/auth";
+import { requestTranslator } from "@/server/i18n-request";
+import { TOKEN_SCOPE_NAMES } from "@/server/services/api/tokens";
 import { TokensManager } from "@/components/settings/tokens-manager";
 import { SettingsNav } from "@/components/settings/settings-nav";
 
-export const metadata: Metadata = { title: "API tokens" };
-
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("tokens.title") };
+}
 
 /** /settings/tokens: personal access tokens for Herald's HTTP API (`/api/v1`). */
 export default async function TokenSettingsPage() {
-  await requireUser("/settings/tokens");
-  const scopes = Object.entries(TOKEN_SCOPES).map(([scope, description]) => ({ scope, description }));
+  const user = await requireUser("/settings/tokens");
+  const t = await requestTranslator(user);
+  const scopes = TOKEN_SCOPE_NAMES.map((scope) => ({ scope, description: t(`tokens.scope.${scope}`) }));
   return (
     <div className="mx-auto max-w-3xl space-y-6">
       <SettingsNav current="/settings/tokens" />
