@@ -6,8 +6,14 @@ import { api } from "@/server/trpc/server";
 import { currentUser } from "@/server/auth";
 import { BusinessLogo } from "@/components/businesses/business-logo";
 import { FollowButton } from "@/components/following/follow-button";
+import { INTL_LOCALE } from "@/lib/i18n";
+import { requestLocale, requestTranslator } from "@/server/i18n-request";
+import { translator } from "@/server/i18n";
 
-export const metadata: Metadata = { title: "Businesses" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("businesses.title") };
+}
 
 export default async function BusinessesPage(props: { searchParams: Promise<{ q?: string; after?: string }> }) {
   const params = await props.searchParams;
@@ -21,22 +27,25 @@ export default async function BusinessesPage(props: { searchParams: Promise<{ q?
   const businesses = page.items;
   const link = (cursor: string | null) => `/businesses?${new URLSearchParams({ ...(q ? { q } : {}), ...(cursor ? { after: cursor } : {}) })}`;
   const canFollow = user?.role === "CUSTOMER" || user?.role === "NGO";
+  const locale = await requestLocale(user);
+  const t = translator(locale);
+  const rating = new Intl.NumberFormat(INTL_LOCALE[locale], { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   return (
     <section aria-labelledby="biz-title" className="space-y-5">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 id="biz-title" className="text-2xl font-semibold tracking-tight">Businesses</h1>
-          <p className="text-sm text-slate-600">Follow a business to hear about its food before it goes to waste.</p>
+          <h1 id="biz-title" className="text-2xl font-semibold tracking-tight">{t("businesses.heading")}</h1>
+          <p className="text-sm text-slate-600">{t("businesses.intro")}</p>
         </div>
         <form role="search" className="flex gap-2" action="/businesses">
-          <label htmlFor="q" className="sr-only">Search businesses</label>
-          <input id="q" name="q" defaultValue={q} placeholder="Search by name or area" className="w-56 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm" />
-          <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">Search</button>
+          <label htmlFor="q" className="sr-only">{t("businesses.searchLabel")}</label>
+          <input id="q" name="q" defaultValue={q} placeholder={t("businesses.searchPlaceholder")} className="w-56 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm" />
+          <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">{t("businesses.search")}</button>
         </form>
       </div>
       {businesses.length === 0 ? (
         <p className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center text-sm text-slate-600">
-          No business matches &ldquo;{q}&rdquo;.
+          {t("businesses.noMatch", { query: q })}
         </p>
       ) : (
         <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
@@ -50,7 +59,7 @@ export default async function BusinessesPage(props: { searchParams: Promise<{ q?
                   </h2>
                   <p className="truncate text-sm text-slate-600">{b.address}</p>
                   <p className="mt-0.5 text-xs text-slate-500">
-                    <span aria-label={`Rated ${b.rating.toFixed(1)} out of 5`}>★ {b.rating.toFixed(1)}</span> · {b.followersCount} follower{b.followersCount === 1 ? "" : "s"}
+                    <span aria-label={t("businesses.rated", { rating: rating.format(b.rating) })}>★ {rating.format(b.rating)}</span> · {t("businesses.followers", { count: b.followersCount })}
                   </p>
                 </div>
               </div>
@@ -65,9 +74,9 @@ export default async function BusinessesPage(props: { searchParams: Promise<{ q?
         </ul>
       )}
       {after || page.next ? (
-        <nav aria-label="Pages" className="flex justify-between text-sm">
-          {after ? <Link href={link(null)} className="font-medium text-brand-700 hover:underline">← First page</Link> : <span />}
-          {page.next ? <Link href={link(page.next)} className="font-medium text-brand-700 hover:underline">Next page →</Link> : null}
+        <nav aria-label={t("businesses.pages")} className="flex justify-between text-sm">
+          {after ? <Link href={link(null)} className="font-medium text-brand-700 hover:underline">{t("businesses.firstPage")}</Link> : <span />}
+          {page.next ? <Link href={link(page.next)} className="font-medium text-brand-700 hover:underline">{t("businesses.nextPage")}</Link> : null}
         </nav>
       ) : null}
     </section>

@@ -7,6 +7,11 @@ import { isValidElement, type ReactElement } from "react";
 
 const session = vi.hoisted(() => ({ user: null as null | { id: string; role: "CUSTOMER" } }));
 vi.mock("@/server/auth", () => ({ currentUser: async () => session.user }));
+// No request here to read Accept-Language from: the page speaks English.
+vi.mock("@/server/i18n-request", async () => {
+  const { translator } = await import("@/messages");
+  return { requestTranslator: async () => translator("en") };
+});
 
 import SignInPage from "./page";
 

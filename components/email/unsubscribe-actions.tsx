@@ -7,6 +7,7 @@
  */
 import { useState } from "react";
 import Link from "next/link";
+import { useTranslations } from "use-intl";
 
 interface State {
   category: string | null;
@@ -19,6 +20,8 @@ interface State {
 
 /** `newsletter`: the token is a newsletter subscriber's (one list, so one button: leave or undo). */
 export function UnsubscribeActions({ token, initial, newsletter = false, signInPath }: { token: string; initial: State; newsletter?: boolean; signInPath: string }) {
+  const t = useTranslations("unsubscribe");
+  const categories = useTranslations("categories");
   const [state, setState] = useState(initial);
   const [pending, setPending] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -40,7 +43,7 @@ export function UnsubscribeActions({ token, initial, newsletter = false, signInP
       return;
     }
     if (!res?.ok) {
-      setMessage("That did not work. Please try again.");
+      setMessage(t("failed"));
       return;
     }
     const body = (await res.json().catch(() => ({}))) as { undoUntil?: string | null };
@@ -49,12 +52,15 @@ export function UnsubscribeActions({ token, initial, newsletter = false, signInP
       ...(key === "all" ? { ...s, unsubscribedFromAll: off } : { ...s, unsubscribedFromCategory: off }),
       undo: { ...s.undo, [key]: off && !!body.undoUntil },
     }));
-    setMessage(off ? "Done. You are unsubscribed." : "Welcome back. You are subscribed again.");
+    setMessage(off ? t("done") : t("welcomeBack"));
   }
   const btn = "w-full rounded-md px-4 py-2.5 text-sm font-medium disabled:opacity-60";
   const secondary = `${btn} border border-slate-300 bg-white text-slate-800 hover:bg-slate-50`;
   const primary = `${btn} bg-brand-700 text-white hover:bg-brand-800`;
   const offForGood = (state.unsubscribedFromAll && !state.undo.all) || (!!state.category && state.unsubscribedFromCategory && !state.undo.token && !state.unsubscribedFromAll);
+  // The topic in the reader's language (the server sends its English description), lower-cased mid-sentence.
+  const categoryKey = `${state.category as "listings"}.description` as const;
+  const topic = (state.category && categories.has(categoryKey) ? categories(categoryKey) : state.categoryLabel)?.toLowerCase() ?? "";
   const canUndo = (state.unsubscribedFromAll && state.undo.all) || (state.unsubscribedFromCategory && state.undo.token);
   return (
     <div className="mt-6 space-y-3">
@@ -62,41 +68,43 @@ export function UnsubscribeActions({ token, initial, newsletter = false, signInP
         state.unsubscribedFromCategory ? (
           state.undo.token ? (
             <button type="button" disabled={pending} onClick={() => act("resubscribe", "token")} className={secondary}>
-              Resubscribe to {state.categoryLabel?.toLowerCase()}
+              {t("resubscribeTopic", { topic })}
             </button>
           ) : (
-            <p className="rounded-md bg-slate-50 px-4 py-2.5 text-sm text-slate-700">You are unsubscribed from {state.categoryLabel?.toLowerCase()}.</p>
+            <p className="rounded-md bg-slate-50 px-4 py-2.5 text-sm text-slate-700">{t("unsubscribedTopic", { topic })}</p>
           )
         ) : (
           <button type="button" disabled={pending} onClick={() => act("unsubscribe", "token")} className={primary}>
-            Unsubscribe from these emails: {state.categoryLabel?.toLowerCase()}
+            {t("unsubscribeTopic", { topic })}
           </button>
         )
       ) : null}
       {state.unsubscribedFromAll ? (
         state.undo.all ? (
           <button type="button" disabled={pending} onClick={() => act("resubscribe", "all")} className={secondary}>
-            {newsletter ? "Resubscribe to the newsletter" : "Resubscribe to email"}
+            {newsletter ? t("resubscribeNewsletter") : t("resubscribeEmail")}
           </button>
         ) : (
           <p className="rounded-md bg-slate-50 px-4 py-2.5 text-sm text-slate-700">
-            {newsletter ? "You are unsubscribed from the newsletter." : "You are unsubscribed from all non-essential email."}
+            {newsletter ? t("unsubscribedNewsletter") : t("unsubscribedAll")}
           </p>
         )
       ) : (
         <button type="button" disabled={pending} onClick={() => act("unsubscribe", "all")} className={state.category ? secondary : primary}>
-          {newsletter ? "Unsubscribe from the newsletter" : "Unsubscribe from all non-essential email"}
+          {newsletter ? t("unsubscribeNewsletter") : t("unsubscribeAll")}
         </button>
       )}
       <p role="status" aria-live="polite" className="min-h-5 text-center text-sm text-slate-700">{message}</p>
-      {canUndo ? <p className="text-center text-xs text-slate-500">Changed your mind? This link can undo it for 10 minutes.</p> : null}
+      {canUndo ? <p className="text-center text-xs text-slate-500">{t("undoHint")}</p> : null}
       {offForGood || needsSignIn ? (
         <p className="text-center text-sm text-slate-600">
-          {newsletter ? "To get the newsletter again, " : "To get these emails again, "}
-          <Link href={signInPath} className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800">
-            {newsletter ? "sign up again" : "sign in to your notification settings"}
-          </Link>
-          .
+          {t.rich(newsletter ? "againNewsletter" : "againEmail", {
+            link: (chunks) => (
+              <Link href={signInPath} className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800">
+                {chunks}
+              </Link>
+            ),
+          })}
         </p>
       ) : null}
     </div>

@@ -2,10 +2,12 @@
 /** Follow / Unfollow toggle. Errors (limit reached, already following) are shown next to the button. */
 import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
+import { useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 
 export function FollowButton(props: { businessId: string; businessName: string; following: boolean }) {
   const trpc = useTRPC();
+  const t = useTranslations("following");
   const router = useRouter();
   const onSuccess = () => router.refresh();
   const follow = useMutation(trpc.following.follow.mutationOptions({ onSuccess }));
@@ -18,7 +20,7 @@ export function FollowButton(props: { businessId: string; businessName: string; 
         type="button"
         disabled={pending}
         aria-pressed={props.following}
-        aria-label={`${props.following ? "Unfollow" : "Follow"} ${props.businessName}`}
+        aria-label={t(props.following ? "unfollowLabel" : "followLabel", { business: props.businessName })}
         onClick={() => (props.following ? unfollow : follow).mutate({ businessId: props.businessId })}
         className={
           props.following
@@ -26,7 +28,7 @@ export function FollowButton(props: { businessId: string; businessName: string; 
             : "rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800 disabled:opacity-60"
         }
       >
-        {pending ? "Saving…" : props.following ? "Following ✓" : "Follow"}
+        {pending ? t("saving") : props.following ? t("isFollowing") : t("follow")}
       </button>
       {error ? <p role="alert" className="text-sm text-rose-700">{error.message}</p> : null}
     </div>

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useMutation } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 import { BusinessLogo } from "@/components/businesses/business-logo";
 import { TimeAgo } from "@/components/ui/time-ago";
@@ -15,6 +16,8 @@ interface Row {
 
 export function FollowingList({ initial }: { initial: Row[] }) {
   const trpc = useTRPC();
+  const t = useTranslations("following");
+  const format = useFormatter();
   const [removed, setRemoved] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
   const unfollow = useMutation(trpc.following.unfollow.mutationOptions());
@@ -38,12 +41,17 @@ export function FollowingList({ initial }: { initial: Row[] }) {
               <div className="min-w-0 flex-1">
                 <Link href={`/businesses/${f.business.slug}`} className={`font-medium hover:underline ${gone ? "text-slate-500" : ""}`}>{f.business.name}</Link>
                 {gone ? (
-                  <p role="status" className="text-sm text-slate-600">Unfollowed. You won&rsquo;t hear from {f.business.name} any more.</p>
+                  <p role="status" className="text-sm text-slate-600">{t("unfollowed", { business: f.business.name })}</p>
                 ) : (
                   <>
                     <p className="truncate text-sm text-slate-600">{f.business.address}</p>
                     <p className="text-xs text-slate-500">
-                      ★ {f.business.rating.toFixed(1)} · {f.business.followersCount} followers · followed <TimeAgo iso={f.followedAt} /> · {f.notificationCount} notification{f.notificationCount === 1 ? "" : "s"}
+                      {t.rich("stats", {
+                        rating: format.number(f.business.rating, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+                        followers: f.business.followersCount,
+                        notifications: f.notificationCount,
+                        ago: () => <TimeAgo iso={f.followedAt} />,
+                      })}
                     </p>
                   </>
                 )}
@@ -66,9 +74,9 @@ export function FollowingList({ initial }: { initial: Row[] }) {
                   }
                 }}
                 className={gone ? "rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800" : "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"}
-                aria-label={`${gone ? "Undo: follow" : "Unfollow"} ${f.business.name}`}
+                aria-label={t(gone ? "undoLabel" : "unfollowLabel", { business: f.business.name })}
               >
-                {gone ? "Undo" : "Unfollow"}
+                {gone ? t("undo") : t("unfollow")}
               </button>
             </li>
           );

@@ -2,25 +2,25 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { useTranslations } from "use-intl";
 
 /**
- * The sentence for next-auth's sign-in `error` (the `signIn()` result or `/signin?error=`). A lock arrives as
- * `TooManyAttempts:<seconds>` (server/services/security/login-throttle.ts: thrown by `authorize()`, or the
- * 429 of the callback route); any other error reads as a wrong pair. Null when there is no error. Only
- * these fixed sentences are shown, never the raw parameter.
+ * The sentence for next-auth's sign-in `error` (the `signIn()` result or `/signin?error=`), in the reader's
+ * language (`t`: the `signIn` messages). A lock arrives as `TooManyAttempts:<seconds>`
+ * (server/services/security/login-throttle.ts: thrown by `authorize()`, or the 429 of the callback route);
+ * any other error reads as a wrong pair. Null when there is no error. Only these fixed sentences are shown,
+ * never the raw parameter.
  */
-export function signInErrorMessage(error: string | null | undefined): string | null {
+export function signInErrorMessage(error: string | null | undefined, t: ReturnType<typeof useTranslations<"signIn">>): string | null {
   if (!error) return null;
   const locked = /^TooManyAttempts:(\d{1,6})$/.exec(error);
-  if (locked) {
-    const s = Number(locked[1]);
-    return `Too many attempts. Try again in ${s} ${s === 1 ? "second" : "seconds"}.`;
-  }
-  return "That email and password do not match an account.";
+  if (locked) return t("locked", { count: Number(locked[1]) });
+  return t("wrongPassword");
 }
 
 export function SignInForm({ callbackUrl, initialError = null }: { callbackUrl: string; initialError?: string | null }) {
-  const [error, setError] = useState<string | null>(signInErrorMessage(initialError));
+  const t = useTranslations("signIn");
+  const [error, setError] = useState<string | null>(() => signInErrorMessage(initialError, t));
   const [pending, setPending] = useState(false);
   const alertRef = useRef<HTMLParagraphElement>(null);
   // A new error takes the focus, so keyboard and screen-reader users land on it (it is also role="alert").
@@ -40,16 +40,16 @@ export function SignInForm({ callbackUrl, initialError = null }: { callbackUrl: 
           window.location.assign(callbackUrl);
         } else {
           setPending(false);
-          setError(signInErrorMessage(res?.error ?? "CredentialsSignin"));
+          setError(signInErrorMessage(res?.error ?? "CredentialsSignin", t));
         }
       }}
     >
       <div>
-        <label htmlFor="email" className="block text-sm font-medium text-slate-700">Email</label>
+        <label htmlFor="email" className="block text-sm font-medium text-slate-700">{t("email")}</label>
         <input id="email" name="email" type="email" autoComplete="email" required className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2" />
       </div>
       <div>
-        <label htmlFor="password" className="block text-sm font-medium text-slate-700">Password</label>
+        <label htmlFor="password" className="block text-sm font-medium text-slate-700">{t("password")}</label>
         <input id="password" name="password" type="password" autoComplete="current-password" required className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2" />
       </div>
       {error ? (
@@ -58,7 +58,7 @@ export function SignInForm({ callbackUrl, initialError = null }: { callbackUrl: 
         </p>
       ) : null}
       <button type="submit" disabled={pending} className="w-full rounded-md bg-brand-700 px-4 py-2 font-medium text-white hover:bg-brand-800 disabled:opacity-60">
-        {pending ? "Signing in…" : "Sign in"}
+        {pending ? t("submitting") : t("submit")}
       </button>
     </form>
   );
@@ -68,12 +68,13 @@ export function SignInForm({ callbackUrl, initialError = null }: { callbackUrl: 
 export function DemoSignInButton(props: { email: string; password: string; label: string; callbackUrl: string }) {
   const { email, password, label, callbackUrl } = props;
   const router = useRouter();
+  const t = useTranslations("signIn.demo");
   const [pending, setPending] = useState(false);
   return (
     <button
       type="button"
       disabled={pending}
-      aria-label={`Sign in as ${label}`}
+      aria-label={t("signInAs", { name: label })}
       onClick={async () => {
         setPending(true);
         const res = await signIn("credentials", { email, password, redirect: false });
@@ -86,7 +87,7 @@ export function DemoSignInButton(props: { email: string; password: string; label
       }}
       className="rounded-md border border-brand-600/40 bg-white px-2.5 py-1 text-xs font-medium text-brand-800 hover:bg-brand-50 disabled:opacity-60"
     >
-      {pending ? "…" : "Use"}
+      {pending ? "…" : t("use")}
     </button>
   );
 }

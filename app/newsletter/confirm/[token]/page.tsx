@@ -2,8 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { confirmationState } from "@/server/services/newsletter/newsletter";
 import { ConfirmSubscriptionButton } from "@/components/newsletter/newsletter-forms";
+import { currentUser } from "@/server/auth";
+import { requestTranslator } from "@/server/i18n-request";
 
-export const metadata: Metadata = { title: "Confirm your subscription", robots: { index: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("newsletter.confirmTitle"), robots: { index: false } };
+}
 export const dynamic = "force-dynamic";
 
 /**
@@ -13,25 +18,27 @@ export const dynamic = "force-dynamic";
 export default async function ConfirmNewsletterPage(props: { params: Promise<{ token: string }> }) {
   const { token } = await props.params;
   const state = await confirmationState(token);
+  // Reached from an email, usually signed out: the browser's language, or the signed-in person's (as the layout).
+  const t = await requestTranslator(await currentUser());
   const card = "mx-auto max-w-md rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8";
   if (!state || state.expired) {
     return (
       <section className={`${card} text-center`}>
-        <h1 className="text-xl font-semibold">{state ? "This link has expired" : "This confirmation link is not valid"}</h1>
-        <p className="mt-2 text-sm text-slate-600">Sign up again and we will send you a new link.</p>
-        <Link href="/newsletter" className="mt-5 inline-block text-sm font-medium text-brand-700 hover:underline">Newsletter signup</Link>
+        <h1 className="text-xl font-semibold">{state ? t("newsletter.expired") : t("newsletter.invalid")}</h1>
+        <p className="mt-2 text-sm text-slate-600">{t("newsletter.signUpAgain")}</p>
+        <Link href="/newsletter" className="mt-5 inline-block text-sm font-medium text-brand-700 hover:underline">{t("newsletter.signupLink")}</Link>
       </section>
     );
   }
   return (
     <section aria-labelledby="confirm-title" className={card}>
-      <h1 id="confirm-title" className="text-2xl font-semibold tracking-tight">Confirm your subscription</h1>
+      <h1 id="confirm-title" className="text-2xl font-semibold tracking-tight">{t("newsletter.confirmHeading")}</h1>
       <p className="mt-2 text-sm text-slate-600">
-        The Herald newsletter for <span className="font-medium text-slate-800">{state.email}</span>.
+        {t.rich("newsletter.for", { email: state.email, b: (chunks) => <span className="font-medium text-slate-800">{chunks}</span> })}
       </p>
       {state.confirmed ? (
         <p role="status" className="mt-6 rounded-xl border border-emerald-200 bg-emerald-50 p-4 text-sm font-medium text-emerald-900">
-          This address is already subscribed.
+          {t("newsletter.alreadySubscribed")}
         </p>
       ) : (
         <ConfirmSubscriptionButton token={token} />
