@@ -1,21 +1,20 @@
+/** Why a typed price was refused; the composer words each in the reader's language (`composer.priceError.*`). */
+export type PriceError = "empty" | "negative" | "decimals" | "notNumber" | "tooHigh";
+
 /**
  * Reads a price as a person types it in the listing composer: rands with up to two decimals, a dot or a
  * comma as the decimal separator ("45", "45.5", "45,50"), an optional leading "R" and spaces. Empty is
- * not free: a free listing is "0". Used in the browser, so the message names what to type.
- * @returns `{ cents }` (whole cents, 0–10,000,000) or `{ error }` (a message for the field)
+ * not free: a free listing is "0". Used in the browser.
+ * @returns `{ cents }` (whole cents, 0–10,000,000) or `{ error }` (a {@link PriceError})
  */
-export function parsePrice(text: string): { cents: number } | { error: string } {
+export function parsePrice(text: string): { cents: number } | { error: PriceError } {
   const t = text.trim().replace(/^R\s*/i, "");
-  if (t === "") return { error: "Enter a price, or 0 if it is free" };
-  if (/^-/.test(t)) return { error: "Price cannot be negative" };
+  if (t === "") return { error: "empty" };
+  if (/^-/.test(t)) return { error: "negative" };
   const m = /^(\d{1,6})(?:[.,](\d{1,2}))?$/.exec(t);
-  if (!m) {
-    return /^\d+[.,]\d{3,}$/.test(t)
-      ? { error: "Use at most two decimals, e.g. 45.50" }
-      : { error: "Enter the price as a number, e.g. 45.00" };
-  }
+  if (!m) return { error: /^\d+[.,]\d{3,}$/.test(t) ? "decimals" : "notNumber" };
   const cents = Number(m[1]) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
-  return cents > 10_000_000 ? { error: "Price is too high" } : { cents };
+  return cents > 10_000_000 ? { error: "tooHigh" } : { cents };
 }
 
 /**

@@ -27,15 +27,6 @@ function defaults() {
 
 type Fields = "title" | "description" | "priceCents" | "imageKey" | "pickupStart" | "pickupEnd" | "expiresAt";
 
-/** parsePrice's messages (lib/price.ts, in English) → the composer's catalog keys, so the field speaks the reader's language. */
-const PRICE_ERRORS: Partial<Record<string, "empty" | "negative" | "decimals" | "notNumber" | "tooHigh">> = {
-  "Enter a price, or 0 if it is free": "empty",
-  "Price cannot be negative": "negative",
-  "Use at most two decimals, e.g. 45.50": "decimals",
-  "Enter the price as a number, e.g. 45.00": "notNumber",
-  "Price is too high": "tooHigh",
-};
-
 /**
  * Uploads the photo; the stored key, or the server's message.
  * @param messages the words when the server gives none (`failed`) or cannot be reached (`offline`)
@@ -96,8 +87,7 @@ export function ListingComposer() {
         };
         const price = parsePrice(String(f.get("price") ?? ""));
         if ("error" in price) {
-          const key = PRICE_ERRORS[price.error];
-          setPriceError(key ? t(`priceError.${key}`) : price.error);
+          setPriceError(t(`priceError.${price.error}`));
           create.reset();
           (form.elements.namedItem("price") as HTMLInputElement).focus();
           return;
