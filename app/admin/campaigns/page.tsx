@@ -1,10 +1,14 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
-import { requireUser } from "@/server/auth";
+import { currentUser, requireUser } from "@/server/auth";
+import { requestTranslator } from "@/server/i18n-request";
 import { CAMPAIGN_COMPLAINT_WARNING_RATE } from "@/server/services/analytics/analytics";
 import { CampaignList } from "@/components/admin/campaigns/campaign-list";
 
-export const metadata: Metadata = { title: "Campaigns" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("campaigns.title") };
+}
 
 /** /admin/campaigns: admins see every broadcast campaign with live progress; anyone else gets 403. */
 export default async function AdminCampaignsPage() {

@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
-import { requireUser } from "@/server/auth";
+import { currentUser, requireUser } from "@/server/auth";
+import { requestTranslator } from "@/server/i18n-request";
 import { api } from "@/server/trpc/server";
 import { SegmentManager } from "@/components/admin/segments/segment-manager";
 import { categoryOptions, timeZoneOptions } from "@/components/admin/campaigns/page-data";
 
-export const metadata: Metadata = { title: "Segments" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("segments.title") };
+}
 
 /** /admin/segments: admins list, build, edit and delete saved campaign audiences; anyone else gets 403. */
 export default async function AdminSegmentsPage() {

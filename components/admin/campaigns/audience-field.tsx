@@ -8,9 +8,11 @@
 import Link from "next/link";
 import { useId, useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
-import { audienceSizeText, count, people, ROLE_PLURAL, type Audience, type Category, type CategoryOption, type Role } from "./format";
+import { ROLES, type Audience, type Category, type CategoryOption, type Role } from "./format";
 import { useDebounced } from "./previews";
+import { useCampaignWording } from "./wording";
 
 /** The picker's state: every kind's choice is kept while the admin switches between kinds. */
 export interface AudienceDraft {
@@ -42,35 +44,46 @@ export function toAudience(d: AudienceDraft): Audience | null {
   }
 }
 
-/** What is missing while {@link toAudience} is null, in words ("Choose a business"), or null when complete. */
-export function missingAudienceChoice(d: AudienceDraft): string | null {
-  if (d.kind === "followers" && !d.business) return "Choose the business whose followers get this campaign.";
-  if (d.kind === "segment" && !d.segment) return "Choose a saved segment.";
+/**
+ * What is missing while {@link toAudience} is null, as the `audience` catalog key that says it ("Choose the
+ * business whose followers get this campaign."), or null when complete.
+ */
+export function missingAudienceChoice(d: AudienceDraft): "missingBusiness" | "missingSegment" | null {
+  if (d.kind === "followers" && !d.business) return "missingBusiness";
+  if (d.kind === "segment" && !d.segment) return "missingSegment";
   return null;
 }
 
 /**
  * The picker's state for a stored audience (`businessName`: the followers audience's business, when known;
  * `segmentName`: the segment audience's name, null when that segment was deleted — then none is chosen).
+ * `unnamed`: what to call the business or segment when its name is not known ("the chosen business").
  */
-export function audienceDraft(a: Audience | null, categories: CategoryOption[], businessName?: string | null, segmentName?: string | null): AudienceDraft {
+export function audienceDraft(
+  a: Audience | null,
+  categories: CategoryOption[],
+  businessName: string | null | undefined,
+  segmentName: string | null | undefined,
+  unnamed: { business: string; segment: string },
+): AudienceDraft {
   const base: AudienceDraft = { kind: "everyone", role: "NGO", business: null, category: categories[0]?.value ?? "announcements", segment: null };
   if (!a) return base;
   if (a.kind === "role") return { ...base, kind: "role", role: a.role };
-  if (a.kind === "followers") return { ...base, kind: "followers", business: { id: a.businessId, name: businessName ?? "the chosen business" } };
+  if (a.kind === "followers") return { ...base, kind: "followers", business: { id: a.businessId, name: businessName ?? unnamed.business } };
   if (a.kind === "category") return { ...base, kind: "category", category: a.category };
-  if (a.kind === "segment") return { ...base, kind: "segment", segment: segmentName === null ? null : { id: a.segmentId, name: segmentName ?? "the chosen segment" }, segmentDeleted: segmentName === null };
+  if (a.kind === "segment") return { ...base, kind: "segment", segment: segmentName === null ? null : { id: a.segmentId, name: segmentName ?? unnamed.segment }, segmentDeleted: segmentName === null };
   if (a.kind === "newsletter") return { ...base, kind: "newsletter" };
   return base;
 }
 
-const KINDS: { kind: Audience["kind"]; label: string; hint: string }[] = [
-  { kind: "everyone", label: "Everyone", hint: "Every account on Herald." },
-  { kind: "role", label: "By role", hint: "Every customer, NGO, business or admin." },
-  { kind: "followers", label: "Followers of a business", hint: "Everyone who follows one business." },
-  { kind: "category", label: "People with a category turned on", hint: "Everyone who gets that category by email (their choice, or the default)." },
-  { kind: "segment", label: "A saved segment", hint: "Accounts matching a segment’s filters (role, follows, categories, join date, time zone), read when it sends." },
-  { kind: "newsletter", label: "Newsletter subscribers", hint: "People who confirmed the newsletter sign-up. They have no account: email only." },
+/** The audience kinds in the order offered (their label and hint: `audience.kinds.<kind>`). */
+const KINDS: { kind: Audience["kind"] }[] = [
+  { kind: "everyone" },
+  { kind: "role" },
+  { kind: "followers" },
+  { kind: "category" },
+  { kind: "segment" },
+  { kind: "newsletter" },
 ];
 
 /** The audience fieldset with its live size. `error`: the server's message for the audience, if any. */
@@ -85,6 +98,9 @@ export function AudienceField(props: {
   const { value, onChange } = props;
   const id = useId();
   const trpc = useTRPC();
+  const t = useTranslations("audience");
+  const tCategories = useTranslations("categories");
+  const w = useCampaignWording();
   const audience = useDebounced(toAudience(value), 300);
   const critical = useDebounced(props.critical, 300);
   const size = useQuery({
@@ -97,7 +113,7 @@ export function AudienceField(props: {
 
   return (
     <fieldset className="space-y-3" disabled={props.disabled} aria-describedby={`${id}-size`}>
-      <legend className="text-sm font-semibold text-slate-900">Audience</legend>
+      <legend className="text-sm font-semibold text-slate-900">{t("legend")}</legend>
       <div className="space-y-2">
         {KINDS.map((k) => (
           <div key={k.kind} className={`rounded-lg border p-3 ${value.kind === k.kind ? "border-brand-600 bg-brand-50/40" : "border-slate-200"}`}>
@@ -111,26 +127,26 @@ export function AudienceField(props: {
                 className="mt-0.5 h-4 w-4 accent-brand-700"
               />
               <span>
-                <span className="font-medium text-slate-900">{k.label}</span>
+                <span className="font-medium text-slate-900">{t(`kinds.${k.kind}.label`)}</span>
                 <span className="block text-slate-600">
-                  {k.hint}
+                  {t(`kinds.${k.kind}.hint`)}
                   {k.kind === "newsletter" && newsletter.data ? (
-                    <span data-testid="newsletter-confirmed" className="font-medium text-slate-800"> {count(newsletter.data.CONFIRMED)} confirmed.</span>
+                    <span data-testid="newsletter-confirmed" className="font-medium text-slate-800"> {t("confirmed", { count: newsletter.data.CONFIRMED })}</span>
                   ) : null}
                 </span>
               </span>
             </label>
             {value.kind === k.kind && k.kind === "role" ? (
               <div className="mt-3 pl-7">
-                <label htmlFor={`${id}-role`} className="block text-sm font-medium text-slate-700">Role</label>
+                <label htmlFor={`${id}-role`} className="block text-sm font-medium text-slate-700">{t("role")}</label>
                 <select
                   id={`${id}-role`}
                   value={value.role}
                   onChange={(e) => onChange({ ...value, role: e.target.value as Role })}
                   className="mt-1 w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm sm:w-56"
                 >
-                  {(Object.keys(ROLE_PLURAL) as Role[]).map((r) => (
-                    <option key={r} value={r}>{ROLE_PLURAL[r]}</option>
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>{w.role(r)}</option>
                   ))}
                 </select>
               </div>
@@ -140,7 +156,7 @@ export function AudienceField(props: {
             ) : null}
             {value.kind === k.kind && k.kind === "category" ? (
               <div className="mt-3 pl-7">
-                <label htmlFor={`${id}-category`} className="block text-sm font-medium text-slate-700">Category</label>
+                <label htmlFor={`${id}-category`} className="block text-sm font-medium text-slate-700">{t("category")}</label>
                 <select
                   id={`${id}-category`}
                   value={value.category}
@@ -153,7 +169,7 @@ export function AudienceField(props: {
                   ))}
                 </select>
                 <p id={`${id}-category-hint`} className="mt-1 text-xs text-slate-600">
-                  {props.categories.find((c) => c.value === value.category)?.description}
+                  {categoryDescription(tCategories, props.categories.find((c) => c.value === value.category))}
                 </p>
               </div>
             ) : null}
@@ -162,8 +178,7 @@ export function AudienceField(props: {
             ) : null}
             {value.kind === k.kind && k.kind === "newsletter" ? (
               <p data-testid="newsletter-note" className="mt-3 ml-7 rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900">
-                Subscribers have no account and no inbox, so this campaign goes <strong>by email only</strong> and cannot be critical: every
-                newsletter email keeps its unsubscribe link.
+                {t.rich("newsletterNote", { strong: (c) => <strong>{c}</strong> })}
               </p>
             ) : null}
           </div>
@@ -173,13 +188,13 @@ export function AudienceField(props: {
       <p id={`${id}-size`} role="status" aria-live="polite" data-testid="audience-size" className="rounded-lg bg-slate-100 px-3 py-2 text-sm font-medium text-slate-800">
         {audience === null || missing
           ? value.kind === "segment"
-            ? "Choose a segment to see how many people this reaches."
-            : "Choose a business to see how many people this reaches."
+            ? t("sizeChooseSegment")
+            : t("sizeChooseBusiness")
           : size.data
-            ? audienceSizeText(size.data, critical, audience.kind === "newsletter")
+            ? w.sizeText(size.data, critical, audience.kind === "newsletter")
             : size.isError
-              ? "Could not count the audience."
-              : "Counting the audience…"}
+              ? t("sizeError")
+              : t("sizeCounting")}
       </p>
     </fieldset>
   );
@@ -189,32 +204,34 @@ export function AudienceField(props: {
 function SegmentPicker(props: { value: { id: string; name: string } | null; deleted: boolean; onChange: (s: { id: string; name: string } | null) => void }) {
   const id = useId();
   const trpc = useTRPC();
+  const t = useTranslations("audience");
+  const tr = useTranslations();
   const list = useQuery(trpc.segments.list.queryOptions());
   const segments = list.data ?? [];
   const chosenMissing = (props.value === null && props.deleted) || (props.value !== null && list.isSuccess && !segments.some((s) => s.id === props.value!.id));
   const manage = (
     <Link href="/admin/segments" target="_blank" rel="noopener" className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800">
-      Manage segments<span className="sr-only"> (opens in a new tab)</span>
+      {t.rich("manageSegments", { sr: (c) => <span className="sr-only">{c}</span> })}
     </Link>
   );
   return (
     <div className="mt-3 space-y-2 pl-7">
       {list.isPending ? (
-        <p className="text-sm text-slate-600">Loading segments…</p>
+        <p className="text-sm text-slate-600">{t("loadingSegments")}</p>
       ) : list.isError ? (
         <p role="alert" className="text-sm text-rose-700">
-          Could not load the segments.{" "}
-          <button type="button" className="font-medium underline" onClick={() => void list.refetch()}>Try again</button>
+          {t("segmentsError")}{" "}
+          <button type="button" className="font-medium underline" onClick={() => void list.refetch()}>{tr("common.tryAgain")}</button>
         </p>
       ) : segments.length === 0 ? (
         <div data-testid="segments-empty" className="rounded-md border border-dashed border-slate-300 bg-white px-3 py-2 text-sm text-slate-700">
-          {props.deleted ? <p className="mb-1 text-amber-800">The segment this campaign targeted no longer exists.</p> : null}
-          <p>No saved segments yet. Build one from roles, follows, categories, join dates and time zones, then come back to choose it.</p>
+          {props.deleted ? <p className="mb-1 text-amber-800">{t("segmentGone")}</p> : null}
+          <p>{t("noSegments")}</p>
           <p className="mt-1">{manage}</p>
         </div>
       ) : (
         <>
-          <label htmlFor={`${id}-segment`} className="block text-sm font-medium text-slate-700">Segment</label>
+          <label htmlFor={`${id}-segment`} className="block text-sm font-medium text-slate-700">{t("segment")}</label>
           <select
             id={`${id}-segment`}
             value={props.value && !chosenMissing ? props.value.id : ""}
@@ -224,13 +241,13 @@ function SegmentPicker(props: { value: { id: string; name: string } | null; dele
             }}
             className="mt-1 w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm sm:w-96"
           >
-            <option value="">Choose a segment…</option>
+            <option value="">{t("chooseSegment")}</option>
             {segments.map((s) => (
-              <option key={s.id} value={s.id}>{`${s.name} (${people(s.size)})`}</option>
+              <option key={s.id} value={s.id}>{t("segmentOption", { name: s.name, count: s.size })}</option>
             ))}
           </select>
-          {chosenMissing ? <p className="text-sm text-amber-800">The segment this campaign targeted no longer exists: choose another.</p> : null}
-          <p className="text-xs text-slate-600">Sizes are counted now; a segment is read again when the campaign sends. {manage}</p>
+          {chosenMissing ? <p className="text-sm text-amber-800">{t("segmentGoneChooseAnother")}</p> : null}
+          <p className="text-xs text-slate-600">{t("sizesNote")} {manage}</p>
         </>
       )}
     </div>
@@ -244,6 +261,7 @@ function SegmentPicker(props: { value: { id: string; name: string } | null; dele
 export function BusinessPicker(props: { value: { id: string; name: string } | null; onChange: (b: { id: string; name: string } | null) => void; indent?: boolean }) {
   const id = useId();
   const trpc = useTRPC();
+  const t = useTranslations("audience");
   const [search, setSearch] = useState("");
   const query = useDebounced(search.trim(), 250);
   const results = useQuery({ ...trpc.campaigns.businesses.queryOptions({ query }), placeholderData: keepPreviousData });
@@ -252,29 +270,29 @@ export function BusinessPicker(props: { value: { id: string; name: string } | nu
     <div className={`space-y-2 ${props.indent === false ? "" : "mt-3 pl-7"}`}>
       {props.value ? (
         <p className="text-sm text-slate-800">
-          Chosen: <span className="font-medium">{props.value.name}</span>
+          {t.rich("chosen", { name: props.value.name, b: (c) => <span className="font-medium">{c}</span> })}
         </p>
       ) : null}
       <div>
-        <label htmlFor={`${id}-search`} className="block text-sm font-medium text-slate-700">Search businesses</label>
+        <label htmlFor={`${id}-search`} className="block text-sm font-medium text-slate-700">{t("searchBusinesses")}</label>
         <input
           id={`${id}-search`}
           type="search"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           maxLength={100}
-          placeholder="Name or address"
+          placeholder={t("searchPlaceholder")}
           className="mt-1 w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm sm:w-72"
         />
       </div>
       <fieldset>
-        <legend className="sr-only">Business</legend>
+        <legend className="sr-only">{t("business")}</legend>
         {results.isPending ? (
-          <p className="text-sm text-slate-600">Loading businesses…</p>
+          <p className="text-sm text-slate-600">{t("loadingBusinesses")}</p>
         ) : results.isError ? (
-          <p role="alert" className="text-sm text-rose-700">Could not search businesses.</p>
+          <p role="alert" className="text-sm text-rose-700">{t("searchError")}</p>
         ) : shown.length === 0 ? (
-          <p className="text-sm text-slate-600">No business matches “{query}”.</p>
+          <p className="text-sm text-slate-600">{t("noMatch", { query })}</p>
         ) : (
           <ul className="max-h-56 space-y-1 overflow-y-auto rounded-lg border border-slate-200 bg-white p-2">
             {shown.map((b) => (
@@ -296,4 +314,11 @@ export function BusinessPicker(props: { value: { id: string; name: string } | nu
       </fieldset>
     </div>
   );
+}
+
+/** A category's description in the reader's language (the server's English one when the catalog has none). */
+export function categoryDescription(t: ReturnType<typeof useTranslations<"categories">>, c: CategoryOption | undefined): string | undefined {
+  if (!c) return undefined;
+  const key = `${c.value}.description` as "listings.description";
+  return t.has(key) ? t(key) : c.description;
 }

@@ -6,42 +6,42 @@
  */
 import Link from "next/link";
 import { useState } from "react";
+import { useTranslations } from "use-intl";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { CancelConfirm } from "./campaign-list";
-import { asAudience, audienceLabel, audienceSizeText, channelsLabel, errorOf, formatDateTime, type CampaignDetailData } from "./format";
+import { asAudience, type CampaignDetailData } from "./format";
 import { EmailPreview, InAppPreview } from "./previews";
-import { CampaignProgressBar, progressSummary, StatusBadge, useCampaignProgressEvents, type ChunkPosition } from "./progress";
+import { CampaignProgressBar, StatusBadge, useCampaignProgressEvents, useProgressSummary, type ChunkPosition } from "./progress";
+import { useCampaignWording, type CampaignWording } from "./wording";
 
 /**
- * One audit entry in words: "Scheduled for Sun 29 Mar 2026, 10:00 (Europe/Berlin)"; a send or schedule
- * that overrode the complaint-rate limit says so.
+ * One audit entry in words: "Scheduled for Sun, 29 Mar 2026, 10:00 (Europe/Berlin)"; a send or schedule
+ * that overrode the complaint-rate limit says so. `t`: the `campaignDetail.audit` messages; `w`: the wording.
  */
-export function auditText(action: string, details: unknown): string {
+export function auditText(t: ReturnType<typeof useTranslations<"campaignDetail.audit">>, w: CampaignWording, action: string, details: unknown): string {
   const d = (details && typeof details === "object" ? details : {}) as Record<string, unknown>;
-  const overridden = d.complaintOverride === true ? ", overriding the complaint-rate limit" : "";
+  const overridden = d.complaintOverride === true;
   switch (action) {
     case "campaign.create":
-      return "Created";
+      return t("created");
     case "campaign.edit":
-      return "Edited";
+      return t("edited");
     case "campaign.test_send":
-      return typeof d.to === "string" ? `Test sent to ${d.to}` : "Test sent";
+      return typeof d.to === "string" ? t("testSentTo", { to: d.to }) : t("testSent");
     case "campaign.schedule":
-      return (
-        (typeof d.scheduledAt === "string" && typeof d.timezone === "string"
-          ? `Scheduled for ${formatDateTime(new Date(d.scheduledAt), d.timezone)} (${d.timezone})`
-          : "Scheduled") + overridden
-      );
+      return typeof d.scheduledAt === "string" && typeof d.timezone === "string"
+        ? t(overridden ? "scheduledForOverride" : "scheduledFor", { time: w.dateTime(new Date(d.scheduledAt), d.timezone), zone: d.timezone })
+        : t(overridden ? "scheduledOverride" : "scheduled");
     case "campaign.send":
-      return `Sending started${overridden}`;
+      return t(overridden ? "sendingStartedOverride" : "sendingStarted");
     case "campaign.pause":
-      return "Paused";
+      return t("paused");
     case "campaign.resume":
-      return "Resumed";
+      return t("resumed");
     case "campaign.cancel":
-      return "Cancelled";
+      return t("cancelled");
     default:
       return action;
   }
@@ -51,6 +51,11 @@ export function auditText(action: string, details: unknown): string {
 export function CampaignDetail({ initial, userId }: { initial: CampaignDetailData; userId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const t = useTranslations("campaignDetail");
+  const tc = useTranslations("campaigns");
+  const tAudit = useTranslations("campaignDetail.audit");
+  const w = useCampaignWording();
+  const progressSummary = useProgressSummary();
   const id = initial.campaign.id;
   const key = trpc.campaigns.get.queryKey({ id });
   const get = useQuery({
@@ -83,7 +88,7 @@ export function CampaignDetail({ initial, userId }: { initial: CampaignDetailDat
   const pause = useMutation(trpc.campaigns.pause.mutationOptions({ onSuccess: invalidate }));
   const resume = useMutation(trpc.campaigns.resume.mutationOptions({ onSuccess: invalidate }));
   const cancel = useMutation(trpc.campaigns.cancel.mutationOptions({ onSuccess: () => { setConfirming(false); invalidate(); } }));
-  const error = errorOf(pause.error ?? resume.error ?? cancel.error);
+  const error = w.errorOf(pause.error ?? resume.error ?? cancel.error);
   const busy = pause.isPending || resume.isPending || cancel.isPending;
 
   const { campaign: c, progress, audienceSize, audit, businessName, segmentName } = get.data;
@@ -92,14 +97,14 @@ export function CampaignDetail({ initial, userId }: { initial: CampaignDetailDat
   return (
     <div className="space-y-6">
       <div className="space-y-2">
-        <Link href="/admin/campaigns" className="text-sm font-medium text-brand-700 hover:underline">← All campaigns</Link>
+        <Link href="/admin/campaigns" className="text-sm font-medium text-brand-700 hover:underline">{tc("back")}</Link>
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="break-words text-2xl font-semibold tracking-tight">{c.name}</h1>
           <StatusBadge status={c.status} />
-          {c.critical ? <span className="rounded-full bg-rose-600 px-2 py-0.5 text-xs font-medium text-white">Critical</span> : null}
+          {c.critical ? <span className="rounded-full bg-rose-600 px-2 py-0.5 text-xs font-medium text-white">{tc("critical")}</span> : null}
           {live && !finished ? (
             <span data-testid="live" className="inline-flex items-center gap-1 text-xs font-medium text-brand-700">
-              <span aria-hidden className="h-2 w-2 rounded-full bg-brand-600" /> Live
+              <span aria-hidden className="h-2 w-2 rounded-full bg-brand-600" /> {tc("live")}
             </span>
           ) : null}
         </div>
@@ -108,16 +113,16 @@ export function CampaignDetail({ initial, userId }: { initial: CampaignDetailDat
 
       <section aria-labelledby="progress-h" className="space-y-4 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
         <div className="flex flex-wrap items-start justify-between gap-3">
-          <h2 id="progress-h" className="font-semibold">Progress</h2>
+          <h2 id="progress-h" className="font-semibold">{t("progress")}</h2>
           <div className="flex flex-wrap gap-2">
             {c.status === "SENDING" ? (
-              <button type="button" disabled={busy} onClick={() => pause.mutate({ id })} className={secondary}>{pause.isPending ? "Pausing…" : "Pause"}</button>
+              <button type="button" disabled={busy} onClick={() => pause.mutate({ id })} className={secondary}>{pause.isPending ? tc("pausing") : tc("pause")}</button>
             ) : null}
             {c.status === "PAUSED" ? (
-              <button type="button" disabled={busy} onClick={() => resume.mutate({ id })} className={secondary}>{resume.isPending ? "Resuming…" : "Resume"}</button>
+              <button type="button" disabled={busy} onClick={() => resume.mutate({ id })} className={secondary}>{resume.isPending ? tc("resuming") : tc("resume")}</button>
             ) : null}
             {!finished && !confirming ? (
-              <button type="button" disabled={busy} onClick={() => setConfirming(true)} className={danger}>Cancel campaign</button>
+              <button type="button" disabled={busy} onClick={() => setConfirming(true)} className={danger}>{t("cancelCampaign")}</button>
             ) : null}
           </div>
         </div>
@@ -126,39 +131,46 @@ export function CampaignDetail({ initial, userId }: { initial: CampaignDetailDat
         <CampaignProgressBar name={c.name} status={c.status} channels={c.channels} progress={progress} audienceSize={audienceSize} chunk={chunk} />
         {progress.held > 0 ? (
           <p className="text-xs text-slate-600">
-            Held emails wait for the recipient&rsquo;s quiet hours to end, or for their digest when they reached today&rsquo;s limit; the{" "}
-            <Link href="/admin/deliveries" className="font-medium text-brand-700 underline">delivery log</Link> shows why for each person.
+            {t.rich("heldNote", {
+              link: (chunks) => (
+                <Link href="/admin/deliveries" className="font-medium text-brand-700 underline">
+                  {chunks}
+                </Link>
+              ),
+            })}
           </p>
         ) : null}
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
-          <Fact label="Audience">
-            {audienceLabel(c.audience, businessName, segmentName)}
-            {!finished ? <span className="block text-xs text-slate-600">Now: {audienceSizeText(audienceSize, c.critical, asAudience(c.audience)?.kind === "newsletter")}</span> : null}
+          <Fact label={t("audience")}>
+            {w.audienceLabel(c.audience, businessName, segmentName)}
+            {!finished ? (
+              <span className="block text-xs text-slate-600">{t("now", { size: w.sizeText(audienceSize, c.critical, asAudience(c.audience)?.kind === "newsletter") })}</span>
+            ) : null}
           </Fact>
-          <Fact label="Channels">{channelsLabel(c.channels)}</Fact>
-          <Fact label="Created"><TimeAgo iso={c.createdAt.toISOString()} /></Fact>
-          {c.startedAt ? <Fact label="Started"><TimeAgo iso={c.startedAt.toISOString()} /></Fact> : null}
-          {c.finishedAt ? <Fact label={c.status === "CANCELLED" ? "Cancelled" : "Finished"}><TimeAgo iso={c.finishedAt.toISOString()} /></Fact> : null}
+          <Fact label={t("channels")}>{w.channels(c.channels)}</Fact>
+          <Fact label={t("created")}><TimeAgo iso={c.createdAt.toISOString()} /></Fact>
+          {c.startedAt ? <Fact label={t("started")}><TimeAgo iso={c.startedAt.toISOString()} /></Fact> : null}
+          {c.finishedAt ? <Fact label={c.status === "CANCELLED" ? t("cancelled") : t("finished")}><TimeAgo iso={c.finishedAt.toISOString()} /></Fact> : null}
         </dl>
       </section>
 
       <section aria-labelledby="content-h" className="space-y-4 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
-        <h2 id="content-h" className="font-semibold">What recipients see</h2>
+        <h2 id="content-h" className="font-semibold">{t("content")}</h2>
         {c.channels.includes("IN_APP") ? <InAppPreview title={c.inAppTitle} body={c.inAppBody} critical={c.critical} /> : null}
         {c.channels.includes("EMAIL") ? <EmailPreview subject={c.emailSubject} body={c.emailBody} /> : null}
       </section>
 
       <section aria-labelledby="audit-h" className="space-y-3 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
-        <h2 id="audit-h" className="font-semibold">Audit trail</h2>
+        <h2 id="audit-h" className="font-semibold">{t("auditTrail")}</h2>
         {audit.length === 0 ? (
-          <p className="text-sm text-slate-600">No actions recorded.</p>
+          <p className="text-sm text-slate-600">{t("noActions")}</p>
         ) : (
           <ol className="divide-y divide-slate-100" data-testid="audit-trail">
             {audit.map((a) => (
               <li key={a.id} className="flex flex-col gap-0.5 py-2 text-sm sm:flex-row sm:items-baseline sm:justify-between sm:gap-4">
                 <span className="break-words text-slate-900">
-                  {auditText(a.action, a.details)}
-                  <span className="text-slate-600"> · {a.actor ? a.actor.name : "a deleted account"}</span>
+                  {auditText(tAudit, w, a.action, a.details)}
+                  <span className="text-slate-600"> · {a.actor ? a.actor.name : t("deletedAccount")}</span>
                 </span>
                 <TimeAgo iso={a.createdAt.toISOString()} className="shrink-0 text-xs text-slate-600" />
               </li>

@@ -13,28 +13,16 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState, type ReactNode } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 import { AudienceField, audienceDraft, missingAudienceChoice, toAudience, type AudienceDraft } from "./audience-field";
 import { CancelConfirm } from "./campaign-list";
-import {
-  asAudience,
-  audienceSizeText,
-  browserTimeZone,
-  complaintBlockOf,
-  count,
-  errorOf,
-  formatDateTime,
-  people,
-  percent,
-  type AudienceSize,
-  type CampaignRecord,
-  type CategoryOption,
-  type ComplaintBlock,
-} from "./format";
+import { asAudience, browserTimeZone, complaintBlockOf, type AudienceSize, type CampaignRecord, type CategoryOption, type ComplaintBlock } from "./format";
 import { EmailPreview, InAppPreview } from "./previews";
 import { StatusBadge } from "./progress";
+import { useCampaignWording, type CampaignWording } from "./wording";
 
-type FormError = NonNullable<ReturnType<typeof errorOf>>;
+type FormError = NonNullable<ReturnType<CampaignWording["errorOf"]>>;
 type Panel = { kind: "schedule" } | { kind: "send"; size: AudienceSize } | { kind: "cancel" } | null;
 
 /** `YYYY-MM-DDTHH:mm` in the browser's local time, for `<input type="datetime-local">`. */
@@ -65,6 +53,10 @@ export function CampaignEditor(props: CampaignEditorProps) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const id = useId();
+  const t = useTranslations("campaignEditor");
+  const tc = useTranslations("campaigns");
+  const tAudience = useTranslations("audience");
+  const w = useCampaignWording();
   const c = props.campaign;
 
   const [saved, setSaved] = useState<CampaignRecord | null>(c);
@@ -76,7 +68,12 @@ export function CampaignEditor(props: CampaignEditorProps) {
   const [emailBody, setEmailBody] = useState(c?.emailBody ?? "");
   const [inApp, setInApp] = useState(c ? c.channels.includes("IN_APP") : true);
   const [email, setEmail] = useState(c ? c.channels.includes("EMAIL") : true);
-  const [audience, setAudience] = useState<AudienceDraft>(() => audienceDraft(c ? asAudience(c.audience) : null, props.categories, props.businessName, props.segmentName));
+  const [audience, setAudience] = useState<AudienceDraft>(() =>
+    audienceDraft(c ? asAudience(c.audience) : null, props.categories, props.businessName, props.segmentName, {
+      business: tAudience("theChosenBusiness"),
+      segment: tAudience("theChosenSegment"),
+    }),
+  );
   const [critical, setCritical] = useState(c?.critical ?? false);
   const [error, setError] = useState<FormError | null>(null);
   const [notice, setNotice] = useState<ReactNode>(null);
@@ -134,7 +131,8 @@ export function CampaignEditor(props: CampaignEditorProps) {
     const a = toAudience(audience);
     const missing = missingAudienceChoice(audience);
     if (!a || missing) {
-      setError({ message: missing ?? "Choose an audience.", fields: { audience: [missing ?? "Choose an audience."] } });
+      const message = missing ? tAudience(missing) : t("chooseAudience");
+      setError({ message, fields: { audience: [message] } });
       return null;
     }
     const channels = [...(inApp ? (["IN_APP"] as const) : []), ...(email ? (["EMAIL"] as const) : [])];
@@ -159,7 +157,7 @@ export function CampaignEditor(props: CampaignEditorProps) {
       void queryClient.invalidateQueries({ queryKey: trpc.campaigns.pathKey() });
       return next.id;
     } catch (err) {
-      setError(errorOf(err));
+      setError(w.errorOf(err));
       return null;
     }
   }
@@ -169,7 +167,7 @@ export function CampaignEditor(props: CampaignEditorProps) {
     try {
       await action();
     } catch (err) {
-      setError(errorOf(err));
+      setError(w.errorOf(err));
     }
   }
 
@@ -177,8 +175,8 @@ export function CampaignEditor(props: CampaignEditorProps) {
     e.preventDefault();
     void run(async () => {
       const wasNew = !saved;
-      if (!dirty && saved) return setNotice("No changes to save.");
-      if (await persist()) setNotice(wasNew ? "Draft saved." : "Changes saved.");
+      if (!dirty && saved) return setNotice(t("noChanges"));
+      if (await persist()) setNotice(wasNew ? t("draftSaved") : t("changesSaved"));
     });
   };
 
@@ -190,11 +188,11 @@ export function CampaignEditor(props: CampaignEditorProps) {
       setError(null);
       setNotice(
         <>
-          Test sent to you ({props.adminEmail}) with the subject “[Test] {emailSubject.trim() || inAppTitle.trim()}”.
+          {t("testSent", { email: props.adminEmail, subject: emailSubject.trim() || inAppTitle.trim() })}
           {props.mailbox ? (
             <>
               {" "}
-              <Link href="/dev/mailbox" className="font-medium underline">Open the mailbox</Link>
+              <Link href="/dev/mailbox" className="font-medium underline">{t("openMailbox")}</Link>
             </>
           ) : null}
         </>,
@@ -241,7 +239,7 @@ export function CampaignEditor(props: CampaignEditorProps) {
         openPanel(null);
         setError(null);
       void queryClient.invalidateQueries({ queryKey: trpc.campaigns.pathKey() });
-        setNotice(`Scheduled for ${formatDateTime(next.scheduledAt!, next.timezone)} (${next.timezone})${ov ? ", overriding the complaint-rate limit" : ""}.`);
+        setNotice(t(ov ? "scheduledNoticeOverride" : "scheduledNotice", { time: w.dateTime(next.scheduledAt!, next.timezone), zone: next.timezone }));
       });
     });
   };
@@ -284,51 +282,48 @@ export function CampaignEditor(props: CampaignEditorProps) {
   return (
     <form onSubmit={onSave} noValidate aria-labelledby={`${id}-h`} className="space-y-6">
       <div className="space-y-2">
-        <Link href="/admin/campaigns" className="text-sm font-medium text-brand-700 hover:underline">← All campaigns</Link>
+        <Link href="/admin/campaigns" className="text-sm font-medium text-brand-700 hover:underline">{tc("back")}</Link>
         <div className="flex flex-wrap items-center gap-3">
-          <h1 id={`${id}-h`} className="text-2xl font-semibold tracking-tight">{saved ? "Edit campaign" : "New campaign"}</h1>
+          <h1 id={`${id}-h`} className="text-2xl font-semibold tracking-tight">{saved ? t("editTitle") : t("newTitle")}</h1>
           {saved ? <StatusBadge status={status} /> : null}
-          {saved && dirty ? <span className="text-xs text-slate-600">Unsaved changes</span> : null}
+          {saved && dirty ? <span className="text-xs text-slate-600">{t("unsaved")}</span> : null}
         </div>
         {saved?.status === "SCHEDULED" && saved.scheduledAt ? (
           <p className="rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900">
-            Scheduled for <strong>{formatDateTime(saved.scheduledAt, saved.timezone)}</strong> ({saved.timezone}). Saved changes keep it scheduled; “Send now”
-            sends it at once instead.
+            {t.rich("scheduledBanner", { time: w.dateTime(saved.scheduledAt, saved.timezone), zone: saved.timezone, strong: (chunks) => <strong>{chunks}</strong> })}
           </p>
         ) : null}
       </div>
 
-      <Section title="Campaign">
-        <Field id={`${id}-name`} label="Campaign name" hint="Only admins see it, in the campaign list." error={fieldError("name")}>
-          <input id={`${id}-name`} value={name} onChange={(e) => edit("name", setName)(e.target.value)} maxLength={120} required placeholder="e.g. Winter food drive" className={inputCls(fieldError("name"))} {...describe(`${id}-name`, fieldError("name"))} />
+      <Section title={t("sectionCampaign")}>
+        <Field id={`${id}-name`} label={t("name")} hint={t("nameHint")} error={fieldError("name")}>
+          <input id={`${id}-name`} value={name} onChange={(e) => edit("name", setName)(e.target.value)} maxLength={120} required placeholder={t("namePlaceholder")} className={inputCls(fieldError("name"))} {...describe(`${id}-name`, fieldError("name"))} />
         </Field>
         <fieldset className="space-y-2" aria-describedby={`${id}-channels-hint${fieldError("channels") ? ` ${id}-channels-error` : ""}`}>
-          <legend className="text-sm font-medium text-slate-700">Channels</legend>
+          <legend className="text-sm font-medium text-slate-700">{t("channels")}</legend>
           <label className={`flex items-center gap-3 text-sm ${newsletter ? "text-slate-500" : ""}`}>
             <input type="checkbox" checked={inApp} disabled={newsletter} onChange={(e) => onInApp(e.target.checked)} className="h-4 w-4 accent-brand-700" />
-            In-app (inbox and bell, live)
+            {t("channelInApp")}
           </label>
           <label className="flex items-center gap-3 text-sm">
             <input type="checkbox" checked={email} onChange={(e) => onEmail(e.target.checked)} className="h-4 w-4 accent-brand-700" />
-            Email
+            {t("channelEmail")}
           </label>
           <p id={`${id}-channels-hint`} data-testid="channels-hint" className="text-xs text-slate-600">
-            {newsletter
-              ? "Email only: newsletter subscribers have no account, so there is no inbox to show an in-app card in."
-              : "The content below follows the channels you choose."}
+            {newsletter ? t("channelsHintNewsletter") : t("channelsHint")}
           </p>
           {fieldError("channels") ? <p id={`${id}-channels-error`} role="alert" className="text-sm text-rose-700">{fieldError("channels")}</p> : null}
         </fieldset>
       </Section>
 
       {inApp ? (
-        <Section title="In-app notification">
+        <Section title={t("sectionInApp")}>
           <div className="grid grid-cols-1 gap-5 md:grid-cols-2">
             <div className="space-y-4">
-              <Field id={`${id}-title`} label="Title" hint="Up to 120 characters. Shown in the inbox and the bell." error={fieldError("inAppTitle")}>
+              <Field id={`${id}-title`} label={t("title")} hint={t("titleHint")} error={fieldError("inAppTitle")}>
                 <input id={`${id}-title`} value={inAppTitle} onChange={(e) => edit("inAppTitle", setInAppTitle)(e.target.value)} maxLength={120} required className={inputCls(fieldError("inAppTitle"))} {...describe(`${id}-title`, fieldError("inAppTitle"))} />
               </Field>
-              <Field id={`${id}-message`} label="Message" hint="Optional, up to 500 characters of plain text." error={fieldError("inAppBody")}>
+              <Field id={`${id}-message`} label={t("message")} hint={t("messageHint")} error={fieldError("inAppBody")}>
                 <textarea id={`${id}-message`} value={inAppBody} onChange={(e) => edit("inAppBody", setInAppBody)(e.target.value)} maxLength={500} rows={3} className={inputCls(fieldError("inAppBody"))} {...describe(`${id}-message`, fieldError("inAppBody"))} />
               </Field>
             </div>
@@ -338,20 +333,14 @@ export function CampaignEditor(props: CampaignEditorProps) {
       ) : null}
 
       {email ? (
-        <Section title="Email">
-          <Field id={`${id}-subject`} label="Subject" hint="Up to 150 characters; also the email's heading." error={fieldError("emailSubject")}>
+        <Section title={t("sectionEmail")}>
+          <Field id={`${id}-subject`} label={t("subject")} hint={t("subjectHint")} error={fieldError("emailSubject")}>
             <input id={`${id}-subject`} value={emailSubject} onChange={(e) => edit("emailSubject", setEmailSubject)(e.target.value)} maxLength={150} required className={inputCls(fieldError("emailSubject"))} {...describe(`${id}-subject`, fieldError("emailSubject"))} />
           </Field>
           <Field
             id={`${id}-body`}
-            label="Body (markdown)"
-            hint={
-              <>
-                Blank lines separate paragraphs. Allowed: <code>**bold**</code>, <code>*italic*</code>, links <code>[text](https://…)</code> (https or a path such as{" "}
-                <code>/businesses</code>), lists (<code>- item</code>, <code>1. item</code>) and headings (<code>## Heading</code>). HTML is removed. Greeting, sign-off and
-                unsubscribe link are added for you.
-              </>
-            }
+            label={t("body")}
+            hint={t.rich("bodyHint", { code: (chunks) => <code>{chunks}</code> })}
             error={fieldError("emailBody")}
           >
             <textarea id={`${id}-body`} value={emailBody} onChange={(e) => edit("emailBody", setEmailBody)(e.target.value)} maxLength={20_000} rows={8} required className={`${inputCls(fieldError("emailBody"))} font-mono text-sm`} {...describe(`${id}-body`, fieldError("emailBody"))} />
@@ -361,10 +350,10 @@ export function CampaignEditor(props: CampaignEditorProps) {
       ) : null}
 
       {!inApp && !email ? (
-        <p className="rounded-2xl border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700">Choose at least one channel above to write its content.</p>
+        <p className="rounded-2xl border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700">{t("noChannel")}</p>
       ) : null}
 
-      <Section title="Who gets it">
+      <Section title={t("sectionAudience")}>
         <AudienceField value={audience} onChange={onAudience} critical={critical} categories={props.categories} error={fieldError("audience")} />
 
         <div className={`rounded-lg border p-3 ${critical ? "border-rose-300 bg-rose-50" : "border-slate-200"} ${newsletter ? "bg-slate-50" : ""}`}>
@@ -378,11 +367,9 @@ export function CampaignEditor(props: CampaignEditorProps) {
               className="mt-0.5 h-4 w-4 accent-rose-700"
             />
             <span>
-              <span className={`font-medium ${newsletter ? "text-slate-600" : "text-slate-900"}`}>Critical system announcement</span>
+              <span className={`font-medium ${newsletter ? "text-slate-600" : "text-slate-900"}`}>{t("critical")}</span>
               <span id={`${id}-critical-hint`} className={`block ${newsletter ? "text-slate-600" : "text-slate-700"}`}>
-                {newsletter
-                  ? "Not available for newsletter subscribers: they can always unsubscribe, so nothing overrides their choice."
-                  : "Reaches everyone in the audience on every chosen channel, ignoring their preferences, email unsubscribes and quiet hours. Only for notices people must not miss (security, legal, service changes)."}
+                {newsletter ? t("criticalHintNewsletter") : t("criticalHint")}
               </span>
             </span>
           </label>
@@ -409,14 +396,14 @@ export function CampaignEditor(props: CampaignEditorProps) {
             }}
             className="space-y-3 rounded-lg border border-sky-200 bg-sky-50/60 p-4"
           >
-            <h2 id={`${id}-sched-h`} className="font-semibold">{saved?.status === "SCHEDULED" ? "Reschedule" : "Schedule"}</h2>
+            <h2 id={`${id}-sched-h`} className="font-semibold">{saved?.status === "SCHEDULED" ? t("reschedule") : t("schedule")}</h2>
             <div className="grid gap-3 sm:grid-cols-2">
               <div>
-                <label htmlFor={`${id}-when`} className="block text-sm font-medium text-slate-700">Date and time</label>
+                <label htmlFor={`${id}-when`} className="block text-sm font-medium text-slate-700">{t("dateTime")}</label>
                 <input id={`${id}-when`} type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} required autoFocus className={inputCls(fieldError("scheduledAt"))} aria-invalid={fieldError("scheduledAt") ? true : undefined} aria-describedby={`${id}-when-hint`} />
               </div>
               <div>
-                <label htmlFor={`${id}-zone`} className="block text-sm font-medium text-slate-700">Time zone</label>
+                <label htmlFor={`${id}-zone`} className="block text-sm font-medium text-slate-700">{t("timeZone")}</label>
                 <select id={`${id}-zone`} value={zone} onChange={(e) => setZone(e.target.value)} className={inputCls(fieldError("timezone"))}>
                   {zones.map((z) => (
                     <option key={z} value={z}>{z.replaceAll("_", " ")}</option>
@@ -425,42 +412,39 @@ export function CampaignEditor(props: CampaignEditorProps) {
               </div>
             </div>
             <p id={`${id}-when-hint`} className="text-xs text-slate-600">
-              The time on the clock in that zone (daylight saving time included). At most 30 days ahead; it starts within a minute of that time.
+              {t("whenHint")}
             </p>
             {error ? errorBox : null}
             {complaintBox("Schedule")}
             <div className="flex flex-wrap gap-2">
               <button type="button" disabled={busy || !when || blocked} onClick={onSchedule} className={complaint ? danger : primary}>
                 {schedule.isPending
-                  ? "Scheduling…"
+                  ? t("scheduling")
                   : complaint
                     ? saved?.status === "SCHEDULED"
-                      ? "Reschedule anyway"
-                      : "Schedule anyway"
+                      ? t("rescheduleAnyway")
+                      : t("scheduleAnyway")
                     : saved?.status === "SCHEDULED"
-                      ? "Reschedule"
-                      : "Schedule"}
+                      ? t("reschedule")
+                      : t("schedule")}
               </button>
-              <button type="button" onClick={() => openPanel(null)} className={secondary}>Cancel</button>
+              <button type="button" onClick={() => openPanel(null)} className={secondary}>{t("cancel")}</button>
             </div>
           </div>
         ) : null}
 
         {panel?.kind === "send" ? (
           <div role="group" aria-labelledby={`${id}-send-h`} className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4">
-            <h2 id={`${id}-send-h`} className="font-semibold text-amber-950">Send “{name.trim()}” now?</h2>
+            <h2 id={`${id}-send-h`} className="font-semibold text-amber-950">{t("sendTitle", { name: name.trim() })}</h2>
             <p className="text-sm text-amber-950" data-testid="send-confirm-size">
-              It goes to <strong>{newsletter ? `${count(panel.size.people)} confirmed ${panel.size.people === 1 ? "subscriber" : "subscribers"}` : people(panel.size.people)}</strong> (
-              {audienceSizeText(panel.size, critical, newsletter).split(" · ")[1]}) at once
-              {critical ? ", ignoring their preferences, unsubscribes and quiet hours" : ""}. You can pause or cancel it while it sends, but what has gone out stays
-              sent.
+              {t.rich(critical ? "sendSizeCritical" : "sendSize", { ...w.sizeParts(panel.size, critical, newsletter), strong: (chunks) => <strong>{chunks}</strong> })}
             </p>
             {complaintBox("Send")}
             <div className="flex flex-wrap gap-2">
               <button type="button" autoFocus disabled={busy || blocked} onClick={() => void onConfirmSend()} className={complaint ? danger : primary}>
-                {sendNow.isPending ? "Sending…" : `${complaint ? "Send anyway" : "Yes, send"} to ${people(panel.size.people)}`}
+                {sendNow.isPending ? t("sending") : t(complaint ? "sendAnyway" : "yesSend", { count: panel.size.people })}
               </button>
-              <button type="button" onClick={() => openPanel(null)} className={secondary}>Not yet</button>
+              <button type="button" onClick={() => openPanel(null)} className={secondary}>{t("notYet")}</button>
             </div>
           </div>
         ) : null}
@@ -471,24 +455,24 @@ export function CampaignEditor(props: CampaignEditorProps) {
 
         <div className="flex flex-wrap items-center gap-2">
           <button type="submit" disabled={busy} className={secondary}>
-            {create.isPending || update.isPending ? "Saving…" : saved ? "Save changes" : "Save draft"}
+            {create.isPending || update.isPending ? t("saving") : saved ? t("saveChanges") : t("saveDraft")}
           </button>
           {email ? (
             <button type="button" disabled={busy} onClick={() => void onSendTest()} className={secondary}>
-              {sendTest.isPending ? "Sending test…" : "Send test to me"}
+              {sendTest.isPending ? t("sendingTest") : t("sendTest")}
             </button>
           ) : null}
           <button type="button" disabled={busy} onClick={onOpenSchedule} aria-expanded={panel?.kind === "schedule"} className={secondary}>
-            {saved?.status === "SCHEDULED" ? "Reschedule…" : "Schedule…"}
+            {saved?.status === "SCHEDULED" ? t("rescheduleOpen") : t("scheduleOpen")}
           </button>
           <button type="button" disabled={busy} onClick={() => void onSendNow()} aria-expanded={panel?.kind === "send"} className={primary}>
-            Send now…
+            {t("sendNow")}
           </button>
           {saved?.status === "SCHEDULED" ? (
-            <button type="button" disabled={busy} onClick={() => openPanel({ kind: "cancel" })} className={danger}>Cancel campaign</button>
+            <button type="button" disabled={busy} onClick={() => openPanel({ kind: "cancel" })} className={danger}>{t("cancelCampaign")}</button>
           ) : null}
         </div>
-        <p className="text-xs text-slate-600">Every action saves the draft first.{email ? "" : " “Send test to me” needs the Email channel."}</p>
+        <p className="text-xs text-slate-600">{email ? t("footer") : t("footerNoEmail")}</p>
       </div>
     </form>
   );
@@ -500,22 +484,30 @@ export function CampaignEditor(props: CampaignEditorProps) {
  */
 function ComplaintOverride(props: { block: ComplaintBlock; verb: "Send" | "Schedule"; checked: boolean; onChange: (v: boolean) => void }) {
   const id = useId();
+  const t = useTranslations("campaignEditor.complaint");
+  const w = useCampaignWording();
   const b = props.block;
   return (
     <div role="alert" data-testid="complaint-block" className="space-y-2 rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm text-rose-950">
-      <p className="font-semibold">Complaint rate too high: new campaigns are paused</p>
+      <p className="font-semibold">{t("title")}</p>
       <p id={`${id}-why`}>
-        {b.rate !== null ? (
-          <>
-            <strong>{percent(b.rate)}</strong> of the {count(b.sent)} campaign {b.sent === 1 ? "email" : "emails"} sent in the last {b.windowDays} days{" "}
-            {b.sent === 1 ? "was" : "were"} marked as spam ({count(b.complained)}{" "}
-            {b.complained === 1 ? "complaint" : "complaints"}), above the {percent(b.limit)} limit.
-          </>
-        ) : (
-          b.message
-        )}{" "}
-        Mailbox providers may start filtering all Herald email. Review the audience and the content (and the{" "}
-        <Link href="/admin/analytics" className="font-medium underline">analytics</Link>) before going ahead.
+        {b.rate !== null
+          ? t.rich("why", {
+              rate: w.percent(b.rate),
+              count: b.sent,
+              days: w.count(b.windowDays),
+              complaints: t("complaints", { count: b.complained }),
+              limit: w.percent(b.limit),
+              strong: (chunks) => <strong>{chunks}</strong>,
+            })
+          : b.message}{" "}
+        {t.rich("risk", {
+          link: (chunks) => (
+            <Link href="/admin/analytics" className="font-medium underline">
+              {chunks}
+            </Link>
+          ),
+        })}
       </p>
       <label className="flex items-start gap-2 font-medium">
         <input
@@ -527,7 +519,7 @@ function ComplaintOverride(props: { block: ComplaintBlock; verb: "Send" | "Sched
           aria-describedby={`${id}-why`}
           className="mt-0.5 h-4 w-4 shrink-0 accent-rose-700"
         />
-        {props.verb} anyway — I have reviewed the complaint rate
+        {props.verb === "Send" ? t("overrideSend") : t("overrideSchedule")}
       </label>
     </div>
   );

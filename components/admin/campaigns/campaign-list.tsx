@@ -9,11 +9,13 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { ComplaintBadge } from "@/components/admin/analytics/campaign-table";
-import { asAudience, audienceLabel, audienceSizeText, channelsLabel, errorOf, formatDateTime, percent, type CampaignRow } from "./format";
-import { CampaignProgressBar, progressSummary, StatusBadge, useCampaignProgressEvents, type ChunkPosition, type ProgressEvent } from "./progress";
+import { asAudience, type CampaignRow } from "./format";
+import { CampaignProgressBar, StatusBadge, useCampaignProgressEvents, useProgressSummary, type ChunkPosition, type ProgressEvent } from "./progress";
+import { useCampaignWording } from "./wording";
 
 type Chunks = Record<string, ChunkPosition>;
 
@@ -24,6 +26,10 @@ type Chunks = Record<string, ChunkPosition>;
 export function CampaignList({ userId, complaintWarningRate }: { userId: string; complaintWarningRate: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const t = useTranslations("campaigns");
+  const tr = useTranslations();
+  const { percent } = useCampaignWording();
+  const progressSummary = useProgressSummary();
   const listKey = trpc.campaigns.list.queryKey();
   const list = useQuery({
     ...trpc.campaigns.list.queryOptions(),
@@ -40,7 +46,12 @@ export function CampaignList({ userId, complaintWarningRate }: { userId: string;
       if (rows && row) {
         const next = { ...row, status: e.status ?? row.status, progress: { ...row.progress, ...pickProgress(e) } };
         queryClient.setQueryData(listKey, rows.map((r) => (r.id === row.id ? next : r)));
-        setAnnounce(`${row.name}: ${progressSummary({ status: next.status, email: row.channels.includes("EMAIL"), progress: next.progress, audienceSize: row.audienceSize })}`);
+        setAnnounce(
+          t("announce", {
+            name: row.name,
+            summary: progressSummary({ status: next.status, email: row.channels.includes("EMAIL"), progress: next.progress, audienceSize: row.audienceSize }),
+          }),
+        );
       }
       if (e.chunk && e.chunks) setChunks((c) => ({ ...c, [e.campaign_id]: { chunk: e.chunk!, chunks: e.chunks!, leg: e.leg } }));
       void queryClient.invalidateQueries({ queryKey: trpc.campaigns.pathKey() });
@@ -51,46 +62,45 @@ export function CampaignList({ userId, complaintWarningRate }: { userId: string;
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div className="min-w-0">
-          <h1 className="text-2xl font-semibold tracking-tight">Campaigns</h1>
+          <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
           <p className="text-sm text-slate-600">
-            Announcements to everyone, a role, a business&rsquo;s followers, a category&rsquo;s subscribers, a saved segment or the newsletter, in-app
-            and by email.
+            {t("intro")}
             {live ? (
               <span data-testid="live" className="ml-2 inline-flex items-center gap-1 text-xs font-medium text-brand-700">
-                <span aria-hidden className="h-2 w-2 rounded-full bg-brand-600" /> Live
+                <span aria-hidden className="h-2 w-2 rounded-full bg-brand-600" /> {t("live")}
               </span>
             ) : null}
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-2">
           <Link href="/admin/campaigns/new" className="rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800">
-            New campaign
+            {t("newCampaign")}
           </Link>
         </div>
       </div>
       <p role="status" aria-live="polite" className="sr-only" data-testid="progress-announcement">{announce}</p>
 
       {list.isPending ? (
-        <ul aria-busy="true" aria-label="Loading campaigns" className="space-y-3">
+        <ul aria-busy="true" aria-label={t("loading")} className="space-y-3">
           {[0, 1, 2].map((i) => (
             <li key={i} className="h-24 animate-pulse rounded-2xl bg-slate-200/70" />
           ))}
         </ul>
       ) : list.isError ? (
         <p role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-800">
-          Could not load the campaigns.{" "}
-          <button type="button" className="font-medium underline" onClick={() => void list.refetch()}>Try again</button>
+          {t("loadError")}{" "}
+          <button type="button" className="font-medium underline" onClick={() => void list.refetch()}>{tr("common.tryAgain")}</button>
         </p>
       ) : list.data.length === 0 ? (
         <div className="rounded-2xl border border-dashed border-slate-300 bg-white p-10 text-center">
-          <p className="font-medium text-slate-800">No campaigns yet</p>
-          <p className="mt-1 text-sm text-slate-600">Draft an announcement, preview it, send yourself a test, then send or schedule it.</p>
+          <p className="font-medium text-slate-800">{t("emptyTitle")}</p>
+          <p className="mt-1 text-sm text-slate-600">{t("emptyHint")}</p>
           <Link href="/admin/campaigns/new" className="mt-4 inline-block rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800">
-            New campaign
+            {t("newCampaign")}
           </Link>
         </div>
       ) : (
-        <ul aria-label="Campaigns" className="divide-y divide-slate-100 overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm">
+        <ul aria-label={t("title")} className="divide-y divide-slate-100 overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm">
           {list.data.map((c) => (
             <CampaignItem key={c.id} c={c} chunk={chunks[c.id] ?? null} complaintWarningRate={complaintWarningRate} />
           ))}
@@ -98,8 +108,14 @@ export function CampaignList({ userId, complaintWarningRate }: { userId: string;
       )}
       {list.data?.some((c) => c.complaintWarning) ? (
         <p className="text-xs text-slate-600">
-          High complaints: more than {percent(complaintWarningRate)} of the campaign&rsquo;s emails were marked as spam. See{" "}
-          <Link href="/admin/analytics" className="font-medium text-brand-700 underline">analytics</Link>.
+          {t.rich("complaintsNote", {
+            rate: percent(complaintWarningRate),
+            link: (c) => (
+              <Link href="/admin/analytics" className="font-medium text-brand-700 underline">
+                {c}
+              </Link>
+            ),
+          })}
         </p>
       ) : null}
     </div>
@@ -115,12 +131,14 @@ function pickProgress(e: ProgressEvent) {
 function CampaignItem({ c, chunk, complaintWarningRate }: { c: CampaignRow; chunk: ChunkPosition | null; complaintWarningRate: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const t = useTranslations("campaigns");
+  const w = useCampaignWording();
   const [confirming, setConfirming] = useState(false);
   const done = { onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.campaigns.pathKey() }) };
   const pause = useMutation(trpc.campaigns.pause.mutationOptions(done));
   const resume = useMutation(trpc.campaigns.resume.mutationOptions(done));
   const cancel = useMutation(trpc.campaigns.cancel.mutationOptions({ onSuccess: () => { setConfirming(false); done.onSuccess(); } }));
-  const error = errorOf(pause.error ?? resume.error ?? cancel.error);
+  const error = w.errorOf(pause.error ?? resume.error ?? cancel.error);
   const busy = pause.isPending || resume.isPending || cancel.isPending;
   const started = c.status !== "DRAFT" && c.status !== "SCHEDULED";
   const canCancel = c.status === "SCHEDULED" || c.status === "SENDING" || c.status === "PAUSED";
@@ -134,30 +152,31 @@ function CampaignItem({ c, chunk, complaintWarningRate }: { c: CampaignRow; chun
               {c.name}
             </Link>
             <StatusBadge status={c.status} />
-            {c.critical ? <span className="rounded-full bg-rose-600 px-2 py-0.5 text-xs font-medium text-white">Critical</span> : null}
+            {c.critical ? <span className="rounded-full bg-rose-600 px-2 py-0.5 text-xs font-medium text-white">{t("critical")}</span> : null}
             {c.complaintWarning ? <ComplaintBadge threshold={complaintWarningRate} /> : null}
           </p>
-          {c.inAppTitle || c.emailSubject ? <p className="break-words text-sm text-slate-600">“{c.inAppTitle || c.emailSubject}”</p> : null}
+          {c.inAppTitle || c.emailSubject ? <p className="break-words text-sm text-slate-600">{t("quoted", { title: c.inAppTitle || c.emailSubject })}</p> : null}
           <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs text-slate-600 sm:flex sm:flex-wrap sm:gap-x-4">
             <div className="contents sm:flex sm:gap-1">
-              <dt className="font-medium text-slate-700">Audience</dt>
+              <dt className="font-medium text-slate-700">{t("audience")}</dt>
               <dd>
-                {audienceLabel(c.audience)}
-                {c.audienceSize && !started ? ` (${audienceSizeText(c.audienceSize, c.critical, asAudience(c.audience)?.kind === "newsletter")})` : ""}
+                {c.audienceSize && !started
+                  ? t("audienceWithSize", { audience: w.audienceLabel(c.audience), size: w.sizeText(c.audienceSize, c.critical, asAudience(c.audience)?.kind === "newsletter") })
+                  : w.audienceLabel(c.audience)}
               </dd>
             </div>
             <div className="contents sm:flex sm:gap-1">
-              <dt className="font-medium text-slate-700">Channels</dt>
-              <dd>{channelsLabel(c.channels)}</dd>
+              <dt className="font-medium text-slate-700">{t("channels")}</dt>
+              <dd>{w.channels(c.channels)}</dd>
             </div>
             {c.status === "SCHEDULED" && c.scheduledAt ? (
               <div className="contents sm:flex sm:gap-1">
-                <dt className="font-medium text-slate-700">Scheduled</dt>
-                <dd>{formatDateTime(c.scheduledAt, c.timezone)} ({c.timezone})</dd>
+                <dt className="font-medium text-slate-700">{t("scheduled")}</dt>
+                <dd>{t("timeInZone", { time: w.dateTime(c.scheduledAt, c.timezone), zone: c.timezone })}</dd>
               </div>
             ) : (
               <div className="contents sm:flex sm:gap-1">
-                <dt className="font-medium text-slate-700">{c.startedAt ? "Started" : "Created"}</dt>
+                <dt className="font-medium text-slate-700">{c.startedAt ? t("started") : t("created")}</dt>
                 <dd><TimeAgo iso={(c.startedAt ?? c.createdAt).toISOString()} /></dd>
               </div>
             )}
@@ -165,22 +184,22 @@ function CampaignItem({ c, chunk, complaintWarningRate }: { c: CampaignRow; chun
         </div>
         <div className="flex shrink-0 flex-wrap items-center gap-2">
           {c.status === "DRAFT" || c.status === "SCHEDULED" ? (
-            <Link href={`/admin/campaigns/${c.id}`} aria-label={`Edit ${c.name}`} className={secondary}>Edit</Link>
+            <Link href={`/admin/campaigns/${c.id}`} aria-label={t("editLabel", { name: c.name })} className={secondary}>{t("edit")}</Link>
           ) : (
-            <Link href={`/admin/campaigns/${c.id}`} aria-label={`Details of ${c.name}`} className={secondary}>Details</Link>
+            <Link href={`/admin/campaigns/${c.id}`} aria-label={t("detailsLabel", { name: c.name })} className={secondary}>{t("details")}</Link>
           )}
           {c.status === "SENDING" ? (
-            <button type="button" disabled={busy} onClick={() => pause.mutate({ id: c.id })} aria-label={`Pause ${c.name}`} className={secondary}>
-              {pause.isPending ? "Pausing…" : "Pause"}
+            <button type="button" disabled={busy} onClick={() => pause.mutate({ id: c.id })} aria-label={t("pauseLabel", { name: c.name })} className={secondary}>
+              {pause.isPending ? t("pausing") : t("pause")}
             </button>
           ) : null}
           {c.status === "PAUSED" ? (
-            <button type="button" disabled={busy} onClick={() => resume.mutate({ id: c.id })} aria-label={`Resume ${c.name}`} className={secondary}>
-              {resume.isPending ? "Resuming…" : "Resume"}
+            <button type="button" disabled={busy} onClick={() => resume.mutate({ id: c.id })} aria-label={t("resumeLabel", { name: c.name })} className={secondary}>
+              {resume.isPending ? t("resuming") : t("resume")}
             </button>
           ) : null}
           {canCancel && !confirming ? (
-            <button type="button" disabled={busy} onClick={() => setConfirming(true)} aria-label={`Cancel ${c.name}`} className={danger}>Cancel</button>
+            <button type="button" disabled={busy} onClick={() => setConfirming(true)} aria-label={t("cancelLabel", { name: c.name })} className={danger}>{t("cancel")}</button>
           ) : null}
         </div>
       </div>
@@ -195,10 +214,11 @@ function CampaignItem({ c, chunk, complaintWarningRate }: { c: CampaignRow; chun
 
 /** The inline "are you sure" for cancelling: says what cancelling does, focuses the choice. */
 export function CancelConfirm(props: { name: string; started: boolean; pending: boolean; onConfirm: () => void; onKeep: () => void }) {
+  const t = useTranslations("campaigns.cancelConfirm");
   return (
-    <div role="group" aria-label={`Confirm cancelling ${props.name}`} className="flex flex-wrap items-center gap-2 rounded-lg border border-rose-200 bg-rose-50 p-3">
+    <div role="group" aria-label={t("label", { name: props.name })} className="flex flex-wrap items-center gap-2 rounded-lg border border-rose-200 bg-rose-50 p-3">
       <span className="text-sm text-rose-900">
-        Cancel “{props.name}”? {props.started ? "Nothing more goes out; what was already sent stays sent." : "It will not be sent."} This cannot be undone.
+        {t(props.started ? "questionStarted" : "questionNotStarted", { name: props.name })}
       </span>
       <button
         type="button"
@@ -207,10 +227,10 @@ export function CancelConfirm(props: { name: string; started: boolean; pending: 
         onClick={props.onConfirm}
         className="rounded-lg bg-rose-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-rose-800 disabled:opacity-60"
       >
-        {props.pending ? "Cancelling…" : "Yes, cancel campaign"}
+        {props.pending ? t("cancelling") : t("yes")}
       </button>
       <button type="button" onClick={props.onKeep} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
-        Keep it
+        {t("keep")}
       </button>
     </div>
   );

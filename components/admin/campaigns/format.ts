@@ -1,6 +1,7 @@
 /**
- * Display helpers for campaigns (admin UI): status labels and colours, audience and channel wording, counts
- * and times. Plain functions, usable on the server and in the browser.
+ * Display helpers for campaigns (admin UI): the types, status colours, audiences and errors. Plain functions,
+ * usable on the server and in the browser; the words (statuses, audiences, counts, times) are in the
+ * reader's language through ./wording.ts.
  */
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/trpc/root";
@@ -24,16 +25,10 @@ export interface CategoryOption {
   description: string;
 }
 
-export const ROLE_PLURAL: Record<Role, string> = { CUSTOMER: "Customers", NGO: "NGOs", BUSINESS: "Businesses", ADMIN: "Admins" };
-
-export const STATUS_LABEL: Record<CampaignStatus, string> = {
-  DRAFT: "Draft",
-  SCHEDULED: "Scheduled",
-  SENDING: "Sending",
-  PAUSED: "Paused",
-  SENT: "Sent",
-  CANCELLED: "Cancelled",
-};
+/** The roles an audience or a segment can name, in the order pickers list them. */
+export const ROLES: readonly Role[] = ["CUSTOMER", "NGO", "BUSINESS", "ADMIN"];
+/** Whether `v` is a {@link Role}. */
+export const isRole = (v: unknown): v is Role => typeof v === "string" && (ROLES as readonly string[]).includes(v);
 
 /** Badge colours (text on tint, at least 4.5:1). */
 export const STATUS_STYLE: Record<CampaignStatus, string> = {
@@ -53,59 +48,12 @@ export function asAudience(v: unknown): Audience | null {
   if (!v || typeof v !== "object") return null;
   const a = v as Record<string, unknown>;
   if (a.kind === "everyone") return { kind: "everyone" };
-  if (a.kind === "role" && typeof a.role === "string" && a.role in ROLE_PLURAL) return { kind: "role", role: a.role as Role };
+  if (a.kind === "role" && isRole(a.role)) return { kind: "role", role: a.role };
   if (a.kind === "followers" && typeof a.businessId === "string") return { kind: "followers", businessId: a.businessId };
   if (a.kind === "category" && typeof a.category === "string") return { kind: "category", category: a.category as Category };
   if (a.kind === "segment" && typeof a.segmentId === "string") return { kind: "segment", segmentId: a.segmentId };
   if (a.kind === "newsletter") return { kind: "newsletter" };
   return null;
-}
-
-/**
- * "Everyone", "By role: NGOs", "Followers of Mario's", "Wants “listings” by email", "Segment: Pretoria NGOs",
- * "Newsletter subscribers". `segmentName`: the segment's name when known; `null` says it was deleted.
- */
-export function audienceLabel(v: unknown, businessName?: string | null, segmentName?: string | null): string {
-  const a = asAudience(v);
-  if (!a) return "Unknown audience";
-  switch (a.kind) {
-    case "everyone":
-      return "Everyone";
-    case "role":
-      return `By role: ${ROLE_PLURAL[a.role]}`;
-    case "followers":
-      return businessName ? `Followers of ${businessName}` : "Followers of a business";
-    case "category":
-      return `Wants “${a.category}” by email`;
-    case "segment":
-      return segmentName ? `Segment: ${segmentName}` : segmentName === null ? "A deleted segment" : "A saved segment";
-    case "newsletter":
-      return "Newsletter subscribers";
-  }
-}
-
-export const CHANNEL_LABEL = { IN_APP: "In-app", EMAIL: "Email", PUSH: "Push", SMS: "SMS" } as const;
-/** ["IN_APP", "EMAIL"] → "In-app + Email". */
-export const channelsLabel = (channels: readonly (keyof typeof CHANNEL_LABEL)[]) => channels.map((c) => CHANNEL_LABEL[c]).join(" + ");
-
-/** 1234 → "1,234" (the same on the server and in every browser). */
-export const count = (n: number) => n.toLocaleString("en");
-/** "1 person" / "1,234 people". */
-export const people = (n: number) => `${count(n)} ${n === 1 ? "person" : "people"}`;
-
-/**
- * "1,234 people · 1,100 reachable by email" (everyone by email for a critical campaign); for the newsletter
- * audience "12 confirmed subscribers · 11 reachable by email" (suppressed addresses are not).
- */
-export function audienceSizeText(size: AudienceSize, critical: boolean, newsletter = false): string {
-  if (newsletter) return `${count(size.people)} confirmed ${size.people === 1 ? "subscriber" : "subscribers"} · ${count(size.email)} reachable by email`;
-  if (critical) return `${people(size.people)} · all reachable by email (critical)`;
-  return `${people(size.people)} · ${count(size.email)} reachable by email`;
-}
-
-/** "Sun 29 Mar 2026, 10:00" in `timeZone` (the viewer's when omitted). */
-export function formatDateTime(d: Date, timeZone?: string): string {
-  return new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone }).format(d);
 }
 
 /** The browser's IANA time zone ("UTC" when it cannot tell). */
@@ -144,17 +92,24 @@ export function complaintBlockOf(err: unknown): ComplaintBlock | null {
   };
 }
 
-/** A fraction as a percentage with up to two decimals: 0.0042 → "0.42%". */
-export const percent = (r: number) => `${Number((r * 100).toFixed(2))}%`;
+/** What {@link errorOf} says itself, in the reader's language. */
+export interface ErrorWords {
+  /** No message at all ("Something went wrong"). */
+  failed: string;
+  /** Raw validation issues that name fields ("Check the highlighted fields."). */
+  checkFields: string;
+  /** Raw validation issues that do not ("That was not valid."). */
+  invalid: string;
+}
 
 /** A tRPC error's message and field errors (from the server's validation), for forms. */
-export function errorOf(err: unknown): { message: string; fields: Record<string, string[] | undefined> } | null {
+export function errorOf(err: unknown, words: ErrorWords): { message: string; fields: Record<string, string[] | undefined> } | null {
   if (!err) return null;
   const e = err as { message?: string; data?: { details?: unknown } | null };
   const details = e.data?.details;
   const fields = details && typeof details === "object" ? (details as Record<string, string[] | undefined>) : {};
   // tRPC's own input validation puts the raw issue list (JSON) in the message: say it in words instead.
   const raw = (e.message ?? "").trim();
-  const message = !raw ? "Something went wrong" : /^[[{]/.test(raw) ? (Object.keys(fields).length > 0 ? "Check the highlighted fields." : "That was not valid.") : raw;
+  const message = !raw ? words.failed : /^[[{]/.test(raw) ? (Object.keys(fields).length > 0 ? words.checkFields : words.invalid) : raw;
   return { message, fields };
 }

@@ -5,9 +5,11 @@
  * private channel (the send run signals the campaign's creator after every chunk and when it finishes).
  */
 import { useEffect, useRef, useState } from "react";
+import { useTranslations } from "use-intl";
 import { useRealtime } from "@/components/realtime/realtime-provider";
 import { userChannel } from "@/lib/realtime";
-import { count, people, STATUS_LABEL, STATUS_STYLE, type AudienceSize, type CampaignStatus, type Progress } from "./format";
+import { STATUS_STYLE, type AudienceSize, type CampaignStatus, type Progress } from "./format";
+import { useCampaignWording } from "./wording";
 
 /** The `campaign.progress` payload (inngest/functions/campaign-send.ts). */
 export interface ProgressEvent extends Partial<Progress> {
@@ -28,9 +30,10 @@ export interface ChunkPosition {
 
 /** The status as a coloured pill with its name in words. */
 export function StatusBadge({ status }: { status: CampaignStatus }) {
+  const w = useCampaignWording();
   return (
     <span data-testid="campaign-status" className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLE[status]}`}>
-      {STATUS_LABEL[status]}
+      {w.status(status)}
     </span>
   );
 }
@@ -68,16 +71,22 @@ export function useCampaignProgressEvents(userId: string, handlers: { onProgress
   return live;
 }
 
-/** "Sent to 1,234 of 5,000 people · 12 emails held · 0 failed", the main line of the bar (also its accessible value). */
-export function progressSummary(p: { status: CampaignStatus; email: boolean; progress: Progress; audienceSize: AudienceSize | null }): string {
-  const { recipients, held, failed } = p.progress;
-  const total = totalOf(p);
-  if (p.status === "CANCELLED" && recipients === 0) return "Cancelled before anyone received it";
-  const main =
-    p.status === "SENT" || total === recipients
-        ? `Sent to ${people(recipients)}`
-        : `Sent to ${count(recipients)} of ${people(total)}`;
-  return p.email ? `${main} · ${count(held)} ${held === 1 ? "email" : "emails"} held · ${count(failed)} failed` : main;
+type SummaryInput = { status: CampaignStatus; email: boolean; progress: Progress; audienceSize: AudienceSize | null };
+
+/**
+ * `progressSummary(p)`: "Sent to 1,234 of 5,000 people · 12 emails held · 0 failed", the main line of the bar
+ * (also its accessible value), in the reader's language.
+ */
+export function useProgressSummary(): (p: SummaryInput) => string {
+  const t = useTranslations("campaigns.progress");
+  const { count } = useCampaignWording();
+  return (p) => {
+    const { recipients, held, failed } = p.progress;
+    const total = totalOf(p);
+    if (p.status === "CANCELLED" && recipients === 0) return t("cancelledBeforeAny");
+    const main = p.status === "SENT" || total === recipients ? t("sentTo", { count: recipients }) : t("sentToOf", { done: count(recipients), count: total });
+    return p.email ? t("withEmail", { main, held: t("held", { count: held }), failed: t("failed", { failed: count(failed) }) }) : main;
+  };
 }
 
 const totalOf = (p: { status: CampaignStatus; progress: Progress; audienceSize: AudienceSize | null }) =>
@@ -96,6 +105,9 @@ export function CampaignProgressBar(props: {
   /** The latest realtime event's position. */
   chunk?: ChunkPosition | null;
 }) {
+  const t = useTranslations("campaigns.progress");
+  const { count } = useCampaignWording();
+  const progressSummary = useProgressSummary();
   const email = props.channels.includes("EMAIL");
   const total = totalOf(props);
   const { recipients, sent, queued, skipped, read } = props.progress;
@@ -111,7 +123,7 @@ export function CampaignProgressBar(props: {
     <div className="space-y-1" data-testid="campaign-progress">
       <div
         role="progressbar"
-        aria-label={`Progress of ${props.name}`}
+        aria-label={t("label", { name: props.name })}
         aria-valuemin={0}
         aria-valuemax={Math.max(total, 1)}
         aria-valuenow={props.status === "SENT" ? Math.max(total, 1) : recipients}
@@ -122,9 +134,11 @@ export function CampaignProgressBar(props: {
       </div>
       <p className="text-sm text-slate-700">{summary}</p>
       <p className="text-xs text-slate-600">
-        {email ? `Email: ${count(sent)} sent · ${count(queued)} queued · ${count(skipped)} skipped · ` : ""}
-        Read by {count(read)}
-        {props.chunk && props.status === "SENDING" ? ` · ${props.chunk.leg === "emails" ? "email" : "in-app"} batch ${count(props.chunk.chunk)} of ${count(props.chunk.chunks)}` : ""}
+        {email ? `${t("emailCounts", { sent: count(sent), queued: count(queued), skipped: count(skipped) })} · ` : ""}
+        {t("readBy", { read: count(read) })}
+        {props.chunk && props.status === "SENDING"
+          ? ` · ${t(props.chunk.leg === "emails" ? "batchEmail" : "batchInApp", { chunk: count(props.chunk.chunk), chunks: count(props.chunk.chunks) })}`
+          : ""}
       </p>
     </div>
   );

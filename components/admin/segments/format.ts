@@ -1,11 +1,14 @@
 /**
  * Display helpers for saved segments (/admin/segments): the filter types, the form's state and its filters,
- * and a segment's filters in words ("NGOs · following Mario's Bakery · joined before 1 Apr 2026").
- * Plain functions, usable on the server and in the browser.
+ * and a segment's filters in words ("NGOs · Follows Mario's Bakery · Joined before 1 Apr 2026 (UTC)", in the
+ * reader's language through the translator and formatter the caller passes). Plain functions, usable on the
+ * server and in the browser.
  */
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import type { createFormatter, createTranslator } from "use-intl/core";
 import type { AppRouter } from "@/server/trpc/root";
-import { ROLE_PLURAL, type Category, type Role } from "@/components/admin/campaigns/format";
+import type { Messages } from "@/messages";
+import { isRole, ROLES, type Category, type Role } from "@/components/admin/campaigns/format";
 
 export type SegmentRow = inferRouterOutputs<AppRouter>["segments"]["list"][number];
 /** A segment's filters as the server validates them (server/services/campaigns/audience.ts `segmentFiltersSchema`). */
@@ -24,8 +27,6 @@ export interface SegmentDraft {
   timezones: string[];
 }
 
-const ROLE_ORDER: Role[] = ["CUSTOMER", "NGO", "BUSINESS", "ADMIN"];
-const isRole = (v: unknown): v is Role => typeof v === "string" && v in ROLE_PLURAL;
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
@@ -45,14 +46,17 @@ export function asFilters(v: unknown): SegmentFilters {
   return out;
 }
 
-/** The form's state for a new segment, or for `row` (`businessName`: its business's name, when known). */
-export function segmentDraft(row?: { name: string; filters: unknown } | null, businessName?: string | null): SegmentDraft {
+/**
+ * The form's state for a new segment, or for `row` (`businessName`: its business's name, when known;
+ * `unnamedBusiness`: what to call it otherwise, "the chosen business").
+ */
+export function segmentDraft(row: { name: string; filters: unknown } | null, businessName: string | null | undefined, unnamedBusiness: string): SegmentDraft {
   const f = asFilters(row?.filters);
   return {
     name: row?.name ?? "",
     roles: f.roles ?? [],
     follows: Boolean(f.followsBusinessId),
-    business: f.followsBusinessId ? { id: f.followsBusinessId, name: businessName ?? "the chosen business" } : null,
+    business: f.followsBusinessId ? { id: f.followsBusinessId, name: businessName ?? unnamedBusiness } : null,
     categories: f.categories ?? [],
     joinedAfter: f.joinedAfter ?? "",
     joinedBefore: f.joinedBefore ?? "",
@@ -63,7 +67,7 @@ export function segmentDraft(row?: { name: string; filters: unknown } | null, bu
 /** The filters the form's state sets (empty filters left out), roles in a stable order. */
 export function toFilters(d: SegmentDraft): SegmentFilters {
   const f: SegmentFilters = {};
-  if (d.roles.length) f.roles = ROLE_ORDER.filter((r) => d.roles.includes(r));
+  if (d.roles.length) f.roles = ROLES.filter((r) => d.roles.includes(r));
   if (d.follows && d.business) f.followsBusinessId = d.business.id;
   if (d.categories.length) f.categories = d.categories;
   if (d.joinedAfter) f.joinedAfter = d.joinedAfter;
@@ -72,27 +76,29 @@ export function toFilters(d: SegmentDraft): SegmentFilters {
   return f;
 }
 
+/** A problem {@link filterProblems} finds, as its `segmentForm.problem` catalog key. */
+export type FilterProblem = "chooseBusiness" | "joinedOrder" | "addFilter";
+
 /**
  * What stops the form's filters from being counted or saved, by field (`filters` for the whole set), the
  * same rules as the server's; empty when they are complete.
  */
-export function filterProblems(d: SegmentDraft): Partial<Record<"filters" | "business" | "joinedBefore", string>> {
-  const p: Partial<Record<"filters" | "business" | "joinedBefore", string>> = {};
-  if (d.follows && !d.business) p.business = "Choose a business";
-  if (d.joinedAfter && d.joinedBefore && d.joinedAfter >= d.joinedBefore) p.joinedBefore = "“Joined after” must be before “joined before”";
-  if (Object.keys(toFilters(d)).length === 0 && !p.business) p.filters = "Add at least one filter";
+export function filterProblems(d: SegmentDraft): Partial<Record<"filters" | "business" | "joinedBefore", FilterProblem>> {
+  const p: Partial<Record<"filters" | "business" | "joinedBefore", FilterProblem>> = {};
+  if (d.follows && !d.business) p.business = "chooseBusiness";
+  if (d.joinedAfter && d.joinedBefore && d.joinedAfter >= d.joinedBefore) p.joinedBefore = "joinedOrder";
+  if (Object.keys(toFilters(d)).length === 0 && !p.business) p.filters = "addFilter";
   return p;
 }
 
-/** "1 Apr 2026" from `YYYY-MM-DD` (a UTC calendar day). */
-export function dayLabel(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  return Number.isNaN(d.getTime()) ? day : d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-}
+/** A translator over the whole catalog (`useTranslations()` in a component) and a formatter (`useFormatter()`). */
+type Translate = ReturnType<typeof createTranslator<Messages>>;
+type Format = ReturnType<typeof createFormatter>;
 
-/** ["a", "b", "c"] → "a, b or c". */
-function orList(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
+/** "1 Apr 2026" from `YYYY-MM-DD` (a UTC calendar day), in the formatter's language. */
+export function dayLabel(day: string, format: Format): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? day : format.dateTime(d, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 }
 
 /**
@@ -100,16 +106,23 @@ function orList(items: string[]): string {
  * Bakery", "Gets “listings” and “pickups” by email", "Joined from 1 Mar 2026 to before 1 Apr 2026 (UTC)",
  * "Time zone Africa/Johannesburg". `businessNames`: business id → name for the follows filter.
  */
-export function describeFilters(filters: unknown, businessNames: Record<string, string> = {}): string[] {
+export function describeFilters(filters: unknown, businessNames: Record<string, string>, t: Translate, format: Format): string[] {
   const f = asFilters(filters);
   const out: string[] = [];
-  if (f.roles) out.push(orList(f.roles.map((r) => ROLE_PLURAL[r])));
-  if (f.followsBusinessId) out.push(businessNames[f.followsBusinessId] ? `Follows ${businessNames[f.followsBusinessId]}` : "Follows a business");
-  if (f.categories) out.push(`Gets ${f.categories.map((c) => `“${c}”`).join(" and ")} by email`);
-  if (f.joinedAfter && f.joinedBefore) out.push(`Joined from ${dayLabel(f.joinedAfter)} to before ${dayLabel(f.joinedBefore)} (UTC)`);
-  else if (f.joinedAfter) out.push(`Joined on or after ${dayLabel(f.joinedAfter)} (UTC)`);
-  else if (f.joinedBefore) out.push(`Joined before ${dayLabel(f.joinedBefore)} (UTC)`);
-  if (f.timezones) out.push(`${f.timezones.length === 1 ? "Time zone" : "Time zones"} ${orList(f.timezones.map((z) => z.replaceAll("_", " ")))}`);
+  const or = (items: string[]) => format.list(items, { type: "disjunction" });
+  if (f.roles) out.push(or(f.roles.map((r) => t(`campaigns.roles.${r}`))));
+  if (f.followsBusinessId) {
+    const business = businessNames[f.followsBusinessId];
+    out.push(business ? t("segments.describe.follows", { business }) : t("segments.describe.followsAny"));
+  }
+  if (f.categories) {
+    const categories = format.list(f.categories.map((category) => t("segments.describe.quoted", { category })), { type: "conjunction" });
+    out.push(t("segments.describe.gets", { categories }));
+  }
+  if (f.joinedAfter && f.joinedBefore) out.push(t("segments.describe.joinedRange", { after: dayLabel(f.joinedAfter, format), before: dayLabel(f.joinedBefore, format) }));
+  else if (f.joinedAfter) out.push(t("segments.describe.joinedAfter", { after: dayLabel(f.joinedAfter, format) }));
+  else if (f.joinedBefore) out.push(t("segments.describe.joinedBefore", { before: dayLabel(f.joinedBefore, format) }));
+  if (f.timezones) out.push(t("segments.describe.timeZones", { count: f.timezones.length, zones: or(f.timezones.map((z) => z.replaceAll("_", " "))) }));
   return out;
 }
 

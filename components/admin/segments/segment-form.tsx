@@ -8,17 +8,22 @@
  */
 import { useId, useState, type ReactNode } from "react";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
-import { BusinessPicker } from "@/components/admin/campaigns/audience-field";
-import { audienceSizeText, errorOf, ROLE_PLURAL, type CategoryOption, type Role } from "@/components/admin/campaigns/format";
+import { BusinessPicker, categoryDescription } from "@/components/admin/campaigns/audience-field";
+import { ROLES, type CategoryOption } from "@/components/admin/campaigns/format";
 import { useDebounced } from "@/components/admin/campaigns/previews";
+import { useCampaignWording, type CampaignWording } from "@/components/admin/campaigns/wording";
 import { filterProblems, matchTimeZone, toFilters, type SegmentDraft, type SegmentRow } from "./format";
 
 type FieldName = "name" | "roles" | "business" | "categories" | "joinedAfter" | "joinedBefore" | "timezones" | "filters";
 type Errors = Partial<Record<FieldName, string>>;
 
-/** The server's field errors on a segment, placed by field (its `filters` messages say which filter they are about). */
-function serverErrors(err: unknown): { message: string; fields: Errors } | null {
+/**
+ * The server's field errors on a segment, placed by field (its `filters` messages say which filter they are
+ * about). `checkFields`: "Check the highlighted fields." in the reader's language.
+ */
+function serverErrors(err: unknown, errorOf: CampaignWording["errorOf"], checkFields: string): { message: string; fields: Errors } | null {
   const e = errorOf(err);
   if (!e) return null;
   const fields: Errors = {};
@@ -29,7 +34,7 @@ function serverErrors(err: unknown): { message: string; fields: Errors } | null 
     const key: FieldName = /joined/i.test(m) ? "joinedBefore" : /business/i.test(m) ? "business" : "filters";
     fields[key] ??= m;
   }
-  return { message: Object.keys(fields).length ? e.message.replace(/^The segment is not valid$/, "Check the highlighted fields.") : e.message, fields };
+  return { message: Object.keys(fields).length ? e.message.replace(/^The segment is not valid$/, checkFields) : e.message, fields };
 }
 
 export interface SegmentFormProps {
@@ -49,6 +54,10 @@ export interface SegmentFormProps {
 export function SegmentForm(props: SegmentFormProps) {
   const id = useId();
   const trpc = useTRPC();
+  const t = useTranslations("segmentForm");
+  const tr = useTranslations();
+  const tCategories = useTranslations("categories");
+  const w = useCampaignWording();
   const [d, setD] = useState<SegmentDraft>(props.initial);
   const [shown, setShown] = useState<Errors>({});
   const [summary, setSummary] = useState<string | null>(null);
@@ -56,7 +65,9 @@ export function SegmentForm(props: SegmentFormProps) {
   const update = useMutation(trpc.segments.update.mutationOptions());
   const pending = create.isPending || update.isPending;
 
-  const problems = filterProblems(d);
+  const problems = Object.fromEntries(Object.entries(filterProblems(d)).map(([field, key]) => [field, t(`problem.${key}`)])) as Partial<
+    Record<"filters" | "business" | "joinedBefore", string>
+  >;
   const filters = toFilters(d);
   const countable = Object.keys(problems).length === 0;
   const debounced = useDebounced(countable ? filters : null, 300);
@@ -81,10 +92,10 @@ export function SegmentForm(props: SegmentFormProps) {
   async function onSubmit(e: React.FormEvent) {
     e.preventDefault();
     const local: Errors = { ...problems };
-    if (!d.name.trim()) local.name = "Give the segment a name";
+    if (!d.name.trim()) local.name = t("nameRequired");
     if (Object.keys(local).length > 0) {
       setShown(local);
-      setSummary("Check the highlighted fields.");
+      setSummary(t("checkFields"));
       return;
     }
     try {
@@ -94,54 +105,54 @@ export function SegmentForm(props: SegmentFormProps) {
       setSummary(null);
       props.onSaved(saved, d.follows ? d.business : null);
     } catch (error) {
-      const s = serverErrors(error);
+      const s = serverErrors(error, w.errorOf, t("checkFields"));
       setShown(s?.fields ?? {});
-      setSummary(s?.message ?? "Something went wrong");
+      setSummary(s?.message ?? tr("campaigns.errors.failed"));
     }
   }
 
   const sizeText = !countable
     ? problems.business
-      ? "Choose a business to see how many people this matches."
+      ? t("sizeChooseBusiness")
       : problems.joinedBefore
-        ? "Fix the join dates to see how many people this matches."
-        : "Add a filter to see how many people this matches."
+        ? t("sizeFixDates")
+        : t("sizeAddFilter")
     : size.data
-      ? audienceSizeText(size.data, false)
+      ? w.sizeText(size.data, false)
       : size.isError
-        ? "Could not count the people."
-        : "Counting…";
+        ? t("sizeError")
+        : t("sizeCounting");
 
   return (
     <form onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby={`${id}-h`} className="space-y-5">
-      <h2 id={`${id}-h`} className="font-semibold">{props.segment ? `Edit “${props.segment.name}”` : "New segment"}</h2>
+      <h2 id={`${id}-h`} className="font-semibold">{props.segment ? t("editTitle", { name: props.segment.name }) : t("newTitle")}</h2>
 
-      <Field id={`${id}-name`} label="Segment name" hint="Shown in the campaign editor’s audience picker. Up to 80 characters." error={err("name")}>
+      <Field id={`${id}-name`} label={t("name")} hint={t("nameHint")} error={err("name")}>
         <input
           id={`${id}-name`}
           value={d.name}
           onChange={(e) => change(["name"], { name: e.target.value })}
           maxLength={80}
           required
-          placeholder="e.g. Pretoria NGOs"
+          placeholder={t("namePlaceholder")}
           className={inputCls(err("name"))}
           {...describe(`${id}-name`, err("name"))}
         />
       </Field>
 
       <fieldset className="space-y-4 rounded-lg border border-slate-200 p-3 sm:p-4" aria-describedby={`${id}-filters-hint${err("filters") ? ` ${id}-filters-error` : ""}`}>
-        <legend className="px-1 text-sm font-semibold text-slate-900">Filters</legend>
+        <legend className="px-1 text-sm font-semibold text-slate-900">{t("filters")}</legend>
         <p id={`${id}-filters-hint`} className="-mt-2 text-xs text-slate-600">
-          People match when they pass every filter you set; within one filter, any of its values will do. Leave a filter empty to ignore it.
+          {t("filtersHint")}
         </p>
         {err("filters") ? (
           <p id={`${id}-filters-error`} className="text-sm font-medium text-rose-700">{err("filters")}</p>
         ) : null}
 
         <fieldset>
-          <legend className="text-sm font-medium text-slate-700">Role</legend>
+          <legend className="text-sm font-medium text-slate-700">{t("role")}</legend>
           <div className="mt-1 grid grid-cols-2 gap-x-4 gap-y-1 sm:flex sm:flex-wrap">
-            {(Object.keys(ROLE_PLURAL) as Role[]).map((r) => (
+            {ROLES.map((r) => (
               <label key={r} className="flex items-center gap-2 text-sm">
                 <input
                   type="checkbox"
@@ -149,7 +160,7 @@ export function SegmentForm(props: SegmentFormProps) {
                   onChange={(e) => change(["roles"], { roles: e.target.checked ? [...d.roles, r] : d.roles.filter((x) => x !== r) })}
                   className="h-4 w-4 accent-brand-700"
                 />
-                {ROLE_PLURAL[r]}
+                {w.role(r)}
               </label>
             ))}
           </div>
@@ -164,7 +175,7 @@ export function SegmentForm(props: SegmentFormProps) {
               aria-describedby={err("business") ? `${id}-business-error` : undefined}
               className="h-4 w-4 accent-brand-700"
             />
-            Follows a business
+            {t("follows")}
           </label>
           {d.follows ? (
             <div className="mt-2 pl-6">
@@ -175,8 +186,8 @@ export function SegmentForm(props: SegmentFormProps) {
         </div>
 
         <fieldset aria-describedby={`${id}-cat-hint`}>
-          <legend className="text-sm font-medium text-slate-700">Gets these categories by email</legend>
-          <p id={`${id}-cat-hint`} className="text-xs text-slate-600">Their own choice, or the category’s default when they never chose.</p>
+          <legend className="text-sm font-medium text-slate-700">{t("categories")}</legend>
+          <p id={`${id}-cat-hint`} className="text-xs text-slate-600">{t("categoriesHint")}</p>
           <div className="mt-1 grid gap-1 sm:grid-cols-2">
             {props.categories.map((c) => (
               <label key={c.value} className="flex items-start gap-2 text-sm">
@@ -188,7 +199,7 @@ export function SegmentForm(props: SegmentFormProps) {
                 />
                 <span>
                   <span className="font-medium capitalize text-slate-900">{c.value}</span>
-                  <span className="block text-xs text-slate-600">{c.description}</span>
+                  <span className="block text-xs text-slate-600">{categoryDescription(tCategories, c)}</span>
                 </span>
               </label>
             ))}
@@ -196,9 +207,9 @@ export function SegmentForm(props: SegmentFormProps) {
         </fieldset>
 
         <fieldset aria-describedby={`${id}-joined-hint`}>
-          <legend className="text-sm font-medium text-slate-700">Join date</legend>
+          <legend className="text-sm font-medium text-slate-700">{t("joinDate")}</legend>
           <div className="mt-1 grid gap-3 sm:grid-cols-2">
-            <Field id={`${id}-after`} label="Joined on or after" error={err("joinedAfter")} small>
+            <Field id={`${id}-after`} label={t("joinedAfter")} error={err("joinedAfter")} small>
               <input
                 id={`${id}-after`}
                 type="date"
@@ -208,7 +219,7 @@ export function SegmentForm(props: SegmentFormProps) {
                 {...describe(`${id}-after`, err("joinedAfter"), `${id}-joined-hint`)}
               />
             </Field>
-            <Field id={`${id}-before`} label="Joined before" error={err("joinedBefore")} small>
+            <Field id={`${id}-before`} label={t("joinedBefore")} error={err("joinedBefore")} small>
               <input
                 id={`${id}-before`}
                 type="date"
@@ -219,7 +230,7 @@ export function SegmentForm(props: SegmentFormProps) {
               />
             </Field>
           </div>
-          <p id={`${id}-joined-hint`} className="mt-1 text-xs text-slate-600">UTC calendar days: “on or after” includes its day, “before” does not. Either may stay empty.</p>
+          <p id={`${id}-joined-hint`} className="mt-1 text-xs text-slate-600">{t("joinedHint")}</p>
         </fieldset>
 
         <TimeZonesField id={`${id}-tz`} value={d.timezones} zones={props.timeZones} error={err("timezones")} onChange={(timezones) => change(["timezones"], { timezones })} />
@@ -234,9 +245,9 @@ export function SegmentForm(props: SegmentFormProps) {
       ) : null}
       <div className="flex flex-wrap gap-2">
         <button type="submit" disabled={pending} className={primary}>
-          {pending ? "Saving…" : props.segment ? "Save changes" : "Create segment"}
+          {pending ? t("saving") : props.segment ? t("saveChanges") : t("create")}
         </button>
-        <button type="button" onClick={props.onCancel} className={secondary}>Cancel</button>
+        <button type="button" onClick={props.onCancel} className={secondary}>{t("cancel")}</button>
       </div>
     </form>
   );
@@ -248,13 +259,14 @@ export function SegmentForm(props: SegmentFormProps) {
  */
 function TimeZonesField(props: { id: string; value: string[]; zones: string[]; error?: string; onChange: (v: string[]) => void }) {
   const { id } = props;
+  const t = useTranslations("segmentForm.timeZone");
   const [text, setText] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const error = problem ?? props.error;
 
   const add = () => {
     const parts = text.split(",").map((p) => p.trim()).filter(Boolean);
-    if (parts.length === 0) return setProblem("Type a time zone, e.g. Africa/Johannesburg");
+    if (parts.length === 0) return setProblem(t("typeOne"));
     const found: string[] = [];
     const unknown: string[] = [];
     for (const p of parts) {
@@ -263,15 +275,15 @@ function TimeZonesField(props: { id: string; value: string[]; zones: string[]; e
       else unknown.push(p);
     }
     const next = [...new Set([...props.value, ...found])];
-    if (next.length > 50) return setProblem("At most 50 time zones");
+    if (next.length > 50) return setProblem(t("tooMany"));
     if (found.length) props.onChange(next);
     setText(unknown.join(", "));
-    setProblem(unknown.length ? `Not a time zone: ${unknown.map((u) => `“${u}”`).join(", ")}. Use a name from the list, e.g. Africa/Johannesburg.` : null);
+    setProblem(unknown.length ? t("unknown", { names: unknown.map((zone) => t("quoted", { zone })).join(", ") }) : null);
   };
 
   return (
     <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700">Time zone</label>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">{t("label")}</label>
       <div className="mt-1 flex flex-wrap gap-2">
         <input
           id={id}
@@ -288,7 +300,7 @@ function TimeZonesField(props: { id: string; value: string[]; zones: string[]; e
             }
           }}
           autoComplete="off"
-          placeholder="e.g. Africa/Johannesburg"
+          placeholder={t("placeholder")}
           className={`min-w-0 flex-1 rounded-lg border px-3 py-2 text-sm sm:max-w-xs ${error ? "border-rose-500 bg-rose-50/40" : "border-slate-300 bg-white"}`}
           {...describe(id, error)}
         />
@@ -297,19 +309,19 @@ function TimeZonesField(props: { id: string; value: string[]; zones: string[]; e
             <option key={z} value={z} />
           ))}
         </datalist>
-        <button type="button" onClick={add} className={secondary}>Add<span className="sr-only"> time zone</span></button>
+        <button type="button" onClick={add} className={secondary}>{t.rich("add", { sr: (chunks) => <span className="sr-only">{chunks}</span> })}</button>
       </div>
-      <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600">The time zone people set in their account. Add several to match any of them.</p>
+      <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600">{t("hint")}</p>
       {error ? <p id={`${id}-error`} className="mt-1 text-sm text-rose-700">{error}</p> : null}
       {props.value.length > 0 ? (
-        <ul aria-label="Chosen time zones" className="mt-2 flex flex-wrap gap-2">
+        <ul aria-label={t("chosen")} className="mt-2 flex flex-wrap gap-2">
           {props.value.map((z) => (
             <li key={z} className="inline-flex items-center gap-1 rounded-full bg-brand-50 py-0.5 pl-3 pr-1 text-sm text-brand-900 ring-1 ring-inset ring-brand-100">
               {z.replaceAll("_", " ")}
               <button
                 type="button"
                 onClick={() => props.onChange(props.value.filter((x) => x !== z))}
-                aria-label={`Remove ${z}`}
+                aria-label={t("remove", { zone: z })}
                 className="grid h-6 w-6 place-items-center rounded-full text-brand-800 hover:bg-brand-100"
               >
                 <span aria-hidden>×</span>

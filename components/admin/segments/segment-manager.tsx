@@ -8,8 +8,10 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
-import { errorOf, people, type CategoryOption } from "@/components/admin/campaigns/format";
+import type { CategoryOption } from "@/components/admin/campaigns/format";
+import { useCampaignWording } from "@/components/admin/campaigns/wording";
 import { asFilters, describeFilters, segmentDraft, type SegmentRow } from "./format";
 import { SegmentForm } from "./segment-form";
 
@@ -24,6 +26,8 @@ export interface SegmentManagerProps {
 export function SegmentManager(props: SegmentManagerProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const t = useTranslations("segments");
+  const tr = useTranslations();
   const list = useQuery({ ...trpc.segments.list.queryOptions(), initialData: props.initial });
   /** Business id → name: from the list, plus businesses chosen in a form since. */
   const [chosen, setNames] = useState<Record<string, string>>({});
@@ -31,10 +35,10 @@ export function SegmentManager(props: SegmentManagerProps) {
   const [open, setOpen] = useState<{ kind: "new" } | { kind: "edit"; id: string } | null>(null);
   const [notice, setNotice] = useState("");
 
-  const onSaved = (verb: string) => (saved: { id: string; name: string }, business: { id: string; name: string } | null) => {
+  const onSaved = (verb: "created" | "saved") => (saved: { id: string; name: string }, business: { id: string; name: string } | null) => {
     if (business) setNames((n) => ({ ...n, [business.id]: business.name }));
     setOpen(null);
-    setNotice(`Segment “${saved.name}” ${verb}.`);
+    setNotice(t(verb, { name: saved.name }));
     void queryClient.invalidateQueries({ queryKey: trpc.segments.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.campaigns.pathKey() });
   };
@@ -47,14 +51,11 @@ export function SegmentManager(props: SegmentManagerProps) {
   return (
     <div className="space-y-6">
       <div className="space-y-2">
-        <Link href="/admin/campaigns" className="text-sm font-medium text-brand-700 hover:underline">← Campaigns</Link>
+        <Link href="/admin/campaigns" className="text-sm font-medium text-brand-700 hover:underline">{t("back")}</Link>
         <div className="flex flex-wrap items-end justify-between gap-3">
           <div className="min-w-0">
-            <h1 className="text-2xl font-semibold tracking-tight">Segments</h1>
-            <p className="text-sm text-slate-600">
-              Saved audiences for campaigns: people with some roles, who follow a business, get some categories by email, joined in a period or live in
-              some time zones. A campaign reads its segment when it sends, so edits reach future sends.
-            </p>
+            <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
+            <p className="text-sm text-slate-600">{t("intro")}</p>
           </div>
           {open?.kind !== "new" ? (
             <button
@@ -65,7 +66,7 @@ export function SegmentManager(props: SegmentManagerProps) {
               }}
               className="shrink-0 rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800"
             >
-              New segment
+              {t("newSegment")}
             </button>
           ) : null}
         </div>
@@ -78,7 +79,7 @@ export function SegmentManager(props: SegmentManagerProps) {
         <section className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
           <SegmentForm
             segment={null}
-            initial={segmentDraft(null)}
+            initial={segmentDraft(null, null, t("theChosenBusiness"))}
             categories={props.categories}
             timeZones={props.timeZones}
             onSaved={onSaved("created")}
@@ -89,33 +90,31 @@ export function SegmentManager(props: SegmentManagerProps) {
 
       {list.isError && rows.length === 0 ? (
         <p role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-800">
-          Could not load the segments.{" "}
-          <button type="button" className="font-medium underline" onClick={() => void list.refetch()}>Try again</button>
+          {t("loadError")}{" "}
+          <button type="button" className="font-medium underline" onClick={() => void list.refetch()}>{tr("common.tryAgain")}</button>
         </p>
       ) : rows.length === 0 ? (
         open?.kind === "new" ? null : (
           <div data-testid="segments-empty" className="rounded-2xl border border-dashed border-slate-300 bg-white p-10 text-center">
-            <p className="font-medium text-slate-800">No segments yet</p>
-            <p className="mt-1 text-sm text-slate-600">
-              Combine filters such as “NGOs who follow a business in Pretoria”, check how many people match, then target it from any campaign.
-            </p>
+            <p className="font-medium text-slate-800">{t("emptyTitle")}</p>
+            <p className="mt-1 text-sm text-slate-600">{t("emptyHint")}</p>
             <button
               type="button"
               onClick={() => setOpen({ kind: "new" })}
               className="mt-4 inline-block rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800"
             >
-              New segment
+              {t("newSegment")}
             </button>
           </div>
         )
       ) : (
-        <ul aria-label="Segments" className="divide-y divide-slate-100 overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm">
+        <ul aria-label={t("title")} className="divide-y divide-slate-100 overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm">
           {rows.map((s) =>
             open?.kind === "edit" && open.id === s.id ? (
               <li key={s.id} className="p-4 sm:p-5">
                 <SegmentForm
                   segment={s}
-                  initial={segmentDraft(s, names[asFilters(s.filters).followsBusinessId ?? ""])}
+                  initial={segmentDraft(s, names[asFilters(s.filters).followsBusinessId ?? ""], t("theChosenBusiness"))}
                   categories={props.categories}
                   timeZones={props.timeZones}
                   onSaved={onSaved("saved")}
@@ -132,7 +131,7 @@ export function SegmentManager(props: SegmentManagerProps) {
                   setOpen({ kind: "edit", id: s.id });
                 }}
                 onDeleted={() => {
-                  setNotice(`Segment “${s.name}” deleted.`);
+                  setNotice(t("deleted", { name: s.name }));
                   void queryClient.invalidateQueries({ queryKey: trpc.segments.pathKey() });
                 }}
               />
@@ -147,10 +146,14 @@ export function SegmentManager(props: SegmentManagerProps) {
 /** One segment: name, filters in words, size now, Edit and Delete (with its inline confirmation). */
 function SegmentItem({ s, names, onEdit, onDeleted }: { s: SegmentRow; names: Record<string, string>; onEdit: () => void; onDeleted: () => void }) {
   const trpc = useTRPC();
+  const t = useTranslations("segments");
+  const tr = useTranslations();
+  const format = useFormatter();
+  const w = useCampaignWording();
   const [confirming, setConfirming] = useState(false);
   const del = useMutation(trpc.segments.delete.mutationOptions({ onSuccess: onDeleted }));
-  const error = errorOf(del.error);
-  const clauses = describeFilters(s.filters, names);
+  const error = w.errorOf(del.error);
+  const clauses = describeFilters(s.filters, names, tr, format);
   return (
     <li data-testid="segment-row" className="space-y-3 p-4 sm:p-5">
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
@@ -165,11 +168,11 @@ function SegmentItem({ s, names, onEdit, onDeleted }: { s: SegmentRow; names: Re
             ))}
           </p>
           <p className="text-xs text-slate-600">
-            <span className="font-medium text-slate-700">Now:</span> <span data-testid="segment-size-now">{people(s.size)}</span>
+            <span className="font-medium text-slate-700">{t("now")}</span> <span data-testid="segment-size-now">{w.people(s.size)}</span>
           </p>
         </div>
         <div className="flex shrink-0 flex-wrap items-center gap-2">
-          <button type="button" onClick={onEdit} aria-label={`Edit ${s.name}`} className={secondary}>Edit</button>
+          <button type="button" onClick={onEdit} aria-label={t("editLabel", { name: s.name })} className={secondary}>{t("edit")}</button>
           {!confirming ? (
             <button
               type="button"
@@ -177,18 +180,18 @@ function SegmentItem({ s, names, onEdit, onDeleted }: { s: SegmentRow; names: Re
                 del.reset();
                 setConfirming(true);
               }}
-              aria-label={`Delete ${s.name}`}
+              aria-label={t("deleteLabel", { name: s.name })}
               className={danger}
             >
-              Delete
+              {t("delete")}
             </button>
           ) : null}
         </div>
       </div>
       {confirming ? (
-        <div role="group" aria-label={`Confirm deleting ${s.name}`} className="flex flex-wrap items-center gap-2 rounded-lg border border-rose-200 bg-rose-50 p-3">
+        <div role="group" aria-label={t("confirmLabel", { name: s.name })} className="flex flex-wrap items-center gap-2 rounded-lg border border-rose-200 bg-rose-50 p-3">
           <span className="text-sm text-rose-900">
-            Delete “{s.name}”? Campaigns already sent keep their history; drafts that target it will need another audience. This cannot be undone.
+            {t("confirmText", { name: s.name })}
           </span>
           <button
             type="button"
@@ -197,10 +200,10 @@ function SegmentItem({ s, names, onEdit, onDeleted }: { s: SegmentRow; names: Re
             onClick={() => del.mutate({ id: s.id }, { onSettled: () => setConfirming(false) })}
             className="rounded-lg bg-rose-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-rose-800 disabled:opacity-60"
           >
-            {del.isPending ? "Deleting…" : "Yes, delete segment"}
+            {del.isPending ? t("deleting") : t("yesDelete")}
           </button>
           <button type="button" onClick={() => setConfirming(false)} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
-            Keep it
+            {t("keep")}
           </button>
         </div>
       ) : null}

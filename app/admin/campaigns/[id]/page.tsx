@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { forbidden, notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
-import { requireUser } from "@/server/auth";
+import { currentUser, requireUser } from "@/server/auth";
+import { requestTranslator } from "@/server/i18n-request";
 import { api } from "@/server/trpc/server";
 import { emailIsCaptured } from "@/server/services/email";
 import { CampaignEditor } from "@/components/admin/campaigns/campaign-editor";
@@ -9,7 +10,10 @@ import { CampaignDetail } from "@/components/admin/campaigns/campaign-detail";
 import { isEditable } from "@/components/admin/campaigns/format";
 import { categoryOptions, timeZoneOptions } from "@/components/admin/campaigns/page-data";
 
-export const metadata: Metadata = { title: "Campaign" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("campaignEditor.pageTitle") };
+}
 
 /**
  * /admin/campaigns/[id]: the editor while the campaign is a draft or scheduled; once it has started, the
