@@ -114,14 +114,43 @@ export const subscriberNotSuppressed = Prisma.sql`NOT EXISTS (SELECT 1 FROM emai
  * @throws AppError NOT_FOUND for a deleted segment
  */
 export async function countAudience(a: Audience | AccountAudience, opts: { critical?: boolean } = {}): Promise<{ people: number; email: number }> {
-  const r = await resolveAudience(a);
-  const [row] =
-    r.kind === "newsletter"
-      ? await db.$queryRaw<{ people: bigint; email: bigint }[]>`
-          SELECT count(*) AS people, count(*) FILTER (WHERE ${subscriberNotSuppressed}) AS email
-          FROM newsletter_subscribers s WHERE s.status = 'CONFIRMED'`
-      : await db.$queryRaw<{ people: bigint; email: bigint }[]>`
-          SELECT count(*) AS people, count(*) FILTER (WHERE ${opts.critical ? Prisma.sql`TRUE` : emailReachable}) AS email
-          FROM users u WHERE ${audienceCondition(r)}`;
-  return { people: Number(row?.people ?? 0), email: Number(row?.email ?? 0) };
+  await resolveAudience(a); // NOT_FOUND for a deleted segment
+  return (await countAudiences([{ audience: a, critical: opts.critical }]))[0]!;
+}
+
+/**
+ * The sizes of several audiences at once (the campaign list): one pass over `users` counting every account
+ * audience with its own filter, one over the confirmed subscribers when a newsletter audience is among them,
+ * and one read of the saved segments named.
+ * @returns `{ people, email }` per audience, in order; null for a segment that was deleted
+ */
+export async function countAudiences(
+  list: readonly { audience: Audience | AccountAudience; critical?: boolean }[],
+): Promise<({ people: number; email: number } | null)[]> {
+  const segmentIds = list.flatMap((x) => (x.audience.kind === "segment" ? [x.audience.segmentId] : []));
+  const segments = segmentIds.length ? await db.segment.findMany({ where: { id: { in: segmentIds } }, select: { id: true, filters: true } }) : [];
+  const filtersOf = new Map(segments.map((s) => [s.id, segmentFiltersSchema.parse(s.filters)]));
+  const resolved = list.map(({ audience: a }): AccountAudience | { kind: "newsletter" } | null => {
+    if (a.kind !== "segment") return a;
+    const filters = filtersOf.get(a.segmentId);
+    return filters ? { kind: "filters", filters } : null;
+  });
+
+  const columns = resolved.flatMap((r, i) =>
+    r && r.kind !== "newsletter"
+      ? [Prisma.sql`count(*) FILTER (WHERE ${audienceCondition(r)}) AS ${Prisma.raw(`p${i}`)},
+          count(*) FILTER (WHERE ${audienceCondition(r)} AND ${list[i]!.critical ? Prisma.sql`TRUE` : emailReachable}) AS ${Prisma.raw(`e${i}`)}`]
+      : [],
+  );
+  const [accounts] = columns.length ? await db.$queryRaw<Record<string, bigint>[]>`SELECT ${Prisma.join(columns, ", ")} FROM users u` : [{}];
+  const [newsletter] = resolved.some((r) => r?.kind === "newsletter")
+    ? await db.$queryRaw<{ people: bigint; email: bigint }[]>`
+        SELECT count(*) AS people, count(*) FILTER (WHERE ${subscriberNotSuppressed}) AS email
+        FROM newsletter_subscribers s WHERE s.status = 'CONFIRMED'`
+    : [];
+  return resolved.map((r, i) => {
+    if (!r) return null;
+    if (r.kind === "newsletter") return { people: Number(newsletter?.people ?? 0), email: Number(newsletter?.email ?? 0) };
+    return { people: Number(accounts?.[`p${i}`] ?? 0), email: Number(accounts?.[`e${i}`] ?? 0) };
+  });
 }

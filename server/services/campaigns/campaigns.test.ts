@@ -80,6 +80,36 @@ describe("audiences", () => {
   });
 });
 
+describe("the campaign list's grouped counts", () => {
+  it("countAudiences answers what countAudience answers for each, in one pass, with null for a deleted segment", async () => {
+    const { business } = await followed();
+    const me = await admin();
+    const segment = await db.segment.create({ data: { name: `gone ${Date.now()}`, filters: { roles: ["NGO"] }, createdById: me.id } });
+    await db.segment.delete({ where: { id: segment.id } });
+    const list = [
+      { audience: { kind: "followers", businessId: business.id } as const },
+      { audience: { kind: "followers", businessId: business.id } as const, critical: true },
+      { audience: { kind: "segment", segmentId: segment.id } as const },
+      { audience: { kind: "newsletter" } as const },
+    ];
+    const one = await aud.countAudiences(list);
+    expect(one).toEqual([{ people: 5, email: 3 }, { people: 5, email: 5 }, null, await aud.countAudience({ kind: "newsletter" })]);
+  });
+
+  it("campaignProgressMany answers each campaign's campaignProgress, zeros for one not sent", async () => {
+    const { business } = await followed();
+    const me = await admin();
+    const sent = await svc.createCampaign(me.id, draft(business.id));
+    await svc.sendCampaignNow(me.id, sent.id);
+    await jobs.executor.idle();
+    const drafted = await svc.createCampaign(me.id, draft(business.id));
+    const many = await send.campaignProgressMany([sent.id, drafted.id]);
+    expect(many.get(sent.id)).toEqual(await send.campaignProgress(sent.id));
+    expect(many.get(sent.id)).toMatchObject({ recipients: 5, sent: 3, skipped: 2 });
+    expect(Object.values(many.get(drafted.id)!)).toEqual(Array(10).fill(0));
+  });
+});
+
 describe("sending", () => {
   it("fans out in-app to the whole audience and emails only those email may reach, then reports progress", async () => {
     const { business, reachable, unsub, supp } = await followed();
@@ -125,6 +155,65 @@ describe("sending", () => {
     expect(await send.deliverCampaignChunk(c.id, all)).toEqual({ inserted: 0, email: {} });
     expect(await send.sendCampaignEmails(c.id, all)).toEqual({});
     for (const u of reachable) expect(await mailTo(u.email)).toHaveLength(1);
+  });
+});
+
+describe("languages", () => {
+  it("each recipient gets the texts of their language, else the main ones, with an email's fixed words in the language of its text", async () => {
+    const { business, reachable } = await followed();
+    const [af, zu, unset] = reachable as [Awaited<ReturnType<typeof createUser>>, Awaited<ReturnType<typeof createUser>>, Awaited<ReturnType<typeof createUser>>];
+    await db.user.update({ where: { id: af.id }, data: { locale: "af" } });
+    await db.user.update({ where: { id: zu.id }, data: { locale: "zu" } });
+    const me = await admin();
+    const c = await svc.createCampaign(me.id, draft(business.id, {
+      translations: { af: { inAppTitle: "Wintervoedselveldtog", inAppBody: "Dubbel die afhalings in Julie", emailSubject: "Wintervoedselveldtog: dubbel die afhalings", emailBody: "Help ons om die afhalings te **verdubbel**." } },
+    }));
+    expect(c.locale).toBe("en"); // the platform's, when the draft names none
+    await svc.sendCampaignNow(me.id, c.id);
+    await jobs.executor.idle();
+
+    const card = async (userId: string) => db.notification.findFirstOrThrow({ where: { campaignId: c.id, userId }, select: { title: true, body: true } });
+    expect(await card(af.id)).toEqual({ title: "Wintervoedselveldtog", body: "Dubbel die afhalings in Julie" });
+    expect(await card(zu.id)).toEqual({ title: "Winter food drive", body: "Double the pickups all July" }); // no isiZulu texts: the main ones
+    expect(await card(unset.id)).toEqual({ title: "Winter food drive", body: "Double the pickups all July" });
+
+    const [afMail] = await mailTo(af.email);
+    expect(afMail!.subject).toBe("Wintervoedselveldtog: dubbel die afhalings");
+    expect(afMail!.html).toContain('lang="af"');
+    expect(afMail!.html).toContain("<strong>verdubbel</strong>");
+    const [zuMail] = await mailTo(zu.email);
+    expect(zuMail!.subject).toBe("Winter food drive: double the pickups");
+    expect(zuMail!.html).toContain('lang="en"'); // English text, so English greeting and footer
+  });
+
+  it("refuses a translation in the campaign's own language and a channel's text without its pair, changing nothing", async () => {
+    const { business } = await followed();
+    const me = await admin();
+    const before = await db.campaign.count();
+    await expect(svc.createCampaign(me.id, draft(business.id, { locale: "af", translations: { af: { inAppTitle: "Hallo" } } }))).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+      details: { translations: ["The main texts are in this language already"] },
+    });
+    await expect(svc.createCampaign(me.id, draft(business.id, { translations: { zu: { emailBody: "Umzimba kuphela" } } }))).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+    });
+    await expect(svc.createCampaign(me.id, draft(business.id, { translations: { fr: { inAppTitle: "Bonjour" } } as never }))).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+    });
+    expect(await db.campaign.count()).toBe(before);
+  });
+
+  it("previews and test-sends the email a reader of a language gets", async () => {
+    const { business } = await followed();
+    const me = await admin();
+    const c = await svc.createCampaign(me.id, draft(business.id, { translations: { zu: { emailSubject: "Umkhankaso wasebusika", emailBody: "Sisize **kabili**." } } }));
+    const zu = await svc.previewCampaignEmail({ emailSubject: "Umkhankaso wasebusika", emailBody: "Sisize **kabili**." }, me.name, "zu");
+    expect(zu.subject).toBe("Umkhankaso wasebusika");
+    expect(zu.html).toContain('lang="zu"');
+    await svc.sendCampaignTest(me.id, c.id, "zu");
+    await svc.sendCampaignTest(me.id, c.id, "af"); // no Afrikaans texts: the main email
+    const sent = (await mailTo(me.email)).map((m) => m.subject).sort();
+    expect(sent).toEqual(["[Test] Umkhankaso wasebusika", "[Test] Winter food drive: double the pickups"]);
   });
 });
 

@@ -18,6 +18,9 @@ import { hitRateLimit } from "../api/rate-limit";
 import { isTimeZone } from "../preferences/preferences";
 import { audienceSchema, countAudience, resolveAudience, type Audience } from "./audience";
 import { assertComplaintRateAllowsNewCampaign } from "../analytics/analytics";
+import { LOCALES, type Locale } from "@/lib/i18n";
+import { platformLocale, recipientLocale } from "@/server/i18n";
+import { campaignTranslationsSchema, emailTextsFor } from "./campaign-texts";
 
 /** Scheduling horizon (seed 001 §8.1: announcements scheduled at most 30 days ahead). */
 export const MAX_SCHEDULE_DAYS = 30;
@@ -39,9 +42,16 @@ export const campaignDraftInput = z
     channels: z.array(z.enum(["IN_APP", "EMAIL"])).min(1, "Choose at least one channel").max(2),
     audience: audienceSchema,
     critical: z.boolean().default(false),
+    /** The language of the texts above (default: the platform's); the fallback for other languages. */
+    locale: z.enum(LOCALES).optional(),
+    /** The same texts in other languages (./campaign-texts.ts). */
+    translations: campaignTranslationsSchema.default({}),
   })
   .strict()
   .superRefine((d, ctx) => {
+    if (d.locale && d.translations[d.locale]) {
+      ctx.addIssue({ code: "custom", path: ["translations", d.locale], message: "The main texts are in this language already" });
+    }
     const need = (path: "inAppTitle" | "emailSubject" | "emailBody") => {
       if (!d[path]) ctx.addIssue({ code: "custom", path: [path], message: "Required" });
     };
@@ -61,6 +71,16 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const r = schema.safeParse(input);
   if (!r.success) throw new AppError("VALIDATION_ERROR", "The campaign is not valid", z.flattenError(r.error).fieldErrors as Record<string, unknown>);
   return r.data;
+}
+
+/** A parsed draft as columns: the platform's language when none was given, JSON columns typed as such. */
+function storable(d: z.output<typeof campaignDraftInput>) {
+  return {
+    ...d,
+    locale: d.locale ?? platformLocale(),
+    audience: d.audience as Prisma.InputJsonValue,
+    translations: d.translations as Prisma.InputJsonValue,
+  };
 }
 
 type Tx = Prisma.TransactionClient;
@@ -85,10 +105,11 @@ export function audienceOf(c: Pick<Campaign, "audience">): Audience {
  * audience of an unknown business
  */
 export async function createCampaign(adminId: string, input: CampaignDraftInput): Promise<Campaign> {
-  const d = parse(campaignDraftInput, input);
-  await checkAudience(d.audience);
+  const parsed = parse(campaignDraftInput, input);
+  await checkAudience(parsed.audience);
+  const d = storable(parsed);
   return db.$transaction(async (tx) => {
-    const c = await tx.campaign.create({ data: { ...d, audience: d.audience as Prisma.InputJsonValue, createdById: adminId } });
+    const c = await tx.campaign.create({ data: { ...d, createdById: adminId } });
     await audit(tx, adminId, "campaign.create", c.id, { name: c.name });
     return c;
   });
@@ -107,13 +128,11 @@ async function checkAudience(a: Audience) {
  * @throws AppError NOT_FOUND; CONFLICT once sending started; VALIDATION_ERROR
  */
 export async function updateCampaign(adminId: string, id: string, input: CampaignDraftInput): Promise<Campaign> {
-  const d = parse(campaignDraftInput, input);
-  await checkAudience(d.audience);
+  const parsed = parse(campaignDraftInput, input);
+  await checkAudience(parsed.audience);
+  const d = storable(parsed);
   return db.$transaction(async (tx) => {
-    const { count } = await tx.campaign.updateMany({
-      where: { id, status: { in: ["DRAFT", "SCHEDULED"] } },
-      data: { ...d, audience: d.audience as Prisma.InputJsonValue },
-    });
+    const { count } = await tx.campaign.updateMany({ where: { id, status: { in: ["DRAFT", "SCHEDULED"] } }, data: d });
     if (count === 0) {
       await getCampaign(id); // NOT_FOUND first
       throw new AppError("CONFLICT", "Only drafts and scheduled campaigns can be edited");
@@ -259,34 +278,37 @@ export function campaignAudit(id: string) {
 }
 
 /**
- * The campaign's email as a recipient will see it (for the admin preview), rendered for `viewer` with a
- * placeholder unsubscribe link.
+ * An email of the campaign as a recipient will see it (for the admin preview), rendered for `viewer` with a
+ * placeholder unsubscribe link, its fixed words in `locale` (the language of the texts; default the
+ * platform's).
  * @returns `{ subject, html, text }`
  * @throws AppError VALIDATION_ERROR when the content does not fit the template (e.g. an empty body)
  */
-export async function previewCampaignEmail(c: Pick<Campaign, "emailSubject" | "emailBody">, viewerName: string) {
+export async function previewCampaignEmail(texts: { emailSubject: string; emailBody: string }, viewerName: string, locale: Locale = platformLocale()) {
   const appUrl = env("app").APP_URL.replace(/\/$/, "");
   const { subject, html, text } = await renderEmail("announcement", {
     appUrl,
     unsubscribeUrl: `${appUrl}/settings/notifications`,
     recipientName: viewerName.split(/\s+/)[0] ?? viewerName,
-    title: c.emailSubject,
-    body: c.emailBody,
+    title: texts.emailSubject,
+    body: texts.emailBody,
     format: "markdown",
+    locale,
   });
   return { subject, html, text };
 }
 
 /**
  * Sends the campaign's email to the admin themself, marked "[Test]", without touching the campaign or its
- * audience. Audited. Counts against nothing: it reaches one person.
+ * audience: the email a reader of `locale` gets (default: the campaign's own language). Audited. Counts against nothing: it reaches one person.
  * @returns the transport's message id
  * @throws AppError NOT_FOUND; EmailSendError from the transport
  */
-export async function sendCampaignTest(adminId: string, id: string): Promise<{ providerMessageId: string }> {
+export async function sendCampaignTest(adminId: string, id: string, locale?: Locale): Promise<{ providerMessageId: string }> {
   const c = await getCampaign(id);
   const me = await db.user.findUniqueOrThrow({ where: { id: adminId }, select: { email: true, name: true } });
-  const { subject, html, text } = await previewCampaignEmail(c, me.name);
+  const texts = emailTextsFor(c, locale ?? recipientLocale(c.locale));
+  const { subject, html, text } = await previewCampaignEmail({ emailSubject: texts.title, emailBody: texts.body }, me.name, texts.locale);
   const sent = await emailTransport().send({
     to: me.email,
     from: env("email").EMAIL_FROM,

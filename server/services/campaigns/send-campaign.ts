@@ -29,6 +29,9 @@ import type { FanOutChunk } from "../delivery/fan-out-listing";
 import { audienceCondition, resolveAudience, subscriberNotSuppressed } from "./audience";
 import { newsletterUnsubscribeToken } from "../newsletter/newsletter";
 import { audienceOf, getCampaign } from "./campaigns";
+import { emailTextsFor, inAppTextsByLocale } from "./campaign-texts";
+import { LOCALES, type Locale } from "@/lib/i18n";
+import { platformLocale, recipientLocale } from "@/server/i18n";
 
 /** Recipients per chunk (one executor run each). */
 export const CAMPAIGN_CHUNK_SIZE = 5_000;
@@ -75,14 +78,18 @@ export async function deliverCampaignChunk(
   if (a.kind === "newsletter") return recordNewsletterChunk(c, chunk);
   const spec = NOTIFICATION_TYPES.system_announcement;
   const inApp = c.channels.includes("IN_APP");
+  // Each recipient's card in their language (else the platform's), falling back to the main texts.
+  const texts = JSON.stringify(inAppTextsByLocale(c));
   // Email-only campaigns write archived records, which are in no inbox view: no signal for them.
   const rows = await insertNotifications(
     (tx) => tx.$queryRaw<{ id: string }[]>`
       INSERT INTO notifications (user_id, type, category, priority, title, body, data, campaign_id, dedupe_key, read_at, archived_at)
-      SELECT u.id, 'system_announcement', ${spec.category}, ${c.critical ? "high" : spec.priority}, ${c.inAppTitle || c.emailSubject}, ${c.inAppBody},
+      SELECT u.id, 'system_announcement', ${spec.category}, ${c.critical ? "high" : spec.priority}, tx->>'title', tx->>'body',
              ${JSON.stringify({ campaign_id: c.id })}::jsonb, ${c.id}::uuid, ${`campaign:${c.id}`},
              ${inApp ? null : at}::timestamptz, ${inApp ? null : at}::timestamptz
-      FROM users u WHERE ${audienceCondition(a)} AND ${inChunk(chunk)}
+      FROM users u
+      CROSS JOIN LATERAL (SELECT COALESCE(${texts}::jsonb -> u.locale, ${texts}::jsonb -> ${platformLocale()}::text) AS tx) l
+      WHERE ${audienceCondition(a)} AND ${inChunk(chunk)}
       ON CONFLICT (user_id, dedupe_key) DO NOTHING
       RETURNING id`,
   );
@@ -123,28 +130,41 @@ interface QueuedRow {
   user_id: string;
   email: string;
   name: string;
+  locale: string | null;
   status: "QUEUED" | "HELD" | "SKIPPED";
   reason: string | null;
   release_at: Date | null;
 }
 
-/** The announcement email of a campaign, rendered once with placeholders for name and unsubscribe token. */
-async function campaignTemplate(c: Campaign, appUrl: string) {
+/**
+ * The announcement email of a campaign for readers of `locale`, rendered once with placeholders for name
+ * and unsubscribe token: the texts of that language, else the main ones, with fixed words in the language
+ * the texts are in.
+ */
+async function campaignTemplate(c: Campaign, appUrl: string, locale: Locale) {
+  const texts = emailTextsFor(c, locale);
   return renderEmail("announcement", {
     appUrl,
     unsubscribeUrl: `${appUrl}/unsubscribe/${UNSUBSCRIBE_PLACEHOLDER}`,
     recipientName: NAME_PLACEHOLDER,
-    title: c.emailSubject,
-    body: c.emailBody,
+    title: texts.title,
+    body: texts.body,
     format: "markdown",
     clickTrackingUrl: `${appUrl}/r/${CLICK_TOKEN}`,
+    locale: texts.locale,
   });
 }
 
-/** What every email of one campaign shares: the rendered template, the sender and the keys. */
+/** The campaign's email for each language, rendered once each (a mail merge per language). */
+async function campaignTemplates(c: Campaign, appUrl: string) {
+  const rendered = await Promise.all(LOCALES.map(async (l) => [l, await campaignTemplate(c, appUrl, l)] as const));
+  return Object.fromEntries(rendered) as Record<Locale, Awaited<ReturnType<typeof campaignTemplate>>>;
+}
+
+/** What every email of one campaign shares: the rendered templates by reader's language, the sender and the keys. */
 interface CampaignMail {
   campaign: Campaign;
-  t: Awaited<ReturnType<typeof campaignTemplate>>;
+  t: Awaited<ReturnType<typeof campaignTemplates>>;
   appUrl: string;
   from: string;
   secret: string;
@@ -157,13 +177,14 @@ interface CampaignMail {
  */
 function campaignMessage(
   m: CampaignMail,
-  r: { to: string; firstName: string; unsubscribeToken: string; clickId: string; type: string; idempotencyKey: string },
+  r: { to: string; firstName: string; locale: Locale; unsubscribeToken: string; clickId: string; type: string; idempotencyKey: string },
 ): OutgoingEmail {
+  const t = m.t[r.locale];
   return {
     to: r.to,
     from: m.from,
-    subject: m.t.subject,
-    ...mergeRecipient(m.t, { firstName: r.firstName, unsubscribeToken: r.unsubscribeToken, clickToken: clickToken(m.secret, r.clickId) }),
+    subject: t.subject,
+    ...mergeRecipient(t, { firstName: r.firstName, unsubscribeToken: r.unsubscribeToken, clickToken: clickToken(m.secret, r.clickId) }),
     headers: unsubscribeHeaders(`${m.appUrl}/unsubscribe/${r.unsubscribeToken}`),
     tags: [{ name: "type", value: r.type }, { name: "campaign", value: m.campaign.id }],
     idempotencyKey: r.idempotencyKey,
@@ -181,7 +202,7 @@ export async function sendCampaignEmails(campaignId: string, chunk: FanOutChunk,
   const appUrl = env("app").APP_URL.replace(/\/$/, "");
   const mail: CampaignMail = {
     campaign: c,
-    t: await campaignTemplate(c, appUrl),
+    t: await campaignTemplates(c, appUrl),
     appUrl,
     from: env("email").EMAIL_FROM,
     secret: env("auth").NEXTAUTH_SECRET,
@@ -211,7 +232,7 @@ export async function sendCampaignEmails(campaignId: string, chunk: FanOutChunk,
         WHERE ${inChunk(rest, Prisma.sql`u0.id`)}
         ORDER BY u0.id
         LIMIT ${opts.batch ?? 500})
-      SELECT n.delivery_id, n.id AS notification_id, n.user_id, u.email, u.name, dec.status, dec.reason, dec.release_at
+      SELECT n.delivery_id, n.id AS notification_id, n.user_id, u.email, u.name, u.locale, dec.status, dec.reason, dec.release_at
       FROM round n
       ${EMAIL_DECISION_JOINS}
       CROSS JOIN LATERAL (SELECT ${emailDecisionSql("system_announcement", at, { critical: c.critical })}) dec
@@ -228,6 +249,7 @@ export async function sendCampaignEmails(campaignId: string, chunk: FanOutChunk,
           message: campaignMessage(mail, {
             to: r.email,
             firstName: r.name.split(/\s+/)[0] ?? r.name,
+            locale: recipientLocale(r.locale),
             unsubscribeToken: unsubscribeToken(mail.secret, { userId: r.user_id, category: "announcements", notificationId: r.notification_id }),
             clickId: r.notification_id,
             type: "system_announcement",
@@ -277,6 +299,8 @@ async function sendNewsletterEmails(mail: CampaignMail, chunk: FanOutChunk, batc
           message: campaignMessage(mail, {
             to: r.email,
             firstName: r.name?.split(/\s+/)[0] || "there",
+            // Subscribers have no language on record: the campaign's own.
+            locale: recipientLocale(c.locale),
             unsubscribeToken: newsletterUnsubscribeToken(r.subscriber_id, r.delivery_id),
             clickId: r.delivery_id,
             type: "newsletter",
@@ -290,30 +314,58 @@ async function sendNewsletterEmails(mail: CampaignMail, chunk: FanOutChunk, batc
   }
 }
 
+/** A campaign's counts: recipients, read, and email outcomes (accounts and newsletter subscribers). */
+export type CampaignProgress = Record<
+  "recipients" | "read" | "sent" | "delivered" | "bounced" | "complained" | "held" | "skipped" | "failed" | "queued",
+  number
+>;
+
 /** Live progress from the rows: recipients, read, and email outcomes (accounts and newsletter subscribers). */
-export async function campaignProgress(campaignId: string) {
-  const [row] = await db.$queryRaw<{ recipients: bigint; read: bigint; sent: bigint; held: bigint; skipped: bigint; failed: bigint; queued: bigint; delivered: bigint; bounced: bigint; complained: bigint }[]>`
-    WITH email AS (
-      SELECT d.status FROM notifications n JOIN deliveries d ON d.notification_id = n.id AND d.channel = 'EMAIL' WHERE n.campaign_id = ${campaignId}::uuid
-      UNION ALL
-      SELECT status FROM newsletter_deliveries WHERE campaign_id = ${campaignId}::uuid
-    )
-    SELECT (SELECT count(*) FROM notifications WHERE campaign_id = ${campaignId}::uuid)
-             + (SELECT count(*) FROM newsletter_deliveries WHERE campaign_id = ${campaignId}::uuid) AS recipients,
-           (SELECT count(*) FROM notifications WHERE campaign_id = ${campaignId}::uuid AND read_at IS NOT NULL AND archived_at IS NULL) AS read,
-           count(*) FILTER (WHERE status IN ('SENT', 'DELIVERED', 'BOUNCED', 'COMPLAINED')) AS sent,
-           count(*) FILTER (WHERE status = 'DELIVERED') AS delivered,
-           count(*) FILTER (WHERE status = 'BOUNCED') AS bounced,
-           count(*) FILTER (WHERE status = 'COMPLAINED') AS complained,
-           count(*) FILTER (WHERE status = 'HELD') AS held,
-           count(*) FILTER (WHERE status = 'SKIPPED') AS skipped,
-           count(*) FILTER (WHERE status = 'FAILED') AS failed,
-           count(*) FILTER (WHERE status = 'QUEUED') AS queued
-    FROM email`;
-  return Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, Number(v)])) as Record<
-    "recipients" | "read" | "sent" | "delivered" | "bounced" | "complained" | "held" | "skipped" | "failed" | "queued",
-    number
-  >;
+export async function campaignProgress(campaignId: string): Promise<CampaignProgress> {
+  return (await campaignProgressMany([campaignId])).get(campaignId)!;
+}
+
+/**
+ * {@link campaignProgress} of several campaigns in one grouped query (the campaign list): each count reads
+ * the campaign's rows through `notifications_campaign_id` and the deliveries' and newsletter deliveries'
+ * campaign keys.
+ * @returns progress by campaign id (zeros for a campaign with no rows yet)
+ */
+export async function campaignProgressMany(campaignIds: readonly string[]): Promise<Map<string, CampaignProgress>> {
+  const rows = campaignIds.length
+    ? await db.$queryRaw<({ id: string } & Record<keyof CampaignProgress, bigint>)[]>`
+        WITH ids AS (SELECT DISTINCT unnest(${campaignIds as string[]}::uuid[]) AS id),
+        cards AS (
+          SELECT campaign_id, count(*) AS recipients, count(*) FILTER (WHERE read_at IS NOT NULL AND archived_at IS NULL) AS read
+          FROM notifications WHERE campaign_id IN (SELECT id FROM ids) GROUP BY campaign_id),
+        email AS (
+          SELECT n.campaign_id, d.status FROM notifications n JOIN deliveries d ON d.notification_id = n.id AND d.channel = 'EMAIL'
+          WHERE n.campaign_id IN (SELECT id FROM ids)
+          UNION ALL
+          SELECT campaign_id, status FROM newsletter_deliveries WHERE campaign_id IN (SELECT id FROM ids)),
+        subscribers AS (
+          SELECT campaign_id, count(*) AS n FROM newsletter_deliveries WHERE campaign_id IN (SELECT id FROM ids) GROUP BY campaign_id),
+        outcomes AS (
+          SELECT campaign_id,
+                 count(*) FILTER (WHERE status IN ('SENT', 'DELIVERED', 'BOUNCED', 'COMPLAINED')) AS sent,
+                 count(*) FILTER (WHERE status = 'DELIVERED') AS delivered,
+                 count(*) FILTER (WHERE status = 'BOUNCED') AS bounced,
+                 count(*) FILTER (WHERE status = 'COMPLAINED') AS complained,
+                 count(*) FILTER (WHERE status = 'HELD') AS held,
+                 count(*) FILTER (WHERE status = 'SKIPPED') AS skipped,
+                 count(*) FILTER (WHERE status = 'FAILED') AS failed,
+                 count(*) FILTER (WHERE status = 'QUEUED') AS queued
+          FROM email GROUP BY campaign_id)
+        SELECT ids.id, coalesce(c.recipients, 0) + coalesce(s.n, 0) AS recipients, coalesce(c.read, 0) AS read,
+               coalesce(o.sent, 0) AS sent, coalesce(o.delivered, 0) AS delivered, coalesce(o.bounced, 0) AS bounced,
+               coalesce(o.complained, 0) AS complained, coalesce(o.held, 0) AS held, coalesce(o.skipped, 0) AS skipped,
+               coalesce(o.failed, 0) AS failed, coalesce(o.queued, 0) AS queued
+        FROM ids LEFT JOIN cards c ON c.campaign_id = ids.id LEFT JOIN subscribers s ON s.campaign_id = ids.id
+        LEFT JOIN outcomes o ON o.campaign_id = ids.id`
+    : [];
+  return new Map(
+    rows.map(({ id, ...counts }) => [id, Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])) as CampaignProgress]),
+  );
 }
 
 /** Marks a SENDING campaign SENT once its send run has done every chunk. */

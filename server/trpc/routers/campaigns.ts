@@ -7,11 +7,12 @@ import "server-only";
  * into a UTC instant for `schedule`.
  */
 import { z } from "zod";
+import { LOCALES } from "@/lib/i18n";
 import { adminProcedure, router } from "../init";
 import { AppError } from "../../services/errors";
 import { isTimeZone } from "../../services/preferences/preferences";
 import { listBusinesses } from "../../services/businesses/businesses";
-import { audienceSchema, countAudience } from "../../services/campaigns/audience";
+import { audienceSchema, countAudience, countAudiences } from "../../services/campaigns/audience";
 import {
   audienceOf,
   campaignAudit,
@@ -28,7 +29,7 @@ import {
   sendCampaignTest,
   updateCampaign,
 } from "../../services/campaigns/campaigns";
-import { campaignProgress } from "../../services/campaigns/send-campaign";
+import { campaignProgress, campaignProgressMany, type CampaignProgress } from "../../services/campaigns/send-campaign";
 import { newsletterCounts } from "../../services/newsletter/newsletter";
 import { campaignComplaintWarnings } from "../../services/analytics/analytics";
 import type { Campaign } from "../../generated/prisma/client";
@@ -91,16 +92,11 @@ const scheduleInput = z
   .strict();
 
 /** A campaign's counts; nothing has been sent for a draft or a scheduled campaign, so those skip the query. */
-const EMPTY_PROGRESS = { recipients: 0, read: 0, sent: 0, delivered: 0, bounced: 0, complained: 0, held: 0, skipped: 0, failed: 0, queued: 0 };
-const progressOf = (c: Pick<Campaign, "id" | "status">) => (c.status === "DRAFT" || c.status === "SCHEDULED" ? Promise.resolve(EMPTY_PROGRESS) : campaignProgress(c.id));
+const EMPTY_PROGRESS: CampaignProgress = { recipients: 0, read: 0, sent: 0, delivered: 0, bounced: 0, complained: 0, held: 0, skipped: 0, failed: 0, queued: 0 };
+const unsent = (c: Pick<Campaign, "status">) => c.status === "DRAFT" || c.status === "SCHEDULED";
+const progressOf = (c: Pick<Campaign, "id" | "status">) => (unsent(c) ? Promise.resolve(EMPTY_PROGRESS) : campaignProgress(c.id));
 /** Campaigns still to send or sending count their audience now; finished ones report whom they reached. */
-const audienceNow = (c: Campaign) =>
-  c.status === "SENT" || c.status === "CANCELLED"
-    ? Promise.resolve(null)
-    : countAudience(audienceOf(c), { critical: c.critical }).catch((e: unknown) => {
-        if (e instanceof AppError && e.code === "NOT_FOUND") return null; // its saved segment was deleted
-        throw e;
-      });
+const countsAudienceNow = (c: Pick<Campaign, "status">) => c.status !== "SENT" && c.status !== "CANCELLED";
 
 /** The `campaigns` router (mounted in server/trpc/root.ts): every procedure is `adminProcedure`. */
 export const campaignsRouter = router({
@@ -110,10 +106,19 @@ export const campaignsRouter = router({
    */
   list: adminProcedure.query(async () => {
     const campaigns = await listCampaigns(50);
-    const warnings = await campaignComplaintWarnings(campaigns.map((c) => c.id));
-    return Promise.all(
-      campaigns.map(async (c) => ({ ...c, progress: await progressOf(c), audienceSize: await audienceNow(c), complaintWarning: warnings.get(c.id)?.complaintWarning ?? false })),
-    );
+    const counted = campaigns.filter(countsAudienceNow);
+    const [warnings, progress, sizes] = await Promise.all([
+      campaignComplaintWarnings(campaigns.map((c) => c.id)),
+      campaignProgressMany(campaigns.filter((c) => !unsent(c)).map((c) => c.id)),
+      countAudiences(counted.map((c) => ({ audience: audienceOf(c), critical: c.critical }))),
+    ]);
+    const sizeOf = new Map(counted.map((c, i) => [c.id, sizes[i] ?? null]));
+    return campaigns.map((c) => ({
+      ...c,
+      progress: progress.get(c.id) ?? EMPTY_PROGRESS,
+      audienceSize: sizeOf.get(c.id) ?? null,
+      complaintWarning: warnings.get(c.id)?.complaintWarning ?? false,
+    }));
   }),
 
   /** One campaign with its audience size, progress and audit trail (newest first). NOT_FOUND when unknown. */
@@ -153,11 +158,13 @@ export const campaignsRouter = router({
 
   /** The email as recipients will see it, greeted with the admin's name: `{ subject, html, text }`. */
   preview: adminProcedure
-    .input(z.object({ emailSubject: campaignDraftInput.shape.emailSubject, emailBody: campaignDraftInput.shape.emailBody }).strict())
-    .mutation(({ ctx, input }) => previewCampaignEmail(input, ctx.user.name?.trim() || "there")),
+    .input(z.object({ emailSubject: campaignDraftInput.shape.emailSubject, emailBody: campaignDraftInput.shape.emailBody, locale: z.enum(LOCALES).optional() }).strict())
+    .mutation(({ ctx, input }) => previewCampaignEmail(input, ctx.user.name?.trim() || "there", input.locale)),
 
-  /** Emails the campaign to the admin themself, subject marked "[Test]". */
-  sendTest: adminProcedure.input(byId).mutation(({ ctx, input }) => sendCampaignTest(ctx.user.id, input.id)),
+  /** Emails the campaign to the admin themself, subject marked "[Test]": as a reader of `locale` gets it (default: its own language). */
+  sendTest: adminProcedure
+    .input(z.object({ id: byId.shape.id, locale: z.enum(LOCALES).optional() }).strict())
+    .mutation(({ ctx, input }) => sendCampaignTest(ctx.user.id, input.id, input.locale)),
 
   /** Starts sending now. CONFLICT unless a draft or scheduled; TOO_MANY_REQUESTS past 5 campaigns an hour. */
   sendNow: adminProcedure
