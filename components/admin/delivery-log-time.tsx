@@ -6,6 +6,8 @@
  * mismatch).
  */
 import { useSyncExternalStore } from "react";
+import { useLocale, useTranslations } from "use-intl";
+import { dateLocale } from "./analytics/format";
 
 const subscribe = () => () => {};
 
@@ -23,20 +25,24 @@ export function formatUtc(iso: string): string {
   return `${iso.slice(0, 19).replace("T", " ")} UTC`;
 }
 
-/** "1 Jun 2030, 12:00:05 GMT+2" in `timeZone`. */
-export function formatInZone(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short" }).format(new Date(iso));
+/**
+ * "1 Jun 2030, 12:00:05 GMT+2" in `timeZone`, in the reader's `Intl` tag (English keeps en-GB's form, see
+ * {@link dateLocale}).
+ */
+export function formatInZone(iso: string, timeZone: string, locale?: string): string {
+  return new Intl.DateTimeFormat(dateLocale(locale), { timeZone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short" }).format(new Date(iso));
 }
 
 /** A time in the browser's zone, with UTC in smaller print (UTC alone before the browser's zone is known). */
 export function DeliveryLogTime({ iso }: { iso: string }) {
   const zone = useBrowserTimeZone();
+  const locale = useLocale();
   if (!zone || zone === "UTC" || zone === "Etc/UTC") {
     return <time dateTime={iso} className="tabular-nums">{formatUtc(iso)}</time>;
   }
   return (
     <span className="tabular-nums">
-      <time dateTime={iso}>{formatInZone(iso, zone)}</time>
+      <time dateTime={iso}>{formatInZone(iso, zone, locale)}</time>
       <span className="block text-xs text-slate-500">{formatUtc(iso)}</span>
     </span>
   );
@@ -45,9 +51,10 @@ export function DeliveryLogTime({ iso }: { iso: string }) {
 /** Says which zone the timeline's times are in. */
 export function DeliveryLogTimeZoneNote() {
   const zone = useBrowserTimeZone();
+  const t = useTranslations("deliveryLog.zone");
   return (
     <p className="text-xs text-slate-600">
-      {zone && zone !== "UTC" && zone !== "Etc/UTC" ? <>Times in your browser&rsquo;s time zone, <span className="font-medium">{zone}</span>, with UTC below each.</> : <>Times in UTC.</>}
+      {zone && zone !== "UTC" && zone !== "Etc/UTC" ? t.rich("browser", { zone, b: (chunks) => <span className="font-medium">{chunks}</span> }) : t("utc")}
     </p>
   );
 }

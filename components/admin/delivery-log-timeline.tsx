@@ -1,83 +1,95 @@
+"use client";
 /**
  * One delivery's timeline: only the steps its row proves happened, oldest first, each with its time in the
- * admin's browser time zone (and UTC).
+ * admin's browser time zone (and UTC). Words from `deliveryLog.step.*` and `deliveryLog.stepDetail.*`.
  */
+import { useTranslations } from "use-intl";
 import type { TimelineStep, TimelineStepKind } from "@/server/services/delivery/delivery-log";
 import { DeliveryLogTime, DeliveryLogTimeZoneNote } from "./delivery-log-time";
+import { reasonWords } from "./delivery-log-reason";
 
-const STEP: Record<TimelineStepKind, { label: string; dot: string }> = {
-  created: { label: "Created", dot: "bg-slate-400" },
-  queued: { label: "Queued to send", dot: "bg-sky-500" },
-  held: { label: "Held", dot: "bg-amber-500" },
-  skipped: { label: "Not sent", dot: "bg-slate-500" },
-  sent: { label: "Sent", dot: "bg-brand-600" },
-  delivered: { label: "Delivered", dot: "bg-brand-700" },
-  bounced: { label: "Bounced", dot: "bg-rose-600" },
-  complained: { label: "Marked as spam", dot: "bg-rose-600" },
-  failed: { label: "Failed", dot: "bg-rose-600" },
-  clicked: { label: "Clicked", dot: "bg-indigo-500" },
-  unsubscribed: { label: "Unsubscribed", dot: "bg-slate-600" },
-  read: { label: "Read", dot: "bg-indigo-500" },
+const DOT: Record<TimelineStepKind, string> = {
+  created: "bg-slate-400",
+  queued: "bg-sky-500",
+  held: "bg-amber-500",
+  skipped: "bg-slate-500",
+  sent: "bg-brand-600",
+  delivered: "bg-brand-700",
+  bounced: "bg-rose-600",
+  complained: "bg-rose-600",
+  failed: "bg-rose-600",
+  clicked: "bg-indigo-500",
+  unsubscribed: "bg-slate-600",
+  read: "bg-indigo-500",
 };
 
-function Detail({ step }: { step: TimelineStep }) {
+function Detail({ step, channel }: { step: TimelineStep; channel: string }) {
+  const t = useTranslations("deliveryLog");
+  const why = reasonWords((key, values) => t(`reason.${key}`, values), step.reason, step.reasonText, channel);
   switch (step.kind) {
     case "created":
-      return <>The pipeline decided what to do on this channel.</>;
+      return <>{t("stepDetail.created")}</>;
     case "sent":
       return (
         <>
-          Accepted by the provider.
+          {t("stepDetail.sent")}
           {step.providerMessageId ? (
             <>
-              {" "}Message id <span className="break-all font-mono text-slate-800">{step.providerMessageId}</span>
+              {" "}
+              {t.rich("stepDetail.messageId", { id: step.providerMessageId, mono: (chunks) => <span className="break-all font-mono text-slate-800">{chunks}</span> })}
             </>
           ) : null}
-          {step.reasonText ? <span className="block">Why: {step.reasonText}</span> : null}
+          {why ? <span className="block">{t("stepDetail.why", { reason: why })}</span> : null}
         </>
       );
     case "delivered":
-      return <>Reported delivered by the provider&rsquo;s webhook.</>;
+      return <>{t("stepDetail.delivered")}</>;
     case "complained":
-      return <>The recipient reported it as spam (provider&rsquo;s webhook).</>;
+      return <>{t("stepDetail.complained")}</>;
     case "clicked":
-      return <>First click on a tracked link in it.</>;
+      return <>{t("stepDetail.clicked")}</>;
     case "unsubscribed":
-      return <>The recipient unsubscribed through this message&rsquo;s one-click link.</>;
+      return <>{t("stepDetail.unsubscribed")}</>;
     case "read":
-      return <>The notification was marked read in Herald.</>;
+      return <>{t("stepDetail.read")}</>;
     default:
-      return step.reasonText ? (
+      return why ? (
         <>
-          Why: {step.reasonText}
+          {t("stepDetail.why", { reason: why })}
           {step.reason && step.reason !== step.reasonText ? <span className="ml-1 font-mono text-xs text-slate-500">({step.reason})</span> : null}
         </>
       ) : null;
   }
 }
 
-/** The timeline as an ordered list labelled "Timeline". */
-export function DeliveryLogTimeline({ steps }: { steps: TimelineStep[] }) {
+/** "Until <time>" under a hold: when it is released. */
+function HeldUntil({ until }: { until: Date }) {
+  const t = useTranslations("deliveryLog");
+  return <span className="mt-0.5 block">{t.rich("stepDetail.until", { time: () => <DeliveryLogTime iso={until.toISOString()} /> })}</span>;
+}
+
+/**
+ * The timeline as an ordered list labelled "Timeline".
+ * @param channel the delivery's channel (the daily cap's reason reads differently for push and SMS)
+ */
+export function DeliveryLogTimeline({ steps, channel }: { steps: TimelineStep[]; channel: string }) {
+  const t = useTranslations("deliveryLog");
   return (
     <div className="space-y-3">
       <DeliveryLogTimeZoneNote />
-      <ol aria-label="Timeline" className="relative space-y-4 border-l-2 border-slate-200 pl-5">
+      <ol aria-label={t("detail.timeline")} className="relative space-y-4 border-l-2 border-slate-200 pl-5">
         {steps.map((s, i) => (
           <li key={`${s.kind}-${i}`} data-testid="timeline-step" data-kind={s.kind} className="relative">
-            <span aria-hidden className={`absolute -left-[1.72rem] top-1 h-3 w-3 rounded-full ring-2 ring-white ${STEP[s.kind].dot}`} />
+            <span aria-hidden className={`absolute -left-[1.72rem] top-1 h-3 w-3 rounded-full ring-2 ring-white ${DOT[s.kind]}`} />
             <div className="flex flex-col gap-x-4 sm:flex-row sm:items-baseline">
-              <h3 className="w-32 shrink-0 text-sm font-semibold text-slate-900">{STEP[s.kind].label}</h3>
+              <h3 className="w-32 shrink-0 text-sm font-semibold text-slate-900">{t(`step.${s.kind}`)}</h3>
               <div className="text-sm text-slate-700">
                 <DeliveryLogTime iso={s.at.toISOString()} />
               </div>
             </div>
             <p className="mt-0.5 text-sm text-slate-600">
-              <Detail step={s} />
-              {s.kind === "held" && s.until ? (
-                <span className="mt-0.5 block">
-                  Until <DeliveryLogTime iso={s.until.toISOString()} />
-                </span>
-              ) : null}
+              <Detail step={s} channel={channel} />
+              {s.kind === "held" && s.until ? <HeldUntil until={s.until} /> : null}
             </p>
           </li>
         ))}

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { forbidden } from "next/navigation";
-import { requireUser } from "@/server/auth";
+import { currentUser, requireUser } from "@/server/auth";
+import { requestLocale } from "@/server/i18n-request";
+import { translator } from "@/server/i18n";
+import { INTL_LOCALE } from "@/lib/i18n";
 import { resolveRange, type AnalyticsRange } from "@/server/services/analytics/analytics";
 import { analyticsRangeInput } from "@/server/services/analytics/inputs";
 import { AppError } from "@/server/services/errors";
@@ -9,7 +12,10 @@ import { AnalyticsDashboard } from "@/components/admin/analytics/analytics-dashb
 import { RangeSelector } from "@/components/admin/analytics/range-selector";
 import { longDay } from "@/components/admin/analytics/format";
 
-export const metadata: Metadata = { title: "Analytics" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = translator(await requestLocale(await currentUser()));
+  return { title: t("analytics.metaTitle") };
+}
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -38,6 +44,9 @@ function rangeFrom(sp: SearchParams): { range: AnalyticsRange; problems: null } 
 export default async function AdminAnalyticsPage(props: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser("/admin/analytics");
   if (user.role !== "ADMIN") forbidden();
+  const locale = await requestLocale(user);
+  const t = translator(locale);
+  const tag = INTL_LOCALE[locale];
   const sp = await props.searchParams;
   const { range, problems } = rangeFrom(sp);
   const explicit = sp.from !== undefined || sp.to !== undefined;
@@ -48,25 +57,19 @@ export default async function AdminAnalyticsPage(props: { searchParams: Promise<
     <section aria-labelledby="analytics-title" className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 id="analytics-title" className="text-2xl font-semibold tracking-tight">Delivery analytics</h1>
+          <h1 id="analytics-title" className="text-2xl font-semibold tracking-tight">{t("analytics.title")}</h1>
           <p className="text-sm text-slate-600">
-            {range ? (
-              <>
-                {longDay(range.from)} – {longDay(range.to)} ({range.days === 1 ? "1 day" : `${range.days} days`}, UTC).
-              </>
-            ) : (
-              "Choose a range of up to 366 days."
-            )}{" "}
-            How campaigns and notifications reach people: delivery, reads, clicks, unsubscribes, bounces and complaints.
+            {range ? t("analytics.range", { from: longDay(range.from, tag), to: longDay(range.to, tag), count: range.days }) : t("analytics.chooseRange")}{" "}
+            {t("analytics.intro")}
           </p>
         </div>
         {range ? (
           <div className="flex flex-wrap gap-2 text-sm">
             <a href={csv("campaigns")} download className="rounded-md bg-brand-700 px-3 py-1.5 font-medium text-white hover:bg-brand-800">
-              Download CSV<span className="sr-only"> of campaigns</span>
+              {t.rich("analytics.downloadCampaigns", { hidden: (chunks) => <span className="sr-only">{chunks}</span> })}
             </a>
             <a href={csv("types")} download className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-800 hover:bg-slate-50">
-              Daily by type (CSV)
+              {t("analytics.downloadTypes")}
             </a>
           </div>
         ) : null}
@@ -74,14 +77,20 @@ export default async function AdminAnalyticsPage(props: { searchParams: Promise<
       <RangeSelector from={range?.from ?? ""} to={range?.to ?? ""} activePreset={activePreset} />
       {problems ? (
         <div role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
-          <p className="font-medium">This range can&rsquo;t be used:</p>
+          <p className="font-medium">{t("analytics.problems.title")}</p>
           <ul className="mt-1 list-disc pl-5">
             {problems.map((p) => (
               <li key={p}>{p}</li>
             ))}
           </ul>
           <p className="mt-2">
-            Pick other dates above, or <Link href="/admin/analytics" className="font-medium underline">show the last 30 days</Link>.
+            {t.rich("analytics.problems.fix", {
+              link: (chunks) => (
+                <Link href="/admin/analytics" className="font-medium underline">
+                  {chunks}
+                </Link>
+              ),
+            })}
           </p>
         </div>
       ) : null}

@@ -3,11 +3,13 @@
  * /admin/analytics's data (issue 6): the recent complaint rate against the new-campaign limit, totals for
  * the range, the per-campaign table and per-type charts. Loading, error (with retry) and empty states.
  * The range comes from the page (URL); the numbers from the `analytics` tRPC router, which reads
- * server/services/analytics (where every formula is defined).
+ * server/services/analytics (where every formula is defined). Words from `analytics.*` (type names from
+ * `types.*`); numbers and days in the reader's language (./format.ts).
  */
 import Link from "next/link";
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 import { CampaignList, MetricList } from "./campaign-table";
 import { TypeCharts } from "./type-charts";
@@ -18,13 +20,15 @@ export function AnalyticsDashboard({ from, to }: { from: string; to: string }) {
   const campaigns = useQuery(trpc.analytics.campaigns.queryOptions({ from, to }));
   const types = useQuery(trpc.analytics.byType.queryOptions({ from, to }));
   const complaints = useQuery(trpc.analytics.complaintStatus.queryOptions());
+  const t = useTranslations("analytics");
+  const locale = useLocale();
 
   if (campaigns.isPending || types.isPending) return <AnalyticsLoading />;
   if (campaigns.isError || types.isError) {
     return (
       <div role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
-        <p className="font-medium">Could not load analytics.</p>
-        <p className="mt-1">{(campaigns.error ?? types.error)?.message ?? "Something went wrong."}</p>
+        <p className="font-medium">{t("loadError")}</p>
+        <p className="mt-1">{(campaigns.error ?? types.error)?.message ?? t("unknownError")}</p>
         <button
           type="button"
           onClick={() => {
@@ -33,7 +37,7 @@ export function AnalyticsDashboard({ from, to }: { from: string; to: string }) {
           }}
           className="mt-3 rounded-md bg-rose-700 px-3 py-1.5 font-medium text-white hover:bg-rose-800"
         >
-          Try again
+          {t("tryAgain")}
         </button>
       </div>
     );
@@ -45,26 +49,24 @@ export function AnalyticsDashboard({ from, to }: { from: string; to: string }) {
       {complaints.data ? <ComplaintBanner status={complaints.data} /> : null}
       {empty ? (
         <div role="status" className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center text-sm text-slate-600">
-          <p className="font-medium text-slate-800">No data yet for {longDay(from)} – {longDay(to)}.</p>
-          <p className="mt-1">Numbers appear here once campaigns or notifications go out in this range.</p>
-          <Link href="/admin/analytics?days=365" className="mt-3 inline-block font-medium text-brand-700 hover:underline">Look at the last 12 months</Link>
+          <p className="font-medium text-slate-800">{t("empty.title", { from: longDay(from, locale), to: longDay(to, locale) })}</p>
+          <p className="mt-1">{t("empty.hint")}</p>
+          <Link href="/admin/analytics?days=365" className="mt-3 inline-block font-medium text-brand-700 hover:underline">{t("empty.lastYear")}</Link>
         </div>
       ) : (
         <>
           <Totals totals={types.data.totals} />
           <section aria-labelledby="campaigns-title" className="space-y-3">
             <div>
-              <h2 id="campaigns-title" className="text-lg font-semibold">Campaigns</h2>
-              <p className="text-sm text-slate-600">
-                Campaigns that started sending in the range, newest first. Each counts all its notifications and emails, whenever they went out.
-              </p>
+              <h2 id="campaigns-title" className="text-lg font-semibold">{t("campaigns.title")}</h2>
+              <p className="text-sm text-slate-600">{t("campaigns.intro")}</p>
             </div>
             {campaigns.data.rows.length === 0 ? (
-              <p role="status" className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">No campaign was sent in this range.</p>
+              <p role="status" className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">{t("campaigns.none")}</p>
             ) : (
               <CampaignList rows={campaigns.data.rows} warningRate={campaigns.data.warningRate} />
             )}
-            {campaigns.data.truncated ? <p className="text-sm text-slate-600">Showing the newest {campaigns.data.rows.length} campaigns; choose a shorter range (or download the CSV) for the rest.</p> : null}
+            {campaigns.data.truncated ? <p className="text-sm text-slate-600">{t("campaigns.truncated", { count: campaigns.data.rows.length })}</p> : null}
           </section>
           <TypeSection types={types.data.types} />
           <Formulas />
@@ -75,9 +77,10 @@ export function AnalyticsDashboard({ from, to }: { from: string; to: string }) {
 }
 
 function AnalyticsLoading() {
+  const t = useTranslations("analytics");
   return (
     <div role="status" aria-live="polite" className="space-y-4">
-      <p className="text-sm text-slate-600">Loading analytics…</p>
+      <p className="text-sm text-slate-600">{t("loading")}</p>
       <div aria-hidden className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
         {[0, 1, 2, 3, 4, 5].map((i) => (
           <div key={i} className="h-20 animate-pulse rounded-xl bg-slate-100 motion-reduce:animate-none" />
@@ -89,36 +92,43 @@ function AnalyticsLoading() {
 }
 
 function ComplaintBanner({ status }: { status: ComplaintStatus }) {
-  const detail = status.rate === null ? "no campaign email was sent" : `${pct(status.rate)} (${num(status.complained)} of ${num(status.sent)} emails marked as spam)`;
+  const t = useTranslations("analytics.complaints");
+  const locale = useLocale();
+  const values = {
+    days: status.windowDays,
+    limit: pct(status.limit, locale),
+    rate: pct(status.rate, locale),
+    complained: num(status.complained, locale),
+    count: status.sent,
+    sent: num(status.sent, locale),
+  };
+  const b = (chunks: React.ReactNode) => <span className="font-medium text-slate-800">{chunks}</span>;
+  // `exceeded` means the rate is above the limit, so there is a rate to state.
   if (status.exceeded) {
     return (
       <div role="alert" data-testid="complaint-limit" className="rounded-xl border border-rose-300 bg-rose-50 p-4 text-sm text-rose-900">
-        <p className="font-semibold">New campaigns are blocked: complaints are above {pct(status.limit)}.</p>
-        <p className="mt-1">
-          Over the last {status.windowDays} days the campaign complaint rate is {detail}. Sending or scheduling a new campaign needs an explicit override until it falls.
-        </p>
+        <p className="font-semibold">{t("blocked", values)}</p>
+        <p className="mt-1">{t("blockedDetail", values)}</p>
       </div>
     );
   }
-  return (
-    <p className="text-sm text-slate-600">
-      Campaign complaint rate, last {status.windowDays} days: <span className="font-medium text-slate-800">{detail}</span>. New campaigns are blocked above {pct(status.limit)}.
-    </p>
-  );
+  return <p className="text-sm text-slate-600">{status.rate === null ? t.rich("statusNone", { ...values, b }) : t.rich("status", { ...values, b })}</p>;
 }
 
 function Totals({ totals }: { totals: MetricsOutput }) {
+  const t = useTranslations("analytics");
+  const locale = useLocale();
   const cards = [
-    { label: "Recipients", value: num(totals.recipients), hint: "notifications written" },
-    { label: "Emails sent", value: num(totals.sent), hint: "accepted by the provider" },
-    { label: "Delivery rate", value: pct(totals.deliveryRate), hint: "delivered ÷ sent" },
-    { label: "Read rate", value: pct(totals.readRate), hint: "read ÷ in-app" },
-    { label: "Click-through", value: pct(totals.clickThroughRate), hint: "clicked ÷ sent" },
-    { label: "Unsubscribes", value: num(totals.unsubscribed), hint: `${pct(totals.unsubscribeRate)} of sent` },
+    { label: t("metric.recipients"), value: num(totals.recipients, locale), hint: t("totals.recipients") },
+    { label: t("metric.sent"), value: num(totals.sent, locale), hint: t("totals.sent") },
+    { label: t("totals.deliveryRate"), value: pct(totals.deliveryRate, locale), hint: t("totals.delivery") },
+    { label: t("totals.readRate"), value: pct(totals.readRate, locale), hint: t("totals.read") },
+    { label: t("totals.clickThrough"), value: pct(totals.clickThroughRate, locale), hint: t("totals.ctr") },
+    { label: t("metric.unsubscribes"), value: num(totals.unsubscribed, locale), hint: t("totals.unsubscribes", { rate: pct(totals.unsubscribeRate, locale) }) },
   ];
   return (
     <section aria-labelledby="totals-title">
-      <h2 id="totals-title" className="sr-only">Totals for the range</h2>
+      <h2 id="totals-title" className="sr-only">{t("totals.title")}</h2>
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
         {cards.map((c) => (
           <div key={c.label} className="rounded-xl border border-slate-200 bg-white p-3">
@@ -132,64 +142,74 @@ function Totals({ totals }: { totals: MetricsOutput }) {
   );
 }
 
+/** A notification type's name in the reader's language (`types.<type>.label`), else the server's label. */
+function useTypeLabel() {
+  const tr = useTranslations("types");
+  return (s: TypeSeries) => (tr.has(`${s.type as "new_listing"}.label`) ? tr(`${s.type as "new_listing"}.label`) : s.label);
+}
+
 function TypeSection({ types }: { types: TypeSeries[] }) {
   const [chosen, setChosen] = useState<string | null>(null);
   const series = types.find((t) => t.type === chosen) ?? types[0];
+  const t = useTranslations("analytics");
+  const m = useTranslations("analytics.metric");
+  const locale = useLocale();
+  const typeLabel = useTypeLabel();
   return (
     <section aria-labelledby="types-title" className="space-y-3">
       <div>
-        <h2 id="types-title" className="text-lg font-semibold">By notification type</h2>
-        <p className="text-sm text-slate-600">Every notification, counted on the UTC day it was written (its emails, reads and clicks count on that day too).</p>
+        <h2 id="types-title" className="text-lg font-semibold">{t("types.title")}</h2>
+        <p className="text-sm text-slate-600">{t("types.intro")}</p>
       </div>
       {types.length === 0 || !series ? (
-        <p role="status" className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">No notifications were written in this range.</p>
+        <p role="status" className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">{t("types.none")}</p>
       ) : (
         <>
           <div role="region" aria-labelledby="types-caption" tabIndex={0} className="hidden overflow-x-auto rounded-xl border border-slate-200 bg-white md:block">
             <table className="w-full min-w-[44rem] text-left text-sm">
-              <caption id="types-caption" className="sr-only">Totals per notification type over the range</caption>
+              <caption id="types-caption" className="sr-only">{t("types.caption")}</caption>
               <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
                 <tr>
-                  <th scope="col" className="px-3 py-2 font-medium">Type</th>
-                  {["Recipients", "Emails sent", "Delivery", "Read", "CTR", "Unsubscribes", "Bounce", "Complaint"].map((h) => (
+                  <th scope="col" className="px-3 py-2 font-medium">{t("types.type")}</th>
+                  {[m("recipients"), m("sent"), m("delivery"), m("read"), m("ctr"), m("unsubscribes"), m("bounce"), m("complaint")].map((h) => (
                     <th key={h} scope="col" className="px-3 py-2 text-right font-medium">{h}</th>
                   ))}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {types.map((t) => (
-                  <tr key={t.type} data-testid="type-row">
-                    <th scope="row" className="px-3 py-2 text-left font-medium text-slate-900">{t.label}</th>
-                    <td className="px-3 py-2 text-right tabular-nums">{num(t.totals.recipients)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{num(t.totals.sent)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{pct(t.totals.deliveryRate)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{pct(t.totals.readRate)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{pct(t.totals.clickThroughRate)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{num(t.totals.unsubscribed)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{pct(t.totals.bounceRate)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{pct(t.totals.complaintRate)}</td>
+                {types.map((s) => (
+                  <tr key={s.type} data-testid="type-row">
+                    <th scope="row" className="px-3 py-2 text-left font-medium text-slate-900">{typeLabel(s)}</th>
+                    <td className="px-3 py-2 text-right tabular-nums">{num(s.totals.recipients, locale)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{num(s.totals.sent, locale)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{pct(s.totals.deliveryRate, locale)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{pct(s.totals.readRate, locale)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{pct(s.totals.clickThroughRate, locale)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{num(s.totals.unsubscribed, locale)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{pct(s.totals.bounceRate, locale)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{pct(s.totals.complaintRate, locale)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
-          <ul aria-label="Totals per notification type" className="grid gap-3 sm:grid-cols-2 md:hidden">
-            {types.map((t) => (
-              <li key={t.type} data-testid="type-card" className="rounded-xl border border-slate-200 bg-white p-4">
-                <h3 className="font-medium text-slate-900">{t.label}</h3>
-                <MetricList m={t.totals} />
+          <ul aria-label={t("types.list")} className="grid gap-3 sm:grid-cols-2 md:hidden">
+            {types.map((s) => (
+              <li key={s.type} data-testid="type-card" className="rounded-xl border border-slate-200 bg-white p-4">
+                <h3 className="font-medium text-slate-900">{typeLabel(s)}</h3>
+                <MetricList m={s.totals} />
               </li>
             ))}
           </ul>
           <div className="flex flex-wrap items-center gap-2">
-            <label htmlFor="chart-type" className="text-sm font-medium text-slate-700">Charts for</label>
+            <label htmlFor="chart-type" className="text-sm font-medium text-slate-700">{t("types.chartsFor")}</label>
             <select id="chart-type" value={series.type} onChange={(e) => setChosen(e.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
-              {types.map((t) => (
-                <option key={t.type} value={t.type}>{t.label}</option>
+              {types.map((s) => (
+                <option key={s.type} value={s.type}>{typeLabel(s)}</option>
               ))}
             </select>
           </div>
-          <TypeCharts key={series.type} series={series} />
+          <TypeCharts key={series.type} series={series} label={typeLabel(series)} />
         </>
       )}
     </section>
@@ -197,19 +217,20 @@ function TypeSection({ types }: { types: TypeSeries[] }) {
 }
 
 function Formulas() {
+  const t = useTranslations("analytics");
   return (
     <details className="rounded-xl border border-slate-200 bg-white p-4 text-sm text-slate-700">
-      <summary className="cursor-pointer select-none font-medium text-slate-900">How these numbers are counted</summary>
+      <summary className="cursor-pointer select-none font-medium text-slate-900">{t("formulas.title")}</summary>
       <dl className="mt-3 grid gap-x-6 gap-y-2 sm:grid-cols-2">
         {[
-          ["Recipients", "Notifications written, one per person."],
-          ["Emails sent", "Emails the provider accepted: sent, delivered, bounced or marked as spam. Held, skipped, queued and failed emails are not sent."],
-          ["Delivery rate", "Delivered ÷ emails sent (a spam complaint counts as delivered: it reached the inbox)."],
-          ["Read rate", "Read in the inbox ÷ in-app recipients. Email-only sends have no read rate."],
-          ["Click-through rate (CTR)", "Emails with a clicked link ÷ emails sent."],
-          ["Unsubscribes", "Emails whose recipient unsubscribed through that email's link; the rate is ÷ emails sent."],
-          ["Bounce rate", "Bounced ÷ emails sent."],
-          ["Complaint rate", "Marked as spam ÷ emails sent. Campaigns above 0.1% are flagged; above 0.3% over 30 days, new campaigns are blocked."],
+          [t("metric.recipients"), t("formulas.recipients")],
+          [t("metric.sent"), t("formulas.sent")],
+          [t("formulas.deliveryRate"), t("formulas.delivery")],
+          [t("formulas.readRate"), t("formulas.read")],
+          [t("formulas.ctrTerm"), t("formulas.ctr")],
+          [t("metric.unsubscribes"), t("formulas.unsubscribes")],
+          [t("formulas.bounceRate"), t("formulas.bounce")],
+          [t("formulas.complaintRate"), t("formulas.complaint")],
         ].map(([term, def]) => (
           <div key={term}>
             <dt className="font-medium text-slate-900">{term}</dt>
@@ -217,7 +238,7 @@ function Formulas() {
           </div>
         ))}
       </dl>
-      <p className="mt-3 text-slate-600">A rate shows “—” when there is nothing to divide by (for example, no email was sent).</p>
+      <p className="mt-3 text-slate-600">{t("formulas.dash")}</p>
     </details>
   );
 }

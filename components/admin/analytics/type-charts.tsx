@@ -3,10 +3,15 @@
  * One notification type's days as two charts: sends per day (notifications written and emails sent, bars)
  * and rates per day (delivery, read and click-through, lines; a day with nothing to divide leaves a gap).
  * Each chart is a figure with a title, a text summary, and its numbers in a table behind "Show data", so
- * nothing depends on seeing the chart.
+ * nothing depends on seeing the chart. Words from `analytics.charts.*` and `analytics.metric.*`; numbers and
+ * days in the reader's language (./format.ts).
  */
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useLocale, useTranslations } from "use-intl";
 import { longDay, num, pct, shortDay, type TypeSeries } from "./format";
+
+/** The `analytics.charts` translator. */
+type ChartsT = ReturnType<typeof useTranslations<"analytics.charts">>;
 
 /** Legend labels in dark text (the swatch carries the colour; pale series colours are not legible as text). */
 const legendText = (value: string) => <span style={{ color: "#334155" }}>{value}</span>;
@@ -17,29 +22,44 @@ function busiest(t: TypeSeries, key: "sent" | "recipients") {
   return t.days.reduce<{ day: string; n: number } | null>((best, d) => (d[key] > (best?.n ?? 0) ? { day: d.day, n: d[key] } : best), null);
 }
 
-/** The sends chart's summary in words. */
-export function sendsSummary(t: TypeSeries): string {
-  const top = busiest(t, "sent") ?? busiest(t, "recipients");
-  const what = busiest(t, "sent") ? "emails" : "notifications";
-  return (
-    `${num(t.totals.recipients)} notifications written and ${num(t.totals.sent)} emails sent over ${t.days.length} days` +
-    (top ? `; the busiest day was ${longDay(top.day)} with ${num(top.n)} ${what}.` : ".")
-  );
+/**
+ * The sends chart's summary in words.
+ * @param tr `analytics.charts` in the reader's language
+ * @param locale the reader's `Intl` tag
+ */
+export function sendsSummary(tr: ChartsT, t: TypeSeries, locale: string): string {
+  const sentTop = busiest(t, "sent");
+  const top = sentTop ?? busiest(t, "recipients");
+  const values = { recipientsCount: t.totals.recipients, recipients: num(t.totals.recipients, locale), sentCount: t.totals.sent, sent: num(t.totals.sent, locale), days: t.days.length };
+  if (!top) return tr("sendsSummary", values);
+  const busy = { ...values, day: longDay(top.day, locale), topCount: top.n, top: num(top.n, locale) };
+  return sentTop ? tr("sendsSummaryEmails", busy) : tr("sendsSummaryNotifications", busy);
 }
 
-/** The rates chart's summary in words. */
-export function ratesSummary(t: TypeSeries): string {
+/**
+ * The rates chart's summary in words: the email rates (or that there were none), then the read rate when
+ * anything went to the inbox.
+ */
+export function ratesSummary(tr: ChartsT, t: TypeSeries, locale: string): string {
   const m = t.totals;
+  const p = (r: number | null) => pct(r, locale);
   const email =
     m.sent > 0
-      ? `Of ${num(m.sent)} emails sent: ${pct(m.deliveryRate)} delivered, ${pct(m.clickThroughRate)} clicked, ${pct(m.bounceRate)} bounced, ` +
-        `${pct(m.complaintRate)} marked as spam and ${pct(m.unsubscribeRate)} unsubscribed.`
-      : "No emails were sent, so there are no email rates.";
-  const read = m.inApp > 0 ? ` ${pct(m.readRate)} of ${num(m.inApp)} in-app notifications were read.` : "";
-  return email + read;
+      ? tr("ratesEmail", {
+          count: m.sent,
+          sent: num(m.sent, locale),
+          delivered: p(m.deliveryRate),
+          clicked: p(m.clickThroughRate),
+          bounced: p(m.bounceRate),
+          complained: p(m.complaintRate),
+          unsubscribed: p(m.unsubscribeRate),
+        })
+      : tr("ratesNoEmail");
+  return m.inApp > 0 ? `${email} ${tr("ratesRead", { count: m.inApp, rate: p(m.readRate), inApp: num(m.inApp, locale) })}` : email;
 }
 
 function Figure(props: { id: string; title: string; summary: string; children: React.ReactNode; table: React.ReactNode }) {
+  const t = useTranslations("analytics.charts");
   return (
     <figure aria-labelledby={`${props.id}-title`} className="min-w-0 rounded-xl border border-slate-200 bg-white p-4">
       <h3 id={`${props.id}-title`} className="font-medium text-slate-900">{props.title}</h3>
@@ -48,8 +68,8 @@ function Figure(props: { id: string; title: string; summary: string; children: R
         {props.children}
       </div>
       <details className="mt-3 text-sm">
-        <summary className="cursor-pointer select-none font-medium text-brand-700 hover:underline">Show data</summary>
-        <div role="region" aria-label={`${props.title}: data`} tabIndex={0} className="mt-2 max-h-80 overflow-auto rounded-lg border border-slate-200">
+        <summary className="cursor-pointer select-none font-medium text-brand-700 hover:underline">{t("showData")}</summary>
+        <div role="region" aria-label={t("data", { title: props.title })} tabIndex={0} className="mt-2 max-h-80 overflow-auto rounded-lg border border-slate-200">
           {props.table}
         </div>
       </details>
@@ -64,12 +84,13 @@ type Day = TypeSeries["days"][number];
 
 /** A chart's numbers as a table: one row per UTC day, one column per `[heading, value]`. */
 function DayTable(props: { caption: string; days: Day[]; columns: [string, (d: Day) => string][] }) {
+  const t = useTranslations("analytics.charts");
   return (
     <table className="w-full text-xs">
       <caption className="sr-only">{props.caption}</caption>
       <thead className="text-slate-600">
         <tr>
-          <th scope="col" className={`${head} text-left`}>Day (UTC)</th>
+          <th scope="col" className={`${head} text-left`}>{t("day")}</th>
           {props.columns.map(([label]) => (
             <th key={label} scope="col" className={head}>{label}</th>
           ))}
@@ -89,10 +110,19 @@ function DayTable(props: { caption: string; days: Day[]; columns: [string, (d: D
   );
 }
 
-export function TypeCharts({ series }: { series: TypeSeries }) {
+/**
+ * @param series the type's days and totals
+ * @param label the type's name in the reader's language
+ */
+export function TypeCharts({ series, label }: { series: TypeSeries; label: string }) {
+  const t = useTranslations("analytics.charts");
+  const m = useTranslations("analytics.metric");
+  const locale = useLocale();
+  const n = (v: number) => num(v, locale);
+  const p = (r: number | null) => pct(r, locale);
   const data = series.days.map((d) => ({
     day: d.day,
-    label: shortDay(d.day),
+    label: shortDay(d.day, locale),
     recipients: d.recipients,
     sent: d.sent,
     delivery: d.deliveryRate === null ? null : d.deliveryRate * 100,
@@ -105,20 +135,20 @@ export function TypeCharts({ series }: { series: TypeSeries }) {
     <div className="grid gap-4 lg:grid-cols-2">
       <Figure
         id={`${id}-sends`}
-        title={`Sends per day: ${series.label}`}
-        summary={sendsSummary(series)}
+        title={t("sendsTitle", { type: label })}
+        summary={sendsSummary(t, series, locale)}
         table={
           <DayTable
-            caption={`Sends per day: ${series.label} (UTC days)`}
+            caption={t("sendsCaption", { type: label })}
             days={series.days}
             columns={[
-              ["Recipients", (d) => num(d.recipients)],
-              ["Emails sent", (d) => num(d.sent)],
-              ["Delivered", (d) => num(d.delivered)],
-              ["Bounced", (d) => num(d.bounced)],
-              ["Complaints", (d) => num(d.complained)],
-              ["Clicked", (d) => num(d.clicked)],
-              ["Unsubscribed", (d) => num(d.unsubscribed)],
+              [m("recipients"), (d) => n(d.recipients)],
+              [m("sent"), (d) => n(d.sent)],
+              [t("delivered"), (d) => n(d.delivered)],
+              [t("bounced"), (d) => n(d.bounced)],
+              [t("complaints"), (d) => n(d.complained)],
+              [t("clicked"), (d) => n(d.clicked)],
+              [t("unsubscribed"), (d) => n(d.unsubscribed)],
             ]}
           />
         }
@@ -128,28 +158,28 @@ export function TypeCharts({ series }: { series: TypeSeries }) {
             <CartesianGrid stroke="#e2e8f0" vertical={false} />
             <XAxis dataKey="label" tick={axis} interval="preserveStartEnd" minTickGap={16} />
             <YAxis allowDecimals={false} tick={axis} width={48} />
-            <Tooltip formatter={(v) => num(Number(v))} labelFormatter={(_, p) => (p?.[0]?.payload as { day?: string } | undefined)?.day ?? ""} />
+            <Tooltip formatter={(v) => n(Number(v))} labelFormatter={(_, p) => (p?.[0]?.payload as { day?: string } | undefined)?.day ?? ""} />
             <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
-            <Bar dataKey="recipients" name="Recipients" fill={COLORS.recipients} isAnimationActive={false} />
-            <Bar dataKey="sent" name="Emails sent" fill={COLORS.sent} isAnimationActive={false} />
+            <Bar dataKey="recipients" name={m("recipients")} fill={COLORS.recipients} isAnimationActive={false} />
+            <Bar dataKey="sent" name={m("sent")} fill={COLORS.sent} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </Figure>
       <Figure
         id={`${id}-rates`}
-        title={`Rates per day: ${series.label}`}
-        summary={ratesSummary(series)}
+        title={t("ratesTitle", { type: label })}
+        summary={ratesSummary(t, series, locale)}
         table={
           <DayTable
-            caption={`Rates per day: ${series.label} (UTC days; — when there was nothing to divide by)`}
+            caption={t("ratesCaption", { type: label })}
             days={series.days}
             columns={[
-              ["Delivery", (d) => pct(d.deliveryRate)],
-              ["Read", (d) => pct(d.readRate)],
-              ["CTR", (d) => pct(d.clickThroughRate)],
-              ["Unsubscribe", (d) => pct(d.unsubscribeRate)],
-              ["Bounce", (d) => pct(d.bounceRate)],
-              ["Complaint", (d) => pct(d.complaintRate)],
+              [m("delivery"), (d) => p(d.deliveryRate)],
+              [m("read"), (d) => p(d.readRate)],
+              [m("ctr"), (d) => p(d.clickThroughRate)],
+              [t("unsubscribe"), (d) => p(d.unsubscribeRate)],
+              [m("bounce"), (d) => p(d.bounceRate)],
+              [m("complaint"), (d) => p(d.complaintRate)],
             ]}
           />
         }
@@ -159,11 +189,11 @@ export function TypeCharts({ series }: { series: TypeSeries }) {
             <CartesianGrid stroke="#e2e8f0" vertical={false} />
             <XAxis dataKey="label" tick={axis} interval="preserveStartEnd" minTickGap={16} />
             <YAxis domain={[0, 100]} tickFormatter={(v: number) => `${v}%`} tick={axis} width={48} />
-            <Tooltip formatter={(v) => (v === null || v === undefined ? "—" : pct(Number(v) / 100))} labelFormatter={(_, p) => (p?.[0]?.payload as { day?: string } | undefined)?.day ?? ""} />
+            <Tooltip formatter={(v) => (v === null || v === undefined ? "—" : p(Number(v) / 100))} labelFormatter={(_, p) => (p?.[0]?.payload as { day?: string } | undefined)?.day ?? ""} />
             <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
-            <Line type="monotone" dataKey="delivery" name="Delivery" stroke={COLORS.delivery} strokeWidth={2} dot={data.length <= 31} isAnimationActive={false} />
-            <Line type="monotone" dataKey="read" name="Read" stroke={COLORS.read} strokeWidth={2} strokeDasharray="6 3" dot={data.length <= 31} isAnimationActive={false} />
-            <Line type="monotone" dataKey="ctr" name="Click-through" stroke={COLORS.ctr} strokeWidth={2} strokeDasharray="2 3" dot={data.length <= 31} isAnimationActive={false} />
+            <Line type="monotone" dataKey="delivery" name={m("delivery")} stroke={COLORS.delivery} strokeWidth={2} dot={data.length <= 31} isAnimationActive={false} />
+            <Line type="monotone" dataKey="read" name={m("read")} stroke={COLORS.read} strokeWidth={2} strokeDasharray="6 3" dot={data.length <= 31} isAnimationActive={false} />
+            <Line type="monotone" dataKey="ctr" name={t("clickThrough")} stroke={COLORS.ctr} strokeWidth={2} strokeDasharray="2 3" dot={data.length <= 31} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </Figure>

@@ -3,14 +3,18 @@ import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { requireUser } from "@/server/auth";
+import { currentUser, requireUser } from "@/server/auth";
+import { requestTranslator } from "@/server/i18n-request";
 import { api } from "@/server/trpc/server";
 import { DELIVERY_STATUSES, type DeliveryLogPage } from "@/server/services/delivery/delivery-log";
 import { DeliveryLogFilters, type DeliveryLogFilterValues } from "@/components/admin/delivery-log-filters";
 import { DeliveryLogTable } from "@/components/admin/delivery-log-table";
 import { DeliveryLogPageLink } from "@/components/admin/delivery-log-pager";
 
-export const metadata: Metadata = { title: "Delivery log" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("deliveryLog.title") };
+}
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -55,6 +59,8 @@ function queryString(input: Record<string, string | string[]>, omit: string[] = 
 export default async function AdminDeliveriesPage(props: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser("/admin/deliveries");
   if (user.role !== "ADMIN") forbidden();
+  const t = await requestTranslator(user);
+  const role = (r: string) => (t.has(`deliveryLog.role.${r as "ADMIN"}`) ? t(`deliveryLog.role.${r as "ADMIN"}`) : r.toLowerCase());
   const input = filterInput(await props.searchParams);
   const first = (k: string) => (typeof input[k] === "string" ? (input[k] as string) : Array.isArray(input[k]) ? input[k][0] : undefined);
   const values: DeliveryLogFilterValues = { email: first("email"), match: first("match"), type: first("type"), channel: first("channel"), status: first("status"), from: first("from"), to: first("to") };
@@ -75,21 +81,27 @@ export default async function AdminDeliveriesPage(props: { searchParams: Promise
   return (
     <section aria-labelledby="log-title" className="space-y-4">
       <div>
-        <h1 id="log-title" className="text-2xl font-semibold tracking-tight">Delivery log</h1>
-        <p className="text-sm text-slate-600">Every delivery to everyone, newest first: what reached a person, on which channel, and why the rest was held or skipped.</p>
+        <h1 id="log-title" className="text-2xl font-semibold tracking-tight">{t("deliveryLog.title")}</h1>
+        <p className="text-sm text-slate-600">{t("deliveryLog.intro")}</p>
       </div>
       <DeliveryLogFilters values={values} statuses={DELIVERY_STATUSES} />
 
       {problems ? (
         <div role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
-          <p className="font-medium">These filters can&rsquo;t be used:</p>
+          <p className="font-medium">{t("deliveryLog.problems.title")}</p>
           <ul className="mt-1 list-disc pl-5">
             {problems.map((p) => (
               <li key={p}>{p}</li>
             ))}
           </ul>
           <p className="mt-2">
-            Fix them above, or <Link href="/admin/deliveries" className="font-medium underline">clear all filters</Link>.
+            {t.rich("deliveryLog.problems.fix", {
+              link: (chunks) => (
+                <Link href="/admin/deliveries" className="font-medium underline">
+                  {chunks}
+                </Link>
+              ),
+            })}
           </p>
         </div>
       ) : null}
@@ -98,36 +110,42 @@ export default async function AdminDeliveriesPage(props: { searchParams: Promise
         <>
           {page.user ? (
             <p className="text-sm text-slate-700">
-              <span className="font-medium">{page.user.name}</span> · {page.user.email} · {page.user.role.toLowerCase()} · time zone {page.user.timezone}
+              {t.rich("deliveryLog.user", {
+                name: page.user.name,
+                email: page.user.email,
+                role: role(page.user.role),
+                timezone: page.user.timezone,
+                b: (chunks) => <span className="font-medium">{chunks}</span>,
+              })}
             </p>
           ) : null}
           {page.rows.length === 0 ? (
             <div role="status" className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center text-sm text-slate-600">
               {exactEmail && !page.user ? (
-                <p>No user has the email <span className="font-medium text-slate-800">{values.email}</span>.</p>
+                <p>{t.rich("deliveryLog.empty.noUser", { email: values.email ?? "", b: (chunks) => <span className="font-medium text-slate-800">{chunks}</span> })}</p>
               ) : input.cursor ? (
-                <p>No more deliveries match these filters.</p>
+                <p>{t("deliveryLog.empty.noMore")}</p>
               ) : filtered ? (
-                <p>No deliveries match these filters.</p>
+                <p>{t("deliveryLog.empty.noMatch")}</p>
               ) : (
-                <p>No deliveries yet. In-app notifications are in each user&rsquo;s inbox.</p>
+                <p>{t("deliveryLog.empty.none")}</p>
               )}
               {filtered ? (
-                <Link href="/admin/deliveries" className="mt-2 inline-block font-medium text-brand-700 hover:underline">Clear filters</Link>
+                <Link href="/admin/deliveries" className="mt-2 inline-block font-medium text-brand-700 hover:underline">{t("deliveryLog.empty.clear")}</Link>
               ) : null}
             </div>
           ) : (
             <DeliveryLogTable rows={page.rows} back={here} />
           )}
-          <nav aria-label="Pages" className="flex flex-wrap items-center gap-3 text-sm">
+          <nav aria-label={t("deliveryLog.pages.label")} className="flex flex-wrap items-center gap-3 text-sm">
             {page.rows.length > 0 ? (
               <span className="text-slate-600">
-                {page.rows.length === 1 ? "1 delivery" : `${page.rows.length} deliveries`} on this page{input.cursor ? " (an older page)" : ""}.
+                {t(input.cursor ? "deliveryLog.pages.countOlder" : "deliveryLog.pages.count", { count: page.rows.length })}
               </span>
             ) : null}
             {input.cursor ? (
               <DeliveryLogPageLink href={`/admin/deliveries${queryString(input, ["cursor"]) ? `?${queryString(input, ["cursor"])}` : ""}`} className="rounded-md px-2 py-1 font-medium text-brand-700 hover:bg-brand-50">
-                ← Newest
+                {t("deliveryLog.pages.newest")}
               </DeliveryLogPageLink>
             ) : null}
             {page.nextCursor ? (
@@ -135,10 +153,10 @@ export default async function AdminDeliveriesPage(props: { searchParams: Promise
                 href={`/admin/deliveries?${queryString({ ...input, cursor: page.nextCursor })}`}
                 className="rounded-md border border-slate-300 bg-white px-3 py-1 font-medium text-slate-800 hover:bg-slate-50"
               >
-                Next page (older) →
+                {t("deliveryLog.pages.next")}
               </DeliveryLogPageLink>
             ) : page.rows.length > 0 ? (
-              <span className="text-slate-500">That&rsquo;s all.</span>
+              <span className="text-slate-500">{t("deliveryLog.pages.end")}</span>
             ) : null}
           </nav>
         </>

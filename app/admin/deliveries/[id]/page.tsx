@@ -3,14 +3,22 @@ import type { ReactNode } from "react";
 import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
-import { requireUser } from "@/server/auth";
+import { currentUser, requireUser } from "@/server/auth";
+import { requestTranslator } from "@/server/i18n-request";
 import { api } from "@/server/trpc/server";
 import type { DeliveryDetail } from "@/server/services/delivery/delivery-log";
-import { CHANNEL_LABEL, DeliveryStatusBadge } from "@/components/admin/delivery-log-table";
+import { DeliveryStatusBadge } from "@/components/admin/delivery-log-table";
 import { DeliveryLogTimeline } from "@/components/admin/delivery-log-timeline";
 import { DeliveryLogTime } from "@/components/admin/delivery-log-time";
+import { reasonWords } from "@/components/admin/delivery-log-reason";
 
-export const metadata: Metadata = { title: "Delivery timeline" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await requestTranslator(await currentUser());
+  return { title: t("deliveryLog.detail.metaTitle") };
+}
+
+/** A translator in the request's language (full keys). */
+type Translator = Awaited<ReturnType<typeof requestTranslator>>;
 
 /** The list's query string carried in `?back=`, re-encoded onto the fixed list path (never another URL). */
 function backHref(back: string | string[] | undefined): string {
@@ -28,54 +36,59 @@ function Fact({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
+/** A `<time>` tag of a rich message: the instant in the admin's zone (and UTC). */
+function timeTag(at: Date) {
+  return function CapturedTime() {
+    return <DeliveryLogTime iso={at.toISOString()} />;
+  };
+}
+
+/** "captured <time>" under a captured message. */
+function capturedAt(t: Translator, at: Date) {
+  return t.rich("deliveryLog.captured.at", { time: timeTag(at) });
+}
+
 const card = "rounded-xl border border-slate-200 bg-white p-4";
 const devLink = "inline-block font-medium text-brand-700 hover:underline";
 const offNote = "text-xs text-slate-500";
 
 /** What the embedded mode captured for this delivery's channel (in-app has nothing to capture). */
-function Captured({ d }: { d: DeliveryDetail }) {
+function Captured({ d, t }: { d: DeliveryDetail; t: Translator }) {
   if (d.channel === "IN_APP") return null;
-  const title = d.channel === "EMAIL" ? "Email as captured" : d.channel === "SMS" ? "Text as captured" : "Push as captured";
+  const title = t(`deliveryLog.captured.${d.channel}`);
   return (
     <section aria-labelledby="captured-title" className={card}>
       <h2 id="captured-title" className="text-base font-semibold">{title}</h2>
       {d.channel === "EMAIL" && d.capturedEmail ? (
         <div className="mt-2 space-y-1 text-sm">
           <p className="font-medium text-slate-900">{d.capturedEmail.subject}</p>
-          <p className="text-slate-600">to {d.capturedEmail.to}</p>
-          <p className="text-slate-600">
-            captured <DeliveryLogTime iso={d.capturedEmail.createdAt.toISOString()} />
-          </p>
+          <p className="text-slate-600">{t("deliveryLog.captured.to", { address: d.capturedEmail.to })}</p>
+          <p className="text-slate-600">{capturedAt(t, d.capturedEmail.createdAt)}</p>
           {d.capturedEmail.openable ? (
-            <Link href={`/dev/mailbox/${d.capturedEmail.id}`} className={devLink}>Open in the dev mailbox</Link>
+            <Link href={`/dev/mailbox/${d.capturedEmail.id}`} className={devLink}>{t("deliveryLog.captured.openMailbox")}</Link>
           ) : (
-            <p className={offNote}>The dev mailbox is off (a real email provider is configured).</p>
+            <p className={offNote}>{t("deliveryLog.captured.mailboxOff")}</p>
           )}
         </div>
       ) : d.channel === "SMS" && d.capturedSms ? (
         <div className="mt-2 space-y-1 text-sm">
           <p data-testid="captured-sms" className="whitespace-pre-wrap break-words rounded-lg bg-slate-50 p-3 font-mono text-[13px] text-slate-900">{d.capturedSms.body}</p>
-          <p className="text-slate-600">
-            to {d.capturedSms.to} · {d.capturedSms.segments} {d.capturedSms.segments === 1 ? "segment" : "segments"}
-          </p>
-          <p className="text-slate-600">
-            captured <DeliveryLogTime iso={d.capturedSms.createdAt.toISOString()} />
-          </p>
-          {d.capturedSms.openable ? <Link href="/dev/sms" className={devLink}>Open the dev texts page</Link> : null}
+          <p className="text-slate-600">{t("deliveryLog.captured.smsTo", { address: d.capturedSms.to, count: d.capturedSms.segments })}</p>
+          <p className="text-slate-600">{capturedAt(t, d.capturedSms.createdAt)}</p>
+          {d.capturedSms.openable ? <Link href="/dev/sms" className={devLink}>{t("deliveryLog.captured.openTexts")}</Link> : null}
         </div>
       ) : d.channel === "PUSH" && d.capturedPushes ? (
         <div className="mt-2 space-y-1 text-sm">
           <p className="font-medium text-slate-900">{d.capturedPushes.title}</p>
           {d.capturedPushes.body ? <p className="text-slate-700">{d.capturedPushes.body}</p> : null}
           <p className="text-slate-600">
-            to {d.capturedPushes.devices} {d.capturedPushes.devices === 1 ? "device" : "devices"}, captured{" "}
-            <DeliveryLogTime iso={d.capturedPushes.createdAt.toISOString()} />
+            {t.rich("deliveryLog.captured.pushTo", { count: d.capturedPushes.devices, time: timeTag(d.capturedPushes.createdAt) })}
           </p>
-          {d.capturedPushes.openable ? <Link href="/dev/pushes" className={devLink}>Open the dev pushes page</Link> : null}
+          {d.capturedPushes.openable ? <Link href="/dev/pushes" className={devLink}>{t("deliveryLog.captured.openPushes")}</Link> : null}
         </div>
       ) : (
         <p className="mt-2 text-sm text-slate-600">
-          {d.channel === "EMAIL" ? "No email for this notification in the dev mailbox." : d.channel === "SMS" ? "No text for this notification was captured." : "No push for this notification was captured."}
+          {t(`deliveryLog.captured.none.${d.channel}`)}
         </p>
       )}
     </section>
@@ -101,67 +114,72 @@ export default async function DeliveryTimelinePage(props: { params: Promise<{ id
     throw err;
   }
   const n = d.notification;
+  const t = await requestTranslator(user);
+  const channel = t(`channels.${d.channel}`);
+  const role = t.has(`deliveryLog.role.${d.user.role as "ADMIN"}`) ? t(`deliveryLog.role.${d.user.role as "ADMIN"}`) : d.user.role.toLowerCase();
+  const typeLabel = t.has(`types.${n.type as "new_listing"}.label`) ? t(`types.${n.type as "new_listing"}.label`) : (n.typeLabel ?? n.type);
+  const category = t.has(`deliveryLog.category.${n.category as "listings"}`) ? t(`deliveryLog.category.${n.category as "listings"}`) : n.category;
+  const priority = t.has(`deliveryLog.priority.${n.priority as "normal"}`) ? t(`deliveryLog.priority.${n.priority as "normal"}`) : n.priority;
+  const reason = reasonWords((key, values) => t(`deliveryLog.reason.${key}`, values), d.reason, d.reasonText, d.channel);
   return (
     <article aria-labelledby="delivery-title" className="space-y-5">
-      <Link href={back} className="inline-block rounded text-sm text-brand-700 hover:underline">← Delivery log</Link>
+      <Link href={back} className="inline-block rounded text-sm text-brand-700 hover:underline">{t("deliveryLog.detail.back")}</Link>
       <header>
         <p className="text-xs font-medium uppercase tracking-wide text-slate-500">
-          {CHANNEL_LABEL[d.channel] ?? d.channel} delivery
+          {t("deliveryLog.detail.kicker", { channel })}
         </p>
         <h1 id="delivery-title" className="text-xl font-semibold tracking-tight sm:text-2xl">{n.title}</h1>
         <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
           <DeliveryStatusBadge status={d.status} />
-          <span>to {d.user.name}</span>
+          <span>{t("deliveryLog.detail.to", { name: d.user.name })}</span>
         </div>
       </header>
 
       <div className="grid gap-5 lg:grid-cols-[3fr_2fr]">
         <div className="space-y-5">
           <section aria-labelledby="timeline-title" className={card}>
-            <h2 id="timeline-title" className="mb-3 text-base font-semibold">Timeline</h2>
-            <DeliveryLogTimeline steps={d.timeline} />
-            <p className="mt-4 text-xs text-slate-500">
-              Only what this delivery&rsquo;s record shows. It keeps its latest status, so an earlier state that a later one replaced (a hold that was released, “delivered” before a bounce) is not listed.
-            </p>
+            <h2 id="timeline-title" className="mb-3 text-base font-semibold">{t("deliveryLog.detail.timeline")}</h2>
+            <DeliveryLogTimeline steps={d.timeline} channel={d.channel} />
+            <p className="mt-4 text-xs text-slate-500">{t("deliveryLog.detail.timelineNote")}</p>
           </section>
-          <Captured d={d} />
+          <Captured d={d} t={t} />
         </div>
 
         <div className="space-y-5">
           <section aria-labelledby="notification-title" className={card}>
-            <h2 id="notification-title" className="text-base font-semibold">Notification</h2>
+            <h2 id="notification-title" className="text-base font-semibold">{t("deliveryLog.detail.notification")}</h2>
             <dl className="divide-y divide-slate-100">
-              <Fact term="Title">{n.title}</Fact>
-              {n.body ? <Fact term="Body">{n.body}</Fact> : null}
-              <Fact term="Type">
-                {n.typeLabel ?? n.type} <span className="font-mono text-xs text-slate-500">({n.type})</span>
+              <Fact term={t("deliveryLog.detail.title")}>{n.title}</Fact>
+              {n.body ? <Fact term={t("deliveryLog.detail.body")}>{n.body}</Fact> : null}
+              <Fact term={t("deliveryLog.detail.type")}>
+                {typeLabel} <span className="font-mono text-xs text-slate-500">({n.type})</span>
               </Fact>
-              <Fact term="Category">{n.category}</Fact>
-              <Fact term="Priority">{n.priority}</Fact>
-              <Fact term="Created"><DeliveryLogTime iso={n.createdAt.toISOString()} /></Fact>
-              <Fact term="Recipient">
+              <Fact term={t("deliveryLog.detail.category")}>{category}</Fact>
+              <Fact term={t("deliveryLog.detail.priority")}>{priority}</Fact>
+              <Fact term={t("deliveryLog.detail.created")}><DeliveryLogTime iso={n.createdAt.toISOString()} /></Fact>
+              <Fact term={t("deliveryLog.detail.recipient")}>
                 {d.user.name}
                 <Link href={`/admin/deliveries?email=${encodeURIComponent(d.user.email)}`} className="block break-all text-brand-700 hover:underline">
                   {d.user.email}
                 </Link>
-                <span className="block text-xs text-slate-500">{d.user.role.toLowerCase()} · time zone {d.user.timezone}</span>
+                <span className="block text-xs text-slate-500">{t("deliveryLog.detail.recipientMeta", { role, timezone: d.user.timezone })}</span>
               </Fact>
             </dl>
           </section>
 
           <section aria-labelledby="record-title" className={card}>
-            <h2 id="record-title" className="text-base font-semibold">Delivery record</h2>
+            <h2 id="record-title" className="text-base font-semibold">{t("deliveryLog.detail.record")}</h2>
             <dl className="divide-y divide-slate-100">
-              <Fact term="Channel">{CHANNEL_LABEL[d.channel] ?? d.channel}</Fact>
-              <Fact term="Status">{d.status}</Fact>
-              <Fact term="Reason">
-                {d.reasonText ?? "—"}
+              <Fact term={t("deliveryLog.detail.channel")}>{channel}</Fact>
+              <Fact term={t("deliveryLog.detail.status")}>{d.status}</Fact>
+              <Fact term={t("deliveryLog.detail.reason")}>
+                {reason ?? "—"}
                 {d.reason && d.reason !== d.reasonText ? <span className="ml-1 font-mono text-xs text-slate-500">({d.reason})</span> : null}
               </Fact>
-              <Fact term="Provider message id">{d.providerMessageId ? <span className="break-all font-mono text-xs">{d.providerMessageId}</span> : "—"}</Fact>
-              <Fact term="Send attempts">{d.attempts}</Fact>
-              <Fact term="Delivery id"><span className="break-all font-mono text-xs">{d.id}</span></Fact>
-              <Fact term="Notification id"><span className="break-all font-mono text-xs">{n.id}</span></Fact>
+              <Fact term={t("deliveryLog.detail.providerId")}>{d.providerMessageId ? <span className="break-all font-mono text-xs">{d.providerMessageId}</span> : "—"}</Fact>
+              <Fact term={t("deliveryLog.detail.attempts")}>{d.attempts}</Fact>
+              <Fact term={t("deliveryLog.detail.deliveryId")}><span className="break-all font-mono text-xs">{d.id}</span></Fact>
+              <Fact term={t("deliveryLog.detail.notificationId")}><span className="break-all font-mono text-xs">{n.id}</span></Fact>
             </dl>
           </section>
         </div>
