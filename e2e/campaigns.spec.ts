@@ -225,3 +225,60 @@ test("admin schedules a campaign in their time zone within 30 days, then cancels
   await admin.setViewportSize({ width: 390, height: 844 });
   await tallShot(admin, "campaigns-list-after-cancel-phone");
 });
+
+test("a campaign written in English with Afrikaans texts: readers of Afrikaans get those, the rest the English", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const run = Date.now().toString(36);
+  const name = `Languages ${run}`;
+  const en = { title: `Winter drive ${run}`, subject: `Winter drive ${run}: double pickups` };
+  const af = { title: `Wintervoedselveldtog ${run}`, subject: `Wintervoedselveldtog ${run}: dubbel afhalings` };
+  const before = (await db.query<{ locale: string | null }>(`SELECT locale FROM users WHERE email = $1`, [NGO])).rows[0]!.locale;
+  await db.query(`UPDATE users SET locale = 'af' WHERE email = $1`, [NGO]);
+  try {
+    const admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(admin, ADMIN);
+    await admin.goto("/admin/campaigns/new");
+    await admin.getByLabel("Campaign name").fill(name);
+    await admin.getByLabel("Title", { exact: true }).fill(en.title);
+    await admin.getByLabel("Subject", { exact: true }).fill(en.subject);
+    await admin.getByLabel("Body (markdown)").fill("Twice the surplus this week.");
+    await expect(admin.getByLabel("Written in")).toHaveValue("en");
+
+    const afTexts = admin.getByTestId("translation-af");
+    await afTexts.getByText("Afrikaans texts").click();
+    await afTexts.getByLabel("Title in Afrikaans").fill(af.title);
+    await afTexts.getByLabel("Subject in Afrikaans").fill(af.subject);
+    await afTexts.getByLabel("Body in Afrikaans (markdown)").fill("Dubbel die surplus **hierdie week**.");
+    // Its preview: the Afrikaans text in the Afrikaans email (greeting and footer in Afrikaans too).
+    const afFrame = afTexts.frameLocator('iframe[data-testid="email-preview"]');
+    await expect(afFrame.getByRole("heading", { name: af.subject })).toBeVisible();
+    await expect(afFrame.locator("html")).toHaveAttribute("lang", "af");
+    await expect(admin.getByTestId("translation-zu")).toContainText("isiZulu: not written");
+    await afTexts.scrollIntoViewIfNeeded();
+    await shot(admin, "campaigns-editor-languages-desktop");
+
+    await admin.getByRole("radio", { name: /By role/ }).check();
+    await admin.getByLabel("Role", { exact: true }).selectOption("NGO");
+    await admin.getByRole("button", { name: "Send now…" }).click();
+    await admin.getByRole("button", { name: /^Yes, send to/ }).click();
+    await expect(admin.getByTestId("campaign-row").filter({ hasText: name }).getByTestId("campaign-status")).toHaveText("Sent", { timeout: 30_000 });
+
+    const titles = await db.query<{ email: string; title: string }>(
+      `SELECT u.email, n.title FROM notifications n JOIN users u ON u.id = n.user_id JOIN campaigns c ON c.id = n.campaign_id WHERE c.name = $1`,
+      [name],
+    );
+    expect(titles.rows.find((r) => r.email === NGO)?.title).toBe(af.title);
+    const others = titles.rows.filter((r) => r.email !== NGO);
+    expect(others.length).toBeGreaterThan(0);
+    for (const r of others) expect(r.title).toBe(en.title);
+    await expect
+      .poll(async () => (await db.query<{ subject: string }>(`SELECT subject FROM captured_emails WHERE "to" = $1 AND subject LIKE $2`, [NGO, `%${run}%`])).rows.map((r) => r.subject))
+      .toEqual([af.subject]);
+    // The campaign's page names its languages.
+    const id = (await db.query<{ id: string }>(`SELECT id FROM campaigns WHERE name = $1`, [name])).rows[0]!.id;
+    await admin.goto(`/admin/campaigns/${id}`);
+    await expect(admin.getByText("English (main) · Afrikaans", { exact: true })).toBeVisible();
+  } finally {
+    await db.query(`UPDATE users SET locale = $2 WHERE email = $1`, [NGO, before]);
+  }
+});

@@ -7,6 +7,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useTranslations } from "use-intl";
+import { LOCALE_NAMES, LOCALES, isLocale } from "@/lib/i18n";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
 import { TimeAgo } from "@/components/ui/time-ago";
@@ -92,6 +93,9 @@ export function CampaignDetail({ initial, userId }: { initial: CampaignDetailDat
   const busy = pause.isPending || resume.isPending || cancel.isPending;
 
   const { campaign: c, progress, audienceSize, audit, businessName, segmentName } = get.data;
+  const main = isLocale(c.locale) ? c.locale : "en";
+  // The languages with texts of their own (the stored JSON: { af: { inAppTitle, … }, … }).
+  const translated = new Set(Object.keys(c.translations && typeof c.translations === "object" ? c.translations : {}));
   const finished = c.status === "SENT" || c.status === "CANCELLED";
 
   return (
@@ -148,6 +152,9 @@ export function CampaignDetail({ initial, userId }: { initial: CampaignDetailDat
             ) : null}
           </Fact>
           <Fact label={t("channels")}>{w.channels(c.channels)}</Fact>
+          <Fact label={t("languages")}>
+            {[t("mainLanguage", { language: LOCALE_NAMES[main] }), ...LOCALES.filter((l) => l !== main && translated.has(l)).map((l) => LOCALE_NAMES[l])].join(" · ")}
+          </Fact>
           <Fact label={t("created")}><TimeAgo iso={c.createdAt.toISOString()} /></Fact>
           {c.startedAt ? <Fact label={t("started")}><TimeAgo iso={c.startedAt.toISOString()} /></Fact> : null}
           {c.finishedAt ? <Fact label={c.status === "CANCELLED" ? t("cancelled") : t("finished")}><TimeAgo iso={c.finishedAt.toISOString()} /></Fact> : null}
@@ -157,7 +164,7 @@ export function CampaignDetail({ initial, userId }: { initial: CampaignDetailDat
       <section aria-labelledby="content-h" className="space-y-4 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
         <h2 id="content-h" className="font-semibold">{t("content")}</h2>
         {c.channels.includes("IN_APP") ? <InAppPreview title={c.inAppTitle} body={c.inAppBody} critical={c.critical} /> : null}
-        {c.channels.includes("EMAIL") ? <EmailPreview subject={c.emailSubject} body={c.emailBody} /> : null}
+        {c.channels.includes("EMAIL") ? <EmailPreview subject={c.emailSubject} body={c.emailBody} locale={main} /> : null}
       </section>
 
       <section aria-labelledby="audit-h" className="space-y-3 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">

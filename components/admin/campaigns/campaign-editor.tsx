@@ -5,7 +5,9 @@
  * chosen — the audience with its live size, and the critical flag. A newsletter audience switches the
  * campaign to email only and not critical (subscribers have no account). Every action saves the draft first:
  * "Send test to me", "Schedule…" (a wall-clock time in a time zone; the server converts it and enforces
- * the 30-day limit) and "Send now" (after a confirmation that shows the audience size). When recent
+ * the 30-day limit) and "Send now" (after a confirmation that shows the audience size). "Languages" names
+ * the language the texts are written in and takes the same texts in the other languages (optional; readers
+ * of a language without them get the main texts, docs/requirements.md R19.4). When recent
  * campaigns' complaint rate blocks sending, the panel explains it and offers an explicit override. Field
  * errors come from the server's validation.
  */
@@ -13,7 +15,8 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState, type ReactNode } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useTranslations } from "use-intl";
+import { useLocale, useTranslations } from "use-intl";
+import { INTL_LOCALE, LOCALE_NAMES, LOCALES, isLocale, type Locale } from "@/lib/i18n";
 import { useTRPC } from "@/components/trpc";
 import { AudienceField, audienceDraft, missingAudienceChoice, toAudience, type AudienceDraft } from "./audience-field";
 import { CancelConfirm } from "./campaign-list";
@@ -23,6 +26,16 @@ import { StatusBadge } from "./progress";
 import { useCampaignWording, type CampaignWording } from "./wording";
 
 type FormError = NonNullable<ReturnType<CampaignWording["errorOf"]>>;
+
+/** One language's texts as the editor holds them (all four kept; only the chosen channels' are saved). */
+type Texts = { inAppTitle: string; inAppBody: string; emailSubject: string; emailBody: string };
+const NO_TEXTS: Texts = { inAppTitle: "", inAppBody: "", emailSubject: "", emailBody: "" };
+
+/** The stored translations (JSON) as editor state, every language present. */
+function translationsDraft(stored: unknown): Record<Locale, Texts> {
+  const from = (stored && typeof stored === "object" ? stored : {}) as Record<string, Partial<Texts> | undefined>;
+  return Object.fromEntries(LOCALES.map((l) => [l, { ...NO_TEXTS, ...from[l] }])) as Record<Locale, Texts>;
+}
 type Panel = { kind: "schedule" } | { kind: "send"; size: AudienceSize } | { kind: "cancel" } | null;
 
 /** `YYYY-MM-DDTHH:mm` in the browser's local time, for `<input type="datetime-local">`. */
@@ -75,6 +88,12 @@ export function CampaignEditor(props: CampaignEditorProps) {
     }),
   );
   const [critical, setCritical] = useState(c?.critical ?? false);
+  // A new campaign is written in the admin's own language until they say otherwise.
+  const intlLocale = useLocale();
+  const uiLocale = LOCALES.find((l) => INTL_LOCALE[l] === intlLocale) ?? "en";
+  const [mainLocale, setMainLocale] = useState<Locale>(c && isLocale(c.locale) ? c.locale : uiLocale);
+  const [translations, setTranslations] = useState(() => translationsDraft(c?.translations));
+  const otherLocales = LOCALES.filter((l) => l !== mainLocale);
   const [error, setError] = useState<FormError | null>(null);
   const [notice, setNotice] = useState<ReactNode>(null);
   const [panel, setPanel] = useState<Panel>(null);
@@ -147,6 +166,19 @@ export function CampaignEditor(props: CampaignEditorProps) {
       channels,
       audience: a,
       critical,
+      locale: mainLocale,
+      translations: Object.fromEntries(
+        otherLocales.flatMap((l) => {
+          const x = translations[l];
+          const kept = {
+            inAppTitle: inApp ? x.inAppTitle : "",
+            inAppBody: inApp ? x.inAppBody : "",
+            emailSubject: email ? x.emailSubject : "",
+            emailBody: email ? x.emailBody : "",
+          };
+          return Object.values(kept).some((v) => v.trim()) ? [[l, kept]] : [];
+        }),
+      ),
     };
     try {
       const next = saved ? await update.mutateAsync({ id: saved.id, ...input }) : await create.mutateAsync(input);
@@ -351,7 +383,36 @@ export function CampaignEditor(props: CampaignEditorProps) {
 
       {!inApp && !email ? (
         <p className="rounded-2xl border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700">{t("noChannel")}</p>
-      ) : null}
+      ) : (
+        <Section title={t("sectionLanguages")}>
+          <Field id={`${id}-locale`} label={t("writtenIn")} hint={t("writtenInHint")} error={fieldError("locale")}>
+            <select
+              id={`${id}-locale`}
+              value={mainLocale}
+              onChange={(e) => edit(["locale", "translations"], setMainLocale)(e.target.value as Locale)}
+              className={`${inputCls(fieldError("locale"))} sm:w-64`}
+              {...describe(`${id}-locale`, fieldError("locale"))}
+            >
+              {LOCALES.map((l) => (
+                <option key={l} value={l}>{LOCALE_NAMES[l]}</option>
+              ))}
+            </select>
+          </Field>
+          {fieldError("translations") ? <p role="alert" className="text-sm text-rose-700">{fieldError("translations")}</p> : null}
+          {otherLocales.map((l) => (
+            <TranslationFields
+              key={l}
+              id={`${id}-${l}`}
+              language={LOCALE_NAMES[l]}
+              locale={l}
+              texts={translations[l]}
+              inApp={inApp}
+              email={email}
+              onChange={(texts) => edit("translations", setTranslations)({ ...translations, [l]: texts })}
+            />
+          ))}
+        </Section>
+      )}
 
       <Section title={t("sectionAudience")}>
         <AudienceField value={audience} onChange={onAudience} critical={critical} categories={props.categories} error={fieldError("audience")} />
@@ -522,6 +583,57 @@ function ComplaintOverride(props: { block: ComplaintBlock; verb: "Send" | "Sched
         {props.verb === "Send" ? t("overrideSend") : t("overrideSchedule")}
       </label>
     </div>
+  );
+}
+
+/**
+ * One other language's texts, folded away until opened (open when any is written): the chosen channels'
+ * fields, and the email's preview in that language.
+ */
+function TranslationFields(props: {
+  id: string;
+  language: string;
+  locale: Locale;
+  texts: Texts;
+  inApp: boolean;
+  email: boolean;
+  onChange: (texts: Texts) => void;
+}) {
+  const t = useTranslations("campaignEditor");
+  const { id, language, texts } = props;
+  const set = (k: keyof Texts) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => props.onChange({ ...texts, [k]: e.target.value });
+  const written = (props.inApp && texts.inAppTitle.trim() !== "") || (props.email && texts.emailSubject.trim() !== "");
+  return (
+    <details open={written || undefined} className="group rounded-xl border border-slate-200 p-3 sm:p-4" data-testid={`translation-${props.locale}`}>
+      <summary className="cursor-pointer text-sm font-medium text-slate-800">
+        {t("translationOf", { language })}{" "}
+        <span className="font-normal text-slate-600">· {written ? t("translationFilled", { language }) : t("translationEmpty", { language })}</span>
+      </summary>
+      <div className="mt-3 space-y-4" lang={props.locale}>
+        <p className="text-xs text-slate-600">{t("translationHint", { language })}</p>
+        {props.inApp ? (
+          <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
+            <Field id={`${id}-title`} label={t("inAppTitleIn", { language })}>
+              <input id={`${id}-title`} value={texts.inAppTitle} onChange={set("inAppTitle")} maxLength={120} className={inputCls(undefined)} />
+            </Field>
+            <Field id={`${id}-message`} label={t("inAppMessageIn", { language })}>
+              <textarea id={`${id}-message`} value={texts.inAppBody} onChange={set("inAppBody")} maxLength={500} rows={2} className={inputCls(undefined)} />
+            </Field>
+          </div>
+        ) : null}
+        {props.email ? (
+          <>
+            <Field id={`${id}-subject`} label={t("subjectIn", { language })}>
+              <input id={`${id}-subject`} value={texts.emailSubject} onChange={set("emailSubject")} maxLength={150} className={inputCls(undefined)} />
+            </Field>
+            <Field id={`${id}-body`} label={t("bodyIn", { language })}>
+              <textarea id={`${id}-body`} value={texts.emailBody} onChange={set("emailBody")} maxLength={20_000} rows={5} className={`${inputCls(undefined)} font-mono text-sm`} />
+            </Field>
+            <EmailPreview subject={texts.emailSubject} body={texts.emailBody} locale={props.locale} />
+          </>
+        ) : null}
+      </div>
+    </details>
   );
 }
 

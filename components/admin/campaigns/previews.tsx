@@ -8,6 +8,7 @@ import { useEffect, useId, useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "use-intl";
 import { useTRPCClient } from "@/components/trpc";
+import type { Locale } from "@/lib/i18n";
 
 /** `value`, once it has stopped changing for `ms` milliseconds. */
 export function useDebounced<T>(value: T, ms: number): T {
@@ -52,14 +53,14 @@ const WIDTHS = [
 
 /**
  * The email, rendered by the server from `subject` and the markdown `body` (debounced while typing), with a
- * desktop/phone width toggle.
+ * desktop/phone width toggle; its fixed words in `locale` (default: the platform's language).
  */
-export function EmailPreview({ subject, body }: { subject: string; body: string }) {
+export function EmailPreview({ subject, body, locale }: { subject: string; body: string; locale?: Locale }) {
   const t = useTranslations("campaigns.preview");
   const client = useTRPCClient();
   const id = useId();
   const [width, setWidth] = useState<(typeof WIDTHS)[number]["key"]>("desktop");
-  const input = useDebounced({ emailSubject: subject.trim(), emailBody: body.trim() }, 500);
+  const input = useDebounced({ emailSubject: subject.trim(), emailBody: body.trim(), ...(locale ? { locale } : {}) }, 500);
   const ready = input.emailSubject !== "" && input.emailBody !== "";
   const preview = useQuery({
     queryKey: ["campaigns", "email-preview", input],
