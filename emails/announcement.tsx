@@ -5,12 +5,15 @@ import { Paragraphs, firstLine } from "./components/paragraphs";
 import { SafeMarkdown } from "./components/markdown";
 import { greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
-import { BRAND_NAME, PREVIEW_APP_URL, styles } from "./components/theme";
+import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 /**
  * The generic announcement (title + body + optional CTA), used by broadcast campaigns (issue 6). Not a
  * catalog type; non-transactional. The body is plain text, or a safe markdown subset with
- * `format: "markdown"` (emails/components/markdown.tsx).
+ * `format: "markdown"` (emails/components/markdown.tsx). The title, body and labels are the sender's words and
+ * stay as written; `locale` translates the greeting, the default button label, the sign-off and the footer.
  */
 export interface AnnouncementEmailProps {
   appUrl: string;
@@ -29,6 +32,8 @@ export interface AnnouncementEmailProps {
   actionLabel?: string;
   /** Who sends it, when not the Herald team (e.g. a business writing to its followers). */
   senderName?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
 export function subject(p: AnnouncementEmailProps): string {
@@ -36,9 +41,9 @@ export function subject(p: AnnouncementEmailProps): string {
 }
 
 export default function AnnouncementEmail(p: AnnouncementEmailProps) {
-  const reason = p.senderName
-    ? `you follow ${p.senderName} on ${BRAND_NAME} and have email turned on for their news`
-    : `you have a ${BRAND_NAME} account and have email turned on for announcements`;
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const reason = p.senderName ? t("mail.announcement.reasonSender", { sender: p.senderName }) : t("mail.announcement.reason");
   return (
     <EmailLayout
       appUrl={p.appUrl}
@@ -46,18 +51,19 @@ export default function AnnouncementEmail(p: AnnouncementEmailProps) {
       preview={p.preheader ?? firstLine(p.body)}
       reason={reason}
       unsubscribeUrl={p.unsubscribeUrl}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
         {p.title}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
       {p.format === "markdown" ? <SafeMarkdown source={p.body} appUrl={p.appUrl} track={p.clickTrackingUrl} /> : <Paragraphs text={p.body} />}
       {p.actionUrl ? (
         <Button href={p.actionUrl} appUrl={p.appUrl}>
-          {p.actionLabel ?? "Read more"}
+          {p.actionLabel ?? t("mail.announcement.readMore")}
         </Button>
       ) : null}
-      <Text style={styles.text}>— {p.senderName ?? `The ${BRAND_NAME} team`}</Text>
+      <Text style={styles.text}>{p.senderName ? `— ${p.senderName}` : t("mail.common.teamSignature")}</Text>
     </EmailLayout>
   );
 }

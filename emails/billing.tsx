@@ -2,9 +2,11 @@ import { Heading, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
-import { formatDateTime, formatMoney, greeting } from "./components/format";
+import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
-import { BRAND_NAME, colors, PREVIEW_APP_URL, styles } from "./components/theme";
+import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 export type BillingEvent = "payment_succeeded" | "payment_failed" | "invoice_available" | "subscription_renewing" | "subscription_expiring";
 
@@ -25,57 +27,54 @@ export interface BillingEmailProps {
   paymentMethod?: string;
   billingUrl: string;
   timeZone?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
-const EVENTS: Record<BillingEvent, { title: string; line: string; dateLabel: string; cta: string }> = {
-  payment_succeeded: { title: "Payment received", line: "Thank you: we received your payment.", dateLabel: "Paid on", cta: "View receipt" },
-  payment_failed: {
-    title: "Your payment failed",
-    line: "We could not take your payment. Please update your payment method to keep your plan active.",
-    dateLabel: "Attempted on",
-    cta: "Update payment method",
-  },
-  invoice_available: { title: "Your invoice is ready", line: "A new invoice is available in your account.", dateLabel: "Due on", cta: "View invoice" },
-  subscription_renewing: {
-    title: "Your plan renews soon",
-    line: "Your subscription will renew automatically.",
-    dateLabel: "Renews on",
-    cta: "Manage subscription",
-  },
-  subscription_expiring: {
-    title: "Your plan expires soon",
-    line: "Your subscription will not renew. Renew it to keep your plan's features.",
-    dateLabel: "Expires on",
-    cta: "Renew subscription",
-  },
-};
+/** The event's title, first line, date label and button, in `locale`. */
+function eventCopy(event: BillingEvent, locale: Locale) {
+  const t = translator(locale);
+  return {
+    title: t(`mail.billing.events.${event}.title`),
+    line: t(`mail.billing.events.${event}.line`),
+    dateLabel: t(`mail.billing.events.${event}.dateLabel`),
+    cta: t(`mail.billing.events.${event}.cta`),
+  };
+}
 
 export function subject(p: BillingEmailProps): string {
-  const ref = p.invoiceNumber ? ` (${p.invoiceNumber})` : "";
-  return safeHeaderValue(`${EVENTS[p.event].title}: ${formatMoney(p.amount, p.currency)}${ref}`);
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const values = { title: eventCopy(p.event, locale).title, amount: formatMoney(p.amount, p.currency, intlLocaleOf(p.locale)) };
+  return safeHeaderValue(p.invoiceNumber ? t("mail.billing.subjectInvoice", { ...values, invoice: p.invoiceNumber }) : t("mail.billing.subject", values));
 }
 
 export default function BillingEmail(p: BillingEmailProps) {
-  const e = EVENTS[p.event];
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const intl = intlLocaleOf(p.locale);
+  const e = eventCopy(p.event, locale);
+  const amount = formatMoney(p.amount, p.currency, intl);
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={`${e.title}: ${formatMoney(p.amount, p.currency)}`}
-      reason={`it concerns billing for your ${BRAND_NAME} account; billing emails are always sent`}
+      preview={t("mail.billing.subject", { title: e.title, amount })}
+      reason={t("mail.billing.reason")}
+      locale={locale}
     >
       <Heading as="h1" style={{ ...styles.heading, color: p.event === "payment_failed" ? colors.danger : colors.text }}>
         {e.title}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
       <Text style={styles.text}>{e.line}</Text>
       <DetailsCard
         rows={[
-          { label: "Amount", value: formatMoney(p.amount, p.currency) },
-          { label: "Plan", value: p.planName },
-          { label: "Invoice", value: p.invoiceNumber },
-          { label: e.dateLabel, value: p.date ? formatDateTime(p.date, p.timeZone) : undefined },
-          { label: "Payment method", value: p.paymentMethod },
+          { label: t("mail.billing.amount"), value: amount },
+          { label: t("mail.billing.plan"), value: p.planName },
+          { label: t("mail.billing.invoice"), value: p.invoiceNumber },
+          { label: e.dateLabel, value: p.date ? formatDateTime(p.date, p.timeZone, intl) : undefined },
+          { label: t("mail.billing.paymentMethod"), value: p.paymentMethod },
         ]}
       />
       <Button href={p.billingUrl} appUrl={p.appUrl}>

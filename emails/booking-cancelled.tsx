@@ -2,9 +2,11 @@ import { Heading, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
-import { formatDateTime, formatMoney, greeting } from "./components/format";
+import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 export type CancelledBy = "business" | "customer" | "system";
 
@@ -26,43 +28,51 @@ export interface BookingCancelledEmailProps {
   /** Where to find other food. */
   browseUrl: string;
   timeZone?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
-const WHO: Record<CancelledBy, (business: string) => string> = {
-  business: (b) => `${b} had to cancel your booking.`,
-  customer: () => "Your booking was cancelled as you asked.",
-  system: () => "Your booking was cancelled because it was not collected in time.",
-};
+/** Who cancelled, as the email's first sentence. */
+const WHO = {
+  business: "mail.bookingCancelled.byBusiness",
+  customer: "mail.bookingCancelled.byCustomer",
+  system: "mail.bookingCancelled.bySystem",
+} as const satisfies Record<CancelledBy, string>;
 
 export function subject(p: BookingCancelledEmailProps): string {
-  return safeHeaderValue(`Booking cancelled: ${p.bookingReference} at ${p.businessName}`);
+  return safeHeaderValue(translator(p.locale ?? "en")("mail.bookingCancelled.subject", { reference: p.bookingReference, business: p.businessName }));
 }
 
 export default function BookingCancelledEmail(p: BookingCancelledEmailProps) {
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const intl = intlLocaleOf(p.locale);
+  const who = t(WHO[p.cancelledBy], { business: p.businessName });
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={WHO[p.cancelledBy](p.businessName)}
-      reason={`you had booking ${p.bookingReference} with ${p.businessName} and have email turned on for pickups and orders`}
+      preview={who}
+      reason={t("mail.bookingCancelled.reason", { reference: p.bookingReference, business: p.businessName })}
       unsubscribeUrl={p.unsubscribeUrl}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        Booking cancelled
+        {t("mail.bookingCancelled.heading")}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>{WHO[p.cancelledBy](p.businessName)}</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{who}</Text>
       <DetailsCard
-        title={`Booking ${p.bookingReference}`}
+        title={t("mail.common.bookingTitle", { reference: p.bookingReference })}
         rows={[
-          { label: "Was due", value: formatDateTime(p.pickupTime, p.timeZone) },
-          { label: "Reason", value: p.reason },
-          { label: "Refund", value: p.refundAmount && p.currency ? formatMoney(p.refundAmount, p.currency) : undefined },
+          { label: t("mail.bookingCancelled.wasDue"), value: formatDateTime(p.pickupTime, p.timeZone, intl) },
+          { label: t("mail.bookingCancelled.reasonLabel"), value: p.reason },
+          { label: t("mail.bookingCancelled.refund"), value: p.refundAmount && p.currency ? formatMoney(p.refundAmount, p.currency, intl) : undefined },
         ]}
       />
-      <Text style={styles.text}>There&apos;s still plenty of food to rescue nearby.</Text>
+      <Text style={styles.text}>{t("mail.bookingCancelled.plentyLeft")}</Text>
       <Button href={p.browseUrl} appUrl={p.appUrl}>
-        Find other listings
+        {t("mail.bookingCancelled.cta")}
       </Button>
     </EmailLayout>
   );

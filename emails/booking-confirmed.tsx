@@ -3,9 +3,11 @@ import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
 import { ItemList, type OrderItem } from "./components/items";
-import { formatDateTime, formatMoney, greeting } from "./components/format";
+import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 /** `booking_confirmed` (seed 003: a reservation/booking was made and confirmed). */
 export interface BookingConfirmedEmailProps {
@@ -22,38 +24,46 @@ export interface BookingConfirmedEmailProps {
   currency?: string;
   bookingUrl: string;
   timeZone?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
 export function subject(p: BookingConfirmedEmailProps): string {
-  return safeHeaderValue(`Booking confirmed: ${p.businessName}, ${formatDateTime(p.pickupTime, p.timeZone)}`);
+  const when = formatDateTime(p.pickupTime, p.timeZone, intlLocaleOf(p.locale));
+  return safeHeaderValue(translator(p.locale ?? "en")("mail.bookingConfirmed.subject", { business: p.businessName, when }));
 }
 
 export default function BookingConfirmedEmail(p: BookingConfirmedEmailProps) {
-  const when = formatDateTime(p.pickupTime, p.timeZone);
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const intl = intlLocaleOf(p.locale);
+  const when = formatDateTime(p.pickupTime, p.timeZone, intl);
+  const booking = { reference: p.bookingReference, business: p.businessName };
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={`Booking ${p.bookingReference} at ${p.businessName} is confirmed for ${when}`}
-      reason={`you made booking ${p.bookingReference} with ${p.businessName} and have email turned on for pickups and orders`}
+      preview={t("mail.bookingConfirmed.preview", { ...booking, when })}
+      reason={t("mail.bookingConfirmed.reason", booking)}
       unsubscribeUrl={p.unsubscribeUrl}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        Your booking is confirmed
+        {t("mail.bookingConfirmed.heading")}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>{p.businessName} is holding your food. We&apos;ll remind you before pickup.</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{t("mail.bookingConfirmed.intro", { business: p.businessName })}</Text>
       <DetailsCard
-        title={`Booking ${p.bookingReference}`}
+        title={t("mail.common.bookingTitle", { reference: p.bookingReference })}
         rows={[
-          { label: "Pickup time", value: when },
-          { label: "Location", value: p.pickupLocation },
-          { label: "Total", value: p.totalAmount && p.currency ? formatMoney(p.totalAmount, p.currency) : undefined },
+          { label: t("mail.common.pickupTime"), value: when },
+          { label: t("mail.common.location"), value: p.pickupLocation },
+          { label: t("mail.common.total"), value: p.totalAmount && p.currency ? formatMoney(p.totalAmount, p.currency, intl) : undefined },
         ]}
       />
-      <ItemList items={p.items} heading="Booked items" />
+      <ItemList items={p.items} heading={t("mail.bookingConfirmed.items")} locale={locale} />
       <Button href={p.bookingUrl} appUrl={p.appUrl}>
-        View booking
+        {t("mail.bookingConfirmed.cta")}
       </Button>
     </EmailLayout>
   );

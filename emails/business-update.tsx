@@ -5,8 +5,13 @@ import { Paragraphs, firstLine } from "./components/paragraphs";
 import { greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
-/** `business_update` (seed 001 §6.1: a followed business posted news or changed its profile). */
+/**
+ * `business_update` (seed 001 §6.1: a followed business posted news or changed its profile). The title, body
+ * and button label are the business's words and stay as written; `locale` translates the rest.
+ */
 export interface BusinessUpdateEmailProps {
   appUrl: string;
   unsubscribeUrl: string;
@@ -17,6 +22,8 @@ export interface BusinessUpdateEmailProps {
   body: string;
   actionUrl?: string;
   actionLabel?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
 export function subject(p: BusinessUpdateEmailProps): string {
@@ -24,25 +31,28 @@ export function subject(p: BusinessUpdateEmailProps): string {
 }
 
 export default function BusinessUpdateEmail(p: BusinessUpdateEmailProps) {
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
       preview={firstLine(p.body)}
-      reason={`you follow ${p.businessName} on Herald and have email turned on for business news`}
+      reason={t("mail.businessUpdate.reason", { business: p.businessName })}
       unsubscribeUrl={p.unsubscribeUrl}
+      locale={locale}
     >
       <Text style={{ ...styles.muted, textTransform: "uppercase", letterSpacing: "0.06em", margin: "0 0 4px" }}>
-        Update from {p.businessName}
+        {t("mail.businessUpdate.eyebrow", { business: p.businessName })}
       </Text>
       <Heading as="h1" style={styles.heading}>
         {p.title}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
       <Paragraphs text={p.body} />
       {p.actionUrl ? (
         <Button href={p.actionUrl} appUrl={p.appUrl}>
-          {p.actionLabel ?? `Visit ${p.businessName}`}
+          {p.actionLabel ?? t("mail.businessUpdate.visit", { business: p.businessName })}
         </Button>
       ) : null}
     </EmailLayout>

@@ -1,9 +1,12 @@
 import { Heading, Hr, Section, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button, SafeLink } from "./components/button";
-import { greeting, plural } from "./components/format";
+import { greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
-import { BRAND_NAME, colors, PREVIEW_APP_URL, styles } from "./components/theme";
+import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
+import type { NotificationType } from "../server/services/notifications/catalog";
 
 export interface DigestItem {
   title: string;
@@ -23,6 +26,11 @@ export interface DigestSection {
   moreUrl?: string;
   /** Counting noun, e.g. `{ one: "new listing", many: "new listings" }`; defaults to the heading, lower-cased. */
   noun?: { one: string; many: string };
+  /**
+   * The notification type the section lists: its heading and count are then the catalog's, in the email's
+   * language ("New listings", "5 new listings"), whatever `heading` and `noun` say.
+   */
+  type?: NotificationType;
 }
 
 /** `digest` (seed 001 §16.1: over-cap notifications are deferred to a digest; seed 002: daily/weekly cadence). */
@@ -32,48 +40,66 @@ export interface DigestEmailProps {
   recipientName?: string;
   period: "daily" | "weekly";
   sections: DigestSection[];
+  /** The recipient's language (default English): words and counts. */
+  locale?: Locale;
 }
 
 /** Items shown per section; the rest are summarised with a "see all" link. */
 export const DIGEST_ITEMS_PER_SECTION = 10;
 
+/** The section's heading: the type's, in `locale`, when it names one; else as given. */
+export function sectionHeading(section: DigestSection, locale: Locale = "en"): string {
+  return section.type ? translator(locale)(`mail.digest.headings.${section.type}`) : section.heading;
+}
+
 /**
- * "5 new listings from 3 businesses" for a section headed "New listings" with 5 items from 3 businesses.
- * The heading is lower-cased and used as the plural noun; "from N businesses" appears when items name one.
+ * "5 new listings from 3 businesses" for a section of 5 new listings from 3 businesses, in `locale`
+ * (default English). A section with a `type` counts with the catalog's noun for it; an English one without
+ * uses its `noun`, else the heading lower-cased; in another language, one without counts "items" (the
+ * heading is the sender's words). "from N businesses" appears when items name one.
  */
-export function sectionSummary(section: DigestSection): string {
+export function sectionSummary(section: DigestSection, locale: Locale = "en"): string {
+  const t = translator(locale);
   const n = section.items.length;
-  const many = section.noun?.many ?? section.heading.toLowerCase();
-  const one = section.noun?.one ?? (/[^s]s$/.test(many) && !/news$/.test(many) ? many.slice(0, -1) : many);
+  let items: string;
+  if (section.type) items = t(`types.${section.type}.count`, { count: n });
+  else if (locale === "en") {
+    const many = section.noun?.many ?? section.heading.toLowerCase();
+    const one = section.noun?.one ?? (/[^s]s$/.test(many) && !/news$/.test(many) ? many.slice(0, -1) : many);
+    items = `${n} ${n === 1 ? one : many}`;
+  } else items = t("mail.digest.items", { count: n });
   const businesses = new Set(section.items.map((i) => i.businessName).filter((b): b is string => Boolean(b)));
-  const from = businesses.size > 0 ? ` from ${plural(businesses.size, "business", "businesses")}` : "";
-  return `${n} ${n === 1 ? one : many}${from}`;
+  return businesses.size > 0 ? t("mail.digest.fromBusinesses", { items, count: businesses.size }) : items;
 }
 
 export function subject(p: DigestEmailProps): string {
-  const parts = p.sections.filter((s) => s.items.length > 0).map(sectionSummary);
-  const lead = `Your ${p.period} ${BRAND_NAME} digest`;
-  return safeHeaderValue(parts.length > 0 ? `${lead}: ${parts.join(", ")}` : lead);
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const parts = p.sections.filter((s) => s.items.length > 0).map((s) => sectionSummary(s, locale));
+  return safeHeaderValue(
+    parts.length > 0 ? t("mail.digest.subjectSummary", { period: p.period, summary: parts.join(", ") }) : t("mail.digest.subject", { period: p.period }),
+  );
 }
 
 export default function DigestEmail(p: DigestEmailProps) {
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
   const sections = p.sections.filter((s) => s.items.length > 0);
-  const summary = sections.map(sectionSummary).join(" · ");
+  const summary = sections.map((s) => sectionSummary(s, locale)).join(" · ");
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={summary || "Nothing new since your last digest."}
-      reason={`you chose a ${p.period} digest in your ${BRAND_NAME} notification settings`}
+      preview={summary || t("mail.digest.nothingNew")}
+      reason={t("mail.digest.reason", { period: p.period })}
       unsubscribeUrl={p.unsubscribeUrl}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        Your {p.period} digest
+        {t("mail.digest.heading", { period: p.period })}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>
-        {sections.length > 0 ? `Here is what happened ${p.period === "daily" ? "today" : "this week"}.` : "Nothing new since your last digest."}
-      </Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{sections.length > 0 ? t("mail.digest.intro", { period: p.period }) : t("mail.digest.nothingNew")}</Text>
       {sections.map((s) => {
         const shown = s.items.slice(0, DIGEST_ITEMS_PER_SECTION);
         const rest = s.items.length - shown.length;
@@ -81,9 +107,9 @@ export default function DigestEmail(p: DigestEmailProps) {
           <Section key={s.heading} style={{ margin: "0 0 8px" }}>
             <Hr style={{ borderColor: colors.border, margin: "8px 0 16px" }} />
             <Heading as="h2" style={{ ...styles.subheading, margin: "0 0 4px" }}>
-              {s.heading}
+              {sectionHeading(s, locale)}
             </Heading>
-            <Text style={styles.muted}>{sectionSummary(s)}</Text>
+            <Text style={styles.muted}>{sectionSummary(s, locale)}</Text>
             {shown.map((item, i) => (
               <Text key={i} style={{ ...styles.text, margin: "0 0 10px" }}>
                 <SafeLink href={item.url} appUrl={p.appUrl}>
@@ -101,19 +127,19 @@ export default function DigestEmail(p: DigestEmailProps) {
             ))}
             {rest > 0 && s.moreUrl ? (
               <Text style={styles.muted}>
-                …and {rest} more.{" "}
+                {t("mail.digest.more", { count: rest })}{" "}
                 <SafeLink href={s.moreUrl} appUrl={p.appUrl}>
-                  See all
+                  {t("mail.digest.seeAll")}
                 </SafeLink>
               </Text>
             ) : rest > 0 ? (
-              <Text style={styles.muted}>…and {rest} more in your inbox.</Text>
+              <Text style={styles.muted}>{t("mail.digest.moreInInbox", { count: rest })}</Text>
             ) : null}
           </Section>
         );
       })}
       <Button href="/notifications" appUrl={p.appUrl}>
-        Open your inbox
+        {t("mail.digest.cta")}
       </Button>
     </EmailLayout>
   );
@@ -127,6 +153,7 @@ DigestEmail.PreviewProps = {
   sections: [
     {
       heading: "New listings",
+      type: "new_listing",
       moreUrl: "/notifications?category=listings",
       items: [
         { title: "Margherita Pizza", businessName: "Mario's Restaurant", detail: "R12.50 · until 20:00", url: "/listings/550e8400-e29b-41d4-a716-446655440000" },

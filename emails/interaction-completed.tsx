@@ -2,9 +2,11 @@ import { Heading, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
-import { formatDateTime, greeting, plural } from "./components/format";
+import { formatDateTime, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 /** `interaction_completed` (seed 001 §6.1: the pickup was completed). Invites a review. */
 export interface InteractionCompletedEmailProps {
@@ -20,37 +22,43 @@ export interface InteractionCompletedEmailProps {
   impact?: string;
   reviewUrl: string;
   timeZone?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
 export function subject(p: InteractionCompletedEmailProps): string {
-  return safeHeaderValue(`Pickup complete: order ${p.orderNumber} from ${p.businessName}`);
+  return safeHeaderValue(translator(p.locale ?? "en")("mail.interactionCompleted.subject", { order: p.orderNumber, business: p.businessName }));
 }
 
 export default function InteractionCompletedEmail(p: InteractionCompletedEmailProps) {
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const business = p.businessName;
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={`Thanks for collecting from ${p.businessName}. How was it?`}
-      reason={`you collected order ${p.orderNumber} from ${p.businessName} and have email turned on for pickups and orders`}
+      preview={t("mail.interactionCompleted.preview", { business })}
+      reason={t("mail.interactionCompleted.reason", { order: p.orderNumber, business })}
       unsubscribeUrl={p.unsubscribeUrl}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        Thanks for rescuing food today
+        {t("mail.interactionCompleted.heading")}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>Your pickup from {p.businessName} is complete.</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{t("mail.interactionCompleted.intro", { business })}</Text>
       <DetailsCard
-        title={`Order ${p.orderNumber}`}
+        title={t("mail.common.orderTitle", { order: p.orderNumber })}
         rows={[
-          { label: "Collected", value: formatDateTime(p.completedAt, p.timeZone) },
-          { label: "Items", value: p.totalItems !== undefined ? plural(p.totalItems, "item", "items") : undefined },
-          { label: "Impact", value: p.impact },
+          { label: t("mail.interactionCompleted.collected"), value: formatDateTime(p.completedAt, p.timeZone, intlLocaleOf(p.locale)) },
+          { label: t("mail.interactionCompleted.items"), value: p.totalItems !== undefined ? t("mail.interactionCompleted.itemCount", { count: p.totalItems }) : undefined },
+          { label: t("mail.interactionCompleted.impact"), value: p.impact },
         ]}
       />
-      <Text style={styles.text}>Tell others how it went: a short review helps {p.businessName} and the community.</Text>
+      <Text style={styles.text}>{t("mail.interactionCompleted.review", { business })}</Text>
       <Button href={p.reviewUrl} appUrl={p.appUrl}>
-        Leave a review
+        {t("mail.interactionCompleted.cta")}
       </Button>
     </EmailLayout>
   );

@@ -3,9 +3,11 @@ import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
 import { ItemList, type OrderItem } from "./components/items";
-import { formatDateTime, formatMoney, greeting } from "./components/format";
+import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 /** `interaction_confirmed` (seed 001 §6.1: the business confirmed the customer's/NGO's order). */
 export interface InteractionConfirmedEmailProps {
@@ -23,39 +25,45 @@ export interface InteractionConfirmedEmailProps {
   currency?: string;
   orderUrl: string;
   timeZone?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
 export function subject(p: InteractionConfirmedEmailProps): string {
-  return safeHeaderValue(`${p.businessName} confirmed your order ${p.orderNumber}`);
+  return safeHeaderValue(translator(p.locale ?? "en")("mail.interactionConfirmed.subject", { business: p.businessName, order: p.orderNumber }));
 }
 
 export default function InteractionConfirmedEmail(p: InteractionConfirmedEmailProps) {
-  const when = formatDateTime(p.pickupTime, p.timeZone);
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const intl = intlLocaleOf(p.locale);
+  const when = formatDateTime(p.pickupTime, p.timeZone, intl);
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={`Your order is confirmed. Pickup: ${when}`}
-      reason={`you placed order ${p.orderNumber} with ${p.businessName} and have email turned on for pickups and orders`}
+      preview={t("mail.interactionConfirmed.preview", { when })}
+      reason={t("mail.interactionConfirmed.reason", { order: p.orderNumber, business: p.businessName })}
       unsubscribeUrl={p.unsubscribeUrl}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        Your order is confirmed
+        {t("mail.interactionConfirmed.heading")}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>{p.businessName} confirmed your order. Here are the pickup details:</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{t("mail.interactionConfirmed.intro", { business: p.businessName })}</Text>
       <DetailsCard
-        title={`Order ${p.orderNumber}`}
+        title={t("mail.common.orderTitle", { order: p.orderNumber })}
         rows={[
-          { label: "Pickup time", value: when },
-          { label: "Location", value: p.pickupLocation },
-          { label: "Confirmation code", value: p.confirmationCode },
-          { label: "Total", value: p.totalAmount && p.currency ? formatMoney(p.totalAmount, p.currency) : undefined },
+          { label: t("mail.common.pickupTime"), value: when },
+          { label: t("mail.common.location"), value: p.pickupLocation },
+          { label: t("mail.common.confirmationCode"), value: p.confirmationCode },
+          { label: t("mail.common.total"), value: p.totalAmount && p.currency ? formatMoney(p.totalAmount, p.currency, intl) : undefined },
         ]}
       />
-      <ItemList items={p.items} />
+      <ItemList items={p.items} locale={locale} />
       <Button href={p.orderUrl} appUrl={p.appUrl}>
-        View order
+        {t("mail.common.viewOrder")}
       </Button>
     </EmailLayout>
   );

@@ -2,9 +2,11 @@ import { Heading, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
-import { formatDateTime, formatMoney, greeting } from "./components/format";
+import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 /** `listing_expiring` (seed 001 §6.1: 2 hours before expiry, to interested users). */
 export interface ListingExpiringEmailProps {
@@ -23,40 +25,45 @@ export interface ListingExpiringEmailProps {
   quantityLeft?: number;
   listingUrl: string;
   timeZone?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
 export function subject(p: ListingExpiringEmailProps): string {
-  return safeHeaderValue(`Ending soon: ${p.listingName} at ${p.businessName}`);
+  return safeHeaderValue(translator(p.locale ?? "en")("mail.listingExpiring.subject", { listing: p.listingName, business: p.businessName }));
 }
 
 export default function ListingExpiringEmail(p: ListingExpiringEmailProps) {
-  const until = formatDateTime(p.expiryDate, p.timeZone);
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const intl = intlLocaleOf(p.locale);
+  const until = formatDateTime(p.expiryDate, p.timeZone, intl);
+  const names = { listing: p.listingName, business: p.businessName };
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={`${p.listingName} is available until ${until}`}
-      reason={`you showed interest in ${p.listingName} from ${p.businessName} and have email turned on for listings`}
+      preview={t("mail.listingExpiring.preview", { listing: p.listingName, until })}
+      reason={t("mail.listingExpiring.reason", names)}
       unsubscribeUrl={p.unsubscribeUrl}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        Last chance: {p.listingName}
+        {t("mail.listingExpiring.heading", { listing: p.listingName })}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>
-        {p.listingName} from {p.businessName} is available only until {until}.
-      </Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{t("mail.listingExpiring.intro", { ...names, until })}</Text>
       <DetailsCard
         title={p.listingName}
         rows={[
-          { label: "Price", value: p.price && p.currency ? formatMoney(p.price, p.currency) : undefined },
-          { label: "Left", value: p.quantityLeft !== undefined ? String(p.quantityLeft) : undefined },
-          { label: "Available until", value: until },
-          { label: "Pickup location", value: p.pickupLocation },
+          { label: t("mail.listingExpiring.price"), value: p.price && p.currency ? formatMoney(p.price, p.currency, intl) : undefined },
+          { label: t("mail.listingExpiring.left"), value: p.quantityLeft !== undefined ? String(p.quantityLeft) : undefined },
+          { label: t("mail.listingExpiring.availableUntil"), value: until },
+          { label: t("mail.listingExpiring.pickupLocation"), value: p.pickupLocation },
         ]}
       />
       <Button href={p.listingUrl} appUrl={p.appUrl}>
-        Reserve before it&apos;s gone
+        {t("mail.listingExpiring.cta")}
       </Button>
     </EmailLayout>
   );

@@ -1,9 +1,11 @@
 import { Heading, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button, LinkFallback } from "./components/button";
-import { greeting, plural } from "./components/format";
+import { greeting } from "./components/format";
 import { safeActionUrl, safeHeaderValue } from "./components/safety";
-import { BRAND_NAME, PREVIEW_APP_URL, styles } from "./components/theme";
+import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 /**
  * `newsletter_confirm` (seed 000 newsletter; issue 6): the double opt-in email sent after a public signup.
@@ -16,34 +18,36 @@ export interface NewsletterConfirmEmailProps {
   confirmUrl: string;
   /** Link lifetime in hours. */
   expiresInHours: number;
+  /** The subscriber's language (default English). */
+  locale?: Locale;
 }
 
-export function subject(_p: NewsletterConfirmEmailProps): string {
-  return safeHeaderValue(`Confirm your ${BRAND_NAME} newsletter subscription`);
+export function subject(p: NewsletterConfirmEmailProps): string {
+  return safeHeaderValue(translator(p.locale ?? "en")("mail.newsletterConfirm.subject"));
 }
 
 export default function NewsletterConfirmEmail(p: NewsletterConfirmEmailProps) {
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
   const link = safeActionUrl(p.confirmUrl, p.appUrl);
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview="One click and you are on the list."
-      reason={`someone signed this address up for the ${BRAND_NAME} newsletter`}
+      preview={t("mail.newsletterConfirm.preview")}
+      reason={t("mail.newsletterConfirm.reason")}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        Confirm your subscription
+        {t("mail.newsletterConfirm.heading")}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>
-        Please confirm that you want the {BRAND_NAME} newsletter at this address. The link works for{" "}
-        {plural(p.expiresInHours, "hour", "hours")}.
-      </Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{t("mail.newsletterConfirm.body", { count: p.expiresInHours })}</Text>
       <Button href={link} appUrl={p.appUrl}>
-        Confirm subscription
+        {t("mail.newsletterConfirm.cta")}
       </Button>
-      <LinkFallback href={link} />
-      <Text style={styles.muted}>If you did not sign up, ignore this email: you will not hear from us again.</Text>
+      <LinkFallback href={link} locale={locale} />
+      <Text style={styles.muted}>{t("mail.newsletterConfirm.ignore")}</Text>
     </EmailLayout>
   );
 }

@@ -2,9 +2,11 @@ import { Heading, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
-import { formatDateTime, greeting } from "./components/format";
+import { formatDateTime, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 export type OrderStatus = "placed" | "preparing" | "ready";
 
@@ -24,42 +26,41 @@ export interface OrderStatusEmailProps {
   pickupTime?: string;
   orderUrl: string;
   timeZone?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
-const LINES: Record<OrderStatus, { title: string; line: string }> = {
-  placed: { title: "Order received", line: "has received your order and will confirm it shortly." },
-  preparing: { title: "Order being prepared", line: "is preparing your order." },
-  ready: { title: "Order ready for pickup", line: "has your order ready for pickup." },
-};
-
 export function subject(p: OrderStatusEmailProps): string {
-  return safeHeaderValue(`${LINES[p.status].title}: order ${p.orderNumber} at ${p.businessName}`);
+  const t = translator(p.locale ?? "en");
+  return safeHeaderValue(t("mail.orderStatus.subject", { title: t(`mail.orderStatus.statuses.${p.status}.title`), order: p.orderNumber, business: p.businessName }));
 }
 
 export default function OrderStatusEmail(p: OrderStatusEmailProps) {
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const line = t(`mail.orderStatus.statuses.${p.status}.line`, { business: p.businessName });
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={`${p.businessName} ${LINES[p.status].line}`}
-      reason={`you placed an order with ${p.businessName}`}
+      preview={line}
+      reason={t("mail.orderStatus.reason", { business: p.businessName })}
       unsubscribeUrl={p.unsubscribeUrl}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        {LINES[p.status].title}
+        {t(`mail.orderStatus.statuses.${p.status}.title`)}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>
-        {p.businessName} {LINES[p.status].line}
-      </Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{line}</Text>
       <DetailsCard
         rows={[
-          { label: "Order", value: p.orderNumber },
-          { label: "Pickup time", value: p.pickupTime ? formatDateTime(p.pickupTime, p.timeZone) : undefined },
+          { label: t("mail.common.order"), value: p.orderNumber },
+          { label: t("mail.common.pickupTime"), value: p.pickupTime ? formatDateTime(p.pickupTime, p.timeZone, intlLocaleOf(p.locale)) : undefined },
         ]}
       />
       <Button href={p.orderUrl} appUrl={p.appUrl}>
-        View order
+        {t("mail.common.viewOrder")}
       </Button>
     </EmailLayout>
   );

@@ -1,9 +1,11 @@
 import { Heading, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button, LinkFallback } from "./components/button";
-import { greeting, plural } from "./components/format";
+import { greeting } from "./components/format";
 import { safeActionUrl, safeHeaderValue } from "./components/safety";
-import { BRAND_NAME, PREVIEW_APP_URL, styles } from "./components/theme";
+import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 /** `password_reset` (seed 000: password reset link). Critical, transactional. */
 export interface PasswordResetEmailProps {
@@ -15,36 +17,41 @@ export interface PasswordResetEmailProps {
   expiresInMinutes: number;
   /** IP the request came from, shown to help spot abuse. */
   requestedFromIp?: string;
+  /** The recipient's language (default English). */
+  locale?: Locale;
 }
 
-export function subject(_p: PasswordResetEmailProps): string {
-  return safeHeaderValue(`Reset your ${BRAND_NAME} password`);
+export function subject(p: PasswordResetEmailProps): string {
+  return safeHeaderValue(translator(p.locale ?? "en")("mail.passwordReset.subject"));
 }
 
 export default function PasswordResetEmail(p: PasswordResetEmailProps) {
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
   const link = safeActionUrl(p.resetUrl, p.appUrl);
+  // Whole hours read as hours ("1 hour"), anything else as minutes.
   const lifetime =
-    p.expiresInMinutes % 60 === 0 ? plural(p.expiresInMinutes / 60, "hour", "hours") : plural(p.expiresInMinutes, "minute", "minutes");
+    p.expiresInMinutes % 60 === 0 ? { unit: "hours", count: p.expiresInMinutes / 60 } : { unit: "minutes", count: p.expiresInMinutes };
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={`Use this link within ${lifetime} to choose a new password.`}
-      reason={`someone asked to reset the password of the ${BRAND_NAME} account for this email address`}
+      preview={t("mail.passwordReset.preview", lifetime)}
+      reason={t("mail.passwordReset.reason")}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        Reset your password
+        {t("mail.passwordReset.heading")}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
       <Text style={styles.text}>
-        We received a request to reset your password{p.requestedFromIp ? ` (from IP address ${p.requestedFromIp})` : ""}.
-        The link works once and expires in {lifetime}.
+        {p.requestedFromIp ? t("mail.passwordReset.bodyIp", { ...lifetime, ip: p.requestedFromIp }) : t("mail.passwordReset.body", lifetime)}
       </Text>
       <Button href={link} appUrl={p.appUrl}>
-        Choose a new password
+        {t("mail.passwordReset.cta")}
       </Button>
-      <LinkFallback href={link} />
-      <Text style={styles.muted}>If you did not ask for this, ignore this email: your password stays the same.</Text>
+      <LinkFallback href={link} locale={locale} />
+      <Text style={styles.muted}>{t("mail.passwordReset.ignore")}</Text>
     </EmailLayout>
   );
 }

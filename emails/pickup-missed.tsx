@@ -2,9 +2,11 @@ import { Heading, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
-import { formatDateTime, greeting } from "./components/format";
+import { formatDateTime, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 /**
  * `pickup_missed` (seed 001 §6.2 "Send missed pickup notification"): sent 30 minutes after a scheduled
@@ -25,42 +27,54 @@ export interface PickupMissedEmailProps {
   pickupTime: string;
   orderUrl: string;
   timeZone?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
 export function subject(p: PickupMissedEmailProps): string {
+  const t = translator(p.locale ?? "en");
   return safeHeaderValue(
-    p.audience === "customer" ? `Missed pickup: order ${p.orderNumber} at ${p.businessName}` : `Not collected: order ${p.orderNumber}`,
+    p.audience === "customer"
+      ? t("mail.pickupMissed.subjectCustomer", { order: p.orderNumber, business: p.businessName })
+      : t("mail.pickupMissed.subjectBusiness", { order: p.orderNumber }),
   );
 }
 
 export default function PickupMissedEmail(p: PickupMissedEmailProps) {
-  const when = formatDateTime(p.pickupTime, p.timeZone);
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const when = formatDateTime(p.pickupTime, p.timeZone, intlLocaleOf(p.locale));
+  const customer = p.audience === "customer";
+  const order = { order: p.orderNumber, when };
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={`Order ${p.orderNumber} was due for pickup ${when}`}
-      reason={p.audience === "customer" ? `you booked a pickup with ${p.businessName}` : `an order at ${p.businessName} was not collected`}
+      preview={t("mail.pickupMissed.preview", order)}
+      reason={customer ? t("mail.pickupMissed.reasonCustomer", { business: p.businessName }) : t("mail.pickupMissed.reasonBusiness", { business: p.businessName })}
       unsubscribeUrl={p.unsubscribeUrl}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        {p.audience === "customer" ? "You missed your pickup" : "An order was not collected"}
+        {customer ? t("mail.pickupMissed.headingCustomer") : t("mail.pickupMissed.headingBusiness")}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
       <Text style={styles.text}>
-        {p.audience === "customer"
-          ? `Your order at ${p.businessName} was due for pickup ${when} and has not been collected. Contact the business if you can still pick it up.`
-          : `${p.customerName ?? "The customer"} did not collect order ${p.orderNumber}, due ${when}. You can release the food to someone else.`}
+        {customer
+          ? t("mail.pickupMissed.bodyCustomer", { business: p.businessName, when })
+          : p.customerName
+            ? t("mail.pickupMissed.bodyBusiness", { ...order, customer: p.customerName })
+            : t("mail.pickupMissed.bodyBusinessAnonymous", order)}
       </Text>
       <DetailsCard
         rows={[
-          { label: "Order", value: p.orderNumber },
-          { label: "Pickup time", value: when },
-          { label: "Business", value: p.businessName },
+          { label: t("mail.common.order"), value: p.orderNumber },
+          { label: t("mail.common.pickupTime"), value: when },
+          { label: t("mail.pickupMissed.business"), value: p.businessName },
         ]}
       />
       <Button href={p.orderUrl} appUrl={p.appUrl}>
-        View order
+        {t("mail.common.viewOrder")}
       </Button>
     </EmailLayout>
   );

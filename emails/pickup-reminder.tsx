@@ -3,9 +3,11 @@ import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
 import { ItemList, type OrderItem } from "./components/items";
-import { formatDateTime, formatMoney, greeting } from "./components/format";
+import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 /**
  * `pickup_reminder` (seed 001 §5.2 "Pickup Reminder Template", §16.4 payload, §6.2 flow). Critical, so
@@ -28,47 +30,51 @@ export interface PickupReminderEmailProps {
   currency?: string;
   orderUrl: string;
   timeZone?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
 export function subject(p: PickupReminderEmailProps): string {
-  return safeHeaderValue(`Pickup reminder: order ${p.orderNumber} at ${p.businessName}`);
+  return safeHeaderValue(translator(p.locale ?? "en")("mail.pickupReminder.subject", { order: p.orderNumber, business: p.businessName }));
 }
 
 export default function PickupReminderEmail(p: PickupReminderEmailProps) {
-  const when = formatDateTime(p.pickupTime, p.timeZone);
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const intl = intlLocaleOf(p.locale);
+  const when = formatDateTime(p.pickupTime, p.timeZone, intl);
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={`Collect order ${p.orderNumber} at ${p.businessName}, ${when}`}
-      reason={`you have a pickup booked with ${p.businessName}; pickup reminders are always sent`}
+      preview={t("mail.pickupReminder.preview", { order: p.orderNumber, business: p.businessName, when })}
+      reason={t("mail.pickupReminder.reason", { business: p.businessName })}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        Pickup reminder
+        {t("mail.pickupReminder.heading")}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>This is a friendly reminder about your upcoming pickup at {p.businessName}:</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{t("mail.pickupReminder.intro", { business: p.businessName })}</Text>
       <DetailsCard
-        title={`Order ${p.orderNumber}`}
+        title={t("mail.common.orderTitle", { order: p.orderNumber })}
         rows={[
-          { label: "Pickup time", value: when },
-          { label: "Location", value: p.pickupLocation },
-          { label: "Contact", value: [p.contactPerson, p.contactPhone].filter(Boolean).join(" – ") },
+          { label: t("mail.common.pickupTime"), value: when },
+          { label: t("mail.common.location"), value: p.pickupLocation },
+          { label: t("mail.pickupReminder.contact"), value: [p.contactPerson, p.contactPhone].filter(Boolean).join(" – ") },
           {
-            label: "Confirmation code",
+            label: t("mail.common.confirmationCode"),
             value: p.confirmationCode ? (
               <code style={{ fontSize: "16px", fontWeight: 700, letterSpacing: "0.08em" }}>{p.confirmationCode}</code>
             ) : undefined,
           },
-          { label: "Total", value: p.totalAmount && p.currency ? formatMoney(p.totalAmount, p.currency) : undefined },
+          { label: t("mail.common.total"), value: p.totalAmount && p.currency ? formatMoney(p.totalAmount, p.currency, intl) : undefined },
         ]}
       />
-      <ItemList items={p.items} />
-      <Text style={{ ...styles.text, color: colors.warning }}>
-        <strong>Note:</strong> please arrive on time so the food is at its best and your order is still held.
-      </Text>
+      <ItemList items={p.items} locale={locale} />
+      <Text style={{ ...styles.text, color: colors.warning }}>{t.rich("mail.pickupReminder.note", { strong: (chunks) => <strong>{chunks}</strong> })}</Text>
       <Button href={p.orderUrl} appUrl={p.appUrl}>
-        View order
+        {t("mail.common.viewOrder")}
       </Button>
     </EmailLayout>
   );

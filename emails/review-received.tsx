@@ -1,9 +1,11 @@
 import { Heading, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
-import { formatDateTime, greeting } from "./components/format";
+import { formatDateTime, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 /** `review_received` (seed 001 §6.1: a customer reviewed the business; sent to the business owner). */
 export interface ReviewReceivedEmailProps {
@@ -20,6 +22,8 @@ export interface ReviewReceivedEmailProps {
   reviewedAt?: string;
   reviewUrl: string;
   timeZone?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
 /** "★★★★☆" for 4 (clamped to 0–5). */
@@ -29,30 +33,40 @@ export function stars(rating: number): string {
 }
 
 export function subject(p: ReviewReceivedEmailProps): string {
-  return safeHeaderValue(`New ${p.rating}-star review for ${p.businessName}`);
+  return safeHeaderValue(translator(p.locale ?? "en")("mail.reviewReceived.subject", { rating: p.rating, business: p.businessName }));
+}
+
+/** "Thandi M. reviewed Mario's (Margherita Pizza) on 26 June 2025 at 19:05 GMT+2." and its shorter forms. */
+function intro(p: ReviewReceivedEmailProps, locale: Locale): string {
+  const t = translator(locale);
+  const names = { reviewer: p.reviewerName, business: p.businessName };
+  const date = p.reviewedAt ? formatDateTime(p.reviewedAt, p.timeZone, intlLocaleOf(p.locale)) : undefined;
+  if (p.listingName && date) return t("mail.reviewReceived.introListingDate", { ...names, listing: p.listingName, date });
+  if (p.listingName) return t("mail.reviewReceived.introListing", { ...names, listing: p.listingName });
+  if (date) return t("mail.reviewReceived.introDate", { ...names, date });
+  return t("mail.reviewReceived.intro", names);
 }
 
 export default function ReviewReceivedEmail(p: ReviewReceivedEmailProps) {
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={`${p.reviewerName} rated ${p.businessName} ${p.rating} out of 5`}
-      reason={`you manage ${p.businessName} on Herald and have email turned on for reviews`}
+      preview={t("mail.reviewReceived.preview", { reviewer: p.reviewerName, business: p.businessName, rating: p.rating })}
+      reason={t("mail.reviewReceived.reason", { business: p.businessName })}
       unsubscribeUrl={p.unsubscribeUrl}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        You have a new review
+        {t("mail.reviewReceived.heading")}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>
-        {p.reviewerName} reviewed {p.businessName}
-        {p.listingName ? ` (${p.listingName})` : ""}
-        {p.reviewedAt ? ` on ${formatDateTime(p.reviewedAt, p.timeZone)}` : ""}.
-      </Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{intro(p, locale)}</Text>
       <Text style={{ ...styles.text, fontSize: "22px", color: colors.warning, margin: "0 0 8px" }}>
-        <span aria-label={`${p.rating} out of 5 stars`}>{stars(p.rating)}</span>{" "}
-        <span style={{ fontSize: "15px", color: colors.text }}>{p.rating} out of 5</span>
+        <span aria-label={t("mail.reviewReceived.starsLabel", { rating: p.rating })}>{stars(p.rating)}</span>{" "}
+        <span style={{ fontSize: "15px", color: colors.text }}>{t("mail.reviewReceived.outOf", { rating: p.rating })}</span>
       </Text>
       {p.comment ? (
         <Text
@@ -67,7 +81,7 @@ export default function ReviewReceivedEmail(p: ReviewReceivedEmailProps) {
         </Text>
       ) : null}
       <Button href={p.reviewUrl} appUrl={p.appUrl}>
-        Read and reply
+        {t("mail.reviewReceived.cta")}
       </Button>
     </EmailLayout>
   );

@@ -2,9 +2,11 @@ import { Heading, Text } from "@react-email/components";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
-import { formatDateTime, greeting } from "./components/format";
+import { formatDateTime, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
-import { BRAND_NAME, colors, PREVIEW_APP_URL, styles } from "./components/theme";
+import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 export type SecurityEvent = "new_sign_in" | "password_changed" | "email_changed" | "api_key_created";
 
@@ -23,47 +25,42 @@ export interface SecurityAlertEmailProps {
   /** Where to review sessions / change the password. */
   secureAccountUrl: string;
   timeZone?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
-const EVENTS: Record<SecurityEvent, { title: string; body: string }> = {
-  new_sign_in: { title: "New sign-in to your account", body: "Your account was just signed in to from a new device." },
-  password_changed: { title: "Your password was changed", body: "The password of your account was just changed." },
-  email_changed: { title: "Your email address was changed", body: "The email address of your account was just changed." },
-  api_key_created: { title: "A new API key was created", body: "A new API key was just created for your account." },
-};
-
 export function subject(p: SecurityAlertEmailProps): string {
-  return safeHeaderValue(`Security alert: ${EVENTS[p.event].title.toLowerCase()}`);
+  return safeHeaderValue(translator(p.locale ?? "en")(`mail.securityAlert.events.${p.event}.subject`));
 }
 
 export default function SecurityAlertEmail(p: SecurityAlertEmailProps) {
-  const e = EVENTS[p.event];
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const body = t(`mail.securityAlert.events.${p.event}.body`);
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={`${e.body} If this was not you, secure your account now.`}
-      reason={`it concerns the security of your ${BRAND_NAME} account; security alerts are always sent`}
+      preview={t("mail.securityAlert.preview", { body })}
+      reason={t("mail.securityAlert.reason")}
+      locale={locale}
     >
       <Heading as="h1" style={{ ...styles.heading, color: colors.danger }}>
-        {e.title}
+        {t(`mail.securityAlert.events.${p.event}.title`)}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>{e.body}</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{body}</Text>
       <DetailsCard
         rows={[
-          { label: "When", value: formatDateTime(p.occurredAt, p.timeZone) },
-          { label: "Device", value: p.device },
-          { label: "Location", value: p.location },
-          { label: "IP address", value: p.ipAddress },
+          { label: t("mail.securityAlert.when"), value: formatDateTime(p.occurredAt, p.timeZone, intlLocaleOf(p.locale)) },
+          { label: t("mail.securityAlert.device"), value: p.device },
+          { label: t("mail.securityAlert.location"), value: p.location },
+          { label: t("mail.securityAlert.ipAddress"), value: p.ipAddress },
         ]}
       />
-      <Text style={styles.text}>
-        <strong>If this was you</strong>, there is nothing to do. <strong>If it was not</strong>, change your password
-        and sign out of other sessions now.
-      </Text>
+      <Text style={styles.text}>{t.rich("mail.securityAlert.advice", { strong: (chunks) => <strong>{chunks}</strong> })}</Text>
       <Button href={p.secureAccountUrl} appUrl={p.appUrl}>
-        Secure my account
+        {t("mail.securityAlert.cta")}
       </Button>
     </EmailLayout>
   );

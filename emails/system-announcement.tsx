@@ -4,9 +4,14 @@ import { Button } from "./components/button";
 import { Paragraphs, firstLine } from "./components/paragraphs";
 import { greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
-import { BRAND_NAME, PREVIEW_APP_URL, styles } from "./components/theme";
+import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
-/** `system_announcement` (seed 001 §6.1: an admin broadcast from the Herald team to all users). */
+/**
+ * `system_announcement` (seed 001 §6.1: an admin broadcast from the Herald team to all users). The title, body
+ * and button label are the admin's words and stay as written; `locale` translates the rest.
+ */
 export interface SystemAnnouncementEmailProps {
   appUrl: string;
   unsubscribeUrl: string;
@@ -16,6 +21,8 @@ export interface SystemAnnouncementEmailProps {
   body: string;
   actionUrl?: string;
   actionLabel?: string;
+  /** The recipient's language (default English): words, dates and amounts. */
+  locale?: Locale;
 }
 
 export function subject(p: SystemAnnouncementEmailProps): string {
@@ -23,25 +30,28 @@ export function subject(p: SystemAnnouncementEmailProps): string {
 }
 
 export default function SystemAnnouncementEmail(p: SystemAnnouncementEmailProps) {
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
       preview={firstLine(p.body)}
-      reason={`you have a ${BRAND_NAME} account and have email turned on for announcements from the ${BRAND_NAME} team`}
+      reason={t("mail.systemAnnouncement.reason")}
       unsubscribeUrl={p.unsubscribeUrl}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
         {p.title}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
       <Paragraphs text={p.body} />
       {p.actionUrl ? (
         <Button href={p.actionUrl} appUrl={p.appUrl}>
-          {p.actionLabel ?? "Learn more"}
+          {p.actionLabel ?? t("mail.systemAnnouncement.learnMore")}
         </Button>
       ) : null}
-      <Text style={styles.text}>— The {BRAND_NAME} team</Text>
+      <Text style={styles.text}>{t("mail.common.teamSignature")}</Text>
     </EmailLayout>
   );
 }

@@ -3,7 +3,9 @@ import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
-import { BRAND_NAME, colors, PREVIEW_APP_URL, styles } from "./components/theme";
+import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 export type VerificationStatus = "approved" | "rejected" | "pending";
 
@@ -17,59 +19,45 @@ export interface VerificationStatusEmailProps {
   /** Reviewer's note, e.g. what document is missing. Plain text. */
   note?: string;
   actionUrl: string;
+  /** The recipient's language (default English). */
+  locale?: Locale;
 }
 
-const COPY: Record<VerificationStatus, { title: string; body: string; cta: string; color: string }> = {
-  approved: {
-    title: "You're verified",
-    body: "Your verification is approved. Everything that needed a verified account is now unlocked.",
-    cta: "Go to your dashboard",
-    color: colors.brandLight,
-  },
-  rejected: {
-    title: "We couldn't verify your account",
-    body: "Your verification was not approved. Please check the note below and submit again.",
-    cta: "Update your details",
-    color: colors.danger,
-  },
-  pending: {
-    title: "Verification in progress",
-    body: "We received your documents and are reviewing them. This usually takes one or two working days.",
-    cta: "Check your status",
-    color: colors.warning,
-  },
-};
+const COLORS: Record<VerificationStatus, string> = { approved: colors.brandLight, rejected: colors.danger, pending: colors.warning };
 
 export function subject(p: VerificationStatusEmailProps): string {
-  const who = p.organisationName ? ` for ${p.organisationName}` : "";
-  const word = { approved: "approved", rejected: "not approved", pending: "in progress" }[p.status];
-  return safeHeaderValue(`Verification${who} ${word}`);
+  const t = translator(p.locale ?? "en");
+  return safeHeaderValue(
+    p.organisationName
+      ? t(`mail.verificationStatus.statuses.${p.status}.subjectFor`, { organisation: p.organisationName })
+      : t(`mail.verificationStatus.statuses.${p.status}.subject`),
+  );
 }
 
 export default function VerificationStatusEmail(p: VerificationStatusEmailProps) {
-  const copy = COPY[p.status];
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const body = t(`mail.verificationStatus.statuses.${p.status}.body`);
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={copy.body}
-      reason={`it concerns the verification of your ${BRAND_NAME} account; account emails are always sent`}
+      preview={body}
+      reason={t("mail.verificationStatus.reason")}
+      locale={locale}
     >
-      <Heading as="h1" style={{ ...styles.heading, color: copy.color }}>
-        {copy.title}
+      <Heading as="h1" style={{ ...styles.heading, color: COLORS[p.status] }}>
+        {t(`mail.verificationStatus.statuses.${p.status}.title`)}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>
-        {p.organisationName ? `${p.organisationName}: ` : ""}
-        {copy.body}
-      </Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{p.organisationName ? `${p.organisationName}: ${body}` : body}</Text>
       {p.note ? (
         <Text style={{ ...styles.card, ...styles.text }}>
-          <strong>Note from our team:</strong> {p.note}
+          {t.rich("mail.verificationStatus.note", { note: p.note, strong: (chunks) => <strong>{chunks}</strong> })}
         </Text>
       ) : null}
       <Button href={p.actionUrl} appUrl={p.appUrl}>
-        {copy.cta}
+        {t(`mail.verificationStatus.statuses.${p.status}.cta`)}
       </Button>
     </EmailLayout>
   );

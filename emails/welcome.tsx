@@ -3,7 +3,9 @@ import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
-import { BRAND_NAME, PREVIEW_APP_URL, styles } from "./components/theme";
+import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
 
 export type WelcomeRole = "CUSTOMER" | "NGO" | "BUSINESS";
 
@@ -14,41 +16,33 @@ export interface WelcomeEmailProps {
   role?: WelcomeRole;
   /** Where to start; https or app-relative. */
   getStartedUrl: string;
+  /** The recipient's language (default English). */
+  locale?: Locale;
 }
 
-const NEXT_STEPS: Record<WelcomeRole, string[]> = {
-  CUSTOMER: [
-    "Follow the businesses near you to hear about new food first.",
-    "Choose which emails you get, and set quiet hours, in your notification settings.",
-  ],
-  NGO: [
-    "Follow partner businesses to be told as soon as surplus food is listed.",
-    "Pickup reminders reach you by email and SMS so your team never misses a collection.",
-  ],
-  BUSINESS: [
-    "Post your first listing: your followers are notified straight away.",
-    "See who follows you and how your posts perform in your business dashboard.",
-  ],
-};
-
 export function subject(p: WelcomeEmailProps): string {
-  return safeHeaderValue(p.recipientName ? `Welcome to ${BRAND_NAME}, ${p.recipientName}` : `Welcome to ${BRAND_NAME}`);
+  const t = translator(p.locale ?? "en");
+  return safeHeaderValue(p.recipientName ? t("mail.welcome.subjectName", { name: p.recipientName }) : t("mail.welcome.subject"));
 }
 
 export default function WelcomeEmail(p: WelcomeEmailProps) {
-  const steps = NEXT_STEPS[p.role ?? "CUSTOMER"];
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const role = p.role ?? "CUSTOMER";
+  const steps = [t(`mail.welcome.steps.${role}.first`), t(`mail.welcome.steps.${role}.second`)];
   return (
     <EmailLayout
       appUrl={p.appUrl}
       title={subject(p)}
-      preview={`Your ${BRAND_NAME} account is ready.`}
-      reason={`you just created a ${BRAND_NAME} account with this email address`}
+      preview={t("mail.welcome.preview")}
+      reason={t("mail.welcome.reason")}
+      locale={locale}
     >
       <Heading as="h1" style={styles.heading}>
-        Welcome to {BRAND_NAME}
+        {t("mail.welcome.heading")}
       </Heading>
-      <Text style={styles.text}>{greeting(p.recipientName)}</Text>
-      <Text style={styles.text}>Your account is ready. A few things to try first:</Text>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{t("mail.welcome.intro")}</Text>
       <ul style={{ margin: "0 0 16px", paddingLeft: "20px" }}>
         {steps.map((s) => (
           <li key={s} style={{ ...styles.text, margin: "0 0 6px" }}>
@@ -57,9 +51,9 @@ export default function WelcomeEmail(p: WelcomeEmailProps) {
         ))}
       </ul>
       <Button href={p.getStartedUrl} appUrl={p.appUrl}>
-        Get started
+        {t("mail.welcome.cta")}
       </Button>
-      <Text style={styles.muted}>If you did not create this account, you can ignore this email.</Text>
+      <Text style={styles.muted}>{t("mail.welcome.ignore")}</Text>
     </EmailLayout>
   );
 }

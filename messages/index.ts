@@ -4,7 +4,8 @@
  * businesses, following, listings, unsubscribe, newsletter, error pages), `account.json` (the settings
  * pages besides notifications), `business.json` (the business dashboard and composer), `admin.json` (admin users, API keys, webhooks,
  * the admin tabs), `campaigns.json`, `segments.json`, `reports.json` (delivery log and analytics),
- * `emails.json` (email, SMS and push texts). Each file holds top-level
+ * `emails.json` (email and SMS texts), `notices.json` (the titles and bodies of notifications to named
+ * recipients, rendered in each one's language by server/services/delivery/notify.ts). Each file holds top-level
  * namespaces of its own; {@link merge} refuses two files that define the same one.
  *
  * English is the reference: its shape is the type `Messages`, which `use-intl`'s `AppConfig` is augmented
@@ -21,6 +22,7 @@ import enCampaigns from "./en/campaigns.json";
 import enEmails from "./en/emails.json";
 import enReports from "./en/reports.json";
 import enSegments from "./en/segments.json";
+import enNotices from "./en/notices.json";
 import afApp from "./af/app.json";
 import afPublic from "./af/public.json";
 import afAccount from "./af/account.json";
@@ -30,6 +32,7 @@ import afCampaigns from "./af/campaigns.json";
 import afEmails from "./af/emails.json";
 import afReports from "./af/reports.json";
 import afSegments from "./af/segments.json";
+import afNotices from "./af/notices.json";
 import zuApp from "./zu/app.json";
 import zuPublic from "./zu/public.json";
 import zuAccount from "./zu/account.json";
@@ -39,6 +42,7 @@ import zuCampaigns from "./zu/campaigns.json";
 import zuEmails from "./zu/emails.json";
 import zuReports from "./zu/reports.json";
 import zuSegments from "./zu/segments.json";
+import zuNotices from "./zu/notices.json";
 import { INTL_LOCALE, type Locale } from "../lib/i18n";
 
 /**
@@ -57,14 +61,14 @@ function merge<T extends object[]>(...files: T): UnionToIntersection<T[number]> 
 }
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
-const en = merge(enApp, enPublic, enAccount, enBusiness, enAdmin, enCampaigns, enEmails, enReports, enSegments);
+const en = merge(enApp, enPublic, enAccount, enBusiness, enAdmin, enCampaigns, enEmails, enReports, enSegments, enNotices);
 
 export type Messages = typeof en;
 
 export const MESSAGES: Record<Locale, Messages> = {
   en,
-  af: merge(afApp, afPublic, afAccount, afBusiness, afAdmin, afCampaigns, afEmails, afReports, afSegments) as Messages,
-  zu: merge(zuApp, zuPublic, zuAccount, zuBusiness, zuAdmin, zuCampaigns, zuEmails, zuReports, zuSegments) as Messages,
+  af: merge(afApp, afPublic, afAccount, afBusiness, afAdmin, afCampaigns, afEmails, afReports, afSegments, afNotices) as Messages,
+  zu: merge(zuApp, zuPublic, zuAccount, zuBusiness, zuAdmin, zuCampaigns, zuEmails, zuReports, zuSegments, zuNotices) as Messages,
 };
 
 /**

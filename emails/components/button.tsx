@@ -1,6 +1,8 @@
 import { Button as EmailButton, Link, Section, Text } from "@react-email/components";
 import { colors, styles } from "./theme";
 import { safeActionUrl } from "./safety";
+import type { Locale } from "../../lib/i18n";
+import { translator } from "../../messages";
 
 export interface ButtonProps {
   /** Link target: https or app-relative; anything else falls back to the inbox (see `safeActionUrl`). */
@@ -49,12 +51,13 @@ export function SafeLink({ href, appUrl, children }: SafeLinkProps) {
 
 /**
  * The line under a button for mail clients that do not show it: "If the button does not work, copy this
- * link into your browser: <link>". `href` must already have gone through `safeActionUrl`.
+ * link into your browser: <link>", in `locale` (default English). `href` must already have gone through
+ * `safeActionUrl`.
  */
-export function LinkFallback({ href }: { href: string }) {
+export function LinkFallback({ href, locale = "en" }: { href: string; locale?: Locale }) {
   return (
     <Text style={styles.muted}>
-      If the button does not work, copy this link into your browser:{" "}
+      {translator(locale)("mail.common.linkFallback")}{" "}
       <Link href={href} style={styles.link}>
         {href}
       </Link>

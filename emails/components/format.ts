@@ -7,10 +7,10 @@
 import { INTL_LOCALE, type Locale } from "../../lib/i18n";
 import { translator } from "../../messages";
 
-/** `Intl` locale of templates that are not translated yet (every template will take `locale`). */
+/** `Intl` locale of an email rendered without a `locale` (English, formatted as before languages came). */
 export const EMAIL_LOCALE = "en-GB";
 
-/** The `Intl` tag of an email in `locale`, or {@link EMAIL_LOCALE} for a template without one. */
+/** The `Intl` tag of an email in `locale` ({@link INTL_LOCALE}), or {@link EMAIL_LOCALE} when none is given. */
 export const intlLocaleOf = (locale: Locale | undefined) => (locale ? INTL_LOCALE[locale] : EMAIL_LOCALE);
 
 /**
@@ -60,9 +60,4 @@ export function greeting(name: string | undefined, locale: Locale = "en"): strin
   const trimmed = name?.trim();
   const t = translator(locale);
   return trimmed ? t("email.greeting", { name: trimmed }) : t("email.greetingAnonymous");
-}
-
-/** "1 item" / "3 items" */
-export function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
 }

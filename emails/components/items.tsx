@@ -1,4 +1,6 @@
 import { Text } from "@react-email/components";
+import type { Locale } from "../../lib/i18n";
+import { translator } from "../../messages";
 import { styles } from "./theme";
 
 export interface OrderItem {
@@ -7,9 +9,13 @@ export interface OrderItem {
   quantity: number;
 }
 
-/** "Items to collect:" followed by "2× Margherita Pizza" lines (seed 001 §5.2 pickup template). */
-export function ItemList({ items, heading = "Items to collect" }: { items: readonly OrderItem[]; heading?: string }) {
+/**
+ * "Items to collect:" followed by "2× Margherita Pizza" lines (seed 001 §5.2 pickup template); the default
+ * heading in `locale` (default English).
+ */
+export function ItemList({ items, heading, locale = "en" }: { items: readonly OrderItem[]; heading?: string; locale?: Locale }) {
   if (items.length === 0) return null;
+  heading ??= translator(locale)("mail.common.itemsToCollect");
   return (
     <>
       <Text style={{ ...styles.text, margin: "0 0 6px" }}>

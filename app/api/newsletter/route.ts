@@ -5,7 +5,8 @@
  * field details for bad input. Errors use the API's error body (docs/architecture.md, Errors).
  * Rate limits (issue 12), each 429 RATE_LIMITED with Retry-After (RFC 6585 §4): 30 newsletter requests an hour
  * per client address (with /api/newsletter/confirm), 5 signups an hour per email, and the service's 10
- * signups an hour per address.
+ * signups an hour per address. The confirmation email is written in the request's language (Accept-Language,
+ * else the platform's).
  */
 import { z } from "zod";
 import { hitRateLimit, PUBLIC_LIMITS, windowStart } from "@/server/services/api/rate-limit";
@@ -14,6 +15,7 @@ import { accountHash } from "@/server/services/security/login-throttle";
 import { clientAddress } from "@/server/services/security/client-address";
 import { AppError } from "@/server/services/errors";
 import { signUpForNewsletter } from "@/server/services/newsletter/newsletter";
+import { resolveLocale } from "@/server/i18n";
 
 export const dynamic = "force-dynamic";
 
@@ -42,7 +44,8 @@ export async function POST(req: Request): Promise<Response> {
     if (!byEmail.allowed) return rateLimited(byEmail);
   }
   try {
-    return json(await signUpForNewsletter(body as never, { ip: address }), 202);
+    const locale = resolveLocale(null, req.headers.get("accept-language"));
+    return json(await signUpForNewsletter(body as never, { ip: address, locale }), 202);
   } catch (err) {
     if (err instanceof AppError && err.code === "RATE_LIMITED") {
       const retryAfter = serviceRetryAfter();

@@ -50,4 +50,21 @@ describe("listing_expiring", () => {
     await db.notification.deleteMany({ where: { dedupeKey: `listing-expiring:${listing.id}` } });
     expect(await notifyListingExpiring(listing.id, new Date(app.clock.now()))).toEqual({ inserted: 0 }); // withdrawn: nothing
   });
+
+  it("writes the reminder in each follower's language: Afrikaans for 'af', English (as before) without a choice", async () => {
+    const { createListing } = await import("../listings/create-listing");
+    const { business, owner } = await createBusiness(db, { name: `Bakkery ${Date.now()}` });
+    const [af, en] = await Promise.all([1, 2].map(() => createUser(db)));
+    await db.user.update({ where: { id: af!.id }, data: { locale: "af" } });
+    for (const u of [af!, en!]) await follow(db, u.id, business.id);
+    const expiresAt = new Date(app.clock.now() + 5 * HOUR);
+    const listing = await createListing(owner.id, { title: "Verrassingsak", priceCents: 3000, pickupStart: new Date(app.clock.now() + HOUR), pickupEnd: expiresAt, expiresAt });
+    await app.jobs.executor.idle();
+    app.clock.set(expiresAt.getTime() - 2 * HOUR);
+    await app.jobs.executor.idle();
+    const text = async (userId: string) =>
+      db.notification.findUniqueOrThrow({ where: { userId_dedupeKey: { userId, dedupeKey: `listing-expiring:${listing.id}` } }, select: { title: true, body: true } });
+    expect(await text(af!.id)).toEqual({ title: `Eindig binnekort by ${business.name}: Verrassingsak`, body: "Haal dit af voordat dit verstryk" });
+    expect(await text(en!.id)).toEqual({ title: `Ending soon at ${business.name}: Verrassingsak`, body: "Collect it before it expires" });
+  });
 });

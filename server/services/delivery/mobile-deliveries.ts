@@ -30,6 +30,7 @@ import { applySmsKeyword } from "../sms/opt-out";
 import { emailDecisionSql, EMAIL_DECISION_JOINS } from "./email-decisions";
 import { recordRedecisions } from "./redecisions";
 import { mobileDecisionJoins, mobileDecisionSql, rankedNotifications, reachableSql, type MobileChannel } from "./mobile-decisions";
+import { recipientLocale } from "../../i18n";
 
 /** Sends per step before a push or text that keeps failing in a retryable way is given up (then email). */
 export const MOBILE_MAX_ATTEMPTS = 5;
@@ -139,6 +140,8 @@ interface QueuedMobileRow {
   created_at: Date;
   phone: string | null;
   timezone: string;
+  /** `users.locale`: the recipient's language, null when never chosen (then the platform's). */
+  locale: string | null;
   payload: Record<string, unknown> | null;
   attempts: number;
   status: "QUEUED" | "HELD" | "SKIPPED";
@@ -155,7 +158,7 @@ async function redecide(channel: MobileChannel, notificationIds: readonly string
     const rows = await db.$queryRaw<QueuedMobileRow[]>`
       SELECT d.id AS delivery_id, n.id AS notification_id, n.user_id, n.type, n.priority, n.title, n.body, n.action_url,
              n.data ->> 'image_url' AS image_url, n.created_at,
-             u.phone, u.timezone, d.payload, d.attempts, dec.status, dec.reason, dec.release_at
+             u.phone, u.timezone, u.locale, d.payload, d.attempts, dec.status, dec.reason, dec.release_at
       FROM ${rankedNotifications(
         Prisma.sql`n.id = ANY(${ids}::uuid[]) AND n.type = ${type}`,
         Prisma.sql`JOIN deliveries q ON q.notification_id = n.id AND q.channel = ${channel}::"Channel" AND q.status = 'QUEUED'`,
@@ -252,7 +255,7 @@ const firstError = (results: readonly { ok: boolean; message?: string }[]) => (r
 
 /**
  * Sends the QUEUED texts of these notifications, deciding again first, each rendered from its stored
- * props with the type's short SMS template. A permanent refusal (invalid or unreachable number, the
+ * props with the type's short SMS template in the recipient's language. A permanent refusal (invalid or unreachable number, the
  * carrier's own STOP list) is FAILED and falls back to email; retryable failures stay QUEUED for the step's
  * retry until {@link MOBILE_MAX_ATTEMPTS}.
  * @returns counts by outcome
@@ -269,7 +272,7 @@ export async function sendSmsDeliveries(notificationIds: readonly string[], opts
     const base = { deliveryId: r.delivery_id, notificationId: r.notification_id };
     // The type's own short text from its stored props (the email template's), else title and link.
     const props = hasSmsTemplate(r.type) && r.payload ? { timeZone: r.timezone, ...r.payload, appUrl } : { title: r.title, url: r.action_url };
-    const body = smsBodyFor(r.type, props as never, { appUrl, critical: NOTIFICATION_TYPES[r.type].critical });
+    const body = smsBodyFor(r.type, props as never, { appUrl, critical: NOTIFICATION_TYPES[r.type].critical, locale: recipientLocale(r.locale) });
     try {
       const sent = await transport.send({ to: r.phone!, body, idempotencyKey: `sms:${r.notification_id}`, statusCallbackUrl });
       outcomes.push({ ...base, status: "SENT", reason: null, providerMessageId: sent.providerMessageId });

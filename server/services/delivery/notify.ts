@@ -29,14 +29,59 @@ import { sendInBatches } from "./email-batches";
 import { recordRedecisions } from "./redecisions";
 import { batches, decideMobileChannelsIn } from "./mobile-deliveries";
 import { rankedNotifications } from "./mobile-decisions";
+import { translator } from "../../i18n";
+import { createTranslator } from "use-intl/core";
+import { INTL_LOCALE, type Locale } from "@/lib/i18n";
+import { MESSAGES } from "@/messages";
+import { recipientLocale } from "@/server/i18n";
+
+/**
+ * A text written in each recipient's language when the notice is stored: a key of the `notice` namespace
+ * (messages/<locale>/notices.json) and its ICU values, e.g. `{ key: "bookingConfirmed.title", values:
+ * { business: "Mario's" } }`. Values are the caller's words (names, order numbers), inserted as they are.
+ */
+export interface LocalText {
+  key: string;
+  values?: Record<string, string | number>;
+}
+
+/** A notice's title or body: fixed text, or text in the recipient's language. */
+export type NoticeText = string | LocalText;
+
+/**
+ * `text` in `locale`.
+ * @throws Error when the key is missing from the catalog or its values do not fit the message (a
+ *   programming error, caught by the senders' tests)
+ */
+export function renderNoticeText(text: NoticeText, locale: Locale): string {
+  if (typeof text === "string") return text;
+  const t = createTranslator({
+    locale: INTL_LOCALE[locale],
+    messages: MESSAGES[locale] as unknown as Record<string, unknown>,
+    namespace: "notice",
+    onError: (e) => {
+      throw new Error(`notice text ${text.key} (${locale}): ${e.message}`);
+    },
+  }) as unknown as (key: string, values?: Record<string, string | number>) => string;
+  return t(text.key, text.values);
+}
+
+/** Each recipient's language, for the notices whose texts are {@link LocalText}s (one query; none otherwise). */
+async function noticeLocales(tx: Tx, notices: readonly Notice[]): Promise<Map<string, Locale>> {
+  const ids = [...new Set(notices.filter((n) => typeof n.title !== "string" || (n.body !== undefined && typeof n.body !== "string")).map((n) => n.userId))];
+  if (ids.length === 0) return new Map();
+  const rows = await tx.$queryRaw<{ id: string; locale: string | null }[]>`SELECT id, locale FROM users WHERE id = ANY(${ids}::uuid[])`;
+  return new Map(rows.map((r) => [r.id, recipientLocale(r.locale)]));
+}
 
 /** One notification for one recipient. */
 export interface Notice {
   userId: string;
   /** Catalog type: category and priority come from the catalog. */
   type: NotificationType;
-  title: string;
-  body?: string;
+  /** Stored as written, or (a {@link LocalText}) in the recipient's language. */
+  title: NoticeText;
+  body?: NoticeText;
   /** Small JSON facts for the inbox and the API (ids, ISO 8601 times in UTC). */
   data?: Record<string, unknown>;
   /** App-relative link the inbox opens. */
@@ -107,15 +152,17 @@ export async function notifyUsersIn(tx: Tx, emit: Emit, notices: readonly Notice
       throw new Error(`Notification type ${n.type} has no email channel`);
     }
   }
+  const locales = await noticeLocales(tx, notices);
   const rows = notices.map((n) => {
     const spec = NOTIFICATION_TYPES[n.type];
+    const locale = locales.get(n.userId) ?? recipientLocale(null);
     return {
       user_id: n.userId,
       type: n.type,
       category: spec.category,
       priority: spec.priority,
-      title: n.title,
-      body: n.body ?? "",
+      title: renderNoticeText(n.title, locale),
+      body: n.body === undefined ? "" : renderNoticeText(n.body, locale),
       data: n.data ?? {},
       action_url: n.actionUrl ?? null,
       business_id: n.businessId ?? null,
@@ -177,6 +224,8 @@ interface QueuedRow {
   email: string;
   name: string;
   timezone: string;
+  /** `users.locale`: the recipient's language, null when never chosen (then the platform's). */
+  locale: string | null;
   title: string;
   body: string;
   action_url: string | null;
@@ -194,14 +243,16 @@ function takesTimeZone(template: EmailTemplateName): boolean {
 
 /**
  * Renders one queued notice email for its recipient: the stored payload plus appUrl, the recipient's first
- * name, their time zone (when the template takes one) and, for non-transactional types, the signed
- * one-click unsubscribe link and RFC 8058 headers for the notice's category.
+ * name, their language (`users.locale`, else the platform's), their time zone (when the template takes one)
+ * and, for non-transactional types, the signed one-click unsubscribe link and RFC 8058 headers for the
+ * notice's category.
  */
 async function composeEmail(r: QueuedRow, appUrl: string, from: string, secret: string): Promise<OutgoingEmail> {
   const template = r.type as EmailTemplateName;
   const token = unsubscribeToken(secret, { userId: r.user_id, category: NOTIFICATION_TYPES[r.type].category, notificationId: r.notification_id });
   const unsubscribeUrl = `${appUrl}/unsubscribe/${token}`;
   const recipientName = r.name.split(/\s+/)[0] ?? r.name;
+  const locale = recipientLocale(r.locale);
   // A push or text that could not be delivered and has no props of its type's template goes as a short
   // generic email (./mobile-deliveries.ts fallbackToEmail).
   const fallback = !r.payload || r.payload.fallback === true;
@@ -213,13 +264,15 @@ async function composeEmail(r: QueuedRow, appUrl: string, from: string, secret: 
         recipientName,
         title: r.title,
         body: r.body || r.title,
-        ...(r.action_url ? { actionUrl: r.action_url, actionLabel: "Open in Herald" } : {}),
+        ...(r.action_url ? { actionUrl: r.action_url, actionLabel: translator(locale)("mail.fallback.open") } : {}),
+        locale,
       })
     : await renderEmail(template, {
         ...(takesTimeZone(template) ? { timeZone: r.timezone } : {}),
         ...r.payload,
         appUrl,
         recipientName,
+        locale,
         ...(withUnsubscribe ? { unsubscribeUrl } : {}),
       } as never);
   return {
@@ -261,7 +314,7 @@ export async function sendNotificationEmails(
     SELECT DISTINCT type FROM notifications WHERE id = ANY(${notificationIds as string[]}::uuid[])`;
   for (const { type } of types) {
     const rows = await db.$queryRaw<QueuedRow[]>`
-      SELECT d.id AS delivery_id, n.id AS notification_id, n.user_id, n.type, n.category, u.email, u.name, u.timezone, n.title, n.body, n.action_url, d.payload,
+      SELECT d.id AS delivery_id, n.id AS notification_id, n.user_id, n.type, n.category, u.email, u.name, u.timezone, u.locale, n.title, n.body, n.action_url, d.payload,
              dec.status, dec.reason, dec.release_at
       FROM ${rankedNotifications(
         Prisma.sql`n.id = ANY(${notificationIds as string[]}::uuid[]) AND n.type = ${type}`,

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppJobs } from "@/test/app-jobs";
 import { createBusiness, createNotification, createUser } from "@/prisma/factory";
 import { db } from "@/server/db";
+import { translator } from "@/messages";
+import { NOTIFICATION_TYPE_NAMES, NOTIFICATION_TYPES, type NotificationTypeSpec } from "@/server/services/notifications/catalog";
 import type * as Digests from "./digests";
 
 let jobs: Awaited<ReturnType<typeof startAppJobs>>;
@@ -113,5 +115,28 @@ describe("digests", () => {
     expect(await digestsOf(user.id)).toHaveLength(1);
     expect(await db.delivery.findUniqueOrThrow({ where: { notificationId_channel: { notificationId: n.id, channel: "EMAIL" } } })).toMatchObject({ status: "SKIPPED", reason: "digest" });
     await jobs.executor.idle();
+  });
+
+  it("writes the digest record in the user's language: Afrikaans daily, isiZulu weekly; English as before", async () => {
+    const af = await subscriber("DAILY");
+    const zu = await subscriber("WEEKLY");
+    await db.user.update({ where: { id: af.id }, data: { locale: "af" } });
+    await db.user.update({ where: { id: zu.id }, data: { locale: "zu" } });
+    const t0 = at("2026-12-06T12:00:00Z");
+    for (const i of [1, 2]) await createNotification(db, { userId: af.id, type: "new_listing", category: "listings", title: `Listing ${i}`, createdAt: t0 });
+    await createNotification(db, { userId: af.id, type: "business_update", title: "New hours", createdAt: t0 });
+    await createNotification(db, { userId: zu.id, type: "new_listing", category: "listings", title: "Listing", createdAt: t0 });
+    await svc.sendDueDigests(at("2026-12-07T06:00:00Z")); // Monday 08:00 in Johannesburg
+    expect(await digestsOf(af.id)).toMatchObject([{ title: "Jou daaglikse opsomming: 3 ongelees", body: "1 besigheidsopdatering, 2 nuwe aanbiedinge" }]);
+    expect(await digestsOf(zu.id)).toMatchObject([{ title: "Isifinyezo sakho saleli sonto: isaziso esi-1 esingafundiwe", body: "okunikezwayo okusha oku-1" }]);
+    await jobs.executor.idle();
+
+    // English keeps the words the body was built from before (the catalog's plural noun, lower case), even for one.
+    const en = translator("en");
+    for (const type of NOTIFICATION_TYPE_NAMES) {
+      const spec: NotificationTypeSpec = NOTIFICATION_TYPES[type];
+      expect(en(`notice.digest.sections.${type}`, { count: 1 })).toBe(`1 ${(spec.plural ?? `${spec.label.toLowerCase()}s`).toLowerCase()}`);
+    }
+    expect(en("notice.digest.title", { cadence: "weekly", count: 1234 })).toBe("Your weekly digest: 1234 unread");
   });
 });

@@ -19,6 +19,8 @@ import { db } from "../../db";
 import { NOTIFICATION_TYPES, type NotificationType, type NotificationTypeSpec } from "../notifications/catalog";
 import { inInbox } from "../notifications/list-notifications";
 import { notifyUsers, type Notice } from "../delivery/notify";
+import { noticeText } from "../delivery/notice-text";
+import { recipientLocale, translator } from "../../i18n";
 
 /** Local hour the digest goes out (issue 5). */
 export const DIGEST_HOUR = 8;
@@ -34,6 +36,8 @@ interface DueUser {
   cadence: "DAILY" | "WEEKLY";
   window_date: string;
   covers_from: Date;
+  /** The user's chosen language (`users.locale`), or null. */
+  locale: string | null;
 }
 
 interface Row {
@@ -65,7 +69,7 @@ export async function sendDueDigests(at = new Date()): Promise<{ digests: number
     // Users whose local time is in [08:00, 12:00) today (and Monday for weekly), who have no digest for this
     // window yet, in keyset batches. covers_from: the end of their last digest, or one period back.
     const due = await db.$queryRaw<DueUser[]>`
-      SELECT u.id AS user_id, s.digest_cadence::text AS cadence,
+      SELECT u.id AS user_id, s.digest_cadence::text AS cadence, u.locale,
              to_char((${at}::timestamptz AT TIME ZONE u.timezone), 'YYYY-MM-DD') AS window_date,
              coalesce((SELECT max(g.covers_to) FROM digests g WHERE g.user_id = u.id),
                       ${at}::timestamptz - CASE s.digest_cadence WHEN 'WEEKLY' THEN interval '7 days' ELSE interval '1 day' END) AS covers_from
@@ -109,19 +113,24 @@ async function digestBatch(due: DueUser[], at: Date): Promise<{ digests: number;
     const mine = byUser.get(d.user_id);
     if (!mine) continue; // nothing unread: no digest (never an empty one)
     const types = [...new Set(mine.map((r) => r.type))].slice(0, 10);
+    // `type` makes the email show the catalog's heading and counts in the recipient's language.
     const sections = types.map((type) => ({
       heading: heading(type),
+      type,
       moreUrl: "/notifications",
       items: mine
         .filter((r) => r.type === type)
         .map((r) => ({ title: r.title.slice(0, 200), ...(r.business_name ? { businessName: r.business_name } : {}), url: r.action_url ?? "/notifications" })),
     }));
     const count = mine.length;
+    // The record's body ("3 new listings, 2 order updates") in the recipient's language, as notify.ts
+    // renders the title.
+    const t = translator(recipientLocale(d.locale));
     notices.push({
       userId: d.user_id,
       type: "digest",
-      title: `Your ${d.cadence.toLowerCase()} digest: ${count} unread`,
-      body: sections.map((s) => `${s.items.length} ${s.heading.toLowerCase()}`).join(", "),
+      title: noticeText("digest.title", { cadence: d.cadence.toLowerCase(), count }),
+      body: types.map((type, i) => t(`notice.digest.sections.${type}`, { count: sections[i]!.items.length })).join(", "),
       dedupeKey: `digest:${d.cadence}:${d.window_date}`,
       data: { cadence: d.cadence, window_date: d.window_date, count },
       actionUrl: "/notifications",

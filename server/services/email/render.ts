@@ -13,7 +13,7 @@ import { createElement, type ComponentType } from "react";
 import { render, toPlainText } from "@react-email/render";
 import { z } from "zod";
 import { AppError } from "@/server/services/errors";
-import { NOTIFICATION_TYPES } from "@/server/services/notifications/catalog";
+import { NOTIFICATION_TYPE_NAMES, NOTIFICATION_TYPES, type NotificationType } from "@/server/services/notifications/catalog";
 import { LOCALES } from "@/lib/i18n";
 import { safeActionUrl, safeHeaderValue } from "@/emails/components/safety";
 import NewListingEmail, { subject as newListingSubject, type NewListingEmailProps } from "@/emails/new-listing";
@@ -125,6 +125,7 @@ export const listingExpiringSchema = z.strictObject({
   quantityLeft: z.number().int().min(0).max(100_000).optional(),
   listingUrl: link,
   timeZone,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const pickupReminderSchema = z.strictObject({
@@ -141,6 +142,7 @@ export const pickupReminderSchema = z.strictObject({
   currency: currency.optional(),
   orderUrl: link,
   timeZone,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const interactionConfirmedSchema = z.strictObject({
@@ -155,6 +157,7 @@ export const interactionConfirmedSchema = z.strictObject({
   currency: currency.optional(),
   orderUrl: link,
   timeZone,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const pickupMissedSchema = z.strictObject({
@@ -166,6 +169,7 @@ export const pickupMissedSchema = z.strictObject({
   pickupTime: isoDateTime,
   orderUrl: link,
   timeZone,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const orderStatusSchema = z.strictObject({
@@ -176,6 +180,7 @@ export const orderStatusSchema = z.strictObject({
   pickupTime: isoDateTime.optional(),
   orderUrl: link,
   timeZone,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const interactionCompletedSchema = z.strictObject({
@@ -187,6 +192,7 @@ export const interactionCompletedSchema = z.strictObject({
   impact: optText(200),
   reviewUrl: link,
   timeZone,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const reviewReceivedSchema = z.strictObject({
@@ -199,6 +205,7 @@ export const reviewReceivedSchema = z.strictObject({
   reviewedAt: isoDateTime.optional(),
   reviewUrl: link,
   timeZone,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const businessUpdateSchema = z.strictObject({
@@ -208,6 +215,7 @@ export const businessUpdateSchema = z.strictObject({
   body,
   actionUrl: link.optional(),
   actionLabel: optText(60),
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const systemAnnouncementSchema = z.strictObject({
@@ -216,12 +224,14 @@ export const systemAnnouncementSchema = z.strictObject({
   body,
   actionUrl: link.optional(),
   actionLabel: optText(60),
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const welcomeSchema = z.strictObject({
   ...base,
   role: z.enum(["CUSTOMER", "NGO", "BUSINESS"]).optional(),
   getStartedUrl: link,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const verificationStatusSchema = z.strictObject({
@@ -230,6 +240,7 @@ export const verificationStatusSchema = z.strictObject({
   organisationName: optText(),
   note: optText(2000),
   actionUrl: link,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const securityAlertSchema = z.strictObject({
@@ -241,6 +252,7 @@ export const securityAlertSchema = z.strictObject({
   location: optText(200),
   secureAccountUrl: link,
   timeZone,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const passwordResetSchema = z.strictObject({
@@ -248,6 +260,7 @@ export const passwordResetSchema = z.strictObject({
   resetUrl: link,
   expiresInMinutes: z.number().int().min(1).max(7 * 24 * 60),
   requestedFromIp: optText(64),
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const bookingConfirmedSchema = z.strictObject({
@@ -261,6 +274,7 @@ export const bookingConfirmedSchema = z.strictObject({
   currency: currency.optional(),
   bookingUrl: link,
   timeZone,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const bookingCancelledSchema = z.strictObject({
@@ -274,6 +288,7 @@ export const bookingCancelledSchema = z.strictObject({
   currency: currency.optional(),
   browseUrl: link,
   timeZone,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const billingSchema = z.strictObject({
@@ -287,6 +302,7 @@ export const billingSchema = z.strictObject({
   paymentMethod: optText(100),
   billingUrl: link,
   timeZone,
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const digestSchema = z.strictObject({
@@ -298,6 +314,7 @@ export const digestSchema = z.strictObject({
         heading: text(80),
         moreUrl: link.optional(),
         noun: z.strictObject({ one: text(60), many: text(60) }).optional(),
+        type: z.enum(NOTIFICATION_TYPE_NAMES as [NotificationType, ...NotificationType[]]).optional(),
         items: z
           .array(
             z.strictObject({
@@ -311,6 +328,7 @@ export const digestSchema = z.strictObject({
       }),
     )
     .max(10),
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const announcementSchema = z.strictObject({
@@ -323,12 +341,14 @@ export const announcementSchema = z.strictObject({
   actionUrl: link.optional(),
   actionLabel: optText(60),
   senderName: optText(),
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const newsletterConfirmSchema = z.strictObject({
   ...base,
   confirmUrl: link,
   expiresInHours: z.number().int().min(1).max(24 * 30),
+  locale: z.enum(LOCALES).optional(),
 });
 
 // ---------------------------------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ import { renderEmail } from "../email/render";
 import { maskEmail, tokenHash, UNDO_WINDOW_MS, undoableByToken } from "../email/unsubscribe";
 import { AppError } from "../errors";
 import { hitRateLimit } from "../api/rate-limit";
+import { platformLocale } from "../../i18n";
+import type { Locale } from "../../../lib/i18n";
 
 /** How long a confirmation link works (hours). */
 export const CONFIRM_LINK_HOURS = 72;
@@ -82,12 +84,14 @@ function readUnsubscribeToken(token: string): { subscriberId: string; deliveryId
 
 /**
  * Signs an address up (or re-sends its confirmation) and emails the double opt-in link.
- * @param meta.ip the client's address (rate limit); `meta.at` the current time (UTC)
+ * @param meta.ip the client's address (rate limit); `meta.at` the current time (UTC); `meta.locale` the
+ *   language of the signup request (its Accept-Language), in which the confirmation email is written —
+ *   the platform's (`HERALD_DEFAULT_LOCALE`) when absent
  * @returns always `{ status: "check_inbox" }` for a well-formed request, whatever the address's state
  * @throws AppError VALIDATION_ERROR (field errors); RATE_LIMITED past 10 signups an hour from one IP;
  *   EmailSendError when the transport fails (the signup stays PENDING and can be retried)
  */
-export async function signUpForNewsletter(input: NewsletterSignupInput, meta: { ip: string; at?: Date }): Promise<{ status: "check_inbox" }> {
+export async function signUpForNewsletter(input: NewsletterSignupInput, meta: { ip: string; at?: Date; locale?: Locale }): Promise<{ status: "check_inbox" }> {
   const parsed = newsletterSignupInput.safeParse(input);
   if (!parsed.success) throw new AppError("VALIDATION_ERROR", "Check the form", z.flattenError(parsed.error).fieldErrors as Record<string, unknown>);
   const at = meta.at ?? new Date();
@@ -119,6 +123,7 @@ export async function signUpForNewsletter(input: NewsletterSignupInput, meta: { 
     ...(claimed.name ? { recipientName: claimed.name.split(/\s+/)[0]! } : {}),
     confirmUrl: `${appUrl}/newsletter/confirm/${confirmToken(claimed.id, at)}`,
     expiresInHours: CONFIRM_LINK_HOURS,
+    locale: meta.locale ?? platformLocale(),
   });
   try {
     await emailTransport().send({

@@ -75,11 +75,17 @@ export function localTimeToInstant(local: string, timeZone: string): Date | null
   return new Date(at.getTime());
 }
 
-/** The user's time zone and the snooze menu's quick choices for them now. */
-export async function snoozeChoices(userId: string, now = new Date()): Promise<{ timeZone: string; options: SnoozeOption[] }> {
+/** The user's time zone (IANA). @throws AppError NOT_FOUND */
+async function userTimeZone(userId: string): Promise<string> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { timezone: true } });
   if (!user) throw new AppError("NOT_FOUND", "User not found");
-  return { timeZone: user.timezone, options: snoozeOptions(now, user.timezone) };
+  return user.timezone;
+}
+
+/** The user's time zone and the snooze menu's quick choices for them now. */
+export async function snoozeChoices(userId: string, now = new Date()): Promise<{ timeZone: string; options: SnoozeOption[] }> {
+  const timeZone = await userTimeZone(userId);
+  return { timeZone, options: snoozeOptions(now, timeZone) };
 }
 
 /**
@@ -87,8 +93,7 @@ export async function snoozeChoices(userId: string, now = new Date()): Promise<{
  * @throws AppError VALIDATION_ERROR for a malformed time
  */
 export async function userLocalTime(userId: string, local: string): Promise<Date> {
-  const { timeZone } = await snoozeChoices(userId);
-  const at = localTimeToInstant(local, timeZone);
+  const at = localTimeToInstant(local, await userTimeZone(userId));
   if (!at) throw new AppError("VALIDATION_ERROR", "Pick a date and time", { localTime: ["not a date and time"] });
   return at;
 }

@@ -177,4 +177,34 @@ describe("pickup reminders", () => {
     expect(byType.pickup_reminder).toEqual(["SENT", null]); // decided "critical", then sent by send-notification-emails
     expect(byType.pickup_missed).toEqual(["HELD", "quiet_hours"]);
   });
+
+  it("writes each recipient's notices in their language: isiZulu, Afrikaans, else English (byte for byte as before)", async () => {
+    const { business, owner } = await createBusiness(db);
+    const [zu, af, en] = await Promise.all(["Zanele", "Anika", "Emma"].map((name) => createUser(db, { name, timezone: "Africa/Johannesburg" })));
+    await db.user.update({ where: { id: zu!.id }, data: { locale: "zu" } });
+    await db.user.update({ where: { id: af!.id }, data: { locale: "af" } });
+    await db.user.update({ where: { id: owner.id }, data: { locale: "af" } });
+    const due = new Date(clock.now() + 30 * HOUR);
+    for (const [u, id] of [[zu!, "loc-zu"], [af!, "loc-af"], [en!, "loc-en"]] as const) {
+      await svc.schedulePickup({ externalId: id, businessId: business.id, customerId: u.id, scheduledAt: due, orderNumber: `N-${id}` }, { kind: "booking", at: now() });
+    }
+    const notice = async (userId: string) => db.notification.findFirstOrThrow({ where: { userId, type: "booking_confirmed" }, select: { title: true, body: true } });
+    const enTime = new Intl.DateTimeFormat("en-GB", { timeZone: "Africa/Johannesburg", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(due);
+    expect(await notice(en!.id)).toEqual({ title: `Booking confirmed at ${business.name}`, body: `Pickup ${enTime} · N-loc-en` });
+    expect(await notice(af!.id)).toEqual({ title: `Bespreking bevestig by ${business.name}`, body: `Afhaling ${svc.localTime(due, "Africa/Johannesburg", "af")} · N-loc-af` });
+    expect(await notice(zu!.id)).toEqual({ title: `Ukubhuka kuqinisekisiwe ku-${business.name}`, body: `Ukulanda ${svc.localTime(due, "Africa/Johannesburg", "zu")} · N-loc-zu` });
+    expect(svc.localTime(due, "Africa/Johannesburg", "af")).not.toBe(enTime); // the date itself is in the reader's language
+    // The business's owner reads Afrikaans whoever the customer is.
+    const owners = await db.notification.findMany({ where: { userId: owner.id }, select: { title: true }, orderBy: { createdAt: "asc" } });
+    expect(owners.map((n) => n.title)).toEqual(["Nuwe afhaling: Zanele", "Nuwe afhaling: Anika", "Nuwe afhaling: Emma"]);
+
+    // A cancellation with a reason: the host's words stay as they are, the rest is translated.
+    await svc.cancelPickup(business.id, "loc-zu", { cancelledBy: "business", reason: "Oven broke down" });
+    const cancelled = await db.notification.findFirstOrThrow({ where: { userId: zu!.id, type: "booking_cancelled" }, select: { title: true, body: true } });
+    expect(cancelled).toEqual({
+      title: `Ukulanda kukhanseliwe: ${business.name}`,
+      body: `I-oda N-loc-zu, ${svc.localTime(due, "Africa/Johannesburg", "zu")} · Oven broke down`,
+    });
+    await jobs.executor.idle();
+  });
 });

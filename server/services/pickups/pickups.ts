@@ -12,7 +12,8 @@ import "server-only";
  * - confirm → "order confirmed" to the customer. complete → "pickup completed" to the customer.
  *   cancel → both sides told (customer by email too). Each bumps `version` and emits `pickup/changed`.
  *
- * Times are UTC instants; titles show them in each recipient's own time zone.
+ * Times are UTC instants; titles show them in each recipient's own time zone. Titles and bodies are
+ * {@link noticeText}s (messages/<locale>/notices.json), written in each recipient's language.
  */
 import { db } from "../../db";
 import { Prisma, type Pickup } from "../../generated/prisma/client";
@@ -20,6 +21,9 @@ import { pickupChanged, pickupScheduled } from "../../../inngest/events";
 import { withEvents, type Emit, type Tx } from "../outbox/outbox";
 import { AppError } from "../errors";
 import { notifyUsers, notifyUsersIn, type Notice } from "../delivery/notify";
+import { noticeText } from "../delivery/notice-text";
+import { recipientLocale } from "../../i18n";
+import { INTL_LOCALE, type Locale } from "../../../lib/i18n";
 import { signalEvents } from "../realtime";
 
 /** A line of an order. */
@@ -52,9 +56,19 @@ export const MAX_PICKUP_DAYS_AHEAD = 90;
 
 const ACTIVE = new Set(["SCHEDULED", "CONFIRMED"]);
 
-/** "Mon 23 Nov, 14:30" in the recipient's time zone. */
-export function localTime(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(at);
+/**
+ * "Mon 23 Nov, 14:30" in the recipient's time zone and language (English keeps this en-GB form; Afrikaans
+ * and isiZulu use their South African formats, e.g. "Ma. 23 Nov. 14:30").
+ */
+export function localTime(at: Date, timeZone: string, locale: Locale = "en"): string {
+  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : INTL_LOCALE[locale], {
+    timeZone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(at);
 }
 
 const money = (cents: number | null) => (cents === null ? undefined : (cents / 100).toFixed(2));
@@ -64,13 +78,18 @@ async function context(q: Tx, pickupId: string) {
   const p = await q.pickup.findUniqueOrThrow({
     where: { id: pickupId },
     include: {
-      business: { select: { id: true, name: true, address: true, owner: { select: { id: true, timezone: true } } } },
-      customer: { select: { id: true, name: true, timezone: true } },
+      business: { select: { id: true, name: true, address: true, owner: { select: { id: true, timezone: true, locale: true } } } },
+      customer: { select: { id: true, name: true, timezone: true, locale: true } },
     },
   });
   return p;
 }
 type Ctx = Awaited<ReturnType<typeof context>>;
+
+/** The pickup's time for its customer, in their time zone and language. */
+const customerTime = (p: Ctx) => localTime(p.scheduledAt, p.customer.timezone, recipientLocale(p.customer.locale));
+/** The pickup's time for the business's owner, in their time zone and language. */
+const ownerTime = (p: Ctx) => localTime(p.scheduledAt, p.business.owner.timezone, recipientLocale(p.business.owner.locale));
 
 /**
  * A pickup's state change, the notices it causes and the events it starts, in one transaction (the
@@ -178,31 +197,30 @@ export async function schedulePickup(
           },
         });
         const p = await context(tx, created.id);
-        const when = (tz: string) => localTime(p.scheduledAt, tz);
         const notices: Notice[] =
           opts.kind === "order"
             ? [
                 {
                   ...base(p, p.customerId, "confirmed"),
                   type: "interaction_confirmed",
-                  title: `Order ${p.orderNumber} confirmed by ${p.business.name}`,
-                  body: `Pickup ${when(p.customer.timezone)}`,
+                  title: noticeText("orderConfirmed.title", { order: p.orderNumber, business: p.business.name }),
+                  body: noticeText("orderConfirmed.body", { time: customerTime(p) }),
                 },
               ]
             : [
                 {
                   ...base(p, p.customerId, "booked"),
                   type: "booking_confirmed",
-                  title: `Booking confirmed at ${p.business.name}`,
-                  body: `Pickup ${when(p.customer.timezone)} · ${p.orderNumber}`,
+                  title: noticeText("bookingConfirmed.title", { business: p.business.name }),
+                  body: noticeText("bookingConfirmed.body", { time: customerTime(p), order: p.orderNumber }),
                   email: bookingEmail(p),
                 },
               ];
         notices.push({
           ...base(p, p.business.owner.id, "booked"),
           type: "booking_confirmed",
-          title: `New pickup: ${p.customer.name}`,
-          body: `Order ${p.orderNumber} · ${when(p.business.owner.timezone)}`,
+          title: noticeText("newPickup.title", { customer: p.customer.name }),
+          body: noticeText("newPickup.body", { order: p.orderNumber, time: ownerTime(p) }),
           actorId: p.customerId,
         });
         await emit(scheduledEvent(created, at));
@@ -253,15 +271,15 @@ async function reschedule(existing: Pickup, scheduledAt: Date, at: Date): Promis
         {
           ...base(p, p.customerId, v),
           type: "booking_confirmed",
-          title: `Pickup moved: ${p.business.name}`,
-          body: `New time ${localTime(p.scheduledAt, p.customer.timezone)} · ${p.orderNumber}`,
+          title: noticeText("pickupMoved.title", { business: p.business.name }),
+          body: noticeText("pickupMoved.body", { time: customerTime(p), order: p.orderNumber }),
           email: bookingEmail(p),
         },
         {
           ...base(p, p.business.owner.id, v),
           type: "booking_confirmed",
-          title: `Pickup moved: ${p.customer.name}`,
-          body: `Order ${p.orderNumber} · ${localTime(p.scheduledAt, p.business.owner.timezone)}`,
+          title: noticeText("pickupMovedForBusiness.title", { customer: p.customer.name }),
+          body: noticeText("pickupMovedForBusiness.body", { order: p.orderNumber, time: ownerTime(p) }),
           actorId: p.customerId,
         },
       ],
@@ -298,8 +316,8 @@ export async function confirmPickup(businessId: string, externalId: string, at =
         {
           ...base(p, p.customerId, "confirmed"),
           type: "interaction_confirmed",
-          title: `Order ${p.orderNumber} confirmed by ${p.business.name}`,
-          body: `Pickup ${localTime(p.scheduledAt, p.customer.timezone)}`,
+          title: noticeText("orderConfirmed.title", { order: p.orderNumber, business: p.business.name }),
+          body: noticeText("orderConfirmed.body", { time: customerTime(p) }),
         },
       ],
     };
@@ -341,8 +359,8 @@ export async function completePickup(businessId: string, externalId: string, at 
       {
         ...base(p, p.customerId, "completed"),
         type: "interaction_completed",
-        title: `Pickup completed at ${p.business.name}`,
-        body: `Order ${p.orderNumber}. Thank you for saving food!`,
+        title: noticeText("pickupCompleted.title", { business: p.business.name }),
+        body: noticeText("pickupCompleted.body", { order: p.orderNumber }),
       },
     ],
     at,
@@ -360,7 +378,8 @@ export async function cancelPickup(
   o: { cancelledBy: "business" | "customer" | "system"; reason?: string },
   at = new Date(),
 ): Promise<Pickup> {
-  const why = o.reason ? ` · ${o.reason}` : "";
+  const body = o.reason ? "bodyWithReason" : "body";
+  const reason: Record<string, string> = o.reason ? { reason: o.reason } : {};
   return end(
     businessId,
     externalId,
@@ -369,8 +388,8 @@ export async function cancelPickup(
       {
         ...base(p, p.customerId, "cancelled"),
         type: "booking_cancelled",
-        title: `Pickup cancelled: ${p.business.name}`,
-        body: `Order ${p.orderNumber}, ${localTime(p.scheduledAt, p.customer.timezone)}${why}`,
+        title: noticeText("pickupCancelled.title", { business: p.business.name }),
+        body: noticeText(`pickupCancelled.${body}`, { order: p.orderNumber, time: customerTime(p), ...reason }),
         email: {
           businessName: p.business.name,
           bookingReference: p.orderNumber,
@@ -383,8 +402,8 @@ export async function cancelPickup(
       {
         ...base(p, p.business.owner.id, "cancelled"),
         type: "booking_cancelled",
-        title: `Pickup cancelled: ${p.customer.name}`,
-        body: `Order ${p.orderNumber}, ${localTime(p.scheduledAt, p.business.owner.timezone)}${why}`,
+        title: noticeText("pickupCancelledForBusiness.title", { customer: p.customer.name }),
+        body: noticeText(`pickupCancelledForBusiness.${body}`, { order: p.orderNumber, time: ownerTime(p), ...reason }),
         actorId: p.customerId,
       },
     ],
@@ -408,12 +427,13 @@ async function current(pickupId: string, version: number): Promise<Ctx | null> {
 export async function sendPickupReminder(pickupId: string, version: number, which: "24h" | "1h", at = new Date()): Promise<{ active: boolean; sent: boolean }> {
   const p = await current(pickupId, version);
   if (!p) return { active: false, sent: false };
-  const when = localTime(p.scheduledAt, p.customer.timezone);
   const notice: Notice = {
     ...base(p, p.customerId, `v${version}:reminder-${which}`),
     type: "pickup_reminder",
-    title: which === "24h" ? `Pickup tomorrow at ${p.business.name}` : `Pickup in 1 hour at ${p.business.name}`,
-    body: `${when} · order ${p.orderNumber}${p.confirmationCode ? ` · code ${p.confirmationCode}` : ""}`,
+    title: noticeText(which === "24h" ? "pickupReminder.titleTomorrow" : "pickupReminder.titleInAnHour", { business: p.business.name }),
+    body: p.confirmationCode
+      ? noticeText("pickupReminder.bodyWithCode", { time: customerTime(p), order: p.orderNumber, code: p.confirmationCode })
+      : noticeText("pickupReminder.body", { time: customerTime(p), order: p.orderNumber }),
   };
   const props = {
     businessName: p.business.name,
@@ -467,15 +487,15 @@ export async function markPickupMissed(pickupId: string, version: number, at = n
         {
           ...base(p, p.customerId, "missed"),
           type: "pickup_missed",
-          title: `Missed pickup at ${p.business.name}`,
-          body: `Order ${p.orderNumber} was due ${localTime(p.scheduledAt, p.customer.timezone)}`,
+          title: noticeText("pickupMissed.title", { business: p.business.name }),
+          body: noticeText("pickupMissed.body", { order: p.orderNumber, time: customerTime(p) }),
           email: email("customer"),
         },
         {
           ...base(p, p.business.owner.id, "missed"),
           type: "pickup_missed",
-          title: `Not collected: ${p.customer.name}`,
-          body: `Order ${p.orderNumber} was due ${localTime(p.scheduledAt, p.business.owner.timezone)}`,
+          title: noticeText("notCollected.title", { customer: p.customer.name }),
+          body: noticeText("notCollected.body", { order: p.orderNumber, time: ownerTime(p) }),
           actorId: p.customerId,
           email: email("business"),
         },

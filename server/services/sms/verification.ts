@@ -32,6 +32,8 @@ import { AppError, notFound } from "../errors";
 import { smsIsCaptured, smsSenderNumber, smsTransport } from ".";
 import { defaultSmsCountryInfo, formatPhone, normalizePhone } from "./phone";
 import { verificationCodeSms, VERIFICATION_CODE_MINUTES } from "./templates";
+import { recipientLocale } from "../../i18n";
+import type { Locale } from "../../../lib/i18n";
 import { SmsSendError } from "./transport";
 
 /** How long a code is valid (ms). */
@@ -108,11 +110,13 @@ export async function startPhoneVerification(userId: string, rawPhone: string, a
   const id = randomUUID();
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const expiresAt = new Date(at.getTime() + CODE_TTL_MS);
+  let locale: Locale | undefined; // the text goes out in the person's language
 
   await db.$transaction(async (tx) => {
     // One request per user at a time: the throttle below counts rows, so two racing requests must not both pass.
-    const [user] = await tx.$queryRaw<{ phone: string | null }[]>`SELECT phone FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+    const [user] = await tx.$queryRaw<{ phone: string | null; locale: string | null }[]>`SELECT phone, locale FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
     if (!user) throw notFound("Account");
+    locale = recipientLocale(user.locale);
     if (user.phone === phone) throw new AppError("VALIDATION_ERROR", "That number is already verified on your account.", { phone: ["already verified"], reason: "already_verified" });
     const taken = await tx.user.findFirst({ where: { phone, NOT: { id: userId } }, select: { id: true } });
     if (taken) throw new AppError("CONFLICT", "That number is already verified on another account. Remove it there first, or use another number.");
@@ -141,7 +145,7 @@ export async function startPhoneVerification(userId: string, rawPhone: string, a
   });
 
   try {
-    await smsTransport().send({ to: phone, body: verificationCodeSms(code), idempotencyKey: `phone-verification:${id}` });
+    await smsTransport().send({ to: phone, body: verificationCodeSms(code, locale), idempotencyKey: `phone-verification:${id}` });
   } catch (err) {
     // The code never left: forget it, so it neither counts against the limits nor can be confirmed.
     await db.phoneVerification.deleteMany({ where: { id } });
