@@ -9,6 +9,11 @@ import { expect, test, type Page } from "@playwright/test";
 import type pg from "pg";
 import { DEMO_PASSWORD } from "../prisma/demo-accounts";
 import { database, postListing, saveStatus, shot, signIn } from "./helpers";
+import afPublic from "../messages/af/public.json";
+import afCampaigns from "../messages/af/campaigns.json";
+import afReports from "../messages/af/reports.json";
+import zuAccount from "../messages/zu/account.json";
+import zuBusiness from "../messages/zu/business.json";
 
 const EMAIL = `e2e-language-${Date.now()}@herald.test`;
 const OWNER = "mario@herald.test";
@@ -125,4 +130,50 @@ test("switching language changes the pages at once, and the next notification an
   const titles = await db.query(`SELECT title FROM notifications WHERE user_id = $1 ORDER BY created_at`, [userId]);
   expect(titles.rows).toEqual([{ title: `Nuut by Mario's Trattoria: ${bread}` }, { title: `Okusha ku-Mario's Trattoria: ${pap}` }]);
   await shots(page, "en", zuMail.id);
+});
+
+test("every area speaks the reader's language: signed out from the browser's, signed in from the person's choice", async ({ browser }) => {
+  // Signed out: the browser's Accept-Language decides.
+  const visitor = await (await browser.newContext({ locale: "af-ZA" })).newPage();
+  await visitor.goto("/signin");
+  await expect(visitor.locator("html")).toHaveAttribute("lang", "af");
+  await expect(visitor.getByRole("heading", { level: 1 })).toHaveText(afPublic.signIn.heading);
+  await shot(visitor, "language-signin-af-desktop");
+  await visitor.goto("/businesses");
+  await expect(visitor.getByRole("heading", { level: 1 })).toHaveText(afPublic.businesses.heading);
+
+  // Signed in: the person's own language (set here for the demo admin and business owner, then cleared, so the
+  // other specs keep reading English).
+  const people = { "admin@herald.test": "af", "mario@herald.test": "zu" } as const;
+  try {
+    for (const [email, locale] of Object.entries(people)) await db.query(`UPDATE users SET locale = $2 WHERE email = $1`, [email, locale]);
+    const admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(admin, "admin@herald.test");
+    await admin.goto("/admin/campaigns");
+    await expect(admin.locator("html")).toHaveAttribute("lang", "af");
+    await expect(admin.getByRole("heading", { level: 1 })).toHaveText(afCampaigns.campaigns.title);
+    await shot(admin, "language-admin-campaigns-af-desktop");
+    await admin.goto("/admin/campaigns/new");
+    await expect(admin.getByText(afCampaigns.campaignEditor.sectionLanguages, { exact: true })).toBeVisible();
+    await shot(admin, "language-admin-editor-af-desktop");
+
+    const owner = await (await browser.newContext({ viewport: { width: 375, height: 812 } })).newPage();
+    await signIn(owner, "mario@herald.test");
+    await owner.goto("/business");
+    await expect(owner.locator("html")).toHaveAttribute("lang", "zu");
+    await shot(owner, "language-business-zu-375");
+    await owner.goto("/settings/account");
+    await expect(owner.getByRole("heading", { level: 1 })).toHaveText(zuAccount.account.title);
+    await shot(owner, "language-account-zu-375", true);
+    expect(await owner.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await owner.goto("/business/listings/new");
+    await expect(owner.getByRole("button", { name: zuBusiness.composer.submit })).toBeVisible();
+    await shot(owner, "language-composer-zu-375", true);
+
+    await admin.goto("/admin/deliveries");
+    await expect(admin.getByRole("heading", { level: 1 })).toHaveText(afReports.deliveryLog.title);
+    await shot(admin, "language-admin-deliveries-af-desktop");
+  } finally {
+    for (const email of Object.keys(people)) await db.query(`UPDATE users SET locale = NULL WHERE email = $1`, [email]);
+  }
 });
