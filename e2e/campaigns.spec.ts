@@ -282,3 +282,19 @@ test("a campaign written in English with Afrikaans texts: readers of Afrikaans g
     await db.query(`UPDATE users SET locale = $2 WHERE email = $1`, [NGO, before]);
   }
 });
+
+test("at 375 px the editor holds a long link in every field without scrolling sideways", async ({ browser }) => {
+  const page = await (await browser.newContext({ viewport: { width: 375, height: 812 } })).newPage();
+  await signIn(page, ADMIN);
+  const url = "https://example.com/a/very/long/path/that/never/ends/and/keeps/going/on/and/on/forever?with=query&and=more";
+  await page.goto("/admin/campaigns/new");
+  await page.getByLabel("Campaign name").fill(`Long link ${Date.now().toString(36)}`);
+  await page.getByLabel("Title", { exact: true }).fill(`See ${url}`);
+  await page.getByLabel("Message", { exact: true }).fill(`Read ${url}`);
+  await page.getByLabel("Subject", { exact: true }).fill("Subject");
+  await page.getByLabel("Body (markdown)").fill(`Hello [here](${url}) and ${url} bare`);
+  await expect(page.getByTestId("in-app-preview")).toContainText(url);
+  await expect(page.frameLocator('iframe[data-testid="email-preview"]').getByRole("link", { name: "here" })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await tallShot(page, "campaigns-editor-long-link-375");
+});
