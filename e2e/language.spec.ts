@@ -9,11 +9,7 @@ import { expect, test, type Page } from "@playwright/test";
 import type pg from "pg";
 import { DEMO_PASSWORD } from "../prisma/demo-accounts";
 import { database, postListing, saveStatus, shot, signIn } from "./helpers";
-import afPublic from "../messages/af/public.json";
-import afCampaigns from "../messages/af/campaigns.json";
-import afReports from "../messages/af/reports.json";
-import zuAccount from "../messages/zu/account.json";
-import zuBusiness from "../messages/zu/business.json";
+import { readFileSync } from "node:fs";
 
 const EMAIL = `e2e-language-${Date.now()}@herald.test`;
 const OWNER = "mario@herald.test";
@@ -132,7 +128,16 @@ test("switching language changes the pages at once, and the next notification an
   await shots(page, "en", zuMail.id);
 });
 
+/** One area's catalog of one language (messages/<locale>/<area>.json), for the words a page should show. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const catalog = (locale: string, area: string): any => JSON.parse(readFileSync(`messages/${locale}/${area}.json`, "utf8"));
+
 test("every area speaks the reader's language: signed out from the browser's, signed in from the person's choice", async ({ browser }) => {
+  const afPublic = catalog("af", "public");
+  const afCampaigns = catalog("af", "campaigns");
+  const afReports = catalog("af", "reports");
+  const zuAccount = catalog("zu", "account");
+  const zuBusiness = catalog("zu", "business");
   // Signed out: the browser's Accept-Language decides.
   const visitor = await (await browser.newContext({ locale: "af-ZA" })).newPage();
   await visitor.goto("/signin");
