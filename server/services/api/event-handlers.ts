@@ -3,15 +3,19 @@ import "server-only";
  * What each host-platform event of `POST /api/v1/events` does beyond listings and pickups (./events.ts has
  * the schemas and the dispatch). Every notice goes through the one notice path
  * (server/services/delivery/notify.ts), so preferences, the critical override, quiet hours, caps,
- * suppression and the delivery log apply as everywhere else.
+ * suppression and the delivery log apply as everywhere else. Titles and bodies are {@link noticeText}s
+ * (messages/<locale>/notices.json), written in each recipient's language; what the host sent (names, order
+ * numbers, notes, comments) goes in as it is.
  */
 import type { z } from "zod";
 import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { AppError } from "../errors";
 import { notifyUsers, type Notice } from "../delivery/notify";
+import { noticeText } from "../delivery/notice-text";
+import { recipientLocale } from "../../i18n";
 import { cancelPickup, completePickup, localTime, schedulePickup, type PickupInput } from "../pickups/pickups";
-import type { BillingEvent as BillingTemplateEvent } from "@/emails/billing";
+import { billingNotice, type BillingEvent } from "../billing/billing-notices";
 import type {
   billingData,
   orderStatusChangedData,
@@ -23,7 +27,7 @@ import type {
 } from "./events";
 import { decimalToCents } from "./events";
 
-export type BillingEvent = Extract<BillingTemplateEvent, "payment_succeeded" | "payment_failed" | "subscription_expiring">;
+export type { BillingEvent };
 
 /** The pickup service's input from an event's snake_case fields. */
 export function pickupInput(
@@ -56,9 +60,14 @@ async function noticeId(n: Notice): Promise<string> {
 }
 
 async function userOrThrow(userId: string) {
-  const u = await db.user.findUnique({ where: { id: userId }, select: { id: true, timezone: true, role: true, name: true } });
+  const u = await db.user.findUnique({ where: { id: userId }, select: { id: true, timezone: true, role: true, name: true, locale: true } });
   if (!u) throw new AppError("NOT_FOUND", "User not found", { user_id: [userId] });
   return u;
+}
+
+/** `iso` for `user`, in their time zone and language. */
+function userTime(iso: string, user: { timezone: string; locale: string | null }): string {
+  return localTime(new Date(iso), user.timezone, recipientLocale(user.locale));
 }
 
 /**
@@ -82,12 +91,11 @@ export async function ingestOrderStatus(d: z.output<typeof orderStatusChangedDat
   ]);
   if (!business) throw new AppError("BUSINESS_NOT_FOUND", "Business profile not found", { business_id: d.business_id });
   const order = d.order_number ?? d.order_id;
-  const title = { placed: "Order received", preparing: "Order being prepared", ready: "Order ready for pickup" }[d.status];
   return noticeId({
     userId: customer.id,
     type: "order_status",
-    title: `${title}: ${business.name}`,
-    body: `Order ${order}${d.pickup_at ? ` · pickup ${localTime(new Date(d.pickup_at), customer.timezone)}` : ""}`,
+    title: noticeText("orderStatus.title", { status: d.status, business: business.name }),
+    body: d.pickup_at ? noticeText("orderStatus.bodyWithPickup", { order, time: userTime(d.pickup_at, customer) }) : noticeText("orderStatus.body", { order }),
     businessId: business.id,
     actionUrl: "/notifications",
     data: { order_id: d.order_id, order_number: order, status: d.status, ...(d.pickup_at ? { pickup_at: d.pickup_at } : {}) },
@@ -105,7 +113,7 @@ export async function notifyReview(d: z.output<typeof reviewReceivedData>): Prom
   return noticeId({
     userId: business.ownerId,
     type: "review_received",
-    title: `New ${d.rating}-star review from ${d.reviewer_name}`,
+    title: noticeText("reviewReceived.title", { rating: d.rating, reviewer: d.reviewer_name }),
     body: d.comment?.slice(0, 200) ?? "",
     businessId: business.id,
     actionUrl: `/businesses/${business.slug}`,
@@ -148,8 +156,8 @@ export async function registerUser(d: z.output<typeof userRegisteredData>): Prom
     {
       userId: user.id,
       type: "welcome",
-      title: "Welcome to Herald",
-      body: "Follow businesses near you to hear about food before it goes to waste.",
+      title: noticeText("welcome.title"),
+      body: noticeText("welcome.body"),
       actionUrl: "/businesses",
       dedupeKey: "welcome",
       email: { role: ROLE[d.role], getStartedUrl: "/businesses" },
@@ -164,11 +172,10 @@ export async function registerUser(d: z.output<typeof userRegisteredData>): Prom
  */
 export async function notifyVerification(d: z.output<typeof verificationStatusData>, eventId: string): Promise<string> {
   const user = await userOrThrow(d.user_id);
-  const title = { approved: "Your account is verified", rejected: "Your verification was not approved", pending: "Your verification is in review" }[d.status];
   return noticeId({
     userId: user.id,
     type: "verification_status",
-    title,
+    title: noticeText("verificationStatus.title", { status: d.status }),
     body: d.note?.slice(0, 200) ?? "",
     actionUrl: "/settings/notifications",
     data: { status: d.status },
@@ -192,8 +199,10 @@ export async function notifySecurityAlert(d: z.output<typeof securityNewLoginDat
   return noticeId({
     userId: user.id,
     type: "security_alert",
-    title: "New sign-in to your account",
-    body: `${where ? `${where} · ` : ""}${localTime(new Date(d.occurred_at), user.timezone)}. Not you? Change your password.`,
+    title: noticeText("securityAlert.title"),
+    body: where
+      ? noticeText("securityAlert.bodyWithPlace", { place: where, time: userTime(d.occurred_at, user) })
+      : noticeText("securityAlert.body", { time: userTime(d.occurred_at, user) }),
     actionUrl: "/settings/tokens",
     data: { occurred_at: d.occurred_at, ...(d.ip_address ? { ip_address: d.ip_address } : {}) },
     dedupeKey: `event:${eventId}`,
@@ -209,34 +218,22 @@ export async function notifySecurityAlert(d: z.output<typeof securityNewLoginDat
 }
 
 /**
- * `billing.payment_succeeded` / `payment_failed` / `subscription_expiring` (critical: billing).
+ * `billing.payment_succeeded` / `payment_failed` / `subscription_expiring` (critical: billing): the notice of
+ * ../billing/billing-notices.ts, which Stripe's webhooks send too (issue 17).
  * @throws AppError NOT_FOUND (user)
  */
 export async function notifyBilling(event: BillingEvent, d: z.output<typeof billingData>, eventId: string): Promise<string> {
   const user = await userOrThrow(d.user_id);
-  const amount = `${d.currency} ${d.amount}`;
-  const title = {
-    payment_succeeded: `Payment received: ${amount}`,
-    payment_failed: `Payment failed: ${amount}`,
-    subscription_expiring: `Your ${d.plan_name ?? "plan"} expires soon`,
-  }[event];
-  return noticeId({
-    userId: user.id,
-    type: "billing",
-    title,
-    body: [d.invoice_number, d.date ? localTime(new Date(d.date), user.timezone) : undefined].filter(Boolean).join(" · "),
-    actionUrl: "/settings/notifications",
-    data: { event, amount: d.amount, currency: d.currency, ...(d.invoice_number ? { invoice_number: d.invoice_number } : {}) },
-    dedupeKey: `event:${eventId}`,
-    email: {
+  return noticeId(
+    billingNotice(user, {
       event,
       amount: d.amount,
       currency: d.currency,
-      ...(d.plan_name ? { planName: d.plan_name } : {}),
-      ...(d.invoice_number ? { invoiceNumber: d.invoice_number } : {}),
-      ...(d.date ? { date: d.date } : {}),
-      ...(d.payment_method ? { paymentMethod: d.payment_method } : {}),
-      billingUrl: "/settings/notifications",
-    },
-  });
+      planName: d.plan_name,
+      invoiceNumber: d.invoice_number,
+      date: d.date,
+      paymentMethod: d.payment_method,
+      dedupeKey: `event:${eventId}`,
+    }),
+  );
 }
