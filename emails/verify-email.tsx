@@ -1,0 +1,55 @@
+import { Heading, Text } from "@react-email/components";
+import { EmailLayout } from "./components/layout";
+import { Button, LinkFallback } from "./components/button";
+import { greeting } from "./components/format";
+import { safeActionUrl, safeHeaderValue } from "./components/safety";
+import { PREVIEW_APP_URL, styles } from "./components/theme";
+import type { Locale } from "../lib/i18n";
+import { translator } from "../messages";
+
+/**
+ * `verify_email` (issue 17, standalone accounts): the link that confirms the address of an account made at
+ * /signup (server/services/accounts). Transactional: the person just asked for it; no unsubscribe link.
+ * Texts: `accountMail.verifyEmail` in messages/<locale>/accounts.json.
+ */
+export interface VerifyEmailEmailProps {
+  appUrl: string;
+  recipientName?: string;
+  /** The single-use confirmation page (https or app-relative, e.g. "/verify-email/<token>"). */
+  verifyUrl: string;
+  /** Link lifetime in hours. */
+  expiresInHours: number;
+  /** The recipient's language (default English). */
+  locale?: Locale;
+}
+
+export function subject(p: VerifyEmailEmailProps): string {
+  return safeHeaderValue(translator(p.locale ?? "en")("accountMail.verifyEmail.subject"));
+}
+
+export default function VerifyEmailEmail(p: VerifyEmailEmailProps) {
+  const locale = p.locale ?? "en";
+  const t = translator(locale);
+  const link = safeActionUrl(p.verifyUrl, p.appUrl);
+  return (
+    <EmailLayout appUrl={p.appUrl} title={subject(p)} preview={t("accountMail.verifyEmail.preview")} reason={t("accountMail.verifyEmail.reason")} locale={locale}>
+      <Heading as="h1" style={styles.heading}>
+        {t("accountMail.verifyEmail.heading")}
+      </Heading>
+      <Text style={styles.text}>{greeting(p.recipientName, locale)}</Text>
+      <Text style={styles.text}>{t("accountMail.verifyEmail.body", { count: p.expiresInHours })}</Text>
+      <Button href={link} appUrl={p.appUrl}>
+        {t("accountMail.verifyEmail.cta")}
+      </Button>
+      <LinkFallback href={link} locale={locale} />
+      <Text style={styles.muted}>{t("accountMail.verifyEmail.ignore")}</Text>
+    </EmailLayout>
+  );
+}
+
+VerifyEmailEmail.PreviewProps = {
+  appUrl: PREVIEW_APP_URL,
+  recipientName: "Naledi",
+  verifyUrl: "/verify-email/0b7d3a52-5c1e-4e36-9a51-0c2d7d1f4e8a.preview-5Qx2",
+  expiresInHours: 24,
+} satisfies VerifyEmailEmailProps;
