@@ -1,5 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 import { chromiumLaunchOptions } from "./e2e/chromium";
+import { OIDC_E2E } from "./e2e/oidc-env";
+import { EMBED_E2E } from "./e2e/embed-env";
 
 /**
  * Browser tests in real Chromium against `npm start` on port 3100 with a fresh embedded data dir
@@ -41,6 +43,15 @@ export default defineConfig({
       PUSH_SERVICE_EXTRA_HOSTS: "push.herald-e2e.test",
       // e2e/webhooks.spec.ts's receiver listens on 127.0.0.1.
       HERALD_WEBHOOKS_ALLOW_PRIVATE: "true",
+      // e2e/sso.spec.ts: sign-in with the platform's provider, which that spec starts on 127.0.0.1:3190 (the
+      // password form stays on: every other spec uses it).
+      OIDC_ISSUER: OIDC_E2E.issuer,
+      OIDC_CLIENT_ID: OIDC_E2E.clientId,
+      OIDC_CLIENT_SECRET: OIDC_E2E.clientSecret,
+      OIDC_NAME: OIDC_E2E.name,
+      // e2e/embed.spec.ts: the example platform on 127.0.0.1:3195 embeds the inbox with tokens signed by this secret.
+      HERALD_EMBED_SECRET: EMBED_E2E.secret,
+      HERALD_EMBED_ORIGINS: EMBED_E2E.origin,
     },
   },
 });

@@ -8,7 +8,7 @@ import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
 import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
 
-export type BillingEvent = "payment_succeeded" | "payment_failed" | "invoice_available" | "subscription_renewing" | "subscription_expiring";
+export type BillingEvent = "payment_succeeded" | "payment_failed" | "invoice_available" | "subscription_renewing" | "subscription_expiring" | "subscription_canceled";
 
 /** `billing` (seed 004: payments and subscriptions). Critical, transactional. */
 export interface BillingEmailProps {

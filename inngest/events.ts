@@ -124,3 +124,20 @@ export const notificationPushRequested = eventType("notifications/push-requested
 export const notificationSmsRequested = eventType("notifications/sms-requested", {
   schema: z.object({ notificationIds: z.array(z.uuid()).min(1).max(500) }),
 });
+
+/**
+ * An email of standalone accounts to send (issue 17; server/services/accounts/account-mail.ts): a sign-up's
+ * confirmation link (`verify_email`), the note to an existing account's owner that someone signed up with
+ * their address (`account_exists`), or a password reset link (`password_reset`). The link's secret is made
+ * when the email is sent, so it is never stored in the outbox or a run's state. `address` is the requester's
+ * client address (shown in the reset email), `locale` the request's language (for an account that chose none).
+ */
+export const accountEmailRequested = eventType("accounts/email-requested", {
+  schema: z.object({
+    kind: z.enum(["verify_email", "account_exists", "password_reset"]),
+    userId: z.uuid(),
+    requestedAt: z.iso.datetime(),
+    address: z.string().max(64).nullable(),
+    locale: z.enum(["en", "af", "zu"]).nullable(),
+  }),
+});

@@ -16,6 +16,7 @@ import { sendPush } from "./functions/send-push";
 import { sendSms } from "./functions/send-sms";
 import { wakeSnoozedNotifications } from "./functions/wake-snoozed-notifications";
 import { sendWebhook } from "./functions/send-webhook";
+import { sendAccountEmail } from "./functions/send-account-email";
 
 export const functions = [
   fanOutListing,
@@ -37,4 +38,5 @@ export const functions = [
   sendSms,
   wakeSnoozedNotifications,
   sendWebhook,
+  sendAccountEmail,
 ];

@@ -3,9 +3,13 @@
  * app: `app.json` (header, inbox, bell, preference center, the new-listing email), `public.json` (sign-in,
  * businesses, following, listings, unsubscribe, newsletter, error pages), `account.json` (the settings
  * pages besides notifications), `business.json` (the business dashboard and composer), `admin.json` (admin users, API keys, webhooks,
- * the admin tabs), `campaigns.json`, `segments.json`, `reports.json` (delivery log and analytics),
- * `emails.json` (email and SMS texts), `notices.json` (the titles and bodies of notifications to named
- * recipients, rendered in each one's language by server/services/delivery/notify.ts). Each file holds top-level
+ * the admin tabs), `campaigns.json`, `segments.json`, `reports.json` (delivery log and analytics), `embed.json` (the
+ * embeddable inbox `<herald-inbox>`, bundled into /embed.js by scripts/build-embed.ts),
+ * `emails.json` (email, SMS and push texts), `notices.json` (the titles and bodies of notifications to named
+ * recipients, rendered in each one's language by server/services/delivery/notify.ts), `billing.json` (the texts of
+ * Stripe billing notices: server/services/billing), `accounts.json` (sign-up, email verification and password
+ * reset pages, and their emails: server/services/accounts), `sso.json` (sign-in with the platform's identity provider:
+ * the button on /signin and its errors, server/auth-oidc.ts). Each file holds top-level
  * namespaces of its own; {@link merge} refuses two files that define the same one.
  *
  * English is the reference: its shape is the type `Messages`, which `use-intl`'s `AppConfig` is augmented
@@ -22,7 +26,11 @@ import enCampaigns from "./en/campaigns.json";
 import enEmails from "./en/emails.json";
 import enReports from "./en/reports.json";
 import enSegments from "./en/segments.json";
+import enEmbed from "./en/embed.json";
 import enNotices from "./en/notices.json";
+import enBilling from "./en/billing.json";
+import enAccounts from "./en/accounts.json";
+import enSso from "./en/sso.json";
 import afApp from "./af/app.json";
 import afPublic from "./af/public.json";
 import afAccount from "./af/account.json";
@@ -32,7 +40,11 @@ import afCampaigns from "./af/campaigns.json";
 import afEmails from "./af/emails.json";
 import afReports from "./af/reports.json";
 import afSegments from "./af/segments.json";
+import afEmbed from "./af/embed.json";
 import afNotices from "./af/notices.json";
+import afBilling from "./af/billing.json";
+import afAccounts from "./af/accounts.json";
+import afSso from "./af/sso.json";
 import zuApp from "./zu/app.json";
 import zuPublic from "./zu/public.json";
 import zuAccount from "./zu/account.json";
@@ -42,7 +54,11 @@ import zuCampaigns from "./zu/campaigns.json";
 import zuEmails from "./zu/emails.json";
 import zuReports from "./zu/reports.json";
 import zuSegments from "./zu/segments.json";
+import zuEmbed from "./zu/embed.json";
 import zuNotices from "./zu/notices.json";
+import zuBilling from "./zu/billing.json";
+import zuAccounts from "./zu/accounts.json";
+import zuSso from "./zu/sso.json";
 import { INTL_LOCALE, type Locale } from "../lib/i18n";
 
 /**
@@ -61,14 +77,14 @@ function merge<T extends object[]>(...files: T): UnionToIntersection<T[number]> 
 }
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
-const en = merge(enApp, enPublic, enAccount, enBusiness, enAdmin, enCampaigns, enEmails, enReports, enSegments, enNotices);
+const en = merge(enApp, enPublic, enAccount, enBusiness, enAdmin, enCampaigns, enEmails, enReports, enSegments, enEmbed, enNotices, enBilling, enAccounts, enSso);
 
 export type Messages = typeof en;
 
 export const MESSAGES: Record<Locale, Messages> = {
   en,
-  af: merge(afApp, afPublic, afAccount, afBusiness, afAdmin, afCampaigns, afEmails, afReports, afSegments, afNotices) as Messages,
-  zu: merge(zuApp, zuPublic, zuAccount, zuBusiness, zuAdmin, zuCampaigns, zuEmails, zuReports, zuSegments, zuNotices) as Messages,
+  af: merge(afApp, afPublic, afAccount, afBusiness, afAdmin, afCampaigns, afEmails, afReports, afSegments, afEmbed, afNotices, afBilling, afAccounts, afSso) as Messages,
+  zu: merge(zuApp, zuPublic, zuAccount, zuBusiness, zuAdmin, zuCampaigns, zuEmails, zuReports, zuSegments, zuEmbed, zuNotices, zuBilling, zuAccounts, zuSso) as Messages,
 };
 
 /**

@@ -22,7 +22,7 @@ const uniq = () => randomUUID().slice(0, 8);
 
 export async function createUser(
   db: PrismaClient,
-  o: { role?: Role; name?: string; email?: string; password?: string; timezone?: string } = {},
+  o: { role?: Role; name?: string; email?: string; password?: string; timezone?: string; emailVerified?: boolean } = {},
 ) {
   const name = o.name ?? `Test User ${uniq()}`;
   return db.user.create({
@@ -32,6 +32,8 @@ export async function createUser(
       passwordHash: await cachedHash(o.password ?? DEMO_PASSWORD),
       role: o.role ?? "CUSTOMER",
       timezone: o.timezone ?? "Africa/Johannesburg",
+      // Demo and test accounts have proven addresses; `emailVerified: false` makes one as /signup leaves it.
+      emailVerifiedAt: o.emailVerified === false ? null : new Date(),
     },
   });
 }

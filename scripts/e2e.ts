@@ -25,5 +25,7 @@ const run = (cmd: string, args: string[]) => {
   const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
+// `npm run build` bundles /embed.js first (prebuild); a run that reuses the last build still bundles it afresh.
 if (process.env.HERALD_SKIP_BUILD !== "1") run("npm", ["run", "build", "--silent"]);
+else run("npx", ["tsx", "scripts/build-embed.ts"]);
 run("npx", ["playwright", "test", ...process.argv.slice(2)]);

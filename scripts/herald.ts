@@ -159,6 +159,8 @@ const applied = await migrate(childEnv.DATABASE_URL);
 if (applied.length) log(`applied migrations: ${applied.join(", ")}`);
 if (mode === "dev" ? process.env.HERALD_SEED !== "false" : process.env.HERALD_SEED === "true") {
   if (await seedDatabase(childEnv.DATABASE_URL)) log("seeded the demo data (password for every demo account: herald-demo)");
+  // The demo shows sign-up at /signup (issue 17); elsewhere it stays off unless HERALD_SIGNUP_ENABLED says so.
+  childEnv.HERALD_SIGNUP_ENABLED ??= "true";
 }
 
 // Realtime
@@ -271,6 +273,16 @@ writeFileSync(
   path.join(dir, "runtime.json"),
   JSON.stringify({ appUrl: childEnv.APP_URL, databaseUrl: childEnv.DATABASE_URL, pusherPort: childEnv.PUSHER_PORT, inngestBaseUrl: childEnv.INNGEST_BASE_URL, testClockUrl }, null, 2),
 );
+
+// The embeddable inbox's script (GET /embed.js): `npm run build` bundles it; `dev` rebuilds it when a
+// source changed, `start` when it is missing (scripts/lib/embed-bundle.ts).
+if (role !== "worker") {
+  const { buildEmbed, embedBundleStale, EMBED_BUNDLE } = await import("./lib/embed-bundle");
+  if (mode === "dev" ? embedBundleStale() : !existsSync(EMBED_BUNDLE)) {
+    const built = await buildEmbed();
+    log(`embed: built ${EMBED_BUNDLE} (${(built.bytes / 1024).toFixed(1)} KiB), served at /embed.js`);
+  }
+}
 
 // The app
 const nextBin = path.resolve("node_modules/next/dist/bin/next");

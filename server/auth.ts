@@ -1,6 +1,7 @@
 import "server-only";
 /**
- * next-auth 4 (the stable line; v5 is still beta-only on npm): credentials sign-in, JWT sessions carrying
+ * next-auth 4 (the stable line; v5 is still beta-only on npm): credentials sign-in (and, when configured, the
+ * platform's OpenID Connect provider: server/auth-oidc.ts), JWT sessions carrying
  * the user's id and role (CUSTOMER | NGO | BUSINESS | ADMIN). The secret is NEXTAUTH_SECRET (server/env.ts).
  */
 import type { NextAuthOptions } from "next-auth";
@@ -14,15 +15,18 @@ import { verifyCredentials } from "./services/users/credentials";
 import { adoptBrowserLocale } from "./services/preferences/preferences";
 import { clientAddress } from "./services/security/client-address";
 import { attemptSignIn, LoginLockedError } from "./services/security/login-throttle";
+import { EmailNotVerifiedError } from "./services/accounts/errors";
 import { createAuthSession, revokeAuthSession, sessionUser, SESSION_MAX_AGE_S, type SessionUserRow } from "./services/users/sessions";
 import type { Role } from "./generated/prisma/client";
+import { oidcSignInGate, withSignInMethods } from "./auth-oidc";
 
 const credentials = z.object({ email: z.string().trim().email().max(320), password: z.string().min(1).max(200) });
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   pages: { signIn: "/signin" },
-  providers: [
+  // The credentials provider unless HERALD_CREDENTIALS_SIGNIN=false, and the platform's OIDC provider when configured (server/auth-oidc.ts).
+  providers: withSignInMethods([
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
@@ -32,7 +36,8 @@ export const authOptions: NextAuthOptions = {
        * 15 min; a locked attempt is refused without checking the password. Null for a wrong pair; throws
        * `LoginLockedError` (message `TooManyAttempts:<seconds>`, next-auth's `error` for the form) when
        * locked or when this failure started a lock. A person who never chose a language gets their
-       * browser's (`adoptBrowserLocale`).
+       * browser's (`adoptBrowserLocale`). The right password of an account whose address is not confirmed yet
+       * (made at /signup) throws `EmailNotVerifiedError` (`error` "EmailNotVerified").
        */
       async authorize(raw, req) {
         const parsed = credentials.safeParse(raw);
@@ -41,6 +46,8 @@ export const authOptions: NextAuthOptions = {
         for (const [name, value] of Object.entries((req?.headers ?? {}) as Record<string, unknown>)) if (typeof value === "string") headers.set(name, value);
         const outcome = await attemptSignIn({ ...parsed.data, address: clientAddress(headers) }, verifyCredentials);
         if (outcome.status === "ok") {
+          // An address not yet confirmed (sign-up, issue 17) keeps the account out: the form offers the link again.
+          if (!outcome.user.emailVerified) throw new EmailNotVerifiedError();
           await adoptBrowserLocale(outcome.user.id, headers.get("accept-language"));
           return outcome.user;
         }
@@ -48,8 +55,12 @@ export const authOptions: NextAuthOptions = {
         return null;
       },
     }),
-  ],
+  ]),
   callbacks: {
+    /** A sign-in with the platform's provider that its account rules refused goes back to /signin with the reason (server/auth-oidc.ts). */
+    signIn({ user, account }) {
+      return oidcSignInGate(user, account);
+    },
     /**
      * At sign-in (`user` set) records the session server-side (auth_sessions) and puts its id in the JWT as
      * `sid`; every request checks that row (currentUser), so sign-out and revocation end the cookie.

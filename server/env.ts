@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { DEFAULT_LOCALE, LOCALES } from "../lib/i18n";
+import { oidcEnv } from "./oidc-env";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
@@ -64,6 +65,11 @@ const groups = {
   auth: z.object({
     NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters"),
   }),
+  /**
+   * Sign-in with the platform's OpenID Connect provider, and the email and password form's switch (issue 17;
+   * server/oidc-env.ts describes each variable, server/auth-oidc.ts uses them).
+   */
+  oidc: oidcEnv,
   realtime: z.object({
     PUSHER_APP_ID: z.string().min(1),
     PUSHER_KEY: z.string().min(1),
@@ -129,6 +135,29 @@ const groups = {
       .pipe(z.array(z.string().regex(/^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be host names such as push.example.org"))),
   }),
   /**
+   * Push to native apps through Firebase Cloud Messaging's HTTP v1 API (issue 17 "Push to native apps";
+   * https://firebase.google.com/docs/cloud-messaging/send/v1-api; server/services/push/fcm.ts). Set the Firebase
+   * project's service account, as JSON text or a path to its file (not both): Herald signs in with it (OAuth 2,
+   * scope firebase.messaging) and sends to the devices apps register at `POST /api/v1/devices`. Absent: native
+   * pushes are captured for /dev/pushes when PUSH_CAPTURE is on (the embedded mode), else apps cannot register.
+   */
+  fcm: z
+    .object({
+      /** The service account's JSON key (Firebase console → Project settings → Service accounts). Secret. */
+      FCM_SERVICE_ACCOUNT_JSON: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(2).optional()),
+      /** Or the path of that JSON file. */
+      FCM_SERVICE_ACCOUNT_FILE: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional()),
+      /** FCM's API origin (tests and stand-ins point it elsewhere; plain http only on a loopback address). */
+      FCM_BASE_URL: z.url().default("https://fcm.googleapis.com"),
+      /** Android only: the intent action a tap on the notification opens (`android.notification.click_action`), e.g. FLUTTER_NOTIFICATION_CLICK. */
+      FCM_ANDROID_CLICK_ACTION: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^[A-Za-z0-9_.]{1,200}$/, "must be an intent action name").optional()),
+    })
+    .superRefine((v, ctx) => {
+      if (v.FCM_SERVICE_ACCOUNT_JSON && v.FCM_SERVICE_ACCOUNT_FILE) {
+        ctx.addIssue({ code: "custom", path: ["FCM_SERVICE_ACCOUNT_FILE"], message: "set FCM_SERVICE_ACCOUNT_JSON or FCM_SERVICE_ACCOUNT_FILE, not both" });
+      }
+    }),
+  /**
    * SMS (issue 7; seeds 000 and 003 "SMS Configuration"). Twilio when TWILIO_ACCOUNT_SID is set — then
    * TWILIO_AUTH_TOKEN and one of TWILIO_FROM / TWILIO_MESSAGING_SERVICE_SID are required too; otherwise texts
    * are captured into `captured_sms` and shown at /dev/sms. TWILIO_AUTH_TOKEN alone enables only the inbound
@@ -170,12 +199,76 @@ const groups = {
     INNGEST_BASE_URL: z.url().optional(),
   }),
   /**
+   * The embeddable inbox (`/embed.js`, `/api/embed/v1/…`; server/services/embed/). Without a secret,
+   * embedding is off and the API answers 404 (docs/requirements.md R21).
+   */
+  embed: z.object({
+    /**
+     * Signs the user tokens the host platform mints server-side (`<user id>.<expiry>.<HMAC-SHA256>`,
+     * server/services/embed/embed-token.ts); at least 32 characters. Secret. Unset or empty: embedding is off.
+     */
+    HERALD_EMBED_SECRET: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(32, "must be at least 32 characters").optional()),
+    /**
+     * The host pages' origins allowed by CORS, comma-separated, each exactly `scheme://host[:port]`
+     * (`https://app.example.com,http://localhost:3195`); compared exactly. Empty: no browser origin is allowed.
+     */
+    HERALD_EMBED_ORIGINS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean))
+      .pipe(
+        z.array(
+          z.string().refine((o) => {
+            try {
+              const u = new URL(o);
+              return (u.protocol === "https:" || u.protocol === "http:") && u.origin === o;
+            } catch {
+              return false;
+            }
+          }, "must be origins such as https://app.example.com (scheme, host and port only, no path or trailing slash)"),
+        ),
+      ),
+    /** The longest lifetime a user token may have, in seconds (its expiry at most this far ahead); 60 s – 30 days, default 24 h. */
+    HERALD_EMBED_TOKEN_MAX_AGE_S: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+  }),
+  /**
+   * Standalone accounts (issue 17; server/services/accounts): sign-up with email verification at /signup, and
+   * password reset by email at /forgot-password. Both need the email and password form
+   * (HERALD_CREDENTIALS_SIGNIN); off, their pages answer 404 and their endpoints refuse (404 NOT_FOUND).
+   */
+  accounts: z.object({
+    /**
+     * Anyone may create an account at /signup (verified by email before it can sign in). Default false: an
+     * open door is the operator's choice. `scripts/herald.ts` turns it on for the demo (a seeded instance)
+     * unless set.
+     */
+    HERALD_SIGNUP_ENABLED: bool.default(false),
+    /** "Forgot your password?" on /signin: a single-use link by email to choose a new password. Default true. */
+    HERALD_PASSWORD_RESET_ENABLED: bool.default(true),
+  }),
+  /**
    * Prometheus metrics at `GET /api/metrics` (server/services/metrics/metrics.ts). Without a token the
    * endpoint answers 404: metrics are never public.
    */
   metrics: z.object({
     /** Bearer token Prometheus sends (`authorization: Bearer <token>`); at least 32 characters. Secret. */
     HERALD_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  }),
+  /**
+   * Stripe billing webhooks at `POST /api/webhooks/stripe` (issue 17; server/services/billing/stripe-webhook.ts).
+   * Without a signing secret the endpoint answers 404 and does nothing.
+   */
+  stripe: z.object({
+    /**
+     * The endpoint's signing secret (`whsec_…`, Stripe Dashboard → Webhooks → the endpoint → Signing secret):
+     * the key of the `Stripe-Signature` HMAC (https://docs.stripe.com/webhooks#verify-events). Secret.
+     */
+    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\S{8,}$/, "must be the endpoint's signing secret, whsec_…").optional(),
+    /**
+     * How old (seconds) a signed timestamp may be; older deliveries are refused as possible replays. Stripe's
+     * libraries default to 300 (https://docs.stripe.com/webhooks#replay-attacks). At least 1: 0 would turn the check off.
+     */
+    STRIPE_WEBHOOK_TOLERANCE_S: z.coerce.number().int().min(1).max(3600).default(300),
   }),
   /**
    * Retention (issue "Retention and erasure"; seed 001 §8.4 "personal data in notifications expires after 90

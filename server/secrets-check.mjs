@@ -5,7 +5,7 @@
  * A secret that is short or a known placeholder lets anyone who guesses it forge sessions (NEXTAUTH_SECRET
  * signs the session JWT and every unsubscribe, click and newsletter link), channel subscriptions
  * (PUSHER_SECRET), job-engine calls (INNGEST_SIGNING_KEY), webhooks (RESEND_WEBHOOK_SECRET,
- * TWILIO_AUTH_TOKEN) or push identities (VAPID_PRIVATE_KEY). `npm start` (scripts/herald.ts) and
+ * STRIPE_WEBHOOK_SECRET, TWILIO_AUTH_TOKEN) or push identities (VAPID_PRIVATE_KEY). `npm start` (scripts/herald.ts) and
  * `next start` (next.config.mjs) refuse to start with one, naming the variable; `npm run dev` warns.
  *
  * Rules for each secret that is set (NEXTAUTH_SECRET must be set when `requireAuthSecret`):
@@ -37,9 +37,11 @@ const SECRETS = [
   { name: "PUSHER_SECRET", min: MIN_PUSHER_SECRET_BYTES, fix: "use the app secret from Pusher's dashboard, or for soketi " + GENERATE },
   { name: "INNGEST_SIGNING_KEY", min: MIN_SECRET_BYTES, hexPart: true, fix: "use the signing key from Inngest, or for `inngest start` `signkey-prod-$(openssl rand -hex 32)`" },
   { name: "RESEND_WEBHOOK_SECRET", min: MIN_SECRET_BYTES, fix: "copy the signing secret of the webhook from Resend's dashboard" },
+  { name: "STRIPE_WEBHOOK_SECRET", min: MIN_SECRET_BYTES, fix: "copy the endpoint's signing secret from Stripe's dashboard (Webhooks)" },
   { name: "TWILIO_AUTH_TOKEN", min: MIN_SECRET_BYTES, fix: "copy the auth token from the Twilio console" },
   { name: "VAPID_PRIVATE_KEY", min: MIN_SECRET_BYTES, fix: "generate a key pair with `npx web-push generate-vapid-keys`" },
   { name: "HERALD_METRICS_TOKEN", min: MIN_SECRET_BYTES, fix: GENERATE },
+  { name: "HERALD_EMBED_SECRET", min: MIN_SECRET_BYTES, fix: GENERATE },
 ];
 
 /** Names of every secret {@link checkSecrets} looks at. */

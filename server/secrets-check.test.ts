@@ -29,8 +29,10 @@ describe("checkSecrets", () => {
         PUSHER_SECRET: "7ad3773142a6692b25b8", // Pusher Channels' format: 20 hex characters
         INNGEST_SIGNING_KEY: `signkey-prod-${hex(32)}`,
         RESEND_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64")}`,
+        STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("hex")}`, // Stripe's format: whsec_ and 32+ characters
         TWILIO_AUTH_TOKEN: hex(16),
         HERALD_METRICS_TOKEN: randomBytes(32).toString("base64url"),
+        HERALD_EMBED_SECRET: randomBytes(32).toString("base64url"),
       }),
     ).toEqual([]);
     // test/setup.ts
@@ -53,10 +55,14 @@ describe("checkSecrets", () => {
     ["INNGEST_SIGNING_KEY", "not-a-signing-key-but-long-enough-for-it", /must look like signkey-<env>-<hex>/],
     ["RESEND_WEBHOOK_SECRET", "whsec_...", /RESEND_WEBHOOK_SECRET .*\.env\.example/],
     ["RESEND_WEBHOOK_SECRET", "whsec_c2hvcnQ=", /RESEND_WEBHOOK_SECRET is 14 bytes/],
+    ["STRIPE_WEBHOOK_SECRET", "whsec_...", /STRIPE_WEBHOOK_SECRET .*\.env\.example/],
+    ["STRIPE_WEBHOOK_SECRET", "whsec_0123456789", /STRIPE_WEBHOOK_SECRET is 16 bytes/],
     ["TWILIO_AUTH_TOKEN", hex(8), /TWILIO_AUTH_TOKEN is 16 bytes/],
     ["VAPID_PRIVATE_KEY", "password".repeat(5), /VAPID_PRIVATE_KEY .*"password"/],
     ["HERALD_METRICS_TOKEN", "token".repeat(8), /HERALD_METRICS_TOKEN .*"token"/],
     ["HERALD_METRICS_TOKEN", hex(8), /HERALD_METRICS_TOKEN is 16 bytes/],
+    ["HERALD_EMBED_SECRET", "changeme".repeat(4), /HERALD_EMBED_SECRET .*"changeme"/],
+    ["HERALD_EMBED_SECRET", hex(8), /HERALD_EMBED_SECRET is 16 bytes/],
   ])("refuses %s=%j, naming it", (name, value, message) => {
     const problems = checkSecrets({ ...generated(), [name]: value });
     expect(problems.map((p) => p.name)).toEqual([name]);

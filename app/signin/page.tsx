@@ -5,6 +5,9 @@ import { safeRedirectPath } from "@/server/http/safe-redirect";
 import { DemoSignInButton, SignInForm } from "@/components/ui/sign-in-form";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
 import { requestTranslator } from "@/server/i18n-request";
+import { SsoSignIn } from "@/components/ui/sso-sign-in";
+import { SignInLinks } from "@/components/accounts/sign-in-links";
+import { oidcErrorKey, signInMethods } from "@/server/auth-oidc";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await requestTranslator(null);
@@ -24,14 +27,19 @@ export default async function SignInPage(props: { searchParams: Promise<Record<s
   const signInError = /^(CredentialsSignin|TooManyAttempts:\d{1,6})$/.test(rawError) ? rawError : null;
   if (await currentUser()) redirect(callbackUrl);
   const t = await requestTranslator(null);
+  // The platform's identity provider and the email and password form, as configured (server/auth-oidc.ts).
+  const methods = signInMethods();
   return (
-    <div className="mx-auto grid max-w-4xl gap-8 py-4 md:grid-cols-2">
+    <div className={methods.credentials ? "mx-auto grid max-w-4xl gap-8 py-4 md:grid-cols-2" : "mx-auto grid max-w-md gap-8 py-4"}>
       <section aria-labelledby="signin-title" className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
         <h1 id="signin-title" className="text-2xl font-semibold tracking-tight">{t("signIn.heading")}</h1>
         <p className="mt-1 text-sm text-slate-600">{t("signIn.intro")}</p>
+        {methods.oidc ? <SsoSignIn name={methods.oidc.name} callbackUrl={callbackUrl} error={oidcErrorKey(rawError)} divider={methods.credentials} /> : null}
         {/* keyed by the error, so a demo button's refusal (a new ?error=) shows in a fresh form */}
-        <SignInForm key={signInError ?? ""} callbackUrl={callbackUrl} initialError={signInError} />
+        {methods.credentials ? <SignInForm key={signInError ?? ""} callbackUrl={callbackUrl} initialError={signInError} /> : null}
+        <SignInLinks />
       </section>
+      {methods.credentials ? (
       <section aria-labelledby="demo-title" className="rounded-2xl border border-brand-100 bg-brand-50/60 p-6">
         <h2 id="demo-title" className="text-lg font-semibold text-brand-800">{t("signIn.demo.title")}</h2>
         <p className="mt-1 text-sm text-slate-700">
@@ -55,6 +63,7 @@ export default async function SignInPage(props: { searchParams: Promise<Record<s
           </tbody>
         </table>
       </section>
+      ) : null}
     </div>
   );
 }

@@ -3,6 +3,8 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { useTranslations } from "use-intl";
+import { EMAIL_NOT_VERIFIED } from "@/lib/accounts";
+import { UnverifiedNotice } from "@/components/accounts/unverified-notice";
 
 /**
  * The sentence for next-auth's sign-in `error` (the `signIn()` result or `/signin?error=`), in the reader's
@@ -22,6 +24,8 @@ export function SignInForm({ callbackUrl, initialError = null }: { callbackUrl: 
   const t = useTranslations("signIn");
   const [error, setError] = useState<string | null>(() => signInErrorMessage(initialError, t));
   const [pending, setPending] = useState(false);
+  // The right password of an account whose address is not confirmed yet (sign-up, issue 17): a notice with "Send the link again".
+  const [unverified, setUnverified] = useState(0);
   const alertRef = useRef<HTMLParagraphElement>(null);
   // A new error takes the focus, so keyboard and screen-reader users land on it (it is also role="alert").
   useEffect(() => {
@@ -35,9 +39,13 @@ export function SignInForm({ callbackUrl, initialError = null }: { callbackUrl: 
         const form = new FormData(e.currentTarget);
         setPending(true);
         setError(null);
+        setUnverified(0);
         const res = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false });
         if (res?.ok) {
           window.location.assign(callbackUrl);
+        } else if (res?.error === EMAIL_NOT_VERIFIED) {
+          setPending(false);
+          setUnverified((n) => n + 1);
         } else {
           setPending(false);
           setError(signInErrorMessage(res?.error ?? "CredentialsSignin", t));
@@ -57,6 +65,7 @@ export function SignInForm({ callbackUrl, initialError = null }: { callbackUrl: 
           {error}
         </p>
       ) : null}
+      {unverified ? <UnverifiedNotice key={unverified} /> : null}
       <button type="submit" disabled={pending} className="w-full rounded-md bg-brand-700 px-4 py-2 font-medium text-white hover:bg-brand-800 disabled:opacity-60">
         {pending ? t("submitting") : t("submit")}
       </button>

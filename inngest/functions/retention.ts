@@ -21,7 +21,7 @@ export const MAX_STEPS_PER_RUN = 1000;
 
 /**
  * Steps per table and run: the run's step budget shared by every table, after its "plan" and
- * "count-unread-kept" steps (58 with 17 tables: 5.8 M rows per table and night at the default batch of
+ * "count-unread-kept" steps (55 with 18 tables: 5.5 M rows per table and night at the default batch of
  * 5,000); what remains is deleted the next night. A run with a backlog in every table then still ends
  * instead of failing at the step limit.
  */

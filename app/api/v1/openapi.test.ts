@@ -220,6 +220,36 @@ describe("real answers match the document", () => {
     conforms("/api/v1/unfollow/{business_id}", "delete", await call(routes.get("/api/v1/unfollow/{business_id}")!.DELETE!, req("DELETE", "/x", { token }), { business_id: business.id }));
   });
 
+  it("devices: register (201, then 200), remove, and their errors", async () => {
+    // Native pushes captured (the embedded mode's transport), so registration is open (issue 17).
+    const g = globalThis as unknown as { heraldNativePushTransport?: unknown };
+    const { createNativeCaptureTransport } = await import("@/server/services/push/fcm");
+    g.heraldNativePushTransport = createNativeCaptureTransport(db);
+    try {
+      const { user, token } = await userWithToken();
+      const fcm = `openapi${Date.now().toString(36)}:APA91bHun4MxP5egoKMwt2KZFBaFUH`;
+      const POST = routes.get("/api/v1/devices")!.POST!;
+      const DELETE = routes.get("/api/v1/devices/{token}")!.DELETE!;
+      const example = doc.paths["/api/v1/devices"].post.requestBody.content["application/json"].example;
+      expect(check(doc.paths["/api/v1/devices"].post.requestBody.content["application/json"].schema, example)).toEqual([]);
+      const created = await call(POST, req("POST", "/x", { token, body: { ...example, token: fcm } }));
+      expect(created.status).toBe(201);
+      conforms("/api/v1/devices", "post", created);
+      const refreshed = await call(POST, req("POST", "/x", { token, body: { ...example, token: fcm } }));
+      expect(refreshed.status).toBe(200);
+      conforms("/api/v1/devices", "post", refreshed);
+      conforms("/api/v1/devices", "post", await call(POST, req("POST", "/x", { token, body: { ...example, token: fcm, extra: 1 } })));
+      conforms("/api/v1/devices", "post", await call(POST, req("POST", "/x", { token: await tokenFor(user.id, ["following"]), body: { ...example, token: fcm } })));
+      const removed = await call(DELETE, req("DELETE", "/x", { token }), { token: fcm });
+      expect(removed.status).toBe(200);
+      conforms("/api/v1/devices/{token}", "delete", removed);
+      conforms("/api/v1/devices/{token}", "delete", await call(DELETE, req("DELETE", "/x", { token }), { token: fcm }));
+      conforms("/api/v1/devices/{token}", "delete", await call(DELETE, req("DELETE", "/x", { token }), { token: "bad token" }));
+    } finally {
+      delete g.heraldNativePushTransport;
+    }
+  });
+
   it("events: 202, replay, 400, 401, 404, 409, 422", async () => {
     const admin = await createUser(db, { role: "ADMIN" });
     const { key, summary } = await createApiKey(admin.id, { name: "OpenAPI test" });

@@ -15,6 +15,9 @@ const URGENCY_STYLE: Record<string, string> = {
   "very-low": "bg-sky-50 text-sky-800",
 };
 
+/** Where a captured push went, as people say it. */
+const CHANNEL_LABEL = { web: "Browser", android: "Android app", ios: "iOS app" } as const;
+
 /** A TTL in seconds as people say it: "1 h", "12 h", "90 s". */
 function ttlLabel(seconds: number): string {
   if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
@@ -31,8 +34,9 @@ export default async function CapturedPushesPage() {
       <div>
         <h1 id="pushes-title" className="text-2xl font-semibold tracking-tight">Captured pushes</h1>
         <p className="text-sm text-slate-600">
-          Web pushes recorded by the embedded mode (PUSH_CAPTURE), next to the <Link href="/dev/mailbox" className="font-medium text-brand-700 hover:underline">dev mailbox</Link>.
-          Each is also sent to the browser&apos;s push service when it can be reached. {user.role === "ADMIN" ? "You see every push." : "You see the pushes sent to you."}
+          Pushes recorded by the embedded mode (PUSH_CAPTURE) for browsers and for the Android and iOS apps, next to the{" "}
+          <Link href="/dev/mailbox" className="font-medium text-brand-700 hover:underline">dev mailbox</Link>. Each is also sent to the browser&apos;s
+          push service (or to FCM, when it is configured) when it can be reached. {user.role === "ADMIN" ? "You see every push." : "You see the pushes sent to you."}
         </p>
       </div>
       {pushes.length === 0 ? (
@@ -66,9 +70,20 @@ export default async function CapturedPushesPage() {
                   </div>
                 ) : null}
                 <div className="flex gap-1">
-                  <dt className="text-slate-500">Push service</dt>
-                  <dd className="break-all">{p.endpointHost}</dd>
+                  <dt className="text-slate-500">Device</dt>
+                  <dd data-testid="push-channel">{CHANNEL_LABEL[p.channel]}</dd>
                 </div>
+                {p.channel === "web" ? (
+                  <div className="flex gap-1">
+                    <dt className="text-slate-500">Push service</dt>
+                    <dd className="break-all">{p.endpointHost}</dd>
+                  </div>
+                ) : (
+                  <div className="flex gap-1">
+                    <dt className="text-slate-500">Badge</dt>
+                    <dd>{typeof p.payload.badge === "number" ? p.payload.badge : "–"}</dd>
+                  </div>
+                )}
               </dl>
             </li>
           ))}

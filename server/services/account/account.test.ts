@@ -41,13 +41,17 @@ async function populatedUser(opts: { role?: "CUSTOMER" | "ADMIN" | "NGO" } = {})
   const device = await db.pushSubscription.create({ data: { userId: user.id, endpoint: `https://push.example/${randomUUID()}`, p256dh: "k", auth: "a", label: "Firefox on Linux" } });
   const push = await db.capturedPush.create({ data: { userId: user.id, endpoint: device.endpoint, payload: {}, ttl: 60, urgency: "normal", idempotencyKey: `test:${randomUUID()}` } });
   const text = await db.capturedSms.create({ data: { to: phone, body: "Herald: hi", segments: 1, idempotencyKey: `test:${randomUUID()}` } });
+  // Issue 17: a native app's device registered for push (FCM).
+  const nativeDevice = await db.nativeDevice.create({ data: { userId: user.id, token: `fcm-token-${randomUUID()}`, platform: "android", appVersion: "2.4.1", locale: "zu" } });
+  // Issue 17: the platform's identity that signs in as this account.
+  const identity = await db.oidcAccount.create({ data: { issuer: "https://idp.example", subject: `sub-${user.id}`, userId: user.id } });
   // Issue 16: a click on an action button, and the webhook delivery that told the platform about it.
   const click = await db.notificationClick.create({ data: { notificationId: notifications[0]!.id, userId: user.id, action: "reserve" } });
   const endpoint = await db.webhookEndpoint.create({ data: { url: "https://platform.example/hook", secret: "whsec_test", events: ["notification.action_clicked"] } });
   const hook = await db.webhookDelivery.create({
     data: { endpointId: endpoint.id, eventType: "notification.action_clicked", payload: { type: "notification.action_clicked", data: { user: { id: user.id, email: user.email } } } },
   });
-  return { user, business, notifications, delivery, token, tokenHash, pickup, mail, phone, device, push, text, click, hook };
+  return { user, business, notifications, delivery, token, tokenHash, pickup, mail, phone, device, push, text, click, hook, nativeDevice, identity };
 }
 
 describe("data export", () => {
@@ -66,6 +70,8 @@ describe("data export", () => {
       role: "CUSTOMER",
       timezone: a.user.timezone,
       locale: null, // never chosen: the browser, then the platform, decide
+      stripe_customer_id: null,
+      email_verified_at: a.user.emailVerifiedAt!.toISOString(),
       created_at: a.user.createdAt.toISOString(),
       updated_at: a.user.updatedAt.toISOString(),
     });
@@ -83,12 +89,27 @@ describe("data export", () => {
     expect(doc.email_suppression).toBeNull();
     expect(doc.phone).toMatchObject({ number: a.phone, sms_opted_out_at: null });
     expect(doc.push_devices).toEqual([expect.objectContaining({ label: "Firefox on Linux", deactivated_at: null })]);
+    expect(doc.sign_in_identities).toEqual([
+      { issuer: "https://idp.example", subject: `sub-${a.user.id}`, created_at: a.identity.createdAt.toISOString(), last_login_at: a.identity.lastLoginAt.toISOString() },
+    ]);
+    expect(doc.native_devices).toEqual([
+      {
+        platform: "android",
+        app_version: "2.4.1",
+        locale: "zu",
+        created_at: a.nativeDevice.createdAt.toISOString(),
+        last_seen_at: a.nativeDevice.lastSeenAt.toISOString(),
+        disabled_at: null,
+        disabled_reason: null,
+      },
+    ]);
     expect(doc.notification_clicks).toEqual([{ notification_id: a.notifications[0]!.id, action: "reserve", clicked_at: a.click.clickedAt.toISOString() }]);
 
     const text = JSON.stringify(doc);
     expect(text).not.toContain(a.user.passwordHash);
     expect(text).not.toMatch(/password/i);
     expect(text).not.toContain(a.tokenHash);
+    expect(text).not.toContain(a.nativeDevice.token); // the FCM registration token stays out of the export
     expect(text).not.toMatch(/token_hash|tokenHash/);
     for (const foreign of [b.user.id, b.user.email, b.delivery.id, b.token.id, b.pickup.id, b.mail.id, ...b.notifications.map((n) => n.id)]) {
       expect(text).not.toContain(foreign);
@@ -171,6 +192,8 @@ describe("account deletion", () => {
     expect(await db.pickup.count({ where: { customerId: a.user.id } })).toBe(0);
     expect(await db.capturedEmail.count({ where: { id: a.mail.id } })).toBe(0);
     expect(await db.pushSubscription.count({ where })).toBe(0);
+    expect(await db.nativeDevice.count({ where })).toBe(0);
+    expect(await db.nativeDevice.count({ where: { id: b.nativeDevice.id } })).toBe(1);
     expect(await db.capturedPush.count({ where: { id: a.push.id } })).toBe(0);
     expect(await db.capturedSms.count({ where: { id: a.text.id } })).toBe(0);
     expect(await db.capturedSms.count({ where: { id: b.text.id } })).toBe(1);

@@ -11,7 +11,8 @@ import "server-only";
  *    mails it again and keeps no clear-text copy (the same hash the email decisions check:
  *    server/services/delivery/email-decisions.ts);
  * 3. delete dev-mailbox emails addressed to them (`captured_emails`), the pushes and texts captured
- *    for them (`captured_pushes`, `captured_sms`; their push subscriptions and phone codes cascade), and
+ *    for them (`captured_pushes`, `captured_sms`; their push subscriptions, native app devices and phone
+ *    codes cascade), and
  *    the webhook deliveries that named them (`webhook_deliveries`);
  * 4. delete the user: the foreign keys cascade to notifications (and their deliveries), deliveries, follows,
  *    preferences, settings, personal access tokens, pickups and digests; a business owner's business goes

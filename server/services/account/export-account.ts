@@ -6,7 +6,9 @@ import "server-only";
  * Contents: the profile (never the password hash), the business they own, notification settings and
  * preferences, follows with business names, personal access tokens' metadata and API keys they created
  * (never a hash), pickups where they are the customer, digests, whether their address is suppressed,
- * emails captured for them in the dev mailbox (metadata), and — streamed in keyset batches, newest first —
+ * emails captured for them in the dev mailbox (metadata), their Stripe customer id and Stripe's billing events
+ * about them (issue 17), their native app devices (issue 17, without the FCM token), and — streamed in keyset
+ * batches, newest first —
  * every notification and delivery record. Keys are snake_case; times are ISO 8601 UTC; `exported_at` is
  * when the export started. The document is read in several statements (no long transaction, which would
  * stall the embedded database), so rows written during the download may or may not appear.
@@ -25,7 +27,20 @@ export interface AccountExport {
   format: "herald.account-export";
   version: 1;
   exported_at: string;
-  profile: { id: string; email: string; name: string; role: string; timezone: string; locale: string | null; created_at: string; updated_at: string };
+  profile: {
+    id: string;
+    email: string;
+    name: string;
+    role: string;
+    timezone: string;
+    locale: string | null;
+    /** The Stripe customer the account is linked to (issue 17), or null. */
+    stripe_customer_id: string | null;
+    /** When the address was confirmed (issue 17 sign-up), or null while a sign-up's link is not followed. */
+    email_verified_at: string | null;
+    created_at: string;
+    updated_at: string;
+  };
   business: { id: string; name: string; slug: string; description: string; address: string; rating: number; logo_color: string; created_at: string } | null;
   settings: {
     in_app_enabled: boolean;
@@ -70,8 +85,14 @@ export interface AccountExport {
   phone: { number: string; verified_at: string | null; sms_opted_out_at: string | null } | null;
   /** Browsers with web push (issue 7), removed ones included (with when and why). */
   push_devices: { label: string; created_at: string; last_success_at: string | null; deactivated_at: string | null; deactivated_reason: string | null }[];
+  /** Native app devices registered for push (issue 17, FCM); the registration token itself is not exported. */
+  native_devices: { platform: string; app_version: string; locale: string | null; created_at: string; last_seen_at: string; disabled_at: string | null; disabled_reason: string | null }[];
   /** Clicks on notifications' action buttons ("reserve", "directions"). */
   notification_clicks: { notification_id: string; action: string; clicked_at: string }[];
+  /** Stripe's billing events about them (issue 17): the event id and type, when it came, what Herald did. */
+  stripe_events: { id: string; type: string; received_at: string; outcome: string }[];
+  /** The platform identities (OpenID provider and subject) that sign in as this account. */
+  sign_in_identities: { issuer: string; subject: string; created_at: string; last_login_at: string }[];
   notifications: ExportedNotification[];
   deliveries: ExportedDelivery[];
 }
@@ -127,12 +148,15 @@ async function loadHead(userId: string, at: Date): Promise<Head> {
       role: true,
       timezone: true,
       locale: true,
+      stripeCustomerId: true,
+      emailVerifiedAt: true,
       createdAt: true,
       updatedAt: true,
       phone: true,
       phoneVerifiedAt: true,
       smsOptedOutAt: true,
       pushSubscriptions: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 1000 },
+      nativeDevices: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 1000 },
       business: true,
       settings: true,
       preferences: { orderBy: [{ category: "asc" }, { channel: "asc" }] },
@@ -144,6 +168,8 @@ async function loadHead(userId: string, at: Date): Promise<Head> {
       apiKeysCreated: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true } },
       pickups: { orderBy: [{ scheduledAt: "asc" }, { id: "asc" }], include: { business: { select: { name: true } } } },
       digests: { orderBy: [{ windowDate: "asc" }, { cadence: "asc" }] },
+      stripeEvents: { orderBy: [{ receivedAt: "asc" }, { id: "asc" }], take: 10_000 },
+      oidcAccounts: { orderBy: { createdAt: "asc" }, take: 100 },
     },
   });
   if (!user) throw notFound("Account");
@@ -167,6 +193,8 @@ async function loadHead(userId: string, at: Date): Promise<Head> {
       role: user.role,
       timezone: user.timezone,
       locale: user.locale,
+      stripe_customer_id: user.stripeCustomerId,
+      email_verified_at: user.emailVerifiedAt?.toISOString() ?? null,
       created_at: user.createdAt.toISOString(),
       updated_at: user.updatedAt.toISOString(),
     },
@@ -250,7 +278,18 @@ async function loadHead(userId: string, at: Date): Promise<Head> {
       deactivated_at: iso(d.deactivatedAt),
       deactivated_reason: d.deactivatedReason,
     })),
+    native_devices: user.nativeDevices.map((d) => ({
+      platform: d.platform,
+      app_version: d.appVersion,
+      locale: d.locale,
+      created_at: d.createdAt.toISOString(),
+      last_seen_at: d.lastSeenAt.toISOString(),
+      disabled_at: iso(d.disabledAt),
+      disabled_reason: d.disabledReason,
+    })),
     notification_clicks: clicks.map((c) => ({ notification_id: c.notificationId, action: c.action, clicked_at: c.clickedAt.toISOString() })),
+    stripe_events: user.stripeEvents.map((e) => ({ id: e.id, type: e.type, received_at: e.receivedAt.toISOString(), outcome: e.outcome })),
+    sign_in_identities: user.oidcAccounts.map((o) => ({ issuer: o.issuer, subject: o.subject, created_at: o.createdAt.toISOString(), last_login_at: o.lastLoginAt.toISOString() })),
   };
 }
 

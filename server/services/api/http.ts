@@ -224,7 +224,7 @@ export function apiRoute<Q extends AnyObject = NoInput, B extends AnyObject = No
       const headers = rl ? rateLimitHeaders(rl) : {};
       if (err instanceof AppError || err instanceof HttpFailure) return errorResponse(err.code, err.message, err.status, err.details, headers);
       if (err instanceof z.ZodError) return errorResponse("VALIDATION_ERROR", "Invalid request", 400, fieldErrors(err), headers);
-      logger().error({ requestId, err, method: request.method, path: new URL(request.url).pathname }, "api request failed");
+      logger().error({ requestId, err, method: request.method, path: routeLabel(new URL(request.url).pathname) }, "api request failed");
       return errorResponse("INTERNAL_ERROR", "Something went wrong on our side", 500, undefined, headers);
     }
   };

@@ -16,6 +16,7 @@ import { MAX_PAGINATION_DEPTH, pageParams } from "./pagination";
 import { apiPreferencesBody } from "./preferences";
 import { ROLE_LIMITS } from "./rate-limit";
 import { TOKEN_SCOPES, type TokenScope } from "./tokens";
+import { fcmToken, MAX_NATIVE_DEVICES_PER_USER, nativeDeviceInput } from "../push/native-devices";
 
 // ── response schemas ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -120,6 +121,20 @@ const followersPage = z
     ),
   })
   .strict();
+const nativeDevice = z
+  .object({
+    id: uuid(),
+    platform: z.enum(["android", "ios"]),
+    app_version: z.string(),
+    locale: z.enum(LOCALES).nullable(),
+    created_at: isoDateTime(),
+    last_seen_at: isoDateTime().meta({ description: "The last registration of this token" }),
+  })
+  .strict();
+const deviceRegistered = z
+  .object({ message: z.string(), created: z.boolean().meta({ description: "true: new to the caller (201); false: the caller's device, refreshed (200)" }), device: nativeDevice })
+  .strict();
+
 const eventAccepted = z
   .object({
     id: uuid().meta({
@@ -139,7 +154,7 @@ export interface Operation {
   method: "get" | "post" | "put" | "delete";
   path: string;
   operationId: string;
-  tag: "Notifications" | "Preferences" | "Following" | "Events" | "Meta";
+  tag: "Notifications" | "Preferences" | "Following" | "Devices" | "Events" | "Meta";
   summary: string;
   description: string;
   security: Security;
@@ -149,6 +164,8 @@ export interface Operation {
   headers?: { name: string; required: boolean; description: string; schema: Record<string, unknown> }[];
   requestExample?: unknown;
   success: { status: number; description: string; schema: z.ZodType; example: unknown };
+  /** Other success statuses answering the same schema (e.g. 200 beside 201 for an idempotent create). */
+  alsoSuccess?: { status: number; description: string }[];
   errors: ErrorCase[];
 }
 
@@ -347,6 +364,45 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "post",
+    path: "/api/v1/devices",
+    operationId: "registerDevice",
+    tag: "Devices",
+    summary: "Register a device for push",
+    description:
+      "A native app (Android, iOS) registers the Firebase Cloud Messaging registration token of the device it runs on; the caller's push notifications then reach it through FCM, " +
+      "decided like web push (preferences, quiet hours, daily caps; email when every device is gone). Idempotent: the same token again refreshes the device (200); a token another " +
+      `user had moves to the caller (201). Register at every app start and whenever the SDK issues a new token. At most ${MAX_NATIVE_DEVICES_PER_USER} devices per user: the one seen longest ago is dropped. ` +
+      "Texts come in the language chosen in Herald; the badge is the caller's unseen count. 404 NOT_FOUND when this server has no FCM configured.",
+    security: pat("devices"),
+    body: nativeDeviceInput,
+    requestExample: { token: "eXampLeT0ken:APA91bH-registration-token-from-the-firebase-sdk", platform: "android", app_version: "2.4.1 (310)", locale: "zu" },
+    success: {
+      status: 201,
+      description: "Registered (new to the caller)",
+      schema: deviceRegistered,
+      example: {
+        message: "Device registered",
+        created: true,
+        device: { id: NID, platform: "android", app_version: "2.4.1 (310)", locale: "zu", created_at: "2026-11-22T08:00:00.000Z", last_seen_at: "2026-11-22T08:00:00.000Z" },
+      },
+    },
+    alsoSuccess: [{ status: 200, description: "Refreshed (already the caller's device; `created` is false)" }],
+    errors: [[400, ["VALIDATION_ERROR"]], [403, ["PERMISSION_DENIED"]], [404, ["NOT_FOUND"]]],
+  },
+  {
+    method: "delete",
+    path: "/api/v1/devices/{token}",
+    operationId: "removeDevice",
+    tag: "Devices",
+    summary: "Remove a device",
+    description: "Unregisters one of the caller's devices (the app signed out or turned push off): nothing is pushed to that token any more. A token that is not the caller's answers 404.",
+    security: pat("devices"),
+    params: z.object({ token: fcmToken() }).strict(),
+    success: { status: 200, description: "Removed", schema: messageResponse, example: { message: "Device removed" } },
+    errors: [[400, ["VALIDATION_ERROR"]], [403, ["PERMISSION_DENIED"]], [404, ["NOT_FOUND"]]],
+  },
+  {
+    method: "post",
     path: "/api/v1/events",
     operationId: "sendEvent",
     tag: "Events",
@@ -453,6 +509,9 @@ export function openApiDocument(serverUrl: string) {
         content: { "application/json": { schema: schemaOf(op.success.schema, "output"), ...(op.success.example ? { example: op.success.example } : {}) } },
       },
     };
+    for (const also of op.alsoSuccess ?? []) {
+      responses[also.status] = { description: also.description, content: { "application/json": { schema: schemaOf(op.success.schema, "output") } } };
+    }
     for (const [status, codes] of errors) {
       responses[status] = {
         description: `${ERROR_TEXT[status] ?? "Error"}. Codes: ${codes.join(", ")}`,
@@ -501,6 +560,7 @@ export function openApiDocument(serverUrl: string) {
       { name: "Notifications", description: "The caller's inbox" },
       { name: "Preferences", description: "What the caller receives, where and when" },
       { name: "Following", description: "Businesses the caller follows; a business's followers" },
+      { name: "Devices", description: "The caller's native app devices for push (Firebase Cloud Messaging)" },
       { name: "Events", description: "Host platforms report what happened" },
       { name: "Meta", description: "About the API itself" },
     ],

@@ -17,6 +17,8 @@ export const TOKEN_SCOPES = {
   "notifications:write": "Mark notifications read and delete them",
   preferences: "Read and change your notification preferences",
   following: "Follow and unfollow businesses, list follows and followers",
+  /** Issue 17 "Push to native apps": `POST /api/v1/devices`, `DELETE /api/v1/devices/{token}`. */
+  devices: "Register and remove your app's devices for push notifications",
 } as const;
 export type TokenScope = keyof typeof TOKEN_SCOPES;
 export const TOKEN_SCOPE_NAMES = Object.keys(TOKEN_SCOPES) as [TokenScope, ...TokenScope[]];

@@ -16,6 +16,7 @@ import { smsIsCaptured } from "../sms";
 import { CHANNELS, isNotificationType, NOTIFICATION_TYPE_NAMES, NOTIFICATION_TYPES, type ChannelName } from "../notifications/catalog";
 import { decodeCursor, encodeCursor } from "../notifications/list-notifications";
 import { AVAILABLE_CHANNELS } from "../preferences/preferences";
+import { hasPushDeviceSql } from "./mobile-decisions";
 
 /** The pipeline's reasons in the recipient's own words (their notification's details: "you turned …"). */
 export const REASON_TEXT: Record<string, string> = {
@@ -105,10 +106,10 @@ export async function notificationDeliveries(userId: string, notificationId: str
   });
 }
 
-/** Whether the user can receive push (an active subscription) and SMS (a verified phone) now. */
+/** Whether the user can receive push (an active subscription or native app device) and SMS (a verified phone) now. */
 async function reachability(userId: string): Promise<{ push: boolean; sms: boolean }> {
   const [row] = await db.$queryRaw<{ push: boolean; sms: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM push_subscriptions WHERE user_id = u.id AND deactivated_at IS NULL) AS push,
+    SELECT ${hasPushDeviceSql(Prisma.sql`u.id`)} AS push,
            (u.phone IS NOT NULL AND u.phone_verified_at IS NOT NULL) AS sms
     FROM users u WHERE u.id = ${userId}::uuid`;
   return { push: row?.push ?? false, sms: row?.sms ?? false };

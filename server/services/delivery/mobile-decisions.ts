@@ -3,7 +3,8 @@ import "server-only";
  * Push and SMS decisions (issue 7; docs/requirements.md R8.3), in SQL over sets of notifications like the email decision
  * (./email-decisions.ts), evaluated when the notification is written and again right before sending:
  *
- *   1. a target: an active push subscription (PUSH) / a verified phone (SMS) — else SKIPPED `no_device` /
+ *   1. a target: an active push subscription or native app device (PUSH; {@link hasPushDeviceSql}) / a
+ *      verified phone (SMS) — else SKIPPED `no_device` /
  *      `no_phone`. When a notification is first decided, people without a target get no row at all
  *      ({@link reachableSql}; most followers have no push device, and a fan-out would otherwise write a
  *      SKIPPED row per follower): the delivery log derives that reason (./delivery-log.ts). Decided again
@@ -26,6 +27,16 @@ import { quietHoursSql } from "./email-decisions";
 
 export type MobileChannel = "PUSH" | "SMS";
 
+/**
+ * Whether the user `user` (an SQL expression: a column of the outer query) has a push device: a browser
+ * subscription that is not deactivated, or a native app device (issue 17, FCM) that is not disabled. Two
+ * index lookups (`push_subscriptions` and `native_devices` by user). Source: docs/requirements.md R8.3, R10.
+ */
+export function hasPushDeviceSql(user: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.user_id = ${user} AND ps.deactivated_at IS NULL)
+    OR EXISTS (SELECT 1 FROM native_devices nd WHERE nd.user_id = ${user} AND nd.disabled_at IS NULL))`;
+}
+
 /** Daily caps per role and channel (docs/requirements.md R8.4). */
 export const MOBILE_DAILY_CAP = {
   PUSH: { CUSTOMER: 5, NGO: 10, BUSINESS: 20, ADMIN: 50 },
@@ -46,7 +57,7 @@ export function mobileDecisionSql(channel: MobileChannel, type: NotificationType
   const { inQuiet, releaseAt, local } = quietHoursSql(at);
   const noTarget =
     channel === "PUSH"
-      ? Prisma.sql`NOT EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.user_id = u.id AND ps.deactivated_at IS NULL)`
+      ? Prisma.sql`NOT ${hasPushDeviceSql(Prisma.sql`u.id`)}`
       : Prisma.sql`(u.phone IS NULL OR u.phone_verified_at IS NULL)`;
   const master = channel === "PUSH" ? Prisma.sql`coalesce(s.push_enabled, true)` : Prisma.sql`coalesce(s.sms_enabled, false)`;
   const preferred = Prisma.sql`coalesce(p.enabled, ${defaultEnabled(spec.category, channel)})`;
@@ -75,12 +86,12 @@ export function mobileDecisionSql(channel: MobileChannel, type: NotificationType
 }
 
 /**
- * Whether the recipient of notification `n` can receive the channel at all: an active push subscription
- * (PUSH), a verified phone number (SMS). A condition on `n` for {@link rankedNotifications}.
+ * Whether the recipient of notification `n` can receive the channel at all: an active push subscription or
+ * native app device (PUSH), a verified phone number (SMS). A condition on `n` for {@link rankedNotifications}.
  */
 export function reachableSql(channel: MobileChannel): Prisma.Sql {
   return channel === "PUSH"
-    ? Prisma.sql`EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.user_id = n.user_id AND ps.deactivated_at IS NULL)`
+    ? hasPushDeviceSql(Prisma.sql`n.user_id`)
     : Prisma.sql`EXISTS (SELECT 1 FROM users ru WHERE ru.id = n.user_id AND ru.phone IS NOT NULL AND ru.phone_verified_at IS NOT NULL)`;
 }
 

@@ -23,6 +23,7 @@ import { withEvents, type Emit, type Tx } from "../outbox/outbox";
 import { notificationEmailsRequested, notificationPushRequested, notificationSmsRequested } from "../../../inngest/events";
 import { NOTIFICATION_TYPES, type NotificationType } from "../notifications/catalog";
 import { pushOptionsFor, pushPayloadFor, type PushTransport } from "../push";
+import type { NativePushTransport } from "../push/fcm";
 import { sendPushToUsers } from "../push/subscriptions";
 import { smsStatusCallbackUrl, smsTransport, SmsSendError, type SmsTransport } from "../sms";
 import { hasSmsTemplate, smsBodyFor } from "../sms/templates";
@@ -191,38 +192,48 @@ async function record(outcomes: readonly Outcome[]) {
     WHERE d.id = x.id`;
 }
 
-/** Thrown after a leg recorded everything it could, when some sends may succeed on a retry. */
+/**
+ * Thrown after a leg recorded everything it could, when some sends may succeed on a retry. `retryAfterMs`:
+ * the longest `Retry-After` a push service gave (ms), which the `send-push` step waits before its retry.
+ */
 export class MobileRetryableError extends Error {
   constructor(
     message: string,
     readonly pending: number,
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "MobileRetryableError";
   }
 }
 
-/** Tallies outcomes, falls back to email for the failed ones, and throws when a retry is worth it. */
-async function settle(channel: MobileChannel, outcomes: Outcome[], at: Date): Promise<Record<string, number>> {
+/** Tallies outcomes, falls back to email for the failed ones, and throws when a retry is worth it (after `retryAfterMs`, when given). */
+async function settle(channel: MobileChannel, outcomes: Outcome[], at: Date, retryAfterMs?: number): Promise<Record<string, number>> {
   await record(outcomes);
   const counts: Record<string, number> = {};
   for (const o of outcomes) counts[o.status === "QUEUED" ? "RETRY" : o.status] = (counts[o.status === "QUEUED" ? "RETRY" : o.status] ?? 0) + 1;
   const failed = outcomes.filter((o) => o.status === "FAILED").map((o) => o.notificationId);
   if (failed.length > 0) counts.FALLBACK_EMAIL = (await fallbackToEmail(failed, channel, at)).QUEUED ?? 0;
   const pending = outcomes.filter((o) => o.status === "QUEUED");
-  if (pending.length > 0) throw new MobileRetryableError(`${pending.length} ${channel} send(s) failed for now: ${pending[0]!.reason ?? ""}`, pending.length);
+  if (pending.length > 0) throw new MobileRetryableError(`${pending.length} ${channel} send(s) failed for now: ${pending[0]!.reason ?? ""}`, pending.length, retryAfterMs);
   return counts;
 }
 
 /**
- * Sends the QUEUED pushes of these notifications to every active device of each recipient, deciding again
- * first. A push that reached at least one device is SENT; one whose devices are all gone (404/410, now
- * deactivated) or refused it for good is FAILED and falls back to email; a retryable failure (429, 5xx,
- * network) stays QUEUED for the step's retry until {@link MOBILE_MAX_ATTEMPTS}, then fails over to email.
+ * Sends the QUEUED pushes of these notifications to every active device of each recipient — their browsers
+ * and their native app devices (FCM; issue 17) — deciding again first. A push that reached at least one
+ * device is SENT; one whose devices are all gone (web 404/410, FCM UNREGISTERED or a dead token: now
+ * deactivated or disabled) or refused it for good is FAILED and falls back to email; a retryable failure
+ * (429, 5xx, network) stays QUEUED for the step's retry — after the longest `Retry-After` given — until
+ * {@link MOBILE_MAX_ATTEMPTS}, then fails over to email.
+ * @param opts.transport web push transport, default the deployment's; `opts.nativeTransport` likewise for FCM
  * @returns counts by outcome (SENT, FAILED, RETRY, FALLBACK_EMAIL, and the re-decided HELD/SKIPPED are not counted)
  * @throws MobileRetryableError after recording, when some pushes should be retried
  */
-export async function sendPushDeliveries(notificationIds: readonly string[], opts: { transport?: PushTransport; at?: Date } = {}): Promise<Record<string, number>> {
+export async function sendPushDeliveries(
+  notificationIds: readonly string[],
+  opts: { transport?: PushTransport; nativeTransport?: NativePushTransport; at?: Date } = {},
+): Promise<Record<string, number>> {
   const at = opts.at ?? new Date();
   const rows = await redecide("PUSH", notificationIds, at);
   const results = await sendPushToUsers(
@@ -240,6 +251,7 @@ export async function sendPushDeliveries(notificationIds: readonly string[], opt
       opts: { ...pushOptionsFor(r.priority), idempotencyKey: `push:${r.notification_id}` },
     })),
     opts.transport,
+    opts.nativeTransport,
   );
   const outcomes: Outcome[] = rows.map((r, i) => {
     const result = results[i]!;
@@ -248,7 +260,9 @@ export async function sendPushDeliveries(notificationIds: readonly string[], opt
     if (result.retryable && r.attempts + 1 < MOBILE_MAX_ATTEMPTS) return { ...base, status: "QUEUED", reason: firstError(result.results) };
     return { ...base, status: "FAILED", reason: result.devices === 0 ? "no_active_device" : result.gone === result.devices ? "devices_gone" : firstError(result.results) };
   });
-  return settle("PUSH", outcomes, at);
+  const waits = outcomes.flatMap((o, i) => (o.status === "QUEUED" ? results[i]!.results.map((x) => (x.ok ? 0 : (x.retryAfterMs ?? 0))) : []));
+  const retryAfterMs = Math.max(0, ...waits);
+  return settle("PUSH", outcomes, at, retryAfterMs > 0 ? retryAfterMs : undefined);
 }
 
 const firstError = (results: readonly { ok: boolean; message?: string }[]) => (results.find((x) => !x.ok)?.message ?? "push failed").slice(0, 300);

@@ -36,6 +36,8 @@ const KEY_CONTENT: Record<EmailTemplateName, (string | RegExp)[]> = {
   digest: ["5 new listings from 3 businesses", "Sourdough loaf", "1 update from 1 business", "Open your inbox"],
   announcement: ["Winter food drive", "Find businesses near you"],
   newsletter_confirm: ["Confirm your subscription", "/newsletter/confirm/preview-8d2f1c", "72 hours"],
+  verify_email: ["Confirm your email address", "/verify-email/0b7d3a52-5c1e-4e36-9a51-0c2d7d1f4e8a.preview-5Qx2", "24 hours"],
+  account_exists: ["You already have an account", "Sign in", "Reset my password", "/forgot-password"],
 };
 
 function preview<N extends EmailTemplateName>(name: N): EmailPropsByTemplate[N] {
@@ -53,8 +55,8 @@ async function expectValidationError(p: Promise<unknown>): Promise<AppError> {
 }
 
 describe("email registry", () => {
-  it("has a template for every catalog notification type, plus announcement and the newsletter confirmation", () => {
-    expect([...EMAIL_TEMPLATE_NAMES].sort()).toEqual([...NOTIFICATION_TYPE_NAMES, "announcement", "newsletter_confirm"].sort());
+  it("has a template for every catalog notification type, plus announcement, the newsletter confirmation and the sign-up's two", () => {
+    expect([...EMAIL_TEMPLATE_NAMES].sort()).toEqual([...NOTIFICATION_TYPE_NAMES, "announcement", "newsletter_confirm", "verify_email", "account_exists"].sort());
   });
 
   it("marks exactly the catalog's critical types as transactional", () => {
@@ -63,7 +65,7 @@ describe("email registry", () => {
     }
     expect(EMAIL_TEMPLATES.announcement.transactional).toBe(false);
     expect(EMAIL_TEMPLATE_NAMES.filter((n) => EMAIL_TEMPLATES[n].transactional).sort()).toEqual(
-      ["billing", "newsletter_confirm", "password_reset", "pickup_reminder", "security_alert", "verification_status", "welcome"].sort(),
+      ["account_exists", "billing", "newsletter_confirm", "password_reset", "pickup_reminder", "security_alert", "verification_status", "verify_email", "welcome"].sort(),
     );
   });
 

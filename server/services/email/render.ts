@@ -51,6 +51,8 @@ import NewsletterConfirmEmail, {
   subject as newsletterConfirmSubject,
   type NewsletterConfirmEmailProps,
 } from "@/emails/newsletter-confirm";
+import VerifyEmailEmail, { subject as verifyEmailSubject, type VerifyEmailEmailProps } from "@/emails/verify-email";
+import AccountExistsEmail, { subject as accountExistsSubject, type AccountExistsEmailProps } from "@/emails/account-exists";
 
 export { safeActionUrl, safeHeaderValue };
 
@@ -293,7 +295,7 @@ export const bookingCancelledSchema = z.strictObject({
 
 export const billingSchema = z.strictObject({
   ...base,
-  event: z.enum(["payment_succeeded", "payment_failed", "invoice_available", "subscription_renewing", "subscription_expiring"]),
+  event: z.enum(["payment_succeeded", "payment_failed", "invoice_available", "subscription_renewing", "subscription_expiring", "subscription_canceled"]),
   amount,
   currency,
   planName: optText(100),
@@ -351,6 +353,22 @@ export const newsletterConfirmSchema = z.strictObject({
   locale: z.enum(LOCALES).optional(),
 });
 
+/** Standalone accounts (issue 17; server/services/accounts): the sign-up's confirmation link. */
+export const verifyEmailSchema = z.strictObject({
+  ...base,
+  verifyUrl: link,
+  expiresInHours: z.number().int().min(1).max(24 * 7),
+  locale: z.enum(LOCALES).optional(),
+});
+
+/** Standalone accounts: a sign-up with the address of an existing account (its owner is told instead). */
+export const accountExistsSchema = z.strictObject({
+  ...base,
+  signInUrl: link,
+  resetUrl: link.optional(),
+  locale: z.enum(LOCALES).optional(),
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // Registry
 // ---------------------------------------------------------------------------------------------------------
@@ -377,9 +395,14 @@ export interface EmailPropsByTemplate {
   digest: DigestEmailProps;
   announcement: AnnouncementEmailProps;
   newsletter_confirm: NewsletterConfirmEmailProps;
+  verify_email: VerifyEmailEmailProps;
+  account_exists: AccountExistsEmailProps;
 }
 
-/** A template name: every catalog notification type, plus `announcement` (campaigns) and `newsletter_confirm` (double opt-in). */
+/**
+ * A template name: every catalog notification type, plus `announcement` (campaigns), `newsletter_confirm`
+ * (double opt-in), and `verify_email` and `account_exists` (sign-up, server/services/accounts).
+ */
 export type EmailTemplateName = keyof EmailPropsByTemplate;
 
 export interface EmailTemplateEntry<P> {
@@ -538,6 +561,20 @@ export const EMAIL_TEMPLATES: { readonly [N in EmailTemplateName]: EmailTemplate
     previewProps: NewsletterConfirmEmail.PreviewProps,
     subject: newsletterConfirmSubject,
     schema: newsletterConfirmSchema,
+    transactional: true,
+  },
+  verify_email: {
+    component: VerifyEmailEmail,
+    previewProps: VerifyEmailEmail.PreviewProps,
+    subject: verifyEmailSubject,
+    schema: verifyEmailSchema,
+    transactional: true,
+  },
+  account_exists: {
+    component: AccountExistsEmail,
+    previewProps: AccountExistsEmail.PreviewProps,
+    subject: accountExistsSubject,
+    schema: accountExistsSchema,
     transactional: true,
   },
 };

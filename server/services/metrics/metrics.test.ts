@@ -50,6 +50,8 @@ describe("GET /api/metrics", () => {
     expect(sample(after, apiSeries) - sample(before, apiSeries)).toBe(1);
     expect(sample(after, trpcSeries) - sample(before, trpcSeries)).toBe(1);
     expect(routeLabel("/api/v1/notifications/3f2b8c1e-9d4a-4b7e-8f00-1234567890ab/read")).toBe("/api/v1/notifications/:id/read");
+    expect(routeLabel("/api/v1/devices/dXk2:APA91bHun4MxP5egoKMwt2KZFBaFUH")).toBe("/api/v1/devices/:token");
+    expect(routeLabel("/api/v1/devices")).toBe("/api/v1/devices");
   });
 
   it("adds the realtime server's connection counters when it serves them, and nothing when it does not", async () => {

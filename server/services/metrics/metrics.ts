@@ -76,11 +76,21 @@ export function metrics(): HeraldMetrics {
   return (g.heraldMetrics ??= create());
 }
 
-/** `/api/v1/notifications/3f…-…/read` → `/api/v1/notifications/:id/read`: a route label of bounded cardinality. */
+/**
+ * `/api/v1/notifications/3f…-…/read` → `/api/v1/notifications/:id/read`: a route label of bounded cardinality.
+ * A device's FCM registration token (`/api/v1/devices/<token>`, docs/requirements.md R10) becomes `:token`, so
+ * tokens never reach metrics or request logs.
+ */
 export function routeLabel(pathname: string): string {
-  return pathname
-    .split("/")
-    .map((part) => (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(part) || /^\d+$/.test(part) ? ":id" : part))
+  const parts = pathname.split("/");
+  return parts
+    .map((part, i) =>
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(part) || /^\d+$/.test(part)
+        ? ":id"
+        : i === 4 && parts[1] === "api" && parts[2] === "v1" && parts[3] === "devices"
+          ? ":token"
+          : part,
+    )
     .join("/");
 }
 

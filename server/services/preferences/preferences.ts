@@ -110,10 +110,11 @@ const NOTE_TEXT: Record<ChannelNote, string> = {
 
 function channelNote(
   channel: ChannelName,
-  user: { _count: { pushSubscriptions: number }; phoneVerifiedAt: Date | null; smsOptedOutAt: Date | null },
+  user: { _count: { pushSubscriptions: number; nativeDevices: number }; phoneVerifiedAt: Date | null; smsOptedOutAt: Date | null },
 ): { note: string | null; noteCode: ChannelNote | null } {
   const code: ChannelNote | null =
-    channel === "PUSH" && user._count.pushSubscriptions === 0
+    // A browser with push on, or a native app's device (issue 17), counts as a device.
+    channel === "PUSH" && user._count.pushSubscriptions + user._count.nativeDevices === 0
       ? "no_device"
       : channel === "SMS" && !user.phoneVerifiedAt
         ? "needs_phone"
@@ -138,7 +139,7 @@ export async function getPreferenceCenter(userId: string): Promise<PreferenceCen
       phoneVerifiedAt: true,
       smsOptedOutAt: true,
       preferences: { select: { category: true, channel: true, enabled: true } },
-      _count: { select: { pushSubscriptions: { where: { deactivatedAt: null } } } },
+      _count: { select: { pushSubscriptions: { where: { deactivatedAt: null } }, nativeDevices: { where: { disabledAt: null } } } },
     },
   });
   if (!user) throw new AppError("NOT_FOUND", "User not found");

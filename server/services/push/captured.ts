@@ -1,6 +1,7 @@
 import "server-only";
 /**
- * /dev/pushes (embedded mode only): pushes captured by the capture transport. The dev mailbox's rule
+ * /dev/pushes (embedded mode only): pushes captured by the capture transports — to browsers (web push) and
+ * to native app devices (FCM, issue 17: channel `android` / `ios`). The dev mailbox's rule
  * (server/services/email/mailbox.ts): admins see every push; anyone else only the pushes sent to them, so a
  * deployment that left PUSH_CAPTURE on does not show people each other's notifications.
  */
@@ -16,9 +17,12 @@ export interface CapturedPushView {
   id: string;
   userId: string | null;
   recipient: string | null;
-  /** The push service host the real send went (or would go) to. */
+  /** Where it went: a browser (`web`) or a native app's device (`android`, `ios`). */
+  channel: "web" | "android" | "ios";
+  /** The push service host the real send went (or would go) to; empty for native devices (FCM). */
   endpointHost: string;
-  payload: Partial<PushPayload>;
+  /** The payload; native pushes also carry `badge` (the app icon's count). */
+  payload: Partial<PushPayload> & { badge?: number };
   ttl: number;
   urgency: string;
   createdAt: string;
@@ -39,17 +43,21 @@ export async function listCapturedPushes(viewer: Viewer, limit = 100): Promise<C
   const users = ids.length ? await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } }) : [];
   const email = new Map(users.map((u) => [u.id, u.email]));
   return rows.map((r) => {
+    const channel = r.channel === "android" || r.channel === "ios" ? r.channel : "web";
     let host = "";
-    try {
-      host = new URL(r.endpoint).host;
-    } catch {
-      host = "(invalid endpoint)";
+    if (channel === "web") {
+      try {
+        host = new URL(r.endpoint).host;
+      } catch {
+        host = "(invalid endpoint)";
+      }
     }
-    const p = (r.payload && typeof r.payload === "object" && !Array.isArray(r.payload) ? r.payload : {}) as Partial<PushPayload>;
+    const p = (r.payload && typeof r.payload === "object" && !Array.isArray(r.payload) ? r.payload : {}) as CapturedPushView["payload"];
     return {
       id: r.id,
       userId: r.userId,
       recipient: r.userId ? (email.get(r.userId) ?? null) : null,
+      channel,
       endpointHost: host,
       payload: p,
       ttl: r.ttl,

@@ -14,6 +14,8 @@ import { deviceLabel } from "./device-label";
 import type { PushPayload, PushUrgency } from "./payload";
 import { pushTransport } from ".";
 import type { PushSendResult, PushTransport } from "./transport";
+import type { NativePushTransport } from "./fcm";
+import { sendNativeToUsers } from "./native-devices";
 import { isNonPublicHost } from "../../http/public-network";
 
 /** Active devices one user may have; subscribing another retires the one unused for longest. */
@@ -189,11 +191,11 @@ export async function removeDevice(userId: string, id: string): Promise<{ remove
   return { removed: true };
 }
 
-/** What {@link sendPushToUser} did. */
+/** What {@link sendPushToUser} did, over the user's browsers and native app devices together. */
 export interface PushToUserResult {
   /** Devices the push reached (or was captured for). */
   sent: number;
-  /** Devices the push service reported gone (404/410): now deactivated. */
+  /** Devices the push service reported gone (web 404/410, FCM UNREGISTERED…): now deactivated / disabled. */
   gone: number;
   /** Devices that failed otherwise (retryable or permanent). */
   failed: number;
@@ -203,8 +205,8 @@ export interface PushToUserResult {
   devices: number;
   /** The devices whose failure was retryable. */
   retrySubscriptionIds: string[];
-  /** Per device, in the order tried. */
-  results: ({ subscriptionId: string } & PushSendResult)[];
+  /** Per device: browsers first, then native devices (`channel` android / ios), each in the order tried. */
+  results: ({ subscriptionId: string; channel?: "web" | "android" | "ios" } & PushSendResult)[];
 }
 
 /** One push of a batch: a payload for every active device of one user. */
@@ -218,20 +220,25 @@ export interface PushToUser {
 const PUSHES_IN_FLIGHT = 32;
 
 /**
- * Sends each push to every active device of its user, then, set-based over the whole batch: stamps
- * `last_success_at` on the devices reached, and deactivates the ones the push service reported gone
- * (`deactivated_reason` "gone: 404" / "gone: 410", RFC 8030 §7.3) so no later send tries them. One query
- * loads every device of the batch (no query per user). Whether a user wants the push at all
- * (preferences, quiet hours, caps) is the caller's decision.
+ * Sends each push to every active device of its user — their browsers' subscriptions and, through FCM, their
+ * native app devices (./native-devices.ts `sendNativeToUsers`, at the same time) — then, set-based over the
+ * whole batch: stamps `last_success_at` on the browsers reached, and deactivates the ones the push service
+ * reported gone (`deactivated_reason` "gone: 404" / "gone: 410", RFC 8030 §7.3) so no later send tries them
+ * (native devices FCM reports dead are disabled likewise). One query loads every browser of the batch (no
+ * query per user). Whether a user wants the push at all (preferences, quiet hours, caps) is the caller's decision.
  *
  * Each device gets the idempotency key `<opts.idempotencyKey>:<subscriptionId>`. Pass `subscriptionIds`
  * (from `retrySubscriptionIds`) to retry only the devices that failed in a retryable way (the service worker
  * also shows one notification per `tag`, so a repeat replaces rather than duplicates).
  * @param transport default: the deployment's {@link pushTransport}
+ * @param nativeTransport default: the deployment's native transport (./index.ts `nativePushTransport`),
+ *   resolved only when a user of the batch has a native device
  * @returns one result per push, in the order given
  */
-export async function sendPushToUsers(pushes: readonly PushToUser[], transport: PushTransport = pushTransport()): Promise<PushToUserResult[]> {
+export async function sendPushToUsers(pushes: readonly PushToUser[], transport: PushTransport = pushTransport(), nativeTransport?: NativePushTransport): Promise<PushToUserResult[]> {
   if (pushes.length === 0) return [];
+  const native = sendNativeToUsers(pushes, nativeTransport);
+  native.catch(() => undefined); // awaited below; not an unhandled rejection while the browsers are sent to
   const subs = await db.pushSubscription.findMany({
     where: { userId: { in: [...new Set(pushes.map((p) => p.userId))] }, deactivatedAt: null },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
@@ -273,8 +280,9 @@ export async function sendPushToUsers(pushes: readonly PushToUser[], transport: 
   for (const [status, ids] of goneByStatus) {
     await db.pushSubscription.updateMany({ where: { id: { in: ids }, deactivatedAt: null }, data: { deactivatedAt: now, deactivatedReason: `gone: ${status}` } });
   }
-  const byPush = pushes.map((): ({ subscriptionId: string } & PushSendResult)[] => []);
-  results.forEach((r, k) => byPush[jobs[k]!.push]!.push(r));
+  const byPush = pushes.map((): PushToUserResult["results"] => []);
+  results.forEach((r, k) => byPush[jobs[k]!.push]!.push({ ...r, channel: "web" }));
+  (await native).forEach((mine, i) => byPush[i]!.push(...mine));
   return byPush.map((mine) => {
     const sent = mine.filter((r) => r.ok).length;
     const gone = mine.filter((r) => !r.ok && r.gone).length;
@@ -289,7 +297,8 @@ export async function sendPushToUser(
   payload: PushPayload,
   opts: PushToUser["opts"],
   transport: PushTransport = pushTransport(),
+  nativeTransport?: NativePushTransport,
 ): Promise<PushToUserResult> {
-  const [r] = await sendPushToUsers([{ userId, payload, opts }], transport);
+  const [r] = await sendPushToUsers([{ userId, payload, opts }], transport, nativeTransport);
   return r!;
 }

@@ -68,6 +68,8 @@ export type PushSendResult =
       status?: number;
       /** From `Retry-After` on 429/503, ms from now (1 s – 1 h). */
       retryAfterMs?: number;
+      /** The push service's own error code, when it gives one (FCM: UNREGISTERED, QUOTA_EXCEEDED…). */
+      code?: string;
       message: string;
     };
 

@@ -158,11 +158,14 @@ describe("retention: HTTP API bookkeeping, webhooks, dev mailbox", () => {
     expect(await db.rateLimitBucket.count({ where: { key: `ip:${tag}` } })).toBe(0);
   });
 
-  it("deletes webhook events and captured emails older than 30 days", async () => {
+  it("deletes webhook events (Resend's, Twilio's and Stripe's) and captured emails older than 30 days", async () => {
     const tag = randomUUID();
     const hook = (id: string, receivedAt: Date) => db.webhookEvent.create({ data: { id: `msg_${tag}_${id}`, source: "resend", type: "email.delivered", receivedAt } });
     const oldHook = await hook("old", ago(31 * DAY));
     const youngHook = await hook("young", ago(29 * DAY));
+    const stripe = (id: string, receivedAt: Date) => db.stripeEvent.create({ data: { id: `evt_${tag}_${id}`, type: "invoice.paid", outcome: "unsupported_type", receivedAt } });
+    const oldStripe = await stripe("old", ago(31 * DAY));
+    const youngStripe = await stripe("young", ago(29 * DAY));
     const mail = (createdAt: Date) =>
       db.capturedEmail.create({ data: { to: `${tag}@herald.test`, from: "Herald <n@herald.local>", subject: "s", html: "<p>h</p>", text: "h", idempotencyKey: randomUUID(), createdAt } });
     const oldMail = await mail(ago(31 * DAY));
@@ -172,6 +175,8 @@ describe("retention: HTTP API bookkeeping, webhooks, dev mailbox", () => {
     expect(r.deleted.captured_emails).toBe(1);
     expect(await exists("webhookEvent", oldHook.id)).toBe(false);
     expect(await exists("webhookEvent", youngHook.id)).toBe(true);
+    expect(r.deleted.stripe_events).toBe(1);
+    expect(await db.stripeEvent.findMany({ where: { id: { in: [oldStripe.id, youngStripe.id] } }, select: { id: true } })).toEqual([{ id: youngStripe.id }]);
     expect(await exists("capturedEmail", oldMail.id)).toBe(false);
     expect(await exists("capturedEmail", youngMail.id)).toBe(true);
   });

@@ -20,6 +20,9 @@ import "server-only";
  *   login throttles (`login_throttles`) a day after their last failure, unless a lockout is still running;
  *   outbox events (`outbox_events`) 7 days after the job engine accepted them (pending ones are never
  *   deleted; Inngest deduplicates an event id for 24 h, so older sent rows serve no resend).
+ * - Stripe's webhook events (`stripe_events`, issue 17) like the other processed webhook ids (30 days): far
+ *   longer than Stripe retries a delivery (up to 3 days, https://docs.stripe.com/webhooks#retries), and a
+ *   retry after that still finds its notice's dedupe key (server/services/billing/stripe-webhook.ts).
  * Periods and the batch size come from the `retention` group of server/env.ts (HERALD_RETENTION_*).
  *
  * Shape, designed for a 1,000,000-row notifications table: every batch is ONE autocommit statement
@@ -56,6 +59,7 @@ export const RETENTION_TABLES = [
   "login_throttles",
   "outbox_events",
   "webhook_deliveries",
+  "stripe_events",
 ] as const;
 export type RetentionTable = (typeof RETENTION_TABLES)[number];
 
@@ -67,7 +71,7 @@ export interface RetentionPolicy {
   deliveryDays: number;
   /** Revoked personal access tokens and API keys: days after `revoked_at`. Default 30. */
   revokedCredentialDays: number;
-  /** Processed webhook ids: days after `received_at`. Default 30. */
+  /** Processed webhook ids (`webhook_events`, `stripe_events`): days after `received_at`. Default 30. */
   webhookEventDays: number;
   /** Captured dev emails: days after `created_at`. Default 30. */
   capturedEmailDays: number;
@@ -178,6 +182,9 @@ function spec(table: RetentionTable, plan: RetentionPlan): { key: string; where:
       // No index on received_at: the table is small (one row per webhook for 30 days); no ORDER BY, so a
       // batch stops scanning after n matches.
       return { key: "id", where: Prisma.sql`received_at < ${ts(c.webhookReceivedBefore)}`, order: null };
+    case "stripe_events":
+      // One row per Stripe event, walked by its received_at index.
+      return { key: "id", where: Prisma.sql`received_at < ${ts(c.webhookReceivedBefore)}`, order: "received_at" };
     case "captured_emails":
     case "captured_pushes":
     case "captured_sms":

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { adminProcedure, router } from "../init";
 import { deliveryDetail, deliveryLogFilterSchema, listDeliveryLog, userDeliveryLog } from "../../services/delivery/delivery-log";
 import { findUsers, findUsersInput, setRoleInput, setUserRole } from "../../services/users/admin-users";
+import { setStripeCustomer, setStripeCustomerInput } from "../../services/billing/stripe-customers";
 
 /** Admin tools. Every procedure: UNAUTHORIZED when signed out, FORBIDDEN for anyone but an admin. */
 export const adminRouter = router({
@@ -26,4 +27,11 @@ export const adminRouter = router({
    * an admin removes their own admin role; NOT_FOUND for an unknown account; BAD_REQUEST for an unknown role.
    */
   setRole: adminProcedure.input(setRoleInput).mutation(({ ctx, input }) => setUserRole(ctx.user.id, input)),
+
+  /**
+   * Links an account to its Stripe customer (`cus_…`), or unlinks it with null, for Stripe's billing webhooks
+   * (issue 17); audited. NOT_FOUND for an unknown account; CONFLICT when another account has that customer;
+   * BAD_REQUEST for malformed input.
+   */
+  setStripeCustomer: adminProcedure.input(setStripeCustomerInput).mutation(({ ctx, input }) => setStripeCustomer(ctx.user.id, input)),
 });
