@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../server/generated/prisma/client";
 import { createBusiness, createListing, createUser } from "./factory";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
+import { formatPrice } from "../lib/price";
 
 
 const BUSINESSES: { name: string; address: string; description: string; color: string; rating: number }[] = [
@@ -82,7 +83,7 @@ export async function seedDemo(db: PrismaClient): Promise<boolean> {
       await db.$executeRaw`
         INSERT INTO notifications (user_id, type, category, priority, title, body, data, action_url, business_id, actor_id, dedupe_key, created_at, read_at)
         SELECT f.user_id, 'new_listing', 'listings', 'normal', ${`New at ${b.name}: ${listing.title}`},
-               ${`ZAR ${(listing.priceCents / 100).toFixed(2)} · collect from ${b.address}`},
+               ${`${formatPrice(listing.priceCents, "ZAR")} · collect from ${b.address}`},
                ${JSON.stringify({ listing_id: listing.id, business_id: b.id, listing_name: listing.title })}::jsonb,
                ${`/listings/${listing.id}`}, ${b.id}::uuid, ${b.ownerId}::uuid, ${`listing:${listing.id}`}, ${createdAt},
                CASE WHEN random() < ${k === 0 ? 0.3 : 0.8} THEN ${createdAt}::timestamptz + interval '2 hours' END
