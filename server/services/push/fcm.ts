@@ -21,7 +21,7 @@ import { JWT } from "google-auth-library";
 import { z } from "zod";
 import type { PrismaClient } from "../../generated/prisma/client";
 import type { PushPayload, PushUrgency } from "./payload";
-import { classifyStatus, type PushSendResult } from "./transport";
+import { captureThenSend, classifyStatus, type PushSendResult } from "./transport";
 
 /** The OAuth 2 scope FCM's send API needs (https://firebase.google.com/docs/cloud-messaging/auth-server). */
 export const FCM_SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
@@ -368,21 +368,11 @@ export function createNativeCaptureTransport(db: PrismaClient): NativePushTransp
 /**
  * Captures, then sends through FCM (FCM configured while PUSH_CAPTURE is on): FCM's answer counts (UNREGISTERED
  * still disables the device), except when FCM cannot be reached at all, where the capture counts as the
- * delivery and the network error is returned as `note` (and logged), as web push does (./transport.ts).
+ * delivery and the network error is returned as `note` (and logged), as web push does (./transport.ts
+ * `captureThenSend`).
  */
-export function createNativeCaptureAndSendTransport(capture: NativePushTransport, real: NativePushTransport, log: (line: string) => void = (l) => console.warn(l)): NativePushTransport {
-  return {
-    name: "capture+fcm",
-    async send(msg) {
-      const captured = await capture.send(msg);
-      if (!captured.ok) return captured;
-      const sent = await real.send(msg);
-      if (sent.ok || sent.status !== undefined || !sent.retryable) return sent;
-      const note = `captured; the FCM send was not delivered (${sent.message})`;
-      log(`[push] ${note}`);
-      return { ok: true, status: captured.status, note };
-    },
-  };
+export function createNativeCaptureAndSendTransport(capture: NativePushTransport, real: NativePushTransport, log?: (line: string) => void): NativePushTransport {
+  return captureThenSend("capture+fcm", "the FCM send", capture, real, log);
 }
 
 /** When FCM is not configured and pushes are not captured: every send fails permanently, saying why. */

@@ -185,23 +185,36 @@ export function createCapturePushTransport(db: PrismaClient): PushTransport {
 }
 
 /**
- * Captures, then sends for real (the embedded mode): what the push service answers counts (a 410 still
- * deactivates the device), except when it cannot be reached at all — a dev machine offline — where the
- * capture counts as the delivery and the network error is returned as `note` (and logged).
+ * Captures, then sends for real (the embedded mode): what the push service answers counts (a 410 or FCM's
+ * UNREGISTERED still retires the device), except when it cannot be reached at all — a dev machine offline —
+ * where the capture counts as the delivery and the network error is returned as `note` (and logged). Serves web
+ * push and FCM alike.
+ * @param service the real service's name in the note ("the real push", "the FCM send")
  */
-export function createCaptureAndSendTransport(capture: PushTransport, real: PushTransport, log: (line: string) => void = (l) => console.warn(l)): PushTransport {
+export function captureThenSend<M, N extends string>(
+  name: N,
+  service: string,
+  capture: { send(msg: M): Promise<PushSendResult> },
+  real: { send(msg: M): Promise<PushSendResult> },
+  log: (line: string) => void = (l) => console.warn(l),
+): { readonly name: N; send(msg: M): Promise<PushSendResult> } {
   return {
-    name: "capture+web-push",
+    name,
     async send(msg) {
       const captured = await capture.send(msg);
       if (!captured.ok) return captured;
       const sent = await real.send(msg);
       if (sent.ok || sent.status !== undefined || !sent.retryable) return sent;
-      const note = `captured; the real push was not delivered (${sent.message})`;
+      const note = `captured; ${service} was not delivered (${sent.message})`;
       log(`[push] ${note}`);
       return { ok: true, status: captured.status, note };
     },
   };
+}
+
+/** {@link captureThenSend} for web push. */
+export function createCaptureAndSendTransport(capture: PushTransport, real: PushTransport, log?: (line: string) => void): PushTransport {
+  return captureThenSend("capture+web-push", "the real push", capture, real, log);
 }
 
 /** When push is not configured (no VAPID keys): every send fails permanently, saying why. */
