@@ -14,6 +14,11 @@ import { getPreferenceCenter } from "@/server/services/preferences/preferences";
 import { POST as register } from "./devices/route";
 import { DELETE as remove } from "./devices/[token]/route";
 import { call, req, tokenFor, userWithToken } from "./_test/helpers";
+import { signEmbedToken } from "@/server/services/embed/embed-token";
+
+// The platform's signed user tokens (R21.2) are accepted here too; the env group is read lazily, on first use.
+const EMBED_SECRET = "devices-test-embed-secret-0123456789abcdef";
+process.env.HERALD_EMBED_SECRET = EMBED_SECRET;
 
 const g = globalThis as unknown as { heraldNativePushTransport?: NativePushTransport };
 beforeAll(() => {
@@ -176,5 +181,24 @@ describe("the preference center", () => {
     await post(token, body(fcm));
     await del(token, fcm);
     expect(await push()).toMatchObject({ noteCode: "no_device" });
+  });
+});
+
+describe("the platform's user token", () => {
+  it("registers and removes the person's device with a user token the platform signed; a forged or expired one is 401 and writes nothing", async () => {
+    const { user } = await userWithToken();
+    const userToken = signEmbedToken(user.id, EMBED_SECRET, 600);
+    const fcm = fcmToken();
+    expect((await post(userToken, body(fcm))).status).toBe(201);
+    expect((await db.nativeDevice.findUniqueOrThrow({ where: { token: fcm } })).userId).toBe(user.id);
+
+    const forged = signEmbedToken(user.id, "another-secret-that-is-long-enough-0123456789", 600);
+    const expired = signEmbedToken(user.id, EMBED_SECRET, 600, Date.now() - 3_600_000);
+    const other = fcmToken();
+    for (const bad of [forged, expired]) expect((await post(bad, body(other))).status).toBe(401);
+    expect(await db.nativeDevice.count({ where: { token: other } })).toBe(0);
+
+    expect((await del(userToken, fcm)).status).toBe(200);
+    expect(await db.nativeDevice.count({ where: { token: fcm } })).toBe(0);
   });
 });

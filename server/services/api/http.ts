@@ -29,6 +29,7 @@ import { badTextDetails, BodyEncodingError, BodyTooLargeError, findBadText, read
 import { ANON_LIMIT, ROLE_LIMITS, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
 import { clientAddress } from "../security/client-address";
 import { verifyToken, type TokenPrincipal, type TokenScope } from "./tokens";
+import { authenticateEmbedToken, embedConfig } from "../embed/embed-auth";
 import { observeRequest, routeLabel } from "../metrics/metrics";
 import { logger, logRequest, requestIdOf } from "../log/logger";
 
@@ -67,8 +68,21 @@ export interface ApiRouteSpec<Q extends AnyObject, B extends AnyObject, P extend
   query?: Q;
   /** JSON body; a strict object schema. An empty body is validated as `{}`. Without it, bodies are ignored. */
   body?: B;
+  /**
+   * Also accept the platform's signed user token (the embeddable inbox's, docs/requirements.md R21.2) in
+   * place of a personal access token, with this route's scope: for what a platform's own app does for the
+   * person signed in to it (registering its devices, R24.1).
+   */
+  userToken?: boolean;
   /** Returns the JSON body (200) or a {@link Reply}. Throw `AppError` for failures. */
   handle(req: ApiRequest<z.output<Q>, z.output<B>, z.output<P>>): Promise<unknown>;
+}
+
+/** The person a platform's user token names, allowed `scope` only; null when embedding is off or the token fails. */
+async function userTokenPrincipal(token: string, scope: TokenScope): Promise<TokenPrincipal | null> {
+  const config = embedConfig();
+  const who = config ? await authenticateEmbedToken(token, config) : null;
+  return who ? { kind: "user_token", tokenId: `user:${who.userId}`, userId: who.userId, role: who.role, scopes: [scope] } : null;
 }
 
 /** A Next.js route handler: `(request, { params })`. The context is optional for static routes. */
@@ -190,7 +204,7 @@ export function apiRoute<Q extends AnyObject = NoInput, B extends AnyObject = No
     let rl: RateLimitResult | undefined;
     try {
       const token = bearerToken(request);
-      const auth = token ? await verifyToken(token) : null;
+      const auth = token ? ((await verifyToken(token)) ?? (spec.userToken ? await userTokenPrincipal(token, spec.scope) : null)) : null;
       if (!auth) {
         rl = await hitRateLimit(`ip:${clientAddress(request)}`, ANON_LIMIT);
         if (!rl.allowed) return rateLimited(rl);

@@ -56,7 +56,8 @@ export interface TokenSummary {
 
 /** The caller of an `/api/v1` request, as authenticated by {@link verifyToken}. */
 export interface TokenPrincipal {
-  kind: "pat";
+  /** A personal access token, or (routes that take one) the platform's signed user token (R21.2). */
+  kind: "pat" | "user_token";
   tokenId: string;
   userId: string;
   role: Role;

@@ -5,6 +5,7 @@ import { fcmToken, removeNativeDevice } from "@/server/services/push/native-devi
 
 export const DELETE = apiRoute({
   scope: "devices",
+  userToken: true,
   params: z.object({ token: fcmToken() }).strict(),
   async handle({ auth, params }) {
     await removeNativeDevice(auth.userId, params.token);
