@@ -5,6 +5,7 @@ import "server-only";
  * Stack traces never reach the browser.
  */
 import { initTRPC, TRPCError } from "@trpc/server";
+import { headers } from "next/headers";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { AppError, type ErrorCode } from "../services/errors";
@@ -12,8 +13,11 @@ import { currentUser } from "../auth";
 import { hitRateLimit, PUBLIC_LIMITS } from "../services/api/rate-limit";
 import { observeRequest } from "../services/metrics/metrics";
 import { logRequest } from "../services/log/logger";
+import { platformLocale, resolveLocale } from "../i18n";
+import { translateDetails, translateServerMessage } from "../i18n-errors";
 
-export type SessionUser = { id: string; role: "CUSTOMER" | "NGO" | "BUSINESS" | "ADMIN"; name?: string | null; email?: string | null };
+/** `locale`: the language the person chose (`users.locale`), null when never chosen; it words their errors. */
+export type SessionUser = { id: string; role: "CUSTOMER" | "NGO" | "BUSINESS" | "ADMIN"; name?: string | null; email?: string | null; locale?: string | null };
 
 export interface Context {
   user: SessionUser | null;
@@ -21,11 +25,22 @@ export interface Context {
   resHeaders?: Headers;
   /** The HTTP request's id (server/services/log/logger.ts); absent for server-side callers. */
   requestId?: string;
+  /** The request's `Accept-Language`: the language of errors for someone who never chose one (server/i18n.ts). */
+  acceptLanguage?: string | null;
 }
 
 /** Context for the fetch adapter (app/api/trpc/[trpc]/route.ts), which passes its `resHeaders` and the request id. */
 export async function createContext(opts?: { resHeaders?: Headers; requestId?: string }): Promise<Context> {
-  return { user: await currentUser(), resHeaders: opts?.resHeaders, requestId: opts?.requestId };
+  return { user: await currentUser(), resHeaders: opts?.resHeaders, requestId: opts?.requestId, acceptLanguage: await requestAcceptLanguage() };
+}
+
+/** The request's `Accept-Language` (next/headers, like the session cookie); null outside a request. */
+async function requestAcceptLanguage(): Promise<string | null> {
+  try {
+    return (await headers()).get("accept-language");
+  } catch {
+    return null;
+  }
 }
 
 const TRPC_CODE: Record<ErrorCode, TRPCError["code"]> = {
@@ -42,19 +57,27 @@ const TRPC_CODE: Record<ErrorCode, TRPCError["code"]> = {
   DELIVERY_FAILED: "INTERNAL_SERVER_ERROR",
 };
 
+/**
+ * Errors reach the browser in the reader's language (server/i18n-errors.ts): `message` and the field
+ * messages of `data.details`. The reader is the signed-in user's choice, else the request's
+ * Accept-Language, else the platform's language; without a context (a request refused before one exists)
+ * the platform's. Codes (`code`, `appCode`, `details.reason`) never change.
+ */
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const app = error.cause instanceof AppError ? error.cause : null;
     const zod = error.cause instanceof ZodError ? error.cause : null;
+    const locale = ctx ? resolveLocale(ctx.user?.locale, ctx.acceptLanguage) : platformLocale();
+    const message = error.code === "INTERNAL_SERVER_ERROR" && !app ? "Something went wrong on our side" : shape.message;
     return {
       ...shape,
-      message: error.code === "INTERNAL_SERVER_ERROR" && !app ? "Something went wrong on our side" : shape.message,
+      message: translateServerMessage(message, locale),
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         appCode: app?.code ?? (zod ? "VALIDATION_ERROR" : null),
-        details: app?.details ?? (zod ? z.flattenError(zod).fieldErrors : null),
+        details: translateDetails(app?.details ?? (zod ? z.flattenError(zod).fieldErrors : null), locale),
       },
     };
   },
