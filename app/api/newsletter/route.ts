@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { hitRateLimit, PUBLIC_LIMITS, windowStart } from "@/server/services/api/rate-limit";
 import { errorResponse, HttpFailure, json, rateLimited, readJson } from "@/server/services/api/http";
+import { translateDetails, translateServerMessage } from "@/server/i18n-errors";
 import { accountHash } from "@/server/services/security/login-throttle";
 import { clientAddress } from "@/server/services/security/client-address";
 import { AppError } from "@/server/services/errors";
@@ -51,7 +52,11 @@ export async function POST(req: Request): Promise<Response> {
       const retryAfter = serviceRetryAfter();
       return errorResponse(err.code, `Too many signups from your network. Try again in ${retryAfter} seconds.`, 429, { retry_after: retryAfter }, { "retry-after": String(retryAfter) });
     }
-    if (err instanceof AppError) return errorResponse(err.code, err.message, err.status, err.details);
+    if (err instanceof AppError) {
+      // The signup form shows these: in the browser's language (server/i18n-errors.ts).
+      const locale = resolveLocale(null, req.headers.get("accept-language"));
+      return errorResponse(err.code, translateServerMessage(err.message, locale), err.status, translateDetails(err.details, locale));
+    }
     throw err;
   }
 }

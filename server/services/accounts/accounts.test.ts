@@ -236,6 +236,16 @@ describe("sign-up", () => {
     expect(await db.user.findUnique({ where: { email } })).toBeNull();
   });
 
+  it("words its refusals in the browser's language", async () => {
+    const email = newEmail("taal");
+    const en = await (await post(routes.signup, { ...signUpBody(email), email: "not-an-email" })).json();
+    const af = await (await post(routes.signup, { ...signUpBody(email), email: "not-an-email" }, ip(), { "accept-language": "af-ZA,af;q=0.9" })).json();
+    expect(af.error.code).toBe(en.error.code);
+    expect(af.error.message).not.toBe(en.error.message);
+    expect(af.error.details.email).toHaveLength(en.error.details.email.length);
+    expect(af.error.details.email[0]).not.toBe(en.error.details.email[0]);
+  });
+
   it("a filled honeypot gets the same answer and nothing happens", async () => {
     const email = newEmail("bot");
     const res = await post(routes.signup, { ...signUpBody(email), website: "https://spam.example" });

@@ -10,6 +10,7 @@ import { errorResponse, HttpFailure, json, readJson } from "../api/http";
 import { AppError } from "../errors";
 import { clientAddress } from "../security/client-address";
 import { resolveLocale } from "../../i18n";
+import { translateDetails, translateServerMessage } from "../../i18n-errors";
 import type { Locale } from "../../../lib/i18n";
 
 /** What a handler gets. */
@@ -24,16 +25,19 @@ export interface AccountRequest {
 /** A route handler for POST from `handle`, whose result is the JSON body (with `status`, default 200). */
 export function accountRoute(handle: (req: AccountRequest) => Promise<{ status?: number; body: unknown }>): (req: Request) => Promise<Response> {
   return async (req) => {
+    const locale = resolveLocale(null, req.headers.get("accept-language"));
+    // The forms show these messages: in the request's language (server/i18n-errors.ts).
+    const say = (message: string) => translateServerMessage(message, locale);
     try {
       const body = await readJson(req);
-      const out = await handle({ body, address: clientAddress(req), locale: resolveLocale(null, req.headers.get("accept-language")) });
+      const out = await handle({ body, address: clientAddress(req), locale });
       return json(out.body, out.status ?? 200);
     } catch (err) {
       if (err instanceof AppError && err.code === "RATE_LIMITED") {
         const retryAfter = Number((err.details as { retry_after?: number } | undefined)?.retry_after ?? 60);
-        return errorResponse(err.code, err.message, 429, { retry_after: retryAfter }, { "retry-after": String(retryAfter) });
+        return errorResponse(err.code, say(err.message), 429, { retry_after: retryAfter }, { "retry-after": String(retryAfter) });
       }
-      if (err instanceof AppError || err instanceof HttpFailure) return errorResponse(err.code, err.message, err.status, err.details);
+      if (err instanceof AppError || err instanceof HttpFailure) return errorResponse(err.code, say(err.message), err.status, translateDetails(err.details, locale));
       throw err;
     }
   };

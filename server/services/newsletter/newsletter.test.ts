@@ -109,7 +109,17 @@ describe("signup and double opt-in", () => {
     expect(await ok.json()).toEqual({ status: "check_inbox" });
     const bad = await post({ email: "nope" });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { code: "VALIDATION_ERROR", details: { email: expect.any(Array) } } });
+    const badBody = await bad.json();
+    expect(badBody).toMatchObject({ error: { code: "VALIDATION_ERROR", details: { email: expect.any(Array) } } });
+    // The form shows the refusal in the browser's language.
+    const zu = await signup(new Request("http://localhost/api/newsletter", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": ip(), "accept-language": "zu-ZA" },
+      body: JSON.stringify({ email: "nope" }),
+    }));
+    const zuBody = await zu.json();
+    expect(zuBody.error.code).toBe("VALIDATION_ERROR");
+    expect(zuBody.error.message).not.toBe(badBody.error.message);
     const token = tokenIn((await mailTo(email))[0]!.html)!;
     const badConfirm = await confirm(new Request("http://localhost/api/newsletter/confirm", { method: "POST", body: JSON.stringify({ token: "x.y" }) }));
     expect(badConfirm.status).toBe(400);
