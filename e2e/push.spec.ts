@@ -241,6 +241,11 @@ test("permission flow, device list, and a push shown by the service worker that 
   ]);
 
   // A malformed push still shows something harmless (browsers require a visible notification) and no foreign link.
+  // The notification above is closed first (its data is kept in `shown`), so only the new one can answer.
+  await page.evaluate(async () => {
+    for (const x of await (await navigator.serviceWorker.ready).getNotifications()) x.close();
+  });
+  await expect.poll(() => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).length)).toBe(0);
   await cdp.send("ServiceWorker.deliverPushMessage", { origin: BASE, registrationId: registration, data: JSON.stringify({ v: 1, title: "Odd", url: "https://evil.example/" }) });
   await expect
     .poll(async () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((x) => [x.title, (x.data as { url: string }).url])))
