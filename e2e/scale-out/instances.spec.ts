@@ -5,7 +5,7 @@
  * node 1). When node 1 is lost and the balancer sends the customer to node 2, the badge is right after the
  * reconnect, including a post made while the customer was offline, and live posts reach them again.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import pg from "pg";
@@ -15,9 +15,12 @@ const CUSTOMER = "thandi@herald.test";
 const OWNER = "mario@herald.test";
 /** Where scripts/scale-out.ts put things (written once the topology is up, after the tests are collected). */
 let topology: { a: string; b: string; databaseUrl: string; controlUrl: string };
+const TOPOLOGY = ".data/scale-out/topology.json";
 let db: pg.Client;
 test.beforeAll(async () => {
-  topology = JSON.parse(readFileSync(".data/scale-out/topology.json", "utf8")) as typeof topology;
+  // Playwright starts once W answers its health check; scripts/scale-out.ts writes the topology just after.
+  await expect.poll(() => existsSync(TOPOLOGY), { timeout: 60_000 }).toBe(true);
+  topology = JSON.parse(readFileSync(TOPOLOGY, "utf8")) as typeof topology;
   db = new pg.Client({ connectionString: topology.databaseUrl });
   await db.connect();
 });
