@@ -9,7 +9,7 @@ import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
 
 /**
- * `business_update` (seed 001 §6.1: a followed business posted news or changed its profile). The title, body
+ * `business_update` (docs/requirements.md R4.1: a followed business posted news or changed its profile). The title, body
  * and button label are the business's words and stay as written; `locale` translates the rest.
  */
 export interface BusinessUpdateEmailProps {

@@ -9,7 +9,7 @@ import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
 
 /**
- * `system_announcement` (seed 001 §6.1: an admin broadcast from the Herald team to all users). The title, body
+ * `system_announcement` (docs/requirements.md R4.1, R14: an admin broadcast from the Herald team to all users). The title, body
  * and button label are the admin's words and stay as written; `locale` translates the rest.
  */
 export interface SystemAnnouncementEmailProps {

@@ -10,7 +10,7 @@ export interface OrderItem {
 }
 
 /**
- * "Items to collect:" followed by "2× Margherita Pizza" lines (seed 001 §5.2 pickup template); the default
+ * "Items to collect:" followed by "2× Margherita Pizza" lines (the pickup emails of docs/requirements.md R12.2); the default
  * heading in `locale` (default English).
  */
 export function ItemList({ items, heading, locale = "en" }: { items: readonly OrderItem[]; heading?: string; locale?: Locale }) {

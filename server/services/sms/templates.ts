@@ -413,7 +413,7 @@ export function smsBodyFor(type: string, props: unknown, opts: SmsBodyOptions): 
 export const VERIFICATION_CODE_MINUTES = 10;
 
 /**
- * The one-time code text (seed 000 "send_verification_code") in `locale` (default English): one GSM-7
+ * The one-time code text (docs/requirements.md R11.1) in `locale` (default English): one GSM-7
  * segment, no link, nothing to reply.
  */
 export function verificationCodeSms(code: string, locale?: Locale): string {
