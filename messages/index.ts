@@ -9,7 +9,8 @@
  * recipients, rendered in each one's language by server/services/delivery/notify.ts), `billing.json` (the texts of
  * Stripe billing notices: server/services/billing), `accounts.json` (sign-up, email verification and password
  * reset pages, and their emails: server/services/accounts), `sso.json` (sign-in with the platform's identity provider:
- * the button on /signin and its errors, server/auth-oidc.ts). Each file holds top-level
+ * the button on /signin and its errors, server/auth-oidc.ts), `validation.json` (the wording of input checks that carry no
+ * message of their own, and wait times, for server/i18n-errors.ts). Each file holds top-level
  * namespaces of its own; {@link merge} refuses two files that define the same one.
  *
  * English is the reference: its shape is the type `Messages`, which `use-intl`'s `AppConfig` is augmented
@@ -31,6 +32,7 @@ import enNotices from "./en/notices.json";
 import enBilling from "./en/billing.json";
 import enAccounts from "./en/accounts.json";
 import enSso from "./en/sso.json";
+import enValidation from "./en/validation.json";
 import afApp from "./af/app.json";
 import afPublic from "./af/public.json";
 import afAccount from "./af/account.json";
@@ -45,6 +47,7 @@ import afNotices from "./af/notices.json";
 import afBilling from "./af/billing.json";
 import afAccounts from "./af/accounts.json";
 import afSso from "./af/sso.json";
+import afValidation from "./af/validation.json";
 import zuApp from "./zu/app.json";
 import zuPublic from "./zu/public.json";
 import zuAccount from "./zu/account.json";
@@ -59,6 +62,7 @@ import zuNotices from "./zu/notices.json";
 import zuBilling from "./zu/billing.json";
 import zuAccounts from "./zu/accounts.json";
 import zuSso from "./zu/sso.json";
+import zuValidation from "./zu/validation.json";
 import { INTL_LOCALE, type Locale } from "../lib/i18n";
 
 /**
@@ -77,14 +81,14 @@ function merge<T extends object[]>(...files: T): UnionToIntersection<T[number]> 
 }
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
-const en = merge(enApp, enPublic, enAccount, enBusiness, enAdmin, enCampaigns, enEmails, enReports, enSegments, enEmbed, enNotices, enBilling, enAccounts, enSso);
+const en = merge(enApp, enPublic, enAccount, enBusiness, enAdmin, enCampaigns, enEmails, enReports, enSegments, enEmbed, enNotices, enBilling, enAccounts, enSso, enValidation);
 
 export type Messages = typeof en;
 
 export const MESSAGES: Record<Locale, Messages> = {
   en,
-  af: merge(afApp, afPublic, afAccount, afBusiness, afAdmin, afCampaigns, afEmails, afReports, afSegments, afEmbed, afNotices, afBilling, afAccounts, afSso) as Messages,
-  zu: merge(zuApp, zuPublic, zuAccount, zuBusiness, zuAdmin, zuCampaigns, zuEmails, zuReports, zuSegments, zuEmbed, zuNotices, zuBilling, zuAccounts, zuSso) as Messages,
+  af: merge(afApp, afPublic, afAccount, afBusiness, afAdmin, afCampaigns, afEmails, afReports, afSegments, afEmbed, afNotices, afBilling, afAccounts, afSso, afValidation) as Messages,
+  zu: merge(zuApp, zuPublic, zuAccount, zuBusiness, zuAdmin, zuCampaigns, zuEmails, zuReports, zuSegments, zuEmbed, zuNotices, zuBilling, zuAccounts, zuSso, zuValidation) as Messages,
 };
 
 /**

@@ -5,8 +5,8 @@
  * an Afrikaans and an isiZulu translation in messages/<locale>/server-errors.json; no entry is left once its
  * message is gone from the source; and a translation keeps the English one's quotes, numbers and code-like
  * words. The source is read with the TypeScript parser (not a regular expression), so a message split over
- * lines, chosen with `?:` or `??`, or handed to a helper such as `refuse("…")` is still found. Messages built
- * with `${…}` cannot be looked up by their text and stay English (counted, not required).
+ * lines, chosen with `?:` or `??`, or handed to a helper such as `refuse("…")` is still found. A message built
+ * with `${…}` is required as a pattern: `${business.name}` becomes `{name}` (see {@link placeholderName}).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -14,7 +14,8 @@ import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { LOCALES } from "@/lib/i18n";
-import { SERVER_ERROR_CATALOGS, translateDetails, translateServerMessage } from "./i18n-errors";
+import { z } from "zod";
+import { issueMessage, SERVER_ERROR_CATALOGS, translateDetails, translateServerMessage } from "./i18n-errors";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -39,7 +40,40 @@ const ZOD_MESSAGE_FIRST = new Set(["email", "url", "httpUrl", "uuid", "guid", "n
 /** zod calls that take an options object with `message` / `error`. */
 const ZOD_OPTIONS = new Set([...ZOD_MESSAGE_SECOND, ...ZOD_MESSAGE_FIRST, "addIssue", "enum", "string", "number", "boolean", "object", "strictObject", "array", "literal", "union", "record"]);
 
-type Scan = { fixed: Map<string, string[]>; templates: string[] };
+/** `fixed`: message or pattern → where it is sent; `unnamed`: messages that cannot become a pattern. */
+type Scan = { fixed: Map<string, string[]>; unnamed: string[] };
+
+/** Methods that only format a value (`status.toLowerCase()`, `CHANNELS.join(", ")`): the placeholder is named after the value. */
+const FORMATTING = new Set(["toLowerCase", "toUpperCase", "toISOString", "toLocaleString", "toString", "toFixed", "join", "replace"]);
+
+/**
+ * The placeholder a `${…}` becomes: an identifier or a property's name (`${business.name}` → `name`), after
+ * formatting methods and `!`; a plain function's call is named after its first argument (`${waitWords(wait)}` →
+ * `wait`). Null for anything else (a `?:`, arithmetic): such a message has to be written another way.
+ */
+function placeholderName(e: ts.Expression): string | null {
+  let x: ts.Expression = e;
+  for (;;) {
+    if (ts.isNonNullExpression(x) || ts.isParenthesizedExpression(x)) x = x.expression;
+    else if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && FORMATTING.has(x.expression.name.text)) x = x.expression.expression;
+    else if (ts.isCallExpression(x) && ts.isIdentifier(x.expression) && x.arguments[0]) x = x.arguments[0];
+    else break;
+  }
+  return ts.isIdentifier(x) ? x.text : ts.isPropertyAccessExpression(x) ? x.name.text : null;
+}
+
+/** A template literal as the pattern the catalogs hold (`You already follow {name}`), or null when a placeholder has no name. */
+function patternOf(e: ts.TemplateExpression): string | null {
+  let out = e.head.text;
+  const names = new Set<string>();
+  for (const span of e.templateSpans) {
+    const name = placeholderName(span.expression);
+    if (!name || names.has(name)) return null;
+    names.add(name);
+    out += `{${name}}${span.literal.text}`;
+  }
+  return out;
+}
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -111,7 +145,7 @@ function returnsOf(fn: ts.FunctionDeclaration): ts.Expression[] {
  */
 function scanServer(root: string): Scan {
   const fixed = new Map<string, string[]>();
-  const templates: string[] = [];
+  const unnamed: string[] = [];
   for (const file of sourceFiles(path.join(root, "server"))) {
     const rel = path.relative(root, file).split(path.sep).join("/");
     const src = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
@@ -126,8 +160,13 @@ function scanServer(root: string): Scan {
       if (depth > 6) return;
       if (isText(e)) {
         if (e.text.trim()) fixed.set(e.text, [...(fixed.get(e.text) ?? []), where(e)]);
+      } else if (ts.isTemplateExpression(e) && rel === "server/services/errors.ts" && e.getText(src) === "`${what} not found`") {
+        // notFound("X"): its messages are collected at the calls, below
+      } else if (ts.isTemplateExpression(e) && patternOf(e)) {
+        const pattern = patternOf(e)!;
+        fixed.set(pattern, [...(fixed.get(pattern) ?? []), where(e)]);
       } else if (ts.isTemplateExpression(e) || isConcatenation(e)) {
-        if (!(rel === "server/services/errors.ts" && e.getText(src) === "`${what} not found`")) templates.push(where(e)); // notFound: see below
+        unnamed.push(`${where(e)} ${e.getText(src)}`);
       } else if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) {
         found(e.expression, depth + 1);
       } else if (ts.isConditionalExpression(e)) {
@@ -136,8 +175,9 @@ function scanServer(root: string): Scan {
       } else if (ts.isBinaryExpression(e) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind)) {
         found(e.left, depth + 1);
         found(e.right, depth + 1);
-      } else if (ts.isElementAccessExpression(e) && ts.isObjectLiteralExpression(e.expression)) {
-        for (const p of e.expression.properties) if (ts.isPropertyAssignment(p)) found(p.initializer, depth + 1);
+      } else if (ts.isElementAccessExpression(e) && (ts.isObjectLiteralExpression(e.expression) || ts.isIdentifier(e.expression))) {
+        const map = ts.isIdentifier(e.expression) ? constOf(e, e.expression.text) : e.expression;
+        if (map && ts.isObjectLiteralExpression(map)) for (const p of map.properties) if (ts.isPropertyAssignment(p)) found(p.initializer, depth + 1);
       } else if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) {
         const fn = functionOf(src, e.expression.text);
         if (fn) returnsOf(fn).forEach((r) => found(r, depth + 1));
@@ -180,12 +220,13 @@ function scanServer(root: string): Scan {
     };
     visit(src);
   }
-  return { fixed, templates };
+  return { fixed, unnamed };
 }
 
 /** Messages the scan cannot see as such, each with the file that sends it. */
 const EXTRA: Record<string, string> = {
   "Something went wrong on our side": "server/trpc/init.ts", // the errorFormatter's answer to an unexpected error
+  "Check the form": "server/trpc/init.ts", // its message for an input error without a message
 };
 
 const LANGUAGES = LOCALES.filter((l) => l !== "en");
@@ -226,6 +267,11 @@ describe("server error messages", () => {
     found("endpoint must be on a browser's public push service"); // addIssue({ message: problem }), problem = f(v)
     found("Account not found"); // notFound("Account")
     found("Sign in to continue"); // new TRPCError({ message: "…" })
+    found("You already follow {name}"); // `…${business.name}`
+    found("That code is not right. {left} tries left."); // a ? `…${left}…` : "…"
+    found("The pickup is already cancelled"); // alreadyMessage(status): { …: "…" }[status]
+    found("That looks like a landline number. Enter a mobile number."); // NOT_MOBILE[type] ?? "…", a const map
+    found("You asked for {MAX_CODES_PER_HOUR} codes in the last hour. Try again in {wait}."); // ${waitWords(wait)}
     expect(scan.fixed.has("must be a postgresql:// URL")).toBe(false); // server/env.ts: operators' configuration
     expect(scan.fixed.has("Send exactly one of price and price_cents")).toBe(false); // REST /api/v1 stays English
     expect(scan.fixed.size).toBeGreaterThan(150);
@@ -243,14 +289,15 @@ describe("server error messages", () => {
          function f(n: number) {
            if (n > 1) throw bad("Zeta");
            const message = n ? \`\${n} left\` : "Eta";
+           if (n < 0) throw new AppError("CONFLICT", \`\${n + 1} over\`);
            throw new AppError("CONFLICT", message);
          }
          const ignored = ["Theta", "x".startsWith("Iota")];
          throw notFound("Kappa");`,
       );
       const sample = scanServer(root);
-      expect([...sample.fixed.keys()].sort()).toEqual(["Alpha", "Beta", "Delta", "Epsilon", "Eta", "Gamma", "Kappa not found", "Zeta"]);
-      expect(sample.templates).toHaveLength(1);
+      expect([...sample.fixed.keys()].sort()).toEqual(["Alpha", "Beta", "Delta", "Epsilon", "Eta", "Gamma", "Kappa not found", "Zeta", "{n} left"]);
+      expect(sample.unnamed).toEqual(["server/services/sample.ts:7 `${n + 1} over`"]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -284,10 +331,13 @@ describe("server error messages", () => {
     }
   });
 
-  it("leave the messages built with ${…} in English, and say how many there are", () => {
-    // Not required: a message with a name or a number in it has no fixed text to look up. Keep the count honest.
-    expect(new Set(scan.templates).size).toBeGreaterThan(0);
-    expect(new Set(scan.templates).size).toBeLessThan(80);
+  it("built with ${…} each become a pattern whose placeholders have names, kept by every translation", () => {
+    expect(scan.unnamed).toEqual([]);
+    const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const locale of LANGUAGES) {
+      for (const [en, tr] of Object.entries(SERVER_ERROR_CATALOGS[locale])) expect({ locale, en, names: names(tr) }).toEqual({ locale, en, names: names(en) });
+    }
+    expect([...scan.fixed.keys()].filter((m) => /\{\w+\}/.test(m)).length).toBeGreaterThan(30);
   });
 });
 
@@ -296,9 +346,23 @@ describe("translateServerMessage and translateDetails", () => {
     expect(translateServerMessage("Give the campaign a name", "af")).toBe("Gee die veldtog ’n naam");
     expect(translateServerMessage("Give the campaign a name", "zu")).toBe("Nika umkhankaso igama");
     expect(translateServerMessage("Give the campaign a name", "en")).toBe("Give the campaign a name");
-    expect(translateServerMessage("You already follow Bread & Co", "af")).toBe("You already follow Bread & Co");
+    expect(translateServerMessage("You already follow Bread & Co", "en")).toBe("You already follow Bread & Co");
+    expect(translateServerMessage("Bread & Co is new here", "af")).toBe("Bread & Co is new here"); // no such message
     expect(translateServerMessage("give the campaign a name", "af")).toBe("give the campaign a name");
     expect(translateServerMessage("constructor", "af")).toBe("constructor"); // own keys only
+  });
+
+  it("fill a pattern's translation with the values of the message, a wait in the reader's language", () => {
+    expect(translateServerMessage("You already follow Bread & Co", "af")).toBe(SERVER_ERROR_CATALOGS.af["You already follow {name}"]!.replace("{name}", "Bread & Co"));
+    expect(translateServerMessage("You already follow {odd} $& names", "zu")).toBe(SERVER_ERROR_CATALOGS.zu["You already follow {name}"]!.replace("{name}", () => "{odd} $& names"));
+    const wait = SERVER_ERROR_CATALOGS.af["A code was just sent. You can ask for another in {wait}."]!;
+    expect(translateServerMessage("A code was just sent. You can ask for another in 1 minute.", "af")).toBe(wait.replace("{wait}", "1 minuut"));
+    expect(translateServerMessage("A code was just sent. You can ask for another in 45 seconds.", "af")).toBe(wait.replace("{wait}", "45 sekondes"));
+    expect(translateServerMessage("Too many changes in a short time. Try again in 7 seconds.", "zu")).not.toContain("Too many");
+    // The more literal pattern wins: "Invalid {what}: text must not…" over "Invalid {what}".
+    expect(translateServerMessage("Invalid body: text must not contain NUL characters or unpaired surrogates", "af")).toBe(
+      SERVER_ERROR_CATALOGS.af["Invalid {what}: text must not contain NUL characters or unpaired surrogates"]!.replace("{what}", "body"),
+    );
   });
 
   it("translate every message of every field, and nothing else", () => {
@@ -314,5 +378,49 @@ describe("translateServerMessage and translateDetails", () => {
     expect(translateDetails(details, "en")).toEqual(details);
     expect(translateDetails(null, "zu")).toBeNull();
     expect(translateDetails(undefined, "zu")).toBeUndefined();
+  });
+});
+
+describe("issueMessage", () => {
+  const schema = z.strictObject({
+    name: z.string().min(3),
+    note: z.string().max(1),
+    kind: z.enum(["pickup", "delivery"]),
+    email: z.email(),
+    id: z.uuid(),
+    count: z.number().int().max(10),
+    share: z.number().gt(0),
+    tags: z.array(z.string()).min(2),
+    required: z.string(),
+    title: z.string().min(1, "Give the campaign a name"),
+    wait: z.string().refine(() => false, "A code was just sent. You can ask for another in 2 minutes."),
+  });
+  const input = { name: "ab", note: "xy", kind: "post", email: "nope", id: "x", count: 11, share: 0, tags: ["a"], title: "", wait: "", extra: 1 };
+  const messages = (locale: "en" | "af" | "zu") => Object.fromEntries(schema.safeParse(input).error!.issues.map((i) => [i.path.join(".") || i.code, issueMessage(i, locale)]));
+
+  it("words zod's own checks from the issue, in every language, English included", () => {
+    expect(messages("en")).toEqual({
+      name: "At least 3 characters",
+      note: "At most 1 character",
+      kind: "Choose one of: pickup, delivery",
+      email: "Enter an email address like name@example.com",
+      id: "Not a valid id",
+      count: "At most 10",
+      share: "More than 0",
+      tags: "Choose at least 2 items",
+      required: "Required",
+      title: "Give the campaign a name",
+      wait: "A code was just sent. You can ask for another in 2 minutes.",
+      unrecognized_keys: "Unknown field: extra",
+    });
+    const af = messages("af");
+    expect([af.name, af.note, af.required, af.count, af.unrecognized_keys]).toEqual(["Minstens 3 karakters", "Hoogstens 1 karakter", "Verpligtend", "Hoogstens 10", "Onbekende veld: extra"]);
+    expect(messages("zu").name).toBe("Okungenani izinhlamvu ezingu-3");
+  });
+
+  it("translates Herald's own messages, fixed or patterns, instead of rewording them", () => {
+    const af = messages("af");
+    expect(af.title).toBe("Gee die veldtog ’n naam");
+    expect(af.wait).toBe(SERVER_ERROR_CATALOGS.af["A code was just sent. You can ask for another in {wait}."]!.replace("{wait}", "2 minute"));
   });
 });

@@ -56,6 +56,13 @@ describe("tRPC errors in the reader's language", () => {
     expect(await db.campaign.count({ where: { name: "" } })).toBe(0);
   });
 
+  it("word zod's own checks from the issue in the reader's language, and answer with the first message, not zod's JSON", async () => {
+    const af = await fail("campaigns.create", { ...nameless, name: "Winter", bogus: 1 }, { user: await admin("af"), acceptLanguage: "en" });
+    expect([af.status, af.body.message, af.body.data.appCode]).toEqual([400, "Onbekende veld: bogus", "VALIDATION_ERROR"]);
+    const en = await fail("campaigns.create", nameless, { user: await admin(null), acceptLanguage: "en" });
+    expect(en.body.message).toBe("Give the campaign a name"); // the first field's message
+  });
+
   it("give a service's AppError message and its details in Afrikaans, keeping codes and reasons as they are", async () => {
     const input = { id: NOWHERE, localDateTime: "2026-02-30T10:00", timeZone: "Africa/Johannesburg" }; // no 30 February
     const af = await fail("campaigns.schedule", input, { user: await admin("af"), acceptLanguage: null });

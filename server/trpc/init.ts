@@ -14,7 +14,8 @@ import { hitRateLimit, PUBLIC_LIMITS } from "../services/api/rate-limit";
 import { observeRequest } from "../services/metrics/metrics";
 import { logRequest } from "../services/log/logger";
 import { platformLocale, resolveLocale } from "../i18n";
-import { translateDetails, translateServerMessage } from "../i18n-errors";
+import type { Locale } from "../../lib/i18n";
+import { issueMessage, translateDetails, translateServerMessage } from "../i18n-errors";
 
 /** `locale`: the language the person chose (`users.locale`), null when never chosen; it words their errors. */
 export type SessionUser = { id: string; role: "CUSTOMER" | "NGO" | "BUSINESS" | "ADMIN"; name?: string | null; email?: string | null; locale?: string | null };
@@ -63,6 +64,17 @@ const TRPC_CODE: Record<ErrorCode, TRPCError["code"]> = {
  * Accept-Language, else the platform's language; without a context (a request refused before one exists)
  * the platform's. Codes (`code`, `appCode`, `details.reason`) never change.
  */
+/**
+ * An input that failed its zod schema, for the reader: each field's messages in `locale` ({@link issueMessage}),
+ * and the first of them as the error's message (zod's own message is the issues as JSON).
+ */
+function zodErrorWording(zod: ZodError, locale: Locale): { message: string; details: Record<string, string[] | undefined> } {
+  const fields = z.flattenError(zod, (issue) => issueMessage(issue, locale));
+  const details: Record<string, string[] | undefined> = fields.fieldErrors;
+  const first = fields.formErrors[0] ?? Object.values(details).find((m) => m?.length)?.[0];
+  return { message: first ?? translateServerMessage("Check the form", locale), details };
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error, ctx }) {
@@ -70,14 +82,15 @@ const t = initTRPC.context<Context>().create({
     const zod = error.cause instanceof ZodError ? error.cause : null;
     const locale = ctx ? resolveLocale(ctx.user?.locale, ctx.acceptLanguage) : platformLocale();
     const message = error.code === "INTERNAL_SERVER_ERROR" && !app ? "Something went wrong on our side" : shape.message;
+    const worded = zod ? zodErrorWording(zod, locale) : { message: translateServerMessage(message, locale), details: translateDetails(app?.details ?? null, locale) };
     return {
       ...shape,
-      message: translateServerMessage(message, locale),
+      message: worded.message,
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         appCode: app?.code ?? (zod ? "VALIDATION_ERROR" : null),
-        details: translateDetails(app?.details ?? (zod ? z.flattenError(zod).fieldErrors : null), locale),
+        details: worded.details,
       },
     };
   },
@@ -130,7 +143,7 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }
     const rl = await hitRateLimit(`trpc:user:${ctx.user.id}`, PUBLIC_LIMITS.trpcMutation);
     if (!rl.allowed) {
       ctx.resHeaders?.set("retry-after", String(rl.retryAfter));
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many changes in a short time. Try again in ${rl.retryAfter} ${rl.retryAfter === 1 ? "second" : "seconds"}.` });
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: rl.retryAfter === 1 ? "Too many changes in a short time. Try again in 1 second." : `Too many changes in a short time. Try again in ${rl.retryAfter} seconds.` });
     }
   }
   return next({ ctx: { user: ctx.user } });

@@ -285,12 +285,10 @@ export function formatPercent(r: number): string {
 export async function assertComplaintRateAllowsNewCampaign(opts: { override?: boolean; now?: Date } = {}): Promise<ComplaintStatus> {
   const status = await recentCampaignComplaintStatus(opts.now ?? new Date());
   if (status.exceeded && !opts.override) {
+    const [days, rate, complained, sent, limit] = [status.windowDays, formatPercent(status.rate!), status.complained.toLocaleString("en-US"), status.sent.toLocaleString("en-US"), formatPercent(status.limit)];
     throw new AppError(
       "CONFLICT",
-      `The complaint rate of campaigns sent in the last ${status.windowDays} days is ${formatPercent(status.rate!)} ` +
-        `(${status.complained.toLocaleString("en-US")} of ${status.sent.toLocaleString("en-US")} emails marked as spam), above the ` +
-        `${formatPercent(status.limit)} limit. New campaigns are paused to protect email deliverability; review the audience and content, ` +
-        `or override to send anyway.`,
+      `The complaint rate of campaigns sent in the last ${days} days is ${rate} (${complained} of ${sent} emails marked as spam), above the ${limit} limit. New campaigns are paused to protect email deliverability; review the audience and content, or override to send anyway.`,
       { reason: "COMPLAINT_RATE", rate: status.rate, limit: status.limit, complained: status.complained, sent: status.sent, windowDays: status.windowDays },
     );
   }

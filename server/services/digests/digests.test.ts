@@ -131,12 +131,15 @@ describe("digests", () => {
     expect(await digestsOf(zu.id)).toMatchObject([{ title: "Isifinyezo sakho saleli sonto: isaziso esi-1 esingafundiwe", body: "okunikezwayo okusha oku-1" }]);
     await jobs.executor.idle();
 
-    // English keeps the words the body was built from before (the catalog's plural noun, lower case), even for one.
+    // English counts with the catalog's plural noun (lower case), and one of a kind in the singular.
     const en = translator("en");
     for (const type of NOTIFICATION_TYPE_NAMES) {
       const spec: NotificationTypeSpec = NOTIFICATION_TYPES[type];
-      expect(en(`notice.digest.sections.${type}`, { count: 1 })).toBe(`1 ${(spec.plural ?? `${spec.label.toLowerCase()}s`).toLowerCase()}`);
+      const plural = (spec.plural ?? `${spec.label.toLowerCase()}s`).toLowerCase();
+      expect(en(`notice.digest.sections.${type}`, { count: 2 })).toBe(`2 ${plural}`);
+      expect(en(`notice.digest.sections.${type}`, { count: 1 })).toBe(`1 ${plural.replace(/s$/, "")}`);
     }
+    expect(en("notice.digest.sections.new_listing", { count: 1 })).toBe("1 new listing");
     expect(en("notice.digest.title", { cadence: "weekly", count: 1234 })).toBe("Your weekly digest: 1234 unread");
   });
 });

@@ -17,7 +17,7 @@ import "server-only";
  */
 import { db } from "../../db";
 import { Prisma, type Pickup } from "../../generated/prisma/client";
-import { pickupChanged, pickupScheduled } from "../../../inngest/events";
+import { pickupChanged, pickupScheduled } from "../../events";
 import { withEvents, type Emit, type Tx } from "../outbox/outbox";
 import { AppError } from "../errors";
 import { notifyUsers, notifyUsersIn, type Notice } from "../delivery/notify";
@@ -247,6 +247,17 @@ async function findPickup(businessId: string, externalId: string): Promise<Picku
   return p;
 }
 
+/** The refusal for a pickup that has already reached `status` (one fixed sentence per status, so each is translated). */
+function alreadyMessage(status: Pickup["status"]): string {
+  return {
+    SCHEDULED: "The pickup is already scheduled",
+    CONFIRMED: "The pickup is already confirmed",
+    COMPLETED: "The pickup is already completed",
+    CANCELLED: "The pickup is already cancelled",
+    MISSED: "The pickup is already missed",
+  }[status];
+}
+
 /**
  * Moves an active pickup to a new time and bumps its version only if nobody changed it meanwhile (the
  * version check makes a reschedule racing a cancel lose cleanly).
@@ -254,7 +265,7 @@ async function findPickup(businessId: string, externalId: string): Promise<Picku
  */
 async function reschedule(existing: Pickup, scheduledAt: Date, at: Date): Promise<Pickup> {
   if (!ACTIVE.has(existing.status)) {
-    throw new AppError("CONFLICT", `The pickup is already ${existing.status.toLowerCase()}`, { status: [existing.status] });
+    throw new AppError("CONFLICT", alreadyMessage(existing.status), { status: [existing.status] });
   }
   return commit(at, async (tx, emit) => {
     const { count } = await tx.pickup.updateMany({
@@ -306,7 +317,7 @@ export async function reschedulePickup(businessId: string, externalId: string, s
 export async function confirmPickup(businessId: string, externalId: string, at = new Date()): Promise<Pickup> {
   const existing = await findPickup(businessId, externalId);
   if (existing.status === "CONFIRMED") return existing;
-  if (existing.status !== "SCHEDULED") throw new AppError("CONFLICT", `The pickup is already ${existing.status.toLowerCase()}`, { status: [existing.status] });
+  if (existing.status !== "SCHEDULED") throw new AppError("CONFLICT", alreadyMessage(existing.status), { status: [existing.status] });
   return commit(at, async (tx) => {
     await tx.pickup.update({ where: { id: existing.id }, data: { status: "CONFIRMED" } });
     const p = await context(tx, existing.id);
@@ -333,7 +344,7 @@ export async function confirmPickup(businessId: string, externalId: string, at =
 async function end(businessId: string, externalId: string, status: "COMPLETED" | "CANCELLED", notices: (p: Ctx) => Notice[], at: Date): Promise<Pickup> {
   const existing = await findPickup(businessId, externalId);
   if (existing.status === status) return existing;
-  if (!ACTIVE.has(existing.status)) throw new AppError("CONFLICT", `The pickup is already ${existing.status.toLowerCase()}`, { status: [existing.status] });
+  if (!ACTIVE.has(existing.status)) throw new AppError("CONFLICT", alreadyMessage(existing.status), { status: [existing.status] });
   return commit(at, async (tx, emit) => {
     const { count } = await tx.pickup.updateMany({
       where: { id: existing.id, status: { in: ["SCHEDULED", "CONFIRMED"] } },

@@ -26,16 +26,17 @@ export const PHONE_INPUT_MAX = 40;
 
 const ALLOWED_INPUT = /^[0-9+()\-.\s]+$/;
 const SMS_CAPABLE = new Set(["MOBILE", "FIXED_LINE_OR_MOBILE", undefined]);
-const TYPE_WORDS: Record<string, string> = {
-  FIXED_LINE: "a landline number",
-  TOLL_FREE: "a toll-free number",
-  PREMIUM_RATE: "a premium-rate number",
-  SHARED_COST: "a shared-cost number",
-  VOIP: "an internet (VoIP) number",
-  PERSONAL_NUMBER: "a personal forwarding number",
-  PAGER: "a pager number",
-  UAN: "a company switchboard number",
-  VOICEMAIL: "a voicemail number",
+/** The refusal for each kind of number that cannot receive texts (libphonenumber types), a whole sentence each so each is translated. */
+const NOT_MOBILE: Record<string, string> = {
+  FIXED_LINE: "That looks like a landline number. Enter a mobile number.",
+  TOLL_FREE: "That looks like a toll-free number. Enter a mobile number.",
+  PREMIUM_RATE: "That looks like a premium-rate number. Enter a mobile number.",
+  SHARED_COST: "That looks like a shared-cost number. Enter a mobile number.",
+  VOIP: "That looks like an internet (VoIP) number. Enter a mobile number.",
+  PERSONAL_NUMBER: "That looks like a personal forwarding number. Enter a mobile number.",
+  PAGER: "That looks like a pager number. Enter a mobile number.",
+  UAN: "That looks like a company switchboard number. Enter a mobile number.",
+  VOICEMAIL: "That looks like a voicemail number. Enter a mobile number.",
 };
 
 /** The region used for numbers typed without a country code (`SMS_DEFAULT_COUNTRY`, default "ZA"). */
@@ -78,7 +79,7 @@ export function normalizePhone(input: string, defaultCountry?: CountryCode): str
   if (!parsed || !parsed.isValid()) throw invalid("That is not a valid phone number. Check the digits and the country code.", "invalid");
   const type = parsed.getType();
   if (!SMS_CAPABLE.has(type)) {
-    throw invalid(`That looks like ${TYPE_WORDS[type!] ?? "a number that cannot receive texts"}. Enter a mobile number.`, "not_mobile");
+    throw invalid(NOT_MOBILE[type!] ?? "That looks like a number that cannot receive texts. Enter a mobile number.", "not_mobile");
   }
   return parsed.number;
 }

@@ -151,7 +151,9 @@ export async function startPhoneVerification(userId: string, rawPhone: string, a
     await db.phoneVerification.deleteMany({ where: { id } });
     if (err instanceof SmsSendError && err.recipientOptedOut) {
       const sender = smsSenderNumber();
-      throw new AppError("VALIDATION_ERROR", `That number has opted out of Herald's texts (it replied STOP). Text START to ${sender ?? "Herald's number"} first, then try again.`, {
+      throw new AppError("VALIDATION_ERROR", sender
+          ? `That number has opted out of Herald's texts (it replied STOP). Text START to ${sender} first, then try again.`
+          : "That number has opted out of Herald's texts (it replied STOP). Text START to Herald's number first, then try again.", {
         phone: ["opted out"],
         reason: "opted_out",
       });
@@ -226,7 +228,7 @@ export async function confirmPhoneVerification(userId: string, code: string, at:
       throw new AppError("VALIDATION_ERROR", `That code has expired (codes last ${VERIFICATION_CODE_MINUTES} minutes). Send a new code.`, { code: ["expired"], reason: outcome.reason });
     case "wrong_code": {
       const left = outcome.attemptsLeft;
-      const message = left > 0 ? `That code is not right. ${left} ${left === 1 ? "try" : "tries"} left.` : "That code is not right, and it no longer works. Send a new code.";
+      const message = left > 1 ? `That code is not right. ${left} tries left.` : left === 1 ? "That code is not right. 1 try left." : "That code is not right, and it no longer works. Send a new code.";
       throw new AppError("VALIDATION_ERROR", message, { code: ["wrong code"], reason: outcome.reason, attemptsLeft: left });
     }
   }
