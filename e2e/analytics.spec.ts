@@ -82,8 +82,8 @@ test("an admin sees a campaign's analytics and downloads the CSV", async ({ brow
   await expect(cells.nth(3)).toHaveText("40%");
   await expect(cells.nth(4)).toHaveText("25%");
   await expect(cells.nth(5)).toContainText("2");
-  await expect(cells.nth(6)).toHaveText("12.5%");
-  await expect(cells.nth(7)).toContainText("12.5%");
+  await expect(cells.nth(6)).toHaveText("12,5%");
+  await expect(cells.nth(7)).toContainText("12,5%");
   await expect(row.getByTestId("complaint-warning")).toBeVisible();
   await expect(row.getByTestId("complaint-warning")).toHaveText(/High complaints/);
 

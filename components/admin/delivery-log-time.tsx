@@ -26,8 +26,7 @@ export function formatUtc(iso: string): string {
 }
 
 /**
- * "1 Jun 2030, 12:00:05 GMT+2" in `timeZone`, in the reader's `Intl` tag (English keeps en-GB's form, see
- * {@link dateLocale}).
+ * "01 Jun 2030, 12:00:05 SAST" in `timeZone`, in the reader's `Intl` tag (see {@link dateLocale}).
  */
 export function formatInZone(iso: string, timeZone: string, locale?: string): string {
   return new Intl.DateTimeFormat(dateLocale(locale), { timeZone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short" }).format(new Date(iso));

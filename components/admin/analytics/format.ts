@@ -1,6 +1,7 @@
 /** Display helpers for the analytics screens (client and server safe: no server imports). */
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/trpc/root";
+import { INTL_LOCALE } from "@/lib/i18n";
 
 type Outputs = inferRouterOutputs<AppRouter>["analytics"];
 export type CampaignRows = Outputs["campaigns"];
@@ -12,21 +13,19 @@ export type MetricsOutput = TypeSeries["totals"];
 export type ComplaintStatus = Outputs["complaintStatus"];
 
 /**
- * The `Intl` tag numbers are shown in for a reader's tag (use-intl's `useLocale()`, or `INTL_LOCALE` on the
- * server): Afrikaans and isiZulu in their South African conventions; English, and no tag, keep "1,234" and
- * "12.5%" (en-ZA would print "1 234" and "12,5%").
+ * The `Intl` tag numbers, days and times are shown in: the reader's tag (use-intl's `useLocale()`, or
+ * `INTL_LOCALE` on the server), as on every other page: South African conventions in each language ("1 234",
+ * "12,5%", "01 May 2026", "SAST"). Without a tag, the English one (en-ZA).
  */
 export function numberLocale(locale?: string): string {
-  return !locale || locale.startsWith("en") ? "en-US" : locale;
+  return locale || INTL_LOCALE.en;
 }
 
-/** Likewise for days and times: English keeps "1 May 2026" and "GMT+2" (en-ZA would print "01 May 2026" and "SAST"). */
-export function dateLocale(locale?: string): string {
-  return !locale || locale.startsWith("en") ? "en-GB" : locale;
-}
+/** Likewise for days and times (see {@link numberLocale}). */
+export const dateLocale = numberLocale;
 
 /**
- * A rate (fraction) as a percentage: one decimal from 1 % up ("62.5%"), two below ("0.13%"), trailing
+ * A rate (fraction) as a percentage: one decimal from 1 % up ("62,5%"), two below ("0,13%"), trailing
  * zeros dropped; "—" when there is no rate (nothing to divide by).
  * @param locale the reader's `Intl` tag (see {@link numberLocale})
  */
@@ -34,8 +33,7 @@ export function pct(r: number | null | undefined, locale?: string): string {
   if (r === null || r === undefined || !Number.isFinite(r)) return "—";
   const p = r * 100;
   const rounded = Number(p.toFixed(p !== 0 && Math.abs(p) < 1 ? 2 : 1));
-  if (numberLocale(locale) === "en-US") return `${rounded}%`;
-  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(rounded / 100);
+  return new Intl.NumberFormat(numberLocale(locale), { style: "percent", maximumFractionDigits: 2 }).format(rounded / 100);
 }
 
 /** A count with thousands separators, in the reader's `Intl` tag (see {@link numberLocale}). */
