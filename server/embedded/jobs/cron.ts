@@ -1,19 +1,36 @@
 /**
  * Cron schedules for cron-triggered functions (`triggers: [{ cron: "0 8 * * *" }]`), as Inngest reads
- * them (Go's robfig/cron "standard" parser): no library is installed for this, so the parser is here.
+ * them (Go's robfig/cron "standard" parser). A thin adapter over the croner library
+ * (https://croner.56k.guru, pinned in package.json): croner expands the fields and finds the matching
+ * times, next and previous, with cron's day-of-month/day-of-week OR rule; this module reads the
+ * expression's zone, words what is wrong with an expression, and maps local times to instants.
+ *
+ * Why croner: no dependencies, Node ≥ 18, 5-field mode, both `nextRun` and `previousRuns`, and a
+ * fixed-time job in a DST gap runs at the end of the gap, once, as below. cron-parser 5 (the other
+ * candidate) places a spring-forward 02:30 Berlin tick at 03:30 instead of 03:00, finds the repeated
+ * hour's second occurrence from inside it, accepts an empty or 4-field expression, and needs luxon.
  *
  * Syntax: an optional `TZ=Area/City ` (or `CRON_TZ=`) prefix naming an IANA zone (default UTC), then five
  * fields — minute (0–59), hour (0–23), day of month (1–31), month (1–12 or JAN–DEC), day of week (0–7 or
  * SUN–SAT; 0 and 7 are Sunday) — each a comma list of `*`, `?`, `n`, `a-b`, with an optional `/step`
  * (`a/step` means `a-max/step`). Aliases: `@yearly`/`@annually`, `@monthly`, `@weekly`, `@daily`/`@midnight`,
  * `@hourly`. When both day fields are restricted, a day matches either (cron's OR rule); a field counts as
- * unrestricted when it starts with `*` or `?` and has no step above 1 (robfig's rule).
+ * unrestricted when one of its items is `*` or `?` with no step above 1 (robfig's rule). Nothing else:
+ * croner's extensions (`L`, `W`, `#`, seconds and year fields) are refused, as Inngest refuses them.
+ * The fields are checked here, so errors name the field and its range the same way whatever the
+ * library says; croner then gets each item in one plain form (`a`, `a-b`, `a-b/step`, numbers only), which
+ * keeps its own readings of `a/step`, of a step wider than the range, and of `*` out of the contract.
  *
  * Time zones (via `Intl`, Node's ICU data): a local time that does not exist that day (the spring-forward
  * gap) fires at the first instant after the gap (e.g. 02:30 in Berlin on the spring-forward day → 03:00
  * local = 01:00 UTC); a local time that occurs twice (fall-back) fires once, at its first occurrence.
+ * croner follows that rule only for fixed-time schedules (`30 2 * * *`): an interval schedule (every 20
+ * minutes, say) would skip the gap and run the repeated hour twice. So croner walks the local clock
+ * (read as UTC, where no time is missing or repeated) and {@link wallToInstant} maps each local time to its
+ * instant, one rule for every schedule.
  * All instants are ms since the Unix epoch (UTC); ticks fall on whole minutes of the local clock.
  */
+import { Cron, CronPattern } from "croner";
 
 /** Parsed cron schedule. Create with {@link parseCron}. */
 export interface CronSchedule {
@@ -30,6 +47,8 @@ export interface CronSchedule {
   /** Day fields were restricted (not `*`/`?`): when both are, a day matches either. */
   readonly domRestricted: boolean;
   readonly dowRestricted: boolean;
+  /** croner's job for the fields read in UTC: the local (wall-clock) times that match, as UTC dates. */
+  readonly wallClock: Cron;
 }
 
 /** Thrown by {@link parseCron} for an expression it cannot read. */
@@ -83,9 +102,14 @@ function parseValue(text: string, spec: FieldSpec, expression: string): number {
   return n;
 }
 
-/** One field → its values, and whether it is unrestricted (`*`/`?` without a step > 1). */
-function parseField(text: string, spec: FieldSpec, expression: string): { values: Set<number>; star: boolean } {
-  const values = new Set<number>();
+/**
+ * Checks one field and rewrites it for croner: each item as `a`, `a-b` or `a-b/step` in numbers (a step
+ * wider than its range leaves `a` alone), and whether the field is unrestricted (an item `*`/`?` without a
+ * step > 1).
+ * @throws {CronSyntaxError} naming the field and what is wrong.
+ */
+function checkField(text: string, spec: FieldSpec, expression: string): { croner: string; star: boolean } {
+  const items: string[] = [];
   let star = false;
   for (const part of text.split(",")) {
     if (part === "") throw new CronSyntaxError(expression, `${spec.name}: empty list item in "${text}"`);
@@ -98,11 +122,10 @@ function parseField(text: string, spec: FieldSpec, expression: string): { values
     }
     let start: number;
     let end: number;
-    let partStar = false;
     if (range === "*" || range === "?") {
       start = spec.min;
       end = spec.max;
-      partStar = step === 1;
+      if (step === 1) star = true;
     } else {
       const bounds = range.split("-");
       if (bounds.length > 2) throw new CronSyntaxError(expression, `${spec.name}: cannot read "${range}"`);
@@ -110,10 +133,9 @@ function parseField(text: string, spec: FieldSpec, expression: string): { values
       end = bounds.length === 2 ? parseValue(bounds[1] as string, spec, expression) : stepText !== undefined ? spec.max : start;
       if (end < start) throw new CronSyntaxError(expression, `${spec.name}: range "${range}" runs backwards`);
     }
-    if (partStar) star = true;
-    for (let v = start; v <= end; v += step) values.add(v);
+    items.push(start === end || step > end - start ? `${start}` : step === 1 ? `${start}-${end}` : `${start}-${end}/${step}`);
   }
-  return { values, star };
+  return { croner: star ? "*" : items.join(","), star };
 }
 
 /** Whether `zone` is an IANA time zone this runtime knows. */
@@ -125,6 +147,9 @@ export function isValidTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/** The indexes whose flag croner set, plus `offset` (croner counts days of month and months from 0). */
+const flagged = (flags: readonly number[], offset = 0): number[] => flags.flatMap((on, i) => (on ? [i + offset] : []));
 
 /**
  * Parses a cron expression (see the module header).
@@ -150,24 +175,30 @@ export function parseCron(expression: string): CronSchedule {
   if (fields.length !== 5) {
     throw new CronSyntaxError(expression, `expected 5 fields (minute hour day-of-month month day-of-week), found ${fields.length}`);
   }
-  const [minute, hour, dom, month, dow] = fields.map((f, i) => parseField(f, FIELDS[i] as FieldSpec, expression)) as [
-    ReturnType<typeof parseField>,
-    ReturnType<typeof parseField>,
-    ReturnType<typeof parseField>,
-    ReturnType<typeof parseField>,
-    ReturnType<typeof parseField>,
-  ];
-  const daysOfWeek = new Set([...dow.values].map((d) => d % 7));
+  const checked = fields.map((f, i) => checkField(f, FIELDS[i] as FieldSpec, expression));
+  // The day fields' `*` decides croner's OR rule: it is written as `*` exactly when robfig counts the field unrestricted.
+  const pattern = checked.map((c) => c.croner).join(" ");
+  const options = { mode: "5-part", domAndDow: false } as const;
+  let fieldsRead: CronPattern;
+  let wallClock: Cron;
+  try {
+    fieldsRead = new CronPattern(pattern, undefined, options);
+    wallClock = new Cron(pattern, { ...options, timezone: "UTC" });
+  } catch (err) {
+    // Not expected for the plain forms checkField writes; reported as the expression's fault all the same.
+    throw new CronSyntaxError(expression, err instanceof Error ? err.message : String(err));
+  }
   const schedule: CronSchedule = {
     source: expression,
     timeZone,
-    minutes: [...minute.values].sort((a, b) => a - b),
-    hours: [...hour.values].sort((a, b) => a - b),
-    daysOfMonth: dom.values,
-    months: month.values,
-    daysOfWeek,
-    domRestricted: !dom.star,
-    dowRestricted: !dow.star,
+    minutes: flagged(fieldsRead.minute),
+    hours: flagged(fieldsRead.hour),
+    daysOfMonth: new Set(flagged(fieldsRead.day, 1)),
+    months: new Set(flagged(fieldsRead.month, 1)),
+    daysOfWeek: new Set(flagged(fieldsRead.dayOfWeek)),
+    domRestricted: !fieldsRead.starDOM,
+    dowRestricted: !fieldsRead.starDOW,
+    wallClock,
   };
   // A schedule such as "0 0 30 2 *" parses but never fires: refuse it rather than wait forever.
   if (nextTick(schedule, Date.UTC(2000, 0, 1)) === null) throw new CronSyntaxError(expression, "it never matches any date");
@@ -241,68 +272,46 @@ export function wallToInstant(zone: string, wall: number): number {
 // ---------------------------------------------------------------------------------------------------------
 // Ticks
 
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
 /** How far {@link nextTick}/{@link previousTick} search: 5 years of days (as robfig/cron does). */
 const SEARCH_DAYS = 5 * 366;
 
-function dayMatches(s: CronSchedule, y: number, m: number, d: number): boolean {
-  if (!s.months.has(m + 1)) return false;
-  const dow = new Date(Date.UTC(y, m, d)).getUTCDay();
-  const domOk = s.daysOfMonth.has(d);
-  const dowOk = s.daysOfWeek.has(dow);
-  if (s.domRestricted && s.dowRestricted) return domOk || dowOk;
-  return domOk && dowOk;
-}
-
 /**
- * The first tick strictly after `after` (ms, UTC), or null when none falls within 5 years.
- * Ticks are instants: the wall times that match, mapped by {@link wallToInstant}.
+ * The first tick strictly after `after` (ms, UTC), or null when none falls within 5 years (of local
+ * days from `after`'s). Ticks are instants: the local times croner finds, mapped by {@link wallToInstant}
+ * (monotonic, so the first local time at or after `after`'s own minute whose instant lies after it is the
+ * answer; local times of a repeated hour already passed map before `after` and are skipped).
  */
 export function nextTick(s: CronSchedule, after: number): number | null {
   const startWall = wallMs(s.timeZone, after);
-  const first = new Date(startWall);
-  const firstMinute = Math.floor(startWall / 60_000) * 60_000;
-  for (let i = 0; i <= SEARCH_DAYS; i++) {
-    const date = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), first.getUTCDate() + i));
-    const y = date.getUTCFullYear();
-    const m = date.getUTCMonth();
-    const d = date.getUTCDate();
-    if (!dayMatches(s, y, m, d)) continue;
-    for (const h of s.hours) {
-      if (i === 0 && Date.UTC(y, m, d, h, 59) < firstMinute) continue;
-      for (const min of s.minutes) {
-        const wall = Date.UTC(y, m, d, h, min);
-        // Wall times before the start's own wall time map to instants at or before it (the mapping is
-        // monotonic): skip them without asking Intl.
-        if (i === 0 && wall < firstMinute) continue;
-        const instant = wallToInstant(s.timeZone, wall);
-        if (instant > after) return instant;
-      }
-    }
+  const end = Math.floor(startWall / DAY_MS) * DAY_MS + (SEARCH_DAYS + 1) * DAY_MS;
+  // croner answers strictly after its reference, in whole seconds: a second before the start's minute.
+  let cursor = Math.floor(startWall / MINUTE_MS) * MINUTE_MS - 1000;
+  for (;;) {
+    const wall = s.wallClock.nextRun(new Date(cursor))?.getTime();
+    if (wall === undefined || wall >= end) return null;
+    const instant = wallToInstant(s.timeZone, wall);
+    if (instant > after) return instant;
+    cursor = wall;
   }
-  return null;
 }
 
-/** The latest tick at or before `atOrBefore` (ms, UTC), or null when none falls within 5 years. */
+/**
+ * The latest tick at or before `atOrBefore` (ms, UTC), or null when none falls within 5 years (of local
+ * days back from `atOrBefore`'s). See {@link nextTick}.
+ */
 export function previousTick(s: CronSchedule, atOrBefore: number): number | null {
   const startWall = wallMs(s.timeZone, atOrBefore);
-  const first = new Date(startWall);
-  const hoursDesc = [...s.hours].reverse();
-  const minutesDesc = [...s.minutes].reverse();
-  for (let i = 0; i <= SEARCH_DAYS; i++) {
-    const date = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), first.getUTCDate() - i));
-    const y = date.getUTCFullYear();
-    const m = date.getUTCMonth();
-    const d = date.getUTCDate();
-    if (!dayMatches(s, y, m, d)) continue;
-    for (const h of hoursDesc) {
-      if (i === 0 && Date.UTC(y, m, d, h) > startWall) continue;
-      for (const min of minutesDesc) {
-        const wall = Date.UTC(y, m, d, h, min);
-        if (i === 0 && wall > startWall) continue;
-        const instant = wallToInstant(s.timeZone, wall);
-        if (instant <= atOrBefore) return instant;
-      }
-    }
+  const start = Math.floor(startWall / DAY_MS) * DAY_MS - SEARCH_DAYS * DAY_MS;
+  // croner answers strictly before its reference: a second after the start's minute includes that minute.
+  let cursor = Math.floor(startWall / MINUTE_MS) * MINUTE_MS + 1000;
+  for (;;) {
+    const wall = s.wallClock.previousRuns(1, new Date(cursor))[0]?.getTime();
+    if (wall === undefined || wall < start) return null;
+    const instant = wallToInstant(s.timeZone, wall);
+    if (instant <= atOrBefore) return instant;
+    cursor = wall;
   }
-  return null;
 }

@@ -24,7 +24,7 @@
  * `cancelOn` (a later matching event cancels an active run: status `cancelled`, no further step,
  * then `inngest/function.cancelled`;
  * `matching.ts`); `concurrency` (at most `limit` runs per key hold a lease at once, across processes;
- * the rest stay queued; `storage.ts` `claim`); `idempotency` (one run per function and key per 24 h).
+ * the rest stay queued; `storage/runs.ts` `claim`); `idempotency` (one run per function and key per 24 h).
  *
  * Missed cron ticks (no executor ran at the tick, or the process stalled across several ticks): ONE
  * catch-up run, for the most recent missed tick only, and only if that tick is at most
@@ -406,7 +406,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
 
   /**
    * Checks an event API body (one event or an array): the schema, reserved names and each event's size
-   * (`maxEventBytes`). Errors name the event and field. Any JSON value is stored as sent (storage.ts v7).
+   * (`maxEventBytes`). Errors name the event and field. Any JSON value is stored as sent (storage/ddl.ts v7).
    */
   function validateInputs(body: unknown): { ok: true; events: EventInput[] } | { ok: false; status: 400 | 413; error: string } {
     const parsed = eventApiBodySchema.safeParse(body);

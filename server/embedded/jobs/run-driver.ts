@@ -25,7 +25,7 @@
  *    `next_attempt_at`, waits are rows in `waits`: all durable across restarts), release the lease, and let
  *    the executor loop claim it again when `next_attempt_at` comes or a wait is over.
  *
- * Every write is guarded by this executor's lease and the run's `running` status (`storage.ts`); before
+ * Every write is guarded by this executor's lease and the run's `running` status (`storage/runs.ts`); before
  * each call the lease is renewed, which fails once the run was cancelled (cancelOn), so a cancelled run
  * never makes another call. When the executor stops, answers still in flight are discarded. Ops it does
  * not implement fail the run with a NonRetriableError naming the op ({@link UNIMPLEMENTED_OPS}).
