@@ -1,11 +1,12 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button, SafeLink } from "./components/button";
 import { greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /**
  * `account_exists` (issue 17, standalone accounts): sent instead of a confirmation link when someone signs up
@@ -13,16 +14,18 @@ import { translator } from "../messages";
  * owner still learns what happened and how to get in. Transactional; no unsubscribe link. Texts:
  * `accountMail.accountExists` in messages/<locale>/accounts.json.
  */
-export interface AccountExistsEmailProps {
-  appUrl: string;
-  recipientName?: string;
+export const schema = z.strictObject({
+  ...field.base,
   /** The sign-in page (https or app-relative). */
-  signInUrl: string;
+  signInUrl: field.link,
   /** Where to reset the password; absent when password reset is off. */
-  resetUrl?: string;
+  resetUrl: field.link.optional(),
   /** The recipient's language (default English). */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type AccountExistsEmailProps = z.infer<typeof schema>;
 
 export function subject(p: AccountExistsEmailProps): string {
   return safeHeaderValue(translator(p.locale ?? "en")("accountMail.accountExists.subject"));

@@ -1,4 +1,4 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { Paragraphs, firstLine } from "./components/paragraphs";
@@ -6,8 +6,9 @@ import { SafeMarkdown } from "./components/markdown";
 import { greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /**
  * The generic announcement (title + body + optional CTA), used by broadcast campaigns (issue 6). Not a
@@ -15,26 +16,27 @@ import { translator } from "../messages";
  * `format: "markdown"` (emails/components/markdown.tsx). The title, body and labels are the sender's words and
  * stay as written; `locale` translates the greeting, the default button label, the sign-off and the footer.
  */
-export interface AnnouncementEmailProps {
-  appUrl: string;
-  unsubscribeUrl: string;
-  recipientName?: string;
-  title: string;
+export const schema = z.strictObject({
+  ...field.bulk,
+  title: field.text(),
   /** Plain text (blank lines separate paragraphs) or, with `format: "markdown"`, a safe markdown subset. Never HTML. */
-  body: string;
+  body: field.body,
   /** How to read `body`; default "text". */
-  format?: "text" | "markdown";
+  format: z.enum(["text", "markdown"]).optional(),
   /** Click-redirect base for the markdown body's links (campaign emails; click tracking). */
-  clickTrackingUrl?: string;
+  clickTrackingUrl: field.link.optional(),
   /** Inbox preview text; defaults to the start of `body`. */
-  preheader?: string;
-  actionUrl?: string;
-  actionLabel?: string;
+  preheader: field.optText(200),
+  actionUrl: field.link.optional(),
+  actionLabel: field.optText(60),
   /** Who sends it, when not the Herald team (e.g. a business writing to its followers). */
-  senderName?: string;
+  senderName: field.optText(),
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type AnnouncementEmailProps = z.infer<typeof schema>;
 
 export function subject(p: AnnouncementEmailProps): string {
   return safeHeaderValue(p.title);

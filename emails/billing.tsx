@@ -1,4 +1,4 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
@@ -7,29 +7,35 @@ import { safeHeaderValue } from "./components/safety";
 import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
 import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
-export type BillingEvent = "payment_succeeded" | "payment_failed" | "invoice_available" | "subscription_renewing" | "subscription_expiring" | "subscription_canceled";
+/** What happened: it decides the email's title, first line, date label and button. */
+const billingEvent = z.enum(["payment_succeeded", "payment_failed", "invoice_available", "subscription_renewing", "subscription_expiring", "subscription_canceled"]);
+export type BillingEvent = z.infer<typeof billingEvent>;
 
 /** `billing` (seed 004: payments and subscriptions). Critical, transactional. */
-export interface BillingEmailProps {
-  appUrl: string;
-  recipientName?: string;
-  event: BillingEvent;
+export const schema = z.strictObject({
+  ...field.base,
+  event: billingEvent,
   /** Decimal string, e.g. "299.00". */
-  amount: string;
+  amount: field.amount,
   /** ISO 4217. */
-  currency: string;
-  planName?: string;
-  invoiceNumber?: string;
+  currency: field.currency,
+  planName: field.optText(100),
+  invoiceNumber: field.optText(64),
   /** ISO 8601: payment date, due date or renewal date depending on `event`. */
-  date?: string;
+  date: field.isoDateTime.optional(),
   /** e.g. "Visa ending 4242". */
-  paymentMethod?: string;
-  billingUrl: string;
-  timeZone?: string;
+  paymentMethod: field.optText(100),
+  billingUrl: field.link,
+  timeZone: field.timeZone,
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type BillingEmailProps = z.infer<typeof schema>;
 
 /** The event's title, first line, date label and button, in `locale`. */
 function eventCopy(event: BillingEvent, locale: Locale) {

@@ -1,36 +1,39 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
 import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
-export type CancelledBy = "business" | "customer" | "system";
+const cancelledBy = z.enum(["business", "customer", "system"]);
+export type CancelledBy = z.infer<typeof cancelledBy>;
 
 /** `booking_cancelled` (seed 003: a booking was cancelled by either side or expired). */
-export interface BookingCancelledEmailProps {
-  appUrl: string;
-  unsubscribeUrl: string;
-  recipientName?: string;
-  businessName: string;
-  bookingReference: string;
+export const schema = z.strictObject({
+  ...field.bulk,
+  businessName: field.text(),
+  bookingReference: field.text(64),
   /** ISO 8601: the pickup that will no longer happen. */
-  pickupTime: string;
-  cancelledBy: CancelledBy;
+  pickupTime: field.isoDateTime,
+  cancelledBy,
   /** Plain text reason given by whoever cancelled. */
-  reason?: string;
+  reason: field.optText(1000),
   /** Decimal string, with `currency`. */
-  refundAmount?: string;
-  currency?: string;
+  refundAmount: field.amount.optional(),
+  currency: field.currency.optional(),
   /** Where to find other food. */
-  browseUrl: string;
-  timeZone?: string;
+  browseUrl: field.link,
+  timeZone: field.timeZone,
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type BookingCancelledEmailProps = z.infer<typeof schema>;
 
 /** Who cancelled, as the email's first sentence. */
 const WHO = {

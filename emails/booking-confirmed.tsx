@@ -1,32 +1,34 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
-import { ItemList, type OrderItem } from "./components/items";
+import { ItemList } from "./components/items";
 import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /** `booking_confirmed` (seed 003: a reservation/booking was made and confirmed). */
-export interface BookingConfirmedEmailProps {
-  appUrl: string;
-  unsubscribeUrl: string;
-  recipientName?: string;
-  businessName: string;
-  bookingReference: string;
+export const schema = z.strictObject({
+  ...field.bulk,
+  businessName: field.text(),
+  bookingReference: field.text(64),
   /** ISO 8601. */
-  pickupTime: string;
-  pickupLocation: string;
-  items: OrderItem[];
-  totalAmount?: string;
-  currency?: string;
-  bookingUrl: string;
-  timeZone?: string;
+  pickupTime: field.isoDateTime,
+  pickupLocation: field.text(300),
+  items: field.items,
+  totalAmount: field.amount.optional(),
+  currency: field.currency.optional(),
+  bookingUrl: field.link,
+  timeZone: field.timeZone,
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type BookingConfirmedEmailProps = z.infer<typeof schema>;
 
 export function subject(p: BookingConfirmedEmailProps): string {
   const when = formatDateTime(p.pickupTime, p.timeZone, intlLocaleOf(p.locale));

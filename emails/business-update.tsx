@@ -1,30 +1,32 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { Paragraphs, firstLine } from "./components/paragraphs";
 import { greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /**
  * `business_update` (docs/requirements.md R4.1: a followed business posted news or changed its profile). The title, body
  * and button label are the business's words and stay as written; `locale` translates the rest.
  */
-export interface BusinessUpdateEmailProps {
-  appUrl: string;
-  unsubscribeUrl: string;
-  recipientName?: string;
-  businessName: string;
-  title: string;
+export const schema = z.strictObject({
+  ...field.bulk,
+  businessName: field.text(),
+  title: field.text(),
   /** Plain text; blank lines separate paragraphs. No markdown, no HTML. */
-  body: string;
-  actionUrl?: string;
-  actionLabel?: string;
+  body: field.body,
+  actionUrl: field.link.optional(),
+  actionLabel: field.optText(60),
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type BusinessUpdateEmailProps = z.infer<typeof schema>;
 
 export function subject(p: BusinessUpdateEmailProps): string {
   return safeHeaderValue(`${p.businessName}: ${p.title}`);

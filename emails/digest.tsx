@@ -1,4 +1,4 @@
-import { Heading, Hr, Section, Text } from "@react-email/components";
+import { Heading, Hr, Section, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button, SafeLink } from "./components/button";
 import { greeting } from "./components/format";
@@ -6,43 +6,48 @@ import { safeHeaderValue } from "./components/safety";
 import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
 import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
-import type { NotificationType } from "../server/services/notifications/catalog";
+import { NOTIFICATION_TYPE_NAMES, type NotificationType } from "../server/services/notifications/catalog";
+import { z } from "zod";
+import * as field from "./components/schema";
 
-export interface DigestItem {
-  title: string;
+const digestItem = z.strictObject({
+  title: field.text(),
   /** The business it came from; used to count "from N businesses". */
-  businessName?: string;
+  businessName: field.optText(),
   /** One short line under the title, e.g. "R12.50 · until 18:00". */
-  detail?: string;
+  detail: field.optText(200),
   /** https or app-relative. */
-  url: string;
-}
+  url: field.link,
+});
+export type DigestItem = z.infer<typeof digestItem>;
 
-export interface DigestSection {
+const digestSection = z.strictObject({
   /** Plural noun phrase: "New listings", "Pickup updates", "Business news". */
-  heading: string;
-  items: DigestItem[];
+  heading: field.text(80),
   /** "See all" link for the section. */
-  moreUrl?: string;
+  moreUrl: field.link.optional(),
   /** Counting noun, e.g. `{ one: "new listing", many: "new listings" }`; defaults to the heading, lower-cased. */
-  noun?: { one: string; many: string };
+  noun: z.strictObject({ one: field.text(60), many: field.text(60) }).optional(),
   /**
    * The notification type the section lists: its heading and count are then the catalog's, in the email's
    * language ("New listings", "5 new listings"), whatever `heading` and `noun` say.
    */
-  type?: NotificationType;
-}
+  type: z.enum(NOTIFICATION_TYPE_NAMES as [NotificationType, ...NotificationType[]]).optional(),
+  items: z.array(digestItem).max(200),
+});
+export type DigestSection = z.infer<typeof digestSection>;
 
 /** `digest` (seed 001 §16.1: over-cap notifications are deferred to a digest; seed 002: daily/weekly cadence). */
-export interface DigestEmailProps {
-  appUrl: string;
-  unsubscribeUrl: string;
-  recipientName?: string;
-  period: "daily" | "weekly";
-  sections: DigestSection[];
+export const schema = z.strictObject({
+  ...field.bulk,
+  period: z.enum(["daily", "weekly"]),
+  sections: z.array(digestSection).max(10),
   /** The recipient's language (default English): words and counts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type DigestEmailProps = z.infer<typeof schema>;
 
 /** Items shown per section; the rest are summarised with a "see all" link. */
 export const DIGEST_ITEMS_PER_SECTION = 10;
@@ -105,7 +110,7 @@ export default function DigestEmail(p: DigestEmailProps) {
         const rest = s.items.length - shown.length;
         return (
           <Section key={s.heading} style={{ margin: "0 0 8px" }}>
-            <Hr style={{ borderColor: colors.border, margin: "8px 0 16px" }} />
+            <Hr style={{ borderTop: `1px solid ${colors.border}`, margin: "8px 0 16px" }} />
             <Heading as="h2" style={{ ...styles.subheading, margin: "0 0 4px" }}>
               {sectionHeading(s, locale)}
             </Heading>

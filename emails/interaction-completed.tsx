@@ -1,30 +1,32 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
 import { formatDateTime, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /** `interaction_completed` (seed 001 §6.1: the pickup was completed). Invites a review. */
-export interface InteractionCompletedEmailProps {
-  appUrl: string;
-  unsubscribeUrl: string;
-  recipientName?: string;
-  businessName: string;
-  orderNumber: string;
+export const schema = z.strictObject({
+  ...field.bulk,
+  businessName: field.text(),
+  orderNumber: field.text(64),
   /** ISO 8601. */
-  completedAt: string;
-  totalItems?: number;
+  completedAt: field.isoDateTime,
+  totalItems: z.number().int().min(0).max(100_000).optional(),
   /** Meals rescued / kilograms saved, when the host platform reports it (free text, e.g. "3 meals"). */
-  impact?: string;
-  reviewUrl: string;
-  timeZone?: string;
+  impact: field.optText(200),
+  reviewUrl: field.link,
+  timeZone: field.timeZone,
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type InteractionCompletedEmailProps = z.infer<typeof schema>;
 
 export function subject(p: InteractionCompletedEmailProps): string {
   return safeHeaderValue(translator(p.locale ?? "en")("mail.interactionCompleted.subject", { order: p.orderNumber, business: p.businessName }));

@@ -1,33 +1,35 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
-import { ItemList, type OrderItem } from "./components/items";
+import { ItemList } from "./components/items";
 import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /** `interaction_confirmed` (seed 001 §6.1: the business confirmed the customer's/NGO's order). */
-export interface InteractionConfirmedEmailProps {
-  appUrl: string;
-  unsubscribeUrl: string;
-  recipientName?: string;
-  businessName: string;
-  orderNumber: string;
+export const schema = z.strictObject({
+  ...field.bulk,
+  businessName: field.text(),
+  orderNumber: field.text(64),
   /** ISO 8601. */
-  pickupTime: string;
-  pickupLocation: string;
-  confirmationCode?: string;
-  items: OrderItem[];
-  totalAmount?: string;
-  currency?: string;
-  orderUrl: string;
-  timeZone?: string;
+  pickupTime: field.isoDateTime,
+  pickupLocation: field.text(300),
+  confirmationCode: field.optText(32),
+  items: field.items,
+  totalAmount: field.amount.optional(),
+  currency: field.currency.optional(),
+  orderUrl: field.link,
+  timeZone: field.timeZone,
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type InteractionConfirmedEmailProps = z.infer<typeof schema>;
 
 export function subject(p: InteractionConfirmedEmailProps): string {
   return safeHeaderValue(translator(p.locale ?? "en")("mail.interactionConfirmed.subject", { business: p.businessName, order: p.orderNumber }));

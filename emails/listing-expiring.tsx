@@ -1,33 +1,35 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
 import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /** `listing_expiring` (seed 001 §6.1: 2 hours before expiry, to interested users). */
-export interface ListingExpiringEmailProps {
-  appUrl: string;
-  unsubscribeUrl: string;
-  recipientName?: string;
-  businessName: string;
-  listingName: string;
+export const schema = z.strictObject({
+  ...field.bulk,
+  businessName: field.text(),
+  listingName: field.text(),
   /** ISO 8601. */
-  expiryDate: string;
-  pickupLocation: string;
+  expiryDate: field.isoDateTime,
+  pickupLocation: field.text(300),
   /** Decimal string; shown with `currency` when both are given. */
-  price?: string;
-  currency?: string;
+  price: field.amount.optional(),
+  currency: field.currency.optional(),
   /** Portions left, when the business tracks it. */
-  quantityLeft?: number;
-  listingUrl: string;
-  timeZone?: string;
+  quantityLeft: z.number().int().min(0).max(100_000).optional(),
+  listingUrl: field.link,
+  timeZone: field.timeZone,
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type ListingExpiringEmailProps = z.infer<typeof schema>;
 
 export function subject(p: ListingExpiringEmailProps): string {
   return safeHeaderValue(translator(p.locale ?? "en")("mail.listingExpiring.subject", { listing: p.listingName, business: p.businessName }));

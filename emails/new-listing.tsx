@@ -1,38 +1,39 @@
-import { Heading, Img, Text } from "@react-email/components";
+import { Heading, Img, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
 import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /** `new_listing` (seed 001 §5.2 "New Listing Template", §16.4 payload): a followed business posted food. */
-export interface NewListingEmailProps {
-  appUrl: string;
-  /** Signed one-click unsubscribe page for this recipient (non-transactional: always present). */
-  unsubscribeUrl: string;
-  recipientName?: string;
-  businessName: string;
-  listingName: string;
-  description?: string;
+export const schema = z.strictObject({
+  ...field.bulk,
+  businessName: field.text(),
+  listingName: field.text(),
+  description: field.optText(2000),
   /** Decimal string, e.g. "12.50". */
-  price: string;
+  price: field.amount,
   /** ISO 4217, e.g. "ZAR". */
-  currency: string;
+  currency: field.currency,
   /** ISO 8601: when the listing stops being available. */
-  expiryDate: string;
-  pickupLocation: string;
+  expiryDate: field.isoDateTime,
+  pickupLocation: field.text(300),
   /** https or app-relative, e.g. "/listings/550e8400-…". */
-  listingUrl: string;
-  /** The listing's photo: an absolute URL (checked by the schema). */
-  imageUrl?: string;
+  listingUrl: field.link,
+  /** The listing's photo: an absolute https URL (http only on a loopback host, in the embedded mode). */
+  imageUrl: z.string().max(2000).refine(field.isAppUrl, "an https URL").optional(),
   /** IANA zone for dates (default "UTC"). */
-  timeZone?: string;
+  timeZone: field.timeZone,
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type NewListingEmailProps = z.infer<typeof schema>;
 
 /** Subject line (plain text, one line), in the recipient's language. */
 export function subject(p: NewListingEmailProps): string {

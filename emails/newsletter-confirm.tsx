@@ -1,26 +1,29 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button, LinkFallback } from "./components/button";
 import { greeting } from "./components/format";
 import { safeActionUrl, safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /**
  * `newsletter_confirm` (seed 000 newsletter; issue 6): the double opt-in email sent after a public signup.
  * Transactional (the person just asked for it): no unsubscribe link; nothing else is sent until they confirm.
  */
-export interface NewsletterConfirmEmailProps {
-  appUrl: string;
-  recipientName?: string;
+export const schema = z.strictObject({
+  ...field.base,
   /** The confirmation page (https or app-relative, e.g. "/newsletter/confirm/<token>"). */
-  confirmUrl: string;
+  confirmUrl: field.link,
   /** Link lifetime in hours. */
-  expiresInHours: number;
+  expiresInHours: z.number().int().min(1).max(24 * 30),
   /** The subscriber's language (default English). */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type NewsletterConfirmEmailProps = z.infer<typeof schema>;
 
 export function subject(p: NewsletterConfirmEmailProps): string {
   return safeHeaderValue(translator(p.locale ?? "en")("mail.newsletterConfirm.subject"));

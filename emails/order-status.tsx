@@ -1,34 +1,37 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
 import { formatDateTime, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
-export type OrderStatus = "placed" | "preparing" | "ready";
+const orderStatus = z.enum(["placed", "preparing", "ready"]);
+export type OrderStatus = z.infer<typeof orderStatus>;
 
 /**
  * `order_status` (seed 001 §4 `interaction.status_changed`; issue 4 "order status changed"): an order moved
  * to a new status that has no dedicated type (confirmed, completed and cancelled have their own). In-app by
  * default; the email is used only when the customer turns email on for pickups.
  */
-export interface OrderStatusEmailProps {
-  appUrl: string;
-  recipientName?: string;
-  unsubscribeUrl: string;
-  businessName: string;
-  orderNumber: string;
-  status: OrderStatus;
+export const schema = z.strictObject({
+  ...field.bulk,
+  businessName: field.text(),
+  orderNumber: field.text(64),
+  status: orderStatus,
   /** ISO 8601, when known. */
-  pickupTime?: string;
-  orderUrl: string;
-  timeZone?: string;
+  pickupTime: field.isoDateTime.optional(),
+  orderUrl: field.link,
+  timeZone: field.timeZone,
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type OrderStatusEmailProps = z.infer<typeof schema>;
 
 export function subject(p: OrderStatusEmailProps): string {
   const t = translator(p.locale ?? "en");

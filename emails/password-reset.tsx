@@ -1,25 +1,28 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button, LinkFallback } from "./components/button";
 import { greeting } from "./components/format";
 import { safeActionUrl, safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /** `password_reset` (seed 000: password reset link). Critical, transactional. */
-export interface PasswordResetEmailProps {
-  appUrl: string;
-  recipientName?: string;
+export const schema = z.strictObject({
+  ...field.base,
   /** The single-use reset link (https or app-relative, e.g. "/reset-password?token=…"). */
-  resetUrl: string;
+  resetUrl: field.link,
   /** Link lifetime in minutes. */
-  expiresInMinutes: number;
+  expiresInMinutes: z.number().int().min(1).max(7 * 24 * 60),
   /** IP the request came from, shown to help spot abuse. */
-  requestedFromIp?: string;
+  requestedFromIp: field.optText(64),
   /** The recipient's language (default English). */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type PasswordResetEmailProps = z.infer<typeof schema>;
 
 export function subject(p: PasswordResetEmailProps): string {
   return safeHeaderValue(translator(p.locale ?? "en")("mail.passwordReset.subject"));

@@ -1,35 +1,37 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
 import { formatDateTime, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /**
  * `pickup_missed` (seed 001 §6.2 "Send missed pickup notification"): sent 30 minutes after a scheduled
  * pickup that was not completed, to the customer and to the business. Not critical: it carries an
  * unsubscribe link and respects preferences and quiet hours.
  */
-export interface PickupMissedEmailProps {
-  appUrl: string;
-  recipientName?: string;
-  unsubscribeUrl: string;
+export const schema = z.strictObject({
+  ...field.bulk,
   /** "customer": the recipient booked the pickup; "business": the recipient runs the business. */
-  audience: "customer" | "business";
-  businessName: string;
+  audience: z.enum(["customer", "business"]),
+  businessName: field.text(),
   /** The customer's name, shown to the business. */
-  customerName?: string;
-  orderNumber: string;
+  customerName: field.optText(100),
+  orderNumber: field.text(64),
   /** ISO 8601. */
-  pickupTime: string;
-  orderUrl: string;
-  timeZone?: string;
+  pickupTime: field.isoDateTime,
+  orderUrl: field.link,
+  timeZone: field.timeZone,
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type PickupMissedEmailProps = z.infer<typeof schema>;
 
 export function subject(p: PickupMissedEmailProps): string {
   const t = translator(p.locale ?? "en");

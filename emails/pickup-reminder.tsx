@@ -1,38 +1,41 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
-import { ItemList, type OrderItem } from "./components/items";
+import { ItemList } from "./components/items";
 import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /**
  * `pickup_reminder` (seed 001 §5.2 "Pickup Reminder Template", §16.4 payload, §6.2 flow). Critical, so
  * transactional: no unsubscribe link.
  */
-export interface PickupReminderEmailProps {
-  appUrl: string;
-  recipientName?: string;
-  businessName: string;
-  orderNumber: string;
+export const schema = z.strictObject({
+  ...field.base,
+  businessName: field.text(),
+  orderNumber: field.text(64),
   /** ISO 8601. */
-  pickupTime: string;
-  pickupLocation: string;
-  contactPerson?: string;
-  contactPhone?: string;
-  confirmationCode?: string;
-  items: OrderItem[];
+  pickupTime: field.isoDateTime,
+  pickupLocation: field.text(300),
+  contactPerson: field.optText(100),
+  contactPhone: field.optText(40),
+  confirmationCode: field.optText(32),
+  items: field.items,
   /** Decimal string, shown with `currency` when both are given. */
-  totalAmount?: string;
-  currency?: string;
-  orderUrl: string;
-  timeZone?: string;
+  totalAmount: field.amount.optional(),
+  currency: field.currency.optional(),
+  orderUrl: field.link,
+  timeZone: field.timeZone,
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type PickupReminderEmailProps = z.infer<typeof schema>;
 
 export function subject(p: PickupReminderEmailProps): string {
   return safeHeaderValue(translator(p.locale ?? "en")("mail.pickupReminder.subject", { order: p.orderNumber, business: p.businessName }));

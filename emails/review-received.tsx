@@ -1,4 +1,4 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { formatDateTime, greeting, intlLocaleOf } from "./components/format";
@@ -6,25 +6,28 @@ import { safeHeaderValue } from "./components/safety";
 import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
 import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /** `review_received` (seed 001 §6.1: a customer reviewed the business; sent to the business owner). */
-export interface ReviewReceivedEmailProps {
-  appUrl: string;
-  unsubscribeUrl: string;
-  recipientName?: string;
-  businessName: string;
-  reviewerName: string;
+export const schema = z.strictObject({
+  ...field.bulk,
+  businessName: field.text(),
+  reviewerName: field.text(100),
   /** Whole stars, 1–5. */
-  rating: number;
-  comment?: string;
-  listingName?: string;
+  rating: z.number().int().min(1).max(5),
+  comment: field.optText(5000),
+  listingName: field.optText(),
   /** ISO 8601. */
-  reviewedAt?: string;
-  reviewUrl: string;
-  timeZone?: string;
+  reviewedAt: field.isoDateTime.optional(),
+  reviewUrl: field.link,
+  timeZone: field.timeZone,
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type ReviewReceivedEmailProps = z.infer<typeof schema>;
 
 /** "★★★★☆" for 4 (clamped to 0–5). */
 export function stars(rating: number): string {

@@ -1,33 +1,37 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
 import { formatDateTime, greeting, intlLocaleOf } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
-export type SecurityEvent = "new_sign_in" | "password_changed" | "email_changed" | "api_key_created";
+const securityEvent = z.enum(["new_sign_in", "password_changed", "email_changed", "api_key_created"]);
+export type SecurityEvent = z.infer<typeof securityEvent>;
 
 /** `security_alert` (seeds 000/003: account security events). Critical, transactional. */
-export interface SecurityAlertEmailProps {
-  appUrl: string;
-  recipientName?: string;
-  event: SecurityEvent;
+export const schema = z.strictObject({
+  ...field.base,
+  event: securityEvent,
   /** ISO 8601. */
-  occurredAt: string;
-  ipAddress?: string;
+  occurredAt: field.isoDateTime,
+  ipAddress: field.optText(64),
   /** e.g. "Chrome on Windows". */
-  device?: string;
+  device: field.optText(200),
   /** Approximate, e.g. "Johannesburg, South Africa". */
-  location?: string;
+  location: field.optText(200),
   /** Where to review sessions / change the password. */
-  secureAccountUrl: string;
-  timeZone?: string;
+  secureAccountUrl: field.link,
+  timeZone: field.timeZone,
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type SecurityAlertEmailProps = z.infer<typeof schema>;
 
 export function subject(p: SecurityAlertEmailProps): string {
   return safeHeaderValue(translator(p.locale ?? "en")(`mail.securityAlert.events.${p.event}.subject`));

@@ -1,29 +1,31 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { Paragraphs, firstLine } from "./components/paragraphs";
 import { greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /**
  * `system_announcement` (docs/requirements.md R4.1, R14: an admin broadcast from the Herald team to all users). The title, body
  * and button label are the admin's words and stay as written; `locale` translates the rest.
  */
-export interface SystemAnnouncementEmailProps {
-  appUrl: string;
-  unsubscribeUrl: string;
-  recipientName?: string;
-  title: string;
+export const schema = z.strictObject({
+  ...field.bulk,
+  title: field.text(),
   /** Plain text; blank lines separate paragraphs. */
-  body: string;
-  actionUrl?: string;
-  actionLabel?: string;
+  body: field.body,
+  actionUrl: field.link.optional(),
+  actionLabel: field.optText(60),
   /** The recipient's language (default English): words, dates and amounts. */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type SystemAnnouncementEmailProps = z.infer<typeof schema>;
 
 export function subject(p: SystemAnnouncementEmailProps): string {
   return safeHeaderValue(p.title);

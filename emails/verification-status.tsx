@@ -1,27 +1,31 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
-export type VerificationStatus = "approved" | "rejected" | "pending";
+const verificationStatus = z.enum(["approved", "rejected", "pending"]);
+export type VerificationStatus = z.infer<typeof verificationStatus>;
 
 /** `verification_status` (seed 001 §6.1: account/business verification update). Transactional. */
-export interface VerificationStatusEmailProps {
-  appUrl: string;
-  recipientName?: string;
-  status: VerificationStatus;
+export const schema = z.strictObject({
+  ...field.base,
+  status: verificationStatus,
   /** The business or NGO being verified, when it is not the person's own account. */
-  organisationName?: string;
+  organisationName: field.optText(),
   /** Reviewer's note, e.g. what document is missing. Plain text. */
-  note?: string;
-  actionUrl: string;
+  note: field.optText(2000),
+  actionUrl: field.link,
   /** The recipient's language (default English). */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type VerificationStatusEmailProps = z.infer<typeof schema>;
 
 const COLORS: Record<VerificationStatus, string> = { approved: colors.brandLight, rejected: colors.danger, pending: colors.warning };
 

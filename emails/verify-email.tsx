@@ -1,27 +1,30 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button, LinkFallback } from "./components/button";
 import { greeting } from "./components/format";
 import { safeActionUrl, safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
 /**
  * `verify_email` (issue 17, standalone accounts): the link that confirms the address of an account made at
  * /signup (server/services/accounts). Transactional: the person just asked for it; no unsubscribe link.
  * Texts: `accountMail.verifyEmail` in messages/<locale>/accounts.json.
  */
-export interface VerifyEmailEmailProps {
-  appUrl: string;
-  recipientName?: string;
+export const schema = z.strictObject({
+  ...field.base,
   /** The single-use confirmation page (https or app-relative, e.g. "/verify-email/<token>"). */
-  verifyUrl: string;
+  verifyUrl: field.link,
   /** Link lifetime in hours. */
-  expiresInHours: number;
+  expiresInHours: z.number().int().min(1).max(24 * 7),
   /** The recipient's language (default English). */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type VerifyEmailEmailProps = z.infer<typeof schema>;
 
 export function subject(p: VerifyEmailEmailProps): string {
   return safeHeaderValue(translator(p.locale ?? "en")("accountMail.verifyEmail.subject"));

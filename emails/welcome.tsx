@@ -1,24 +1,28 @@
-import { Heading, Text } from "@react-email/components";
+import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { greeting } from "./components/format";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
-import type { Locale } from "../lib/i18n";
 import { translator } from "../messages";
+import { z } from "zod";
+import * as field from "./components/schema";
 
-export type WelcomeRole = "CUSTOMER" | "NGO" | "BUSINESS";
+const welcomeRole = z.enum(["CUSTOMER", "NGO", "BUSINESS"]);
+export type WelcomeRole = z.infer<typeof welcomeRole>;
 
 /** `welcome` (seed 001 §6.1: registration complete). Transactional: no unsubscribe link. */
-export interface WelcomeEmailProps {
-  appUrl: string;
-  recipientName?: string;
-  role?: WelcomeRole;
+export const schema = z.strictObject({
+  ...field.base,
+  role: welcomeRole.optional(),
   /** Where to start; https or app-relative. */
-  getStartedUrl: string;
+  getStartedUrl: field.link,
   /** The recipient's language (default English). */
-  locale?: Locale;
-}
+  locale: field.locale,
+});
+
+/** The props: what {@link schema} accepts. */
+export type WelcomeEmailProps = z.infer<typeof schema>;
 
 export function subject(p: WelcomeEmailProps): string {
   const t = translator(p.locale ?? "en");

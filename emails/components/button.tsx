@@ -1,4 +1,4 @@
-import { Button as EmailButton, Link, Section, Text } from "@react-email/components";
+import { Button as EmailButton, Link, Section, Text } from "react-email";
 import { colors, styles } from "./theme";
 import { safeActionUrl } from "./safety";
 import type { Locale } from "../../lib/i18n";

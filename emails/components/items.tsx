@@ -1,13 +1,12 @@
-import { Text } from "@react-email/components";
+import { Text } from "react-email";
 import type { Locale } from "../../lib/i18n";
 import { translator } from "../../messages";
 import { styles } from "./theme";
+import type { z } from "zod";
+import type { orderItem } from "./schema";
 
-export interface OrderItem {
-  name: string;
-  /** Whole units, ≥ 1. */
-  quantity: number;
-}
+/** One ordered item: its name and whole units (≥ 1); the shape of `orderItem` in ./schema.ts. */
+export type OrderItem = z.infer<typeof orderItem>;
 
 /**
  * "Items to collect:" followed by "2× Margherita Pizza" lines (the pickup emails of docs/requirements.md R12.2); the default

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { Heading, Section, Text } from "@react-email/components";
+import { Heading, Section, Text } from "react-email";
 import { colors, styles } from "./theme";
 
 export interface KeyValueRow {

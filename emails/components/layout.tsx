@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from "react-email";
 import { BRAND_NAME, colors, fontFamily, styles } from "./theme";
 import { appBase, safeActionUrl } from "./safety";
 import type { Locale } from "../../lib/i18n";
@@ -24,7 +24,7 @@ export interface EmailLayoutProps {
   unsubscribeUrl?: string;
   /** `<title>` of the document; usually the subject. */
   title?: string;
-  /** The language of the footer and `<html lang>` (default English). */
+  /** The language of the footer and of `<html lang>` and `<body lang>` (default English). */
   locale?: Locale;
   children: ReactNode;
 }
@@ -69,8 +69,9 @@ export function EmailLayout({ appUrl, preview, reason, postalAddress, unsubscrib
         <meta name="color-scheme" content="light" />
         {title ? <title>{title}</title> : null}
       </Head>
-      <Preview>{preview}</Preview>
-      <Body style={main}>
+      {/* react-email 6's Preview would add a second <title> holding the preview text; the title is `title`. */}
+      <Preview useTitleTag={false}>{preview}</Preview>
+      <Body lang={locale} dir="ltr" style={main}>
         <Container style={container}>
           <Section style={header}>
             <Link href={home} style={brand}>
@@ -79,7 +80,7 @@ export function EmailLayout({ appUrl, preview, reason, postalAddress, unsubscrib
           </Section>
           <Section style={content}>{children}</Section>
           <Section style={footer}>
-            <Hr style={{ borderColor: colors.border, margin: "0 0 16px" }} />
+            <Hr style={{ borderTop: `1px solid ${colors.border}`, margin: "0 0 16px" }} />
             <Text style={footerText}>{t("email.footerReason", { reason })}</Text>
             {unsubscribeUrl !== undefined ? (
               <Text style={footerText}>

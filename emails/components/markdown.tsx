@@ -5,7 +5,7 @@ import remarkParse from "remark-parse";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
 import { visit, SKIP } from "unist-util-visit";
-import { Heading, Link, Text } from "@react-email/components";
+import { Heading, Link, Text } from "react-email";
 import { safeActionUrl } from "./safety";
 import { styles } from "./theme";
 

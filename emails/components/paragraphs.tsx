@@ -1,5 +1,5 @@
 import { Fragment } from "react";
-import { Text } from "@react-email/components";
+import { Text } from "react-email";
 import { styles } from "./theme";
 
 /**
