@@ -8,7 +8,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { useLocale, useTranslations } from "use-intl";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { formatWindow } from "@/components/listings/format";
+import { formatWindow } from "@/components/listings/listing-display";
 import { DeliveryDetails } from "./delivery-details";
 import { actionsOf, type NotificationActionId } from "@/server/services/notifications/catalog";
 import { formatSnoozeTime, SnoozeMenu, type SnoozeChoice } from "./snooze-menu";

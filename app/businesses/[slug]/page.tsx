@@ -6,7 +6,7 @@ import { api } from "@/server/trpc/server";
 import { currentUser } from "@/server/auth";
 import { BusinessLogo } from "@/components/businesses/business-logo";
 import { FollowButton } from "@/components/following/follow-button";
-import { formatPrice, formatWindow } from "@/components/listings/format";
+import { formatPrice, formatWindow } from "@/components/listings/listing-display";
 import { INTL_LOCALE } from "@/lib/i18n";
 import { requestLocale } from "@/server/i18n-request";
 import { translator } from "@/server/i18n";

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { api } from "@/server/trpc/server";
 import { BusinessLogo } from "@/components/businesses/business-logo";
-import { formatPrice, formatWindow, isPast } from "@/components/listings/format";
+import { formatPrice, formatWindow, isPast } from "@/components/listings/listing-display";
 import { currentUser } from "@/server/auth";
 import { INTL_LOCALE } from "@/lib/i18n";
 import { requestLocale, requestTranslator } from "@/server/i18n-request";

@@ -10,7 +10,7 @@ import { useId, useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
-import { ROLES, type Audience, type Category, type CategoryOption, type Role } from "./format";
+import { ROLES, type Audience, type Category, type CategoryOption, type Role } from "./campaign-types";
 import { useDebounced } from "./previews";
 import { useCampaignWording } from "./wording";
 

@@ -12,7 +12,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { CancelConfirm } from "./campaign-list";
-import { asAudience, type CampaignDetailData } from "./format";
+import { asAudience, type CampaignDetailData } from "./campaign-types";
 import { EmailPreview, InAppPreview } from "./previews";
 import { CampaignProgressBar, StatusBadge, useCampaignProgressEvents, useProgressSummary, type ChunkPosition } from "./progress";
 import { useCampaignWording, type CampaignWording } from "./wording";

@@ -10,39 +10,37 @@
  * of a language without them get the main texts, docs/requirements.md R19.4). When recent
  * campaigns' complaint rate blocks sending, the panel explains it and offers an explicit override. Field
  * errors come from the server's validation.
+ *
+ * This file holds the form's state and actions and composes the cards and panels of ./editor/: the name and
+ * channels (name-and-channels-section.tsx), the in-app card (in-app-section.tsx), the email
+ * (email-section.tsx), the languages and their translations (languages-section.tsx), the audience and the
+ * critical flag (audience-section.tsx), the schedule and send panels (schedule-panel.tsx, send-panel.tsx)
+ * with the complaint-rate override (complaint-override.tsx), and their shared parts (form-parts.tsx).
  */
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState, type ReactNode } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "use-intl";
-import { INTL_LOCALE, LOCALE_NAMES, LOCALES, isLocale, type Locale } from "@/lib/i18n";
+import { INTL_LOCALE, LOCALES, isLocale, type Locale } from "@/lib/i18n";
 import { useTRPC } from "@/components/trpc";
-import { AudienceField, audienceDraft, missingAudienceChoice, toAudience, type AudienceDraft } from "./audience-field";
+import { audienceDraft, missingAudienceChoice, toAudience, type AudienceDraft } from "./audience-field";
 import { CancelConfirm } from "./campaign-list";
-import { asAudience, browserTimeZone, complaintBlockOf, type AudienceSize, type CampaignRecord, type CategoryOption, type ComplaintBlock } from "./format";
-import { EmailPreview, InAppPreview } from "./previews";
+import { asAudience, browserTimeZone, complaintBlockOf, type AudienceSize, type CampaignRecord, type CategoryOption, type ComplaintBlock } from "./campaign-types";
+import { AudienceSection } from "./editor/audience-section";
+import { EmailSection } from "./editor/email-section";
+import { ErrorAlert, danger, primary, secondary } from "./editor/form-parts";
+import { InAppSection } from "./editor/in-app-section";
+import { LanguagesSection, translationsDraft } from "./editor/languages-section";
+import { NameAndChannelsSection } from "./editor/name-and-channels-section";
+import { SchedulePanel, localInput } from "./editor/schedule-panel";
+import { SendPanel } from "./editor/send-panel";
 import { StatusBadge } from "./progress";
 import { useCampaignWording, type CampaignWording } from "./wording";
 
 type FormError = NonNullable<ReturnType<CampaignWording["errorOf"]>>;
 
-/** One language's texts as the editor holds them (all four kept; only the chosen channels' are saved). */
-type Texts = { inAppTitle: string; inAppBody: string; emailSubject: string; emailBody: string };
-const NO_TEXTS: Texts = { inAppTitle: "", inAppBody: "", emailSubject: "", emailBody: "" };
-
-/** The stored translations (JSON) as editor state, every language present. */
-function translationsDraft(stored: unknown): Record<Locale, Texts> {
-  const from = (stored && typeof stored === "object" ? stored : {}) as Record<string, Partial<Texts> | undefined>;
-  return Object.fromEntries(LOCALES.map((l) => [l, { ...NO_TEXTS, ...from[l] }])) as Record<Locale, Texts>;
-}
 type Panel = { kind: "schedule" } | { kind: "send"; size: AudienceSize } | { kind: "cancel" } | null;
-
-/** `YYYY-MM-DDTHH:mm` in the browser's local time, for `<input type="datetime-local">`. */
-function localInput(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
 
 export interface CampaignEditorProps {
   /** The saved campaign (DRAFT or SCHEDULED), or null for a new one. */
@@ -303,13 +301,6 @@ export function CampaignEditor(props: CampaignEditorProps) {
     });
 
   const zones = props.timeZones.includes(zone) ? props.timeZones : [zone, ...props.timeZones];
-  // The last failure, in words (inside the schedule panel while it is open, so it sits by the date it is about).
-  const errorBox = error ? (
-    <p role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm font-medium text-rose-800">{error.message}</p>
-  ) : null;
-  const complaintBox = (verb: "Send" | "Schedule") =>
-    complaint ? <ComplaintOverride block={complaint} verb={verb} checked={override} onChange={setOverride} /> : null;
-  const blocked = complaint !== null && !override;
 
   return (
     <form onSubmit={onSave} noValidate aria-labelledby={`${id}-h`} className="space-y-6">
@@ -327,187 +318,111 @@ export function CampaignEditor(props: CampaignEditorProps) {
         ) : null}
       </div>
 
-      <Section title={t("sectionCampaign")}>
-        <Field id={`${id}-name`} label={t("name")} hint={t("nameHint")} error={fieldError("name")}>
-          <input id={`${id}-name`} value={name} onChange={(e) => edit("name", setName)(e.target.value)} maxLength={120} required placeholder={t("namePlaceholder")} className={inputCls(fieldError("name"))} {...describe(`${id}-name`, fieldError("name"))} />
-        </Field>
-        <fieldset className="space-y-2" aria-describedby={`${id}-channels-hint${fieldError("channels") ? ` ${id}-channels-error` : ""}`}>
-          <legend className="text-sm font-medium text-slate-700">{t("channels")}</legend>
-          <label className={`flex items-center gap-3 text-sm ${newsletter ? "text-slate-500" : ""}`}>
-            <input type="checkbox" checked={inApp} disabled={newsletter} onChange={(e) => onInApp(e.target.checked)} className="h-4 w-4 accent-brand-700" />
-            {t("channelInApp")}
-          </label>
-          <label className="flex items-center gap-3 text-sm">
-            <input type="checkbox" checked={email} onChange={(e) => onEmail(e.target.checked)} className="h-4 w-4 accent-brand-700" />
-            {t("channelEmail")}
-          </label>
-          <p id={`${id}-channels-hint`} data-testid="channels-hint" className="text-xs text-slate-600">
-            {newsletter ? t("channelsHintNewsletter") : t("channelsHint")}
-          </p>
-          {fieldError("channels") ? <p id={`${id}-channels-error`} role="alert" className="text-sm text-rose-700">{fieldError("channels")}</p> : null}
-        </fieldset>
-      </Section>
+      <NameAndChannelsSection
+        id={id}
+        name={name}
+        onName={edit("name", setName)}
+        inApp={inApp}
+        onInApp={onInApp}
+        email={email}
+        onEmail={onEmail}
+        newsletter={newsletter}
+        fieldError={fieldError}
+      />
 
       {inApp ? (
-        <Section title={t("sectionInApp")}>
-          <div className="grid grid-cols-1 gap-5 md:grid-cols-2">
-            <div className="space-y-4">
-              <Field id={`${id}-title`} label={t("title")} hint={t("titleHint")} error={fieldError("inAppTitle")}>
-                <input id={`${id}-title`} value={inAppTitle} onChange={(e) => edit("inAppTitle", setInAppTitle)(e.target.value)} maxLength={120} required className={inputCls(fieldError("inAppTitle"))} {...describe(`${id}-title`, fieldError("inAppTitle"))} />
-              </Field>
-              <Field id={`${id}-message`} label={t("message")} hint={t("messageHint")} error={fieldError("inAppBody")}>
-                <textarea id={`${id}-message`} value={inAppBody} onChange={(e) => edit("inAppBody", setInAppBody)(e.target.value)} maxLength={500} rows={3} className={inputCls(fieldError("inAppBody"))} {...describe(`${id}-message`, fieldError("inAppBody"))} />
-              </Field>
-            </div>
-            <InAppPreview title={inAppTitle} body={inAppBody} critical={critical} />
-          </div>
-        </Section>
+        <InAppSection
+          id={id}
+          title={inAppTitle}
+          onTitle={edit("inAppTitle", setInAppTitle)}
+          body={inAppBody}
+          onBody={edit("inAppBody", setInAppBody)}
+          critical={critical}
+          fieldError={fieldError}
+        />
       ) : null}
 
       {email ? (
-        <Section title={t("sectionEmail")}>
-          <Field id={`${id}-subject`} label={t("subject")} hint={t("subjectHint")} error={fieldError("emailSubject")}>
-            <input id={`${id}-subject`} value={emailSubject} onChange={(e) => edit("emailSubject", setEmailSubject)(e.target.value)} maxLength={150} required className={inputCls(fieldError("emailSubject"))} {...describe(`${id}-subject`, fieldError("emailSubject"))} />
-          </Field>
-          <Field
-            id={`${id}-body`}
-            label={t("body")}
-            hint={t.rich("bodyHint", { code: (chunks) => <code>{chunks}</code> })}
-            error={fieldError("emailBody")}
-          >
-            <textarea id={`${id}-body`} value={emailBody} onChange={(e) => edit("emailBody", setEmailBody)(e.target.value)} maxLength={20_000} rows={8} required className={`${inputCls(fieldError("emailBody"))} font-mono text-sm`} {...describe(`${id}-body`, fieldError("emailBody"))} />
-          </Field>
-          <EmailPreview subject={emailSubject} body={emailBody} />
-        </Section>
+        <EmailSection
+          id={id}
+          subject={emailSubject}
+          onSubject={edit("emailSubject", setEmailSubject)}
+          body={emailBody}
+          onBody={edit("emailBody", setEmailBody)}
+          fieldError={fieldError}
+        />
       ) : null}
 
       {!inApp && !email ? (
         <p className="rounded-2xl border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700">{t("noChannel")}</p>
       ) : (
-        <Section title={t("sectionLanguages")}>
-          <Field id={`${id}-locale`} label={t("writtenIn")} hint={t("writtenInHint")} error={fieldError("locale")}>
-            <select
-              id={`${id}-locale`}
-              value={mainLocale}
-              onChange={(e) => edit(["locale", "translations"], setMainLocale)(e.target.value as Locale)}
-              className={`${inputCls(fieldError("locale"))} sm:w-64`}
-              {...describe(`${id}-locale`, fieldError("locale"))}
-            >
-              {LOCALES.map((l) => (
-                <option key={l} value={l}>{LOCALE_NAMES[l]}</option>
-              ))}
-            </select>
-          </Field>
-          {fieldError("translations") ? <p role="alert" className="text-sm text-rose-700">{fieldError("translations")}</p> : null}
-          {otherLocales.map((l) => (
-            <TranslationFields
-              key={l}
-              id={`${id}-${l}`}
-              language={LOCALE_NAMES[l]}
-              locale={l}
-              texts={translations[l]}
-              inApp={inApp}
-              email={email}
-              onChange={(texts) => edit("translations", setTranslations)({ ...translations, [l]: texts })}
-            />
-          ))}
-        </Section>
+        <LanguagesSection
+          id={id}
+          mainLocale={mainLocale}
+          onMainLocale={edit(["locale", "translations"], setMainLocale)}
+          otherLocales={otherLocales}
+          translations={translations}
+          onTranslation={(l, texts) => edit("translations", setTranslations)({ ...translations, [l]: texts })}
+          inApp={inApp}
+          email={email}
+          fieldError={fieldError}
+        />
       )}
 
-      <Section title={t("sectionAudience")}>
-        <AudienceField value={audience} onChange={onAudience} critical={critical} categories={props.categories} error={fieldError("audience")} />
-
-        <div className={`rounded-lg border p-3 ${critical ? "border-rose-300 bg-rose-50" : "border-slate-200"} ${newsletter ? "bg-slate-50" : ""}`}>
-          <label className={`flex items-start gap-3 text-sm ${newsletter ? "text-slate-500" : ""}`}>
-            <input
-              type="checkbox"
-              checked={critical}
-              disabled={newsletter}
-              onChange={(e) => edit("critical", setCritical)(e.target.checked)}
-              aria-describedby={`${id}-critical-hint${fieldError("critical") ? ` ${id}-critical-error` : ""}`}
-              className="mt-0.5 h-4 w-4 accent-rose-700"
-            />
-            <span>
-              <span className={`font-medium ${newsletter ? "text-slate-600" : "text-slate-900"}`}>{t("critical")}</span>
-              <span id={`${id}-critical-hint`} className={`block ${newsletter ? "text-slate-600" : "text-slate-700"}`}>
-                {newsletter ? t("criticalHintNewsletter") : t("criticalHint")}
-              </span>
-            </span>
-          </label>
-          {fieldError("critical") ? <p id={`${id}-critical-error`} role="alert" className="mt-1 text-sm text-rose-700">{fieldError("critical")}</p> : null}
-        </div>
-      </Section>
+      <AudienceSection
+        id={id}
+        audience={audience}
+        onAudience={onAudience}
+        critical={critical}
+        onCritical={edit("critical", setCritical)}
+        newsletter={newsletter}
+        categories={props.categories}
+        fieldError={fieldError}
+      />
 
       <div className="space-y-3 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
-        {error && panel?.kind !== "schedule" ? errorBox : null}
+        {/* The last failure, in words (inside the schedule panel while it is open, so it sits by the date it is about). */}
+        {error && panel?.kind !== "schedule" ? <ErrorAlert message={error.message} /> : null}
         <p role="status" aria-live="polite" data-testid="editor-notice" className={notice ? "rounded-lg bg-brand-50 px-3 py-2 text-sm text-brand-800" : "sr-only"}>
           {notice}
         </p>
 
         {panel?.kind === "schedule" ? (
-          <div
-            role="group"
-            aria-labelledby={`${id}-sched-h`}
-            // Enter in the panel schedules (the panel sits inside the editor's form, whose Enter saves).
-            onKeyDown={(e) => {
-              if (e.key === "Enter" && e.target instanceof HTMLInputElement && e.target.type !== "checkbox") {
-                e.preventDefault();
-                if (when && !busy && !blocked) onSchedule(e);
-              }
-            }}
-            className="space-y-3 rounded-lg border border-sky-200 bg-sky-50/60 p-4"
-          >
-            <h2 id={`${id}-sched-h`} className="font-semibold">{saved?.status === "SCHEDULED" ? t("reschedule") : t("schedule")}</h2>
-            <div className="grid gap-3 sm:grid-cols-2">
-              <div>
-                <label htmlFor={`${id}-when`} className="block text-sm font-medium text-slate-700">{t("dateTime")}</label>
-                <input id={`${id}-when`} type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} required autoFocus className={inputCls(fieldError("scheduledAt"))} aria-invalid={fieldError("scheduledAt") ? true : undefined} aria-describedby={`${id}-when-hint`} />
-              </div>
-              <div>
-                <label htmlFor={`${id}-zone`} className="block text-sm font-medium text-slate-700">{t("timeZone")}</label>
-                <select id={`${id}-zone`} value={zone} onChange={(e) => setZone(e.target.value)} className={inputCls(fieldError("timezone"))}>
-                  {zones.map((z) => (
-                    <option key={z} value={z}>{z.replaceAll("_", " ")}</option>
-                  ))}
-                </select>
-              </div>
-            </div>
-            <p id={`${id}-when-hint`} className="text-xs text-slate-600">
-              {t("whenHint")}
-            </p>
-            {error ? errorBox : null}
-            {complaintBox("Schedule")}
-            <div className="flex flex-wrap gap-2">
-              <button type="button" disabled={busy || !when || blocked} onClick={onSchedule} className={complaint ? danger : primary}>
-                {schedule.isPending
-                  ? t("scheduling")
-                  : complaint
-                    ? saved?.status === "SCHEDULED"
-                      ? t("rescheduleAnyway")
-                      : t("scheduleAnyway")
-                    : saved?.status === "SCHEDULED"
-                      ? t("reschedule")
-                      : t("schedule")}
-              </button>
-              <button type="button" onClick={() => openPanel(null)} className={secondary}>{t("cancel")}</button>
-            </div>
-          </div>
+          <SchedulePanel
+            id={id}
+            rescheduling={saved?.status === "SCHEDULED"}
+            when={when}
+            onWhen={setWhen}
+            zone={zone}
+            onZone={setZone}
+            zones={zones}
+            fieldError={fieldError}
+            errorMessage={error?.message ?? null}
+            complaint={complaint}
+            override={override}
+            onOverride={setOverride}
+            busy={busy}
+            pending={schedule.isPending}
+            onSchedule={onSchedule}
+            onClose={() => openPanel(null)}
+          />
         ) : null}
 
         {panel?.kind === "send" ? (
-          <div role="group" aria-labelledby={`${id}-send-h`} className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4">
-            <h2 id={`${id}-send-h`} className="font-semibold text-amber-950">{t("sendTitle", { name: name.trim() })}</h2>
-            <p className="text-sm text-amber-950" data-testid="send-confirm-size">
-              {t.rich(critical ? "sendSizeCritical" : "sendSize", { ...w.sizeParts(panel.size, critical, newsletter), strong: (chunks) => <strong>{chunks}</strong> })}
-            </p>
-            {complaintBox("Send")}
-            <div className="flex flex-wrap gap-2">
-              <button type="button" autoFocus disabled={busy || blocked} onClick={() => void onConfirmSend()} className={complaint ? danger : primary}>
-                {sendNow.isPending ? t("sending") : t(complaint ? "sendAnyway" : "yesSend", { count: panel.size.people })}
-              </button>
-              <button type="button" onClick={() => openPanel(null)} className={secondary}>{t("notYet")}</button>
-            </div>
-          </div>
+          <SendPanel
+            id={id}
+            name={name}
+            size={panel.size}
+            critical={critical}
+            newsletter={newsletter}
+            complaint={complaint}
+            override={override}
+            onOverride={setOverride}
+            busy={busy}
+            pending={sendNow.isPending}
+            onConfirm={() => void onConfirmSend()}
+            onClose={() => openPanel(null)}
+          />
         ) : null}
 
         {panel?.kind === "cancel" && saved ? (
@@ -538,136 +453,3 @@ export function CampaignEditor(props: CampaignEditorProps) {
     </form>
   );
 }
-
-/**
- * The complaint-rate refusal in words, with the explicit override: a labelled checkbox the admin must tick
- * before "Send anyway" / "Schedule anyway" is enabled. `verb`: what the override allows.
- */
-function ComplaintOverride(props: { block: ComplaintBlock; verb: "Send" | "Schedule"; checked: boolean; onChange: (v: boolean) => void }) {
-  const id = useId();
-  const t = useTranslations("campaignEditor.complaint");
-  const w = useCampaignWording();
-  const b = props.block;
-  return (
-    <div role="alert" data-testid="complaint-block" className="space-y-2 rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm text-rose-950">
-      <p className="font-semibold">{t("title")}</p>
-      <p id={`${id}-why`}>
-        {b.rate !== null
-          ? t.rich("why", {
-              rate: w.percent(b.rate),
-              count: b.sent,
-              days: w.count(b.windowDays),
-              complaints: t("complaints", { count: b.complained }),
-              limit: w.percent(b.limit),
-              strong: (chunks) => <strong>{chunks}</strong>,
-            })
-          : b.message}{" "}
-        {t.rich("risk", {
-          link: (chunks) => (
-            <Link href="/admin/analytics" className="font-medium underline">
-              {chunks}
-            </Link>
-          ),
-        })}
-      </p>
-      <label className="flex items-start gap-2 font-medium">
-        <input
-          type="checkbox"
-          checked={props.checked}
-          // The action button is disabled until this is ticked: focus moves here rather than being lost.
-          autoFocus
-          onChange={(e) => props.onChange(e.target.checked)}
-          aria-describedby={`${id}-why`}
-          className="mt-0.5 h-4 w-4 shrink-0 accent-rose-700"
-        />
-        {props.verb === "Send" ? t("overrideSend") : t("overrideSchedule")}
-      </label>
-    </div>
-  );
-}
-
-/**
- * One other language's texts, folded away until opened (open when any is written): the chosen channels'
- * fields, and the email's preview in that language.
- */
-function TranslationFields(props: {
-  id: string;
-  language: string;
-  locale: Locale;
-  texts: Texts;
-  inApp: boolean;
-  email: boolean;
-  onChange: (texts: Texts) => void;
-}) {
-  const t = useTranslations("campaignEditor");
-  const { id, language, texts } = props;
-  const set = (k: keyof Texts) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => props.onChange({ ...texts, [k]: e.target.value });
-  const written = (props.inApp && texts.inAppTitle.trim() !== "") || (props.email && texts.emailSubject.trim() !== "");
-  return (
-    <details open={written || undefined} className="group rounded-xl border border-slate-200 p-3 sm:p-4" data-testid={`translation-${props.locale}`}>
-      <summary className="cursor-pointer text-sm font-medium text-slate-800">
-        {t("translationOf", { language })}{" "}
-        <span className="font-normal text-slate-600">· {written ? t("translationFilled", { language }) : t("translationEmpty", { language })}</span>
-      </summary>
-      <div className="mt-3 space-y-4" lang={props.locale}>
-        <p className="text-xs text-slate-600">{t("translationHint", { language })}</p>
-        {props.inApp ? (
-          <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-            <Field id={`${id}-title`} label={t("inAppTitleIn", { language })}>
-              <input id={`${id}-title`} value={texts.inAppTitle} onChange={set("inAppTitle")} maxLength={120} className={inputCls(undefined)} />
-            </Field>
-            <Field id={`${id}-message`} label={t("inAppMessageIn", { language })}>
-              <textarea id={`${id}-message`} value={texts.inAppBody} onChange={set("inAppBody")} maxLength={500} rows={2} className={inputCls(undefined)} />
-            </Field>
-          </div>
-        ) : null}
-        {props.email ? (
-          <>
-            <Field id={`${id}-subject`} label={t("subjectIn", { language })}>
-              <input id={`${id}-subject`} value={texts.emailSubject} onChange={set("emailSubject")} maxLength={150} className={inputCls(undefined)} />
-            </Field>
-            <Field id={`${id}-body`} label={t("bodyIn", { language })}>
-              <textarea id={`${id}-body`} value={texts.emailBody} onChange={set("emailBody")} maxLength={20_000} rows={5} className={`${inputCls(undefined)} font-mono text-sm`} />
-            </Field>
-            <EmailPreview subject={texts.emailSubject} body={texts.emailBody} locale={props.locale} />
-          </>
-        ) : null}
-      </div>
-    </details>
-  );
-}
-
-function Section(props: { title: string; children: ReactNode }) {
-  const id = useId();
-  return (
-    <section aria-labelledby={id} className="space-y-4 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
-      <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <h2 id={id} className="font-semibold">{props.title}</h2>
-      </div>
-      {props.children}
-    </section>
-  );
-}
-
-function Field(props: { id: string; label: string; hint?: ReactNode; error?: string; children: ReactNode }) {
-  return (
-    <div>
-      <label htmlFor={props.id} className="block text-sm font-medium text-slate-700">{props.label}</label>
-      {props.children}
-      {props.hint ? <p id={`${props.id}-hint`} className="mt-1 text-xs text-slate-600">{props.hint}</p> : null}
-      {props.error ? <p id={`${props.id}-error`} className="mt-1 text-sm text-rose-700">{props.error}</p> : null}
-    </div>
-  );
-}
-
-/** aria-invalid and aria-describedby (hint, and the error when there is one) for a field's control. */
-const describe = (fid: string, error?: string) => ({
-  "aria-invalid": error ? true : undefined,
-  "aria-describedby": error ? `${fid}-hint ${fid}-error` : `${fid}-hint`,
-});
-
-const inputCls = (err?: string) =>
-  `mt-1 block w-full rounded-lg border px-3 py-2 text-sm ${err ? "border-rose-500 bg-rose-50/40" : "border-slate-300 bg-white"}`;
-const primary = "rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800 disabled:opacity-60";
-const secondary = "rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60";
-const danger = "rounded-lg border border-rose-300 bg-white px-4 py-2 text-sm font-medium text-rose-700 hover:bg-rose-50 disabled:opacity-60";

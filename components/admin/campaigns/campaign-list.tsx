@@ -13,7 +13,7 @@ import { useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { ComplaintBadge } from "@/components/admin/analytics/campaign-table";
-import { asAudience, type CampaignRow } from "./format";
+import { asAudience, type CampaignRow } from "./campaign-types";
 import { CampaignProgressBar, StatusBadge, useCampaignProgressEvents, useProgressSummary, type ChunkPosition, type ProgressEvent } from "./progress";
 import { useCampaignWording } from "./wording";
 

@@ -1,7 +1,7 @@
 import "server-only";
 /** What the campaign pages pass to their client components: category choices and time zones. */
 import { CATEGORIES } from "@/server/services/notifications/catalog";
-import type { Category, CategoryOption } from "./format";
+import type { Category, CategoryOption } from "./campaign-types";
 
 /** The categories a "people with a category turned on" audience can name, with their descriptions. */
 export function categoryOptions(): CategoryOption[] {

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslations } from "use-intl";
 import { useRealtime } from "@/components/realtime/realtime-provider";
 import { userChannel } from "@/lib/realtime";
-import { STATUS_STYLE, type AudienceSize, type CampaignStatus, type Progress } from "./format";
+import { STATUS_STYLE, type AudienceSize, type CampaignStatus, type Progress } from "./campaign-types";
 import { useCampaignWording } from "./wording";
 
 /** The `campaign.progress` payload (inngest/functions/campaign-send.ts). */

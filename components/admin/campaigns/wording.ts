@@ -5,7 +5,7 @@
  * times through `Intl` in the reader's locale, and {@link errorOf} with its own words translated.
  */
 import { useFormatter, useTranslations } from "use-intl";
-import { asAudience, errorOf, type AudienceSize, type CampaignStatus, type Role } from "./format";
+import { asAudience, errorOf, type AudienceSize, type CampaignStatus, type Role } from "./campaign-types";
 
 type Channel = "IN_APP" | "EMAIL" | "PUSH" | "SMS";
 

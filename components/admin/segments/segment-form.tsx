@@ -11,10 +11,10 @@ import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 import { BusinessPicker, categoryDescription } from "@/components/admin/campaigns/audience-field";
-import { ROLES, type CategoryOption } from "@/components/admin/campaigns/format";
+import { ROLES, type CategoryOption } from "@/components/admin/campaigns/campaign-types";
 import { useDebounced } from "@/components/admin/campaigns/previews";
 import { useCampaignWording, type CampaignWording } from "@/components/admin/campaigns/wording";
-import { filterProblems, matchTimeZone, toFilters, type SegmentDraft, type SegmentRow } from "./format";
+import { filterProblems, matchTimeZone, toFilters, type SegmentDraft, type SegmentRow } from "./segment-filters";
 
 type FieldName = "name" | "roles" | "business" | "categories" | "joinedAfter" | "joinedBefore" | "timezones" | "filters";
 type Errors = Partial<Record<FieldName, string>>;

@@ -10,9 +10,9 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
-import type { CategoryOption } from "@/components/admin/campaigns/format";
+import type { CategoryOption } from "@/components/admin/campaigns/campaign-types";
 import { useCampaignWording } from "@/components/admin/campaigns/wording";
-import { asFilters, describeFilters, segmentDraft, type SegmentRow } from "./format";
+import { asFilters, describeFilters, segmentDraft, type SegmentRow } from "./segment-filters";
 import { SegmentForm } from "./segment-form";
 
 export interface SegmentManagerProps {

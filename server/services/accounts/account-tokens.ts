@@ -10,8 +10,9 @@ import "server-only";
  * "expire after an appropriate period", "stored in a secure manner"). A secret that does not match reads as
  * `invalid` whatever the row's state, so a guess learns nothing about the link it aims at.
  */
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { db } from "../../db";
+import { constantTimeEqual } from "../security/constant-time";
 import type { AccountTokenPurpose, Prisma } from "../../generated/prisma/client";
 
 /** A verification link works this long (ms): 24 hours. */
@@ -77,7 +78,7 @@ export async function checkAccountToken(raw: unknown, purpose: AccountTokenPurpo
   // Hash and compare even without a row, so an unknown id costs what a known one does.
   const presented = Buffer.from(sha256(parsed.secret), "hex");
   const stored = Buffer.from(row?.secret_hash ?? "0".repeat(64), "hex");
-  const matches = stored.length === presented.length && timingSafeEqual(stored, presented);
+  const matches = constantTimeEqual(stored, presented);
   if (!row || !matches || row.purpose !== purpose) return { status: "invalid" };
   if (row.consumed_at) return { status: "used" };
   if (row.expires_at.getTime() <= (opts.now ?? new Date()).getTime()) return { status: "expired" };

@@ -4,6 +4,7 @@ import "server-only";
  * batches in flight, and records each outcome in `deliveries`. Shared by every email leg (listings,
  * transactional notices, digests) so batching and failure handling live in one place.
  */
+import pLimit from "p-limit";
 import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { EmailSendError, MAX_BATCH, type EmailTransport, type OutgoingEmail } from "../email/transport";
@@ -17,7 +18,7 @@ export interface QueuedEmail {
 /**
  * Sends the emails and marks each delivery SENT (with the provider's id) or FAILED (a permanent refusal).
  * A batch the provider refuses outright is sent one by one, so one bad address cannot hold up 99 good ones.
- * @param opts.concurrency batches in flight at once (default 4)
+ * @param opts.concurrency batches in flight at once (default 4; below 1 counts as 1)
  * @param opts.table where the delivery rows live: `deliveries` (accounts, the default) or
  *   `newsletter_deliveries` (newsletter subscribers without accounts)
  * @returns counts by outcome (`SENT`, `FAILED`)
@@ -35,7 +36,6 @@ export async function sendInBatches(
   const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   const batches: QueuedEmail[][] = [];
   for (let i = 0; i < queue.length; i += MAX_BATCH) batches.push(queue.slice(i, i + MAX_BATCH));
-  let next = 0;
   let failure: unknown;
   /** Marks deliveries SENT with their provider ids: one statement per batch. */
   const sent = async (done: { deliveryId: string; providerMessageId: string }[]) => {
@@ -54,28 +54,27 @@ export async function sendInBatches(
       failure ??= err;
     }
   };
-  const worker = async () => {
-    while (next < batches.length && !failure) {
-      const batch = batches[next++]!;
-      try {
-        const ids = await transport.sendBatch(batch.map((q) => q.message));
-        await sent(batch.map((q, k) => ({ deliveryId: q.deliveryId, providerMessageId: ids[k]!.providerMessageId })));
-      } catch (err) {
-        if (!(err instanceof EmailSendError && err.opts.permanent)) {
-          failure ??= err;
-          continue;
-        }
-        for (const q of batch) {
-          try {
-            await sent([{ deliveryId: q.deliveryId, providerMessageId: (await transport.send(q.message)).providerMessageId }]);
-          } catch (one) {
-            await failed(q, one);
-          }
+  /** One batch; once a retryable failure is known, batches not yet started are skipped. */
+  const sendBatch = async (batch: QueuedEmail[]) => {
+    if (failure) return;
+    try {
+      const ids = await transport.sendBatch(batch.map((q) => q.message));
+      await sent(batch.map((q, k) => ({ deliveryId: q.deliveryId, providerMessageId: ids[k]!.providerMessageId })));
+    } catch (err) {
+      if (!(err instanceof EmailSendError && err.opts.permanent)) {
+        failure ??= err;
+        return;
+      }
+      for (const q of batch) {
+        try {
+          await sent([{ deliveryId: q.deliveryId, providerMessageId: (await transport.send(q.message)).providerMessageId }]);
+        } catch (one) {
+          await failed(q, one);
         }
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  await pLimit(Math.max(1, Math.floor(concurrency))).map(batches, sendBatch);
   if (failure) throw failure;
   return counts;
 }

@@ -17,7 +17,8 @@
  *
  * @module
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { constantTimeEqual } from "../security/constant-time";
 
 /** A Herald user id as the token carries it: a lowercase UUID. */
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -81,7 +82,7 @@ export function verifyEmbedToken(token: string, secret: string, opts: { maxAgeS:
   const presented = Buffer.from(given, "base64url");
   // 43 base64url characters decode to exactly 32 bytes; a non-canonical last character still decodes to 32
   // bytes but re-encodes differently, so the text is compared too (one token, one spelling).
-  if (presented.length !== expected.length || !timingSafeEqual(presented, expected) || presented.toString("base64url") !== given) {
+  if (!constantTimeEqual(presented, expected) || presented.toString("base64url") !== given) {
     return { ok: false, reason: "bad_signature" };
   }
   const nowS = Math.floor((opts.now ?? Date.now()) / 1000);

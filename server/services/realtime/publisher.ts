@@ -18,6 +18,7 @@
  */
 import http from "node:http";
 import https from "node:https";
+import pLimit from "p-limit";
 import Pusher from "pusher";
 
 /** Events per `batch_events` request: Pusher's limit (HTTP API reference), the default of {@link RealtimePublisherConfig.batchSize}. */
@@ -272,21 +273,16 @@ export function createRealtimePublisher(config: RealtimePublisherConfig): Realti
       });
     }
 
-    let next = 0;
     let failedEvents = 0;
     let firstError: unknown;
-    async function worker(): Promise<void> {
-      while (next < requests.length) {
-        const request = requests[next++] as (typeof requests)[number];
-        try {
-          await withOneRetry(request.send);
-        } catch (err) {
-          failedEvents += request.size;
-          firstError ??= err;
-        }
+    await pLimit(concurrency).map(requests, async (request) => {
+      try {
+        await withOneRetry(request.send);
+      } catch (err) {
+        failedEvents += request.size;
+        firstError ??= err;
       }
-    }
-    await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, () => worker()));
+    });
     if (failedEvents > 0) {
       throw new RealtimePublishError(
         `realtime publish failed for ${failedEvents} of ${prepared.length} events: ${String(firstError)}`,

@@ -19,10 +19,11 @@ import "server-only";
  * inside a Next.js Node server (`NEXT_RUNTIME=nodejs`); a request that arrived before (the first one of a
  * route bundle) has no stamp and counts as `"unknown"`: one shared bucket, never a header's word.
  */
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { isIP } from "node:net";
 import { env } from "../../env";
+import { constantTimeEqual } from "./constant-time";
 
 /** The header the stamp writes (any value a client sends under this name is overwritten). */
 export const SOCKET_ADDRESS_HEADER = "x-herald-socket-address";
@@ -82,7 +83,7 @@ export function stampedSocketAddress(headers: Headers): string | null {
   if (space < 0) return null;
   const given = Buffer.from(value.slice(0, space));
   const secret = Buffer.from(stampState().secret);
-  if (given.length !== secret.length || !timingSafeEqual(given, secret)) return null;
+  if (!constantTimeEqual(given, secret)) return null;
   return value.slice(space + 1) || null;
 }
 

@@ -10,7 +10,7 @@ import { db } from "../../db";
 import { AppError, notFound } from "../errors";
 import { smsIsCaptured } from ".";
 import { applySmsKeyword, type SmsKeywordResult } from "./opt-out";
-import { smsSegments, type SmsEncoding } from "./segments";
+import { countSmsSegments, type SmsEncoding } from "./sms-segments";
 
 type Viewer = { id: string; role: string };
 
@@ -50,7 +50,7 @@ export async function listCapturedSms(viewer: Viewer, limit = 100): Promise<Capt
     select: { id: true, to: true, body: true, segments: true, createdAt: true },
   });
   return rows.map((r) => {
-    const info = smsSegments(r.body);
+    const info = countSmsSegments(r.body);
     return { ...r, encoding: info.encoding, length: info.length };
   });
 }

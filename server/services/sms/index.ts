@@ -10,7 +10,7 @@ import { env } from "../../env";
 import { createCaptureSmsTransport, createTwilioTransport, type SmsTransport } from "./transport";
 
 export { SmsSendError, TWILIO_UNSUBSCRIBED, type OutgoingSms, type SmsTransport } from "./transport";
-export { smsSegments, type SmsSegmentInfo, type SmsEncoding } from "./segments";
+export { countSmsSegments, type SmsSegmentInfo, type SmsEncoding } from "./sms-segments";
 
 const g = globalThis as unknown as { heraldSmsTransport?: SmsTransport };
 

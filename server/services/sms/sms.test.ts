@@ -30,7 +30,7 @@ import { phoneRouter } from "../../trpc/routers/phone";
 import { trpcCode } from "../../../test/trpc";
 import { POST as twilioWebhook } from "../../../app/api/webhooks/twilio/route";
 import { normalizePhone } from "./phone";
-import { smsSegments } from "./segments";
+import { countSmsSegments } from "./sms-segments";
 import { sanitizeSmsText, smsBodyFor, SMS_TEMPLATE_TYPES, STOP_LINE, verificationCodeSms, type SmsTemplateType } from "./templates";
 import { createTwilioTransport, SmsSendError, type SmsTransport } from "./transport";
 import { confirmPhoneVerification, getPhoneStatus, removePhone, startPhoneVerification } from "./verification";
@@ -104,33 +104,33 @@ describe("normalizePhone", () => {
 
 // ---------------------------------------------------------------------------------------------------------
 
-describe("smsSegments", () => {
+describe("countSmsSegments", () => {
   it("counts GSM-7: 160 septets in one segment, 161 in two, 153 per segment beyond", () => {
-    expect(smsSegments("")).toEqual({ encoding: "GSM-7", segments: 0, length: 0 });
-    expect(smsSegments("a".repeat(160))).toEqual({ encoding: "GSM-7", segments: 1, length: 160 });
-    expect(smsSegments("a".repeat(161))).toEqual({ encoding: "GSM-7", segments: 2, length: 161 });
-    expect(smsSegments("a".repeat(306)).segments).toBe(2);
-    expect(smsSegments("a".repeat(307)).segments).toBe(3);
-    expect(smsSegments("Herald: @£$¥èé ÄÖÑÜ§¿ äöñüà ΔΦΓΛΩΠΨΣΘΞ\n").encoding).toBe("GSM-7");
+    expect(countSmsSegments("")).toEqual({ encoding: "GSM-7", segments: 0, length: 0 });
+    expect(countSmsSegments("a".repeat(160))).toEqual({ encoding: "GSM-7", segments: 1, length: 160 });
+    expect(countSmsSegments("a".repeat(161))).toEqual({ encoding: "GSM-7", segments: 2, length: 161 });
+    expect(countSmsSegments("a".repeat(306)).segments).toBe(2);
+    expect(countSmsSegments("a".repeat(307)).segments).toBe(3);
+    expect(countSmsSegments("Herald: @£$¥èé ÄÖÑÜ§¿ äöñüà ΔΦΓΛΩΠΨΣΘΞ\n").encoding).toBe("GSM-7");
   });
 
   it("counts extension-table characters as two septets and never splits an escape pair", () => {
-    expect(smsSegments("€".repeat(80))).toEqual({ encoding: "GSM-7", segments: 1, length: 160 });
-    expect(smsSegments("€".repeat(81))).toEqual({ encoding: "GSM-7", segments: 2, length: 162 });
-    expect(smsSegments("{}[]~|^\\").length).toBe(16);
+    expect(countSmsSegments("€".repeat(80))).toEqual({ encoding: "GSM-7", segments: 1, length: 160 });
+    expect(countSmsSegments("€".repeat(81))).toEqual({ encoding: "GSM-7", segments: 2, length: 162 });
+    expect(countSmsSegments("{}[]~|^\\").length).toBe(16);
     // 152 + 2 + 152 = 306 septets would be 2 × 153, but the € cannot straddle the boundary: 3 segments.
-    expect(smsSegments(`${"a".repeat(152)}€${"a".repeat(152)}`).segments).toBe(3);
-    expect(smsSegments(`${"a".repeat(151)}€${"a".repeat(153)}`).segments).toBe(2);
+    expect(countSmsSegments(`${"a".repeat(152)}€${"a".repeat(152)}`).segments).toBe(3);
+    expect(countSmsSegments(`${"a".repeat(151)}€${"a".repeat(153)}`).segments).toBe(2);
   });
 
   it("switches to UCS-2 for anything outside GSM-7: 70 units in one segment, 67 beyond, emoji count 2", () => {
-    expect(smsSegments("Hi 😀")).toEqual({ encoding: "UCS-2", segments: 1, length: 5 });
-    expect(smsSegments("😀".repeat(35))).toEqual({ encoding: "UCS-2", segments: 1, length: 70 });
-    expect(smsSegments(`${"😀".repeat(35)}a`).segments).toBe(2);
-    expect(smsSegments("ç".repeat(70))).toEqual({ encoding: "UCS-2", segments: 1, length: 70 });
+    expect(countSmsSegments("Hi 😀")).toEqual({ encoding: "UCS-2", segments: 1, length: 5 });
+    expect(countSmsSegments("😀".repeat(35))).toEqual({ encoding: "UCS-2", segments: 1, length: 70 });
+    expect(countSmsSegments(`${"😀".repeat(35)}a`).segments).toBe(2);
+    expect(countSmsSegments("ç".repeat(70))).toEqual({ encoding: "UCS-2", segments: 1, length: 70 });
     // 66 units then an emoji: the pair cannot straddle the 67-unit boundary (134 units, yet 3 segments).
-    expect(smsSegments(`${"ж".repeat(66)}😀${"ж".repeat(66)}`).segments).toBe(3);
-    expect(smsSegments(`${"ж".repeat(65)}😀${"ж".repeat(67)}`).segments).toBe(2);
+    expect(countSmsSegments(`${"ж".repeat(66)}😀${"ж".repeat(66)}`).segments).toBe(3);
+    expect(countSmsSegments(`${"ж".repeat(65)}😀${"ж".repeat(67)}`).segments).toBe(2);
   });
 });
 
@@ -144,7 +144,7 @@ describe("SMS templates", () => {
     for (const type of SMS_TEMPLATE_TYPES) {
       for (const critical of [false, true]) {
         const body = smsBodyFor(type, preview(type) as never, { appUrl, critical });
-        const info = smsSegments(body);
+        const info = countSmsSegments(body);
         expect(info, `${type}: ${body}`).toMatchObject({ encoding: "GSM-7", segments: 1 });
         expect(body.startsWith("Herald: ")).toBe(true);
         const lines = body.split("\n");
@@ -181,7 +181,7 @@ describe("SMS templates", () => {
   it("shortens long user text with an ellipsis, never the link or the STOP line", () => {
     const long = "Very Long Business Name ".repeat(15);
     const body = smsBodyFor("new_listing", { ...preview("new_listing"), businessName: long, listingName: "Lasagne for four with garlic bread and salad", listingUrl: "/listings/42" }, { appUrl, critical: false });
-    expect(smsSegments(body)).toMatchObject({ encoding: "GSM-7", segments: 1 });
+    expect(countSmsSegments(body)).toMatchObject({ encoding: "GSM-7", segments: 1 });
     expect(body).toContain("...");
     const lines = body.split("\n");
     expect(lines).toHaveLength(3);
@@ -194,7 +194,7 @@ describe("SMS templates", () => {
 
   it("keeps other scripts and emoji (UCS-2) within two segments, still with link and STOP", () => {
     const body = smsBodyFor("new_listing", { ...preview("new_listing"), businessName: "Пекарня 🍞 ".repeat(10) }, { appUrl, critical: false });
-    const info = smsSegments(body);
+    const info = countSmsSegments(body);
     expect(info.encoding).toBe("UCS-2");
     expect(info.segments).toBeLessThanOrEqual(2);
     expect(body.endsWith(`\n${STOP_LINE}`)).toBe(true);
@@ -210,7 +210,7 @@ describe("SMS templates", () => {
   it("verification text is one GSM-7 segment", () => {
     const body = verificationCodeSms("012345");
     expect(body).toBe("Herald code: 012345. It expires in 10 minutes. Don't share it.");
-    expect(smsSegments(body)).toMatchObject({ encoding: "GSM-7", segments: 1 });
+    expect(countSmsSegments(body)).toMatchObject({ encoding: "GSM-7", segments: 1 });
   });
 });
 

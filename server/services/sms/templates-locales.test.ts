@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Locale } from "@/lib/i18n";
 import { translator } from "@/messages";
 import { EMAIL_TEMPLATES } from "../email/render";
-import { smsSegments } from "./segments";
+import { countSmsSegments } from "./sms-segments";
 import { smsBodyFor, SMS_TEMPLATE_TYPES, STOP_LINE, verificationCodeSms, type SmsTemplateType } from "./templates";
 
 const appUrl = "https://herald.example.org";
@@ -25,7 +25,7 @@ describe.each(["af", "zu"] as const)("SMS in %s", (locale: Locale) => {
       for (const critical of [false, true]) {
         const body = smsBodyFor(type, preview(type) as never, { appUrl, critical, locale });
         const english = smsBodyFor(type, preview(type) as never, { appUrl, critical, locale: "en" });
-        expect(smsSegments(body), `${type}: ${body}`).toMatchObject({ encoding: "GSM-7", segments: 1 });
+        expect(countSmsSegments(body), `${type}: ${body}`).toMatchObject({ encoding: "GSM-7", segments: 1 });
         expect(body.startsWith("Herald: ")).toBe(true);
         expect(body.split("\n")[0], body).not.toBe(english.split("\n")[0]);
         expect(body).not.toMatch(KEY);
@@ -40,12 +40,12 @@ describe.each(["af", "zu"] as const)("SMS in %s", (locale: Locale) => {
   it("shortens long user text, never the link or the STOP line; other scripts stay within two UCS-2 segments", () => {
     const long = "Very Long Business Name ".repeat(15);
     const body = smsBodyFor("new_listing", { ...preview("new_listing"), businessName: long, listingUrl: "/listings/42" } as never, { appUrl, critical: false, locale });
-    expect(smsSegments(body)).toMatchObject({ encoding: "GSM-7", segments: 1 });
+    expect(countSmsSegments(body)).toMatchObject({ encoding: "GSM-7", segments: 1 });
     expect(body).toContain("...");
     expect(body.split("\n").slice(1)).toEqual([`${appUrl}/listings/42`, stop]);
     const ucs2 = smsBodyFor("new_listing", { ...preview("new_listing"), businessName: "Пекарня 🍞 ".repeat(10) } as never, { appUrl, critical: false, locale });
-    expect(smsSegments(ucs2).encoding).toBe("UCS-2");
-    expect(smsSegments(ucs2).segments).toBeLessThanOrEqual(2);
+    expect(countSmsSegments(ucs2).encoding).toBe("UCS-2");
+    expect(countSmsSegments(ucs2).segments).toBeLessThanOrEqual(2);
     expect(ucs2.endsWith(`\n${stop}`)).toBe(true);
   });
 
@@ -56,7 +56,7 @@ describe.each(["af", "zu"] as const)("SMS in %s", (locale: Locale) => {
     const code = verificationCodeSms("012345", locale);
     expect(code).toContain("012345");
     expect(code).not.toBe(verificationCodeSms("012345"));
-    expect(smsSegments(code)).toMatchObject({ encoding: "GSM-7", segments: 1 });
+    expect(countSmsSegments(code)).toMatchObject({ encoding: "GSM-7", segments: 1 });
   });
 });
 

@@ -34,7 +34,7 @@ import { formatMoney, intlLocaleOf } from "@/emails/components/format";
 import { appBase, safeActionUrl } from "@/emails/components/safety";
 import { INTL_LOCALE, type Locale } from "@/lib/i18n";
 import { translator } from "@/messages";
-import { isGsm7, isGsm7Char, smsSegments } from "./segments";
+import { isGsm7, isGsm7Char, countSmsSegments } from "./sms-segments";
 
 /** Props per notification type that has its own SMS text (the email template's props). */
 export interface SmsTemplateProps {
@@ -265,7 +265,7 @@ function fit(draft: Draft, opts: SmsBodyOptions, stop: string): string {
   const tail = `\n${link}${opts.critical ? "" : `\n${stop}`}`;
   const fits = (text: string) => {
     const b = assemble([text], tail);
-    return smsSegments(b).segments <= (isGsm7(b) ? 1 : 2);
+    return countSmsSegments(b).segments <= (isGsm7(b) ? 1 : 2);
   };
   for (const variant of draft.variants) {
     const r = shrink(variant, 20, fits);

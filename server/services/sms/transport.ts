@@ -14,13 +14,13 @@
  * No "server-only" import: tests load this module directly (the email transport does the same).
  */
 import type { PrismaClient } from "../../generated/prisma/client";
-import { smsSegments } from "./segments";
+import { countSmsSegments } from "./sms-segments";
 
 /** One text message, rendered. */
 export interface OutgoingSms {
   /** Recipient in E.164, e.g. `+27821234567` (validated earlier with `normalizePhone`). */
   to: string;
-  /** The text exactly as sent (see `smsSegments` for its cost). Twilio refuses more than 1,600 characters. */
+  /** The text exactly as sent (see `countSmsSegments` for its cost). Twilio refuses more than 1,600 characters. */
   body: string;
   /** Stable per notification × channel (e.g. `sms:<notificationId>`) or per verification code. */
   idempotencyKey: string;
@@ -175,7 +175,7 @@ export function createCaptureSmsTransport(db: PrismaClient): SmsTransport {
     async send(sms) {
       const row = await db.capturedSms.upsert({
         where: { idempotencyKey: sms.idempotencyKey },
-        create: { to: sms.to, body: sms.body, segments: smsSegments(sms.body).segments, idempotencyKey: sms.idempotencyKey },
+        create: { to: sms.to, body: sms.body, segments: countSmsSegments(sms.body).segments, idempotencyKey: sms.idempotencyKey },
         update: {},
         select: { id: true },
       });

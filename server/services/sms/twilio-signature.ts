@@ -6,7 +6,8 @@
  * Twilio is inconsistent about explicit standard ports, so — as its own libraries do — the URL is checked
  * with and without `:443`/`:80`. Comparison is constant-time. Pure; no server imports.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { constantTimeEqual } from "../security/constant-time";
 
 /** Form parameters by name, each with every value received (URLSearchParams → {@link formParams}). */
 export type TwilioParams = Record<string, string[]>;
@@ -56,7 +57,7 @@ export function verifyTwilioSignature(authToken: string, signature: string | nul
   for (const url of new Set(urls.flatMap(urlVariants))) {
     const expected = Buffer.from(twilioSignature(authToken, url, params), "utf8");
     // No early exit: every candidate is compared, in constant time.
-    if (expected.length === given.length && timingSafeEqual(expected, given)) ok = true;
+    if (constantTimeEqual(expected, given)) ok = true;
   }
   return ok;
 }

@@ -7,7 +7,7 @@ import { api } from "@/server/trpc/server";
 import { emailIsCaptured } from "@/server/services/email";
 import { CampaignEditor } from "@/components/admin/campaigns/campaign-editor";
 import { CampaignDetail } from "@/components/admin/campaigns/campaign-detail";
-import { isEditable } from "@/components/admin/campaigns/format";
+import { isEditable } from "@/components/admin/campaigns/campaign-types";
 import { categoryOptions, timeZoneOptions } from "@/components/admin/campaigns/page-data";
 
 export async function generateMetadata(): Promise<Metadata> {

@@ -1,6 +1,6 @@
 /**
- * Display helpers for saved segments (/admin/segments): the filter types, the form's state and its filters,
- * and a segment's filters in words ("NGOs · Follows Mario's Bakery · Joined before 1 Apr 2026 (UTC)", in the
+ * Saved segments' filters (/admin/segments): the filter types, the form's state and its filters, and a
+ * segment's filters in words ("NGOs · Follows Mario's Bakery · Joined before 1 Apr 2026 (UTC)", in the
  * reader's language through the translator and formatter the caller passes). Plain functions, usable on the
  * server and in the browser.
  */
@@ -8,7 +8,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { createFormatter, createTranslator } from "use-intl/core";
 import type { AppRouter } from "@/server/trpc/root";
 import type { Messages } from "@/messages";
-import { isRole, ROLES, type Category, type Role } from "@/components/admin/campaigns/format";
+import { isRole, ROLES, type Category, type Role } from "@/components/admin/campaigns/campaign-types";
 
 export type SegmentRow = inferRouterOutputs<AppRouter>["segments"]["list"][number];
 /** A segment's filters as the server validates them (server/services/campaigns/audience.ts `segmentFiltersSchema`). */

@@ -1,7 +1,8 @@
 /**
- * Display helpers for campaigns (admin UI): the types, status colours, audiences and errors. Plain functions,
- * usable on the server and in the browser; the words (statuses, audiences, counts, times) are in the
- * reader's language through ./wording.ts.
+ * Campaign types for the admin UI (the tRPC campaigns router's inputs and outputs) and the helpers around
+ * them: roles, status colours, the stored audience read back, the browser's time zone, the complaint-rate
+ * refusal and form errors. Plain functions, usable on the server and in the browser; the words (statuses,
+ * audiences, counts, times) are in the reader's language through ./wording.ts.
  */
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/trpc/root";

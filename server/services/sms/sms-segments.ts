@@ -1,6 +1,7 @@
 /**
  * SMS length accounting (issue 7 "160-character awareness"). Pure functions, no server imports, so a client
- * component may use them for a live counter too.
+ * component may use them for a live counter too. "Segment" here is an SMS message part (what a long text is
+ * split into and billed by), not an audience segment (/admin/segments, server/services/campaigns/segments.ts).
  *
  * Rules (3GPP TS 23.038 and the concatenation header of TS 23.040, as carriers and Twilio apply them):
  * - A body written only with the GSM 03.38 default alphabet is sent as GSM-7: 160 septets fit one segment;
@@ -24,12 +25,12 @@ const BASIC = new Set(Array.from(GSM7_BASIC));
 const EXTENSION = new Set(Array.from(GSM7_EXTENSION));
 
 /** Septets (GSM-7) or UTF-16 code units (UCS-2) per segment. */
-export const SEGMENT_LIMITS = {
+export const SMS_SEGMENT_LIMITS = {
   "GSM-7": { single: 160, multi: 153 },
   "UCS-2": { single: 70, multi: 67 },
 } as const;
 
-export type SmsEncoding = keyof typeof SEGMENT_LIMITS;
+export type SmsEncoding = keyof typeof SMS_SEGMENT_LIMITS;
 
 export interface SmsSegmentInfo {
   /** GSM-7 when every character is in the GSM 03.38 alphabet (basic or extension), else UCS-2. */
@@ -64,9 +65,9 @@ function unitCost(ch: string, encoding: SmsEncoding): number {
  * @returns `{ encoding, segments, length }`; e.g. 160 × "a" is `{ "GSM-7", 1, 160 }`, 161 × "a" is 2 segments,
  *   one emoji is `{ "UCS-2", 1, 2 }`.
  */
-export function smsSegments(body: string): SmsSegmentInfo {
+export function countSmsSegments(body: string): SmsSegmentInfo {
   const encoding: SmsEncoding = isGsm7(body) ? "GSM-7" : "UCS-2";
-  const limits = SEGMENT_LIMITS[encoding];
+  const limits = SMS_SEGMENT_LIMITS[encoding];
   let length = 0;
   for (const ch of body) length += unitCost(ch, encoding);
   if (length === 0) return { encoding, segments: 0, length };
@@ -85,9 +86,9 @@ export function smsSegments(body: string): SmsSegmentInfo {
 }
 
 /** Units (septets or UTF-16 code units) left in `segments` segments once `body` is written; negative when over. */
-export function unitsLeft(body: string, segments = 1): number {
-  const info = smsSegments(body);
-  const limits = SEGMENT_LIMITS[info.encoding];
+export function smsUnitsLeft(body: string, segments = 1): number {
+  const info = countSmsSegments(body);
+  const limits = SMS_SEGMENT_LIMITS[info.encoding];
   const capacity = segments <= 1 ? limits.single : segments * limits.multi;
   return capacity - info.length;
 }

@@ -1,4 +1,7 @@
-/** Display helpers for listings (server and client). Times are shown in the viewer's locale and zone. */
+/**
+ * Display helpers for listings (server and client): the price, the pickup window, and whether a time has
+ * passed. Times are shown in the viewer's locale and zone.
+ */
 export { formatPrice } from "@/lib/price";
 
 /**
