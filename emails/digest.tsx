@@ -1,7 +1,7 @@
 import { Heading, Hr, Section, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button, SafeLink } from "./components/button";
-import { greeting } from "./components/format";
+import { greeting } from "./components/email-locale";
 import { safeHeaderValue } from "./components/safety";
 import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
 import type { Locale } from "../lib/i18n";

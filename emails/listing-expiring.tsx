@@ -2,7 +2,7 @@ import { Heading, Text } from "react-email";
 import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
-import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
+import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/email-locale";
 import { safeHeaderValue } from "./components/safety";
 import { PREVIEW_APP_URL, styles } from "./components/theme";
 import { translator } from "../messages";

@@ -3,7 +3,7 @@ import { EmailLayout } from "./components/layout";
 import { Button } from "./components/button";
 import { DetailsCard } from "./components/key-value";
 import { ItemList } from "./components/items";
-import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/format";
+import { formatDateTime, formatMoney, greeting, intlLocaleOf } from "./components/email-locale";
 import { safeHeaderValue } from "./components/safety";
 import { colors, PREVIEW_APP_URL, styles } from "./components/theme";
 import { translator } from "../messages";

@@ -7,7 +7,7 @@
  */
 import { useSyncExternalStore } from "react";
 import { useLocale, useTranslations } from "use-intl";
-import { dateLocale } from "./analytics/format";
+import { dateLocale } from "./analytics/analytics-display";
 
 const subscribe = () => () => {};
 

@@ -10,7 +10,7 @@ import { analyticsRangeInput } from "@/server/services/analytics/inputs";
 import { AppError } from "@/server/services/errors";
 import { AnalyticsDashboard } from "@/components/admin/analytics/analytics-dashboard";
 import { RangeSelector } from "@/components/admin/analytics/range-selector";
-import { longDay } from "@/components/admin/analytics/format";
+import { longDay } from "@/components/admin/analytics/analytics-display";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = translator(await requestLocale(await currentUser()));

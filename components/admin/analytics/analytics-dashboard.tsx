@@ -13,7 +13,7 @@ import { useLocale, useTranslations } from "use-intl";
 import { useTRPC } from "@/components/trpc";
 import { CampaignList, MetricList } from "./campaign-table";
 import { TypeCharts } from "./type-charts";
-import { longDay, num, pct, type ComplaintStatus, type MetricsOutput, type TypeSeries } from "./format";
+import { longDay, num, pct, type ComplaintStatus, type MetricsOutput, type TypeSeries } from "./analytics-display";
 
 export function AnalyticsDashboard({ from, to }: { from: string; to: string }) {
   const trpc = useTRPC();

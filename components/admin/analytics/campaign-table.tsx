@@ -8,7 +8,7 @@
  */
 import type { ReactNode } from "react";
 import { useLocale, useTranslations } from "use-intl";
-import { num, pct, utcMinutes, type CampaignRow } from "./format";
+import { num, pct, utcMinutes, type CampaignRow } from "./analytics-display";
 
 /** A campaign's status in words (`analytics.campaignStatus.*`), or the code for one it does not know. */
 function useCampaignStatus() {

@@ -8,7 +8,7 @@
  */
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useLocale, useTranslations } from "use-intl";
-import { longDay, num, pct, shortDay, type TypeSeries } from "./format";
+import { longDay, num, pct, shortDay, type TypeSeries } from "./analytics-display";
 
 /** The `analytics.charts` translator. */
 type ChartsT = ReturnType<typeof useTranslations<"analytics.charts">>;

@@ -30,7 +30,7 @@ import type { OrderStatusEmailProps, OrderStatus } from "@/emails/order-status";
 import type { ListingExpiringEmailProps } from "@/emails/listing-expiring";
 import type { NewListingEmailProps } from "@/emails/new-listing";
 import type { InteractionConfirmedEmailProps } from "@/emails/interaction-confirmed";
-import { formatMoney, intlLocaleOf } from "@/emails/components/format";
+import { formatMoney, intlLocaleOf } from "@/emails/components/email-locale";
 import { appBase, safeActionUrl } from "@/emails/components/safety";
 import { INTL_LOCALE, type Locale } from "@/lib/i18n";
 import { translator } from "@/messages";

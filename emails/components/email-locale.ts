@@ -1,7 +1,7 @@
 /**
  * Formatting for email content. Dates arrive as ISO 8601 strings (UTC or with an offset) and are shown in
- * the recipient's IANA time zone; money arrives as a decimal string plus an ISO 4217 code (seed 001 §16.4:
- * `"price": "12.50", "currency": "ZAR"`).
+ * the recipient's IANA time zone; money arrives as a decimal string plus an ISO 4217 code, as the events API
+ * sends it (`"price": "12.50", "currency": "ZAR"`; docs/requirements.md R3.1).
  */
 
 import { INTL_LOCALE, type Locale } from "../../lib/i18n";
