@@ -326,6 +326,16 @@ describe("POST /api/webhooks/stripe: which user", () => {
     expect((await noticesOf(u.id)).map((n) => n.title)).toEqual(["Payment received: ZAR 50.00", "Your subscription payment is overdue"]);
   });
 
+  it("never links by email an account whose address is not confirmed (someone may have signed up with another's address)", async () => {
+    const u = await createUser(db, {});
+    await db.user.update({ where: { id: u.id }, data: { emailVerifiedAt: null } });
+    const customer = newCustomer();
+    const ev = event("invoice.payment_succeeded", invoice(customer, { paid: 5000, email: u.email }));
+    expect((await deliver(ev)).body).toEqual({ received: true, ignored: "unknown customer" });
+    expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).stripeCustomerId).toBeNull();
+    expect(await noticesOf(u.id)).toEqual([]);
+  });
+
   it("an unknown customer is recorded and ignored; an email never moves an account to another customer", async () => {
     const { user: linked } = await customerUser();
     const stranger = newCustomer();

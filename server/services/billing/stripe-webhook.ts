@@ -15,8 +15,8 @@ import "server-only";
  *    the notice, so a retried delivery (https://docs.stripe.com/webhooks#retries) answers 200
  *    `{ received: true, duplicate: true }` and creates nothing.
  * 4. The event's `customer` finds the user by `users.stripe_customer_id`. An invoice whose customer nobody
- *    has yet links the account whose email is the invoice's `customer_email` (compared lower-cased, as
- *    Herald stores addresses), in the same transaction. Nobody: 200 `{ received: true, ignored: "unknown
+ *    has yet links the account whose confirmed email is the invoice's `customer_email` (compared lower-cased,
+ *    as Herald stores addresses), in the same transaction. Nobody: 200 `{ received: true, ignored: "unknown
  *    customer" }`, recorded, no notice.
  * 5. What each event type does ({@link STRIPE_EVENT_TYPES}); every other type is recorded as ignored.
  *
@@ -370,14 +370,16 @@ function planFor(ev: Envelope): Plan {
 /**
  * The user of Stripe customer `customer`; else, with an invoice `email`, the account with that address
  * (addresses are stored lower-cased, so the unique index answers; at most one), linked to the customer here
- * when it has no customer yet. Null when nobody is found (or the account has another customer).
+ * when it has no customer yet and its address is confirmed (`email_verified_at`): an unconfirmed sign-up with
+ * someone else's address must not receive their invoices. Null when nobody is found (or the account has another
+ * customer).
  */
 async function customerUser(tx: Tx, customer: string, email: string | null): Promise<BillingRecipient | null> {
   const [known] = await tx.$queryRaw<BillingRecipient[]>`SELECT id, timezone, locale FROM users WHERE stripe_customer_id = ${customer}`;
   if (known) return known;
   if (!email) return null;
   const [match] = await tx.$queryRaw<(BillingRecipient & { stripe_customer_id: string | null })[]>`
-    SELECT id, timezone, locale, stripe_customer_id FROM users WHERE email = lower(btrim(${email}))`;
+    SELECT id, timezone, locale, stripe_customer_id FROM users WHERE email = lower(btrim(${email})) AND email_verified_at IS NOT NULL`;
   if (!match || match.stripe_customer_id !== null) return null;
   const linked = await tx.user.updateMany({ where: { id: match.id, stripeCustomerId: null }, data: { stripeCustomerId: customer } });
   if (linked.count === 0) return null;
