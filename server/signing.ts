@@ -2,7 +2,10 @@
  * Signatures keyed per purpose from one app secret (NEXTAUTH_SECRET): unsubscribe links, click-tracking
  * links, newsletter confirm/unsubscribe tokens and phone verification codes each use their own key,
  * HMAC-SHA256(secret, purpose label), so a signature made for one purpose never verifies for another and
- * rotating the secret invalidates them all (RFC 2104 HMAC).
+ * rotating the secret invalidates them all (RFC 2104 HMAC). Also Herald's one constant-time comparison of
+ * secrets ({@link constantTimeEqual}, and {@link sameSignature} when the length must not show either), used by the
+ * services and the embedded engines alike, so that nobody wraps `crypto.timingSafeEqual` by hand
+ * (https://nodejs.org/api/crypto.html#cryptotimingsafeequala-b). Pure Node: no database, no "server-only".
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
@@ -22,4 +25,22 @@ export function purposeMac(secret: string, purpose: string, payload: string): Bu
 export function sameSignature(given: string, expected: string): boolean {
   const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
   return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * Whether `a` and `b` hold the same bytes, compared in time that depends only on their length, not on where
+ * they first differ.
+ *
+ * A string is compared as its UTF-8 bytes. Inputs of different byte lengths are unequal: the answer is
+ * `false` at once, without the `RangeError` that `crypto.timingSafeEqual` throws for them; so the length of a
+ * secret is not hidden (compare fixed-length values, such as digests or MACs, where that matters).
+ * @param a a Buffer (any Uint8Array) or a string
+ * @param b likewise; a string and a Buffer of the same UTF-8 bytes are equal
+ * @returns true when the bytes are identical (two empty inputs included)
+ */
+export function constantTimeEqual(a: Uint8Array | string, b: Uint8Array | string): boolean {
+  const x = typeof a === "string" ? Buffer.from(a, "utf8") : a;
+  const y = typeof b === "string" ? Buffer.from(b, "utf8") : b;
+  if (x.byteLength !== y.byteLength) return false;
+  return timingSafeEqual(x, y);
 }

@@ -24,7 +24,8 @@
  * - 409 (stale dispatch): the dispatching executor no longer holds the run's lease, or the run is not
  *   running any more (cancelled, say). The SDK stops running steps and ends the request.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
+import { constantTimeEqual } from "../../signing";
 import { z } from "zod";
 import { BodyEncodingError, BodyTooLargeError, readBodyText } from "../../http/input-hygiene";
 import { jsonResponse, opCodes, opSchema } from "./protocol";
@@ -72,7 +73,7 @@ export function createCheckpointApi(deps: CheckpointApiDeps): (req: Request, run
   return async (req, runId) => {
     if (req.method !== "POST") return jsonResponse(405, { error: "method not allowed; POST checkpoints", status: 405 });
     const given = Buffer.from(req.headers.get("authorization") ?? "");
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return jsonResponse(401, { error: "Unauthorized", status: 401 });
+    if (!constantTimeEqual(given, expected)) return jsonResponse(401, { error: "Unauthorized", status: 401 });
     let text: string;
     try {
       text = await readBodyText(req, maxBodyBytes);

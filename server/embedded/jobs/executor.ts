@@ -42,7 +42,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { constantTimeEqual } from "../../signing";
 import pg from "pg";
 import { systemClock, type Clock, type TimerHandle } from "./clock";
 import { nextTick, previousTick, type CronSchedule } from "./cron";
@@ -228,12 +229,6 @@ export const MAX_EVENT_API_BODY = 3 * 1024 * 1024;
  * Inngest's free plan (https://www.inngest.com/docs/durable-execution/limits); paid plans allow 3 MiB.
  */
 export const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
-
-function keyMatches(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** The `inngest/scheduled.timer` event of a cron tick, with ids fixed by function and tick. */
 function cronEvent(functionId: string, cron: string, tick: number): IngestEvent {
@@ -707,7 +702,7 @@ export function createExecutor(opts: ExecutorOptions): Executor {
       if (req.method !== "POST") return jsonResponse(405, { error: "method not allowed; POST events to /e/:eventKey", status: 405 });
       const match = /\/e\/([^/]+)\/?$/.exec(new URL(req.url).pathname);
       const key = match?.[1] ? decodeURIComponent(match[1]) : "";
-      if (!keyMatches(key, opts.eventKey)) return jsonResponse(401, { error: "Event key not found", status: 401 });
+      if (!constantTimeEqual(key, opts.eventKey)) return jsonResponse(401, { error: "Event key not found", status: 401 });
       if (!started || stopped) return jsonResponse(503, { error: "the executor is not running", status: 503 });
       // The key is checked first and the size before reading: a refused body is never read (a declared
       // Content-Length over the limit), or read only up to the limit (a streamed one).

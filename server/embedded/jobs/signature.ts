@@ -12,7 +12,8 @@
  * Timestamps are wall-clock (`Date.now()`), never the executor's injectable clock: the SDK checks them
  * against its own wall clock with a ±5 min window.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
+import { constantTimeEqual } from "../../signing";
 import canonicalize from "canonicalize";
 
 /** The header carrying the signature, both directions. */
@@ -64,11 +65,6 @@ export function signText(text: string, signingKey: string, nowMs: number = Date.
 /** Why a signature was refused (`ok: true` when it verified). */
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
 
-function safeEqualHex(a: string, b: string): boolean {
-  const ab = Buffer.from(a, "utf8");
-  const bb = Buffer.from(b, "utf8");
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
 
 /**
  * Verifies `x-inngest-signature` over `bodyText`: the HMAC must match either the raw text or its canonical
@@ -91,14 +87,14 @@ export function verify(opts: {
   if (Math.abs(nowMs - Number(t) * 1000) > SIGNATURE_TOLERANCE_MS) {
     return { ok: false, reason: `${SIGNATURE_HEADER} timestamp is outside the ±5 min window` };
   }
-  if (safeEqualHex(hmacHex(signingKey, bodyText, t), s.toLowerCase())) return { ok: true };
+  if (constantTimeEqual(hmacHex(signingKey, bodyText, t), s.toLowerCase())) return { ok: true };
   let canonical: string | undefined;
   try {
     canonical = canonicalJson(JSON.parse(bodyText) as unknown);
   } catch {
     canonical = undefined;
   }
-  if (canonical !== undefined && safeEqualHex(hmacHex(signingKey, canonical, t), s.toLowerCase())) return { ok: true };
+  if (canonical !== undefined && constantTimeEqual(hmacHex(signingKey, canonical, t), s.toLowerCase())) return { ok: true };
   return { ok: false, reason: `${SIGNATURE_HEADER} does not match (wrong signing key or altered body)` };
 }
 

@@ -4,11 +4,12 @@
  * Sources: Pusher Channels "Authenticating users / channels" (socket signatures) and the HTTP API
  * "Authentication" section (request signatures); the reference implementation is the `pusher` package
  * (`lib/requests.js`, `lib/auth.js`, `lib/util.js`). Every comparison of a secret-derived value goes
- * through {@link timingSafeEqualHex} (`crypto.timingSafeEqual`).
+ * through {@link timingSafeEqualHex} (server/signing.ts `constantTimeEqual`).
  *
  * @module
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
+import { constantTimeEqual } from "../../signing";
 
 /** `^\d+\.\d+$`: the only socket id shape Pusher issues (two decimal integers joined by a dot). */
 export const SOCKET_ID_PATTERN = /^\d+\.\d+$/;
@@ -52,15 +53,7 @@ export function md5Hex(body: string | Buffer): string {
  * short-circuiting on content, when the lengths differ or either value is not a string.
  */
 export function timingSafeEqualHex(expected: string, actual: unknown): boolean {
-  if (typeof actual !== "string") return false;
-  const a = Buffer.from(expected, "utf8");
-  const b = Buffer.from(actual, "utf8");
-  if (a.length !== b.length) {
-    // Still spend a comparison so the failure path costs about the same.
-    timingSafeEqual(a, a);
-    return false;
-  }
-  return timingSafeEqual(a, b);
+  return typeof actual === "string" && constantTimeEqual(expected, actual);
 }
 
 /**

@@ -5,14 +5,14 @@ import "server-only";
  *
  * A link carries `<id>.<secret>`: the `account_tokens` row's id (looked up by primary key) and 32 random bytes
  * (base64url, 43 characters). Only the SHA-256 of the secret is stored, so a copy of the database opens no
- * link; the presented secret's hash is compared with `crypto.timingSafeEqual` (OWASP Forgot Password Cheat
+ * link; the presented secret's hash is compared in constant time (server/signing.ts; OWASP Forgot Password Cheat
  * Sheet, https://cheatsheetseries.owasp.org/cheatsheets/Forgot_Password_Cheat_Sheet.html: "single use",
  * "expire after an appropriate period", "stored in a secure manner"). A secret that does not match reads as
  * `invalid` whatever the row's state, so a guess learns nothing about the link it aims at.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { db } from "../../db";
-import { constantTimeEqual } from "../security/constant-time";
+import { constantTimeEqual } from "../../signing";
 import type { AccountTokenPurpose, Prisma } from "../../generated/prisma/client";
 
 /** A verification link works this long (ms): 24 hours. */

@@ -18,7 +18,7 @@
  * @module
  */
 import { createHmac } from "node:crypto";
-import { constantTimeEqual } from "../security/constant-time";
+import { constantTimeEqual } from "../../signing";
 
 /** A Herald user id as the token carries it: a lowercase UUID. */
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -69,7 +69,7 @@ export type EmbedTokenResult = { ok: true; userId: string; expiresAt: Date } | {
  *   {@link EMBED_TOKEN_SKEW_S}) is refused as `too_long_lived`
  * @param opts.now the time, ms since the epoch (default: now)
  * @returns `{ ok: true, userId, expiresAt }`, or `{ ok: false, reason }`. Never throws. The MAC is
- *   compared with `crypto.timingSafeEqual` before the expiry is looked at, so a forged token learns nothing
+ *   compared in constant time (server/signing.ts) before the expiry is looked at, so a forged token learns nothing
  *   from the answer's timing or reason.
  */
 export function verifyEmbedToken(token: string, secret: string, opts: { maxAgeS: number; now?: number }): EmbedTokenResult {

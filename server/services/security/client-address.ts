@@ -23,7 +23,7 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { isIP } from "node:net";
 import { env } from "../../env";
-import { constantTimeEqual } from "./constant-time";
+import { constantTimeEqual } from "../../signing";
 
 /** The header the stamp writes (any value a client sends under this name is overwritten). */
 export const SOCKET_ADDRESS_HEADER = "x-herald-socket-address";

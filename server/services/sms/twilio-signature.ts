@@ -7,7 +7,7 @@
  * with and without `:443`/`:80`. Comparison is constant-time. Pure; no server imports.
  */
 import { createHmac } from "node:crypto";
-import { constantTimeEqual } from "../security/constant-time";
+import { constantTimeEqual } from "../../signing";
 
 /** Form parameters by name, each with every value received (URLSearchParams → {@link formParams}). */
 export type TwilioParams = Record<string, string[]>;

@@ -1,7 +1,7 @@
 /** constantTimeEqual: byte equality of Buffers and strings, false (never a throw) on a length mismatch. */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { constantTimeEqual } from "./constant-time";
+import { constantTimeEqual } from "./signing";
 
 const mac = (key: string, text: string) => createHmac("sha256", key).update(text).digest();
 
