@@ -4,8 +4,9 @@
  * permission prompt appears only after a click on "Enable push on this device" (never on page load), then
  * the service worker is registered and this browser subscribes (./push-client.ts). States: unsupported
  * browser, insecure page, push not configured on the server, permission blocked (with how to re-enable),
- * on for this device, error. Below: the user's devices (label, added, last delivery, "This device"),
- * each with Remove. Outcomes are announced in a polite live region; errors in an alert.
+ * on for this device, error. Below: the user's devices (label, added, last delivery, "This device"), then the
+ * Android and iOS apps registered for pushes (FCM: "Android app 3.2.1", added, last opened), each with Remove.
+ * Outcomes are announced in a polite live region; errors in an alert.
  */
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -34,6 +35,7 @@ export function PushDevices() {
   const heading = useRef<HTMLHeadingElement>(null);
   const key = useQuery(trpc.push.vapidPublicKey.queryOptions());
   const devices = useQuery(trpc.push.devices.queryOptions());
+  const apps = useQuery(trpc.push.appDevices.queryOptions());
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.push.devices.queryKey() });
 
   // What this browser can do and whether it already has a subscription; read after mount (no prompt).
@@ -56,6 +58,7 @@ export function PushDevices() {
 
   const subscribe = useMutation(trpc.push.subscribe.mutationOptions());
   const remove = useMutation(trpc.push.remove.mutationOptions());
+  const removeApp = useMutation(trpc.push.removeApp.mutationOptions());
 
   const thisDevice = local?.endpoint ? devices.data?.find((d) => d.endpoint === local.endpoint) : undefined;
 
@@ -104,6 +107,20 @@ export function PushDevices() {
     }
   }
 
+  async function removeAppDevice(id: string, label: string) {
+    setError(null);
+    try {
+      await removeApp.mutateAsync({ id });
+      await queryClient.invalidateQueries({ queryKey: trpc.push.appDevices.queryKey() });
+      setAnnounce(t("removed", { label }));
+      heading.current?.focus();
+    } catch (err) {
+      setError(t("notRemoved", { message: err instanceof Error ? err.message : String(err) }));
+    }
+  }
+
+  const appRows = (apps.data ?? []).map((a) => ({ ...a, label: t("appLabel", { platform: a.platform, version: a.app_version }) }));
+
   return (
     <section aria-labelledby={headingId} className="mx-auto max-w-3xl rounded-2xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="push-devices">
       <h2 id={headingId} ref={heading} tabIndex={-1} className="font-semibold focus:outline-none">
@@ -141,7 +158,7 @@ export function PushDevices() {
             {tr("common.tryAgain")}
           </button>
         </p>
-      ) : devices.data.length === 0 ? (
+      ) : devices.data.length === 0 && appRows.length === 0 ? (
         <p className="mt-2 rounded-xl border border-dashed border-slate-300 p-4 text-center text-sm text-slate-600">{t("empty")}</p>
       ) : (
         <ul aria-label={t("list")} className="mt-1 divide-y divide-slate-100">
@@ -172,6 +189,27 @@ export function PushDevices() {
               </li>
             );
           })}
+          {appRows.map((a) => (
+            <li key={a.id} className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2 py-3" data-testid="app-device">
+              <div className="min-w-0">
+                <p className="break-words font-medium">{a.label}</p>
+                <p className="text-xs text-slate-600">
+                  {t.rich("added", { date: dateFmt(a.created_at), time: (c) => <time dateTime={a.created_at}>{c}</time> })}
+                  {" · "}
+                  {t.rich("appSeen", { ago: () => <TimeAgo iso={a.last_seen_at} /> })}
+                </p>
+              </div>
+              <button
+                type="button"
+                onClick={() => void removeAppDevice(a.id, a.label)}
+                disabled={removeApp.isPending && removeApp.variables?.id === a.id}
+                aria-label={t("removeLabel", { label: a.label, date: dateFmt(a.created_at) })}
+                className="shrink-0 rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 disabled:opacity-60"
+              >
+                {removeApp.isPending && removeApp.variables?.id === a.id ? t("removing") : t("remove")}
+              </button>
+            </li>
+          ))}
         </ul>
       )}
     </section>

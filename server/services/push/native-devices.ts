@@ -121,6 +121,39 @@ export async function removeNativeDevice(userId: string, token: string): Promise
   if (removed === 0) throw notFound("Device");
 }
 
+/**
+ * The user's app devices that still get pushes (not disabled by FCM), the one seen most recently first, for the
+ * preference center's device list. Never the tokens.
+ * Source: docs/requirements.md R24.
+ */
+export async function listNativeDevices(userId: string): Promise<NativeDeviceView[]> {
+  const rows = await db.nativeDevice.findMany({
+    where: { userId, disabledAt: null },
+    orderBy: [{ lastSeenAt: "desc" }, { id: "desc" }],
+    select: { id: true, platform: true, appVersion: true, locale: true, createdAt: true, lastSeenAt: true },
+  });
+  return rows.map((d) => ({
+    id: d.id,
+    platform: d.platform as NativePlatform,
+    app_version: d.appVersion,
+    locale: (LOCALES as readonly string[]).includes(d.locale ?? "") ? (d.locale as Locale) : null,
+    created_at: d.createdAt.toISOString(),
+    last_seen_at: d.lastSeenAt.toISOString(),
+  }));
+}
+
+/**
+ * Removes one of the user's app devices by its id, from the preference center (the app itself unregisters by its
+ * token, {@link removeNativeDevice}): the row is deleted, so nothing is sent to it until the app registers again.
+ * @throws AppError NOT_FOUND when it is missing or someone else's (the same answer for both)
+ * Source: docs/requirements.md R24.
+ */
+export async function removeNativeDeviceById(userId: string, id: string): Promise<{ removed: true }> {
+  const { count } = await db.nativeDevice.deleteMany({ where: { id, userId } });
+  if (count === 0) throw notFound("Device");
+  return { removed: true };
+}
+
 /** One native device's result within a push. */
 export type NativeResult = { subscriptionId: string; channel: NativePlatform } & PushSendResult;
 
