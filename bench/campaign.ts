@@ -5,7 +5,7 @@
  * email decision, mail merge in provider batches of 100). Reports the time to the last in-app row and to
  * the last email handed to the transport; and, one second into the campaign, how long a transactional
  * email (a security alert through the notice path) takes to reach the transport while the campaign sends
- * (seed 004's queue separation).
+ * (a campaign must not hold up transactional mail; docs/requirements.md R18.15).
  *
  *   npx tsx --import ./bench/server-only.mjs bench/campaign.ts [--db pglite|postgres] [--size 100000]
  *

@@ -1,6 +1,6 @@
 /**
  * bench/inbox: the inbox's hot paths through the real service functions, for one user on a table of
- * 1,000,000 notifications (issue "Herald runs end to end", DESIGN §10): first page, a page 1,000 rows deep
+ * 1,000,000 notifications (issue "Herald runs end to end"; docs/requirements.md R18.3, R18.4): first page, a page 1,000 rows deep
  * (keyset), the unread count, and mark-all-read of 500 rows; p50/p99 over 1,000 calls each.
  *
  *   npx tsx --conditions=react-server bench/inbox.ts [--db pglite|postgres] [--calls 1000]

@@ -1,6 +1,6 @@
 /**
  * bench/push: time from a listing being posted to its web push arriving, decrypted, at a push service, for
- * N followers with one browser subscription each (seed 001 §9.1: push within 5 s). The whole pipeline runs:
+ * N followers with one browser subscription each (docs/requirements.md R18.10: push within 5 s). The whole pipeline runs:
  * createListing → `listing/created` → `fan-out-listing` → `deliver-listing-chunk` (in-app rows) →
  * `decide-listing-push` (the set-based push decision) → `send-push` (decided again, payload encrypted per subscription with `web-push`,
  * RFC 8291 aes128gcm + a VAPID JWT) → HTTPS POST to a local push service stand-in
@@ -95,7 +95,7 @@ async function measure(kind: BenchDatabase["kind"]): Promise<Row[]> {
 const sections: string[] = [];
 for await (const { kind, result: rows } of perDatabase<Row[]>(argv, measure, ["--sizes", sizesArg])) {
   sections.push(
-    `### ${kind}\n\n| followers with a browser | pushes received | rejected by the stand-in | arrival p50 | p99 | last | target (seed 001 §9.1) |\n|---|---|---|---|---|---|---|\n` +
+    `### ${kind}\n\n| followers with a browser | pushes received | rejected by the stand-in | arrival p50 | p99 | last | target (R18.10) |\n|---|---|---|---|---|---|---|\n` +
       rows.map((x) => `| ${x.followers.toLocaleString("en-US")} | ${x.received.toLocaleString("en-US")} | ${x.problems} | ${ms(x.p50)} | ${ms(x.p99)} | ${ms(x.last)} | < 5 s |`).join("\n"),
   );
 }

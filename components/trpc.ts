@@ -1,5 +1,5 @@
 "use client";
-/** tRPC + TanStack Query bindings for client components (`useTRPC()`), DESIGN §11. */
+/** tRPC + TanStack Query bindings for client components (`useTRPC()`; docs/architecture.md, "Layers"). */
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { AppRouter } from "@/server/trpc/root";
 

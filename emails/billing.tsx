@@ -14,7 +14,7 @@ import * as field from "./components/schema";
 const billingEvent = z.enum(["payment_succeeded", "payment_failed", "invoice_available", "subscription_renewing", "subscription_expiring", "subscription_canceled"]);
 export type BillingEvent = z.infer<typeof billingEvent>;
 
-/** `billing` (seed 004: payments and subscriptions). Critical, transactional. */
+/** `billing` (docs/requirements.md R4.1, R23.4: payments and subscriptions). Critical, transactional. */
 export const schema = z.strictObject({
   ...field.base,
   event: billingEvent,

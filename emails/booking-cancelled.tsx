@@ -12,7 +12,7 @@ import * as field from "./components/schema";
 const cancelledBy = z.enum(["business", "customer", "system"]);
 export type CancelledBy = z.infer<typeof cancelledBy>;
 
-/** `booking_cancelled` (seed 003: a booking was cancelled by either side or expired). */
+/** `booking_cancelled` (docs/requirements.md R12.2: a booking was cancelled by either side or expired). */
 export const schema = z.strictObject({
   ...field.bulk,
   businessName: field.text(),

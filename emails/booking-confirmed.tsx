@@ -10,7 +10,7 @@ import { translator } from "../messages";
 import { z } from "zod";
 import * as field from "./components/schema";
 
-/** `booking_confirmed` (seed 003: a reservation/booking was made and confirmed). */
+/** `booking_confirmed` (docs/requirements.md R12.2: a reservation/booking was made and confirmed). */
 export const schema = z.strictObject({
   ...field.bulk,
   businessName: field.text(),

@@ -37,7 +37,7 @@ const digestSection = z.strictObject({
 });
 export type DigestSection = z.infer<typeof digestSection>;
 
-/** `digest` (seed 001 §16.1: over-cap notifications are deferred to a digest; seed 002: daily/weekly cadence). */
+/** `digest` (docs/requirements.md R8.5: over-cap notifications are deferred to a digest; R13.1: daily/weekly cadence). */
 export const schema = z.strictObject({
   ...field.bulk,
   period: z.enum(["daily", "weekly"]),

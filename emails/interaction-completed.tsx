@@ -9,7 +9,7 @@ import { translator } from "../messages";
 import { z } from "zod";
 import * as field from "./components/schema";
 
-/** `interaction_completed` (seed 001 §6.1: the pickup was completed). Invites a review. */
+/** `interaction_completed` (docs/requirements.md R12.2: the pickup was completed). Invites a review. */
 export const schema = z.strictObject({
   ...field.bulk,
   businessName: field.text(),

@@ -10,7 +10,7 @@ import { translator } from "../messages";
 import { z } from "zod";
 import * as field from "./components/schema";
 
-/** `interaction_confirmed` (seed 001 §6.1: the business confirmed the customer's/NGO's order). */
+/** `interaction_confirmed` (docs/requirements.md R12.2: the business confirmed the customer's/NGO's order). */
 export const schema = z.strictObject({
   ...field.bulk,
   businessName: field.text(),

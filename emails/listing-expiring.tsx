@@ -9,7 +9,7 @@ import { translator } from "../messages";
 import { z } from "zod";
 import * as field from "./components/schema";
 
-/** `listing_expiring` (seed 001 §6.1: 2 hours before expiry, to interested users). */
+/** `listing_expiring` (docs/requirements.md R3.5: 2 hours before expiry, to interested users as defined there). */
 export const schema = z.strictObject({
   ...field.bulk,
   businessName: field.text(),

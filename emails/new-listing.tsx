@@ -9,7 +9,7 @@ import { PREVIEW_APP_URL, styles } from "./components/theme";
 import { z } from "zod";
 import * as field from "./components/schema";
 
-/** `new_listing` (seed 001 §5.2 "New Listing Template", §16.4 payload): a followed business posted food. */
+/** `new_listing` (docs/requirements.md R3.3, R4.1): a followed business posted food. */
 export const schema = z.strictObject({
   ...field.bulk,
   businessName: field.text(),

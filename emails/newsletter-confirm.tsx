@@ -9,7 +9,7 @@ import { z } from "zod";
 import * as field from "./components/schema";
 
 /**
- * `newsletter_confirm` (seed 000 newsletter; issue 6): the double opt-in email sent after a public signup.
+ * `newsletter_confirm` (docs/requirements.md R14.7; issue 6): the double opt-in email sent after a public signup.
  * Transactional (the person just asked for it): no unsubscribe link; nothing else is sent until they confirm.
  */
 export const schema = z.strictObject({

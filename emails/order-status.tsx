@@ -13,7 +13,7 @@ const orderStatus = z.enum(["placed", "preparing", "ready"]);
 export type OrderStatus = z.infer<typeof orderStatus>;
 
 /**
- * `order_status` (seed 001 §4 `interaction.status_changed`; issue 4 "order status changed"): an order moved
+ * `order_status` (docs/requirements.md R12.2, R4.1; issue 4 "order status changed"): an order moved
  * to a new status that has no dedicated type (confirmed, completed and cancelled have their own). In-app by
  * default; the email is used only when the customer turns email on for pickups.
  */

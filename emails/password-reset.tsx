@@ -8,7 +8,7 @@ import { translator } from "../messages";
 import { z } from "zod";
 import * as field from "./components/schema";
 
-/** `password_reset` (seed 000: password reset link). Critical, transactional. */
+/** `password_reset` (docs/requirements.md R22.8: password reset link). Critical, transactional. */
 export const schema = z.strictObject({
   ...field.base,
   /** The single-use reset link (https or app-relative, e.g. "/reset-password?token=…"). */

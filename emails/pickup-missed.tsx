@@ -10,7 +10,7 @@ import { z } from "zod";
 import * as field from "./components/schema";
 
 /**
- * `pickup_missed` (seed 001 §6.2 "Send missed pickup notification"): sent 30 minutes after a scheduled
+ * `pickup_missed` (docs/requirements.md R12.3): sent 30 minutes after a scheduled
  * pickup that was not completed, to the customer and to the business. Not critical: it carries an
  * unsubscribe link and respects preferences and quiet hours.
  */

@@ -11,7 +11,7 @@ import { z } from "zod";
 import * as field from "./components/schema";
 
 /**
- * `pickup_reminder` (seed 001 §5.2 "Pickup Reminder Template", §16.4 payload, §6.2 flow). Critical, so
+ * `pickup_reminder` (docs/requirements.md R12.3, R4.1). Critical, so
  * transactional: no unsubscribe link.
  */
 export const schema = z.strictObject({

@@ -9,7 +9,7 @@ import { translator } from "../messages";
 import { z } from "zod";
 import * as field from "./components/schema";
 
-/** `review_received` (seed 001 §6.1: a customer reviewed the business; sent to the business owner). */
+/** `review_received` (docs/requirements.md R4.1: a customer reviewed the business; sent to the business owner). */
 export const schema = z.strictObject({
   ...field.bulk,
   businessName: field.text(),

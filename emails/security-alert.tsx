@@ -12,7 +12,7 @@ import * as field from "./components/schema";
 const securityEvent = z.enum(["new_sign_in", "password_changed", "email_changed", "api_key_created"]);
 export type SecurityEvent = z.infer<typeof securityEvent>;
 
-/** `security_alert` (seeds 000/003: account security events). Critical, transactional. */
+/** `security_alert` (docs/requirements.md R4.1, R22.9: account security events). Critical, transactional. */
 export const schema = z.strictObject({
   ...field.base,
   event: securityEvent,

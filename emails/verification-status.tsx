@@ -11,7 +11,7 @@ import * as field from "./components/schema";
 const verificationStatus = z.enum(["approved", "rejected", "pending"]);
 export type VerificationStatus = z.infer<typeof verificationStatus>;
 
-/** `verification_status` (seed 001 §6.1: account/business verification update). Transactional. */
+/** `verification_status` (docs/requirements.md R4.1: account/business verification update). Transactional. */
 export const schema = z.strictObject({
   ...field.base,
   status: verificationStatus,

@@ -11,7 +11,7 @@ import * as field from "./components/schema";
 const welcomeRole = z.enum(["CUSTOMER", "NGO", "BUSINESS"]);
 export type WelcomeRole = z.infer<typeof welcomeRole>;
 
-/** `welcome` (seed 001 §6.1: registration complete). Transactional: no unsubscribe link. */
+/** `welcome` (docs/requirements.md R1.2: registration complete). Transactional: no unsubscribe link. */
 export const schema = z.strictObject({
   ...field.base,
   role: welcomeRole.optional(),

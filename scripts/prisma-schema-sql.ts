@@ -1,5 +1,6 @@
 /**
- * Turns Prisma schemas into PostgreSQL DDL without Prisma 7's downloadable schema engine (DESIGN §10):
+ * Turns Prisma schemas into PostgreSQL DDL without Prisma 7's downloadable schema engine (README,
+ * "Database migrations"):
  * Prisma 6.19.3's WASM schema engine (`engine: "js"`, config in prisma/p6.config.ts) runs
  * `prisma migrate diff --from-… --to-schema-datamodel … --script`. Prisma 6 needs a `url` in the datasource
  * block, which Prisma 7 forbids, so the schemas are copied to a temp folder with one added.

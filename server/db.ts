@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * The one Prisma client (DESIGN §3): Prisma 7 with `@prisma/adapter-pg`, the same adapter for the embedded
+ * The one Prisma client (README, "Choices"): Prisma 7 with `@prisma/adapter-pg`, the same adapter for the embedded
  * PGlite (served over the wire protocol) and for PostgreSQL. Kept on `globalThis` because Next's
  * instrumentation and route bundles may load separate module instances.
  */
@@ -28,7 +28,7 @@ function client(): PrismaClient {
 }
 
 /**
- * The shared Prisma client. Services are the only callers (DESIGN §3). Created on first use, so importing a
+ * The shared Prisma client. Services are the only callers (docs/architecture.md, "Layers"). Created on first use, so importing a
  * module (e.g. while `next build` collects pages) needs no database configuration.
  */
 export const db: PrismaClient = new Proxy({} as PrismaClient, {

@@ -1,7 +1,7 @@
 /**
- * Herald's environment, validated with zod: the only reader of `process.env` in app code (DESIGN §11).
+ * Herald's environment, validated with zod: the only reader of `process.env` in app code.
  * Grouped so each part of the app asks only for what it uses; each group switches one embedded piece to
- * its scale-out engine (DESIGN §2). `scripts/herald.ts` fills the embedded values in when a group is
+ * its scale-out engine (docs/architecture.md, "Two modes"). `scripts/herald.ts` fills the embedded values in when a group is
  * absent, so the app itself never asks which mode it runs in. See `.env.example`.
  */
 import { z } from "zod";
@@ -158,7 +158,7 @@ const groups = {
       }
     }),
   /**
-   * SMS (issue 7; seeds 000 and 003 "SMS Configuration"). Twilio when TWILIO_ACCOUNT_SID is set — then
+   * SMS (issue 7; docs/requirements.md R11.4). Twilio when TWILIO_ACCOUNT_SID is set — then
    * TWILIO_AUTH_TOKEN and one of TWILIO_FROM / TWILIO_MESSAGING_SERVICE_SID are required too; otherwise texts
    * are captured into `captured_sms` and shown at /dev/sms. TWILIO_AUTH_TOKEN alone enables only the inbound
    * webhook's signature check (/api/webhooks/twilio). Read by server/services/sms.
@@ -271,8 +271,7 @@ const groups = {
     STRIPE_WEBHOOK_TOLERANCE_S: z.coerce.number().int().min(1).max(3600).default(300),
   }),
   /**
-   * Retention (issue "Retention and erasure"; seed 001 §8.4 "personal data in notifications expires after 90
-   * days", §9.3 "store 6 months of notification history"; seed 000's cleanup task). Periods in days.
+   * Retention (issue "Retention and erasure"; docs/requirements.md R16.1). Periods in days.
    */
   retention: z.object({
     /** Read notifications are deleted this many days after they were read. Unread ones are never deleted by age. */

@@ -8,7 +8,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("newsletter.title") };
 }
 
-/** The public newsletter signup (issue 6; seed 000): no account needed, confirmed by email (double opt-in). */
+/** The public newsletter signup (issue 6; docs/requirements.md R14.7): no account needed, confirmed by email (double opt-in). */
 export default async function NewsletterPage() {
   // Usually signed out: the browser's language; a signed-in person's own (as the layout).
   const t = await requestTranslator(await currentUser());

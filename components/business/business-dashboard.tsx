@@ -1,8 +1,8 @@
 "use client";
 /**
- * /business: followers (live: a new follower appears without a reload, seed 001 §4.2
- * `business.new_follower`), the 30-day engagement score, and per-post delivery stats (recipients, read,
- * emails sent, delivery rate, click-through rate and unsubscribes: the admin analytics' formulas,
+ * /business: followers (live: a new follower appears without a reload, `business.new_follower`,
+ * docs/requirements.md R2.3, R6.2), the 30-day engagement score, and per-post delivery stats (recipients,
+ * read, emails sent, delivery rate, click-through rate and unsubscribes: the admin analytics' formulas,
  * server/services/analytics/metrics.ts).
  */
 import Link from "next/link";

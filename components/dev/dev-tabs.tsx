@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-/** The captured channels of the embedded mode (DESIGN §2): one "Outbox" in the header, a tab per channel. */
+/** The captured channels of the embedded mode (docs/architecture.md, "Two modes"): one "Outbox" in the header, a tab per channel. */
 const TABS = [
   { href: "/dev/mailbox", label: "Email" },
   { href: "/dev/pushes", label: "Pushes" },

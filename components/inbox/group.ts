@@ -1,6 +1,6 @@
 "use client";
 /**
- * Grouped notifications on the client (issue 5, seed 000 "aggregate notifications"): the wording of a
+ * Grouped notifications on the client (issue 5; docs/requirements.md R5.4): the wording of a
  * group and the query behind "Show all". The grouping itself happens on the server
  * (server/services/notifications/list-notifications.ts), so groups are right across pages.
  */

@@ -55,7 +55,7 @@ const footerLink = { color: colors.muted, textDecoration: "underline" };
 /**
  * The shared frame of every Herald email: brand header, content, and a footer that says why the recipient
  * got the message, the postal address and, for non-transactional mail, a visible unsubscribe link plus a
- * link to `${appUrl}/settings/notifications` (DESIGN §9; RFC 8058 headers are added by the sender).
+ * link to `${appUrl}/settings/notifications` (docs/requirements.md R9.1; RFC 8058 headers are added by the sender).
  */
 export function EmailLayout({ appUrl, preview, reason, postalAddress, unsubscribeUrl, title, locale = "en", children }: EmailLayoutProps) {
   const t = translator(locale);

@@ -3,7 +3,7 @@
  * Pure functions with no server imports, so both the templates (and the react-email preview server) and
  * `server/services/email/render.ts` (which re-exports them) use the same rules.
  * Rules come from the issue ("No CR/LF from user text reaches a header; action URLs are https or relative
- * only") and DESIGN §9.
+ * only") and docs/requirements.md R9.5.
  */
 
 /** Default cap for a header value, in characters (code points). RFC 5322 recommends lines ≤ 78 chars, but
@@ -56,12 +56,12 @@ const URL_FORBIDDEN = /[\u0000-\u0020\u007f-\u009f\u2028\u2029]/;
  * - an absolute `https:` URL to any host (without embedded credentials);
  * - an app-relative path (`/listings/42?x=1`), resolved against `appUrl` (keeping `appUrl`'s own path prefix);
  * - `http:` to `localhost`/`127.0.0.1`/`[::1]` only when `appUrl` itself is `http:` on such a host
- *   (the embedded mode, DESIGN §2).
+ *   (the embedded mode, docs/architecture.md "Two modes"; docs/requirements.md R9.5).
  *
  * Everything else returns `fallback` (default `${appUrl}/notifications`): `javascript:`, `data:`, `mailto:`,
  * `http:` elsewhere, protocol-relative `//evil.com` and `/\evil.com`, bare relative paths (`listings/1`),
  * URLs with `user:pass@`, URLs containing whitespace or control characters, and empty input.
- * Source: the issue ("action URLs are https or relative only"), DESIGN §9.
+ * Source: the issue ("action URLs are https or relative only"), docs/requirements.md R9.5.
  *
  * @param url the candidate link (usually from notification data or a campaign author)
  * @param appUrl the app's public base URL, e.g. `https://herald.example.org` (never read from env here)

@@ -1,5 +1,5 @@
 /**
- * Herald's email look: brand greens on neutral slate, one 600 px column (DESIGN §9, issue "email templates").
+ * Herald's email look: brand greens on neutral slate, one 600 px column (issue "email templates").
  * Inline style objects only: email clients ignore most `<style>` blocks.
  */
 import type { CSSProperties } from "react";

@@ -1,6 +1,6 @@
 /**
- * Typed domain errors (DESIGN §11). Services throw `AppError`; tRPC (server/trpc/init.ts) and the HTTP API
- * map the code to their status in one place. Codes and HTTP statuses follow seed 001 §7.2.
+ * Typed domain errors (docs/architecture.md, "Errors"). Services throw `AppError`; tRPC (server/trpc/init.ts) and the HTTP API
+ * map the code to their status in one place. Codes and HTTP statuses follow docs/requirements.md R15.4.
  */
 export const ERROR_STATUS = {
   VALIDATION_ERROR: 400,
@@ -18,7 +18,7 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-/** A failure the caller can act on: `code` is stable (seed 001 §7.2), `message` is for people. */
+/** A failure the caller can act on: `code` is stable (docs/requirements.md R15.4), `message` is for people. */
 export class AppError extends Error {
   constructor(
     public readonly code: ErrorCode,
@@ -34,7 +34,7 @@ export class AppError extends Error {
   }
 }
 
-/** Shorthand for the NOT_FOUND answer that also covers "exists but belongs to someone else" (DESIGN §11). */
+/** Shorthand for the NOT_FOUND answer that also covers "exists but belongs to someone else" (docs/requirements.md R1.1). */
 export function notFound(what: string): AppError {
   return new AppError("NOT_FOUND", `${what} not found`);
 }

@@ -1,7 +1,8 @@
 import "server-only";
 /**
- * tRPC setup (DESIGN §11): context from the next-auth session; `publicProcedure`, `protectedProcedure`,
- * `businessProcedure`, `adminProcedure` narrow `ctx.user`. AppError codes map to tRPC codes here, once.
+ * tRPC setup (docs/architecture.md, "Layers" and "Errors"; docs/requirements.md R1.1, R15.4): context from
+ * the next-auth session; `publicProcedure`, `protectedProcedure`, `businessProcedure`, `adminProcedure`
+ * narrow `ctx.user`. AppError codes map to tRPC codes here, once.
  * Stack traces never reach the browser.
  */
 import { initTRPC, TRPCError } from "@trpc/server";

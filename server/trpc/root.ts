@@ -17,7 +17,7 @@ import { segmentsRouter } from "./routers/segments";
 import { pushRouter } from "./routers/push";
 import { phoneRouter } from "./routers/phone";
 
-/** The app's tRPC API: one router per domain (DESIGN §11). */
+/** The app's tRPC API: one router per domain (docs/architecture.md, "Layers"). */
 export const appRouter = router({
   notifications: notificationsRouter,
   businesses: businessesRouter,

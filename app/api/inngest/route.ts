@@ -1,6 +1,7 @@
 /**
- * The Inngest serve endpoint (DESIGN §7): the embedded executor, Inngest Cloud or a self-hosted Inngest
- * drives Herald's functions through it. Cloud mode: every request must carry a valid signature.
+ * The Inngest serve endpoint (docs/protocols.md, "Inngest (the embedded executor)"): the embedded executor,
+ * Inngest Cloud or a self-hosted Inngest drives Herald's functions through it. Cloud mode: every request must
+ * carry a valid signature (docs/protocols.md, "Modes and signing"; docs/requirements.md R17.7).
  */
 import { serve } from "inngest/next";
 import { inngest } from "@/inngest/client";

@@ -57,7 +57,7 @@ const listingEvent = (businessId: string, extra: Record<string, unknown> = {}) =
 });
 
 describe("POST /api/v1/events: authentication", () => {
-  it("answers 401 in the §7.1 format without a key, with a personal access token, an unknown or a revoked key", async () => {
+  it("answers 401 in the R15.4 error format without a key, with a personal access token, an unknown or a revoked key", async () => {
     const { business } = await createBusiness(db);
     const { token } = await userWithToken("ADMIN");
     const { key, summary } = await apiKey();

@@ -1,4 +1,4 @@
-/** `/api/v1/follow`, `/unfollow/{id}`, `/following`, `/followers` through the real route handlers (seed 001 §3.4). */
+/** `/api/v1/follow`, `/unfollow/{id}`, `/following`, `/followers` through the real route handlers (docs/requirements.md R2, R15.6). */
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { env } from "@/server/env";
@@ -70,7 +70,7 @@ describe("POST /api/v1/follow and DELETE /api/v1/unfollow/{business_id}", () => 
 });
 
 describe("GET /api/v1/following", () => {
-  it("lists the caller's follows, most recent first, with the seed's fields and page links", async () => {
+  it("lists the caller's follows, most recent first, with the documented fields (R2.4, R15.6) and page links", async () => {
     const { user, token } = await userWithToken();
     const made = [];
     for (let i = 0; i < 3; i++) {

@@ -1,4 +1,4 @@
-/** `/api/v1/notifications*` through the real route handlers (seed 001 §3.2). */
+/** `/api/v1/notifications*` through the real route handlers (docs/requirements.md R15.6). */
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { env } from "@/server/env";
@@ -16,7 +16,7 @@ const at = (iso: string) => new Date(iso);
 const abs = (p: string) => new URL(p, env("app").APP_URL).toString();
 
 describe("GET /api/v1/notifications", () => {
-  it("answers the seed's shape: newest first, sender, business with an absolute logo, counts", async () => {
+  it("answers the documented shape (R15.6): newest first, sender, business with an absolute logo, counts", async () => {
     const { user, token } = await userWithToken();
     const { business, owner } = await createBusiness(db, { name: "Mario's Trattoria" });
     const old = await createNotification(db, { userId: user.id, createdAt: at("2025-06-01T10:00:00Z"), readAt: at("2025-06-01T11:00:00Z") });

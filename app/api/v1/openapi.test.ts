@@ -1,6 +1,7 @@
 /**
  * `GET /api/v1/openapi.json` against the real handlers: every `/api/v1` route file's methods are in the
- * document, and real answers (successes and §7.1 errors) match the document's response schemas.
+ * document, and real answers (successes and errors, docs/requirements.md R15.4) match the document's
+ * response schemas.
  *
  * No JSON Schema 2020-12 validator is a dependency of this project (node_modules holds only ajv 6, a
  * draft-07 transitive dependency of eslint), so a small recursive checker below covers what the document
@@ -116,7 +117,7 @@ function conforms(apiPath: string, method: string, a: Answer) {
 // ── tests ────────────────────────────────────────────────────────────────────────────────────────────────
 
 describe("the OpenAPI document", () => {
-  it("is OpenAPI 3.1 with both bearer schemes, the §7.1 error schema, and every /api/v1 route and method", async () => {
+  it("is OpenAPI 3.1 with both bearer schemes, the R15.4 error schema, and every /api/v1 route and method", async () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.components.securitySchemes).toMatchObject({
       personalAccessToken: { type: "http", scheme: "bearer" },

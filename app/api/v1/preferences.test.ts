@@ -1,4 +1,4 @@
-/** `GET/PUT /api/v1/preferences` through the real route handlers (seed 001 §3.3 on Herald's model). */
+/** `GET/PUT /api/v1/preferences` through the real route handlers (docs/requirements.md R7.6 on Herald's model). */
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { getPreferenceCenter } from "@/server/services/preferences/preferences";
@@ -10,7 +10,7 @@ const cell = async (userId: string, category: string, channel: string) =>
   (await getPreferenceCenter(userId)).categories.find((c) => c.category === category)?.cells.find((c) => c.channel === channel)?.enabled;
 
 describe("/api/v1/preferences", () => {
-  it("GET answers the seed's flat booleans (catalog defaults) plus Herald's full model", async () => {
+  it("GET answers the four flat booleans of R7.6 (catalog defaults) plus Herald's full model", async () => {
     const { token } = await userWithToken();
     const r = await call(GET, req("GET", PATH, { token }));
     expect(r.status).toBe(200);
@@ -27,7 +27,7 @@ describe("/api/v1/preferences", () => {
     expect(r.body.preferences.quiet_hours).toEqual({ enabled: true, start: "22:00", end: "07:00" });
   });
 
-  it("PUT with the seed's body maps onto Herald's model and answers the new state", async () => {
+  it("PUT with the four flat booleans of R7.6 maps onto Herald's model and answers the new state", async () => {
     const { user, token } = await userWithToken();
     const body = { email_notifications: false, new_listing_notifications: false, promotional_notifications: false, weekly_digest: true };
     const r = await call(PUT, req("PUT", PATH, { token, body }));

@@ -1,7 +1,7 @@
 import "server-only";
 /**
- * Account deletion — the right to be forgotten (seed 001 §10.3: GDPR / POPIA "right to be forgotten
- * implementation"; issue "Retention and erasure").
+ * Account deletion — the right to be forgotten (docs/requirements.md R16.3; GDPR / POPIA;
+ * issue "Retention and erasure").
  *
  * One transaction:
  * 1. lock the user's row (and, for an admin, every admin row, in id order) and check the confirmation and

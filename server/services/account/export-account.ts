@@ -1,7 +1,7 @@
 import "server-only";
 /**
- * Data export (issue "Retention and erasure"; seed 001 §10.3: GDPR / POPIA — a person may obtain the data
- * held about them): one JSON document with everything Herald holds about a user.
+ * Data export (issue "Retention and erasure"; docs/requirements.md R16.2; GDPR / POPIA — a person may
+ * obtain the data held about them): one JSON document with everything Herald holds about a user.
  *
  * Contents: the profile (never the password hash), the business they own, notification settings and
  * preferences, follows with business names, personal access tokens' metadata and API keys they created

@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * API keys for host platforms (DESIGN §1 "a host platform"): the credential of `POST /api/v1/events`
+ * API keys for host platforms (docs/requirements.md R15.2): the credential of `POST /api/v1/events`
  * (`Authorization: Bearer hrld_key_…`). Admins create, list and revoke them. A key is `hrld_key_` + 32 random
  * bytes in base64url, shown once when created; only its SHA-256 (hex) is stored (`keyHash`), with the first
  * 12 characters as `prefix` so admins can tell keys apart. A key is not tied to a user or business: it acts

@@ -1,5 +1,5 @@
 import "server-only";
-/** The HTTP API's following endpoints (seed 001 §3.4.3–3.4.4) on top of server/services/following. */
+/** The HTTP API's following endpoints (docs/requirements.md R2.4, R15.6) on top of server/services/following. */
 import { db } from "../../db";
 import { Prisma, type Role } from "../../generated/prisma/client";
 import { AppError } from "../errors";
@@ -8,7 +8,7 @@ import { pageOffset } from "./pagination";
 import { businessRef, userType } from "./shapes";
 
 /**
- * A page of the businesses the user follows (seed 001 §3.4.3), from `listFollowing` (a user follows at most
+ * A page of the businesses the user follows (docs/requirements.md R2.4), from `listFollowing` (a user follows at most
  * 100 businesses, so the page is cut in memory), with each follow's id.
  */
 export async function followingPage(userId: string, page: number, pageSize: number) {
@@ -40,7 +40,7 @@ export async function followingPage(userId: string, page: number, pageSize: numb
 export const ENGAGEMENT_WINDOW_DAYS = 30;
 
 /**
- * A page of the followers of the caller's business (seed 001 §3.4.4), most recent first, optionally only
+ * A page of the followers of the caller's business (docs/requirements.md R2.4), most recent first, optionally only
  * customers or only NGOs.
  *
  * `engagement_score` = 10 × read ÷ received, rounded to one decimal, over the notifications this business

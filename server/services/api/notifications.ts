@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * `GET /api/v1/notifications` (seed 001 §3.2.1): one page-number page of the user's live inbox (not
+ * `GET /api/v1/notifications` (docs/requirements.md R15.6): one page-number page of the user's live inbox (not
  * deleted, archived or snoozed — the same rows as the app's "all" inbox and the unread badge), newest first, with
  * filters. Two set-based statements: a count and an `ORDER BY created_at DESC, id DESC LIMIT … OFFSET …`
  * that walks the `(user_id, created_at DESC, id DESC)` index; depth is capped (./pagination.ts).
@@ -23,7 +23,7 @@ export interface NotificationFilters {
   dateTo?: Date;
 }
 
-/** A notification as the HTTP API shows it (seed 001 §3.2.1). */
+/** A notification as the HTTP API shows it (docs/requirements.md R15.6). */
 export interface ApiNotification {
   id: string;
   notification_type: string;

@@ -1,9 +1,9 @@
 import "server-only";
 /**
- * `GET/PUT /api/v1/preferences` (seed 001 §3.3) on Herald's preference center
- * (server/services/preferences). The seed's four flat booleans map onto Herald's model:
+ * `GET/PUT /api/v1/preferences` (docs/requirements.md R7.6, R15.6) on Herald's preference center
+ * (server/services/preferences). The API's four flat booleans map onto Herald's model:
  *
- * | seed field                  | Herald                                                                  |
+ * | API field                   | Herald                                                                  |
  * |-----------------------------|-------------------------------------------------------------------------|
  * | `email_notifications`       | the EMAIL channel master toggle                                         |
  * | `new_listing_notifications` | category `listings` × EMAIL (in-app always keeps a copy)                |
@@ -20,7 +20,7 @@ import { getPreferenceCenter, preferenceUpdateInput, updatePreferences, type Pre
 
 const piece = preferenceUpdateInput.shape;
 
-/** The PUT body: the seed's flat booleans and/or Herald's full shape; at least one field. */
+/** The PUT body: the API's flat booleans (docs/requirements.md R7.6) and/or Herald's full shape; at least one field. */
 export const apiPreferencesBody = z
   .object({
     email_notifications: z.boolean().optional(),
@@ -46,7 +46,7 @@ export type ApiPreferencesBody = z.output<typeof apiPreferencesBody>;
 const cell = (p: PreferenceCenter, category: string, channel: string) =>
   p.categories.find((c) => c.category === category)?.cells.find((c) => c.channel === channel)?.enabled ?? false;
 
-/** The API's view of a preference center: the seed's four booleans plus the full model, snake_cased. */
+/** The API's view of a preference center: the four flat booleans (R7.6) plus the full model, snake_cased. */
 export function toApiPreferences(p: PreferenceCenter) {
   return {
     email_notifications: p.channels.find((c) => c.channel === "EMAIL")?.enabled ?? false,

@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * Rate limits of the HTTP API (seed 001 §17), kept in the database (`rate_limit_buckets`) so they hold
+ * Rate limits of the HTTP API (docs/requirements.md R15.5), kept in the database (`rate_limit_buckets`) so they hold
  * across every app process: fixed windows, one `INSERT … ON CONFLICT … DO UPDATE … RETURNING` per request.
  * Old buckets are dead weight only (the `window_start` index makes a pruner a single DELETE).
  */
@@ -12,7 +12,7 @@ export interface RateLimitRule {
   windowMs: number;
 }
 
-/** Per token, by the owner's role (seed 001 §17.2: customer 50, provider 100, NGO 75, admin 500 per minute). */
+/** Per token, by the owner's role (docs/requirements.md R15.5: customer 50, NGO 75, business 100, admin 500 a minute). */
 export const ROLE_LIMITS: Record<Role, RateLimitRule> = {
   CUSTOMER: { limit: 50, windowMs: 60_000 },
   BUSINESS: { limit: 100, windowMs: 60_000 },
@@ -20,7 +20,7 @@ export const ROLE_LIMITS: Record<Role, RateLimitRule> = {
   ADMIN: { limit: 500, windowMs: 60_000 },
 };
 
-/** Per client IP for unauthenticated and failed-auth requests (seed 001 §17.1 `anon: 100/hour`). */
+/** Per client IP for unauthenticated and failed-auth requests (docs/requirements.md R15.5: 100 an hour). */
 export const ANON_LIMIT: RateLimitRule = { limit: 100, windowMs: 3_600_000 };
 
 /**

@@ -1,9 +1,9 @@
 import "server-only";
-/** Snake_case shapes of the HTTP API (seed 001 §3) shared by several endpoints. */
+/** Snake_case shapes of the HTTP API (docs/requirements.md R15.6) shared by several endpoints. */
 import type { Role } from "../../generated/prisma/client";
 import { absoluteUrl } from "./pagination";
 
-/** The seed's `user_type`: customer | ngo | provider (a business account) | admin. */
+/** The HTTP API's `user_type` (docs/requirements.md R15.6): customer | ngo | provider (a business account) | admin. */
 export function userType(role: Role | string): "customer" | "ngo" | "provider" | "admin" {
   switch (role) {
     case "BUSINESS":

@@ -1,7 +1,7 @@
 import "server-only";
 /**
- * A campaign's fan-out (issue 6; DESIGN §5): the audience is split into chunks of user ids with one index
- * pass (never loaded into memory); each chunk is one `INSERT … SELECT` of in-app notifications (dedupe key
+ * A campaign's fan-out (issue 6; docs/requirements.md R14.6; docs/architecture.md, "A notification's path"):
+ * the audience is split into chunks of user ids with one index pass (never loaded into memory); each chunk is one `INSERT … SELECT` of in-app notifications (dedupe key
  * `campaign:<id>`, so a retried or resumed chunk writes nothing twice), one realtime signal per new
  * recipient, one set-based email decision (preferences, unsubscribes, suppression, quiet hours and caps,
  * unless the campaign is critical), then the queued emails as a mail merge of one rendered announcement in

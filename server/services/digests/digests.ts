@@ -1,7 +1,7 @@
 import "server-only";
 /**
- * Digest emails (issue 5; seed 000 "send_daily_digest", seed 001 §16.1 over-cap → digest, seed 002
- * cadence): at 08:00 in each user's time zone — every day for DAILY, on Mondays for WEEKLY — one email
+ * Digest emails (issue 5; docs/requirements.md R13, over-cap → digest R8.5, cadence
+ * R7.5): at 08:00 in each user's time zone — every day for DAILY, on Mondays for WEEKLY — one email
  * summarising the unread notifications created since the user's last digest, grouped by type and
  * business ("5 new listings from 3 businesses"). Notifications held by quiet hours or the daily cap are
  * included (they are unread); emails held by the cap are then marked SKIPPED "digest" so they never go out

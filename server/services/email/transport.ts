@@ -1,5 +1,5 @@
 /**
- * The email transport port (DESIGN §2, §9): Resend when RESEND_API_KEY is set, otherwise capture into the
+ * The email transport port (docs/architecture.md, "Two modes"; docs/requirements.md R9.6): Resend when RESEND_API_KEY is set, otherwise capture into the
  * database for /dev/mailbox. Both take the same message, with an idempotency key per notification × channel
  * (Resend's `Idempotency-Key`; the captured row's unique key), so a retried send never mails twice.
  *

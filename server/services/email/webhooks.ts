@@ -2,7 +2,7 @@ import "server-only";
 /**
  * Resend webhooks (svix / Standard Webhooks signatures): `email.sent`, `email.delivered`, `email.bounced`,
  * `email.complained` move a delivery's status forward only (a late "delivered" never undoes a bounce);
- * hard bounces and complaints suppress the address for non-transactional mail (DESIGN §9). The signature
+ * hard bounces and complaints suppress the address for non-transactional mail (docs/requirements.md R9.7). The signature
  * is verified on the raw body and stale timestamps are refused by the verifier (±5 min); each message id is
  * processed once.
  */

@@ -1,5 +1,5 @@
 /**
- * The newsletter (issue 6; seed 000) against the real database, email captured: double opt-in signup
+ * The newsletter (issue 6; docs/requirements.md R14.7) against the real database, email captured: double opt-in signup
  * (no enumeration, resend throttle, honeypot, suppression, per-IP limit), confirmation links (expiry,
  * reuse), newsletter campaigns (only confirmed, unsuppressed subscribers; nothing twice), the one-click
  * unsubscribe (RFC 8058) and click tracking for subscribers without accounts.
@@ -98,7 +98,7 @@ describe("signup and double opt-in", () => {
     expect(await db.newsletterSubscriber.findUnique({ where: { email: last } })).toBeNull();
   });
 
-  it("the HTTP routes answer in seed 001 §7's format and confirm only on POST", async () => {
+  it("the HTTP routes answer in the house error format (docs/requirements.md R15.4) and confirm only on POST", async () => {
     const { POST: signup } = await import("@/app/api/newsletter/route");
     const { POST: confirm } = await import("@/app/api/newsletter/confirm/route");
     const email = address();

@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * The newsletter (seed 000 "newsletter"; issue 6): people without an account sign up on the public
+ * The newsletter (docs/requirements.md R14.7; issue 6): people without an account sign up on the public
  * `/newsletter` page, confirm by email (double opt-in), and from then on receive campaigns whose audience
  * is `{"kind":"newsletter"}`. They leave with the same one-click unsubscribe as everyone else (RFC 8058).
  *

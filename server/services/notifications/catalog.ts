@@ -1,8 +1,8 @@
 /**
  * The notification catalog: every type Herald sends, with its category, priority, default channels and
- * whether it is critical (bypasses quiet hours and cannot be turned off). Sources: seed 001 §6.1 (types,
- * triggers, channels), seed 002 (categories, priorities), seeds 000/003/004 (password reset, booking,
- * security, billing, digest). The one place these facts live (DESIGN §5).
+ * whether it is critical (bypasses quiet hours and cannot be turned off). Rules: docs/requirements.md R4.1
+ * (types, priorities, default channels, triggers), R4.2 (categories), R4.3 (critical). The one place these
+ * facts live (R4.1).
  */
 export const CHANNELS = ["IN_APP", "EMAIL", "PUSH", "SMS"] as const;
 export type ChannelName = (typeof CHANNELS)[number];
@@ -27,9 +27,9 @@ export type NotificationActionId = (typeof NOTIFICATION_ACTION_IDS)[number];
 export interface NotificationTypeSpec {
   category: Category;
   priority: Priority;
-  /** Channels used when the user has not chosen otherwise (seed 001 §6.1). */
+  /** Channels used when the user has not chosen otherwise (docs/requirements.md R4.1, R7.1). */
   channels: readonly ChannelName[];
-  /** Critical: bypasses quiet hours and preferences (seed 001 §16.2 "Emergency Override"). */
+  /** Critical: bypasses quiet hours and preferences (docs/requirements.md R4.3). */
   critical: boolean;
   /** A short label for filters and settings. */
   label: string;
@@ -48,7 +48,7 @@ export interface NotificationTypeSpec {
 export const NOTIFICATION_TYPES = {
   new_listing: { category: "listings", priority: "normal", channels: ["IN_APP", "EMAIL", "PUSH"], critical: false, label: "New listing", actions: ["reserve", "directions"] },
   listing_expiring: { category: "listings", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Listing expiring", plural: "expiring listings", actions: ["reserve", "directions"] },
-  // Seed 001 §6.1 lists email + SMS; §6.2 sends the 1-hour reminder by "push + SMS".
+  // Push as well as email and SMS: the 1-hour reminder goes by push and SMS (docs/requirements.md R4.1, R12.3).
   pickup_reminder: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL", "PUSH", "SMS"], critical: true, label: "Pickup reminder", actions: ["directions"] },
   interaction_confirmed: { category: "pickups", priority: "normal", channels: ["IN_APP", "PUSH"], critical: false, label: "Order confirmed", plural: "order confirmations" },
   pickup_missed: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL"], critical: false, label: "Missed pickup" },
@@ -62,7 +62,7 @@ export const NOTIFICATION_TYPES = {
   security_alert: { category: "account", priority: "urgent", channels: ["IN_APP", "EMAIL"], critical: true, label: "Security alert" },
   password_reset: { category: "account", priority: "urgent", channels: ["EMAIL"], critical: true, label: "Password reset" },
   booking_confirmed: { category: "pickups", priority: "normal", channels: ["IN_APP", "EMAIL"], critical: false, label: "Booking confirmed", plural: "booking confirmations" },
-  // Seed 003: SMS for alerts that cannot wait — a cancelled booking means "do not travel".
+  // SMS for alerts that cannot wait — a cancelled booking means "do not travel" (docs/requirements.md R4.1).
   booking_cancelled: { category: "pickups", priority: "high", channels: ["IN_APP", "EMAIL", "SMS"], critical: false, label: "Booking cancelled", plural: "booking cancellations" },
   billing: { category: "billing", priority: "high", channels: ["IN_APP", "EMAIL"], critical: true, label: "Billing", plural: "billing notices" },
   digest: { category: "announcements", priority: "low", channels: ["EMAIL"], critical: false, label: "Digest" },

@@ -1,5 +1,5 @@
 /**
- * Grouped inbox (issue 5, seed 000 "aggregate notifications"): similar unread notifications of one type from
+ * Grouped inbox (issue 5; docs/requirements.md R5.4): similar unread notifications of one type from
  * one business collapse into one entry; read ones never do; pages never repeat or lose a notification.
  * Against the real database (test/global-setup.ts).
  */

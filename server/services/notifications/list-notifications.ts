@@ -105,11 +105,11 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 /**
- * One inbox page, newest first, with keyset pagination on `(created_at, id)` (DESIGN §10: constant cost at
- * any depth, unlike OFFSET). Deleted rows never appear.
+ * One inbox page, newest first, with keyset pagination on `(created_at, id)` (docs/requirements.md R5.3:
+ * constant cost at any depth, unlike OFFSET; R18.3). Deleted rows never appear.
  *
  * With `grouped` (the in-app inbox; off by default, so the REST API's flat shape is untouched), the
- * "all" and "unread" views collapse similar notifications (issue 5, seed 000 "aggregate notifications"):
+ * "all" and "unread" views collapse similar notifications (issue 5; docs/requirements.md R5.4):
  * the user's live, unarchived, **unread** notifications with the same `(type, business_id)`, when there
  * are at least {@link GROUP_MIN}, become one entry at the position of their newest member, which carries
  * `group`; the older members are left out of the keyset stream, so across pages every notification shows

@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * The push transport for this deployment (DESIGN §2), chosen by env like `emailTransport()`:
+ * The push transport for this deployment (docs/architecture.md, "Two modes"), chosen by env like `emailTransport()`:
  *
  * | env (group `push`)                 | transport                                                   |
  * |------------------------------------|-------------------------------------------------------------|

@@ -1,5 +1,5 @@
 /**
- * The push transport port (DESIGN §2): one message to one browser subscription.
+ * The push transport port (docs/architecture.md, "Two modes"; docs/requirements.md R10): one message to one browser subscription.
  *
  * - {@link createWebPushTransport}: the real thing, through the maintained `web-push` library: the payload
  *   encrypted as `aes128gcm` for the subscription's keys (RFC 8291 on RFC 8188), a VAPID JWT (RFC 8292,

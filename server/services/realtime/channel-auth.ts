@@ -1,5 +1,6 @@
 /**
- * Herald's private-channel authorization (DESIGN §6), the logic behind the `/api/pusher/auth` route.
+ * Herald's private-channel authorization (docs/requirements.md R6.1; docs/protocols.md, "Channel
+ * authorization"), the logic behind the `/api/pusher/auth` route.
  *
  * A signed answer lets a socket subscribe to a private channel on Pusher, soketi or the embedded server
  * alike. Herald signs exactly two channel names and nothing else:
@@ -26,7 +27,7 @@ const CHANNEL_NAME = /^[A-Za-z0-9_\-=@,.;]+$/;
 const MAX_CHANNEL_NAME = 200;
 const MAX_SOCKET_ID = 64;
 
-/** Roles as stored on `User.role` (DESIGN §4). */
+/** Roles as stored on `User.role` (docs/requirements.md R1.1). */
 export type HeraldRole = "CUSTOMER" | "NGO" | "BUSINESS" | "ADMIN";
 
 /** Input of {@link authorizeChannel}: the raw form fields plus the session's user and the Pusher app. */

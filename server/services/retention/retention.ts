@@ -3,8 +3,8 @@ import "server-only";
  * Retention (issue "Retention and erasure"): deletes what Herald no longer needs, in small batches.
  *
  * Rules and their sources:
- * - read notifications, 90 days after they were read — docs/requirements.md R16.1 ("personal data in
- *   notifications expires after 90 days", the brief's cleanup of read notifications only). Unread
+ * - read notifications, 90 days after they were read — docs/requirements.md R16.1 (which says why
+ *   only read ones go). Unread
  *   notifications are never deleted by age: nothing unread is lost silently; the result counts how many
  *   unread notifications older than the period were kept.
  * - delivery logs (`deliveries`, `newsletter_deliveries`, `webhook_deliveries`), 180 days — docs/requirements.md R16.1 ("store 6 months of notification history").

@@ -1,8 +1,9 @@
 import "server-only";
 /**
- * The SMS transport for this deployment (DESIGN §2): Twilio when TWILIO_ACCOUNT_SID is set (with
- * TWILIO_AUTH_TOKEN and TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID, checked by server/env.ts), otherwise
- * capture into `captured_sms` (shown at /dev/sms). One instance per process, kept on `globalThis` so route
+ * The SMS transport for this deployment (docs/architecture.md, "Two modes"; docs/requirements.md R11.4):
+ * Twilio when TWILIO_ACCOUNT_SID is set (with TWILIO_AUTH_TOKEN and TWILIO_FROM or
+ * TWILIO_MESSAGING_SERVICE_SID, checked by server/env.ts), otherwise capture into `captured_sms` (shown at
+ * /dev/sms). One instance per process, kept on `globalThis` so route
  * handlers and instrumentation share it.
  */
 import { db } from "../../db";

@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * Phone numbers (issue 7; seed 003 "Validate phone numbers before sending"): validated with libphonenumber-js
+ * Phone numbers (issue 7; docs/requirements.md R11.1): validated before sending, with libphonenumber-js
  * (Google's libphonenumber metadata, maintained) and stored in E.164 (`+27821234567`).
  *
  * Choices, documented:

@@ -1,5 +1,5 @@
 /**
- * SMS templates (issue 7; seed 003 "SMS Templates": short, one message per type, a link to the details).
+ * SMS templates (issue 7; docs/requirements.md R11.3: short, one message per type, a link to the details).
  * Built from the same props as the email templates (emails/*.tsx), so the pipeline has one payload per
  * notification whatever the channel.
  *
@@ -14,7 +14,7 @@
  * are never cut. A body that must be UCS-2 (user text in a script GSM-7 lacks, emoji) is fitted to two
  * segments (134 UTF-16 units), since one UCS-2 segment (70) cannot hold a link and the STOP line.
  *
- * Safety (seed 003 "Sanitize all user inputs in email/SMS templates"): user text loses control characters,
+ * Safety (docs/requirements.md R9.5, R11.3): user text loses control characters,
  * newlines and bidi overrides, whitespace is collapsed, and typographic punctuation and accents GSM-7 lacks
  * become their GSM-7 equivalents (’ → ', “” → ", – → -, … → ..., ë → e) so one curly apostrophe does not
  * halve the space. Links go through `safeActionUrl` (https or app-relative only).

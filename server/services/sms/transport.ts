@@ -1,6 +1,6 @@
 /**
- * The SMS transport port (DESIGN §2; issue 7; seeds 000/003 "SMS Notifications (Twilio)"): Twilio's REST API
- * when TWILIO_ACCOUNT_SID is set, otherwise capture into `captured_sms` for /dev/sms. Both take the same
+ * The SMS transport port (docs/architecture.md, "Two modes"; issue 7; docs/requirements.md R11.4): Twilio's
+ * REST API when TWILIO_ACCOUNT_SID is set, otherwise capture into `captured_sms` for /dev/sms. Both take the same
  * message; the caller (the delivery pipeline) decides who gets a text and when.
  *
  * Failures are classified for the caller: `permanent` (the number is invalid, unreachable, not a mobile, or
@@ -9,7 +9,7 @@
  *
  * Idempotency: the capture transport stores each `idempotencyKey` once. Twilio's Messages API has no
  * idempotency key, so a retried request after a lost response can text twice: the caller must record the
- * returned `providerMessageId` in the same step that sent it (DESIGN §11, idempotency at the row).
+ * returned `providerMessageId` in the same step that sent it (docs/requirements.md R8.8: nothing goes twice).
  *
  * No "server-only" import: tests load this module directly (the email transport does the same).
  */

@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * Phone verification by one-time code (issue 7; seed 000 "send_verification_code", done safely): a person
+ * Phone verification by one-time code (issue 7; docs/requirements.md R11.1): a person
  * types a number on /settings/account, Herald texts a 6-digit code, the person types it back, and only then
  * is the number stored on `users.phone` (E.164) with `phone_verified_at`.
  *

@@ -5,7 +5,7 @@ import { followBusiness, listFollowing, unfollowBusiness } from "../../services/
 
 const target = z.object({ businessId: z.uuid() }).strict();
 
-/** Following (seed 001 §3.4, §8.2). Role rules live in the service. */
+/** Following (docs/requirements.md R2). Role rules live in the service. */
 export const followingRouter = router({
   list: protectedProcedure.query(({ ctx }) => listFollowing(ctx.user.id)),
   follow: protectedProcedure.input(target).mutation(async ({ ctx, input }) => {

@@ -12,7 +12,7 @@ const ids = z.object({ ids: z.array(z.uuid()).min(1).max(500) }).strict();
 const one = z.object({ id: z.uuid() }).strict();
 const notificationType = z.enum(NOTIFICATION_TYPE_NAMES as [NotificationType, ...NotificationType[]]);
 
-/** The inbox (seed 001 §3.2): the caller's own notifications only; others' answer NOT_FOUND. */
+/** The inbox (docs/requirements.md R5): the caller's own notifications only; others' answer NOT_FOUND (R1.1). */
 export const notificationsRouter = router({
   list: protectedProcedure
     .input(

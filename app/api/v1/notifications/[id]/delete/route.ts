@@ -1,4 +1,4 @@
-/** `DELETE /api/v1/notifications/{id}/delete`: the seed's spelling (seed 001 §3.2.5) of `DELETE …/{id}`. */
+/** `DELETE /api/v1/notifications/{id}/delete`: the other spelling (docs/requirements.md R15.6) of `DELETE …/{id}`. */
 import { DELETE as deleteNotification } from "../route";
 
 export const DELETE = deleteNotification;
