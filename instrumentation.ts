@@ -4,7 +4,8 @@
  *   request, so per-address limits know every request's peer address, never a client header's word;
  * - starts the outbox relay (server/services/outbox/relay.ts) in every Node.js server process, so events
  *   that requests record with their writes reach the job engine without the request waiting for it. Any
- *   number of processes may relay from one database. On SIGTERM it stops after its current pass.
+ *   number of processes may relay from one database. On SIGTERM it stops after its current pass. It sends
+ *   through inngest/outbox-sender.ts, handed to it here so that server/services never imports inngest/.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -12,6 +13,9 @@ export async function register(): Promise<void> {
   installSocketAddressStamp();
   const g = globalThis as unknown as { heraldOutboxRelay?: unknown };
   if (g.heraldOutboxRelay) return;
-  const { startOutboxRelay, stopOnSigterm } = await import("./server/services/outbox/relay");
-  g.heraldOutboxRelay = stopOnSigterm(startOutboxRelay());
+  const [{ startOutboxRelay, stopOnSigterm }, { inngestOutboxSender }] = await Promise.all([
+    import("./server/services/outbox/relay"),
+    import("./inngest/outbox-sender"),
+  ]);
+  g.heraldOutboxRelay = stopOnSigterm(startOutboxRelay(inngestOutboxSender));
 }

@@ -44,7 +44,7 @@ const KEYS = { signingKey: `signkey-faults-${"ef".repeat(32)}`, eventKey: "fault
 
 async function runApp() {
   const { createServer } = await import("node:http");
-  const [{ serve }, { inngest }, { functions }, { createListing }, { startOutboxRelay }, { db }, factory] = await Promise.all([
+  const [{ serve }, { inngest }, { functions }, { createListing }, { startOutboxRelay }, { db }, factory, { inngestOutboxSender }] = await Promise.all([
     import("inngest/node"),
     import("../inngest/client"),
     import("../inngest"),
@@ -52,6 +52,7 @@ async function runApp() {
     import("../server/services/outbox/relay"),
     import("../server/db"),
     import("../prisma/factory"),
+    import("../inngest/outbox-sender"),
   ]);
   const inngestHandler = serve({ client: inngest, functions });
   const json = async (req: IncomingMessage) => {
@@ -89,7 +90,7 @@ async function runApp() {
     );
   });
   await new Promise<void>((resolve) => server.listen(Number(process.env.APP_PORT), "127.0.0.1", resolve));
-  if (process.env.RELAY !== "off") startOutboxRelay({ pollMs: 200, leaseMs: 3000, sendTimeoutMs: 2000, log: (l) => console.error(l) });
+  if (process.env.RELAY !== "off") startOutboxRelay(inngestOutboxSender, { pollMs: 200, leaseMs: 3000, sendTimeoutMs: 2000, log: (l) => console.error(l) });
   console.log("ready");
 }
 

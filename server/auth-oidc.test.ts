@@ -13,7 +13,7 @@
  */
 import type { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { decode, type JWT } from "next-auth/jwt";
@@ -74,7 +74,7 @@ async function bodyOf(req: IncomingMessage): Promise<Record<string, unknown>> {
 /** Herald's /api/auth/* on a real port: next-auth's pages-API handler with server/auth.ts's options. */
 async function startHerald(): Promise<Server> {
   const NextAuth = (await import("next-auth")).default as unknown as (req: unknown, res: unknown, options: NextAuthOptions) => Promise<void>;
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const url = new URL(req.url ?? "/", base);
       if (!url.pathname.startsWith("/api/auth/")) {
@@ -106,7 +106,9 @@ async function startHerald(): Promise<Server> {
       res.statusCode = 599;
       res.end(String(err));
     }
-  });
+  };
+  // `handle` answers its own failures (599 above) and never rejects, so node:http need not await it.
+  const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return server;
 }

@@ -17,7 +17,6 @@ import { clientAddress } from "./services/security/client-address";
 import { attemptSignIn, LoginLockedError } from "./services/security/login-throttle";
 import { EmailNotVerifiedError } from "./services/accounts/errors";
 import { createAuthSession, revokeAuthSession, sessionUser, SESSION_MAX_AGE_S, type SessionUserRow } from "./services/users/sessions";
-import type { Role } from "./generated/prisma/client";
 import { oidcSignInGate, withSignInMethods } from "./auth-oidc";
 
 const credentials = z.object({ email: z.string().trim().email().max(320), password: z.string().min(1).max(200) });
@@ -68,7 +67,7 @@ export const authOptions: NextAuthOptions = {
     async jwt({ token, user }) {
       if (user) {
         token.id = user.id;
-        token.role = (user as unknown as { role: Role }).role;
+        token.role = (user as unknown as { role: SessionUserRow["role"] }).role;
         token.sid = (await createAuthSession(user.id, { userAgent: await requestUserAgent() })).id;
       }
       return token;

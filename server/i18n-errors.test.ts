@@ -25,7 +25,7 @@ const ZOD_ENGLISH_ONLY = [
   "server/oidc-env.ts",
   "server/embedded/",
   "server/services/api/events.ts",
-  "server/services/api/http.ts",
+  "server/services/api/contract.ts",
   "server/services/api/notifications.ts",
   "server/services/api/preferences.ts",
   "server/services/api/openapi.ts",

@@ -53,16 +53,17 @@ export async function startAppJobs(
   const api = await executor.listen(0, "127.0.0.1");
   const executorUrl = `http://127.0.0.1:${api.port}`;
   process.env.INNGEST_BASE_URL = opts.eventApi ? await opts.eventApi(executorUrl) : executorUrl;
-  const [{ serve }, { inngest }, { functions }, { startOutboxRelay, pendingOutboxCount }] = await Promise.all([
+  const [{ serve }, { inngest }, { functions }, { startOutboxRelay, pendingOutboxCount }, { inngestOutboxSender }] = await Promise.all([
     import("inngest/next"),
     import("../inngest/client"),
     import("../inngest"),
     import("../server/services/outbox/relay"),
+    import("../inngest/outbox-sender"),
   ]);
   const served = serve({ client: inngest, functions }) as unknown as (req: Request, ctx: unknown) => Promise<Response>;
   app.handle = (req) => served(req, undefined);
   for (const ex of executors) await ex.start();
-  const relays = Array.from({ length: instances }, () => startOutboxRelay({ pollMs: 100, log: () => undefined, ...opts.relay }));
+  const relays = Array.from({ length: instances }, () => startOutboxRelay(inngestOutboxSender, { pollMs: 100, log: () => undefined, ...opts.relay }));
   const relay = relays[0]!;
   const now = () => (opts.clock ? opts.clock.now() : Date.now());
   /** A run that some executor could take now (another instance's, not in this process's idle()). */

@@ -11,7 +11,7 @@
  * transactional work — a password reset, a critical reminder — always finds the executor free.
  */
 import { inngest } from "../client";
-import { campaignCancelled, campaignChunkEmailsRequested, campaignChunkRequested, campaignResumed, campaignSendRequested } from "../events";
+import { campaignCancelled, campaignChunkEmailsRequested, campaignChunkRequested, campaignResumed, campaignSendRequested } from "../../server/events";
 import { getCampaign } from "../../server/services/campaigns/campaigns";
 import { campaignProgress, deliverCampaignChunk, finishCampaign, planCampaignChunks, sendCampaignEmails } from "../../server/services/campaigns/send-campaign";
 import { signalUsers } from "../../server/services/realtime";

@@ -4,7 +4,7 @@
  * leg, so the inbox rows of later chunks are never held up by it.
  */
 import { inngest } from "../client";
-import { listingPushRequested } from "../events";
+import { listingPushRequested } from "../../server/events";
 import { decideListingPush as decide } from "../../server/services/delivery/fan-out-listing";
 
 export const decideListingPush = inngest.createFunction(

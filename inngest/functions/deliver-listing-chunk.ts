@@ -4,7 +4,7 @@
  * other chunks' in-app inserts, so none of them delays an inbox row.
  */
 import { inngest } from "../client";
-import { listingFanOutChunkRequested, listingSignalsRequested } from "../events";
+import { listingFanOutChunkRequested, listingSignalsRequested } from "../../server/events";
 import { deliverListingChunk as deliver } from "../../server/services/delivery/fan-out-listing";
 
 export const deliverListingChunk = inngest.createFunction(

@@ -10,7 +10,7 @@ import { inboxSubscriber } from "../../test/pusher";
 import type * as DbModule from "../../server/db";
 import type * as ListingsModule from "../../server/services/listings/create-listing";
 import type * as ClientModule from "../client";
-import type * as EventsModule from "../events";
+import type * as EventsModule from "../../server/events";
 
 let jobs: Awaited<ReturnType<typeof startAppJobs>>;
 let app: {
@@ -26,7 +26,7 @@ beforeAll(async () => {
     import("../../server/db"),
     import("../../server/services/listings/create-listing"),
     import("../client"),
-    import("../events"),
+    import("../../server/events"),
   ]);
   app = { db, createListing, inngest, listingCreated };
 });

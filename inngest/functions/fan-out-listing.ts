@@ -3,7 +3,7 @@
  * (docs/requirements.md R3.3: one run per chunk, not one step per chunk in a single run).
  */
 import { inngest } from "../client";
-import { listingCreated, listingFanOutChunkRequested } from "../events";
+import { listingCreated, listingFanOutChunkRequested } from "../../server/events";
 import { planFanOutChunks } from "../../server/services/delivery/fan-out-listing";
 
 export const fanOutListing = inngest.createFunction(

@@ -4,7 +4,7 @@
  * being posted get no reminder (the new-listing notice says enough).
  */
 import { inngest } from "../client";
-import { listingCreated } from "../events";
+import { listingCreated } from "../../server/events";
 import { expiringReminderAt, notifyListingExpiring } from "../../server/services/delivery/listing-expiring";
 
 export const listingExpiring = inngest.createFunction(

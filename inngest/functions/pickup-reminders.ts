@@ -7,7 +7,7 @@
  * with a newer version), and each step checks the version too, so a stale run never sends anything.
  */
 import { inngest } from "../client";
-import { pickupChanged, pickupScheduled } from "../events";
+import { pickupChanged, pickupScheduled } from "../../server/events";
 import { markPickupMissed, sendPickupReminder } from "../../server/services/pickups/pickups";
 
 const HOUR = 3_600_000;

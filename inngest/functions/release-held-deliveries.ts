@@ -3,7 +3,7 @@
  * minute, and at once when a user changes their quiet hours or time zone (their held messages are then due).
  */
 import { inngest } from "../client";
-import { heldDeliveriesReleaseRequested } from "../events";
+import { heldDeliveriesReleaseRequested } from "../../server/events";
 import { releaseHeldEmails } from "../../server/services/delivery/send-listing-emails";
 import { releaseHeldMobile } from "../../server/services/delivery/mobile-deliveries";
 

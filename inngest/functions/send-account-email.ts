@@ -6,7 +6,7 @@
  */
 import { NonRetriableError } from "inngest";
 import { inngest } from "../client";
-import { accountEmailRequested } from "../events";
+import { accountEmailRequested } from "../../server/events";
 import { sendAccountEmail as send } from "../../server/services/accounts/account-mail";
 import { emailStep } from "./email-step-errors";
 

@@ -3,7 +3,7 @@
  * then send what is queued, deciding again at send time. Resend's 429 is honoured with its Retry-After.
  */
 import { inngest } from "../client";
-import { listingEmailsRequested } from "../events";
+import { listingEmailsRequested } from "../../server/events";
 import { decideListingEmails, sendListingEmails as send } from "../../server/services/delivery/send-listing-emails";
 import { emailStep } from "./email-step-errors";
 

@@ -3,7 +3,7 @@
  * emails of the notifications in the event, deciding again at send time (server/services/delivery/notify.ts).
  */
 import { inngest } from "../client";
-import { notificationEmailsRequested } from "../events";
+import { notificationEmailsRequested } from "../../server/events";
 import { sendNotificationEmails as send } from "../../server/services/delivery/notify";
 import { emailStep } from "./email-step-errors";
 

@@ -7,7 +7,7 @@
  */
 import { RetryAfterError } from "inngest";
 import { inngest } from "../client";
-import { notificationPushRequested } from "../events";
+import { notificationPushRequested } from "../../server/events";
 import { MobileRetryableError, sendPushDeliveries } from "../../server/services/delivery/mobile-deliveries";
 
 export const sendPush = inngest.createFunction(

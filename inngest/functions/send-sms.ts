@@ -4,7 +4,7 @@
  * idempotency key (`sms:<notification id>`) keeps a provider from sending one twice.
  */
 import { inngest } from "../client";
-import { notificationSmsRequested } from "../events";
+import { notificationSmsRequested } from "../../server/events";
 import { sendSmsDeliveries } from "../../server/services/delivery/mobile-deliveries";
 
 export const sendSms = inngest.createFunction(

@@ -3,7 +3,7 @@
  * retryable failure throws, so the executor backs off and tries again, up to the service's MAX_ATTEMPTS.
  */
 import { inngest } from "../client";
-import { webhookDeliveryRequested } from "../events";
+import { webhookDeliveryRequested } from "../../server/events";
 import { sendWebhookDelivery } from "../../server/services/webhooks/webhooks";
 
 export const sendWebhook = inngest.createFunction(

@@ -6,7 +6,7 @@
  * without those legs' database work in the way.
  */
 import { inngest } from "../client";
-import { listingEmailsRequested, listingPushRequested, listingSignalsRequested } from "../events";
+import { listingEmailsRequested, listingPushRequested, listingSignalsRequested } from "../../server/events";
 import { signalListingChunk as signal } from "../../server/services/delivery/fan-out-listing";
 
 export const signalListingChunk = inngest.createFunction(

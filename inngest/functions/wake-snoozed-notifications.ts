@@ -3,7 +3,7 @@
  * inbox, unread and live (server/services/notifications/snooze.ts).
  */
 import { inngest } from "../client";
-import { notificationsSnoozed } from "../events";
+import { notificationsSnoozed } from "../../server/events";
 import { wakeSnoozed } from "../../server/services/notifications/snooze";
 
 export const wakeSnoozedNotifications = inngest.createFunction(

@@ -1,5 +1,5 @@
 /**
- * Request hygiene shared by tRPC (app/api/trpc/[trpc]/route.ts) and the HTTP API (server/services/api/http.ts),
+ * Request hygiene shared by tRPC (app/api/trpc/[trpc]/route.ts) and the HTTP API (server/http/api-route.ts),
  * issue 12 "Request hygiene":
  *
  * - Text that PostgreSQL cannot store or that is not Unicode — U+0000 (NUL: PostgreSQL's `text` refuses it,

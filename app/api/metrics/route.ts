@@ -1,11 +1,11 @@
 /**
  * `GET /api/metrics`: this process's Prometheus metrics, and the realtime server's connection counters when
  * it serves them (the embedded server), for a scraper that sends `authorization: Bearer $HERALD_METRICS_TOKEN`
- * (server/services/metrics/scrape.ts `metricsResponse`; docs/deploy.md "Metrics"). 404 while no token is
+ * (server/http/metrics-scrape.ts `metricsResponse`; docs/deploy.md "Metrics"). 404 while no token is
  * configured, 401 for a wrong one.
  */
 import { env } from "@/server/env";
-import { metricsResponse } from "@/server/services/metrics/scrape";
+import { metricsResponse } from "@/server/http/metrics-scrape";
 
 export const dynamic = "force-dynamic";
 

@@ -10,7 +10,8 @@
  */
 import { z } from "zod";
 import { hitRateLimit, PUBLIC_LIMITS, windowStart } from "@/server/services/api/rate-limit";
-import { errorResponse, HttpFailure, json, rateLimited, readJson } from "@/server/services/api/http";
+import { errorResponse, json, rateLimited, readJson } from "@/server/http/api-route";
+import { HttpFailure } from "@/server/services/api/contract";
 import { translateDetails, translateServerMessage } from "@/server/i18n-errors";
 import { accountHash } from "@/server/services/security/login-throttle";
 import { clientAddress } from "@/server/services/security/client-address";

@@ -8,7 +8,7 @@
 import { currentUser } from "@/server/auth";
 import { env } from "@/server/env";
 import { crossSiteMessage, crossSiteVerdict } from "@/server/http/request-origin";
-import { errorResponse, json } from "@/server/services/api/http";
+import { errorResponse, json } from "@/server/http/api-route";
 import { getOwnedBusiness } from "@/server/services/businesses/businesses";
 import { MAX_IMAGE_BYTES, sniffImage, storeImage } from "@/server/services/storage/storage";
 

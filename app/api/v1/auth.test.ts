@@ -1,12 +1,12 @@
 /**
- * The API layer (server/services/api/http.ts) through real route handlers: bearer tokens (401), scopes
+ * The API layer (server/http/api-route.ts) through real route handlers: bearer tokens (401), scopes
  * (403), validation (400), rate limits backed by the database (429 + headers), no-store, no stack traces.
  */
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { createNotification } from "@/prisma/factory";
 import { ANON_LIMIT, ROLE_LIMITS, hitRateLimit, windowStart } from "@/server/services/api/rate-limit";
-import { apiRoute } from "@/server/services/api/http";
+import { apiRoute } from "@/server/http/api-route";
 import { revokeToken } from "@/server/services/api/tokens";
 import { GET as unreadCount } from "./notifications/unread-count/route";
 import { GET as listNotifications } from "./notifications/route";

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createBusiness, createUser } from "@/prisma/factory";
 import { db } from "@/server/db";
 import { createApiKey } from "@/server/services/api/api-keys";
-import { MAX_BODY_BYTES } from "@/server/services/api/http";
+import { MAX_BODY_BYTES } from "@/server/services/api/contract";
 import { GET as listNotifications } from "./notifications/route";
 import { PUT as putPreferences, GET as getPreferences } from "./preferences/route";
 import type * as EventsRoute from "./events/route";

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { EMAIL_SETTINGS_PATH, unsubscribeState } from "@/server/services/email/unsubscribe";
-import { NEWSLETTER_SIGNUP_PATH, newsletterUnsubscribeState } from "@/server/services/newsletter/newsletter";
+import { EMAIL_SETTINGS_PATH } from "@/server/services/email/unsubscribe";
+import { NEWSLETTER_SIGNUP_PATH } from "@/server/services/newsletter/newsletter";
+import { unsubscribeLinkState } from "@/server/services/unsubscribe/unsubscribe-link";
 import { UnsubscribeActions } from "@/components/email/unsubscribe-actions";
 import { currentUser } from "@/server/auth";
 import { requestTranslator } from "@/server/i18n-request";
@@ -18,8 +19,9 @@ export async function generateMetadata(): Promise<Metadata> {
  */
 export default async function UnsubscribePage(props: { params: Promise<{ token: string }> }) {
   const { token } = await props.params;
-  const state = await unsubscribeState(token);
-  const newsletter = state ? null : await newsletterUnsubscribeState(token);
+  const link = await unsubscribeLinkState(token);
+  const state = link?.list === "account" ? link.state : null;
+  const newsletter = link?.list === "newsletter" ? link.state : null;
   // Reached from an email, usually signed out: the browser's language, or the signed-in person's (as the layout).
   const t = await requestTranslator(await currentUser());
   const email = (address: string) =>

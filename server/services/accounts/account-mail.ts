@@ -12,7 +12,7 @@ import "server-only";
  */
 import { db } from "../../db";
 import { env } from "../../env";
-import { accountEmailRequested } from "../../../inngest/events";
+import { accountEmailRequested } from "../../events";
 import { emailTransport } from "../email";
 import { renderEmail, type EmailPropsByTemplate } from "../email/render";
 import { recipientLocale, platformLocale } from "../../i18n";
@@ -25,7 +25,7 @@ import type { OutboxEventInput } from "../outbox/outbox";
 /** Which account email. */
 export type AccountEmailKind = "verify_email" | "account_exists" | "password_reset";
 
-/** What an `accounts/email-requested` event carries (inngest/events.ts). */
+/** What an `accounts/email-requested` event carries (server/events.ts). */
 export interface AccountEmailRequest {
   kind: AccountEmailKind;
   userId: string;

@@ -27,7 +27,7 @@ import { withEvents } from "../outbox/outbox";
 import { AppError } from "../errors";
 import { BCRYPT_COST } from "../users/change-password";
 import { verifyCredentials } from "../users/credentials";
-import { isTimeZone } from "../preferences/preferences";
+import { isTimeZone } from "../../../lib/time-zone";
 import { accountHash, attemptSignIn } from "../security/login-throttle";
 import { maskEmail } from "../email/unsubscribe";
 import { accountEmailEvent } from "./account-mail";

@@ -15,8 +15,8 @@ import { z } from "zod";
 import { db } from "../../db";
 import { AppError } from "../errors";
 import { createListing, type CreateListingInput } from "../listings/create-listing";
-import { HttpFailure } from "./http";
-import { isTimeZone } from "../preferences/preferences";
+import { HttpFailure } from "./contract";
+import { isTimeZone } from "../../../lib/time-zone";
 import { cancelPickup, completePickup, confirmPickup, reschedulePickup, schedulePickup } from "../pickups/pickups";
 import {
   ingestOrderStatus,

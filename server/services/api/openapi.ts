@@ -11,7 +11,7 @@ import { LOCALES } from "@/lib/i18n";
 import { NOTIFICATION_TYPE_NAMES, type NotificationType } from "../notifications/catalog";
 import { API_KEY_LIMIT } from "./api-keys";
 import { EVENT_DATA, SUPPORTED_EVENTS } from "./events";
-import { boolParam, dayParam, MAX_BODY_BYTES, uuidParam } from "./http";
+import { boolParam, dayParam, MAX_BODY_BYTES, uuidParam } from "./contract";
 import { MAX_PAGINATION_DEPTH, pageParams } from "./pagination";
 import { apiPreferencesBody } from "./preferences";
 import { ROLE_LIMITS } from "./rate-limit";

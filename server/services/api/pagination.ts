@@ -7,7 +7,7 @@ import "server-only";
  */
 import { env } from "../../env";
 import { AppError } from "../errors";
-import { intParam } from "./http";
+import { intParam } from "./contract";
 
 /** Deepest row a page may reach (page × page_size). */
 export const MAX_PAGINATION_DEPTH = 10_000;

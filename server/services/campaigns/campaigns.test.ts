@@ -239,7 +239,7 @@ describe("lifecycle", () => {
     const { business } = await followed();
     const me = await admin();
     const { inngest } = await import("@/inngest/client");
-    const { campaignSendRequested } = await import("@/inngest/events");
+    const { campaignSendRequested } = await import("@/server/events");
     // A run that finds its campaign paused waits for campaign/resumed before its next chunk.
     const paused = await svc.createCampaign(me.id, draft(business.id));
     await db.campaign.update({ where: { id: paused.id }, data: { status: "PAUSED" } });

@@ -20,7 +20,7 @@ import { db } from "../../db";
 import { env } from "../../env";
 import { Prisma } from "../../generated/prisma/client";
 import { withEvents, type Emit, type Tx } from "../outbox/outbox";
-import { notificationEmailsRequested, notificationPushRequested, notificationSmsRequested } from "../../../inngest/events";
+import { notificationEmailsRequested, notificationPushRequested, notificationSmsRequested } from "../../events";
 import { NOTIFICATION_TYPES, type NotificationType } from "../notifications/catalog";
 import { pushOptionsFor, pushPayloadFor, type PushTransport } from "../push";
 import type { NativePushTransport } from "../push/fcm";

@@ -15,7 +15,7 @@ import "server-only";
 import { db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { env } from "../../env";
-import { notificationEmailsRequested } from "../../../inngest/events";
+import { notificationEmailsRequested } from "../../events";
 import { withEvents, type Emit, type Tx } from "../outbox/outbox";
 import { EMAIL_TEMPLATES, renderEmail, type EmailTemplateName } from "../email/render";
 import { unsubscribeHeaders, unsubscribeToken } from "../email/unsubscribe";

@@ -9,7 +9,7 @@ import "server-only";
  * @module
  */
 import { env } from "../../env";
-import { HttpFailure } from "../api/http";
+import { HttpFailure } from "../api/contract";
 import { authorizeChannel } from "../realtime/channel-auth";
 import { BodyEncodingError, BodyTooLargeError, readBodyText } from "../../http/input-hygiene";
 import type { EmbedPrincipal } from "./embed-auth";

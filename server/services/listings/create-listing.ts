@@ -3,7 +3,7 @@ import { z } from "zod";
 import { isStorageKey, objectStorage } from "../storage/storage";
 import { db } from "../../db";
 import { AppError } from "../errors";
-import { listingCreated } from "../../../inngest/events";
+import { listingCreated } from "../../events";
 import { withEvents } from "../outbox/outbox";
 
 /** Composer input (seed 001 §16.4 new_listing payload). Times are ISO 8601; price in minor units. */

@@ -9,7 +9,7 @@ import { createCaller } from "../../trpc/root";
 import { GET as listNotifications } from "../../../app/api/v1/notifications/route";
 import { deliverListingChunk } from "../delivery/fan-out-listing";
 import { emailTransport } from "../email";
-import { metricsResponse } from "./scrape";
+import { metricsResponse } from "../../http/metrics-scrape";
 import { routeLabel } from "./metrics";
 import { startRealtimeServer } from "../../embedded/realtime/server";
 import { sample } from "../../../test/prometheus";

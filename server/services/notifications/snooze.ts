@@ -18,7 +18,7 @@ import { withEvents } from "../outbox/outbox";
 import { signalEvents, signalUsers } from "../realtime";
 import { newNotificationSignals } from "./inbox-signals";
 import { afterChange, distinctIds, type ChangeResult } from "./update-notifications";
-import { notificationsSnoozed } from "../../../inngest/events";
+import { notificationsSnoozed } from "../../events";
 
 /** The quick choices of the snooze menu. */
 export type SnoozePreset = "later_today" | "tomorrow" | "next_week";

@@ -13,7 +13,7 @@ import type * as Db from "@/server/db";
 import type * as Listings from "@/server/services/listings/create-listing";
 import type * as Outbox from "./outbox";
 import type * as Relay from "./relay";
-import type * as Events from "@/inngest/events";
+import type * as Events from "@/server/events";
 import type * as Notify from "@/server/services/delivery/notify";
 
 let jobs: Awaited<ReturnType<typeof startAppJobs>>;
@@ -41,7 +41,7 @@ beforeAll(async () => {
     import("@/server/services/listings/create-listing"),
     import("./outbox"),
     import("./relay"),
-    import("@/inngest/events"),
+    import("@/server/events"),
     import("@/server/services/delivery/notify"),
   ]);
   app = { db, createListing, outbox, relay, events, notify };

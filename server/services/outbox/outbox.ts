@@ -23,7 +23,7 @@ export type Tx = Prisma.TransactionClient;
 
 /**
  * An event to send after the transaction commits: `{ name, data }`, typically made by an event type's
- * `create()` (inngest/events.ts), whose zod schema is checked here, before anything is written.
+ * `create()` (server/events.ts), whose zod schema is checked here, before anything is written.
  */
 export interface OutboxEventInput {
   name: string;

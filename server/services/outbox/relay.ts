@@ -6,14 +6,18 @@ import "server-only";
  * 1. claim: one statement leases up to `batchSize` due rows (`FOR UPDATE SKIP LOCKED`, then
  *    `available_at = now() + leaseMs`, `attempts + 1`), oldest first; no transaction stays open while
  *    sending (PGlite serialises connections, and the engine writes to the same database);
- * 2. send: `inngest.send` with each row's id as the event id, so a resend after a crash or a lost answer is
- *    deduplicated by the engine (24 h) and starts no second run; cut after `sendTimeoutMs`;
+ * 2. send: through the {@link OutboxSender} port (in the app, `inngest.send`: inngest/outbox-sender.ts) with each
+ *    row's id as the event id, so a resend after a crash or a lost answer is deduplicated by the engine (24 h)
+ *    and starts no second run; cut after `sendTimeoutMs`;
  * 3. accepted: `sent_at = now()`; refused or timed out: `available_at = now() + backoff` (1 s doubling to
  *    60 s, with jitter) and `last_error`. A relay killed mid-send leaves its lease to run out; another
  *    relay (or itself, restarted) sends the rows again.
+ *
+ * The relay never imports the job engine's client: whoever starts it (instrumentation.ts, test/app-jobs.ts,
+ * bench/outbox-faults.ts) hands it an {@link OutboxSender}, so server/services does not depend on inngest/
+ * (docs/architecture.md, "Layers").
  */
 import { db } from "../../db";
-import { inngest } from "../../../inngest/client";
 
 /** A leased row, as sent. */
 export interface OutboxRow {
@@ -23,15 +27,28 @@ export interface OutboxRow {
   attempts: number;
 }
 
+/** One event as sent to the job engine: `id` is the outbox row's id, used by the engine as the event id. */
+export interface OutboxEvent {
+  id: string;
+  name: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The port to the job engine: sends `events` in one request. Resolves once the engine accepted them all;
+ * rejects (or never settles: the relay cuts it after `sendTimeoutMs`) otherwise. The engine must treat an
+ * event id it has seen as already sent (Inngest deduplicates ids for 24 h:
+ * https://www.inngest.com/docs/guides/handling-idempotency). The app's adapter is inngest/outbox-sender.ts.
+ */
+export type OutboxSender = (events: OutboxEvent[]) => Promise<unknown>;
+
 export interface RelayOptions {
-  /** Rows per claim and per `inngest.send` (default 100). */
+  /** Rows per claim and per send (default 100). */
   batchSize?: number;
   /** How long a claim holds its rows, ms (default 20,000); must exceed `sendTimeoutMs`. */
   leaseMs?: number;
   /** A send not answered in this many ms counts as failed (default 10,000). */
   sendTimeoutMs?: number;
-  /** The sender (default `inngest.send`); tests and the fault script pass their own. */
-  send?: (events: { id: string; name: string; data: Record<string, unknown> }[]) => Promise<unknown>;
 }
 
 /** Delay before attempt `attempts + 1` after a failure: 1 s × 2^(attempts − 1), at most 60 s, ±50 % jitter. */
@@ -39,8 +56,6 @@ export function outboxBackoffMs(attempts: number): number {
   const base = Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
   return Math.round(base * (0.5 + Math.random() * 0.5));
 }
-
-const defaultSend: NonNullable<RelayOptions["send"]> = (events) => inngest.send(events);
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -53,10 +68,10 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * One relay pass: claims up to `batchSize` due rows and sends them in one request.
+ * One relay pass: claims up to `batchSize` due rows and sends them in one request through `send`.
  * @returns how many rows were sent and how many failed (0 and 0: nothing was due)
  */
-export async function relayOutboxOnce(opts: RelayOptions = {}): Promise<{ sent: number; failed: number; error?: string }> {
+export async function relayOutboxOnce(send: OutboxSender, opts: RelayOptions = {}): Promise<{ sent: number; failed: number; error?: string }> {
   const batchSize = opts.batchSize ?? 100;
   const leaseMs = opts.leaseMs ?? 20_000;
   const rows = await db.$queryRaw<OutboxRow[]>`
@@ -68,7 +83,7 @@ export async function relayOutboxOnce(opts: RelayOptions = {}): Promise<{ sent: 
   if (rows.length === 0) return { sent: 0, failed: 0 };
   const ids = rows.map((r) => r.id);
   try {
-    await withTimeout(Promise.resolve((opts.send ?? defaultSend)(rows.map((r) => ({ id: r.id, name: r.name, data: r.data })))), opts.sendTimeoutMs ?? 10_000);
+    await withTimeout(Promise.resolve(send(rows.map((r) => ({ id: r.id, name: r.name, data: r.data })))), opts.sendTimeoutMs ?? 10_000);
   } catch (err) {
     const message = ((err as Error).message ?? String(err)).slice(0, 1000);
     // One backoff for the batch (its rows were claimed together), from the highest attempt count.
@@ -107,9 +122,10 @@ export function wakeOutboxRelay(): void {
  * Starts a relay loop in this process: a pass whenever woken ({@link wakeOutboxRelay}) and at least every
  * `pollMs` (default 1,000 ms), so rows written by other processes, and rows whose backoff ended, go out too.
  * Several loops on one database share the work (leases). Errors are logged and the loop goes on.
+ * @param send the port to the job engine (in the app: `inngestOutboxSender`, inngest/outbox-sender.ts)
  * @param opts.log where problems are reported (default console.error)
  */
-export function startOutboxRelay(opts: RelayOptions & { pollMs?: number; log?: (line: string) => void } = {}): OutboxRelay {
+export function startOutboxRelay(send: OutboxSender, opts: RelayOptions & { pollMs?: number; log?: (line: string) => void } = {}): OutboxRelay {
   const pollMs = opts.pollMs ?? 1000;
   const log = opts.log ?? ((line: string) => console.error(line));
   let stopped = false;
@@ -120,7 +136,7 @@ export function startOutboxRelay(opts: RelayOptions & { pollMs?: number; log?: (
   const passes = async (): Promise<number> => {
     let total = 0;
     for (;;) {
-      const r = await relayOutboxOnce(opts);
+      const r = await relayOutboxOnce(send, opts);
       total += r.sent;
       if (r.error) log(`[herald-outbox] ${r.failed} event(s) not sent, will retry: ${r.error}`);
       if (r.sent + r.failed === 0 || r.failed > 0 || stopped) return total;

@@ -7,10 +7,11 @@ import "server-only";
  */
 import { z } from "zod";
 import { db } from "../../db";
-import { heldDeliveriesReleaseRequested } from "../../../inngest/events";
+import { heldDeliveriesReleaseRequested } from "../../events";
 import { AppError } from "../errors";
 import { withEvents } from "../outbox/outbox";
 import { isLocale, LOCALES, type Locale } from "../../../lib/i18n";
+import { isTimeZone } from "../../../lib/time-zone";
 import { negotiateLocale } from "../../i18n";
 import { CATEGORIES, CHANNELS, NOTIFICATION_TYPES, type Category, type ChannelName } from "../notifications/catalog";
 
@@ -63,16 +64,6 @@ const hhmm = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM, 00:00–23:59")
   .transform((v) => Number(v.slice(0, 2)) * 60 + Number(v.slice(3)));
 export const formatMinutes = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
-
-/** Whether `tz` is an IANA time zone this runtime knows. */
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return tz.length <= 64;
-  } catch {
-    return false;
-  }
-}
 
 export interface PreferenceCenter {
   /**

@@ -172,20 +172,3 @@ export async function handleTwilioStatusCallback(rawBody: string, headers: Heade
     throw err;
   }
 }
-
-/**
- * A route handler (POST) for one of Twilio's webhooks: refuses a declared body over
- * {@link MAX_WEBHOOK_BYTES} before reading it (413), then hands the raw form body, headers and URL to `handle`.
- */
-export function twilioWebhookRoute(
-  handle: (rawBody: string, headers: Headers, requestUrl: string) => Promise<{ status: number; contentType: string; body: string }>,
-): (req: Request) => Promise<Response> {
-  return async (req) => {
-    const declared = Number(req.headers.get("content-length") ?? 0);
-    if (declared > MAX_WEBHOOK_BYTES) {
-      return Response.json({ error: { code: "VALIDATION_ERROR", message: "Body too large" } }, { status: 413, headers: { "cache-control": "no-store" } });
-    }
-    const out = await handle(await req.text(), req.headers, req.url);
-    return new Response(out.body, { status: out.status, headers: { "content-type": `${out.contentType}; charset=utf-8`, "cache-control": "no-store" } });
-  };
-}

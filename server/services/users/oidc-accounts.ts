@@ -33,7 +33,8 @@ import { db } from "../../db";
 import { Prisma, type Role } from "../../generated/prisma/client";
 import { isLocale, type Locale } from "../../../lib/i18n";
 import { accountHash } from "../security/login-throttle";
-import { adoptBrowserLocale, isTimeZone } from "../preferences/preferences";
+import { adoptBrowserLocale } from "../preferences/preferences";
+import { isTimeZone } from "../../../lib/time-zone";
 import { revokeUserSessions } from "./sessions";
 
 /** How to read a role from the claims (the `oidc` env group: OIDC_ROLE_CLAIM, OIDC_ROLE_MAP). */

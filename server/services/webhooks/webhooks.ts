@@ -27,7 +27,7 @@ import { env } from "../../env";
 import { AppError } from "../errors";
 import type { Emit, Tx } from "../outbox/outbox";
 import { isNonPublicHost, publicOnlyLookup } from "../../http/public-network";
-import { webhookDeliveryRequested } from "../../../inngest/events";
+import { webhookDeliveryRequested } from "../../events";
 
 /** The event types an endpoint can subscribe to. */
 export const WEBHOOK_EVENTS = ["notification.action_clicked"] as const;

@@ -9,7 +9,7 @@ import { db } from "@/server/db";
 import { trpcCode as code } from "@/test/trpc";
 import { countAudience } from "@/server/services/campaigns/audience";
 import { createCaller } from "../root";
-import { zonedLocalToUtc } from "./campaigns";
+import { zonedLocalToUtc } from "@/server/services/campaigns/local-schedule";
 
 type Role = "CUSTOMER" | "NGO" | "BUSINESS" | "ADMIN";
 const as = (user: { id: string; role: Role; name?: string | null } | null) => createCaller({ user });

@@ -2,84 +2,31 @@ import "server-only";
 /**
  * Broadcast campaigns (issue 6; /admin/campaigns): admins draft, preview, test-send, schedule, send, pause,
  * resume and cancel announcements. Admins only: UNAUTHORIZED when signed out, FORBIDDEN for anyone else.
- * Every input is a strict object (unknown keys are BAD_REQUEST). The work is done by
- * server/services/campaigns; the only logic here is turning the admin's local date-time and IANA time zone
- * into a UTC instant for `schedule`.
+ * Every input is a strict object (unknown keys are BAD_REQUEST). The work, the local date-time and IANA
+ * time zone of `schedule` included, is done by server/services/campaigns; procedures only validate and call.
  */
 import { z } from "zod";
 import { LOCALES } from "@/lib/i18n";
 import { adminProcedure, router } from "../init";
-import { AppError } from "../../services/errors";
-import { isTimeZone } from "../../services/preferences/preferences";
+import { isTimeZone } from "@/lib/time-zone";
 import { listBusinesses } from "../../services/businesses/businesses";
-import { audienceSchema, countAudience, countAudiences } from "../../services/campaigns/audience";
+import { audienceSchema, countAudience } from "../../services/campaigns/audience";
 import {
-  audienceOf,
-  campaignAudit,
   campaignDraftInput,
   cancelCampaign,
-  campaignWithAudience,
   createCampaign,
-  listCampaigns,
   pauseCampaign,
   previewCampaignEmail,
   resumeCampaign,
-  scheduleCampaign,
   sendCampaignNow,
   sendCampaignTest,
   updateCampaign,
 } from "../../services/campaigns/campaigns";
-import { campaignProgress, campaignProgressMany, type CampaignProgress } from "../../services/campaigns/send-campaign";
+import { LOCAL_DATE_TIME, scheduleCampaignAtLocalTime } from "../../services/campaigns/local-schedule";
+import { campaignOverview, listCampaignOverviews } from "../../services/campaigns/overview";
 import { newsletterCounts } from "../../services/newsletter/newsletter";
-import { campaignComplaintWarnings } from "../../services/analytics/analytics";
-import type { Campaign } from "../../generated/prisma/client";
 
 const byId = z.object({ id: z.uuid({ error: "Not a campaign id." }) }).strict();
-
-/** `YYYY-MM-DDTHH:mm` or `YYYY-MM-DDTHH:mm:ss`: what `<input type="datetime-local">` gives, no offset. */
-const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
-
-/** The UTC offset (ms, east positive) of `timeZone` at the instant `utcMs`. */
-function offsetAt(utcMs: number, timeZone: string): number {
-  const fmt = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  });
-  const p = Object.fromEntries(fmt.formatToParts(new Date(utcMs)).map((x) => [x.type, x.value]));
-  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  return wall - (utcMs - (((utcMs % 1000) + 1000) % 1000));
-}
-
-/**
- * The UTC instant at which the wall clock in `timeZone` shows `local` (ISO 8601 local date-time, no
- * offset), honouring daylight saving time from the runtime's time zone database.
- * - A time that happens twice (clocks go back) is its first occurrence.
- * - A time that never happens (clocks go forward, e.g. 02:30 on 29 March 2026 in Europe/Berlin) is `null`.
- * @param local e.g. "2026-03-29T03:30"
- * @param timeZone an IANA zone, e.g. "Europe/Berlin"
- * @returns the instant, or null when `local` does not exist in that zone
- * @throws RangeError for a malformed date-time or an unknown zone
- */
-export function zonedLocalToUtc(local: string, timeZone: string): Date | null {
-  const m = LOCAL_DATE_TIME.exec(local);
-  if (!m) throw new RangeError(`Not a local date-time: ${local}`);
-  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
-  const check = new Date(wall);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
-    throw new RangeError(`Not a calendar date-time: ${local}`);
-  }
-  // The offsets in force around that wall-clock time (a day either side covers any one transition).
-  const offsets = new Set([offsetAt(wall - 86_400_000, timeZone), offsetAt(wall, timeZone), offsetAt(wall + 86_400_000, timeZone)]);
-  const instants = [...offsets].map((o) => wall - o).filter((t) => offsetAt(t, timeZone) === wall - t);
-  return instants.length === 0 ? null : new Date(Math.min(...instants));
-}
 
 const scheduleInput = z
   .object({
@@ -91,49 +38,16 @@ const scheduleInput = z
   })
   .strict();
 
-/** A campaign's counts; nothing has been sent for a draft or a scheduled campaign, so those skip the query. */
-const EMPTY_PROGRESS: CampaignProgress = { recipients: 0, read: 0, sent: 0, delivered: 0, bounced: 0, complained: 0, held: 0, skipped: 0, failed: 0, queued: 0 };
-const unsent = (c: Pick<Campaign, "status">) => c.status === "DRAFT" || c.status === "SCHEDULED";
-const progressOf = (c: Pick<Campaign, "id" | "status">) => (unsent(c) ? Promise.resolve(EMPTY_PROGRESS) : campaignProgress(c.id));
-/** Campaigns still to send or sending count their audience now; finished ones report whom they reached. */
-const countsAudienceNow = (c: Pick<Campaign, "status">) => c.status !== "SENT" && c.status !== "CANCELLED";
-
 /** The `campaigns` router (mounted in server/trpc/root.ts): every procedure is `adminProcedure`. */
 export const campaignsRouter = router({
   /**
    * The newest 50 campaigns, each with its progress, (unless finished) its audience size now, and
    * `complaintWarning`: its complaint rate passed the 0.1 % warning threshold (one grouped query for all).
    */
-  list: adminProcedure.query(async () => {
-    const campaigns = await listCampaigns(50);
-    const counted = campaigns.filter(countsAudienceNow);
-    const [warnings, progress, sizes] = await Promise.all([
-      campaignComplaintWarnings(campaigns.map((c) => c.id)),
-      campaignProgressMany(campaigns.filter((c) => !unsent(c)).map((c) => c.id)),
-      countAudiences(counted.map((c) => ({ audience: audienceOf(c), critical: c.critical }))),
-    ]);
-    const sizeOf = new Map(counted.map((c, i) => [c.id, sizes[i] ?? null]));
-    return campaigns.map((c) => ({
-      ...c,
-      progress: progress.get(c.id) ?? EMPTY_PROGRESS,
-      audienceSize: sizeOf.get(c.id) ?? null,
-      complaintWarning: warnings.get(c.id)?.complaintWarning ?? false,
-    }));
-  }),
+  list: adminProcedure.query(() => listCampaignOverviews(50)),
 
   /** One campaign with its audience size, progress and audit trail (newest first). NOT_FOUND when unknown. */
-  get: adminProcedure.input(byId).query(async ({ input }) => {
-    const { campaign, audience, businessName, segmentName } = await campaignWithAudience(input.id);
-    const [progress, audit] = await Promise.all([progressOf(campaign), campaignAudit(campaign.id)]);
-    return {
-      campaign,
-      audienceSize: audience,
-      businessName,
-      segmentName,
-      progress,
-      audit: audit.map((a) => ({ id: a.id, action: a.action, details: a.details, createdAt: a.createdAt, actor: a.actor })),
-    };
-  }),
+  get: adminProcedure.input(byId).query(({ input }) => campaignOverview(input.id)),
 
   /** The size of an audience while drafting: `{ people, email }` (email: how many email can reach). */
   audienceSize: adminProcedure
@@ -172,22 +86,13 @@ export const campaignsRouter = router({
     .mutation(({ ctx, input }) => sendCampaignNow(ctx.user.id, input.id, new Date(), { override: input.override })),
 
   /**
-   * Schedules at a wall-clock time in the admin's chosen zone (converted to UTC here, daylight saving time
-   * included). BAD_REQUEST for a time that does not exist in that zone, in the past, or over 30 days ahead.
+   * Schedules at a wall-clock time in the admin's chosen zone (converted to UTC by the service, daylight
+   * saving time included). BAD_REQUEST for a time that does not exist in that zone, in the past, or over 30
+   * days ahead.
    */
-  schedule: adminProcedure.input(scheduleInput).mutation(({ ctx, input }) => {
-    let when: Date | null;
-    try {
-      when = zonedLocalToUtc(input.localDateTime, input.timeZone);
-    } catch {
-      throw new AppError("VALIDATION_ERROR", "Choose a date and time", { scheduledAt: ["Not a date on the calendar"] });
-    }
-    if (!when) {
-      const message = `${input.localDateTime.replace("T", " ")} does not exist in ${input.timeZone}: the clocks go forward then. Choose another time.`;
-      throw new AppError("VALIDATION_ERROR", message, { scheduledAt: [message] });
-    }
-    return scheduleCampaign(ctx.user.id, input.id, when, input.timeZone, new Date(), { override: input.override });
-  }),
+  schedule: adminProcedure
+    .input(scheduleInput)
+    .mutation(({ ctx, input }) => scheduleCampaignAtLocalTime(ctx.user.id, input.id, input.localDateTime, input.timeZone, new Date(), { override: input.override })),
 
   /** Pauses a sending campaign between chunks. CONFLICT unless sending. */
   pause: adminProcedure.input(byId).mutation(({ ctx, input }) => pauseCampaign(ctx.user.id, input.id)),

@@ -4,7 +4,7 @@
  * body otherwise. Streamed: notifications and deliveries are read in keyset batches while the client reads.
  */
 import { currentUser } from "@/server/auth";
-import { errorResponse } from "@/server/services/api/http";
+import { errorResponse } from "@/server/http/api-route";
 import { exportStream, openAccountExport } from "@/server/services/account/export-account";
 import { AppError } from "@/server/services/errors";
 import { PRIVATE_NO_STORE } from "@/server/http/cache";

@@ -6,7 +6,7 @@
  * (HERALD_PASSWORD_RESET_ENABLED); 429 RATE_LIMITED with Retry-After past 10 requests an hour per client
  * address or 5 account emails an hour per email address.
  */
-import { accountRoute } from "@/server/services/accounts/route";
+import { accountRoute } from "@/server/http/account-route";
 import { requestPasswordReset } from "@/server/services/accounts/password-reset";
 
 export const dynamic = "force-dynamic";

@@ -5,7 +5,7 @@
  * VALIDATION_ERROR with `details` per field, or for a link that does not work (`details.outcome`: `used`,
  * `expired` or `invalid`); 404 when password reset is off; 429 past 30 attempts an hour per client address.
  */
-import { accountRoute } from "@/server/services/accounts/route";
+import { accountRoute } from "@/server/http/account-route";
 import { linkProblem, resetPassword } from "@/server/services/accounts/password-reset";
 
 export const dynamic = "force-dynamic";

@@ -6,7 +6,7 @@
  * RATE_LIMITED with Retry-After past 10 sign-ups an hour per client address or 5 account emails an hour per
  * email address.
  */
-import { accountRoute } from "@/server/services/accounts/route";
+import { accountRoute } from "@/server/http/account-route";
 import { signUp } from "@/server/services/accounts/signup";
 
 export const dynamic = "force-dynamic";

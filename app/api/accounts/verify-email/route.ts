@@ -6,7 +6,7 @@
  * address; 404 when the email and password form is off.
  */
 import { z } from "zod";
-import { accountRoute } from "@/server/services/accounts/route";
+import { accountRoute } from "@/server/http/account-route";
 import { invalid } from "@/server/services/accounts/policy";
 import { verifyEmail } from "@/server/services/accounts/signup";
 import { AppError } from "@/server/services/errors";

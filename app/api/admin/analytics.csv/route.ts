@@ -5,7 +5,8 @@
  * body). Default: campaigns, the last 30 days.
  */
 import { currentUser } from "@/server/auth";
-import { errorResponse, fieldErrors } from "@/server/services/api/http";
+import { errorResponse } from "@/server/http/api-route";
+import { fieldErrors } from "@/server/services/api/contract";
 import { analyticsCsv, resolveRange } from "@/server/services/analytics/analytics";
 import { analyticsCsvQuery } from "@/server/services/analytics/inputs";
 import { AppError } from "@/server/services/errors";

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from "vitest";
 import { db } from "@/server/db";
 import { withSocketAddress } from "@/server/services/security/client-address";
 import { accountThrottleKey } from "@/server/services/security/login-throttle";
-import { withLoginLimit } from "@/server/services/security/login-limit-route";
+import { withLoginLimit } from "@/server/http/login-limit-route";
 
 // next-auth itself needs a Next request scope; the test only checks what happens before it runs.
 vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<Record<string, unknown>>()), default: () => async () => new Response("next-auth ran", { status: 200 }) }));

@@ -6,7 +6,8 @@
  * newsletter requests an hour from one client address, counted with signups (issue 12).
  */
 import { z } from "zod";
-import { errorResponse, HttpFailure, json, rateLimited, readJson } from "@/server/services/api/http";
+import { errorResponse, json, rateLimited, readJson } from "@/server/http/api-route";
+import { HttpFailure } from "@/server/services/api/contract";
 import { AppError } from "@/server/services/errors";
 import { hitRateLimit, PUBLIC_LIMITS } from "@/server/services/api/rate-limit";
 import { clientAddress } from "@/server/services/security/client-address";

@@ -8,7 +8,7 @@ import { env } from "@/server/env";
 import { getOwnedBusiness } from "@/server/services/businesses/businesses";
 import { authorizeChannel } from "@/server/services/realtime/channel-auth";
 import { hitRateLimit, PUBLIC_LIMITS } from "@/server/services/api/rate-limit";
-import { rateLimited } from "@/server/services/api/http";
+import { rateLimited } from "@/server/http/api-route";
 import { clientAddress } from "@/server/services/security/client-address";
 import { BodyTooLargeError, readBodyText } from "@/server/http/input-hygiene";
 

@@ -13,13 +13,12 @@
  */
 import { z } from "zod";
 import { hitRateLimit, PUBLIC_LIMITS } from "@/server/services/api/rate-limit";
-import { rateLimited } from "@/server/services/api/http";
+import { rateLimited } from "@/server/http/api-route";
 import { clientAddress } from "@/server/services/security/client-address";
 import { PRIVATE_NO_STORE } from "@/server/http/cache";
 import { BodyTooLargeError, readBodyText } from "@/server/http/input-hygiene";
 import { AppError } from "@/server/services/errors";
-import { applyUnsubscribe } from "@/server/services/email/unsubscribe";
-import { applyNewsletterUnsubscribe } from "@/server/services/newsletter/newsletter";
+import { applyUnsubscribeLink } from "@/server/services/unsubscribe/unsubscribe-link";
 
 const NO_STORE = { "cache-control": PRIVATE_NO_STORE };
 /** Largest body read (bytes): the page's JSON and RFC 8058's one-click form are a few dozen bytes. */
@@ -70,7 +69,7 @@ export async function POST(req: Request, ctx: { params: Promise<{ token: string 
   }
   let done;
   try {
-    done = (await applyUnsubscribe(token, action)) ?? (await applyNewsletterUnsubscribe(token, action.action).then((r) => r && { ...r, category: null }));
+    done = await applyUnsubscribeLink(token, action);
   } catch (err) {
     if (err instanceof AppError && err.code === "PERMISSION_DENIED") {
       return Response.json({ error: { code: err.code, message: err.message, details: err.details } }, { status: 403, headers: NO_STORE });

@@ -3,7 +3,7 @@
  * of the device it runs on, so the caller's pushes reach it; idempotent (server/services/push/native-devices.ts).
  * A personal access token with the `devices` scope, or the platform's signed user token (R21.2).
  */
-import { apiRoute, Reply } from "@/server/services/api/http";
+import { apiRoute, Reply } from "@/server/http/api-route";
 import { nativeDeviceInput, registerNativeDevice } from "@/server/services/push/native-devices";
 
 export const POST = apiRoute({

@@ -4,7 +4,7 @@
  * unfollowed follow was restored.
  */
 import { z } from "zod";
-import { Reply, apiRoute } from "@/server/services/api/http";
+import { Reply, apiRoute } from "@/server/http/api-route";
 import { businessRef } from "@/server/services/api/shapes";
 import { followBusiness } from "@/server/services/following/follow";
 

@@ -3,7 +3,7 @@
  * is documented on `followersPage` (server/services/api/following.ts).
  */
 import { z } from "zod";
-import { apiRoute } from "@/server/services/api/http";
+import { apiRoute } from "@/server/http/api-route";
 import { followersPage } from "@/server/services/api/following";
 import { pageLinks, pageParams } from "@/server/services/api/pagination";
 

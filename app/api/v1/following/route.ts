@@ -1,6 +1,6 @@
 /** `GET /api/v1/following` (seed 001 §3.4.3): the businesses the caller follows, most recent first. */
 import { z } from "zod";
-import { apiRoute } from "@/server/services/api/http";
+import { apiRoute } from "@/server/http/api-route";
 import { followingPage } from "@/server/services/api/following";
 import { pageLinks, pageParams } from "@/server/services/api/pagination";
 

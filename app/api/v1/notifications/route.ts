@@ -1,6 +1,7 @@
 /** `GET /api/v1/notifications` (seed 001 §3.2.1): page-number pages of the caller's inbox, with filters. */
 import { z } from "zod";
-import { apiRoute, boolParam, dayParam } from "@/server/services/api/http";
+import { apiRoute } from "@/server/http/api-route";
+import { boolParam, dayParam } from "@/server/services/api/contract";
 import { listNotificationsPage } from "@/server/services/api/notifications";
 import { pageLinks, pageParams } from "@/server/services/api/pagination";
 import { NOTIFICATION_TYPE_NAMES, type NotificationType } from "@/server/services/notifications/catalog";

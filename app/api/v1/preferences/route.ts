@@ -1,5 +1,5 @@
 /** `GET/PUT /api/v1/preferences` (seed 001 §3.3); the field mapping is in server/services/api/preferences.ts. */
-import { apiRoute } from "@/server/services/api/http";
+import { apiRoute } from "@/server/http/api-route";
 import { apiPreferencesBody, getApiPreferences, putApiPreferences } from "@/server/services/api/preferences";
 
 export const GET = apiRoute({

@@ -4,7 +4,7 @@
  * received. Not configured (no STRIPE_WEBHOOK_SECRET): 404 without reading the body.
  */
 import { BodyEncodingError, BodyTooLargeError, readBodyText } from "@/server/http/input-hygiene";
-import { errorResponse, json } from "@/server/services/api/http";
+import { errorResponse, json } from "@/server/http/api-route";
 import { handleStripeWebhook, MAX_STRIPE_BODY_BYTES, stripeWebhookConfigured } from "@/server/services/billing/stripe-webhook";
 import { logger, requestIdOf } from "@/server/services/log/logger";
 

@@ -5,7 +5,7 @@
  * RATE_LIMITED with Retry-After (10 an hour per client address, the sign-in lock, 5 account emails an hour per
  * email address); 404 when the email and password form is off.
  */
-import { accountRoute } from "@/server/services/accounts/route";
+import { accountRoute } from "@/server/http/account-route";
 import { resendVerification } from "@/server/services/accounts/signup";
 
 export const dynamic = "force-dynamic";

@@ -3,8 +3,8 @@
  * the person a user token names, newest first, in keyset pages (R5.3).
  */
 import { z } from "zod";
-import { intParam } from "@/server/services/api/http";
-import { embedPreflight, embedRoute } from "@/server/services/embed/embed-route";
+import { intParam } from "@/server/services/api/contract";
+import { embedPreflight, embedRoute } from "@/server/http/embed-route";
 import { EMBED_PAGE, embedNotifications } from "@/server/services/embed/embed-inbox";
 
 const query = z

@@ -1,6 +1,6 @@
 /** `DELETE /api/v1/devices/{token}` (issue 17): unregisters one of the caller's devices; anyone else's is a 404. */
 import { z } from "zod";
-import { apiRoute } from "@/server/services/api/http";
+import { apiRoute } from "@/server/http/api-route";
 import { fcmToken, removeNativeDevice } from "@/server/services/push/native-devices";
 
 export const DELETE = apiRoute({

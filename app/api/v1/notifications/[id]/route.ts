@@ -3,7 +3,8 @@
  * of the caller's notifications; another user's id answers 404 and changes nothing.
  */
 import { z } from "zod";
-import { apiRoute, uuidParam } from "@/server/services/api/http";
+import { apiRoute } from "@/server/http/api-route";
+import { uuidParam } from "@/server/services/api/contract";
 import { changeNotifications } from "@/server/services/notifications/update-notifications";
 
 export const DELETE = apiRoute({

@@ -1,5 +1,5 @@
 /** `POST /api/v1/notifications/mark-all-read` (seed 001 §3.2.4). Any request body is ignored. */
-import { apiRoute } from "@/server/services/api/http";
+import { apiRoute } from "@/server/http/api-route";
 import { markAllRead } from "@/server/services/notifications/update-notifications";
 
 export const POST = apiRoute({

@@ -2,7 +2,7 @@
  * `POST /api/v1/notifications/mark-read` (seed 001 §3.2.3): all or nothing — any id that is missing,
  * deleted or someone else's answers 404 and changes nothing (the service's rule).
  */
-import { apiRoute } from "@/server/services/api/http";
+import { apiRoute } from "@/server/http/api-route";
 import { markedAnswer, notificationIdsBody } from "@/server/services/api/notifications";
 import { changeNotifications } from "@/server/services/notifications/update-notifications";
 

@@ -3,7 +3,7 @@
  * badge) and stays unread. Ids that are missing, deleted or someone else's are skipped, not refused: a
  * client marks what it showed, and one deleted meanwhile must not keep the others on the badge.
  */
-import { apiRoute } from "@/server/services/api/http";
+import { apiRoute } from "@/server/http/api-route";
 import { markedAnswer, notificationIdsBody } from "@/server/services/api/notifications";
 import { changeNotifications } from "@/server/services/notifications/update-notifications";
 

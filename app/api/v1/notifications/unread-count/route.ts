@@ -1,5 +1,5 @@
 /** `GET /api/v1/notifications/unread-count` (docs/requirements.md R5.2, R15), with the unseen count behind the bell's badge. */
-import { apiRoute } from "@/server/services/api/http";
+import { apiRoute } from "@/server/http/api-route";
 import { inboxCounts } from "@/server/services/notifications/list-notifications";
 
 export const GET = apiRoute({

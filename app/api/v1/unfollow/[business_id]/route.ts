@@ -1,6 +1,7 @@
 /** `DELETE /api/v1/unfollow/{business_id}` (seed 001 §3.4.2): 404 when the caller does not follow it. */
 import { z } from "zod";
-import { apiRoute, uuidParam } from "@/server/services/api/http";
+import { apiRoute } from "@/server/http/api-route";
+import { uuidParam } from "@/server/services/api/contract";
 import { unfollowBusiness } from "@/server/services/following/follow";
 
 export const DELETE = apiRoute({

@@ -1,6 +1,6 @@
 /** `POST /api/embed/v1/notifications/mark-all-read` (docs/requirements.md R21, R5.5). Any body is ignored. */
 import { markAllRead } from "@/server/services/notifications/update-notifications";
-import { embedPreflight, embedRoute } from "@/server/services/embed/embed-route";
+import { embedPreflight, embedRoute } from "@/server/http/embed-route";
 
 export const POST = embedRoute({
   async handle({ auth }) {

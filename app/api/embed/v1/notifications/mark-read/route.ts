@@ -4,7 +4,7 @@
  */
 import { markedAnswer, notificationIdsBody } from "@/server/services/api/notifications";
 import { changeNotifications } from "@/server/services/notifications/update-notifications";
-import { embedPreflight, embedRoute } from "@/server/services/embed/embed-route";
+import { embedPreflight, embedRoute } from "@/server/http/embed-route";
 
 export const POST = embedRoute({
   body: notificationIdsBody,

@@ -4,7 +4,7 @@
  * Limited as `/api/pusher/auth` is, in the same buckets: 600 a minute per client address, 120 per person.
  */
 import { PUBLIC_LIMITS } from "@/server/services/api/rate-limit";
-import { embedPreflight, embedRoute } from "@/server/services/embed/embed-route";
+import { embedPreflight, embedRoute } from "@/server/http/embed-route";
 import { authorizeEmbedChannel } from "@/server/services/embed/embed-realtime";
 
 export const POST = embedRoute({

@@ -6,12 +6,13 @@ import "server-only";
  * Errors): 400 VALIDATION_ERROR with `details` per field, 404 NOT_FOUND for a door that is closed, 429
  * RATE_LIMITED with `Retry-After` (RFC 6585 §4). Answers are `private, no-store`.
  */
-import { errorResponse, HttpFailure, json, readJson } from "../api/http";
-import { AppError } from "../errors";
-import { clientAddress } from "../security/client-address";
-import { resolveLocale } from "../../i18n";
-import { translateDetails, translateServerMessage } from "../../i18n-errors";
-import type { Locale } from "../../../lib/i18n";
+import { errorResponse, json, readJson } from "./api-route";
+import { HttpFailure } from "../services/api/contract";
+import { AppError } from "../services/errors";
+import { clientAddress } from "../services/security/client-address";
+import { resolveLocale } from "../i18n";
+import { translateDetails, translateServerMessage } from "../i18n-errors";
+import type { Locale } from "../../lib/i18n";
 
 /** What a handler gets. */
 export interface AccountRequest {

@@ -1,24 +1,25 @@
 import "server-only";
 /**
  * The route-handler helper for host-platform endpoints (`POST /api/v1/events`): the same pipeline as
- * `apiRoute` (./http.ts) with an API key instead of a personal access token, and `Idempotency-Key`.
+ * `apiRoute` (./api-route.ts) with an API key instead of a personal access token, and `Idempotency-Key`.
  *
  * In order: authenticate `Authorization: Bearer hrld_key_…` (401 UNAUTHORIZED when missing, malformed,
  * unknown or revoked; such requests count against the client IP's anonymous limit), count the request
  * against the key's limit ({@link API_KEY_LIMIT}, 429 RATE_LIMITED), require a valid `Idempotency-Key`
  * header (400 VALIDATION_ERROR), read the JSON body and let `parse` validate it (400 / 422, nothing stored),
- * then claim the idempotency record (./idempotency.ts) and run `handle` once per key and body. Answers
+ * then claim the idempotency record (server/services/api/idempotency.ts) and run `handle` once per key and body. Answers
  * use the API's error body (docs/architecture.md, Errors) and carry `cache-control: private, no-store` and `X-RateLimit-*`; a replayed
  * answer carries `Idempotent-Replayed: true`.
  */
 import { z } from "zod";
-import { AppError } from "../errors";
-import { verifyApiKey, API_KEY_LIMIT, type ApiKeyPrincipal } from "./api-keys";
-import { HttpFailure, Reply, bearerToken, errorResponse, fieldErrors, json, rateLimited, readJson, type RouteHandler } from "./http";
-import { claimIdempotencyKey, completeIdempotencyKey, eventIdFor, IDEMPOTENCY_KEY_FORMAT, releaseIdempotencyKey, requestHash } from "./idempotency";
-import { ANON_LIMIT, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
-import { clientAddress } from "../security/client-address";
-import { logger, requestIdOf } from "../log/logger";
+import { AppError } from "../services/errors";
+import { verifyApiKey, API_KEY_LIMIT, type ApiKeyPrincipal } from "../services/api/api-keys";
+import { Reply, bearerToken, errorResponse, json, rateLimited, readJson, type RouteHandler } from "./api-route";
+import { HttpFailure, fieldErrors } from "../services/api/contract";
+import { claimIdempotencyKey, completeIdempotencyKey, eventIdFor, IDEMPOTENCY_KEY_FORMAT, releaseIdempotencyKey, requestHash } from "../services/api/idempotency";
+import { ANON_LIMIT, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "../services/api/rate-limit";
+import { clientAddress } from "../services/security/client-address";
+import { logger, requestIdOf } from "../services/log/logger";
 
 export interface ApiKeyRouteSpec<T> {
   /** Validates the parsed JSON body; throw `AppError` / `HttpFailure` / `ZodError` to refuse it (not stored). */

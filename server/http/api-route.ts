@@ -21,23 +21,20 @@ import "server-only";
  *
  * Host-platform endpoints (`POST /api/v1/events`: an `ApiKey` instead of a token, and `Idempotency-Key`
  * replays from `IdempotencyRecord`) use `apiKeyRoute` (./api-key-route.ts), built from the helpers exported here.
+ * What needs no `Request` or `Response` (the body limit, `HttpFailure`, `fieldErrors`, the parameter schemas)
+ * lives in server/services/api/contract.ts, so services can use it without importing this layer.
  */
 import { z } from "zod";
-import { AppError } from "../errors";
-import { PRIVATE_NO_STORE } from "../../http/cache";
-import { badTextDetails, BodyEncodingError, BodyTooLargeError, findBadText, readBodyText } from "../../http/input-hygiene";
-import { ANON_LIMIT, ROLE_LIMITS, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit";
-import { clientAddress } from "../security/client-address";
-import { verifyToken, type TokenPrincipal, type TokenScope } from "./tokens";
-import { authenticateEmbedToken, embedConfig } from "../embed/embed-auth";
-import { observeRequest, routeLabel } from "../metrics/metrics";
-import { logger, logRequest, requestIdOf } from "../log/logger";
-
-/** Largest JSON body accepted (bytes). */
-export const MAX_BODY_BYTES = 64 * 1024;
-
-/** Field → messages, as in the API error body's `details` (docs/architecture.md, Errors). */
-export type FieldErrors = Record<string, string[]>;
+import { AppError } from "../services/errors";
+import { fieldErrors, HttpFailure, MAX_BODY_BYTES } from "../services/api/contract";
+import { PRIVATE_NO_STORE } from "./cache";
+import { badTextDetails, BodyEncodingError, BodyTooLargeError, findBadText, readBodyText } from "./input-hygiene";
+import { ANON_LIMIT, ROLE_LIMITS, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "../services/api/rate-limit";
+import { clientAddress } from "../services/security/client-address";
+import { verifyToken, type TokenPrincipal, type TokenScope } from "../services/api/tokens";
+import { authenticateEmbedToken, embedConfig } from "../services/embed/embed-auth";
+import { observeRequest, routeLabel } from "../services/metrics/metrics";
+import { logger, logRequest, requestIdOf } from "../services/log/logger";
 
 /** A handler's answer with a status other than 200 (e.g. 201 Created). */
 export class Reply {
@@ -90,22 +87,6 @@ export type RouteHandler<P> = (request: Request, context?: { params: Promise<P> 
 
 const BASE_HEADERS = { "cache-control": PRIVATE_NO_STORE } as const;
 
-/**
- * A failure with its own HTTP status and error code, for what is not a domain `AppError` (e.g. 413
- * PAYLOAD_TOO_LARGE). Both route pipelines answer it as `{ error: { code, message, details? } }`.
- */
-export class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = "HttpFailure";
-  }
-}
-
 /** A JSON response with `cache-control: private, no-store` (every /api/v1 answer is per caller). */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { ...BASE_HEADERS, ...headers } });
@@ -114,21 +95,6 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 /** The error body (docs/architecture.md, Errors). */
 export function errorResponse(code: string, message: string, status: number, details?: Record<string, unknown>, headers: Record<string, string> = {}): Response {
   return json({ error: { code, message, ...(details ? { details } : {}) } }, status, headers);
-}
-
-/** zod issues → `{ field: [messages] }`; unknown keys are reported under their own names. */
-export function fieldErrors(error: z.ZodError, prefix = ""): FieldErrors {
-  const out: FieldErrors = {};
-  const add = (key: string, msg: string) => (out[key] ??= []).push(msg);
-  for (const issue of error.issues) {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
-    if (issue.code === "unrecognized_keys") {
-      for (const k of issue.keys) add([path, k].filter(Boolean).join("."), "Unknown field");
-    } else {
-      add(path || "_", issue.message);
-    }
-  }
-  return out;
 }
 
 function validate<S extends AnyObject>(schema: S, value: unknown, what: string): z.output<S> {
@@ -256,34 +222,3 @@ export function apiRoute<Q extends AnyObject = NoInput, B extends AnyObject = No
     return res;
   };
 }
-
-// ── query-parameter building blocks ─────────────────────────────────────────────────────────────────────
-
-/** A positive integer query parameter within [min, max], with a default. */
-export const intParam = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d{1,9}$/, "Must be a whole number")
-    .transform(Number)
-    .pipe(z.number().min(min, `Must be at least ${min}`).max(max, `Must be at most ${max}`))
-    .default(fallback);
-
-/** `true` | `false`. */
-export const boolParam = () => z.enum(["true", "false"], "Must be true or false").transform((v) => v === "true");
-
-/** A UTC calendar day, `YYYY-MM-DD`, as the Date of its midnight (UTC). */
-export const dayParam = () =>
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD")
-    .transform((v, ctx) => {
-      const d = new Date(`${v}T00:00:00.000Z`);
-      if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) {
-        ctx.addIssue({ code: "custom", message: "Not a calendar date" });
-        return z.NEVER;
-      }
-      return d;
-    });
-
-/** Path param: a UUID. */
-export const uuidParam = () => z.uuid("Must be a UUID");

@@ -1,6 +1,9 @@
 /**
- * Herald's typed events (`<domain>/<past-tense verb>`, zod schemas validated by the SDK).
- * Triggers send these; functions in inngest/functions react to them.
+ * Herald's typed events (`<domain>/<past-tense verb>`, zod schemas validated by the SDK): the contract between
+ * the services that record them (server/services, through the outbox: `withEvents` in
+ * server/services/outbox/outbox.ts) and the Inngest functions that react to them (inngest/functions). Both
+ * sides import this module and neither imports the other's, so services never depend on inngest/
+ * (docs/architecture.md, "Layers"; enforced by eslint.config.mjs).
  */
 import { eventType } from "inngest";
 import { z } from "zod";

@@ -1,12 +1,13 @@
 /**
  * The scrape endpoint's rules (`GET /api/metrics`, app/api/metrics/route.ts): who may read this process's
- * metrics (./metrics.ts). Apart from metrics.ts so that the HTTP helpers, which time requests through
- * metrics.ts, are not imported back by it.
+ * metrics (server/services/metrics/metrics.ts). Apart from metrics.ts so that the HTTP helpers, which time
+ * requests through metrics.ts, are not imported back by it; here, with the other helpers that answer HTTP,
+ * because it builds the `Response` (docs/architecture.md, "Layers").
  */
-import { bearerToken, errorResponse } from "../api/http";
-import { sameSignature } from "../../signing";
-import { PRIVATE_NO_STORE } from "../../http/cache";
-import { exposition } from "./metrics";
+import { bearerToken, errorResponse } from "./api-route";
+import { sameSignature } from "../signing";
+import { PRIVATE_NO_STORE } from "./cache";
+import { exposition } from "../services/metrics/metrics";
 
 /**
  * The realtime server's own metrics (`GET <realtime>/metrics`, the embedded server's; soketi and Pusher

@@ -1,7 +1,7 @@
 import "server-only";
 /**
  * The route-handler helper of the embeddable inbox's API (`/api/embed/v1/…`, docs/requirements.md R21).
- * One call per endpoint, like `apiRoute` (../api/http.ts), whose error body, validation and body reading
+ * One call per endpoint, like `apiRoute` (./api-route.ts), whose error body, validation and body reading
  * it shares:
  *
  * ```ts
@@ -14,7 +14,7 @@ import "server-only";
  * 2. an `Origin` that is not exactly in `HERALD_EMBED_ORIGINS`: 403 PERMISSION_DENIED without CORS headers
  *    (a request without `Origin`, from a server, goes on: it has no page to protect);
  * 3. the spec's per-address limit, if any (channel authorization's, R6.1);
- * 4. `Authorization: Bearer <user token>` (./embed-auth.ts): missing or refused answers 401 UNAUTHORIZED and
+ * 4. `Authorization: Bearer <user token>` (server/services/embed/embed-auth.ts): missing or refused answers 401 UNAUTHORIZED and
  *    counts against the client address's anonymous limit, shared with `/api/v1` (100 an hour, R15.5);
  * 5. the caller's limit: by default the REST API's per-role limits (R15.5) in a bucket of the embed's own;
  * 6. strict query and JSON body validation (400 VALIDATION_ERROR naming each field, 413 over 64 KB, NUL
@@ -26,13 +26,14 @@ import "server-only";
  * @module
  */
 import { z } from "zod";
-import { AppError } from "../errors";
-import { errorResponse, fieldErrors, HttpFailure, json, rateLimited, readJson, refuseBadText, Reply, bearerToken } from "../api/http";
-import { ANON_LIMIT, ROLE_LIMITS, hitRateLimit, rateLimitHeaders, type RateLimitResult, type RateLimitRule } from "../api/rate-limit";
-import { clientAddress } from "../security/client-address";
-import { observeRequest, routeLabel } from "../metrics/metrics";
-import { logger, logRequest, requestIdOf } from "../log/logger";
-import { authenticateEmbedToken, embedConfig, type EmbedConfig, type EmbedPrincipal } from "./embed-auth";
+import { AppError } from "../services/errors";
+import { errorResponse, json, rateLimited, readJson, refuseBadText, Reply, bearerToken } from "./api-route";
+import { fieldErrors, HttpFailure } from "../services/api/contract";
+import { ANON_LIMIT, ROLE_LIMITS, hitRateLimit, rateLimitHeaders, type RateLimitResult, type RateLimitRule } from "../services/api/rate-limit";
+import { clientAddress } from "../services/security/client-address";
+import { observeRequest, routeLabel } from "../services/metrics/metrics";
+import { logger, logRequest, requestIdOf } from "../services/log/logger";
+import { authenticateEmbedToken, embedConfig, type EmbedConfig, type EmbedPrincipal } from "../services/embed/embed-auth";
 import { allowedOrigin, corsHeaders, preflightResponse } from "./embed-cors";
 
 type AnyObject = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
