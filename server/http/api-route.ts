@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * The HTTP API's route-handler helper (`/api/v1`, seed 001 §3, §7, §17). One call per endpoint:
+ * The HTTP API's route-handler helper (`/api/v1`, docs/requirements.md R15.4–R15.7). One call per endpoint:
  *
  * ```ts
  * export const GET = apiRoute({ scope: "notifications:read", query: listQuery, handle: ({ auth, query }) => … });

@@ -1,5 +1,5 @@
 /**
- * POST /api/newsletter: the public newsletter signup (issue 6; seed 000). JSON `{ email, name?, website? }`
+ * POST /api/newsletter: the public newsletter signup (issue 6; docs/requirements.md R14.7). JSON `{ email, name?, website? }`
  * (`website` is a honeypot). No session needed. Answers 202 `{ status: "check_inbox" }` for every
  * well-formed request, whether or not the address was already on the list (no enumeration); 400 with
  * field details for bad input. Errors use the API's error body (docs/architecture.md, Errors).

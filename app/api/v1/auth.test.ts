@@ -27,7 +27,7 @@ async function fillBucket(key: string, windowMs: number, count: number) {
 }
 
 describe("authentication", () => {
-  it("answers 401 in the §7.1 format without a token, with a malformed or unknown token", async () => {
+  it("answers 401 in the R15.4 error format without a token, with a malformed or unknown token", async () => {
     for (const token of [null, "nope", `hrld_pat_${"A".repeat(43)}`]) {
       const r = await call(unreadCount, req("GET", PATH, { token }));
       expect(r.status).toBe(401);

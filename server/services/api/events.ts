@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * Host-platform events of `POST /api/v1/events` (DESIGN §1 "a host platform sends events"): the request
+ * Host-platform events of `POST /api/v1/events` (docs/requirements.md R15.2): the request
  * envelope `{ "name": "<event>", "data": {…} }`, one strict zod schema per supported event name, and the
  * handler that turns each into Herald's own path (never a second copy of it).
  *
@@ -41,7 +41,7 @@ export const eventEnvelope = z
 const instant = () => z.iso.datetime({ offset: true, message: "Must be an ISO 8601 date-time with a time zone, e.g. 2026-11-22T10:00:00Z" });
 
 /**
- * `listing.created` data (seed 001 §16.4 new_listing payload, snake_cased). The price is either `price`, a
+ * `listing.created` data (docs/requirements.md R3.1, snake_cased). The price is either `price`, a
  * decimal string in major units (`"30.00"`), or `price_cents` in minor units — exactly one. Listings are in
  * ZAR for now (the listing service's only currency). Business rules (pickup window order, at most 7 days,
  * expiry in the future, title length, price range) are the listing service's own.
@@ -83,7 +83,7 @@ const pickupDetails = {
   currency: currencyCode().optional(),
 };
 
-/** `pickup.scheduled` (seed 001 §6.2, seed 003 booking): the same `pickup_id` again with another time reschedules. */
+/** `pickup.scheduled` (docs/requirements.md R12.1): the same `pickup_id` again with another time reschedules. */
 export const pickupScheduledData = z
   .object({ pickup_id: hostId(), business_id: z.uuid("Must be a UUID"), customer_id: z.uuid("Must be a UUID"), scheduled_at: instant(), ...pickupDetails })
   .strict();
@@ -100,7 +100,7 @@ export const pickupCancelledData = z
   .strict();
 
 /**
- * `order.status_changed` (seed 001 §4 `interaction.status_changed`). `confirmed` needs `pickup_at` and
+ * `order.status_changed` (docs/requirements.md R12.1–R12.2). `confirmed` needs `pickup_at` and
  * creates the order's pickup (with reminders); `completed` and `cancelled` end it; `placed`, `preparing` and
  * `ready` tell the customer.
  */
@@ -117,7 +117,7 @@ export const orderStatusChangedData = z
   .strict()
   .refine((d) => d.status !== "confirmed" || d.pickup_at !== undefined, { message: "Required when the status is confirmed", path: ["pickup_at"] });
 
-/** `review.received` (seed 001 §6.1 review_received): to the business's owner. */
+/** `review.received` (docs/requirements.md R4.1): to the business's owner. */
 export const reviewReceivedData = z
   .object({
     review_id: hostId(),
@@ -130,7 +130,7 @@ export const reviewReceivedData = z
   })
   .strict();
 
-/** `user.registered` (seed 001 §6.1 welcome): creates the Herald account (no password; sign-in by the host) and welcomes it. */
+/** `user.registered` (docs/requirements.md R1.2): creates the Herald account (no password; sign-in by the host) and welcomes it. */
 export const userRegisteredData = z
   .object({
     email: z.email("Must be an email address").max(254),
@@ -140,7 +140,7 @@ export const userRegisteredData = z
   })
   .strict();
 
-/** `verification.status_changed` (seed 001 §6.1 verification_status). */
+/** `verification.status_changed` (docs/requirements.md R4.1). */
 export const verificationStatusData = z
   .object({
     user_id: z.uuid("Must be a UUID"),
@@ -150,7 +150,7 @@ export const verificationStatusData = z
   })
   .strict();
 
-/** `security.new_login` (seed 000 security alerts): a sign-in from a new device or place. */
+/** `security.new_login` (docs/requirements.md R4.1): a sign-in from a new device or place. */
 export const securityNewLoginData = z
   .object({
     user_id: z.uuid("Must be a UUID"),
@@ -161,7 +161,7 @@ export const securityNewLoginData = z
   })
   .strict();
 
-/** `billing.*` (seed 004 billing): amounts are decimal strings in major units. */
+/** `billing.*` (docs/requirements.md R4.1, R23.4): amounts are decimal strings in major units. */
 export const billingData = z
   .object({
     user_id: z.uuid("Must be a UUID"),
@@ -175,7 +175,7 @@ export const billingData = z
   })
   .strict();
 
-/** Event name → data schema (issue 4: the catalog's triggers; seeds 000, 001 §6.1, 002, 003, 004). */
+/** Event name → data schema (issue 4: the catalog's triggers; docs/requirements.md R4.1, R15.2). */
 export const EVENT_DATA = {
   "listing.created": listingCreatedData,
   "pickup.scheduled": pickupScheduledData,

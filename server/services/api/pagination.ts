@@ -1,7 +1,7 @@
 import "server-only";
 /**
- * Page-number pagination, the seed's contract (seed 001 §3.2.1: `page`, `page_size`, `count`, `next`,
- * `previous`). Pages are `LIMIT/OFFSET` over an index-ordered query, so their cost grows with depth: the
+ * Page-number pagination, the HTTP API's contract (docs/requirements.md R15.6: `page`, `page_size`, `count`,
+ * `next`, `previous`). Pages are `LIMIT/OFFSET` over an index-ordered query, so their cost grows with depth: the
  * depth is capped at {@link MAX_PAGINATION_DEPTH} rows (page × page_size), beyond which the API answers 400
  * and suggests narrowing with filters. (The app's own inbox uses keyset cursors instead.)
  */

@@ -282,7 +282,7 @@ describe("lifecycle", () => {
     await expect(svc.updateCampaign(me.id, c.id, draft(business.id, { name: "Too late" }))).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
-  it("allows 5 campaign starts an hour per admin (seed 001 §17) and validates drafts", async () => {
+  it("allows 5 campaign starts an hour per admin (R14.5) and validates drafts", async () => {
     const { business } = await followed();
     const me = await admin();
     await expect(svc.createCampaign(me.id, { ...draft(business.id), channels: [] })).rejects.toMatchObject({ code: "VALIDATION_ERROR" });

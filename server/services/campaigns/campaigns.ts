@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * Campaigns (issue 6; seed 001 §1.2 admins, §8.1 scheduling, §17 bulk limits): drafts, scheduling, sending,
+ * Campaigns (issue 6; docs/requirements.md R14.1 admins, R14.4 scheduling, R14.5 bulk limits): drafts, scheduling, sending,
  * pause, resume and cancel. Every admin action is written to the audit log in the same transaction as the
  * change it records. Sending itself is the `campaign-send` function (inngest/functions/campaign-send.ts),
  * which fans out through ./send-campaign.ts.
@@ -22,9 +22,9 @@ import { LOCALES, type Locale } from "@/lib/i18n";
 import { platformLocale, recipientLocale } from "@/server/i18n";
 import { campaignTranslationsSchema, emailTextsFor } from "./campaign-texts";
 
-/** Scheduling horizon (seed 001 §8.1: announcements scheduled at most 30 days ahead). */
+/** Scheduling horizon (docs/requirements.md R14.4: announcements scheduled at most 30 days ahead). */
 export const MAX_SCHEDULE_DAYS = 30;
-/** Bulk limit (seed 001 §17): campaigns an admin may start (send or schedule) per hour. */
+/** Bulk limit (docs/requirements.md R14.5): campaigns an admin may start (send or schedule) per hour. */
 export const CAMPAIGN_SENDS_PER_HOUR = 5;
 
 /**
@@ -170,7 +170,7 @@ export async function sendCampaignNow(adminId: string, id: string, at = new Date
 }
 
 /**
- * Schedules a draft: `at` must be in the future and at most 30 days ahead (seed 001 §8.1). The
+ * Schedules a draft: `at` must be in the future and at most 30 days ahead (docs/requirements.md R14.4). The
  * `start-scheduled-campaigns` cron starts it within a minute of that time.
  * @param when ISO 8601 instant (UTC or with offset); `timeZone` is the zone the admin chose, kept for display
  * @param opts.override schedule although recent complaint rates passed 0.3% (audited)

@@ -6,7 +6,7 @@ import { AppError } from "../errors";
 import { listingCreated } from "../../events";
 import { withEvents } from "../outbox/outbox";
 
-/** Composer input (seed 001 §16.4 new_listing payload). Times are ISO 8601; price in minor units. */
+/** Composer input (docs/requirements.md R3.1). Times are ISO 8601; price in minor units. */
 export const createListingInput = z
   .object({
     title: z.string().trim().min(3, "At least 3 characters").max(120, "At most 120 characters"),

@@ -4,7 +4,7 @@ import "server-only";
  * person proves they know the current password, picks a new one, and every OTHER session of theirs ends at
  * once (a thief holding a copied cookie is out); the device they changed it on stays signed in.
  *
- * Passwords are stored as bcrypt hashes (cost {@link BCRYPT_COST}, as the seed and server/services/users/
+ * Passwords are stored as bcrypt hashes (cost {@link BCRYPT_COST}, as the demo data and server/services/users/
  * credentials.ts). bcrypt reads at most 72 bytes, so a longer new password is refused rather than silently
  * cut (https://en.wikipedia.org/wiki/Bcrypt#Maximum_password_length).
  */

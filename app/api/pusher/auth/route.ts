@@ -1,5 +1,5 @@
 /**
- * Private-channel authorization for pusher-js (DESIGN §6, §8): signs exactly the caller's own channels
+ * Private-channel authorization for pusher-js (docs/requirements.md R6.1, R17.5; docs/protocols.md): signs exactly the caller's own channels
  * (`private-user-<id>`, and `private-business-<id>` for the business they own). 401 when signed out;
  * 429 with Retry-After past 600 calls a minute from one address or 120 from one user (issue 12).
  */

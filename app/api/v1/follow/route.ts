@@ -1,5 +1,5 @@
 /**
- * `POST /api/v1/follow` (seed 001 §3.4.1) → 201. Customers and NGOs only (403), 404 BUSINESS_NOT_FOUND,
+ * `POST /api/v1/follow` (docs/requirements.md R2.1–R2.2) → 201. Customers and NGOs only (403), 404 BUSINESS_NOT_FOUND,
  * 409 ALREADY_FOLLOWING, 422 FOLLOW_LIMIT_REACHED: the service's rules. `created` is false when an earlier,
  * unfollowed follow was restored.
  */

@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/followers` (seed 001 §3.4.4): business accounts only (403 otherwise). `engagement_score`
+ * `GET /api/v1/followers` (docs/requirements.md R2.4): business accounts only (403 otherwise). `engagement_score`
  * is documented on `followersPage` (server/services/api/following.ts).
  */
 import { z } from "zod";

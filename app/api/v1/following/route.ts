@@ -1,4 +1,4 @@
-/** `GET /api/v1/following` (seed 001 §3.4.3): the businesses the caller follows, most recent first. */
+/** `GET /api/v1/following` (docs/requirements.md R2.4): the businesses the caller follows, most recent first. */
 import { z } from "zod";
 import { apiRoute } from "@/server/http/api-route";
 import { followingPage } from "@/server/services/api/following";

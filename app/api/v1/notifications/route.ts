@@ -1,4 +1,4 @@
-/** `GET /api/v1/notifications` (seed 001 §3.2.1): page-number pages of the caller's inbox, with filters. */
+/** `GET /api/v1/notifications` (docs/requirements.md R15.6): page-number pages of the caller's inbox, with filters. */
 import { z } from "zod";
 import { apiRoute } from "@/server/http/api-route";
 import { boolParam, dayParam } from "@/server/services/api/contract";

@@ -1,4 +1,4 @@
-/** `GET/PUT /api/v1/preferences` (seed 001 §3.3); the field mapping is in server/services/api/preferences.ts. */
+/** `GET/PUT /api/v1/preferences` (docs/requirements.md R7.6); the field mapping is in server/services/api/preferences.ts. */
 import { apiRoute } from "@/server/http/api-route";
 import { apiPreferencesBody, getApiPreferences, putApiPreferences } from "@/server/services/api/preferences";
 

@@ -1,5 +1,5 @@
 /**
- * `DELETE /api/v1/notifications/{id}` (and the seed's `…/{id}/delete`, seed 001 §3.2.5): soft-deletes one
+ * `DELETE /api/v1/notifications/{id}` (and the original API's `…/{id}/delete`; docs/requirements.md R5.5, R15.6): soft-deletes one
  * of the caller's notifications; another user's id answers 404 and changes nothing.
  */
 import { z } from "zod";

@@ -1,4 +1,4 @@
-/** `POST /api/v1/notifications/mark-all-read` (seed 001 §3.2.4). Any request body is ignored. */
+/** `POST /api/v1/notifications/mark-all-read` (docs/requirements.md R5.5). Any request body is ignored. */
 import { apiRoute } from "@/server/http/api-route";
 import { markAllRead } from "@/server/services/notifications/update-notifications";
 

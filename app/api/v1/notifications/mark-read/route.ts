@@ -1,5 +1,5 @@
 /**
- * `POST /api/v1/notifications/mark-read` (seed 001 §3.2.3): all or nothing — any id that is missing,
+ * `POST /api/v1/notifications/mark-read` (docs/requirements.md R5.5): all or nothing — any id that is missing,
  * deleted or someone else's answers 404 and changes nothing (the service's rule).
  */
 import { apiRoute } from "@/server/http/api-route";

@@ -1,4 +1,4 @@
-/** `DELETE /api/v1/unfollow/{business_id}` (seed 001 §3.4.2): 404 when the caller does not follow it. */
+/** `DELETE /api/v1/unfollow/{business_id}` (docs/requirements.md R2.3): 404 when the caller does not follow it. */
 import { z } from "zod";
 import { apiRoute } from "@/server/http/api-route";
 import { uuidParam } from "@/server/services/api/contract";
