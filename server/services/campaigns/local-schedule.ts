@@ -5,6 +5,7 @@ import "server-only";
  * time included, from the runtime's time zone database) turn it into the UTC instant that
  * {@link scheduleCampaign} stores.
  */
+import { tzOffset } from "@date-fns/tz";
 import { AppError } from "../errors";
 import { scheduleCampaign } from "./campaigns";
 import type { Campaign } from "../../generated/prisma/client";
@@ -12,21 +13,15 @@ import type { Campaign } from "../../generated/prisma/client";
 /** `YYYY-MM-DDTHH:mm` or `YYYY-MM-DDTHH:mm:ss`: what `<input type="datetime-local">` gives, no offset. */
 export const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
-/** The UTC offset (ms, east positive) of `timeZone` at the instant `utcMs`. */
+/**
+ * The UTC offset (ms, east positive) of `timeZone` at the instant `utcMs`, from `@date-fns/tz` (Herald's one
+ * time-zone library; it reads the runtime's time zone database through `Intl`).
+ * @throws RangeError for a zone the runtime does not know
+ */
 function offsetAt(utcMs: number, timeZone: string): number {
-  const fmt = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  });
-  const p = Object.fromEntries(fmt.formatToParts(new Date(utcMs)).map((x) => [x.type, x.value]));
-  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  return wall - (utcMs - (((utcMs % 1000) + 1000) % 1000));
+  const minutes = tzOffset(timeZone, new Date(utcMs));
+  if (Number.isNaN(minutes)) throw new RangeError(`Unknown time zone: ${timeZone}`);
+  return minutes * 60_000;
 }
 
 /**
