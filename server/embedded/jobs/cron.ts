@@ -21,7 +21,7 @@
  * library says; croner then gets each item in one plain form (`a`, `a-b`, `a-b/step`, numbers only), which
  * keeps its own readings of `a/step`, of a step wider than the range, and of `*` out of the contract.
  *
- * Time zones (via `Intl`, Node's ICU data): a local time that does not exist that day (the spring-forward
+ * Time zones (via `@date-fns/tz` over Node's ICU data): a local time that does not exist that day (the spring-forward
  * gap) fires at the first instant after the gap (e.g. 02:30 in Berlin on the spring-forward day → 03:00
  * local = 01:00 UTC); a local time that occurs twice (fall-back) fires once, at its first occurrence.
  * croner follows that rule only for fixed-time schedules (`30 2 * * *`): an interval schedule (every 20
@@ -31,6 +31,7 @@
  * All instants are ms since the Unix epoch (UTC); ticks fall on whole minutes of the local clock.
  */
 import { Cron, CronPattern } from "croner";
+import { tzOffset } from "@date-fns/tz";
 
 /** Parsed cron schedule. Create with {@link parseCron}. */
 export interface CronSchedule {
@@ -208,41 +209,15 @@ export function parseCron(expression: string): CronSchedule {
 // ---------------------------------------------------------------------------------------------------------
 // Time zones
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** The local wall-clock time of `instant` in `zone`, as ms of a UTC date with the same fields. */
+/** The wall clock of `zone` at `instant`, as ms since the epoch read as UTC (local = UTC + offset). */
 function wallMs(zone: string, instant: number): number {
-  if (zone === "UTC") return instant;
-  const parts: Record<string, number> = {};
-  for (const p of formatter(zone).formatToParts(new Date(instant))) {
-    if (p.type !== "literal") parts[p.type] = Number(p.value);
-  }
-  const seconds = Math.floor(instant / 1000) * 1000;
-  const wall = Date.UTC(parts["year"] as number, (parts["month"] as number) - 1, parts["day"], parts["hour"], parts["minute"], parts["second"]);
-  return wall + (instant - seconds);
+  return zone === "UTC" ? instant : instant + offsetAt(zone, instant);
 }
 
 /** The zone's UTC offset at `instant`, ms (local = UTC + offset). */
 function offsetAt(zone: string, instant: number): number {
-  return wallMs(zone, instant) - instant;
+  // @date-fns/tz, Herald's one time-zone library (the runtime's zone database through Intl; whole minutes).
+  return zone === "UTC" ? 0 : tzOffset(zone, new Date(instant)) * 60_000;
 }
 
 /**
