@@ -32,6 +32,7 @@
  */
 import { Cron, CronPattern } from "croner";
 import { tzOffset } from "@date-fns/tz";
+import { isTimeZone } from "../../../lib/time-zone";
 
 /** Parsed cron schedule. Create with {@link parseCron}. */
 export interface CronSchedule {
@@ -139,15 +140,6 @@ function checkField(text: string, spec: FieldSpec, expression: string): { croner
   return { croner: star ? "*" : items.join(","), star };
 }
 
-/** Whether `zone` is an IANA time zone this runtime knows. */
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The indexes whose flag croner set, plus `offset` (croner counts days of month and months from 0). */
 const flagged = (flags: readonly number[], offset = 0): number[] => flags.flatMap((on, i) => (on ? [i + offset] : []));
@@ -163,7 +155,7 @@ export function parseCron(expression: string): CronSchedule {
   if (tz) {
     timeZone = tz[1] as string;
     rest = (tz[2] as string).trim();
-    if (!isValidTimeZone(timeZone)) throw new CronSyntaxError(expression, `unknown time zone "${timeZone}"`);
+    if (!isTimeZone(timeZone)) throw new CronSyntaxError(expression, `unknown time zone "${timeZone}"`);
   } else if (/^(?:CRON_)?TZ=/.test(rest)) {
     throw new CronSyntaxError(expression, "a TZ= prefix must be followed by a space and the schedule");
   }
