@@ -97,20 +97,25 @@ export function complaintBlockOf(err: unknown): ComplaintBlock | null {
 export interface ErrorWords {
   /** No message at all ("Something went wrong"). */
   failed: string;
-  /** Raw validation issues that name fields ("Check the highlighted fields."). */
+  /** A validation error that names fields, whose messages stand next to them ("Check the highlighted fields."). */
   checkFields: string;
-  /** Raw validation issues that do not ("That was not valid."). */
-  invalid: string;
 }
 
-/** A tRPC error's message and field errors (from the server's validation), for forms. */
+/**
+ * A tRPC error's message and field errors, for forms. A validation error (`data.appCode` VALIDATION_ERROR)
+ * that names fields is summed up as `words.checkFields`, since each field shows its own message; any other
+ * error keeps the server's message (already in the reader's language, server/trpc/init.ts).
+ */
 export function errorOf(err: unknown, words: ErrorWords): { message: string; fields: Record<string, string[] | undefined> } | null {
   if (!err) return null;
-  const e = err as { message?: string; data?: { details?: unknown } | null };
+  const e = err as { message?: string; data?: { appCode?: unknown; details?: unknown } | null };
   const details = e.data?.details;
-  const fields = details && typeof details === "object" ? (details as Record<string, string[] | undefined>) : {};
-  // tRPC's own input validation puts the raw issue list (JSON) in the message: say it in words instead.
+  const fields: Record<string, string[] | undefined> = {};
+  if (details && typeof details === "object") {
+    for (const [k, v] of Object.entries(details)) if (Array.isArray(v) && v.every((m) => typeof m === "string")) fields[k] = v as string[];
+  }
   const raw = (e.message ?? "").trim();
-  const message = !raw ? words.failed : /^[[{]/.test(raw) ? (Object.keys(fields).length > 0 ? words.checkFields : words.invalid) : raw;
+  const namesFields = e.data?.appCode === "VALIDATION_ERROR" && Object.values(fields).some((m) => m?.length);
+  const message = namesFields ? words.checkFields : raw || words.failed;
   return { message, fields };
 }

@@ -66,7 +66,7 @@ export function useCampaignWording() {
      */
     sizeText: (size: AudienceSize, critical: boolean, newsletter = false) => t("sizeLine", sizeParts(size, critical, newsletter)),
     /** A tRPC error's message and field errors, for forms (see ./format.ts). */
-    errorOf: (err: unknown) => errorOf(err, { failed: t("errors.failed"), checkFields: t("errors.checkFields"), invalid: t("errors.invalid") }),
+    errorOf: (err: unknown) => errorOf(err, { failed: t("errors.failed"), checkFields: t("errors.checkFields") }),
   };
 }
 

@@ -20,21 +20,22 @@ type FieldName = "name" | "roles" | "business" | "categories" | "joinedAfter" | 
 type Errors = Partial<Record<FieldName, string>>;
 
 /**
- * The server's field errors on a segment, placed by field (its `filters` messages say which filter they are
- * about). `checkFields`: "Check the highlighted fields." in the reader's language.
+ * The server's field errors on a segment, placed by field path (server/services/campaigns/segments.ts):
+ * `filters.followsBusinessId` by the business, `filters.joinedAfter`/`filters.joinedBefore` by the dates, any
+ * other filter's by the filters.
  */
-function serverErrors(err: unknown, errorOf: CampaignWording["errorOf"], checkFields: string): { message: string; fields: Errors } | null {
+function serverErrors(err: unknown, errorOf: CampaignWording["errorOf"]): { message: string; fields: Errors } | null {
   const e = errorOf(err);
   if (!e) return null;
   const fields: Errors = {};
-  const first = (k: string) => e.fields[k]?.find((m) => typeof m === "string");
-  if (first("name")) fields.name = first("name");
-  for (const m of e.fields.filters ?? []) {
-    if (typeof m !== "string") continue;
-    const key: FieldName = /joined/i.test(m) ? "joinedBefore" : /business/i.test(m) ? "business" : "filters";
+  for (const [path, messages] of Object.entries(e.fields)) {
+    const m = messages?.[0];
+    if (!m) continue;
+    const key: FieldName =
+      path === "name" ? "name" : path === "filters.followsBusinessId" ? "business" : /^filters\.joined(After|Before)$/.test(path) ? "joinedBefore" : "filters";
     fields[key] ??= m;
   }
-  return { message: Object.keys(fields).length ? e.message.replace(/^The segment is not valid$/, checkFields) : e.message, fields };
+  return { message: e.message, fields };
 }
 
 export interface SegmentFormProps {
@@ -105,7 +106,7 @@ export function SegmentForm(props: SegmentFormProps) {
       setSummary(null);
       props.onSaved(saved, d.follows ? d.business : null);
     } catch (error) {
-      const s = serverErrors(error, w.errorOf, t("checkFields"));
+      const s = serverErrors(error, w.errorOf);
       setShown(s?.fields ?? {});
       setSummary(s?.message ?? tr("campaigns.errors.failed"));
     }

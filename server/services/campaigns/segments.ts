@@ -19,15 +19,22 @@ export const segmentInput = z
   .strict();
 export type SegmentInput = z.input<typeof segmentInput>;
 
+/**
+ * Validates a segment.
+ * @throws AppError VALIDATION_ERROR whose details are keyed by field path: `name`, `filters` (the filters as a
+ * whole) or `filters.<filter>` (e.g. `filters.joinedBefore`), so a form places each message without reading it
+ */
 function parse(input: unknown) {
   const r = segmentInput.safeParse(input);
-  if (!r.success) throw new AppError("VALIDATION_ERROR", "The segment is not valid", z.flattenError(r.error).fieldErrors as Record<string, unknown>);
-  return r.data;
+  if (r.success) return r.data;
+  const details: Record<string, string[]> = {};
+  for (const issue of r.error.issues) (details[issue.path.slice(0, 2).join(".") || "filters"] ??= []).push(issue.message);
+  throw new AppError("VALIDATION_ERROR", "The segment is not valid", details);
 }
 
 async function checkBusiness(businessId: string | undefined) {
   if (businessId && !(await db.business.findUnique({ where: { id: businessId }, select: { id: true } }))) {
-    throw new AppError("BUSINESS_NOT_FOUND", "Business profile not found", { filters: ["Unknown business"] });
+    throw new AppError("BUSINESS_NOT_FOUND", "Business profile not found", { "filters.followsBusinessId": ["Unknown business"] });
   }
 }
 

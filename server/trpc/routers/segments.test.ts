@@ -156,7 +156,11 @@ describe("segments router: filters", () => {
       message: expect.stringContaining("“Joined after” must be before “joined before”"),
     });
     expect(await code(api.segments.create({ name: "   ", filters: { roles: ["NGO"] } }))).toBe("BAD_REQUEST");
-    expect(await code(api.segments.create({ name, filters: { followsBusinessId: "00000000-0000-4000-8000-000000000000" } }))).toBe("NOT_FOUND");
+    // The unknown business's message is keyed by its filter's path, so the form shows it by the business.
+    await expect(api.segments.create({ name, filters: { followsBusinessId: "00000000-0000-4000-8000-000000000000" } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      cause: { details: { "filters.followsBusinessId": ["Unknown business"] } },
+    });
     expect(await db.segment.count({ where: { name } })).toBe(0);
 
     // An update with invalid filters leaves the segment as it was.

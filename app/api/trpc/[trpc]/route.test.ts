@@ -10,6 +10,7 @@ vi.mock("@/server/auth", async (importOriginal) => ({ ...(await importOriginal<o
 
 import { db } from "@/server/db";
 import { createBusiness, createUser } from "@/prisma/factory";
+import { errorOf as formError } from "@/components/admin/campaigns/campaign-types";
 import { GET, POST } from "./route";
 
 const APP = "http://localhost:3000";
@@ -88,6 +89,30 @@ describe("tRPC: NUL and lone surrogates", () => {
       const ok = await answer(await mutate("campaigns.create", JSON.stringify({ json: campaign(business.id, { name }) })));
       expect(ok.status).toBe(200);
       expect(ok.cache).toBe("private, no-store");
+    } finally {
+      session.user = null;
+    }
+  });
+});
+
+describe("tRPC: errors as the admin forms read them", () => {
+  const words = { failed: "Something went wrong", checkFields: "Check the highlighted fields." };
+
+  it("an input that fails validation is summed up for the form, each field keeping its own message", async () => {
+    const { admin, business } = await adminAndBusiness();
+    session.user = { id: admin.id, role: "ADMIN" };
+    try {
+      const r = await answer(await mutate("campaigns.create", JSON.stringify({ json: campaign(business.id, { name: "" }) })));
+      expect(r.status).toBe(400);
+      const shape = errorOf(r.body);
+      expect(shape.message).toBe("Give the campaign a name"); // the first field's message, not zod's JSON
+      expect(formError(shape, words)).toEqual({ message: "Check the highlighted fields.", fields: { name: ["Give the campaign a name"] } });
+
+      // Any other error keeps the server's sentence.
+      const missing = await answer(await mutate("campaigns.update", JSON.stringify({ json: { id: "00000000-0000-4000-8000-000000000000", ...campaign(business.id) } })));
+      expect(missing.status).toBe(404);
+      expect(formError(errorOf(missing.body), words)?.message).toBe(errorOf(missing.body).message);
+      expect(errorOf(missing.body).message).not.toBe(words.checkFields);
     } finally {
       session.user = null;
     }
