@@ -56,6 +56,12 @@ export default defineConfig([
               regex: String.raw`(^|/)generated/prisma(/|$)|^@prisma/client(/|$)`,
               message: "Prisma's generated types stay inside server/services: import the service's own type (or derive one from its functions) instead (docs/architecture.md, Layers).",
             },
+            {
+              // inngest/ is driven through its serve endpoint (app/api/inngest/route.ts); everything else
+              // emits events (server/events.ts) and calls services.
+              regex: String.raw`^(@/inngest|(\.{1,2}/)+inngest)(/|$)`,
+              message: "Only the engine's serve endpoint (app/api/inngest/route.ts) imports inngest/: send an event (server/events.ts) or call a service instead (docs/architecture.md, Layers).",
+            },
           ],
         },
       ],
