@@ -227,6 +227,7 @@ function scanServer(root: string): Scan {
 const EXTRA: Record<string, string> = {
   "Something went wrong on our side": "server/trpc/init.ts", // the errorFormatter's answer to an unexpected error
   "Check the form": "server/trpc/init.ts", // its message for an input error without a message
+  "Unknown field": "server/services/api/contract.ts", // fieldErrors' word for an unknown key, worded for the form endpoints
 };
 
 const LANGUAGES = LOCALES.filter((l) => l !== "en");

@@ -20,6 +20,8 @@ import "server-only";
 import { z } from "zod";
 import { INTL_LOCALE, type Locale } from "@/lib/i18n";
 import { translator } from "@/messages";
+import { fieldErrors } from "./services/api/contract";
+import type { AppError } from "./services/errors";
 import af from "@/messages/af/server-errors.json";
 import zu from "@/messages/zu/server-errors.json";
 
@@ -97,6 +99,24 @@ export function translateDetails<T extends Record<string, unknown> | null | unde
     out[field] = Array.isArray(value) ? value.map((v: unknown) => (typeof v === "string" ? translateServerMessage(v, locale) : v)) : value;
   }
   return out as T;
+}
+
+/**
+ * A domain error's `message` and `details` for the reader, as the form endpoints answer them
+ * (server/http/account-route.ts, app/api/newsletter/route.ts). A failed parse (an `AppError` whose `cause` is
+ * the `ZodError`, server/services/accounts/policy.ts `invalid`) is worded from its issues with
+ * {@link issueMessage}, so checks without a message of their own read "Choose one of: en, af, zu" rather than
+ * zod's English; its details keep their field keys (server/services/api/contract.ts `fieldErrors`). Any other
+ * error goes through {@link translateServerMessage} and {@link translateDetails}.
+ */
+export function localizeAppError(err: AppError, locale: Locale): { message: string; details: Record<string, unknown> | undefined } {
+  if (!(err.cause instanceof z.ZodError)) return { message: translateServerMessage(err.message, locale), details: translateDetails(err.details, locale) };
+  const say = (message: string, issue: z.core.$ZodIssue) => (message === issue.message ? issueMessage(issue, locale) : translateServerMessage(message, locale));
+  const first = err.cause.issues[0];
+  return {
+    message: first && err.message === first.message ? issueMessage(first, locale) : translateServerMessage(err.message, locale),
+    details: fieldErrors(err.cause, "", say),
+  };
 }
 
 /**

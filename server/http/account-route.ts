@@ -11,7 +11,7 @@ import { HttpFailure } from "../services/api/contract";
 import { AppError } from "../services/errors";
 import { clientAddress } from "../services/security/client-address";
 import { resolveLocale } from "../i18n";
-import { translateDetails, translateServerMessage } from "../i18n-errors";
+import { localizeAppError, translateDetails, translateServerMessage } from "../i18n-errors";
 import type { Locale } from "../../lib/i18n";
 
 /** What a handler gets. */
@@ -38,7 +38,11 @@ export function accountRoute(handle: (req: AccountRequest) => Promise<{ status?:
         const retryAfter = Number((err.details as { retry_after?: number } | undefined)?.retry_after ?? 60);
         return errorResponse(err.code, say(err.message), 429, { retry_after: retryAfter }, { "retry-after": String(retryAfter) });
       }
-      if (err instanceof AppError || err instanceof HttpFailure) return errorResponse(err.code, say(err.message), err.status, translateDetails(err.details, locale));
+      if (err instanceof AppError) {
+        const { message, details } = localizeAppError(err, locale);
+        return errorResponse(err.code, message, err.status, details);
+      }
+      if (err instanceof HttpFailure) return errorResponse(err.code, say(err.message), err.status, translateDetails(err.details, locale));
       throw err;
     }
   };

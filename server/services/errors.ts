@@ -24,8 +24,10 @@ export class AppError extends Error {
     public readonly code: ErrorCode,
     message: string,
     public readonly details?: Record<string, unknown>,
+    /** `cause`: what failed underneath, e.g. the `ZodError` of a failed parse (the edges word its issues for the reader). */
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = "AppError";
   }
 

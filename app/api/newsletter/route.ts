@@ -12,7 +12,7 @@ import { z } from "zod";
 import { hitRateLimit, PUBLIC_LIMITS, windowStart } from "@/server/services/api/rate-limit";
 import { errorResponse, json, rateLimited, readJson } from "@/server/http/api-route";
 import { HttpFailure } from "@/server/services/api/contract";
-import { translateDetails, translateServerMessage } from "@/server/i18n-errors";
+import { localizeAppError } from "@/server/i18n-errors";
 import { accountHash } from "@/server/services/security/login-throttle";
 import { clientAddress } from "@/server/services/security/client-address";
 import { AppError } from "@/server/services/errors";
@@ -56,7 +56,8 @@ export async function POST(req: Request): Promise<Response> {
     if (err instanceof AppError) {
       // The signup form shows these: in the browser's language (server/i18n-errors.ts).
       const locale = resolveLocale(null, req.headers.get("accept-language"));
-      return errorResponse(err.code, translateServerMessage(err.message, locale), err.status, translateDetails(err.details, locale));
+      const { message, details } = localizeAppError(err, locale);
+      return errorResponse(err.code, message, err.status, details);
     }
     throw err;
   }

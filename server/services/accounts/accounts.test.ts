@@ -16,6 +16,7 @@ import { createUser } from "@/prisma/factory";
 import { DEMO_PASSWORD } from "@/prisma/demo-accounts";
 import { db } from "@/server/db";
 import { translator } from "@/messages";
+import { translateServerMessage } from "@/server/i18n-errors";
 import type * as Signup from "./signup";
 import type * as Reset from "./password-reset";
 import type * as Tokens from "./account-tokens";
@@ -244,6 +245,16 @@ describe("sign-up", () => {
     expect(af.error.message).not.toBe(en.error.message);
     expect(af.error.details.email).toHaveLength(en.error.details.email.length);
     expect(af.error.details.email[0]).not.toBe(en.error.details.email[0]);
+
+    // A check without a message of its own (zod's wording) and an unknown field are worded for the reader too.
+    const odd = { ...signUpBody(email), locale: "xx", bogus: 1 };
+    const enOdd = await (await post(routes.signup, odd)).json();
+    const afOdd = await (await post(routes.signup, odd, ip(), { "accept-language": "af" })).json();
+    expect(enOdd.error.details).toEqual({ locale: ["Choose one of: en, af, zu"], bogus: ["Unknown field"] });
+    expect(afOdd.error.details).toEqual({ locale: [translator("af")("validation.oneOf", { values: "en, af, zu" })], bogus: [translateServerMessage("Unknown field", "af")] });
+    expect(afOdd.error.details.locale[0]).not.toBe(enOdd.error.details.locale[0]);
+    expect(afOdd.error.details.bogus[0]).toBe("Onbekende veld");
+    expect(afOdd.error.message).toBe(afOdd.error.details.locale[0]);
   });
 
   it("a filled honeypot gets the same answer and nothing happens", async () => {

@@ -7,6 +7,7 @@ import "server-only";
 import { z } from "zod";
 import { env } from "../../env";
 import { AppError } from "../errors";
+import { fieldErrors } from "../api/contract";
 import { hitRateLimit, type RateLimitRule } from "../api/rate-limit";
 import { MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH } from "../users/change-password";
 
@@ -86,17 +87,11 @@ export async function limit(key: string, rule: RateLimitRule, now = new Date()):
   if (!r.allowed) throw new AppError("RATE_LIMITED", `Too many requests. Try again in ${r.retryAfter} seconds.`, { retry_after: r.retryAfter });
 }
 
-/** zod issues as `{ field: [messages] }` (the API's error `details`). */
-export function fieldErrors(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const keys = issue.code === "unrecognized_keys" ? issue.keys : [issue.path.map(String).join(".") || "_"];
-    for (const k of keys) (out[k] ??= []).push(issue.code === "unrecognized_keys" ? "Unknown field" : issue.message);
-  }
-  return out;
-}
-
-/** A VALIDATION_ERROR for a failed parse. */
+/**
+ * A VALIDATION_ERROR for a failed parse: the first issue's message, the issues by field
+ * (server/services/api/contract.ts `fieldErrors`), and the ZodError as `cause` so the edge can word them for
+ * the reader (server/i18n-errors.ts `localizeAppError`).
+ */
 export function invalid(error: z.ZodError): AppError {
-  return new AppError("VALIDATION_ERROR", error.issues[0]?.message ?? "Invalid input", fieldErrors(error));
+  return new AppError("VALIDATION_ERROR", error.issues[0]?.message ?? "Invalid input", fieldErrors(error), { cause: error });
 }

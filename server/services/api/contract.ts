@@ -30,16 +30,21 @@ export class HttpFailure extends Error {
   }
 }
 
-/** zod issues → `{ field: [messages] }`; unknown keys are reported under their own names. */
-export function fieldErrors(error: z.ZodError, prefix = ""): FieldErrors {
+/**
+ * zod issues → `{ field: [messages] }` (the API's error `details`): a field is named by its dotted path, and
+ * unknown keys are reported under their own names as "Unknown field".
+ * @param prefix prepended to every path (a query parameter's name)
+ * @param say words each message (default: as written); it gets the issue the message came from
+ */
+export function fieldErrors(error: z.ZodError, prefix = "", say: (message: string, issue: z.core.$ZodIssue) => string = (m) => m): FieldErrors {
   const out: FieldErrors = {};
   const add = (key: string, msg: string) => (out[key] ??= []).push(msg);
   for (const issue of error.issues) {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
     if (issue.code === "unrecognized_keys") {
-      for (const k of issue.keys) add([path, k].filter(Boolean).join("."), "Unknown field");
+      for (const k of issue.keys) add([path, k].filter(Boolean).join("."), say("Unknown field", issue));
     } else {
-      add(path || "_", issue.message);
+      add(path || "_", say(issue.message, issue));
     }
   }
   return out;

@@ -21,6 +21,7 @@ import { emailTransport } from "../email";
 import { renderEmail } from "../email/render";
 import { maskEmail, tokenHash, UNDO_WINDOW_MS, undoableByToken } from "../email/unsubscribe";
 import { AppError } from "../errors";
+import { fieldErrors } from "../api/contract";
 import { hitRateLimit } from "../api/rate-limit";
 import { platformLocale } from "../../i18n";
 import type { Locale } from "../../../lib/i18n";
@@ -93,7 +94,7 @@ function readUnsubscribeToken(token: string): { subscriberId: string; deliveryId
  */
 export async function signUpForNewsletter(input: NewsletterSignupInput, meta: { ip: string; at?: Date; locale?: Locale }): Promise<{ status: "check_inbox" }> {
   const parsed = newsletterSignupInput.safeParse(input);
-  if (!parsed.success) throw new AppError("VALIDATION_ERROR", "Check the form", z.flattenError(parsed.error).fieldErrors as Record<string, unknown>);
+  if (!parsed.success) throw new AppError("VALIDATION_ERROR", "Check the form", fieldErrors(parsed.error), { cause: parsed.error });
   const at = meta.at ?? new Date();
   const rl = await hitRateLimit(`newsletter-signup:${meta.ip}`, { limit: SIGNUPS_PER_IP_PER_HOUR, windowMs: 3_600_000 }, at);
   if (!rl.allowed) throw new AppError("RATE_LIMITED", `Too many signups from your network; try again after ${rl.resetAt.toISOString()}`);
