@@ -102,9 +102,11 @@ export interface ErrorWords {
 }
 
 /**
- * A tRPC error's message and field errors, for forms. A validation error (`data.appCode` VALIDATION_ERROR)
- * that names fields is summed up as `words.checkFields`, since each field shows its own message; any other
- * error keeps the server's message (already in the reader's language, server/trpc/init.ts).
+ * A tRPC error's message and field errors, for forms. An input that failed its schema (`data.appCode`
+ * VALIDATION_ERROR, whose message is just its first field's message, server/trpc/init.ts) is summed up as
+ * `words.checkFields`, since each field shows its own message. Any other error keeps the server's sentence
+ * (already in the reader's language), e.g. "Campaigns can be scheduled at most 30 days ahead" beside a
+ * highlighted date.
  */
 export function errorOf(err: unknown, words: ErrorWords): { message: string; fields: Record<string, string[] | undefined> } | null {
   if (!err) return null;
@@ -115,7 +117,7 @@ export function errorOf(err: unknown, words: ErrorWords): { message: string; fie
     for (const [k, v] of Object.entries(details)) if (Array.isArray(v) && v.every((m) => typeof m === "string")) fields[k] = v as string[];
   }
   const raw = (e.message ?? "").trim();
-  const namesFields = e.data?.appCode === "VALIDATION_ERROR" && Object.values(fields).some((m) => m?.length);
+  const namesFields = e.data?.appCode === "VALIDATION_ERROR" && Object.values(fields).some((m) => m?.includes(raw));
   const message = namesFields ? words.checkFields : raw || words.failed;
   return { message, fields };
 }

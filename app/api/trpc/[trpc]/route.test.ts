@@ -108,7 +108,15 @@ describe("tRPC: errors as the admin forms read them", () => {
       expect(shape.message).toBe("Give the campaign a name"); // the first field's message, not zod's JSON
       expect(formError(shape, words)).toEqual({ message: "Check the highlighted fields.", fields: { name: ["Give the campaign a name"] } });
 
-      // Any other error keeps the server's sentence.
+      // A service's own sentence stays, beside the field it highlights.
+      const created = await answer(await mutate("campaigns.create", JSON.stringify({ json: campaign(business.id, { name: `Form errors ${admin.id}` }) })));
+      const draftId = (created.body as { result: { data: { json: { id: string } } } }).result.data.json.id;
+      const far = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 16);
+      const tooFar = await answer(await mutate("campaigns.schedule", JSON.stringify({ json: { id: draftId, localDateTime: far, timeZone: "UTC" } })));
+      expect(tooFar.status).toBe(400);
+      expect(formError(errorOf(tooFar.body), words)).toEqual({ message: "Campaigns can be scheduled at most 30 days ahead", fields: { scheduledAt: ["At most 30 days ahead"] } });
+
+      // Any other error keeps the server's sentence too.
       const missing = await answer(await mutate("campaigns.update", JSON.stringify({ json: { id: "00000000-0000-4000-8000-000000000000", ...campaign(business.id) } })));
       expect(missing.status).toBe(404);
       expect(formError(errorOf(missing.body), words)?.message).toBe(errorOf(missing.body).message);
