@@ -33,8 +33,9 @@ beforeAll(async () => {
       proxy = await startFaultProxy(executorUrl);
       return proxy.url;
     },
-    // Short enough for a test: a stuck engine counts as failed after 300 ms.
-    relay: { sendTimeoutMs: 300, leaseMs: 1000 },
+    // Short enough for a test (a stuck engine counts as failed after 2 s), long enough that a healthy send on a
+    // loaded CI machine is never cut: at 300 ms every send timed out there and the fan-outs never started.
+    relay: { sendTimeoutMs: 2000, leaseMs: 4000 },
   });
   const [{ db }, { createListing }, outbox, relay, events, notify] = await Promise.all([
     import("@/server/db"),
