@@ -2,49 +2,43 @@
  * Accessibility lane: axe-core (through @axe-core/playwright) on every page, for every role that can see
  * it, at desktop (1280 px) and phone (375 px) widths. Any violation axe rates serious or critical fails
  * the test, listed with its rule, the page and the elements. Pages with ids use demo rows (a business, a
- * listing) or rows this file adds and removes (a captured email, a draft campaign, a delivery); the
- * unsubscribe page gets a token signed the way server/services/email/unsubscribe.ts signs it. Email
- * previews in sandboxed iframes are left out: axe cannot run inside a frame that runs no script.
+ * listing) or rows this file makes with prisma/factory.ts (a captured email to the demo customer, a draft
+ * campaign, a held delivery of a customer of its own); the unsubscribe page gets a token signed the way
+ * server/services/email/unsubscribe.ts signs it. Email previews in sandboxed iframes are left out: axe
+ * cannot run inside a frame that runs no script. Each role's pages are seen through its saved session
+ * (e2e/auth.setup.ts).
  */
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import type pg from "pg";
-import { database, signIn } from "./helpers";
+import { createCampaign, createCapturedEmail, createDelivery, createNotification, createUser } from "../prisma/factory";
+import type { PrismaClient } from "../server/generated/prisma/client";
+import { database, DEMO, factoryDb, signedInPage } from "./helpers";
 
 // Each test scans up to nine pages at two widths (~3 s a scan).
 test.describe.configure({ timeout: 240_000 });
 
 let db: pg.Client;
-const made = { email: "", campaign: "", notification: "", delivery: "" };
+let fdb: PrismaClient;
+const made = { email: "", campaign: "", delivery: "" };
 test.beforeAll(async () => {
   db = await database();
+  fdb = factoryDb();
   const tag = `e2e-a11y-${Date.now()}`;
-  made.email = await first(
-    `INSERT INTO captured_emails ("to", "from", subject, html, text, idempotency_key)
-     VALUES ('thandi@herald.test', 'Herald <noreply@herald.test>', 'Accessibility check', '<p>Hello</p>', 'Hello', $1) RETURNING id AS v`,
-    [tag],
-  );
-  made.campaign = await first(
-    `INSERT INTO campaigns (name, in_app_title, in_app_body, email_subject, email_body, channels, audience)
-     VALUES ('Accessibility check', 'Winter drive', 'Bring a blanket', 'Winter drive', 'Bring a **blanket**', '{IN_APP,EMAIL}', '{"kind":"everyone"}') RETURNING id AS v`,
-  );
-  const customer = await first(`SELECT id AS v FROM users WHERE email = 'thandi@herald.test'`);
-  made.notification = await first(
-    `INSERT INTO notifications (user_id, type, category, title, dedupe_key) VALUES ($1, 'system_announcement', 'announcements', 'Accessibility check', $2) RETURNING id AS v`,
-    [customer, tag],
-  );
-  made.delivery = await first(
-    `INSERT INTO deliveries (notification_id, user_id, channel, status, reason, release_at)
-     VALUES ($1, $2, 'EMAIL', 'HELD', 'quiet_hours', now() + interval '8 hours') RETURNING id AS v`,
-    [made.notification, customer],
-  );
+  made.email = (await createCapturedEmail(fdb, { to: DEMO.customer, subject: "Accessibility check", idempotencyKey: tag })).id;
+  made.campaign = (
+    await createCampaign(fdb, { name: "Accessibility check", inAppTitle: "Winter drive", inAppBody: "Bring a blanket", emailSubject: "Winter drive", emailBody: "Bring a **blanket**" })
+  ).id;
+  const customer = await createUser(fdb, { name: "Accessibility Tester" });
+  const notification = await createNotification(fdb, { userId: customer.id, type: "system_announcement", category: "announcements", title: "Accessibility check", dedupeKey: tag });
+  made.delivery = (
+    await createDelivery(fdb, { notificationId: notification.id, userId: customer.id, status: "HELD", reason: "quiet_hours", releaseAt: new Date(Date.now() + 8 * 3_600_000) })
+  ).id;
 });
 test.afterAll(async () => {
-  await db.query(`DELETE FROM notifications WHERE id = $1`, [made.notification]);
-  await db.query(`DELETE FROM campaigns WHERE id = $1`, [made.campaign]);
-  await db.query(`DELETE FROM captured_emails WHERE id = $1`, [made.email]);
+  await fdb.$disconnect();
   await db.end();
 });
 
@@ -95,19 +89,19 @@ test("signed out: sign-in, businesses, a business, a listing, newsletter, unsubs
   expect(await scan(page, paths)).toEqual([]);
 });
 
-test("customer: inbox, following, settings, tokens, outbox", async ({ page }) => {
-  await signIn(page, "thandi@herald.test");
+test("customer: inbox, following, settings, tokens, outbox", async ({ browser }) => {
+  const page = await signedInPage(browser, "customer");
   const paths = ["/notifications", "/following", "/settings/notifications", "/settings/account", "/settings/tokens", "/dev/mailbox", `/dev/mailbox/${made.email}`, "/dev/pushes", "/dev/sms"];
   expect(await scan(page, paths)).toEqual([]);
 });
 
-test("business: dashboard and the listing composer", async ({ page }) => {
-  await signIn(page, "mario@herald.test");
+test("business: dashboard and the listing composer", async ({ browser }) => {
+  const page = await signedInPage(browser, "business");
   expect(await scan(page, ["/business", "/business/listings/new", "/notifications"])).toEqual([]);
 });
 
-test("admin: campaigns, a campaign, segments, analytics, delivery log, a delivery, API keys, webhooks, users", async ({ page }) => {
-  await signIn(page, "admin@herald.test");
+test("admin: campaigns, a campaign, segments, analytics, delivery log, a delivery, API keys, webhooks, users", async ({ browser }) => {
+  const page = await signedInPage(browser, "admin");
   const paths = [
     "/admin/campaigns",
     "/admin/campaigns/new",

@@ -1,18 +1,19 @@
 /**
  * Issue 5 "Retention and erasure": a customer downloads their data, then deletes their account; afterwards
- * they are signed out, cannot sign in, and only a hashed suppression entry remains.
+ * they are signed out, cannot sign in, and only a hashed suppression entry remains. The customer is made
+ * for this spec (prisma/factory.ts) and signs in through the form: the deletion ends their session.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { database, shot, signIn } from "./helpers";
+import { createUser } from "../prisma/factory";
+import { database, factoryDb, shot, signIn } from "./helpers";
 
 test("download your data, then delete the account", async ({ page }) => {
   const db = await database();
+  const fdb = factoryDb();
   try {
-    const user = (await db.query<{ id: string; email: string }>(
-      `SELECT id, email FROM users WHERE role = 'CUSTOMER' AND email LIKE '%.%@herald.test' ORDER BY email DESC LIMIT 1`,
-    )).rows[0]!;
+    const user = await createUser(fdb, { name: "Erasure Tester" });
     await signIn(page, user.email);
     await page.goto("/settings/account");
     await expect(page.getByRole("heading", { name: "Account", exact: true })).toBeVisible();
@@ -46,6 +47,7 @@ test("download your data, then delete the account", async ({ page }) => {
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByRole("alert").filter({ hasText: /\w/ })).toBeVisible();
   } finally {
+    await fdb.$disconnect();
     await db.end();
   }
 });

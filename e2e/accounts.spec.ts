@@ -8,13 +8,14 @@
  * Screenshots of each new page at desktop width and at 375 px (e2e/screenshots/accounts-*), each after an axe-core
  * scan with no serious or critical finding.
  */
-import bcrypt from "bcryptjs";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import type pg from "pg";
-import { database, signIn } from "./helpers";
+import { createUser } from "../prisma/factory";
+import { database, factoryDb, signedInPage, signIn } from "./helpers";
 
 let db: pg.Client;
+// Addresses of this run only: nothing to clean up.
 const tag = Date.now();
 const resetEmail = `e2e-reset-${tag}@example.org`;
 const signupEmail = `e2e-signup-${tag}@example.org`;
@@ -23,10 +24,11 @@ const NEW_PASSWORD = "a brand new passphrase";
 
 test.beforeAll(async () => {
   db = await database();
-  await db.query(`INSERT INTO users (email, name, password_hash, role) VALUES ($1, 'Reset Tester', $2, 'CUSTOMER')`, [resetEmail, await bcrypt.hash(OLD_PASSWORD, 10)]);
+  const fdb = factoryDb();
+  await createUser(fdb, { email: resetEmail, name: "Reset Tester", password: OLD_PASSWORD });
+  await fdb.$disconnect();
 });
 test.afterAll(async () => {
-  await db.query(`DELETE FROM users WHERE email = ANY($1)`, [[resetEmail, signupEmail]]);
   await db.end();
 });
 
@@ -52,8 +54,7 @@ async function pageShots(page: Page, name: string) {
 
 /** Opens the newest captured email with `subject` to `to` in /dev/mailbox as the demo admin; returns its plain text. */
 async function readMail(browser: Browser, subject: string, to: string): Promise<string> {
-  const admin = await (await browser.newContext()).newPage();
-  await signIn(admin, "admin@herald.test");
+  const admin = await signedInPage(browser, "admin");
   const link = admin.getByRole("link", { name: new RegExp(`${subject}.*to ${to.replace(/[.]/g, "\\.")}`) });
   await expect(async () => {
     await admin.goto("/dev/mailbox");

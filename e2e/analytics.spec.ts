@@ -1,20 +1,23 @@
 /**
  * Issue 6 "analytics": an admin opens /admin/analytics, finds a campaign's row with its rates and the
  * complaint warning, looks at the per-type charts' data, and downloads the CSV. A customer is refused.
- * The campaign, its notifications and deliveries are written straight into the e2e database with a unique
- * name, and deleted at the end.
+ * The campaign, its recipients (customers of their own), notifications and deliveries are made with
+ * prisma/factory.ts under a unique name. The campaign and its notifications are deleted at the end: its
+ * complaint (1 in 8 emails) would otherwise hold back every later campaign send (the 0.3 % limit, issue 6).
  */
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import type pg from "pg";
-import { database, shot, signIn } from "./helpers";
+import type { DeliveryStatus } from "../server/generated/prisma/client";
+import { createCampaign, createDelivery, createNotification, createUser } from "../prisma/factory";
+import { database, factoryDb, shot, signedInPage } from "./helpers";
 
 let db: pg.Client;
 const name = `E2E analytics ${Date.now()}`;
 let campaignId = "";
 
 /** 10 recipients: 8 emails sent (5 delivered, 1 bounced, 1 complaint, 1 sent), 1 held, 1 in-app only. */
-const OUTCOMES: { status: string | null; read?: boolean; clicked?: boolean; unsubscribed?: boolean }[] = [
+const OUTCOMES: { status: DeliveryStatus | null; read?: boolean; clicked?: boolean; unsubscribed?: boolean }[] = [
   { status: "DELIVERED", read: true, clicked: true },
   { status: "DELIVERED", read: true, clicked: true },
   { status: "DELIVERED", read: true },
@@ -29,31 +32,28 @@ const OUTCOMES: { status: string | null; read?: boolean; clicked?: boolean; unsu
 
 test.beforeAll(async () => {
   db = await database();
+  const fdb = factoryDb();
   const started = new Date(Date.now() - 3_600_000);
-  const c = await db.query<{ id: string }>(
-    `INSERT INTO campaigns (name, in_app_title, in_app_body, email_subject, email_body, channels, audience, status, started_at, finished_at)
-     VALUES ($1, 'Winter drive', '', 'Winter drive', 'Help us', '{IN_APP,EMAIL}', '{"kind":"everyone"}', 'SENT', $2, $2) RETURNING id`,
-    [name, started],
-  );
-  campaignId = c.rows[0]!.id;
-  const users = await db.query<{ id: string }>(`SELECT id FROM users WHERE role <> 'ADMIN' ORDER BY email LIMIT $1`, [OUTCOMES.length]);
-  expect(users.rows).toHaveLength(OUTCOMES.length);
-  for (const [i, o] of OUTCOMES.entries()) {
-    const n = await db.query<{ id: string }>(
-      `INSERT INTO notifications (user_id, type, category, title, campaign_id, dedupe_key, created_at, read_at, archived_at)
-       VALUES ($1, 'system_announcement', 'announcements', 'Winter drive', $2, $3, $4, $5, $6) RETURNING id`,
-      // Archived by the "user" a minute after reading (so the rows stay out of people's inboxes while the test
-      // runs); a read that was archived later still counts as read.
-      [users.rows[i]!.id, campaignId, `campaign:${campaignId}`, started, o.read ? new Date(started.getTime() + 60_000) : null, new Date(started.getTime() + 120_000)],
-    );
+  const campaign = await createCampaign(fdb, {
+    name, inAppTitle: "Winter drive", emailSubject: "Winter drive", emailBody: "Help us", status: "SENT", startedAt: started, finishedAt: started,
+  });
+  campaignId = campaign.id;
+  for (const o of OUTCOMES) {
+    const user = await createUser(fdb, { name: "Analytics Recipient" });
+    const n = await createNotification(fdb, {
+      userId: user.id, type: "system_announcement", category: "announcements", title: "Winter drive", campaignId, dedupeKey: `campaign:${campaignId}`, createdAt: started,
+      // Archived by the "user" a minute after reading (so the rows stay out of inboxes while the test runs); a
+      // read that was archived later still counts as read.
+      readAt: o.read ? new Date(started.getTime() + 60_000) : null, archivedAt: new Date(started.getTime() + 120_000),
+    });
     if (o.status) {
-      await db.query(
-        `INSERT INTO deliveries (notification_id, user_id, channel, status, sent_at, clicked_at, unsubscribed_at)
-         VALUES ($1, $2, 'EMAIL', $3, $4, $5, $6)`,
-        [n.rows[0]!.id, users.rows[i]!.id, o.status, o.status === "HELD" ? null : started, o.clicked ? started : null, o.unsubscribed ? started : null],
-      );
+      await createDelivery(fdb, {
+        notificationId: n.id, userId: user.id, channel: "EMAIL", status: o.status,
+        sentAt: o.status === "HELD" ? null : started, clickedAt: o.clicked ? started : null, unsubscribedAt: o.unsubscribed ? started : null,
+      });
     }
   }
+  await fdb.$disconnect();
 });
 
 test.afterAll(async () => {
@@ -65,9 +65,7 @@ test.afterAll(async () => {
 });
 
 test("an admin sees a campaign's analytics and downloads the CSV", async ({ browser }) => {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await signIn(page, "admin@herald.test");
-  await page.goto("/admin/analytics");
+  const page = await signedInPage(browser, "admin", { viewport: { width: 1280, height: 900 } }, "/admin/analytics");
   await expect(page.getByRole("heading", { level: 1, name: "Delivery analytics" })).toBeVisible();
   await expect(page.getByRole("link", { name: "30 days" })).toHaveAttribute("aria-current", "page");
 
@@ -113,7 +111,7 @@ test("an admin sees a campaign's analytics and downloads the CSV", async ({ brow
   await page.getByLabel("To (UTC)").fill("2020-01-31");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/from=2020-01-01&to=2020-01-31/);
-  await expect(page.getByText("No data yet for 1 Jan 2020 – 31 Jan 2020.")).toBeVisible();
+  await expect(page.getByText("No data yet for 01 Jan 2020 – 31 Jan 2020.")).toBeVisible();
   await shot(page, "analytics-empty-desktop");
 
   await page.setViewportSize({ width: 390, height: 844 });
@@ -127,9 +125,7 @@ test("an admin sees a campaign's analytics and downloads the CSV", async ({ brow
   await shot(page, "analytics-phone", true);
 
   // Businesses see the same email metrics for their own posts.
-  const owner = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await signIn(owner, "mario@herald.test");
-  await owner.goto("/business");
+  const owner = await signedInPage(browser, "business", { viewport: { width: 1280, height: 900 } }, "/business");
   const posts = owner.getByRole("region", { name: "Your latest posts" });
   await expect(posts.getByRole("columnheader", { name: "Click-through" })).toBeVisible();
   await expect(posts.getByRole("columnheader", { name: "Unsubscribes" })).toBeVisible();
@@ -139,8 +135,7 @@ test("an admin sees a campaign's analytics and downloads the CSV", async ({ brow
   await shot(owner, "analytics-business-posts-phone", true);
 
   // Not for customers: the page and the CSV are refused.
-  const customer = await (await browser.newContext()).newPage();
-  await signIn(customer, "thandi@herald.test");
+  const customer = await signedInPage(browser, "customer");
   expect((await customer.goto("/admin/analytics"))?.status()).toBe(403);
   const refused = await customer.request.get("/api/admin/analytics.csv");
   expect(refused.status()).toBe(403);

@@ -7,11 +7,11 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import type pg from "pg";
-import { badge, badgeName, database, shot, signIn, unseenInDb } from "./helpers";
+import { badge, badgeName, database, DEMO, shot, signedInPage, unseenInDb } from "./helpers";
 
-const ADMIN = "admin@herald.test";
-const NGO = "foodbank@herald.test";
-const CUSTOMER = "thandi@herald.test";
+const ADMIN = DEMO.admin;
+const NGO = DEMO.ngo;
+const CUSTOMER = DEMO.customer;
 
 let db: pg.Client;
 test.beforeAll(async () => {
@@ -46,12 +46,10 @@ test("admin drafts, previews, test-sends and sends a campaign to NGOs; an NGO ge
   const subject = `Harvest drive ${run}`;
 
   // The NGO watches their inbox (live) before anything is sent.
-  const ngo = await (await browser.newContext()).newPage();
-  await signIn(ngo, NGO);
+  const ngo = await signedInPage(browser, "ngo");
 
-  const adminCtx = await browser.newContext();
-  const admin = await adminCtx.newPage();
-  await signIn(admin, ADMIN);
+  const admin = await signedInPage(browser, "admin");
+  const adminCtx = admin.context();
   await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
   await expect(admin.getByRole("heading", { level: 1, name: "Campaigns" })).toBeVisible();
   await expect(admin.getByText("No campaigns yet").or(admin.getByTestId("campaign-row").first())).toBeVisible();
@@ -151,8 +149,7 @@ test("admin drafts, previews, test-sends and sends a campaign to NGOs; an NGO ge
   // The customer did not.
   expect(await countOf(`SELECT count(*) AS n FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email = $1 AND n.title = $2`, [CUSTOMER, title])).toBe(0);
   expect(await countOf(`SELECT count(*) AS n FROM notifications WHERE title = $1`, [title])).toBe(ngos);
-  const customer = await (await browser.newContext()).newPage();
-  await signIn(customer, CUSTOMER);
+  const customer = await signedInPage(browser, "customer");
   await expect(customer.getByTestId("inbox-item").first()).toBeVisible();
   await expect(customer.getByTestId("inbox-item").filter({ hasText: title })).toHaveCount(0);
 
@@ -175,12 +172,9 @@ test("admin drafts, previews, test-sends and sends a campaign to NGOs; an NGO ge
 });
 
 test("admin schedules a campaign in their time zone within 30 days, then cancels it from the list", async ({ browser }) => {
-  const ctx = await browser.newContext({ timezoneId: "Europe/Berlin" });
-  const admin = await ctx.newPage();
-  await signIn(admin, ADMIN);
+  const admin = await signedInPage(browser, "admin", { timezoneId: "Europe/Berlin" }, "/admin/campaigns/new");
   const run = Date.now().toString(36);
   const name = `Scheduled notice ${run}`;
-  await admin.goto("/admin/campaigns/new");
   await admin.getByLabel("Campaign name").fill(name);
   await admin.getByLabel("Title", { exact: true }).fill(`Maintenance window ${run}`);
   await admin.getByLabel("Subject", { exact: true }).fill(`Maintenance window ${run}`);
@@ -235,9 +229,7 @@ test("a campaign written in English with Afrikaans texts: readers of Afrikaans g
   const before = (await db.query<{ locale: string | null }>(`SELECT locale FROM users WHERE email = $1`, [NGO])).rows[0]!.locale;
   await db.query(`UPDATE users SET locale = 'af' WHERE email = $1`, [NGO]);
   try {
-    const admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signIn(admin, ADMIN);
-    await admin.goto("/admin/campaigns/new");
+    const admin = await signedInPage(browser, "admin", { viewport: { width: 1280, height: 900 } }, "/admin/campaigns/new");
     await admin.getByLabel("Campaign name").fill(name);
     await admin.getByLabel("Title", { exact: true }).fill(en.title);
     await admin.getByLabel("Subject", { exact: true }).fill(en.subject);
@@ -284,10 +276,8 @@ test("a campaign written in English with Afrikaans texts: readers of Afrikaans g
 });
 
 test("at 375 px the editor holds a long link in every field without scrolling sideways", async ({ browser }) => {
-  const page = await (await browser.newContext({ viewport: { width: 375, height: 812 } })).newPage();
-  await signIn(page, ADMIN);
+  const page = await signedInPage(browser, "admin", { viewport: { width: 375, height: 812 } }, "/admin/campaigns/new");
   const url = "https://example.com/a/very/long/path/that/never/ends/and/keeps/going/on/and/on/forever?with=query&and=more";
-  await page.goto("/admin/campaigns/new");
   await page.getByLabel("Campaign name").fill(`Long link ${Date.now().toString(36)}`);
   await page.getByLabel("Title", { exact: true }).fill(`See ${url}`);
   await page.getByLabel("Message", { exact: true }).fill(`Read ${url}`);

@@ -4,21 +4,23 @@
  * read, and a quiet-hours hold with its release time) and the captured email; bad filters get a message,
  * not a 500.
  *
- * The seed has no deliveries, so this spec writes its own through `database()` (a customer's delivered
+ * The seed has no deliveries, so this spec makes its own with prisma/factory.ts (a customer's delivered
  * email with its captured copy, a held email, a failed SMS, another customer's email) and removes them at
- * the end.
+ * the end: they belong to demo customers other specs see.
  */
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import type pg from "pg";
-import { database, shot, signIn } from "./helpers";
+import { createCapturedEmail, createDelivery, createNotification } from "../prisma/factory";
+import type { Channel, DeliveryStatus, PrismaClient } from "../server/generated/prisma/client";
+import { database, factoryDb, shot, signedInPage } from "./helpers";
 
 const CUSTOMER = "dumisani.van.der.merwe@herald.test";
 const OTHER = "farai.pillay@herald.test";
-const ADMIN = "admin@herald.test";
 const TAG = `dlog-e2e-${randomUUID().slice(0, 8)}`;
 
 let db: pg.Client;
+let fdb: PrismaClient;
 /** Whole seconds, so the UTC text the page prints is predictable. */
 const base = new Date(Math.floor((Date.now() - 2 * 3_600_000) / 1000) * 1000);
 const plus = (ms: number) => new Date(base.getTime() + ms);
@@ -39,44 +41,34 @@ const TITLES = {
 };
 let capturedId = "";
 
-async function userId(email: string): Promise<string> {
-  const r = await db.query<{ id: string }>(`SELECT id FROM users WHERE email = $1`, [email]);
-  if (!r.rows[0]) throw new Error(`seed user ${email} missing`);
-  return r.rows[0].id;
-}
-
-/** A notification and its delivery on one channel, at explicit times. */
+/** A notification of the seed's customer `email` and its delivery on one channel, at explicit times. */
 async function make(o: {
-  email: string; key: string; title: string; type: string; category: string; channel: string; status: string;
+  email: string; key: string; title: string; type: string; category: string; channel: Channel; status: DeliveryStatus;
   createdAt: Date; updatedAt?: Date; sentAt?: Date | null; providerMessageId?: string | null; reason?: string | null; releaseAt?: Date | null; readAt?: Date | null; clickedAt?: Date | null;
 }): Promise<{ notificationId: string; deliveryId: string }> {
-  const uid = await userId(o.email);
-  const n = await db.query<{ id: string }>(
-    `INSERT INTO notifications (user_id, type, category, title, body, dedupe_key, created_at, read_at)
-     VALUES ($1, $2, $3, $4, 'Collect before closing.', $5, $6, $7) RETURNING id`,
-    [uid, o.type, o.category, o.title, `${TAG}:${o.key}`, o.createdAt, o.readAt ?? null],
-  );
-  const notificationId = n.rows[0]!.id;
-  const d = await db.query<{ id: string }>(
-    `INSERT INTO deliveries (notification_id, user_id, channel, status, reason, release_at, sent_at, provider_message_id, created_at, updated_at, attempts, clicked_at)
-     VALUES ($1, $2, $3::"Channel", $4::"DeliveryStatus", $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-    [notificationId, uid, o.channel, o.status, o.reason ?? null, o.releaseAt ?? null, o.sentAt ?? null, o.providerMessageId ?? null, o.createdAt, o.updatedAt ?? o.createdAt, o.sentAt ? 1 : 0, o.clickedAt ?? null],
-  );
-  return { notificationId, deliveryId: d.rows[0]!.id };
+  const user = await fdb.user.findUniqueOrThrow({ where: { email: o.email } });
+  const n = await createNotification(fdb, {
+    userId: user.id, type: o.type, category: o.category, title: o.title, body: "Collect before closing.", dedupeKey: `${TAG}:${o.key}`, createdAt: o.createdAt, readAt: o.readAt ?? null,
+  });
+  const d = await createDelivery(fdb, {
+    notificationId: n.id, userId: user.id, channel: o.channel, status: o.status, reason: o.reason ?? null, releaseAt: o.releaseAt ?? null, sentAt: o.sentAt ?? null,
+    providerMessageId: o.providerMessageId ?? null, createdAt: o.createdAt, updatedAt: o.updatedAt ?? o.createdAt, attempts: o.sentAt ? 1 : 0, clickedAt: o.clickedAt ?? null,
+  });
+  return { notificationId: n.id, deliveryId: d.id };
 }
 
 test.beforeAll(async () => {
   db = await database();
+  fdb = factoryDb();
   const delivered = await make({
     email: CUSTOMER, key: "delivered", title: TITLES.delivered, type: "new_listing", category: "listings", channel: "EMAIL", status: "DELIVERED",
     createdAt: base, sentAt: plus(3_000), providerMessageId: `re_${TAG}`, updatedAt: plus(60_000), clickedAt: plus(5 * 60_000), readAt: plus(10 * 60_000),
   });
-  const mail = await db.query<{ id: string }>(
-    `INSERT INTO captured_emails ("to", "from", subject, html, text, idempotency_key, created_at)
-     VALUES ($1, 'Herald <notifications@herald.local>', $2, '<p>Fresh sourdough.</p>', 'Fresh sourdough.', $3, $4) RETURNING id`,
-    [CUSTOMER, TITLES.delivered, `email:${delivered.notificationId}`, plus(3_000)],
-  );
-  capturedId = mail.rows[0]!.id;
+  const mail = await createCapturedEmail(fdb, {
+    to: CUSTOMER, from: "Herald <notifications@herald.local>", subject: TITLES.delivered, html: "<p>Fresh sourdough.</p>", text: "Fresh sourdough.",
+    idempotencyKey: `email:${delivered.notificationId}`, createdAt: plus(3_000),
+  });
+  capturedId = mail.id;
   await make({
     email: CUSTOMER, key: "held", title: TITLES.held, type: "new_listing", category: "listings", channel: "EMAIL", status: "HELD",
     reason: "quiet_hours", releaseAt: release, createdAt: plus(30 * 60_000),
@@ -85,7 +77,7 @@ test.beforeAll(async () => {
     email: CUSTOMER, key: "sms", title: TITLES.sms, type: "pickup_reminder", category: "pickups", channel: "SMS", status: "FAILED",
     reason: "carrier refused the message", createdAt: plus(40 * 60_000),
   });
-  await db.query(`INSERT INTO captured_sms ("to", body, segments, idempotency_key) VALUES ('+27820000000', $1, 1, $2)`, [`Herald: ${TITLES.sms}`, `sms:${sms.notificationId}`]);
+  await fdb.capturedSms.create({ data: { to: "+27820000000", body: `Herald: ${TITLES.sms}`, segments: 1, idempotencyKey: `sms:${sms.notificationId}` } });
   await make({ email: OTHER, key: "other", title: TITLES.other, type: "new_listing", category: "listings", channel: "EMAIL", status: "SENT", createdAt: plus(50 * 60_000), sentAt: plus(50 * 60_000 + 2_000) });
 });
 
@@ -95,6 +87,7 @@ test.afterAll(async () => {
   await db.query(`DELETE FROM notifications WHERE dedupe_key LIKE $1`, [`${TAG}:%`]); // deliveries cascade
   const left = await db.query(`SELECT count(*)::int AS n FROM deliveries d JOIN notifications n ON n.id = d.notification_id WHERE n.dedupe_key LIKE $1`, [`${TAG}:%`]);
   expect(left.rows[0].n).toBe(0);
+  await fdb.$disconnect();
   await db.end();
 });
 
@@ -102,9 +95,7 @@ test.afterAll(async () => {
 const rows = (page: Page) => page.getByTestId("delivery-row").filter({ visible: true });
 
 test("admins filter the delivery log, page through it and open a timeline", async ({ browser }) => {
-  const page = await (await browser.newContext({ timezoneId: "Africa/Johannesburg" })).newPage();
-  await signIn(page, ADMIN);
-  await page.goto("/admin/deliveries");
+  const page = await signedInPage(browser, "admin", { timezoneId: "Africa/Johannesburg" }, "/admin/deliveries");
   await expect(page.getByRole("heading", { name: "Delivery log" })).toBeVisible();
   await expect(rows(page).first()).toBeVisible();
   // Every filter control has a label.
@@ -271,8 +262,7 @@ test("admins filter the delivery log, page through it and open a timeline", asyn
 });
 
 test("the delivery log is for admins only; an unknown delivery is a 404", async ({ browser }) => {
-  const customer = await (await browser.newContext()).newPage();
-  await signIn(customer, "thandi@herald.test");
+  const customer = await signedInPage(browser, "customer");
   const list = await customer.goto(`/admin/deliveries?email=${encodeURIComponent(CUSTOMER)}`);
   expect(list?.status()).toBe(403);
   await expect(customer.getByText("403 · Forbidden")).toBeVisible();
@@ -280,8 +270,7 @@ test("the delivery log is for admins only; an unknown delivery is a 404", async 
   const one = await customer.goto(`/admin/deliveries/${randomUUID()}`);
   expect(one?.status()).toBe(403);
 
-  const admin = await (await browser.newContext()).newPage();
-  await signIn(admin, ADMIN);
+  const admin = await signedInPage(browser, "admin");
   expect((await admin.goto(`/admin/deliveries/${randomUUID()}`))?.status()).toBe(404);
   expect((await admin.goto(`/admin/deliveries/not-a-uuid`))?.status()).toBe(404);
 

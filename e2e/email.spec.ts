@@ -5,10 +5,9 @@
  */
 import { expect, test } from "@playwright/test";
 import type pg from "pg";
-import { database, postListing, shot, signIn, saveStatus } from "./helpers";
+import { database, postListing, shot, signedInPage, signIn, saveStatus } from "./helpers";
 
 const CUSTOMER = "aisha.naidoo@herald.test";
-const OWNER = "mario@herald.test";
 let db: pg.Client;
 test.beforeAll(async () => {
   db = await database();
@@ -53,8 +52,7 @@ test("email off → in-app only; on → email; unsubscribe link works logged out
   await customer.getByRole("checkbox", { name: "Email: Listings" }).uncheck();
   await expect(saveStatus(customer)).toHaveText("Saved ✓");
 
-  const owner = await (await browser.newContext()).newPage();
-  await signIn(owner, OWNER);
+  const owner = await signedInPage(browser, "business");
   const first = `Focaccia ${Date.now()}`;
   await postListing(owner, first);
   await customer.goto("/notifications");
@@ -119,9 +117,7 @@ test("email off → in-app only; on → email; unsubscribe link works logged out
   await shot(visitor, "unsubscribe-desktop");
 
   // An admin sees the same decisions in the user's delivery log.
-  const admin = await (await browser.newContext()).newPage();
-  await signIn(admin, "admin@herald.test");
-  await admin.goto(`/admin/deliveries?email=${encodeURIComponent(CUSTOMER)}`);
+  const admin = await signedInPage(browser, "admin", {}, `/admin/deliveries?email=${encodeURIComponent(CUSTOMER)}`);
   await expect(admin.getByRole("table")).toContainText("the recipient turned this topic off for this channel");
   await expect(admin.getByRole("table")).toContainText("SENT");
   await shot(admin, "admin-deliveries-desktop");

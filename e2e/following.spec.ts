@@ -4,7 +4,8 @@
  */
 import { expect, test } from "@playwright/test";
 import type pg from "pg";
-import { database, shot, signIn } from "./helpers";
+import { createBusiness, createUser, follow } from "../prisma/factory";
+import { database, factoryDb, shot, signIn } from "./helpers";
 
 let db: pg.Client;
 test.beforeAll(async () => {
@@ -59,35 +60,24 @@ test("a new follower appears live on the business dashboard; unfollow and undo",
 });
 
 test("the 100-follow limit is explained where you follow", async ({ browser }) => {
-  const email = "karabo.dlamini@herald.test";
-  // Bring this customer to 100 active follows with extra businesses (test data), then try one more.
-  await db.query(
-    `WITH owners AS (
-       INSERT INTO users (email, name, password_hash, role)
-       SELECT 'limit-owner-' || g || '@herald.test', 'Limit Owner ' || g, 'x', 'BUSINESS' FROM generate_series(1, 100) g
-       ON CONFLICT (email) DO NOTHING RETURNING id, email),
-     biz AS (
-       INSERT INTO businesses (owner_id, slug, name) SELECT id, 'limit-biz-' || split_part(split_part(email, '@', 1), '-', 3), 'Limit Biz' FROM owners RETURNING id)
-     INSERT INTO follows (user_id, business_id)
-     SELECT u.id, biz.id FROM biz, users u WHERE u.email = $1
-       AND (SELECT count(*) FROM follows f WHERE f.user_id = u.id AND f.deleted_at IS NULL) < 100
-     ON CONFLICT DO NOTHING`,
-    [email],
-  );
-  await db.query(
-    `DELETE FROM follows WHERE id IN (
-       SELECT f.id FROM follows f JOIN users u ON u.id = f.user_id WHERE u.email = $1 AND f.deleted_at IS NULL
-       ORDER BY f.created_at DESC OFFSET 100)`,
-    [email],
-  );
+  // A customer of this spec's own at 100 active follows, of extra businesses (test data); then one more.
+  const fdb = factoryDb();
+  const customer = await createUser(fdb, { name: "Limit Tester" });
+  const owners: string[] = [];
+  for (let i = 1; i <= 100; i++) {
+    const { owner, business } = await createBusiness(fdb, { name: `Limit Biz ${i}` });
+    owners.push(owner.id);
+    await follow(fdb, customer.id, business.id);
+  }
+  await fdb.$disconnect();
   const page = await (await browser.newContext()).newPage();
-  await signIn(page, email);
+  await signIn(page, customer.email);
   await page.goto("/businesses");
   const card = page.getByRole("listitem").filter({ has: page.getByRole("button", { name: /^Follow / }) }).first();
   await card.getByRole("button", { name: /^Follow / }).click();
   await expect(card.getByRole("alert")).toHaveText("You can follow at most 100 businesses. Unfollow one to follow another.");
   await shot(page, "follow-limit-desktop");
   await page.context().close();
-  // Leave the shared demo data as it was for the other specs.
-  await db.query(`DELETE FROM users WHERE email LIKE 'limit-owner-%@herald.test'`);
+  // The business directory is shared by every spec: leave it as the demo has it (businesses go with their owners).
+  await db.query(`DELETE FROM users WHERE id = ANY($1::uuid[])`, [owners]);
 });

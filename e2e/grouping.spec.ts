@@ -1,37 +1,43 @@
 /**
- * Grouped notifications (issue 5, seed 000 "aggregate notifications"): unread notifications of one type from
+ * Grouped notifications (issue 5; docs/requirements.md R5.4): unread notifications of one type from
  * one business show as one row with a count; it expands inline; "Mark all N read" marks exactly those and
- * the badge drops by N. The same in the bell's dropdown, at phone width. The rows are written straight into
- * the e2e database with unique dedupe keys and deleted afterwards, so other specs see nothing of them.
+ * the badge drops by N. The same in the bell's dropdown, at phone width. The rows are made with
+ * prisma/factory.ts with unique dedupe keys and deleted afterwards (they are in the demo customer's inbox),
+ * so other specs see nothing of them.
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import type pg from "pg";
-import { badge, badgeName, database, expectBadgeMatchesDb, shot, signIn, unreadInDb, unseenInDb } from "./helpers";
+import { createNotification } from "../prisma/factory";
+import type { PrismaClient } from "../server/generated/prisma/client";
+import { badge, badgeName, database, DEMO, expectBadgeMatchesDb, factoryDb, shot, signedInPage, unreadInDb, unseenInDb } from "./helpers";
 
-const CUSTOMER = "thandi@herald.test";
+const CUSTOMER = DEMO.customer;
 const RUN = `e2e-grouping:${Date.now()}`;
 let db: pg.Client;
+let fdb: PrismaClient;
 
 test.beforeAll(async () => {
   db = await database();
+  fdb = factoryDb();
 });
 test.afterAll(async () => {
   await db.query("DELETE FROM notifications WHERE dedupe_key LIKE $1", [`${RUN}:%`]);
+  await fdb.$disconnect();
   await db.end();
 });
 
 /** `n` unread new-listing notifications from Mario's Trattoria for the customer, newest first by title #1. */
 async function insertListings(tag: string, n: number): Promise<string[]> {
   const titles = Array.from({ length: n }, (_, i) => `New at Mario's Trattoria: ${tag} bag #${i + 1}`);
-  const r = await db.query(
-    `INSERT INTO notifications (user_id, type, category, title, body, business_id, dedupe_key, created_at)
-     SELECT u.id, 'new_listing', 'listings', t.title, 'ZAR 45.00 · collect from 123 Church Street, Pretoria', b.id,
-            $3 || ':' || $4 || ':' || t.i, now() - t.i * interval '1 second'
-     FROM users u, businesses b, unnest($2::text[]) WITH ORDINALITY AS t(title, i)
-     WHERE u.email = $1 AND b.slug = 'mario-s-trattoria'`,
-    [CUSTOMER, titles, RUN, tag],
-  );
-  expect(r.rowCount).toBe(n);
+  const user = await fdb.user.findUniqueOrThrow({ where: { email: CUSTOMER } });
+  const mario = await fdb.business.findUniqueOrThrow({ where: { slug: "mario-s-trattoria" } });
+  const now = Date.now();
+  for (const [i, title] of titles.entries()) {
+    await createNotification(fdb, {
+      userId: user.id, type: "new_listing", category: "listings", title, body: "ZAR 45.00 · collect from 123 Church Street, Pretoria", businessId: mario.id,
+      dedupeKey: `${RUN}:${tag}:${i + 1}`, createdAt: new Date(now - (i + 1) * 1000),
+    });
+  }
   return titles;
 }
 
@@ -46,14 +52,13 @@ async function groupSize(): Promise<number> {
   return Number(r.rows[0]?.n ?? 0);
 }
 
-async function newPage(browser: Browser, width: number, height: number): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height } });
-  return context.newPage();
+/** A page of the demo customer (its saved session) at `width` × `height`, on the inbox. */
+function newPage(browser: Browser, width: number, height: number): Promise<Page> {
+  return signedInPage(browser, "customer", { viewport: { width, height } });
 }
 
 test("a group of unread listings: count, expand, mark all read, badge drops by the count", async ({ browser }) => {
   const page = await newPage(browser, 1280, 860);
-  await signIn(page, CUSTOMER);
   const titles = await insertListings("desktop", 4);
   const n = await groupSize(); // 4, unless other specs left unread listings from Mario's
   await page.reload();
@@ -113,7 +118,6 @@ test("a group of unread listings: count, expand, mark all read, badge drops by t
 
 test("phone width: the group in the inbox and in the bell's dropdown", async ({ browser }) => {
   const page = await newPage(browser, 390, 844);
-  await signIn(page, CUSTOMER);
   const titles = await insertListings("phone", 3);
   const n = await groupSize();
   const summary = `${n} new listings from Mario's Trattoria`;
@@ -150,7 +154,6 @@ test("phone width: the group in the inbox and in the bell's dropdown", async ({ 
 
 test("desktop bell: the group with its count", async ({ browser }) => {
   const page = await newPage(browser, 1280, 860);
-  await signIn(page, CUSTOMER);
   const titles = await insertListings("bell", 2);
   const n = await groupSize();
   await page.reload();

@@ -3,15 +3,15 @@
  * never leave the site; per-user answers are `private, no-store` (pages too); a cross-site tRPC mutation
  * is refused; and the unsubscribe page offers an undo only for what its own link just turned off, else a
  * way to settings. Screenshots go to e2e/screenshots/unsubscribe-undo-* (looked at, not compared).
- * Makes its own user and deletes it at the end.
+ * Makes its own user (prisma/factory.ts, a unique address), who signs in through the form: a forged
+ * "sign out everywhere" must not reach a session other specs share.
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import bcrypt from "bcryptjs";
 import { expect, test } from "@playwright/test";
 import type pg from "pg";
-import { DEMO_PASSWORD } from "../prisma/demo-accounts";
-import { database, sectionShots, signIn } from "./helpers";
+import { createUser } from "../prisma/factory";
+import { database, factoryDb, sectionShots, signIn } from "./helpers";
 
 let db: pg.Client;
 let userId: string;
@@ -19,12 +19,11 @@ const EMAIL = `e2e-hygiene-${Date.now()}@herald.test`;
 
 test.beforeAll(async () => {
   db = await database();
-  const r = await db.query<{ id: string }>(`INSERT INTO users (email, name, password_hash, role) VALUES ($1, 'Hygiene Tester', $2, 'CUSTOMER') RETURNING id`, [EMAIL, await bcrypt.hash(DEMO_PASSWORD, 10)]);
-  userId = r.rows[0]!.id;
+  const fdb = factoryDb();
+  userId = (await createUser(fdb, { email: EMAIL, name: "Hygiene Tester" })).id;
+  await fdb.$disconnect();
 });
 test.afterAll(async () => {
-  await db.query(`DELETE FROM audit_log WHERE actor_id = $1`, [userId]);
-  await db.query(`DELETE FROM users WHERE id = $1`, [userId]);
   await db.end();
 });
 

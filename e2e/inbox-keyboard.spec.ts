@@ -1,33 +1,36 @@
 /**
  * The inbox by keyboard: after each row action focus stays where a keyboard user left it (on the button,
  * or on the next row when the row leaves the list), a delete can be undone for a few seconds with focus on
- * the Undo, and Escape on the bell gives focus back to the bell. Makes its own user and deletes it at the end.
+ * the Undo, and Escape on the bell gives focus back to the bell. Makes its own user (prisma/factory.ts, a
+ * unique address: nothing to clean up).
  */
-import bcrypt from "bcryptjs";
 import { expect, test, type Locator, type Page, type WebSocketRoute } from "@playwright/test";
 import type pg from "pg";
-import { DEMO_PASSWORD } from "../prisma/demo-accounts";
-import { badge, badgeName, database, shot, signIn } from "./helpers";
+import { createNotification, createUser } from "../prisma/factory";
+import type { PrismaClient } from "../server/generated/prisma/client";
+import { badge, badgeName, database, factoryDb, shot, signIn } from "./helpers";
 
 let db: pg.Client;
+let fdb: PrismaClient;
 let userId: string;
 const EMAIL = `e2e-keyboard-${Date.now()}@herald.test`;
 const TITLES = ["Fourth", "Third", "Second", "First"].map((t) => `${t} announcement`); // newest first
 
+/** One of the user's announcements, `minutesAgo` old (now by default). */
+const announce = (title: string, key: string, o: { minutesAgo?: number; body?: string } = {}) =>
+  createNotification(fdb, {
+    userId, type: "system_announcement", category: "announcements", title, body: o.body ?? "", dedupeKey: `e2e-keyboard:${userId}:${key}`,
+    createdAt: new Date(Date.now() - (o.minutesAgo ?? 0) * 60_000),
+  });
+
 test.beforeAll(async () => {
   db = await database();
-  const r = await db.query<{ id: string }>(`INSERT INTO users (email, name, password_hash, role) VALUES ($1, 'Keyboard Tester', $2, 'CUSTOMER') RETURNING id`, [EMAIL, await bcrypt.hash(DEMO_PASSWORD, 10)]);
-  userId = r.rows[0]!.id;
-  for (const [i, title] of [...TITLES].reverse().entries()) {
-    await db.query(
-      `INSERT INTO notifications (user_id, type, category, title, body, dedupe_key, created_at)
-       VALUES ($1, 'system_announcement', 'announcements', $2, 'From the Herald team', $3, now() - make_interval(mins => $4))`,
-      [userId, title, `e2e-keyboard:${userId}:${i}`, 10 - i],
-    );
-  }
+  fdb = factoryDb();
+  userId = (await createUser(fdb, { email: EMAIL, name: "Keyboard Tester" })).id;
+  for (const [i, title] of [...TITLES].reverse().entries()) await announce(title, String(i), { minutesAgo: 10 - i, body: "From the Herald team" });
 });
 test.afterAll(async () => {
-  await db.query(`DELETE FROM users WHERE id = $1`, [userId]);
+  await fdb.$disconnect();
   await db.end();
 });
 
@@ -103,10 +106,7 @@ test("a calm 'Reconnecting…' while the live connection is down, gone once it i
   await page.setViewportSize({ width: 375, height: 812 });
   await shot(page, "reconnecting-375");
   // What changed meanwhile shows once the connection is back: the badge is the server's count again.
-  await db.query(
-    `INSERT INTO notifications (user_id, type, category, title, dedupe_key) VALUES ($1, 'system_announcement', 'announcements', 'While offline', $2)`,
-    [userId, `e2e-keyboard:${userId}:offline`],
-  );
+  await announce("While offline", "offline");
   const unseen = await db.query<{ n: string }>(
     `SELECT count(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL AND seen_at IS NULL AND deleted_at IS NULL AND archived_at IS NULL`,
     [userId],

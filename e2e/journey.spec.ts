@@ -4,16 +4,21 @@
  */
 import { expect, test, type Browser } from "@playwright/test";
 import type pg from "pg";
-import { badge, badgeName, database, expectBadgeMatchesDb, shot, signIn, unreadInDb, unseenInDb } from "./helpers";
+import { createNotification } from "../prisma/factory";
+import type { PrismaClient } from "../server/generated/prisma/client";
+import { authFile, badge, badgeName, database, DEMO, expectBadgeMatchesDb, factoryDb, shot, signedInPage, signIn, unreadInDb, unseenInDb } from "./helpers";
 
-const CUSTOMER = "thandi@herald.test";
-const OWNER = "mario@herald.test";
+const CUSTOMER = DEMO.customer;
+const OWNER = DEMO.business;
 
 let db: pg.Client;
+let fdb: PrismaClient;
 test.beforeAll(async () => {
   db = await database();
+  fdb = factoryDb();
 });
 test.afterAll(async () => {
+  await fdb.$disconnect();
   await db.end();
 });
 
@@ -23,8 +28,7 @@ async function newPage(browser: Browser, width = 1280, height = 860) {
 }
 
 test("follow, post, and the follower's badge and inbox update live", async ({ browser }) => {
-  const customer = await newPage(browser);
-  await signIn(customer, CUSTOMER);
+  const customer = await signedInPage(browser, "customer", { viewport: { width: 1280, height: 860 } });
 
   // 2. Browse businesses, open one, follow it, see it in the following list.
   await customer.getByRole("link", { name: "Businesses" }).click();
@@ -49,8 +53,7 @@ test("follow, post, and the follower's badge and inbox update live", async ({ br
   await expect(badge(customer)).toHaveAccessibleName(badgeName(unseenBefore));
 
   // 3. The owner posts a listing from the composer, in another browser context.
-  const owner = await newPage(browser);
-  await signIn(owner, OWNER);
+  const owner = await signedInPage(browser, "business", { viewport: { width: 1280, height: 860 } });
   await owner.getByRole("link", { name: "New listing" }).click();
   await expect(owner.getByRole("heading", { name: "New listing" })).toBeVisible();
   await shot(owner, "composer-desktop");
@@ -95,7 +98,7 @@ test("follow, post, and the follower's badge and inbox update live", async ({ br
 });
 
 test("inbox: filters, read/unread, mark all read, archive, delete, load more; badge equals the database", async ({ browser }) => {
-  const page = await newPage(browser);
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 }, storageState: authFile("customer") })).newPage();
   // Test instrumentation (not the app's): remember the page's WebSockets so the test can drop them.
   await page.addInitScript(() => {
     const sockets: WebSocket[] = [];
@@ -108,15 +111,16 @@ test("inbox: filters, read/unread, mark all read, archive, delete, load more; ba
       }
     };
   });
-  await signIn(page, CUSTOMER);
+  await page.goto("/notifications");
+  await expect(page).toHaveURL(/\/notifications$/);
   // Enough rows for a second page (the page size is 20).
-  await db.query(
-    `INSERT INTO notifications (user_id, type, category, title, body, dedupe_key, created_at)
-     SELECT u.id, 'business_update', 'business', 'Opening hours update #' || g, 'We now open at 7am.', 'e2e-load-more:' || g,
-            now() - interval '40 days' - g * interval '1 minute'
-     FROM users u, generate_series(1, 25) g WHERE u.email = $1 ON CONFLICT DO NOTHING`,
-    [CUSTOMER],
-  );
+  const customerId = (await fdb.user.findUniqueOrThrow({ where: { email: CUSTOMER } })).id;
+  for (let g = 1; g <= 25; g++) {
+    await createNotification(fdb, {
+      userId: customerId, type: "business_update", category: "business", title: `Opening hours update #${g}`, body: "We now open at 7am.",
+      dedupeKey: `e2e-load-more:${g}`, createdAt: new Date(Date.now() - 40 * 86_400_000 - g * 60_000),
+    });
+  }
   // "Load more" while the realtime subscription confirms (which refetches the inbox) must not lose the
   // second page. Made deterministic: channel authorization waits until the next page is requested, and
   // that request is answered only after the subscription has had time to confirm.
@@ -176,11 +180,7 @@ test("inbox: filters, read/unread, mark all read, archive, delete, load more; ba
   // After reconnects the badge still matches the server. Rows written behind the UI's back send no
   // realtime signal, so only the refetch on reconnect can bring the badge up to date.
   const writeBehind = (tag: string) =>
-    db.query(
-      `INSERT INTO notifications (user_id, type, category, title, dedupe_key)
-       SELECT id, 'business_update', 'business', 'Written while away (' || $2 || ')', 'e2e-away:' || $2 FROM users WHERE email = $1`,
-      [CUSTOMER, tag],
-    );
+    createNotification(fdb, { userId: customerId, type: "business_update", category: "business", title: `Written while away (${tag})`, body: "", dedupeKey: `e2e-away:${tag}` });
   // 1. The browser goes offline and back online.
   await writeBehind("network");
   await page.context().setOffline(true);
@@ -221,8 +221,7 @@ test("access rules: sign-in redirect, channel authorization, and customers canno
 });
 
 test("phone width: inbox, bell, businesses and composer", async ({ browser }) => {
-  const customer = await newPage(browser, 390, 844);
-  await signIn(customer, CUSTOMER);
+  const customer = await signedInPage(browser, "customer", { viewport: { width: 390, height: 844 } });
   await expect(customer.getByTestId("inbox-item").first()).toBeVisible();
   await shot(customer, "inbox-phone");
   await badge(customer).click();
@@ -230,8 +229,7 @@ test("phone width: inbox, bell, businesses and composer", async ({ browser }) =>
   await shot(customer, "bell-phone");
   await customer.goto("/businesses");
   await shot(customer, "businesses-phone");
-  const owner = await newPage(browser, 390, 844);
-  await signIn(owner, OWNER);
+  const owner = await signedInPage(browser, "business", { viewport: { width: 390, height: 844 } });
   await owner.goto("/business/listings/new");
   await expect(owner.getByRole("heading", { name: "New listing" })).toBeVisible();
   await shot(owner, "composer-phone");

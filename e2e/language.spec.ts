@@ -2,32 +2,28 @@
  * Languages (issue 16): a person switches Herald to Afrikaans, then isiZulu, in the preference center; the
  * pages change at once, and the next listing's notification and email arrive in that language. Screenshots
  * of the preference center, inbox, bell and email in each language, desktop and phone. Makes its own
- * customer (following Mario's Trattoria, quiet hours off) and deletes it at the end.
+ * customer (prisma/factory.ts: following Mario's Trattoria, quiet hours off), who signs in through the form
+ * (a sign-in adopts the browser's language); the demo admin and owner use their saved sessions.
  */
-import bcrypt from "bcryptjs";
 import { expect, test, type Page } from "@playwright/test";
 import type pg from "pg";
-import { DEMO_PASSWORD } from "../prisma/demo-accounts";
-import { database, postListing, saveStatus, shot, signIn } from "./helpers";
+import { createNotificationSettings, createUser, follow } from "../prisma/factory";
+import { database, DEMO, factoryDb, postListing, saveStatus, shot, signedInPage, signIn } from "./helpers";
 import { readFileSync } from "node:fs";
 
 const EMAIL = `e2e-language-${Date.now()}@herald.test`;
-const OWNER = "mario@herald.test";
 let db: pg.Client;
 let userId: string;
 
 test.beforeAll(async () => {
   db = await database();
-  const r = await db.query<{ id: string }>(
-    `INSERT INTO users (email, name, password_hash, role, timezone) VALUES ($1, 'Lerato Dlamini', $2, 'CUSTOMER', 'Africa/Johannesburg') RETURNING id`,
-    [EMAIL, await bcrypt.hash(DEMO_PASSWORD, 10)],
-  );
-  userId = r.rows[0]!.id;
-  await db.query(`INSERT INTO notification_settings (user_id, quiet_hours_enabled) VALUES ($1, false)`, [userId]);
-  await db.query(`INSERT INTO follows (user_id, business_id) SELECT $1, id FROM businesses WHERE slug = 'mario-s-trattoria'`, [userId]);
+  const fdb = factoryDb();
+  userId = (await createUser(fdb, { email: EMAIL, name: "Lerato Dlamini", timezone: "Africa/Johannesburg" })).id;
+  await createNotificationSettings(fdb, userId, { quietHoursEnabled: false });
+  await follow(fdb, userId, (await fdb.business.findUniqueOrThrow({ where: { slug: "mario-s-trattoria" } })).id);
+  await fdb.$disconnect();
 });
 test.afterAll(async () => {
-  await db.query(`DELETE FROM users WHERE id = $1`, [userId]);
   await db.end();
 });
 
@@ -82,8 +78,7 @@ test("switching language changes the pages at once, and the next notification an
   const page = await (await browser.newContext({ locale: "en-US" })).newPage();
   await signIn(page, EMAIL);
   await expect(page.getByRole("link", { name: "Inbox" })).toBeVisible();
-  const owner = await (await browser.newContext()).newPage();
-  await signIn(owner, OWNER);
+  const owner = await signedInPage(browser, "business");
 
   // Afrikaans: the page re-renders in it, and the choice is stored.
   await choose(page, /Language/, "Afrikaans", "Kennisgewing-instellings");
@@ -148,13 +143,11 @@ test("every area speaks the reader's language: signed out from the browser's, si
   await expect(visitor.getByRole("heading", { level: 1 })).toHaveText(afPublic.businesses.heading);
 
   // Signed in: the person's own language (set here for the demo admin and business owner, then cleared, so the
-  // other specs keep reading English).
-  const people = { "admin@herald.test": "af", "mario@herald.test": "zu" } as const;
+  // other specs keep reading English). Pages read it afresh on every request: their saved sessions see it.
+  const people = { [DEMO.admin]: "af", [DEMO.business]: "zu" };
   try {
     for (const [email, locale] of Object.entries(people)) await db.query(`UPDATE users SET locale = $2 WHERE email = $1`, [email, locale]);
-    const admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signIn(admin, "admin@herald.test");
-    await admin.goto("/admin/campaigns");
+    const admin = await signedInPage(browser, "admin", { viewport: { width: 1280, height: 900 } }, "/admin/campaigns");
     await expect(admin.locator("html")).toHaveAttribute("lang", "af");
     await expect(admin.getByRole("heading", { level: 1 })).toHaveText(afCampaigns.campaigns.title);
     await shot(admin, "language-admin-campaigns-af-desktop");
@@ -162,9 +155,7 @@ test("every area speaks the reader's language: signed out from the browser's, si
     await expect(admin.getByText(afCampaigns.campaignEditor.sectionLanguages, { exact: true })).toBeVisible();
     await shot(admin, "language-admin-editor-af-desktop");
 
-    const owner = await (await browser.newContext({ viewport: { width: 375, height: 812 } })).newPage();
-    await signIn(owner, "mario@herald.test");
-    await owner.goto("/business");
+    const owner = await signedInPage(browser, "business", { viewport: { width: 375, height: 812 } }, "/business");
     await expect(owner.locator("html")).toHaveAttribute("lang", "zu");
     await shot(owner, "language-business-zu-375");
     await owner.goto("/settings/account");

@@ -3,13 +3,14 @@
  * ("Too many attempts. Try again in N seconds."), the callback answers 429 with Retry-After while the lock
  * runs, and the attempts are counted for the account and for the socket address (the e2e server has no
  * proxy in front, so a forged X-Forwarded-For must not pick the bucket).
- * Uses its own throwaway account and clears its throttle rows afterwards, so no other spec is locked out.
+ * Uses its own throwaway account (prisma/factory.ts, a unique address) and clears the throttle rows
+ * afterwards, so no other spec is locked out.
  */
 import { createHash, randomBytes } from "node:crypto";
-import bcrypt from "bcryptjs";
 import { expect, test } from "@playwright/test";
 import type pg from "pg";
-import { database, shot } from "./helpers";
+import { createUser } from "../prisma/factory";
+import { database, factoryDb, shot } from "./helpers";
 
 const tag = randomBytes(4).toString("hex");
 const email = `login-limit-${tag}@herald.test`;
@@ -18,12 +19,13 @@ let db: pg.Client;
 
 test.beforeAll(async () => {
   db = await database();
-  await db.query(`INSERT INTO users (email, name, password_hash, role) VALUES ($1, $2, $3, 'CUSTOMER')`, [email, `Login limit ${tag}`, await bcrypt.hash(`right-${tag}-password`, 10)]);
+  const fdb = factoryDb();
+  await createUser(fdb, { email, name: `Login limit ${tag}`, password: `right-${tag}-password` });
+  await fdb.$disconnect();
 });
 test.afterAll(async () => {
   // The e2e server's clients all share one address: leave no address failures behind for later specs.
   await db.query(`DELETE FROM login_throttles WHERE key = $1 OR key LIKE 'ip:%'`, [accountKey]);
-  await db.query(`DELETE FROM users WHERE email = $1`, [email]);
   await db.end();
 });
 

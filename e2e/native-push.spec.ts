@@ -6,15 +6,15 @@
  * pushes with the badge; removing a device works once. The FCM sender itself is tested against an FCM
  * stand-in in server/services/push/fcm.test.ts.
  *
- * The e2e database is shared by every spec: this one makes its own users, business and API key and deletes
- * them at the end. Screenshots: e2e/screenshots/native-push-* (looked at, not compared).
+ * The e2e database is shared by every spec: this one makes its own users, business and API key with
+ * prisma/factory.ts (unique names: nothing to clean up). Screenshots: e2e/screenshots/native-push-* (looked
+ * at, not compared).
  */
-import { createHash, randomBytes } from "node:crypto";
-import bcrypt from "bcryptjs";
+import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import type pg from "pg";
-import { DEMO_PASSWORD } from "../prisma/demo-accounts";
-import { database, sectionShots, shot, signIn } from "./helpers";
+import { createApiKey, createBusiness, createNotificationSettings, createUser } from "../prisma/factory";
+import { database, factoryDb, sectionShots, shot, signIn } from "./helpers";
 
 const tag = randomBytes(4).toString("hex");
 const EMAIL = `native-push-${tag}@herald.test`;
@@ -27,29 +27,21 @@ let userId = "";
 let ownerId = "";
 let businessId = "";
 let apiKey = "";
-let apiKeyId = "";
 
 test.beforeAll(async () => {
   db = await database();
-  const hash = await bcrypt.hash(DEMO_PASSWORD, 10);
-  userId = (await db.query<{ id: string }>(`INSERT INTO users (email, name, password_hash, role, timezone) VALUES ($1, $2, $3, 'CUSTOMER', 'UTC') RETURNING id`, [EMAIL, `Native Tester ${tag}`, hash])).rows[0]!.id;
+  const fdb = factoryDb();
+  userId = (await createUser(fdb, { email: EMAIL, name: `Native Tester ${tag}`, timezone: "UTC" })).id;
   // Quiet hours off: the spec may run at any hour.
-  await db.query(`INSERT INTO notification_settings (user_id, quiet_hours_enabled) VALUES ($1, false)`, [userId]);
-  ownerId = (await db.query<{ id: string }>(`INSERT INTO users (email, name, password_hash, role) VALUES ($1, $2, $3, 'BUSINESS') RETURNING id`, [OWNER, `Native Owner ${tag}`, hash])).rows[0]!.id;
-  businessId = (await db.query<{ id: string }>(`INSERT INTO businesses (owner_id, slug, name) VALUES ($1, $2, $3) RETURNING id`, [ownerId, `native-deli-${tag}`, `Native Deli ${tag}`])).rows[0]!.id;
-  apiKey = `hrld_key_${randomBytes(32).toString("base64url")}`;
-  apiKeyId = (
-    await db.query<{ id: string }>(`INSERT INTO api_keys (name, key_hash, prefix) VALUES ('e2e native push', $1, $2) RETURNING id`, [
-      createHash("sha256").update(apiKey).digest("hex"),
-      apiKey.slice(0, 13),
-    ])
-  ).rows[0]!.id;
+  await createNotificationSettings(fdb, userId, { quietHoursEnabled: false });
+  const { owner, business } = await createBusiness(fdb, { name: `Native Deli ${tag}`, slug: `native-deli-${tag}`, ownerEmail: OWNER, ownerName: `Native Owner ${tag}` });
+  ownerId = owner.id;
+  businessId = business.id;
+  apiKey = (await createApiKey(fdb, { name: "e2e native push" })).key;
+  await fdb.$disconnect();
 });
 
 test.afterAll(async () => {
-  await db.query(`DELETE FROM captured_pushes WHERE user_id = $1`, [userId]);
-  await db.query(`DELETE FROM users WHERE id = ANY($1::uuid[])`, [[userId, ownerId]]);
-  await db.query(`DELETE FROM api_keys WHERE id = $1`, [apiKeyId]);
   await db.end();
 });
 

@@ -3,20 +3,23 @@
  * are captured in the e2e server), types a wrong code then the right one, sees the number verified; replies
  * STOP through the dev page's "simulate a reply" and sees texts paused; resumes; removes the number again
  * (the e2e database is shared by every spec). Screenshots go to e2e/screenshots/sms-* (looked at, not compared).
+ * The demo NGO's saved session (e2e/auth.setup.ts) is the page's and its second tab's.
  */
 import { expect, test } from "@playwright/test";
-import { database, sectionShots, signIn } from "./helpers";
+import { authFile, database, DEMO, sectionShots } from "./helpers";
 
-const EMAIL = "foodbank@herald.test";
+const EMAIL = DEMO.ngo;
 const SHOTS = "e2e/screenshots";
 
+test.use({ storageState: authFile("ngo") });
 
 test("verify a mobile number with a texted code, then reply STOP and resume", async ({ page, context }) => {
   const db = await database();
   const forget = () => db.query(`UPDATE users SET phone = NULL, phone_verified_at = NULL, sms_opted_out_at = NULL WHERE email = $1`, [EMAIL]);
   try {
     await forget();
-    await signIn(page, EMAIL);
+    await page.goto("/notifications");
+    await expect(page).toHaveURL(/\/notifications$/);
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Outbox", exact: true })).toBeVisible();
     await page.goto("/settings/account#phone");
     const section = page.getByRole("region", { name: "Mobile number for texts" });

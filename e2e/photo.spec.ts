@@ -1,35 +1,24 @@
 /**
  * Rich notifications' images (issue 16): the owner posts a listing with a photo from the composer; a
  * follower sees it in the inbox (a real, decoded image) and on the listing page. The photo is stored by the
- * embedded disk storage and served at /uploads/….
+ * embedded disk storage and served at /uploads/…. The follower is this spec's own (prisma/factory.ts, a
+ * unique address: nothing to clean up); the owner is the demo's, through its saved session.
  */
-import bcrypt from "bcryptjs";
 import { expect, test } from "@playwright/test";
-import type pg from "pg";
-import { DEMO_PASSWORD } from "../prisma/demo-accounts";
-import { database, shot, signIn } from "./helpers";
+import { createUser, follow } from "../prisma/factory";
+import { factoryDb, shot, signedInPage, signIn } from "./helpers";
 
-const OWNER = "mario@herald.test";
 const FOLLOWER = `e2e-photo-${Date.now()}@herald.test`;
-let db: pg.Client;
 
 test.beforeAll(async () => {
-  db = await database();
-  const r = await db.query<{ id: string }>(`INSERT INTO users (email, name, password_hash, role) VALUES ($1, 'Photo Follower', $2, 'CUSTOMER') RETURNING id`, [
-    FOLLOWER,
-    await bcrypt.hash(DEMO_PASSWORD, 10),
-  ]);
-  await db.query(`INSERT INTO follows (user_id, business_id) SELECT $1, id FROM businesses WHERE slug = 'mario-s-trattoria'`, [r.rows[0]!.id]);
-});
-test.afterAll(async () => {
-  await db.query(`DELETE FROM users WHERE email = $1`, [FOLLOWER]);
-  await db.end();
+  const fdb = factoryDb();
+  const user = await createUser(fdb, { email: FOLLOWER, name: "Photo Follower" });
+  await follow(fdb, user.id, (await fdb.business.findUniqueOrThrow({ where: { slug: "mario-s-trattoria" } })).id);
+  await fdb.$disconnect();
 });
 
 test("a listing's photo, uploaded in the composer, shows in the follower's inbox and on the listing", async ({ browser }) => {
-  const owner = await (await browser.newContext()).newPage();
-  await signIn(owner, OWNER);
-  await owner.goto("/business/listings/new");
+  const owner = await signedInPage(browser, "business", {}, "/business/listings/new");
   const title = `Pizza with a photo ${Date.now()}`;
   await owner.getByLabel("Title").fill(title);
   await owner.getByLabel("Price (ZAR)").fill("60");

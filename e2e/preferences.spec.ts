@@ -1,9 +1,9 @@
 /** The preference center: changes save at once, survive a reload, and are keyboard-operable. */
 import { expect, test } from "@playwright/test";
 import type pg from "pg";
-import { database, shot, signIn, saveStatus } from "./helpers";
+import { database, DEMO, shot, signedInPage, saveStatus } from "./helpers";
 
-const USER = "foodbank@herald.test";
+const USER = DEMO.ngo;
 let db: pg.Client;
 test.beforeAll(async () => {
   db = await database();
@@ -13,8 +13,7 @@ test.afterAll(async () => {
 });
 
 test("preference center: matrix, digest, quiet hours, unsubscribe state; saved and kept", async ({ browser }) => {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 1100 } })).newPage();
-  await signIn(page, USER);
+  const page = await signedInPage(browser, "ngo", { viewport: { width: 1280, height: 1100 } });
   await page.getByRole("link", { name: "Settings" }).click();
   await expect(page.getByRole("heading", { name: "Notification settings" })).toBeVisible();
   const listingsEmail = page.getByRole("checkbox", { name: "Email: Listings" });

@@ -15,16 +15,17 @@
  * component, the permission prompt, the registration of /sw.js, the tRPC calls, the worker — is the real
  * code path. The sending side is tested against a push service stand-in in server/services/push/push.test.ts.
  *
- * The e2e database is shared by every spec: this one makes its own user, business and API key and deletes
- * them at the end. Screenshots go to e2e/screenshots/push-* (looked at, not compared).
+ * The e2e database is shared by every spec: this one makes its own user, business and API key with
+ * prisma/factory.ts (unique names: nothing to clean up). Screenshots go to e2e/screenshots/push-* (looked
+ * at, not compared).
  */
-import { createHash, randomBytes } from "node:crypto";
-import bcrypt from "bcryptjs";
+import { randomBytes } from "node:crypto";
 import { expect, test, type BrowserContext, type CDPSession } from "@playwright/test";
 import type pg from "pg";
-import { DEMO_PASSWORD } from "../prisma/demo-accounts";
+import { createApiKey, createBusiness } from "../prisma/factory";
+import type { PrismaClient } from "../server/generated/prisma/client";
 import { pushPayloadFor, type PushPayload } from "../server/services/push/payload";
-import { database, sectionShots, signIn } from "./helpers";
+import { database, factoryDb, sectionShots, signIn } from "./helpers";
 
 const SHOTS = "e2e/screenshots";
 const BASE = "http://localhost:3100";
@@ -35,34 +36,23 @@ const BUSINESS = `Push E2E Bakery ${tag}`;
 const SHIM_ENDPOINTS = "https://push.herald-e2e.test/wpush";
 
 let db: pg.Client;
+let fdb: PrismaClient;
 let userId = "";
 let businessId = "";
 let apiKey = "";
-let apiKeyId = "";
 
 test.beforeAll(async () => {
   db = await database();
-  const user = await db.query<{ id: string }>(
-    `INSERT INTO users (email, name, password_hash, role) VALUES ($1, $2, $3, 'BUSINESS') RETURNING id`,
-    [EMAIL, `Push Tester ${tag}`, await bcrypt.hash(DEMO_PASSWORD, 10)],
-  );
-  userId = user.rows[0]!.id;
-  const biz = await db.query<{ id: string }>(`INSERT INTO businesses (owner_id, slug, name) VALUES ($1, $2, $3) RETURNING id`, [userId, SLUG, BUSINESS]);
-  businessId = biz.rows[0]!.id;
-  apiKey = `hrld_key_${randomBytes(32).toString("base64url")}`;
-  const key = await db.query<{ id: string }>(`INSERT INTO api_keys (name, key_hash, prefix) VALUES ('e2e push', $1, $2) RETURNING id`, [
-    createHash("sha256").update(apiKey).digest("hex"),
-    apiKey.slice(0, 13),
-  ]);
-  apiKeyId = key.rows[0]!.id;
+  fdb = factoryDb();
+  // The signed-in user owns the business the review is about (a unique name: nothing to clean up).
+  const { owner, business } = await createBusiness(fdb, { name: BUSINESS, slug: SLUG, ownerEmail: EMAIL, ownerName: `Push Tester ${tag}` });
+  userId = owner.id;
+  businessId = business.id;
+  apiKey = (await createApiKey(fdb, { name: "e2e push" })).key;
 });
 
 test.afterAll(async () => {
-  // Everything this spec made: the user (cascades to the business, notifications, devices), its captured pushes, the key.
-  await db.query(`DELETE FROM captured_pushes WHERE user_id = $1 OR endpoint LIKE $2`, [userId, `${SHIM_ENDPOINTS}/%`]);
-  await db.query(`DELETE FROM push_subscriptions WHERE endpoint LIKE $1`, [`${SHIM_ENDPOINTS}/%`]);
-  await db.query(`DELETE FROM users WHERE id = $1`, [userId]);
-  await db.query(`DELETE FROM api_keys WHERE id = $1`, [apiKeyId]);
+  await fdb.$disconnect();
   await db.end();
 });
 
@@ -185,11 +175,12 @@ test("permission flow, device list, and a push shown by the service worker that 
   await expect(thisItem).toContainText("no notifications yet");
 
   // Another device of the same user shows up, without the marker, and can be removed.
-  const other = await db.query<{ id: string }>(
-    `INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, label, last_success_at, created_at)
-     VALUES ($1, $2, $3, $4, 'Firefox on Android', now() - interval '2 hours', now() - interval '3 days') RETURNING id`,
-    [userId, `${SHIM_ENDPOINTS}/other-${tag}`, mine.p256dh, mine.auth],
-  );
+  const other = await fdb.pushSubscription.create({
+    data: {
+      userId, endpoint: `${SHIM_ENDPOINTS}/other-${tag}`, p256dh: mine.p256dh, auth: mine.auth, label: "Firefox on Android",
+      lastSuccessAt: new Date(Date.now() - 2 * 3_600_000), createdAt: new Date(Date.now() - 3 * 86_400_000),
+    },
+  });
   await page.reload();
   await expect(list.getByRole("listitem")).toHaveCount(2);
   const otherItem = list.getByRole("listitem").filter({ hasText: "Firefox on Android" });
@@ -200,7 +191,7 @@ test("permission flow, device list, and a push shown by the service worker that 
   await expect(section.getByRole("status")).toHaveText("Removed Firefox on Android. It gets no more push notifications.");
   await expect(list.getByRole("listitem")).toHaveCount(1);
   await expect(section.getByRole("heading", { name: "Devices for push notifications" })).toBeFocused();
-  expect((await db.query(`SELECT deactivated_reason FROM push_subscriptions WHERE id = $1`, [other.rows[0]!.id])).rows).toEqual([{ deactivated_reason: "removed" }]);
+  expect((await db.query(`SELECT deactivated_reason FROM push_subscriptions WHERE id = $1`, [other.id])).rows).toEqual([{ deactivated_reason: "removed" }]);
 
   // A real notification of this user, through the HTTP API (a host platform reports a review).
   const reviewId = `rev-${tag}`;
@@ -266,10 +257,9 @@ test("permission flow, device list, and a push shown by the service worker that 
   await cdp.detach();
 
   // /dev/pushes lists what was captured for this user (a captured row as the capture transport writes it).
-  await db.query(
-    `INSERT INTO captured_pushes (user_id, endpoint, payload, ttl, urgency, idempotency_key) VALUES ($1, $2, $3, 43200, 'normal', $4)`,
-    [userId, mine.endpoint, JSON.stringify(payload), `push:${n!.id}:e2e-${tag}`],
-  );
+  await fdb.capturedPush.create({
+    data: { userId, endpoint: mine.endpoint, payload: { ...payload }, ttl: 43200, urgency: "normal", idempotencyKey: `push:${n!.id}:e2e-${tag}` },
+  });
   await page.goto("/dev/pushes");
   await expect(page.getByRole("heading", { name: "Captured pushes" })).toBeVisible();
   const captured = page.getByTestId("pushes-list").getByRole("listitem").filter({ hasText: payload.title });

@@ -1,33 +1,33 @@
 /**
  * Seen and read are different (issue 16): the bell's badge counts what is new (unseen); opening the bell
  * marks what it shows as seen, in every tab of the user at once, while the inbox still shows it unread.
- * Makes its own user and deletes it at the end.
+ * Makes its own user with prisma/factory.ts (a unique address: nothing to clean up).
  */
-import bcrypt from "bcryptjs";
 import { expect, test } from "@playwright/test";
 import type pg from "pg";
-import { DEMO_PASSWORD } from "../prisma/demo-accounts";
-import { badge, badgeName, database, shot, signIn } from "./helpers";
+import { createNotification, createUser } from "../prisma/factory";
+import type { PrismaClient } from "../server/generated/prisma/client";
+import { badge, badgeName, database, factoryDb, shot, signIn } from "./helpers";
 
 let db: pg.Client;
+let fdb: PrismaClient;
 let userId: string;
 const EMAIL = `e2e-seen-${Date.now()}@herald.test`;
 const TITLES = ["Market day moved to Saturday", "New recipes this week", "Welcome to Herald"]; // newest first
 
 test.beforeAll(async () => {
   db = await database();
-  const r = await db.query<{ id: string }>(`INSERT INTO users (email, name, password_hash, role) VALUES ($1, 'Seen Tester', $2, 'CUSTOMER') RETURNING id`, [EMAIL, await bcrypt.hash(DEMO_PASSWORD, 10)]);
-  userId = r.rows[0]!.id;
+  fdb = factoryDb();
+  userId = (await createUser(fdb, { email: EMAIL, name: "Seen Tester" })).id;
   for (const [i, title] of TITLES.entries()) {
-    await db.query(
-      `INSERT INTO notifications (user_id, type, category, title, body, dedupe_key, created_at)
-       VALUES ($1, 'system_announcement', 'announcements', $2, 'From the Herald team', $3, now() - make_interval(mins => $4))`,
-      [userId, title, `e2e-seen:${userId}:${i}`, i + 1],
-    );
+    await createNotification(fdb, {
+      userId, type: "system_announcement", category: "announcements", title, body: "From the Herald team", dedupeKey: `e2e-seen:${userId}:${i}`,
+      createdAt: new Date(Date.now() - (i + 1) * 60_000),
+    });
   }
 });
 test.afterAll(async () => {
-  await db.query(`DELETE FROM users WHERE id = $1`, [userId]);
+  await fdb.$disconnect();
   await db.end();
 });
 
@@ -60,10 +60,7 @@ test("opening the bell in one tab clears the badge in both; the inbox keeps them
   await expect(second.getByTestId("inbox-item")).toHaveCount(3);
 
   // Something new after that is new again, and the unread count grows past the badge.
-  await db.query(
-    `INSERT INTO notifications (user_id, type, category, title, dedupe_key) VALUES ($1, 'system_announcement', 'announcements', 'One more thing', $2)`,
-    [userId, `e2e-seen:${userId}:late`],
-  );
+  await createNotification(fdb, { userId, type: "system_announcement", category: "announcements", title: "One more thing", body: "", dedupeKey: `e2e-seen:${userId}:late` });
   await first.keyboard.press("Escape");
   await second.reload();
   await expect(badge(second)).toHaveAccessibleName(badgeName(1));

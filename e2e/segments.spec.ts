@@ -9,9 +9,9 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import type pg from "pg";
-import { database, shot, signIn } from "./helpers";
+import { createCampaign, createDelivery, createNotification } from "../prisma/factory";
+import { database, factoryDb, shot, signedInPage } from "./helpers";
 
-const ADMIN = "admin@herald.test";
 const run = Date.now().toString(36);
 const SEGMENT = `Pretoria NGOs ${run}`;
 const CAMPAIGN = `Segment drive ${run}`;
@@ -57,22 +57,20 @@ async function seedComplaints() {
   );
   const k = Math.ceil(sent * 0.005) + 1;
   const started = new Date(Date.now() - 3_600_000);
-  const c = await db.query<{ id: string }>(
-    `INSERT INTO campaigns (name, in_app_title, in_app_body, email_subject, email_body, channels, audience, status, started_at, finished_at)
-     VALUES ($1, '', '', 'Spammy offer', 'Buy now', '{EMAIL}', '{"kind":"everyone"}', 'SENT', $2, $2) RETURNING id`,
-    [COMPLAINTS, started],
-  );
-  const id = c.rows[0]!.id;
-  const users = await db.query<{ id: string }>(`SELECT id FROM users WHERE role = 'CUSTOMER' ORDER BY email LIMIT $1`, [k]);
-  expect(users.rows).toHaveLength(k);
-  for (const u of users.rows) {
-    const n = await db.query<{ id: string }>(
-      `INSERT INTO notifications (user_id, type, category, title, campaign_id, dedupe_key, created_at, read_at, archived_at)
-       VALUES ($1, 'system_announcement', 'announcements', 'Spammy offer', $2, $3, $4, $4, $4) RETURNING id`,
-      [u.id, id, `campaign:${id}`, started],
-    );
-    await db.query(`INSERT INTO deliveries (notification_id, user_id, channel, status, sent_at) VALUES ($1, $2, 'EMAIL', 'COMPLAINED', $3)`, [n.rows[0]!.id, u.id, started]);
+  const fdb = factoryDb();
+  const { id } = await createCampaign(fdb, {
+    name: COMPLAINTS, inAppTitle: "", emailSubject: "Spammy offer", emailBody: "Buy now", channels: ["EMAIL"], status: "SENT", startedAt: started, finishedAt: started,
+  });
+  const users = await fdb.user.findMany({ where: { role: "CUSTOMER" }, orderBy: { email: "asc" }, take: k, select: { id: true } });
+  expect(users).toHaveLength(k);
+  for (const u of users) {
+    const n = await createNotification(fdb, {
+      userId: u.id, type: "system_announcement", category: "announcements", title: "Spammy offer", body: "", campaignId: id, dedupeKey: `campaign:${id}`,
+      createdAt: started, readAt: started, archivedAt: started,
+    });
+    await createDelivery(fdb, { notificationId: n.id, userId: u.id, channel: "EMAIL", status: "COMPLAINED", sentAt: started });
   }
+  await fdb.$disconnect();
 }
 
 test("admin builds a segment, sees its size, targets it from a campaign (complaint override), and cannot delete it while scheduled", async ({ browser }) => {
@@ -96,9 +94,7 @@ test("admin builds a segment, sees its size, targets it from a campaign (complai
   expect(expected).toBeGreaterThan(0);
   const sizeText = `${expected.toLocaleString("en")} ${expected === 1 ? "person" : "people"}`;
 
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await signIn(page, ADMIN);
-  await page.goto("/admin/campaigns");
+  const page = await signedInPage(browser, "admin", { viewport: { width: 1280, height: 900 } }, "/admin/campaigns");
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Segments", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Segments" })).toBeVisible();
   await expect(page.getByTestId("segments-empty").or(page.getByTestId("segment-row").first())).toBeVisible();
@@ -225,9 +221,7 @@ test("admin builds a segment, sees its size, targets it from a campaign (complai
 
 test("the newsletter audience makes a campaign email only and not critical, and says why", async ({ browser }) => {
   const confirmed = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM newsletter_subscribers WHERE status = 'CONFIRMED'`)).rows[0]!.n);
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await signIn(page, ADMIN);
-  await page.goto("/admin/campaigns/new");
+  const page = await signedInPage(browser, "admin", { viewport: { width: 1280, height: 900 } }, "/admin/campaigns/new");
   const inApp = page.getByRole("checkbox", { name: /In-app/ });
   const email = page.getByRole("checkbox", { name: "Email", exact: true });
   const critical = page.getByRole("checkbox", { name: /Critical system announcement/ });

@@ -3,34 +3,34 @@
  * holding the same cookies, as a thief would) stops working on tRPC, /api/pusher/auth, route handlers and
  * pages as soon as the person signs out; "Sign out of all devices", a password change (other devices
  * only) and a role change end sessions the same way. /api/v1 never accepts a session cookie at all.
+ * Every test ends sessions, so each signs its own accounts (prisma/factory.ts) in through the form, never
+ * the demo accounts whose saved sessions the other specs share (e2e/auth.setup.ts).
  */
 import { randomBytes } from "node:crypto";
-import bcrypt from "bcryptjs";
 import { expect, test, type Browser, type BrowserContext } from "@playwright/test";
 import type pg from "pg";
 import { DEMO_PASSWORD } from "../prisma/demo-accounts";
-import { database, sectionShots, shot, signIn } from "./helpers";
+import { createUser } from "../prisma/factory";
+import type { PrismaClient } from "../server/generated/prisma/client";
+import { database, factoryDb, sectionShots, shot, signIn } from "./helpers";
 
 const tag = randomBytes(4).toString("hex");
 let db: pg.Client;
+let fdb: PrismaClient;
 
 test.beforeAll(async () => {
   db = await database();
+  fdb = factoryDb();
 });
 test.afterAll(async () => {
+  await fdb.$disconnect();
   await db.end();
 });
 
 /** A fresh account for one test (password DEMO_PASSWORD). */
 async function newUser(name: string, role: "CUSTOMER" | "ADMIN" = "CUSTOMER"): Promise<{ id: string; email: string }> {
-  const email = `sessions-${name}-${tag}@herald.test`;
-  const r = await db.query<{ id: string }>(`INSERT INTO users (email, name, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING id`, [
-    email,
-    `Sessions ${name} ${tag}`,
-    await bcrypt.hash(DEMO_PASSWORD, 10),
-    role,
-  ]);
-  return { id: r.rows[0]!.id, email };
+  const user = await createUser(fdb, { email: `sessions-${name}-${tag}@herald.test`, name: `Sessions ${name} ${tag}`, role });
+  return { id: user.id, email: user.email };
 }
 
 /** A browser context signed in as `email` (a device). */

@@ -2,13 +2,13 @@
  * Snooze (issue 16): a notification snoozed to a time in the user's time zone leaves the inbox, waits under
  * "Snoozed", and comes back live, unread and new, when its time comes: the server's durable step sleep,
  * reached by moving the executor's test clock (HERALD_TEST_CLOCK=1, the Playwright server only). Unsnooze
- * brings one back at once. Makes its own user (in Johannesburg) and deletes it at the end.
+ * brings one back at once. Makes its own user (in Johannesburg) with prisma/factory.ts (a unique address:
+ * nothing to clean up).
  */
-import bcrypt from "bcryptjs";
 import { expect, test, type Page } from "@playwright/test";
 import type pg from "pg";
-import { DEMO_PASSWORD } from "../prisma/demo-accounts";
-import { advanceJobsClock, badge, badgeName, database, jobsClockNow, shot, signIn } from "./helpers";
+import { createNotification, createUser } from "../prisma/factory";
+import { advanceJobsClock, badge, badgeName, database, factoryDb, jobsClockNow, shot, signIn } from "./helpers";
 
 let db: pg.Client;
 let userId: string;
@@ -18,21 +18,17 @@ const TITLES = ["Bread is back tomorrow", "Soup of the day", "Welcome to Herald"
 
 test.beforeAll(async () => {
   db = await database();
-  const r = await db.query<{ id: string }>(
-    `INSERT INTO users (email, name, password_hash, role, timezone) VALUES ($1, 'Snooze Tester', $2, 'CUSTOMER', $3) RETURNING id`,
-    [EMAIL, await bcrypt.hash(DEMO_PASSWORD, 10), ZONE],
-  );
-  userId = r.rows[0]!.id;
+  const fdb = factoryDb();
+  userId = (await createUser(fdb, { email: EMAIL, name: "Snooze Tester", timezone: ZONE })).id;
   for (const [i, title] of TITLES.entries()) {
-    await db.query(
-      `INSERT INTO notifications (user_id, type, category, title, body, dedupe_key, created_at)
-       VALUES ($1, 'system_announcement', 'announcements', $2, 'From the Herald team', $3, now() - make_interval(mins => $4))`,
-      [userId, title, `e2e-snooze:${userId}:${i}`, (i + 1) * 10],
-    );
+    await createNotification(fdb, {
+      userId, type: "system_announcement", category: "announcements", title, body: "From the Herald team", dedupeKey: `e2e-snooze:${userId}:${i}`,
+      createdAt: new Date(Date.now() - (i + 1) * 10 * 60_000),
+    });
   }
+  await fdb.$disconnect();
 });
 test.afterAll(async () => {
-  await db.query(`DELETE FROM users WHERE id = $1`, [userId]);
   await db.end();
 });
 

@@ -1,6 +1,6 @@
 /** API tokens: created in settings and shown once, usable as a Bearer token, refused once revoked. */
 import { expect, test } from "@playwright/test";
-import { shot, signIn } from "./helpers";
+import { shot, signedInPage, signIn } from "./helpers";
 
 test("create a token, call the HTTP API with it, revoke it", async ({ browser }) => {
   const page = await (await browser.newContext()).newPage();
@@ -45,8 +45,7 @@ test("create a token, call the HTTP API with it, revoke it", async ({ browser })
 });
 
 test("admins create and revoke API keys; others cannot open the page", async ({ browser }) => {
-  const admin = await (await browser.newContext()).newPage();
-  await signIn(admin, "admin@herald.test");
+  const admin = await signedInPage(browser, "admin");
   await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
   await admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "API keys" }).click();
   await expect(admin.getByRole("heading", { level: 1 })).toBeVisible();
@@ -62,7 +61,6 @@ test("admins create and revoke API keys; others cannot open the page", async ({ 
   await admin.getByRole("button", { name: "Revoke Marketplace backend" }).click();
   await admin.getByRole("button", { name: "Yes, revoke" }).click();
   await expect.poll(async () => (await send()).status()).toBe(401);
-  const customer = await (await browser.newContext()).newPage();
-  await signIn(customer, "thandi@herald.test");
+  const customer = await signedInPage(browser, "customer");
   expect((await customer.goto("/admin/api-keys"))?.status()).toBe(403);
 });

@@ -3,19 +3,18 @@
  * endpoint (a receiver this test runs on 127.0.0.1) and copies its signing secret; a customer clicks
  * "Reserve" on a new-listing notification and lands on the listing; the receiver gets one POST that the
  * `standardwebhooks` library verifies with that secret; the admin's delivery log says it was delivered.
- * Makes its own customer and endpoint and deletes them at the end.
+ * Makes its own customer (prisma/factory.ts, a unique address) and endpoint; the endpoint is deleted at the
+ * end, so later clicks in other specs do not queue deliveries to a receiver that is gone.
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import bcrypt from "bcryptjs";
 import { expect, test } from "@playwright/test";
 import type pg from "pg";
 import { Webhook } from "standardwebhooks";
-import { DEMO_PASSWORD } from "../prisma/demo-accounts";
-import { database, shot, signIn } from "./helpers";
+import { createNotification, createUser } from "../prisma/factory";
+import { database, factoryDb, shot, signedInPage, signIn } from "./helpers";
 
 const EMAIL = `e2e-webhooks-${Date.now()}@herald.test`;
-const ADMIN = "admin@herald.test";
 const TITLE = `Bobotie for four ${Date.now()}`;
 let db: pg.Client;
 let userId: string;
@@ -34,23 +33,17 @@ const receiver = createServer((req, res) => {
 test.beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   db = await database();
-  const r = await db.query<{ id: string }>(
-    `INSERT INTO users (email, name, password_hash, role) VALUES ($1, 'Webhook Tester', $2, 'CUSTOMER') RETURNING id`,
-    [EMAIL, await bcrypt.hash(DEMO_PASSWORD, 10)],
-  );
-  userId = r.rows[0]!.id;
-  const l = await db.query<{ id: string; business_id: string }>(
-    `SELECT l.id, l.business_id FROM listings l JOIN businesses b ON b.id = l.business_id WHERE b.slug = 'mario-s-trattoria' ORDER BY l.created_at DESC LIMIT 1`,
-  );
-  listingId = l.rows[0]!.id;
-  await db.query(
-    `INSERT INTO notifications (user_id, type, category, title, body, business_id, action_url, dedupe_key, data)
-     VALUES ($1, 'new_listing', 'listings', $2, 'R 45,00 · bake of the day', $3, $4, $5, jsonb_build_object('listing_id', $6::text))`,
-    [userId, TITLE, l.rows[0]!.business_id, `/listings/${listingId}`, `e2e-webhooks:${userId}`, listingId],
-  );
+  const fdb = factoryDb();
+  userId = (await createUser(fdb, { email: EMAIL, name: "Webhook Tester" })).id;
+  const listing = await fdb.listing.findFirstOrThrow({ where: { business: { slug: "mario-s-trattoria" } }, orderBy: { createdAt: "desc" } });
+  listingId = listing.id;
+  await createNotification(fdb, {
+    userId, type: "new_listing", category: "listings", title: TITLE, body: "R 45,00 · bake of the day", businessId: listing.businessId,
+    actionUrl: `/listings/${listingId}`, dedupeKey: `e2e-webhooks:${userId}`, data: { listing_id: listingId },
+  });
+  await fdb.$disconnect();
 });
 test.afterAll(async () => {
-  await db.query(`DELETE FROM users WHERE id = $1`, [userId]);
   await db.query(`DELETE FROM webhook_endpoints WHERE url LIKE $1`, [`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/%`]);
   await db.end();
   receiver.close();
@@ -58,9 +51,7 @@ test.afterAll(async () => {
 
 test("an admin registers an endpoint; a click on Reserve reaches it, signed; the delivery log says so", async ({ browser }) => {
   const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/herald`;
-  const admin = await (await browser.newContext()).newPage();
-  await signIn(admin, ADMIN);
-  await admin.goto("/admin/webhooks");
+  const admin = await signedInPage(browser, "admin", {}, "/admin/webhooks");
   await expect(admin.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
   // A URL that is not https (and not on this machine) is refused where it was typed.
   await admin.getByLabel("URL").fill("http://platform.example/hooks");

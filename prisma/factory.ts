@@ -3,9 +3,9 @@
  * defaults. Used by `npm run db:seed` (prisma/seed.ts) and by the tests, against whichever Prisma client
  * they pass in. Unique emails/slugs by default so tests can share one database.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import bcrypt from "bcryptjs";
-import type { PrismaClient, Role } from "../server/generated/prisma/client";
+import type { CampaignStatus, Channel, DeliveryStatus, Prisma, PrismaClient, Role } from "../server/generated/prisma/client";
 import { DEMO_PASSWORD } from "./demo-accounts";
 
 const hashes = new Map<string, Promise<string>>();
@@ -111,7 +111,13 @@ export function createListing(
 
 export function createNotification(
   db: PrismaClient,
-  o: { userId: string; type?: string; title?: string; body?: string; businessId?: string | null; createdAt?: Date; readAt?: Date | null; archivedAt?: Date | null; actionUrl?: string; dedupeKey?: string; category?: string },
+  o: {
+    userId: string; type?: string; title?: string; body?: string; businessId?: string | null; createdAt?: Date; readAt?: Date | null; archivedAt?: Date | null; actionUrl?: string; dedupeKey?: string; category?: string;
+    /** The notification's `data` (default `{}`). */
+    data?: Prisma.InputJsonValue;
+    /** The campaign that sent it (default none). */
+    campaignId?: string | null;
+  },
 ) {
   return db.notification.create({
     data: {
@@ -126,6 +132,104 @@ export function createNotification(
       ...(o.createdAt ? { createdAt: o.createdAt } : {}),
       readAt: o.readAt ?? null,
       archivedAt: o.archivedAt ?? null,
+      ...(o.data !== undefined ? { data: o.data } : {}),
+      ...(o.campaignId ? { campaignId: o.campaignId } : {}),
     },
   });
+}
+
+/**
+ * A notification's delivery on one channel (default: an email `SENT` now), at the times given. Timestamps
+ * left out stay null, but `sentAt` (now for `SENT`), `createdAt` (now) and `updatedAt` (`createdAt`).
+ */
+export function createDelivery(
+  db: PrismaClient,
+  o: {
+    notificationId: string; userId: string; channel?: Channel; status?: DeliveryStatus; reason?: string | null; providerMessageId?: string | null;
+    releaseAt?: Date | null; sentAt?: Date | null; clickedAt?: Date | null; unsubscribedAt?: Date | null; attempts?: number; createdAt?: Date; updatedAt?: Date;
+  },
+) {
+  const status = o.status ?? "SENT";
+  return db.delivery.create({
+    data: {
+      notificationId: o.notificationId,
+      userId: o.userId,
+      channel: o.channel ?? "EMAIL",
+      status,
+      reason: o.reason ?? null,
+      providerMessageId: o.providerMessageId ?? null,
+      releaseAt: o.releaseAt ?? null,
+      sentAt: o.sentAt === undefined ? (status === "SENT" ? new Date() : null) : o.sentAt,
+      clickedAt: o.clickedAt ?? null,
+      unsubscribedAt: o.unsubscribedAt ?? null,
+      attempts: o.attempts ?? 0,
+      ...(o.createdAt ? { createdAt: o.createdAt } : {}),
+      ...(o.updatedAt ?? o.createdAt ? { updatedAt: o.updatedAt ?? o.createdAt } : {}),
+    },
+  });
+}
+
+/**
+ * An admin campaign (default: a draft to everyone, in-app and email, with unique texts). `status`,
+ * `startedAt` and `finishedAt` make one that already ran, for analytics.
+ */
+export function createCampaign(
+  db: PrismaClient,
+  o: {
+    name?: string; inAppTitle?: string; inAppBody?: string; emailSubject?: string; emailBody?: string; channels?: Channel[];
+    audience?: Prisma.InputJsonValue; status?: CampaignStatus; startedAt?: Date | null; finishedAt?: Date | null; createdById?: string | null;
+  } = {},
+) {
+  const name = o.name ?? `Test campaign ${uniq()}`;
+  return db.campaign.create({
+    data: {
+      name,
+      inAppTitle: o.inAppTitle ?? name,
+      inAppBody: o.inAppBody ?? "",
+      emailSubject: o.emailSubject ?? name,
+      emailBody: o.emailBody ?? "Hello.",
+      channels: o.channels ?? ["IN_APP", "EMAIL"],
+      audience: o.audience ?? { kind: "everyone" },
+      status: o.status ?? "DRAFT",
+      startedAt: o.startedAt ?? null,
+      finishedAt: o.finishedAt ?? null,
+      createdById: o.createdById ?? null,
+    },
+  });
+}
+
+/** An email as the capture transport stores it for the dev mailbox (default: a unique subject to `to`). */
+export function createCapturedEmail(
+  db: PrismaClient,
+  o: { to: string; from?: string; subject?: string; html?: string; text?: string; idempotencyKey?: string; createdAt?: Date },
+) {
+  return db.capturedEmail.create({
+    data: {
+      to: o.to,
+      from: o.from ?? "Herald <noreply@herald.test>",
+      subject: o.subject ?? `Test email ${uniq()}`,
+      html: o.html ?? "<p>Hello</p>",
+      text: o.text ?? "Hello",
+      idempotencyKey: o.idempotencyKey ?? `test:${randomUUID()}`,
+      ...(o.createdAt ? { createdAt: o.createdAt } : {}),
+    },
+  });
+}
+
+/**
+ * A host platform's API key, stored the way server/services/api/api-keys.ts stores one (the SHA-256 hex of
+ * `hrld_key_` + base64url of 32 random bytes, and its first 12 characters as the prefix).
+ * @returns the row and the key itself (for `Authorization: Bearer …`)
+ */
+export async function createApiKey(db: PrismaClient, o: { name?: string } = {}) {
+  const key = `hrld_key_${randomBytes(32).toString("base64url")}`;
+  const apiKey = await db.apiKey.create({
+    data: { name: o.name ?? `Test key ${uniq()}`, keyHash: createHash("sha256").update(key).digest("hex"), prefix: key.slice(0, 12) },
+  });
+  return { key, apiKey };
+}
+
+/** The user's notification settings row, with `data` over the schema's defaults (e.g. `{ quietHoursEnabled: false }`). */
+export function createNotificationSettings(db: PrismaClient, userId: string, data: Omit<Prisma.NotificationSettingsUncheckedCreateInput, "userId"> = {}) {
+  return db.notificationSettings.create({ data: { ...data, userId } });
 }
