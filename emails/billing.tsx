@@ -28,6 +28,8 @@ export const schema = z.strictObject({
   date: field.isoDateTime.optional(),
   /** e.g. "Visa ending 4242". */
   paymentMethod: field.optText(100),
+  /** ISO 8601: when the payment processor tries a failed payment again (Stripe's `next_payment_attempt`). */
+  nextAttempt: field.isoDateTime.optional(),
   billingUrl: field.link,
   timeZone: field.timeZone,
   /** The recipient's language (default English): words, dates and amounts. */
@@ -81,6 +83,7 @@ export default function BillingEmail(p: BillingEmailProps) {
           { label: t("mail.billing.invoice"), value: p.invoiceNumber },
           { label: e.dateLabel, value: p.date ? formatDateTime(p.date, p.timeZone, intl) : undefined },
           { label: t("mail.billing.paymentMethod"), value: p.paymentMethod },
+          { label: t("mail.billing.nextAttempt"), value: p.nextAttempt ? formatDateTime(p.nextAttempt, p.timeZone, intl) : undefined },
         ]}
       />
       <Button href={p.billingUrl} appUrl={p.appUrl}>
@@ -100,6 +103,7 @@ BillingEmail.PreviewProps = {
   invoiceNumber: "INV-2025-0612",
   date: "2025-06-26T08:00:00Z",
   paymentMethod: "Visa ending 4242",
+  nextAttempt: "2025-06-29T08:00:00Z",
   billingUrl: "/settings/billing",
   timeZone: "Africa/Johannesburg",
 } satisfies BillingEmailProps;

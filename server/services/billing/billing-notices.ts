@@ -45,6 +45,8 @@ export interface BillingNoticeInput {
   /** ISO 8601: payment date, the expiry date for subscription_expiring, the end for subscription_canceled. */
   date?: string | undefined;
   paymentMethod?: string | undefined;
+  /** ISO 8601: when a failed payment is tried again (Stripe's `next_payment_attempt`), shown in the email. */
+  nextAttempt?: string | undefined;
   /** Unique per recipient (docs/requirements.md R5.1): the same key again creates nothing. */
   dedupeKey: string;
   /** A title instead of the event's own ("Payment received: ZAR 299.00", …). */
@@ -136,6 +138,7 @@ export function billingNotice(user: BillingRecipient, input: BillingNoticeInput)
             ...(input.invoiceNumber ? { invoiceNumber: input.invoiceNumber } : {}),
             ...(input.date ? { date: input.date } : {}),
             ...(input.paymentMethod ? { paymentMethod: input.paymentMethod } : {}),
+            ...(input.nextAttempt ? { nextAttempt: input.nextAttempt } : {}),
             billingUrl: "/settings/notifications",
           },
         }

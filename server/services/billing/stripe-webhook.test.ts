@@ -11,6 +11,7 @@ import { startAppJobs } from "@/test/app-jobs";
 import { trpcCode } from "@/test/trpc";
 import { createUser } from "@/prisma/factory";
 import { db } from "@/server/db";
+import { formatDateTime } from "@/emails/components/email-locale";
 import { call, ORIGIN } from "@/app/api/v1/_test/helpers";
 import type * as RouteModule from "@/app/api/webhooks/stripe/route";
 import type * as Pickups from "../pickups/pickups";
@@ -190,6 +191,9 @@ describe("POST /api/webhooks/stripe: invoices", () => {
     expect(await emailDeliveries(user.id)).toEqual([{ status: "QUEUED", reason: "critical", notificationId: n!.id }]);
     await jobs.executor.idle();
     expect(await sentSubjects(user.email)).toEqual([expect.stringContaining("Your payment failed")]);
+    // The email says when Stripe tries again, in the recipient's time zone.
+    const failedMail = await db.capturedEmail.findFirstOrThrow({ where: { to: user.email } });
+    expect(failedMail.text).toContain(`Next attempt: ${formatDateTime(nextIso, "Africa/Johannesburg", "en-ZA")}`);
 
     // The last attempt: Stripe gives no next one; amounts in a zero-decimal currency stay whole.
     const last = event("invoice.payment_failed", invoice(customer, { due: 1500, currency: "jpy", number: "INV-10" }));

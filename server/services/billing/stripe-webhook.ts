@@ -273,6 +273,7 @@ function planFor(ev: Envelope): Plan {
             invoiceNumber,
             date,
             dedupeKey,
+            nextAttempt: next,
             ...(next
               ? { body: [invoiceNumber, date ? billingTime(date, user) : undefined, billingText(user, "nextAttempt", { time: billingTime(next, user) })].filter(Boolean).join(" · ") }
               : {}),
