@@ -1,7 +1,7 @@
 "use client";
 /**
- * /admin/users: search accounts by email (part of the address, any case; empty: the newest accounts) and
- * change an account's role. A role change signs that account out on every device at once and is recorded
+ * /admin/users: search accounts by email (part of the address, any case; empty: the newest accounts),
+ * change an account's role, and link its Stripe customer (./stripe-customer-field.tsx). A role change signs that account out on every device at once and is recorded
  * in the audit log; the page says so before saving. An admin cannot remove their own admin role (their row
  * says why). Native labelled controls; errors are announced (role="alert"), outcomes in a live region; rows
  * stack at phone width.
@@ -12,6 +12,7 @@ import { useFormatter, useTranslations } from "use-intl";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useTRPC } from "@/components/trpc";
 import type { AppRouter } from "@/server/trpc/root";
+import { StripeCustomerField } from "./stripe-customer-field";
 
 type UserRow = inferRouterOutputs<AppRouter>["admin"]["users"]["users"][number];
 type Role = UserRow["role"];
@@ -147,6 +148,7 @@ function UserItem({ user, self, onChanged }: { user: UserRow; self: boolean; onC
         <p className="break-words text-xs text-slate-600">
           {t("joined", { name: user.name, date: format.dateTime(new Date(user.createdAt), { day: "numeric", month: "short", year: "numeric" }) })}
         </p>
+        <StripeCustomerField userId={user.id} email={user.email} current={user.stripeCustomerId} onChanged={onChanged} />
         {self && <p className="mt-1 text-xs text-slate-500">{t("selfNote")}</p>}
         {changed && (
           <p id={`${id}-consequence`} className="mt-1 text-xs text-amber-800">

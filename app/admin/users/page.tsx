@@ -9,7 +9,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("adminPages.users") };
 }
 
-/** /admin/users: admins find accounts by email and change their role (which signs that account out everywhere). */
+/** /admin/users: admins find accounts by email, change their role (which signs that account out everywhere) and link their Stripe customer. */
 export default async function AdminUsersPage() {
   const user = await requireUser("/admin/users");
   if (user.role !== "ADMIN") forbidden();

@@ -2,7 +2,7 @@ import "server-only";
 /**
  * Which Stripe customer an account is (issue 17): `users.stripe_customer_id`, which Stripe's billing webhooks
  * (./stripe-webhook.ts) find the person by. The webhook links an account itself when an invoice's email is
- * the account's; an admin sets or clears the link explicitly here (the tRPC mutation `admin.setStripeCustomer`),
+ * the account's; an admin sets or clears the link explicitly here (the tRPC mutation `admin.setStripeCustomer`, at /admin/users),
  * for a customer whose invoices carry another address, or to correct a link. Each change is recorded in
  * `audit_log` (action "user.stripe_customer").
  */
@@ -12,7 +12,7 @@ import { Prisma } from "../../generated/prisma/client";
 import { AppError, notFound } from "../errors";
 
 /** A Stripe customer id (`cus_…`, https://docs.stripe.com/api/customers/object#customer_object-id). */
-export const stripeCustomerId = z.string().trim().regex(/^cus_[A-Za-z0-9]{1,100}$/, "A Stripe customer id, such as cus_NffrFeUfNV2Hib");
+export const stripeCustomerId = z.string().trim().regex(/^cus_[A-Za-z0-9]{1,100}$/, "Enter a Stripe customer id, such as cus_NffrFeUfNV2Hib");
 
 /** Input of {@link setStripeCustomer} (also the tRPC input): unknown fields rejected. */
 export const setStripeCustomerInput = z

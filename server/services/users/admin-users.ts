@@ -33,6 +33,8 @@ export interface AdminUserRow {
   role: Role;
   /** ISO 8601, UTC. */
   createdAt: string;
+  /** The Stripe customer (`cus_…`) the billing webhooks find this account by, or null (../billing/stripe-customers.ts). */
+  stripeCustomerId: string | null;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function findUsers(input: FindUsersInput): Promise<{ users: AdminUs
     where: q ? { email: { contains: q, mode: "insensitive" } } : undefined,
     orderBy: q ? { email: "asc" } : { createdAt: "desc" },
     take: FIND_USERS_LIMIT,
-    select: { id: true, email: true, name: true, role: true, createdAt: true },
+    select: { id: true, email: true, name: true, role: true, createdAt: true, stripeCustomerId: true },
   });
   rows.sort((a, b) => Number(b.email === q) - Number(a.email === q));
   return { users: rows.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })), limit: FIND_USERS_LIMIT };

@@ -337,7 +337,10 @@ describe("role change (admin)", () => {
     const asAdmin = await callerWith((await signIn(admin.email))!);
     const found = await asAdmin.admin.users({ email: tag.toUpperCase() });
     expect(found.users.map((x) => x.email)).toEqual([`amy.${tag}@herald.test`, `zed.${tag}@herald.test`]);
-    expect((await asAdmin.admin.users({ email: a.email })).users[0]).toMatchObject({ id: a.id, role: "CUSTOMER" });
+    expect((await asAdmin.admin.users({ email: a.email })).users[0]).toMatchObject({ id: a.id, role: "CUSTOMER", stripeCustomerId: null });
+    // The row carries the Stripe customer the admin page shows and edits.
+    await asAdmin.admin.setStripeCustomer({ userId: a.id, stripeCustomerId: `cus_${tag}` });
+    expect((await asAdmin.admin.users({ email: a.email })).users[0]).toMatchObject({ id: a.id, stripeCustomerId: `cus_${tag}` });
     expect((await asAdmin.admin.users({ email: `nobody-${tag}` })).users).toEqual([]);
     expect(await code(asAdmin.admin.users({ email: "x".repeat(400) }))).toBe("BAD_REQUEST");
   });
