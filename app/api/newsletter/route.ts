@@ -45,8 +45,9 @@ export async function POST(req: Request): Promise<Response> {
     const byEmail = await hitRateLimit(`newsletter:email:${accountHash(email.data.email)}`, PUBLIC_LIMITS.newsletterEmail);
     if (!byEmail.allowed) return rateLimited(byEmail);
   }
+  // The signup form shows its answers, and the confirmation email is written, in the browser's language.
+  const locale = resolveLocale(null, req.headers.get("accept-language"));
   try {
-    const locale = resolveLocale(null, req.headers.get("accept-language"));
     return json(await signUpForNewsletter(body as never, { ip: address, locale }), 202);
   } catch (err) {
     if (err instanceof AppError && err.code === "RATE_LIMITED") {
@@ -54,9 +55,7 @@ export async function POST(req: Request): Promise<Response> {
       return errorResponse(err.code, `Too many signups from your network. Try again in ${retryAfter} seconds.`, 429, { retry_after: retryAfter }, { "retry-after": String(retryAfter) });
     }
     if (err instanceof AppError) {
-      // The signup form shows these: in the browser's language (server/i18n-errors.ts).
-      const locale = resolveLocale(null, req.headers.get("accept-language"));
-      const { message, details } = localizeAppError(err, locale);
+      const { message, details } = localizeAppError(err, locale); // server/i18n-errors.ts
       return errorResponse(err.code, message, err.status, details);
     }
     throw err;

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { db } from "../../db";
 import { Prisma, type Segment } from "../../generated/prisma/client";
 import { AppError } from "../errors";
+import { fieldErrors } from "../api/contract";
 import { audienceCondition, segmentFiltersSchema } from "./audience";
 
 export const segmentInput = z
@@ -21,15 +22,14 @@ export type SegmentInput = z.input<typeof segmentInput>;
 
 /**
  * Validates a segment.
- * @throws AppError VALIDATION_ERROR whose details are keyed by field path: `name`, `filters` (the filters as a
- * whole) or `filters.<filter>` (e.g. `filters.joinedBefore`), so a form places each message without reading it
+ * @throws AppError VALIDATION_ERROR whose details are keyed by field path (../api/contract.ts `fieldErrors`):
+ * `name`, `filters` (the filters as a whole) or `filters.<filter>…` (e.g. `filters.joinedBefore`), so a form
+ * places each message without reading it
  */
 function parse(input: unknown) {
   const r = segmentInput.safeParse(input);
   if (r.success) return r.data;
-  const details: Record<string, string[]> = {};
-  for (const issue of r.error.issues) (details[issue.path.slice(0, 2).join(".") || "filters"] ??= []).push(issue.message);
-  throw new AppError("VALIDATION_ERROR", "The segment is not valid", details);
+  throw new AppError("VALIDATION_ERROR", "The segment is not valid", fieldErrors(r.error), { cause: r.error });
 }
 
 async function checkBusiness(businessId: string | undefined) {
